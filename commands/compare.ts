@@ -1,0 +1,88 @@
+/** /compare — returns side by side over a period, the leader, the spread, and a rebased chart. */
+import type { Answer } from '../src/answer/answer.ts';
+import { BASIS_TOTAL_RETURN, chartFooter, emptyAnswer, pick, thinIndices } from '../src/answer/build.ts';
+import { formatPoints } from '../src/answer/phrases.ts';
+import type { SeriesColor } from '../src/answer/chart-spec.ts';
+import { alignSeries } from '../src/core/align.ts';
+import { formatDate, formatPercent } from '../src/core/format.ts';
+import { describePeriod, formatPeriod, periodBaseIndex } from '../src/core/periods.ts';
+import { rebase } from '../src/core/returns.ts';
+import { NotEnoughDataError } from '../src/core/series.ts';
+import { defineCommand } from '../src/command/define.ts';
+import { opt } from '../src/command/options.ts';
+
+export const COLORS: readonly SeriesColor[] = ['blue', 'orange', 'green', 'purple', 'red', 'teal', 'gold', 'pink', 'gray'];
+
+export default defineCommand({
+  name: 'compare',
+  description: 'Compare 2–6 symbols over a period: returns side by side, the leader, the spread',
+  options: {
+    symbols: opt.symbols({ description: 'Two to six symbols, e.g. IWM SPY QQQ', min: 2, max: 6, positional: true }),
+    period: opt.period({ description: 'Look-back period (1d 1w 1m 3m 6m ytd 1y 3y 5y max, since:YYYY-MM-DD)', default: 'ytd' }),
+  },
+  examples: ['/compare IWM SPY', '/compare IWM SPY QQQ period:1y', '/compare XLE XLK 3m asof:2025-12-31'],
+  async run(ctx, o): Promise<Answer> {
+    const all = await Promise.all(o.symbols.map((sym) => ctx.series(sym)));
+    const al = alignSeries(all);
+    const end = al.dates.length - 1;
+    const base = periodBaseIndex(al.dates, o.period, end);
+    if (end < 1 || base < 0) {
+      throw new NotEnoughDataError(`${o.symbols.join(', ')} trade together only from ${formatDate(al.dates[0] ?? ctx.asOf)}, not far enough back for ${formatPeriod(o.period)}`);
+    }
+    const asOf = al.dates[end] as string;
+    const when = describePeriod(o.period);
+    const rows = al.series
+      .map((s) => ({ symbol: s.symbol, change: (s.adjClose[end] as number) / (s.adjClose[base] as number) - 1, day: (s.adjClose[end] as number) / (s.adjClose[end - 1] as number) - 1 }))
+      .sort((x, y) => y.change - x.change);
+    const best = rows[0];
+    const worst = rows[rows.length - 1];
+    if (!best || !worst) throw new NotEnoughDataError('nothing to compare');
+
+    const a = emptyAnswer('compare', `${o.symbols.join(' vs ')} · ${formatPeriod(o.period).toUpperCase()}`, asOf, ctx.sourceLabel);
+    a.basis = BASIS_TOTAL_RETURN;
+    a.period = { option: 'period', value: formatPeriod(o.period) };
+    const spread = best.change - worst.change;
+    a.lines.push(
+      Math.abs(spread) < 0.0005
+        ? `${rows.map((r) => r.symbol).join(', ')} are level ${when} at ${formatPercent(best.change)}.`
+        : `**${best.symbol} leads** ${when} at ${formatPercent(best.change)}; ${worst.symbol} trails at ${formatPercent(worst.change)}, a spread of ${formatPoints(spread).replace(/^\+/, '')}.`,
+    );
+    if (rows.length > 2) a.lines.push(rows.map((r, k) => `${k + 1}. ${r.symbol} ${formatPercent(r.change)}`).join(' · '));
+    if (!(o.period.kind === 'named' && o.period.name === '1d')) {
+      a.lines.push(`On ${formatDate(asOf)}: ${rows.map((r) => `${r.symbol} ${formatPercent(r.day, 2)}`).join(', ')}.`);
+    }
+    for (const d of al.dropped) {
+      if (d.count > 0 && d.firstDropped && d.firstDropped >= (al.dates[base] as string)) {
+        a.warnings.push(`${d.symbol} has ${d.count} day(s) the others lack (first ${formatDate(d.firstDropped)}); compared on common trading days only.`);
+      }
+    }
+    a.facts = Object.fromEntries([
+      ['period', formatPeriod(o.period)],
+      ['from', al.dates[base] as string],
+      ['leader', best.symbol],
+      ['laggard', worst.symbol],
+      ['spread', spread],
+      ...rows.map((r) => [`return_${r.symbol}`, r.change] as const),
+    ]);
+
+    const idx = thinIndices(base, end);
+    a.charts.push({
+      kind: 'time',
+      id: 'compare',
+      title: `${o.symbols.join(' vs ')}, ${when}`,
+      subtitle: `Total return rebased to 100 on ${formatDate(al.dates[base] as string)}`,
+      altText: `Line chart of ${rows.length} symbols ${when}: ${rows.map((r) => `${r.symbol} ${formatPercent(r.change)}`).join(', ')}.`,
+      footer: chartFooter(ctx.sourceLabel, asOf),
+      dates: pick(al.dates, idx),
+      panels: [
+        {
+          yLabel: 'Rebased (100 = start)',
+          format: 'index',
+          series: al.series.map((s, k) => ({ type: 'line' as const, label: s.symbol, values: pick(rebase(s.adjClose, base), idx), color: COLORS[k % COLORS.length] as SeriesColor, width: 2.25 })),
+          levels: [{ value: 100, label: 'Start', color: 'gray' }],
+        },
+      ],
+    });
+    return a;
+  },
+});

@@ -1,0 +1,196 @@
+/**
+ * /drawdown — how far below its peak a symbol is, what it takes to get back, where this drawdown ranks
+ * in its history, and the deepest drawdowns on record.
+ */
+import type { Answer } from '../src/answer/answer.ts';
+import type { DateRangeSpec, MarkerSpec } from '../src/answer/chart-spec.ts';
+import { chartFooter, emptyAnswer, pick, thinIndices } from '../src/answer/build.ts';
+import { levelBasisNote, missingCloses } from '../src/core/basis.ts';
+import { currentDrawdown, drawdownCurve, drawdownEpisodes, drawdownRank, largestDrawdowns, type DrawdownEpisode } from '../src/core/drawdowns.ts';
+import { formatDate, formatMonthYear, formatPercent, formatPrice, ordinal } from '../src/core/format.ts';
+import { levelValues } from '../src/core/highs.ts';
+import { formatSpan, withArticle } from '../src/core/ranges.ts';
+import { NotEnoughDataError } from '../src/core/series.ts';
+import { defineCommand } from '../src/command/define.ts';
+import { opt } from '../src/command/options.ts';
+
+/** How many of the deepest drawdowns the answer lists. */
+const TOP = 5;
+/** A drawdown this deep or deeper is a correction worth its rank and its own sentences. */
+const NOTABLE_DEPTH = -0.05;
+/** When at a peak, the rally is measured from the last trough at least this deep (a correction). */
+const CORRECTION_DEPTH = -0.1;
+/** Ranks beyond this read as noise ("the 214th-deepest") and are left out. */
+const MAX_RANK_SAID = 20;
+/** Points per line on the full-history chart: legible at 1000 px and quick to draw. */
+const CHART_POINTS = 500;
+/** Price spans beyond this ratio (high / low) are drawn on a log scale, so early decades stay readable. */
+const LOG_SCALE_RATIO = 4;
+
+function fmtLevel(symbol: string, v: number): string {
+  return symbol.startsWith('^') ? formatPrice(v).replace('$', '') : formatPrice(v);
+}
+
+function pctAbs(x: number, digits = 1): string {
+  return formatPercent(Math.abs(x), digits).replace(/^[+−]/, '');
+}
+
+/** "the 5th-deepest drawdown in its history", "its deepest drawdown on record". */
+function rankWords(rank: number): string {
+  return rank === 1 ? 'the deepest drawdown in its history' : `the ${ordinal(rank)}-deepest drawdown in its history`;
+}
+
+export default defineCommand({
+  name: 'drawdown',
+  description: 'How far below its peak, the gain needed to get back, and its deepest drawdowns on record',
+  options: {
+    symbol: opt.requiredSymbol({ description: 'The symbol, e.g. SPY', positional: true }),
+  },
+  examples: ['/drawdown SPY', '/drawdown KRE asof:2023-05-04', '/drawdown QQQ asof:2022-12-28', '/drawdown ^GSPC'],
+  async run(ctx, o): Promise<Answer> {
+    const s = await ctx.series(o.symbol);
+    const sym = s.symbol;
+    const end = s.dates.length - 1;
+    if (end < 1) throw new NotEnoughDataError(`${sym} has a single close on or before ${formatDate(ctx.asOf)}: no drawdown to measure`, sym);
+    const asOf = s.dates[end] as string;
+    const { values, basis } = levelValues(s);
+    const onClose = basis === 'close';
+    const gaps = onClose ? [] : missingCloses(s, 0, end);
+    const allMissing = gaps.length === 1 && gaps[0]?.fromIndex === 0 && gaps[0].toIndex === end;
+    const of = (v: number) => (onClose ? ` of ${fmtLevel(sym, v)}` : '');
+    const at = (v: number) => (onClose ? ` at ${fmtLevel(sym, v)}` : '');
+    const since = formatMonthYear(s.dates[0] as string);
+
+    const cur = currentDrawdown(values, s.dates, end);
+    const episodes = drawdownEpisodes(values, s.dates, end);
+    const top = largestDrawdowns(values, s.dates, TOP, end);
+    const open = cur.depth < 0 ? episodes[episodes.length - 1] : undefined;
+    const openRank = open ? drawdownRank(episodes, open.depth) : null;
+
+    const a = emptyAnswer('drawdown', `${sym} · drawdown`, asOf, ctx.sourceLabel);
+    a.basis = levelBasisNote(sym, basis, gaps, allMissing);
+    const day = formatDate(asOf);
+
+    // Rally: off the current drawdown's low, or, at a peak, off the last correction's low.
+    let rally: { from: DrawdownEpisode['trough']; gain: number; episode: DrawdownEpisode | null } | null = null;
+    if (cur.depth === 0) {
+      a.lines.push(`**${sym} closed at a record**${at(cur.last)} on ${day}: no drawdown.`);
+      const last = [...episodes].reverse().find((e) => e.depth <= CORRECTION_DEPTH);
+      if (last) {
+        const rank = drawdownRank(episodes, last.depth);
+        rally = { from: last.trough, gain: cur.last / last.trough.value - 1, episode: last };
+        a.lines.push(
+          `It is up ${pctAbs(rally.gain)} from its ${formatDate(last.trough.date)} low${of(last.trough.value)}, the bottom of ${withArticle(`${pctAbs(last.depth)} drawdown`)}${rank <= MAX_RANK_SAID ? ` (${rankWords(rank)})` : ''} that it regained on ${formatDate(last.recovery?.date ?? asOf)}.`,
+        );
+      }
+    } else {
+      a.lines.push(
+        `**${sym} is ${pctAbs(cur.depth)} below its peak**${of(cur.peak.value)} (${formatDate(cur.peak.date)}), ${cur.sessionsSincePeak} session${cur.sessionsSincePeak === 1 ? '' : 's'} on; it needs a ${pctAbs(cur.neededToRegain)} gain to get back there.`,
+      );
+      if (open && open.depth <= NOTABLE_DEPTH) {
+        const rankPart = openRank !== null && openRank <= MAX_RANK_SAID ? `, ${rankWords(openRank)} (data from ${since})` : '';
+        if (cur.trough.index === end) {
+          a.lines.push(`This close is the low of the decline so far${rankPart}.`);
+        } else {
+          rally = { from: cur.trough, gain: cur.rallyFromTrough, episode: null };
+          a.lines.push(
+            `At its worst it was ${pctAbs(open.depth)} down, on ${formatDate(cur.trough.date)}${rankPart}; it has rallied ${pctAbs(cur.rallyFromTrough)} from that low${of(cur.trough.value)}.`,
+          );
+        }
+      } else if (cur.trough.index < end && cur.rallyFromTrough >= 0.005) {
+        rally = { from: cur.trough, gain: cur.rallyFromTrough, episode: null };
+        a.lines.push(`The low since the peak was ${pctAbs(open?.depth ?? cur.depth)} down on ${formatDate(cur.trough.date)}; it is ${pctAbs(cur.rallyFromTrough)} above it.`);
+      }
+    }
+
+    // The deepest drawdowns on record, as a short table.
+    if (top.length > 0) {
+      a.lines.push(`Deepest drawdowns since ${since}:`);
+      top.forEach((e, k) => a.lines.push(`${k + 1}. ${episodeLine(e, asOf)}`));
+    }
+
+    a.facts = {
+      symbol: sym,
+      basis,
+      close: cur.last,
+      depth: cur.depth,
+      neededToRegain: cur.neededToRegain,
+      peak: cur.peak.value,
+      peakDate: cur.peak.date,
+      sessionsSincePeak: cur.sessionsSincePeak,
+      trough: cur.depth < 0 ? cur.trough.value : null,
+      troughDate: cur.depth < 0 ? cur.trough.date : null,
+      worstDepth: open?.depth ?? 0,
+      rank: openRank,
+      episodes: episodes.length,
+      rallyFrom: rally?.from.date ?? null,
+      rally: rally?.gain ?? null,
+      ...Object.fromEntries(
+        top.flatMap((e, k) => [
+          [`dd${k + 1}Depth`, e.depth],
+          [`dd${k + 1}Peak`, e.peak.date],
+          [`dd${k + 1}Trough`, e.trough.date],
+          [`dd${k + 1}Recovery`, e.recovery?.date ?? null],
+        ]),
+      ),
+    };
+
+    // Chart: the whole history, price above its underwater curve. Thinning keeps every peak and trough
+    // named in the answer, so the chart never draws a drawdown shallower than the text says.
+    const curve = drawdownCurve(values.slice(0, end + 1));
+    const keep = new Set(thinIndices(0, end, CHART_POINTS));
+    for (const e of top) {
+      keep.add(e.peak.index);
+      keep.add(e.trough.index);
+    }
+    keep.add(cur.peak.index);
+    keep.add(cur.trough.index);
+    const idx = [...keep].sort((x, y) => x - y);
+    const shown = idx.map((i) => values[i] as number);
+    const logScale = Math.max(...shown) / Math.min(...shown) > LOG_SCALE_RATIO;
+    const shade: DateRangeSpec[] = top.map((e) => ({ from: e.peak.date, to: e.recovery?.date ?? asOf, label: `${top.length} deepest drawdowns`, color: 'gray' }));
+    // Total return has no meaningful dollar level: draw it rebased to 100 on the first day.
+    const k = onClose ? 1 : 100 / (values[0] as number);
+    const markers: MarkerSpec[] = [];
+    if (cur.depth < 0) {
+      markers.push({ date: cur.peak.date, value: cur.peak.value * k, label: `Peak ${formatDate(cur.peak.date)}`, color: 'green' });
+      if (cur.trough.index !== end) markers.push({ date: cur.trough.date, value: cur.trough.value * k, label: `Low ${formatDate(cur.trough.date)}`, color: 'red' });
+    }
+    a.charts.push({
+      kind: 'time',
+      id: 'drawdown',
+      title: cur.depth < 0 ? `${sym}: ${pctAbs(cur.depth)} below its peak` : `${sym}: at a record`,
+      subtitle: `${onClose ? 'Daily closes' : 'Total return (dividends reinvested, 100 = first day)'} and % below the running peak, ${since} to ${day}${logScale ? ' (price on a log scale)' : ''}`,
+      altText: `Two panels for ${sym} since ${since}: price, and its drawdown from the running peak. ${(a.lines[0] ?? '').replace(/\*\*/g, '')} Deepest: ${top.map((e) => `${pctAbs(e.depth)} (${formatMonthYear(e.trough.date)})`).join(', ')}.`,
+      footer: chartFooter(ctx.sourceLabel, asOf),
+      dates: pick(s.dates, idx),
+      panels: [
+        {
+          yLabel: onClose ? (sym.startsWith('^') ? 'Index level' : 'Price') : 'Total return (rebased)',
+          format: onClose ? (sym.startsWith('^') ? 'index' : 'price') : 'index',
+          weight: 3,
+          logScale,
+          series: [{ type: 'line', label: onClose ? `${sym} close` : `${sym} total return`, values: pick(values, idx).map((v) => v * k), color: 'blue', width: 1.75 }],
+          markers,
+        },
+        {
+          yLabel: 'Below peak',
+          format: 'percent',
+          weight: 2,
+          series: [{ type: 'line', label: 'Drawdown', values: pick(curve, idx), color: 'red', width: 1.25, fillToZero: true }],
+        },
+      ],
+      shade,
+    });
+    return a;
+  },
+});
+
+/** "**−56.5%** Oct 2007 → Mar 2009 (17 months down), regained Mar 2013, 5.4 years after the peak". */
+function episodeLine(e: DrawdownEpisode, asOf: string): string {
+  const down = `${formatMonthYear(e.peak.date)} → ${formatMonthYear(e.trough.date)} (${formatSpan(e.peak.date, e.trough.date)} down)`;
+  const back = e.recovery
+    ? `regained ${formatMonthYear(e.recovery.date)}, ${formatSpan(e.peak.date, e.recovery.date)} after the peak`
+    : `not yet regained, ${formatSpan(e.peak.date, asOf)} on`;
+  return `**${formatPercent(e.depth)}** ${down}; ${back}`;
+}

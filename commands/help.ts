@@ -1,0 +1,40 @@
+/** /help — generated from the command declarations; nothing here is written twice. */
+import type { Answer } from '../src/answer/answer.ts';
+import { emptyAnswer } from '../src/answer/build.ts';
+import { NAMED_PERIODS } from '../src/core/periods.ts';
+import { defineCommand, GLOBAL_OPTIONS } from '../src/command/define.ts';
+import { opt } from '../src/command/options.ts';
+import { usage } from '../src/command/usage.ts';
+import { UserInputError } from '../src/errors.ts';
+
+export default defineCommand({
+  name: 'help',
+  description: 'List the commands, or explain one: /help compare',
+  usesMarketData: false,
+  options: {
+    command: opt.text({ description: 'A command to explain, e.g. compare', maxLength: 40, positional: true }),
+  },
+  examples: ['/help', '/help rotation'],
+  async run(ctx, o): Promise<Answer> {
+    const name = o.command?.replace(/^\//, '').toLowerCase();
+    if (!name) {
+      const a = emptyAnswer('help', 'tapebot commands', null, null);
+      for (const c of ctx.commands) a.lines.push(`**/${c.name}** — ${c.description}`);
+      a.lines.push(`Every market command takes asof:YYYY-MM-DD to answer as of a past close. Periods: ${NAMED_PERIODS.join(' ')} or since:YYYY-MM-DD. Symbols: ETFs like IWM, SPY, QQQ, XLK, and indexes SPX, RUT, COMP.`);
+      a.lines.push('Type /help COMMAND for its options and examples.');
+      return a;
+    }
+    const cmd = ctx.commands.find((c) => c.name === name);
+    if (!cmd) throw new UserInputError(`There is no /${name} command.`, `Commands: ${ctx.commands.map((c) => `/${c.name}`).join(', ')}.`);
+    const a = emptyAnswer('help', `/${cmd.name}`, null, null);
+    a.lines.push(cmd.description);
+    a.lines.push(`Usage: \`${usage(cmd)}\``);
+    const opts = { ...cmd.options, ...(cmd.usesMarketData === false ? {} : GLOBAL_OPTIONS) };
+    for (const [n, d] of Object.entries(opts)) {
+      const dflt = 'default' in d && d.default !== undefined ? ` (default ${Array.isArray(d.default) ? d.default.join(' ') : String(d.default)})` : '';
+      a.lines.push(`• **${n}** — ${d.description}${dflt}`);
+    }
+    a.lines.push(`Examples: ${cmd.examples.map((e) => `\`${e}\``).join(', ')}`);
+    return a;
+  },
+});

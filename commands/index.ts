@@ -1,0 +1,17 @@
+/**
+ * Every chat command, in the order /help lists them. Adapters, Discord registration, the Slack
+ * manifest and /help are all derived from this list: add a command here and it exists everywhere.
+ */
+import type { AnyCommand } from '../src/command/define.ts';
+import breakout from './breakout.ts';
+import chart from './chart.ts';
+import compare from './compare.ts';
+import drawdown from './drawdown.ts';
+import help from './help.ts';
+import leaders from './leaders.ts';
+import perf from './perf.ts';
+import rotation from './rotation.ts';
+import rotationmap from './rotationmap.ts';
+import streak from './streak.ts';
+
+export const commands: readonly AnyCommand[] = [rotation, compare, streak, perf, leaders, rotationmap, breakout, drawdown, chart, help];

@@ -1,0 +1,185 @@
+/** /perf — a returns table over the standard look-backs (1D … 1Y) for up to 10 symbols, each column's leader marked. */
+import type { Answer } from '../src/answer/answer.ts';
+import { BASIS_TOTAL_RETURN, chartFooter, emptyAnswer } from '../src/answer/build.ts';
+import type { SeriesColor } from '../src/answer/chart-spec.ts';
+import { formatPoints } from '../src/answer/phrases.ts';
+import { formatDate, formatPercent } from '../src/core/format.ts';
+import { describePeriod, formatPeriod, periodBaseIndex, periodLabel, type Period } from '../src/core/periods.ts';
+import type { DailySeries } from '../src/core/series.ts';
+import { defineCommand } from '../src/command/define.ts';
+import { opt } from '../src/command/options.ts';
+import { COLORS } from './compare.ts';
+
+/** The table's columns, shortest look-back first, as a chart site's performance tab shows them. */
+export const PERF_PERIODS: readonly Period[] = (['1d', '1w', '1m', '3m', '6m', 'ytd', '1y'] as const).map((name) => ({ kind: 'named', name }));
+
+/** Written after a column's best return in the text table. */
+const LEADER_MARK = '*';
+/** Columns the prose speaks of, by position in PERF_PERIODS. */
+const COL = { day: 0, month: 2, ytd: 5, year: 6 } as const;
+
+/** A symbol's return over each of PERF_PERIODS (null: its history does not reach back that far). */
+interface PerfRow {
+  symbol: string;
+  first: string;
+  last: string;
+  returns: (number | null)[];
+}
+
+export default defineCommand({
+  name: 'perf',
+  description: 'Returns over 1D, 1W, 1M, 3M, 6M, YTD and 1Y for up to 10 symbols, each period’s leader marked',
+  options: {
+    symbols: opt.symbols({ description: 'One to ten symbols, e.g. SPY QQQ IWM', min: 1, max: 10, positional: true }),
+  },
+  examples: ['/perf SPY QQQ IWM', '/perf XLE XLK XLF XLV asof:2025-12-31', '/perf spx rut'],
+  async run(ctx, o): Promise<Answer> {
+    const all = await Promise.all(o.symbols.map((sym) => ctx.series(sym)));
+    const rows = all.map(perfRow);
+    const asOf = rows.reduce((latest, r) => (r.last > latest ? r.last : latest), rows[0]?.last ?? ctx.asOf);
+    const leaders = PERF_PERIODS.map((_, c) => columnLeader(rows, c));
+
+    const a = emptyAnswer('perf', `Performance · ${o.symbols.join(' ')}`, asOf, ctx.sourceLabel);
+    a.basis = BASIS_TOTAL_RETURN;
+    a.lines.push(...commentary(rows, leaders));
+    a.lines.push(table(rows, leaders));
+    const missing = rows.filter((r) => r.returns.some((x) => x === null));
+    const notes = [
+      ...(rows.length > 1 ? [`${LEADER_MARK} leads its column.`] : []),
+      ...(missing.length > 0 ? [`— no history that far back (${missing.map((r) => `${r.symbol} starts ${formatDate(r.first)}`).join('; ')}).`] : []),
+    ];
+    if (notes.length > 0) a.lines.push(notes.join(' '));
+
+    a.facts = Object.fromEntries([
+      ['symbols', o.symbols.join(' ')],
+      ...PERF_PERIODS.map((p, c) => [`leader_${formatPeriod(p)}`, leaders[c]?.symbol ?? null] as const),
+      ...rows.flatMap((r) => PERF_PERIODS.map((p, c) => [`return_${r.symbol}_${formatPeriod(p)}`, r.returns[c] ?? null] as const)),
+    ]);
+
+    const labels = PERF_PERIODS.map(periodLabel);
+    a.charts.push({
+      kind: 'bars',
+      id: 'perf',
+      title: `Total return by period: ${o.symbols.join(', ')}`,
+      subtitle: `1D through 1Y to the close of ${formatDate(asOf)}`,
+      altText: `Grouped bars of total return for ${o.symbols.join(', ')} over ${labels.join(', ')}. ${leaders
+        .map((l, c) => (l ? `${labels[c]}: ${l.symbol} leads at ${formatPercent(l.value)}` : null))
+        .filter((x) => x !== null)
+        .join('; ')}.`,
+      footer: chartFooter(ctx.sourceLabel, asOf),
+      categories: labels,
+      groups: rows.map((r, k) => ({ label: r.symbol, values: r.returns, color: COLORS[k % COLORS.length] as SeriesColor })),
+      horizontal: false,
+      valueLabel: 'Total return',
+      format: 'percent',
+    });
+    return a;
+  },
+});
+
+function perfRow(s: DailySeries): PerfRow {
+  const end = s.dates.length - 1;
+  return {
+    symbol: s.symbol,
+    first: s.dates[0] as string,
+    last: s.dates[end] as string,
+    // Each symbol on its own trading days: one symbol's holiday must not shift another's base close.
+    returns: PERF_PERIODS.map((p) => {
+      const base = periodBaseIndex(s.dates, p, end);
+      return base < 0 ? null : (s.adjClose[end] as number) / (s.adjClose[base] as number) - 1;
+    }),
+  };
+}
+
+/** The best return in column `c`, when at least two symbols have one there. */
+function columnLeader(rows: readonly PerfRow[], c: number): { symbol: string; value: number } | null {
+  let best: { symbol: string; value: number } | null = null;
+  let count = 0;
+  for (const r of rows) {
+    const v = r.returns[c];
+    if (v === null || v === undefined) continue;
+    count++;
+    if (best === null || v > best.value) best = { symbol: r.symbol, value: v };
+  }
+  return count >= 2 ? best : null;
+}
+
+function columnLaggard(rows: readonly PerfRow[], c: number): { symbol: string; value: number } | null {
+  let worst: { symbol: string; value: number } | null = null;
+  for (const r of rows) {
+    const v = r.returns[c];
+    if (v !== null && v !== undefined && (worst === null || v < worst.value)) worst = { symbol: r.symbol, value: v };
+  }
+  return worst;
+}
+
+function commentary(rows: readonly PerfRow[], leaders: readonly ({ symbol: string; value: number } | null)[]): string[] {
+  const lines: string[] = [];
+  const only = rows[0];
+  if (rows.length === 1 && only) {
+    const said = [COL.ytd, COL.year, COL.day]
+      .map((c) => {
+        const v = only.returns[c];
+        return v === null || v === undefined ? null : `${formatPercent(v)} ${describePeriod(PERF_PERIODS[c] as Period)}`;
+      })
+      .filter((x): x is string => x !== null);
+    if (said.length > 0) lines.push(`**${only.symbol}** returned ${said.join(', ')} (to the close of ${formatDate(only.last)}).`);
+    return lines;
+  }
+
+  // 1. Year to date (or the longest column anyone has, when a symbol is too young for YTD).
+  const headline = [COL.ytd, COL.year, 4, 3, COL.month, 1, COL.day].find((c) => leaders[c] !== null);
+  if (headline !== undefined) {
+    const lead = leaders[headline];
+    const lag = columnLaggard(rows, headline);
+    const when = describePeriod(PERF_PERIODS[headline] as Period);
+    if (lead && lag) {
+      const spread = lead.value - lag.value;
+      lines.push(
+        Math.abs(spread) < 0.0005
+          ? `All ${rows.length} are level ${when} at ${formatPercent(lead.value)}.`
+          : `**${lead.symbol} leads ${when}** at ${formatPercent(lead.value)}; ${lag.symbol} trails at ${formatPercent(lag.value)}, a spread of ${formatPoints(spread).replace(/^\+/, '')}.`,
+      );
+    }
+  }
+
+  // 2. One symbol on top of most columns.
+  const wins = new Map<string, number>();
+  for (const l of leaders) if (l) wins.set(l.symbol, (wins.get(l.symbol) ?? 0) + 1);
+  const shown = leaders.filter((l) => l !== null).length;
+  const [top, topWins] = [...wins.entries()].sort((x, y) => y[1] - x[1])[0] ?? ['', 0];
+  if (topWins >= 4 && rows.length >= 3) lines.push(`${top} leads in ${topWins} of the ${shown} periods.`);
+
+  // 3. Leadership that changed hands between the past month and the past year.
+  const m1 = leaders[COL.month];
+  const y1 = leaders[COL.year];
+  if (m1 && y1 && m1.symbol !== y1.symbol) {
+    lines.push(`The lead has changed hands: ${m1.symbol} is ahead over the past month (${formatPercent(m1.value)}), ${y1.symbol} over the past year (${formatPercent(y1.value)}).`);
+  }
+  return lines;
+}
+
+/** Right-aligned monospace columns, fenced so chat clients keep the alignment; one Answer line. */
+export function codeBlock(header: readonly string[], body: readonly (readonly string[])[], leftAligned = 1): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...body.map((r) => (r[c] ?? '').length)));
+  const fmt = (cells: readonly string[]) =>
+    cells
+      .map((cell, c) => (c < leftAligned ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return ['```', fmt(header), ...body.map(fmt), '```'].join('\n');
+}
+
+function table(rows: readonly PerfRow[], leaders: readonly ({ symbol: string; value: number } | null)[]): string {
+  // Values are padded to leave room for the leader mark, so the digits of a column stay aligned.
+  const cell = (r: PerfRow, c: number): string => {
+    const v = r.returns[c];
+    if (v === null || v === undefined) return '— ';
+    return `${formatPercent(v)}${leaders[c]?.symbol === r.symbol ? LEADER_MARK : ' '}`;
+  };
+  const header = ['', ...PERF_PERIODS.map((p) => `${periodLabel(p)} `)];
+  return codeBlock(
+    header,
+    rows.map((r) => [r.symbol, ...PERF_PERIODS.map((_, c) => cell(r, c))]),
+  );
+}

@@ -1,0 +1,41 @@
+/**
+ * How tapebot talks to Discord: one place that builds the REST client and the gateway client, so
+ * the bot and `npm run register` share the API override and the upload workaround below.
+ */
+import { Client, GatewayIntentBits, REST, type RESTOptions } from 'discord.js';
+
+/**
+ * REST options for every Discord client tapebot builds.
+ *
+ * `makeRequest: fetch` — discord.js's default strategy hands a FormData built by Node's global
+ * undici to the separately installed `undici` package; when another library (@slack/bolt) shares
+ * the process, that mix fails file uploads inside undici with "action is not a function"
+ * (discord.js issues #10946, #11525). Node's own fetch and FormData always match.
+ *
+ * `api` — DISCORD_API_URL overrides the REST base (a proxy, or the fake Discord in the tests),
+ * written like Discord's own: `https://discord.com/api` (the version is appended).
+ */
+export function discordRestOptions(apiUrl: string | undefined): Partial<RESTOptions> {
+  return {
+    makeRequest: fetch as unknown as RESTOptions['makeRequest'],
+    ...(apiUrl ? { api: apiUrl.replace(/\/+$/, '') } : {}),
+  };
+}
+
+/** A REST client with the bot token set, for registration and other one-off calls. */
+export function createDiscordRest(o: { token: string; apiUrl?: string | undefined }): REST {
+  return new REST(discordRestOptions(o.apiUrl)).setToken(o.token);
+}
+
+/**
+ * The gateway client. Only the Guilds and DirectMessages intents, neither privileged: interactions
+ * arrive regardless of intents, and tapebot reads no message content. No mention in a reply ever
+ * pings anyone (`allowedMentions: { parse: [] }`), whatever a person typed.
+ */
+export function createDiscordClient(o: { apiUrl?: string | undefined }): Client {
+  return new Client({
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages],
+    rest: discordRestOptions(o.apiUrl),
+    allowedMentions: { parse: [] },
+  });
+}

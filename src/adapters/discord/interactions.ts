@@ -1,0 +1,244 @@
+/**
+ * Interactions in, replies out. Three kinds arrive: slash commands, period-button clicks and
+ * autocomplete requests. None is special-cased by command name: the declarations and the runner
+ * decide everything about a command.
+ *
+ * The order of every reply is fixed by Discord's clock — an interaction must be acknowledged within
+ * 3 seconds, then may be edited for 15 minutes:
+ * 1. Acknowledge before any awaiting: `deferReply()` / `deferUpdate()` is the first network call, so a
+ *    burst of commands each gets its "thinking…" while data loads and charts draw in worker threads.
+ *    (Options are bound first — synchronous, microseconds — so a typo gets an immediate reply that
+ *    only its author sees, with no public "thinking…" flash.)
+ * 2. Compute with the shared runner, draw the charts, then edit the deferred reply in place —
+ *    only while no acknowledgement is waiting, one command per event-loop turn (see
+ *    `createAckFirstScheduler`).
+ * 3. Any failure ends in a message only the person who asked sees. A deferred public reply cannot
+ *    become ephemeral, and a follow-up sent straight after a defer would just fill in the public
+ *    placeholder (Discord keeps that for backwards compatibility), so the placeholder is deleted
+ *    first and the ephemeral follow-up is a new message. Nothing ends in "The application did not
+ *    respond", and no chat message carries a stack trace: unexpected errors show a reference that
+ *    the log line also has.
+ */
+import {
+  MessageFlags,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type CommandInteractionOption,
+  type Interaction,
+} from 'discord.js';
+import type { Answer } from '../../answer/answer.ts';
+import { renderAnswerCharts, type ChartRenderer, type RenderedChart } from '../../charts/renderer.ts';
+import { bindOptions } from '../../command/bind.ts';
+import type { CommandRunner, Invocation } from '../../command/run.ts';
+import type { SymbolDirectory } from '../../data/symbols.ts';
+import { describeError, newErrorRef, UserInputError } from '../../errors.ts';
+import type { Logger } from '../../log.ts';
+import { decodeRerun } from '../rerun.ts';
+import { autocompleteChoices } from './autocomplete.ts';
+import { commandOptions } from './registration.ts';
+import { answerReply, errorText } from './reply.ts';
+
+export interface InteractionDeps {
+  runner: CommandRunner;
+  renderer: ChartRenderer;
+  symbols: SymbolDirectory;
+  logger: Logger;
+}
+
+/** Said when a button's id is not one tapebot can read (another bot's, or a format from long ago). */
+export const STALE_BUTTON_TEXT = 'This button no longer works — run the command again.';
+
+const NO_MENTIONS = { parse: [] as [] };
+
+/**
+ * Acknowledgements first, then work, one command per event-loop turn.
+ *
+ * An acknowledgement has 3 seconds; the rest of a reply has 15 minutes. So no command starts (or
+ * resumes after its charts are drawn) while any acknowledgement is still on its way, and then only
+ * one is let through per turn: an immediate queued from inside an immediate runs on the next turn,
+ * after pending I/O (new interactions arriving, acknowledgements going out) has been served. Data
+ * already in memory resolves in microtasks, so without this a burst of commands would compute back
+ * to back and hold later acknowledgements off the socket past Discord's deadline.
+ */
+export interface AckFirstScheduler {
+  /** Runs an acknowledgement (`deferReply`, `deferUpdate`), holding back work until it settles. */
+  acknowledge<T>(send: () => Promise<T>): Promise<T>;
+  /** Resolves when it is this caller's turn to do work. */
+  turn(): Promise<void>;
+}
+
+export function createAckFirstScheduler(): AckFirstScheduler {
+  let acking = 0;
+  const waiting: (() => void)[] = [];
+  let scheduled = false;
+  const schedule = (): void => {
+    if (scheduled || acking > 0 || waiting.length === 0) return;
+    scheduled = true;
+    setImmediate(pump);
+  };
+  const pump = (): void => {
+    scheduled = false;
+    if (acking > 0) return; // the last acknowledgement to settle schedules the next turn
+    waiting.shift()?.();
+    schedule();
+  };
+  return {
+    async acknowledge(send) {
+      acking++;
+      try {
+        return await send();
+      } finally {
+        acking--;
+        schedule();
+      }
+    },
+    turn() {
+      return new Promise<void>((resolve) => {
+        waiting.push(resolve);
+        schedule();
+      });
+    },
+  };
+}
+
+/** Every option value as text, exactly as the text syntax would carry it (`named` only, no words). */
+export function invocationFromOptions(name: string, options: readonly CommandInteractionOption[]): Invocation {
+  const named: Record<string, string> = {};
+  for (const o of options) {
+    if (o.value !== undefined && o.value !== null) named[o.name] = String(o.value);
+  }
+  return { name, args: { words: [], named } };
+}
+
+function metaOf(i: Interaction): Record<string, unknown> {
+  return { adapter: 'discord', interaction: i.id, user: i.user.id, guild: i.guildId ?? 'dm' };
+}
+
+/** Handles one interaction of any kind. Never throws; resolves when the reply is final. */
+export function createInteractionHandler(deps: InteractionDeps): (interaction: Interaction) => Promise<void> {
+  const { runner, renderer, symbols, logger } = deps;
+  const scheduler = createAckFirstScheduler();
+
+  /**
+   * Binding without data catches most mistakes (unknown symbol, bad date or period, missing
+   * option) before anything is public. Errors that need data (a date after the last close, not
+   * enough history) surface later, from the runner.
+   */
+  function precheck(inv: Invocation): string | null {
+    const cmd = runner.find(inv.name);
+    if (!cmd) return null; // the runner words "no such command" (stale registration) itself
+    try {
+      bindOptions(cmd, inv.args, symbols);
+      return null;
+    } catch (cause) {
+      if (!(cause instanceof UserInputError)) return null;
+      const ref = newErrorRef();
+      const error = describeError(cause, ref);
+      logger.info({ ref, command: inv.name, outcome: error.audience, reason: error.message }, 'command refused');
+      return error.message;
+    }
+  }
+
+  async function draw(answer: Answer, meta: Record<string, unknown>): Promise<{ charts: RenderedChart[]; failed: boolean }> {
+    if (answer.charts.length === 0) return { charts: [], failed: false };
+    try {
+      return { charts: await renderAnswerCharts(renderer, answer), failed: false };
+    } catch (err) {
+      const ref = newErrorRef();
+      logger.error({ ...meta, ref, err, command: answer.command, renderer: renderer.name }, 'chart rendering failed; answering without the chart');
+      return { charts: [], failed: true };
+    }
+  }
+
+  /** Ends a deferred public reply with an error only the asker sees. */
+  async function replaceWithEphemeral(i: ChatInputCommandInteraction, text: string, meta: Record<string, unknown>): Promise<void> {
+    try {
+      await i.deleteReply();
+    } catch (err) {
+      logger.warn({ ...meta, err }, 'could not delete the deferred reply before the error message');
+    }
+    await i.followUp({ content: errorText(text), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+  }
+
+  async function onCommand(i: ChatInputCommandInteraction): Promise<void> {
+    const meta = metaOf(i);
+    const inv = invocationFromOptions(i.commandName, i.options.data);
+    const refusal = precheck(inv);
+    if (refusal !== null) {
+      await i.reply({ content: errorText(refusal), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      return;
+    }
+    await scheduler.acknowledge(() => i.deferReply());
+    await scheduler.turn();
+    const result = await runner.run(inv, meta);
+    if (!result.ok) {
+      await replaceWithEphemeral(i, result.error.message, meta);
+      return;
+    }
+    const { charts, failed } = await draw(result.answer, meta);
+    await scheduler.turn();
+    await i.editReply(answerReply(result.answer, charts, { chartFailed: failed }));
+  }
+
+  async function onButton(i: ButtonInteraction): Promise<void> {
+    const meta = metaOf(i);
+    const inv = decodeRerun(i.customId);
+    if (!inv) {
+      await i.reply({ content: errorText(STALE_BUTTON_TEXT), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      return;
+    }
+    // No "thinking…": the message stays as it is until the new period replaces it.
+    await scheduler.acknowledge(() => i.deferUpdate());
+    await scheduler.turn();
+    const result = await runner.run(inv, { ...meta, via: 'button' });
+    if (!result.ok) {
+      await i.followUp({ content: errorText(result.error.message), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      return;
+    }
+    const { charts, failed } = await draw(result.answer, meta);
+    await scheduler.turn();
+    await i.editReply(answerReply(result.answer, charts, { chartFailed: failed }));
+  }
+
+  async function onAutocomplete(i: AutocompleteInteraction): Promise<void> {
+    const cmd = runner.find(i.commandName);
+    const focused = i.options.getFocused(true);
+    const decl = cmd ? commandOptions(cmd)[focused.name] : undefined;
+    await i.respond(autocompleteChoices(decl, String(focused.value), symbols));
+  }
+
+  /** The last word after something unexpected: a reference for the log, privately to the asker. */
+  async function rescue(i: Interaction, err: unknown): Promise<void> {
+    const ref = newErrorRef();
+    logger.error({ ...metaOf(i), ref, err }, 'discord interaction failed');
+    if (!i.isRepliable()) return;
+    const text = errorText(describeError(err, ref).message);
+    try {
+      if (i.isChatInputCommand() && i.deferred && !i.replied) {
+        await replaceWithEphemeral(i, describeError(err, ref).message, metaOf(i));
+      } else if (i.deferred || i.replied) {
+        await i.followUp({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      } else {
+        await i.reply({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      }
+    } catch (again) {
+      logger.error({ ...metaOf(i), ref, err: again }, 'could not tell the user about the failure');
+    }
+  }
+
+  return async (interaction) => {
+    try {
+      if (interaction.isChatInputCommand()) await onCommand(interaction);
+      else if (interaction.isButton()) await onButton(interaction);
+      else if (interaction.isAutocomplete()) await onAutocomplete(interaction);
+    } catch (err) {
+      if (interaction.isAutocomplete()) {
+        // Too late or broken: Discord shows no suggestions, which is the honest outcome.
+        logger.warn({ ...metaOf(interaction), err }, 'autocomplete failed');
+        return;
+      }
+      await rescue(interaction, err);
+    }
+  };
+}

@@ -1,0 +1,184 @@
+/**
+ * Slack listeners, grouped by kind, each group with its own `register…(app, deps)`:
+ *   slash commands   one `app.command('/<name>')` per declared command — no command is special here
+ *   period buttons   recompute the answer with another period and replace the message in place
+ *   mentions and DMs "@tapebot compare IWM SPY" in a channel, or "rotation 1m" in a direct message
+ *
+ * Every listener acknowledges first (Slack waits 3 seconds at most), then works. Answers go to the
+ * conversation for everyone; errors go only to the person who asked.
+ */
+import type { App, RespondFn, webApi } from '@slack/bolt';
+import type { Answer } from '../../answer/answer.ts';
+import type { ChartRenderer } from '../../charts/renderer.ts';
+import { parseArgsText } from '../../command/parse.ts';
+import type { CommandRunner, Invocation, RunResult } from '../../command/run.ts';
+import { describeError, newErrorRef } from '../../errors.ts';
+import type { Logger } from '../../log.ts';
+import { decodeRerun } from '../rerun.ts';
+import { answerMessage, errorText, imageFileIds, inviteHintText, PERIOD_ACTION_PREFIX } from './blocks.ts';
+import { deleteFiles, prepareImages, sendWithImageRetry, slackErrorCode, type DeliveryOptions } from './deliver.ts';
+import { stripLeadingMentions, unescapeSlackText } from './mrkdwn.ts';
+import { WorkQueueFullError, type WorkQueue } from './work-queue.ts';
+
+type WebClient = webApi.WebClient;
+
+export interface SlackHandlerDeps {
+  runner: CommandRunner;
+  renderer: ChartRenderer;
+  logger: Logger;
+  delivery: DeliveryOptions;
+  /** Where the work after an ack runs: bounded, yielding to the event loop first (see work-queue.ts). */
+  queue: WorkQueue;
+}
+
+export const BUSY_TEXT = 'I’m answering a lot of requests right now — try again in a minute.';
+
+/** Runs the work after an ack; when too much is already waiting, says so instead. */
+async function afterAck(deps: SlackHandlerDeps, replyPrivately: (text: string) => Promise<void>, job: () => Promise<void>): Promise<void> {
+  try {
+    await deps.queue.run(job);
+  } catch (err) {
+    if (err instanceof WorkQueueFullError) {
+      deps.logger.warn({ waiting: deps.queue.waiting }, 'slack work queue full; request refused');
+      return replyPrivately(errorText(BUSY_TEXT));
+    }
+    throw err;
+  }
+}
+
+/** Slack's answers when the bot may not post where it was asked. */
+const CANNOT_POST_HERE = new Set(['not_in_channel', 'channel_not_found']);
+
+/** Posts an answer (charts uploaded first); deletes the uploads again when the post fails. */
+async function postAnswer(client: WebClient, deps: SlackHandlerDeps, target: { channel: string; threadTs?: string }, answer: Answer): Promise<void> {
+  const prepared = await prepareImages(client, deps.renderer, answer, deps.logger);
+  const message = answerMessage(answer, prepared.images, prepared.note !== undefined ? { note: prepared.note } : {});
+  const uploaded = prepared.images.map((i) => i.fileId);
+  let sent: { droppedImages: boolean };
+  try {
+    sent = await sendWithImageRetry(
+      (m) => client.chat.postMessage({ channel: target.channel, ...(target.threadTs ? { thread_ts: target.threadTs } : {}), text: m.text, blocks: m.blocks }),
+      message,
+      deps.delivery,
+      deps.logger,
+    );
+  } catch (err) {
+    await deleteFiles(client, uploaded, deps.logger);
+    throw err;
+  }
+  if (sent.droppedImages) await deleteFiles(client, uploaded, deps.logger);
+}
+
+/** Logs a failure to deliver and tells the person, in words (never the error itself). */
+async function reportFailure(err: unknown, meta: Record<string, unknown>, deps: SlackHandlerDeps, replyPrivately: (text: string) => Promise<void>): Promise<void> {
+  const ref = newErrorRef();
+  deps.logger.error({ ...meta, ref, err, slackError: slackErrorCode(err) }, 'slack delivery failed');
+  await replyPrivately(errorText(describeError(err, ref).message));
+}
+
+function privateResponder(respond: RespondFn, logger: Logger, meta: Record<string, unknown>): (text: string) => Promise<void> {
+  return async (text) => {
+    try {
+      await respond({ response_type: 'ephemeral', replace_original: false, text });
+    } catch (err) {
+      // The response_url expires after 30 minutes and 5 uses; nothing else can reach the person.
+      logger.warn({ ...meta, err }, 'could not reply privately via response_url');
+    }
+  };
+}
+
+function failureText(result: Extract<RunResult, { ok: false }>): string {
+  return errorText(result.error.message);
+}
+
+export function registerCommands(app: App, deps: SlackHandlerDeps): void {
+  for (const cmd of deps.runner.commands) {
+    app.command(`/${cmd.name}`, async ({ ack, command, client, respond, context }) => {
+      await ack();
+      const meta = { adapter: 'slack', kind: 'command', team: command.team_id, channel: command.channel_id, user: command.user_id };
+      const reply = privateResponder(respond, deps.logger, meta);
+      await afterAck(deps, reply, async () => {
+        const result = await deps.runner.run({ name: cmd.name, args: parseArgsText(unescapeSlackText(command.text ?? '')) }, meta);
+        if (!result.ok) return reply(failureText(result));
+        try {
+          await postAnswer(client, deps, { channel: command.channel_id }, result.answer);
+        } catch (err) {
+          if (CANNOT_POST_HERE.has(slackErrorCode(err) ?? '')) {
+            deps.logger.info({ ...meta, slackError: slackErrorCode(err) }, 'not a member of the channel; sent the invite hint');
+            return reply(inviteHintText(context.botUserId, command.channel_id));
+          }
+          await reportFailure(err, meta, deps, reply);
+        }
+      });
+    });
+  }
+}
+
+export function registerPeriodButtons(app: App, deps: SlackHandlerDeps): void {
+  app.action({ type: 'block_actions', action_id: new RegExp(`^${PERIOD_ACTION_PREFIX}`) }, async ({ ack, body, action, client, respond }) => {
+    await ack();
+    const container = body.container as { channel_id?: unknown; message_ts?: unknown };
+    const channel = typeof container.channel_id === 'string' ? container.channel_id : body.channel?.id;
+    const ts = typeof container.message_ts === 'string' ? container.message_ts : body.message?.ts;
+    const meta = { adapter: 'slack', kind: 'button', team: body.team?.id, channel, user: body.user.id };
+    const reply = privateResponder(respond, deps.logger, meta);
+    await afterAck(deps, reply, async () => {
+      const invocation: Invocation | null = action.type === 'button' && typeof action.value === 'string' ? decodeRerun(action.value) : null;
+      if (!invocation) return reply(errorText('That button is out of date. Run the command again.'));
+      if (!channel || !ts) return reply(errorText('I could not find the message to update. Run the command again.'));
+      const result = await deps.runner.run(invocation, meta);
+      if (!result.ok) return reply(failureText(result));
+      const prepared = await prepareImages(client, deps.renderer, result.answer, deps.logger);
+      const message = answerMessage(result.answer, prepared.images, prepared.note !== undefined ? { note: prepared.note } : {});
+      const uploaded = prepared.images.map((i) => i.fileId);
+      let sent: { droppedImages: boolean };
+      try {
+        sent = await sendWithImageRetry((m) => client.chat.update({ channel, ts, text: m.text, blocks: m.blocks }), message, deps.delivery, deps.logger);
+      } catch (err) {
+        await deleteFiles(client, uploaded, deps.logger);
+        return reportFailure(err, meta, deps, reply);
+      }
+      // The replaced message's charts are shown nowhere else: they were uploaded privately for it.
+      const shown = new Set(sent.droppedImages ? [] : uploaded);
+      const previous = imageFileIds(body.message?.blocks as unknown[] | undefined).filter((id) => !shown.has(id));
+      await deleteFiles(client, [...(sent.droppedImages ? uploaded : []), ...previous], deps.logger);
+    });
+  });
+}
+
+/** "@tapebot rotation 1m" in a channel, or "rotation 1m" in a direct message, runs like the slash command. */
+export function registerMentions(app: App, deps: SlackHandlerDeps): void {
+  async function answerText(client: WebClient, text: string, where: { channel: string; user: string; threadTs?: string; direct: boolean }): Promise<void> {
+    const meta = { adapter: 'slack', kind: where.direct ? 'dm' : 'mention', channel: where.channel, user: where.user };
+    const thread = where.threadTs ? { thread_ts: where.threadTs } : {};
+    const replyPrivately = async (reply: string) => {
+      try {
+        // In a direct message everything is already private to the person.
+        if (where.direct) await client.chat.postMessage({ channel: where.channel, text: reply, ...thread });
+        else await client.chat.postEphemeral({ channel: where.channel, user: where.user, text: reply, ...thread });
+      } catch (err) {
+        deps.logger.warn({ ...meta, slackError: slackErrorCode(err) ?? String(err) }, 'could not reply privately');
+      }
+    };
+    await afterAck(deps, replyPrivately, async () => {
+      const result = await deps.runner.runText(stripLeadingMentions(unescapeSlackText(text)), meta);
+      if (!result.ok) return replyPrivately(failureText(result));
+      try {
+        await postAnswer(client, deps, { channel: where.channel, ...(where.threadTs ? { threadTs: where.threadTs } : {}) }, result.answer);
+      } catch (err) {
+        await reportFailure(err, meta, deps, replyPrivately);
+      }
+    });
+  }
+
+  app.event('app_mention', async ({ event, client }) => {
+    if (!event.user) return;
+    await answerText(client, event.text, { channel: event.channel, user: event.user, direct: false, ...(event.thread_ts ? { threadTs: event.thread_ts } : {}) });
+  });
+
+  app.message(async ({ message, client }) => {
+    // Only plain messages people write to the bot directly; edits, joins and other bots are ignored.
+    if (message.channel_type !== 'im' || message.subtype !== undefined || message.bot_id || !message.user) return;
+    await answerText(client, message.text ?? '', { channel: message.channel, user: message.user, direct: true, ...(message.thread_ts ? { threadTs: message.thread_ts } : {}) });
+  });
+}

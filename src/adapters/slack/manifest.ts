@@ -1,0 +1,103 @@
+/**
+ * The Slack app manifest, derived from the command declarations: paste it into "Create New App →
+ * From a manifest" and Slack sets up the bot user, slash commands, scopes, events and interactivity.
+ * https://docs.slack.dev/reference/app-manifest
+ *
+ * Bot scopes, each for something the adapter does and nothing more:
+ *   commands          receive the slash commands
+ *   chat:write        chat.postMessage (answers), chat.update (period buttons), chat.postEphemeral (errors after a mention)
+ *   files:write       files.getUploadURLExternal / completeUploadExternal (chart PNGs) and files.delete (charts of replaced answers)
+ *   app_mentions:read the app_mention event ("@tapebot rotation 1m")
+ *   im:history        the message.im event (commands typed in a direct message to the bot)
+ * Not requested: channels:history (we never read channel messages), chat:write.public (the bot posts
+ * only where it was invited, and says how to invite it otherwise), files:read (uploads are used by id).
+ */
+import type { webApi } from '@slack/bolt';
+import type { AnyCommand } from '../../command/define.ts';
+import { usage } from '../../command/usage.ts';
+
+/** Bolt's default request path in HTTP mode: commands, events and interactivity all arrive here. */
+export const EVENTS_PATH = '/slack/events';
+
+export type SlackManifest = webApi.AppsManifestCreateArguments['manifest'];
+
+export const BOT_SCOPES = ['commands', 'chat:write', 'files:write', 'app_mentions:read', 'im:history'] as const;
+export const BOT_EVENTS = ['app_mention', 'message.im'] as const;
+
+export type ManifestMode = { kind: 'socket' } | { kind: 'http'; url: string };
+
+export interface ManifestOptions {
+  mode: ManifestMode;
+  /** App and bot name (default "tapebot"). */
+  name?: string;
+}
+
+const DESCRIPTION = 'Market commentary from real prices: streaks, breakouts, drawdowns, rotation — with charts.';
+const LONG_DESCRIPTION = [
+  'tapebot answers market questions in the channel with computed commentary and a chart:',
+  'who leads between small and large caps and for how long, how a set of symbols compares over a period,',
+  'the current out-performance streak and its history. Every number comes from daily closes, says its',
+  'source and the close it is as of, and the period buttons under an answer recompute it in place.',
+].join(' ');
+
+/** Slack's limits for the fields derived from declarations; a manifest over them is refused on paste. */
+const MAX_COMMAND_LENGTH = 32;
+const MAX_DESCRIPTION = 2000;
+const MAX_USAGE_HINT = 1000;
+
+/**
+ * The request URL for commands, events and interactivity: the public base URL plus Bolt's default path
+ * when only a base is given ("https://bot.example.com" → "https://bot.example.com/slack/events").
+ */
+export function requestUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`"${url}" is not a URL; give the public https address Slack should send requests to.`);
+  }
+  if (parsed.protocol !== 'https:') throw new Error(`Slack sends requests only to https URLs, not "${url}".`);
+  if (parsed.pathname === '/' || parsed.pathname === '') parsed.pathname = EVENTS_PATH;
+  return parsed.toString();
+}
+
+/** What Slack shows after the command name while typing it: the usage without "/name". */
+export function usageHint(cmd: AnyCommand): string {
+  return usage(cmd).replace(new RegExp(`^/${cmd.name}\\s*`), '');
+}
+
+export function buildManifest(commands: readonly AnyCommand[], opts: ManifestOptions): SlackManifest {
+  const name = opts.name ?? 'tapebot';
+  const url = opts.mode.kind === 'http' ? requestUrl(opts.mode.url) : undefined;
+  const slashCommands = commands.map((cmd) => {
+    const command = `/${cmd.name}`;
+    if (command.length > MAX_COMMAND_LENGTH) throw new Error(`${command} is longer than Slack's ${MAX_COMMAND_LENGTH} characters for a command.`);
+    const hint = usageHint(cmd);
+    return {
+      command,
+      description: cmd.description.slice(0, MAX_DESCRIPTION),
+      ...(hint ? { usage_hint: hint.slice(0, MAX_USAGE_HINT) } : {}),
+      // Commands take symbols and options, never @people or #channels, so nothing needs escaping.
+      should_escape: false,
+      ...(url ? { url } : {}),
+    };
+  });
+  return {
+    _metadata: { major_version: 1, minor_version: 1 },
+    display_information: { name, description: DESCRIPTION, long_description: LONG_DESCRIPTION, background_color: '#1f2a37' },
+    features: {
+      // The Messages tab lets people DM the bot ("rotation 1m").
+      app_home: { home_tab_enabled: false, messages_tab_enabled: true, messages_tab_read_only_enabled: false },
+      bot_user: { display_name: name.toLowerCase().replace(/[^a-z0-9._-]/g, '-'), always_online: true },
+      slash_commands: slashCommands,
+    },
+    oauth_config: { scopes: { bot: [...BOT_SCOPES] } },
+    settings: {
+      event_subscriptions: { ...(url ? { request_url: url } : {}), bot_events: [...BOT_EVENTS] },
+      interactivity: { is_enabled: true, ...(url ? { request_url: url } : {}) },
+      org_deploy_enabled: false,
+      socket_mode_enabled: opts.mode.kind === 'socket',
+      token_rotation_enabled: false,
+    },
+  };
+}

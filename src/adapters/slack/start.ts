@@ -1,0 +1,139 @@
+/**
+ * Starts the Slack app (Bolt v5).
+ *
+ * - Socket Mode when SLACK_APP_TOKEN is set: Bolt opens a WebSocket to Slack; no public URL needed.
+ * - HTTP mode otherwise: Bolt listens on PORT (default 3000) and takes slash commands, events and
+ *   interactivity at `/slack/events`, verifying every request's signature (and refusing requests
+ *   older than 5 minutes) before anything runs.
+ * - SLACK_API_URL points the Web API client elsewhere (GovSlack's https://slack-gov.com/api/, or a
+ *   local fake in tests). Socket Mode opens its connection with its own client, so it gets the URL too.
+ */
+import { App, type webApi } from '@slack/bolt';
+import type { AddressInfo } from 'node:net';
+import type { ChartRenderer } from '../../charts/renderer.ts';
+import type { CommandRunner } from '../../command/run.ts';
+import { ConfigError, type Config } from '../../config.ts';
+import type { Logger } from '../../log.ts';
+import { DEFAULT_DELIVERY, type DeliveryOptions } from './deliver.ts';
+import { registerCommands, registerMentions, registerPeriodButtons } from './handlers.ts';
+import { boltLogger } from './logger.ts';
+import { createWorkQueue } from './work-queue.ts';
+import { EVENTS_PATH } from './manifest.ts';
+
+export type SlackConfig = Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL' | 'PORT'>;
+
+export interface StartSlackOptions {
+  config: SlackConfig;
+  runner: CommandRunner;
+  renderer: ChartRenderer;
+  logger: Logger;
+  /** HTTP mode only: where to listen. Default: PORT (or 3000) on every interface. Tests use `{ port: 0, host: '127.0.0.1' }`. */
+  listen?: { port?: number; host?: string };
+  /** Waits between retries when an uploaded chart is not ready yet (tests shorten them). */
+  delivery?: Partial<DeliveryOptions>;
+  /** Web API retry policy for network errors, 5xx and 429 (default: 2 retries within a few seconds). */
+  retryConfig?: webApi.RetryOptions;
+  /** Commands, clicks and mentions answered at once (default 8); more wait, up to `maxQueued` (default 500). */
+  concurrency?: number;
+  maxQueued?: number;
+}
+
+export interface SlackAdapter {
+  readonly app: App;
+  readonly mode: 'socket' | 'http';
+  /** HTTP mode: the URL Slack must send requests to, as bound (e.g. http://127.0.0.1:53121/slack/events). Null in Socket Mode. */
+  readonly url: string | null;
+  /** Resolves once no command, click or mention is still being answered. */
+  idle(): Promise<void>;
+  /** Stops taking requests, lets work in flight finish (up to `drainMs`, default 10 s), then returns. */
+  stop(drainMs?: number): Promise<void>;
+}
+
+export const DEFAULT_PORT = 3000;
+/**
+ * Enough answers in flight to overlap Slack's round trips; few enough that the analysis between
+ * them (≈10–20 ms each, on the main thread) never holds an ack back for long.
+ */
+export const DEFAULT_CONCURRENCY = 8;
+export const DEFAULT_MAX_QUEUED = 500;
+
+/**
+ * A reply that is useless after a minute is not worth ten retries over half an hour (the Web API
+ * client's default): retry twice, quickly.
+ */
+const DEFAULT_RETRY: webApi.RetryOptions = { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 3000, randomize: true };
+const REQUEST_TIMEOUT_MS = 30_000;
+
+export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter> {
+  const { config, logger } = opts;
+  const token = config.SLACK_BOT_TOKEN;
+  const signingSecret = config.SLACK_SIGNING_SECRET;
+  if (!token) throw new ConfigError('SLACK_BOT_TOKEN is required to start the Slack app.');
+  const socketMode = Boolean(config.SLACK_APP_TOKEN);
+  if (!socketMode && !signingSecret) throw new ConfigError('SLACK_SIGNING_SECRET is required to start the Slack app in HTTP mode.');
+
+  const apiUrl = config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {};
+
+  const app = new App({
+    token,
+    logger: boltLogger(logger),
+    clientOptions: { ...apiUrl, retryConfig: opts.retryConfig ?? DEFAULT_RETRY, timeout: REQUEST_TIMEOUT_MS },
+    // Call auth.test in init() below, so a bad token or URL stops start-up with a clear error.
+    deferInitialization: true,
+    ...(socketMode
+      ? // Socket Mode's own client (apps.connections.open) keeps its reconnect retries; it only needs the URL.
+        { socketMode: true, appToken: config.SLACK_APP_TOKEN, installerOptions: { clientOptions: { ...apiUrl } } }
+      : { signingSecret }),
+  });
+
+  const queue = createWorkQueue({ concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY, maxQueued: opts.maxQueued ?? DEFAULT_MAX_QUEUED });
+  const idle = () => queue.idle();
+
+  const deps = { runner: opts.runner, renderer: opts.renderer, logger, delivery: { ...DEFAULT_DELIVERY, ...opts.delivery }, queue };
+  registerCommands(app, deps);
+  registerPeriodButtons(app, deps);
+  registerMentions(app, deps);
+  app.error(async (error) => {
+    logger.error({ err: error, code: error.code }, 'unhandled error in a Slack listener');
+  });
+
+  try {
+    await app.init();
+  } catch (err) {
+    throw new Error(`Slack rejected the bot token or could not be reached (auth.test): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+
+  let url: string | null = null;
+  if (socketMode) {
+    await app.start();
+  } else {
+    const port = opts.listen?.port ?? config.PORT ?? DEFAULT_PORT;
+    const server = await app.start({ port, ...(opts.listen?.host ? { host: opts.listen.host } : {}) });
+    const address = server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    url = `http://${host}:${address.port}${EVENTS_PATH}`;
+  }
+  logger.info({ mode: socketMode ? 'socket' : 'http', url, commands: opts.runner.commands.map((c) => `/${c.name}`), apiUrl: config.SLACK_API_URL ?? 'default' }, 'slack app started');
+
+  let stopping: Promise<void> | null = null;
+  return {
+    app,
+    mode: socketMode ? 'socket' : 'http',
+    url,
+    idle,
+    stop(drainMs = 10_000) {
+      stopping ??= (async () => {
+        await app.stop().catch((err: unknown) => logger.warn({ err }, 'slack receiver did not stop cleanly'));
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<'timeout'>((resolve) => {
+          timer = setTimeout(() => resolve('timeout'), drainMs);
+        });
+        const outcome = await Promise.race([idle().then(() => 'idle' as const), timeout]);
+        clearTimeout(timer);
+        if (outcome === 'timeout') logger.warn({ running: queue.running, waiting: queue.waiting }, 'stopped the Slack app with work still in flight');
+        logger.info('slack app stopped');
+      })();
+      return stopping;
+    },
+  };
+}

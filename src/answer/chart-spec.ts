@@ -1,0 +1,130 @@
+/**
+ * ChartSpec: what a chart shows, in the domain's words, with no Chart.js or platform in it.
+ * `src/charts` turns a spec into a Chart.js v4 config (JSON only, no callbacks, so the same
+ * config renders locally, in a worker thread, or on a QuickChart server).
+ */
+
+/** How values on an axis are written: 12.3% · $412.50 · 104.2 · 1.0342 · 12.4M. */
+export type ValueFormat = 'percent' | 'price' | 'index' | 'ratio' | 'volume';
+
+/** Palette roles; the renderer maps them to colours readable on light and dark chat themes. */
+export type SeriesColor =
+  | 'blue'
+  | 'orange'
+  | 'green'
+  | 'red'
+  | 'purple'
+  | 'teal'
+  | 'gold'
+  | 'pink'
+  | 'gray'
+  | 'positive'
+  | 'negative';
+
+interface ChartSpecBase {
+  /** Stable within one Answer; used for file names (`rotation-ratio.png`). */
+  id: string;
+  title: string;
+  subtitle?: string;
+  /** What a screen reader says instead of the picture: the chart's point in one or two sentences. */
+  altText: string;
+  /** Source and as-of line drawn under the chart, e.g. "Source: bundled daily prices · as of Aug 21, 2026". */
+  footer: string;
+}
+
+export interface LineSeriesSpec {
+  type: 'line';
+  label: string;
+  /** One value per entry of the chart's `dates`; null leaves a gap. */
+  values: readonly (number | null)[];
+  color?: SeriesColor;
+  dashed?: boolean;
+  /** Line width in px (default 2). */
+  width?: number;
+  /** Fill between the line and zero (underwater curves). */
+  fillToZero?: boolean;
+}
+
+export interface BarSeriesSpec {
+  type: 'bar';
+  label: string;
+  values: readonly (number | null)[];
+  color?: SeriesColor;
+  /** Colour each bar green/red by its sign (or by `signOf` when given, e.g. volume by the day's move). */
+  colorBySign?: boolean;
+  signOf?: readonly (number | null)[];
+}
+
+export interface CandleSeriesSpec {
+  type: 'candles';
+  label: string;
+  open: readonly (number | null)[];
+  high: readonly (number | null)[];
+  low: readonly (number | null)[];
+  close: readonly (number | null)[];
+}
+
+export type TimeSeriesSpec = LineSeriesSpec | BarSeriesSpec | CandleSeriesSpec;
+
+export interface LevelSpec {
+  value: number;
+  label: string;
+  color?: SeriesColor;
+}
+
+export interface MarkerSpec {
+  date: string;
+  value: number;
+  label: string;
+  color?: SeriesColor;
+}
+
+/** A shaded band of dates (a streak, a drawdown), drawn behind every panel. */
+export interface DateRangeSpec {
+  from: string;
+  to: string;
+  label?: string;
+  color?: SeriesColor;
+}
+
+export interface TimePanelSpec {
+  yLabel: string;
+  format: ValueFormat;
+  series: readonly TimeSeriesSpec[];
+  levels?: readonly LevelSpec[];
+  markers?: readonly MarkerSpec[];
+  logScale?: boolean;
+  /** Relative height when a chart has several panels (default 1). */
+  weight?: number;
+}
+
+/** Daily series over a shared trading-day axis, in one or more stacked panels. */
+export interface TimeChartSpec extends ChartSpecBase {
+  kind: 'time';
+  /** Trading days, ascending ISO dates; every series has one value per date. */
+  dates: readonly string[];
+  panels: readonly TimePanelSpec[];
+  shade?: readonly DateRangeSpec[];
+}
+
+/** Grouped bars over categories (symbols), vertical or horizontal. */
+export interface BarChartSpec extends ChartSpecBase {
+  kind: 'bars';
+  categories: readonly string[];
+  groups: readonly { label: string; values: readonly (number | null)[]; color?: SeriesColor }[];
+  horizontal: boolean;
+  valueLabel: string;
+  format: ValueFormat;
+  /** Colour bars by sign instead of by group (single-group charts). */
+  colorBySign?: boolean;
+}
+
+/** A relative rotation map: each item's path (oldest first) in RS-Ratio × RS-Momentum space, centred on 100. */
+export interface RotationChartSpec extends ChartSpecBase {
+  kind: 'rotation';
+  xLabel: string;
+  yLabel: string;
+  items: readonly { label: string; tail: readonly { x: number; y: number; date: string }[]; color?: SeriesColor }[];
+}
+
+export type ChartSpec = TimeChartSpec | BarChartSpec | RotationChartSpec;

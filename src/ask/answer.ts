@@ -1,0 +1,83 @@
+/**
+ * Mentions: "@tapebot is KRE breaking out?" answered like the command it amounts to. Platform-free:
+ * the Discord and Slack adapters strip the mention (stripMentions), call answerQuestion, and post
+ * `line` ("Read as: /breakout KRE") above the Answer exactly as they post the command's answer.
+ */
+import { bindOptions } from '../command/bind.ts';
+import type { CommandRunner, RunResult } from '../command/run.ts';
+import type { SymbolDirectory } from '../data/symbols.ts';
+import { describeError, newErrorRef, UserInputError } from '../errors.ts';
+import { silentLogger, type Logger } from '../log.ts';
+import { planQuestion, MAX_CLARIFY_CHARS, type AskPlan } from './plan.ts';
+
+export interface AskDeps {
+  runner: CommandRunner;
+  symbols: SymbolDirectory;
+  /**
+   * The day relative dates are read against ("since june"): the data's latest close. A function is
+   * called only when a question needs it (e.g. `() => market.latestClose()`). Without it, questions
+   * with a relative date are asked for an exact one. Never the wall clock.
+   */
+  asOf?: string | (() => Promise<string>);
+  logger?: Logger;
+  /** Added to the runner's log line (adapter, channel, user). */
+  meta?: Record<string, unknown>;
+}
+
+export type AskOutcome =
+  | {
+      kind: 'answer';
+      /** The command the question was read as, runnable as typed: "/compare IWM QQQ since:2026-06-01". */
+      readAs: string;
+      /** The one line to show above the answer: "Read as: /compare IWM QQQ since:2026-06-01", plus any note. */
+      line: string;
+      /** What the question said that the command has no option for ("/drawdown takes no period …"). */
+      notes: string[];
+      /** The command's result, exactly as running `readAs` gives it (an Answer, or a refusal to show). */
+      result: RunResult;
+    }
+  /** The question could not be read with confidence: what was understood, what was not, and questions that work. */
+  | { kind: 'clarify'; message: string };
+
+/** Longest Read-as line: a note never pushes it past one short chat line. */
+const MAX_LINE_CHARS = 300;
+
+export function readAsLine(readAs: string, notes: readonly string[] = []): string {
+  const line = `Read as: ${readAs}${notes.length > 0 ? ` — ${notes.join('; ')}.` : ''}`;
+  return line.length <= MAX_LINE_CHARS ? line : `${line.slice(0, MAX_LINE_CHARS - 1)}…`;
+}
+
+/** Answers a question in plain words. Never throws; a reply is always within chat limits. */
+export async function answerQuestion(text: string, deps: AskDeps): Promise<AskOutcome> {
+  const logger = deps.logger ?? silentLogger;
+  try {
+    const ctx = { commands: deps.runner.commands, symbols: deps.symbols, ...(typeof deps.asOf === 'string' ? { reference: deps.asOf } : {}) };
+    let plan: AskPlan = planQuestion(text, ctx);
+    if (plan.kind === 'needs-reference') {
+      const reference = typeof deps.asOf === 'function' ? await deps.asOf() : undefined;
+      plan = reference !== undefined ? planQuestion(text, { ...ctx, reference }) : plan;
+      if (plan.kind === 'needs-reference') {
+        return { kind: 'clarify', message: 'I need an exact date for that: write it with a year, e.g. "since june 1 2026" or since:2026-06-01.' };
+      }
+    }
+    if (plan.kind === 'clarify') return plan;
+
+    // Bind first: a reading the command refuses is a question back to the person, not an error reply.
+    const cmd = deps.runner.find(plan.name);
+    if (!cmd) return { kind: 'clarify', message: `There is no /${plan.name} command here. Type /help for the commands.` };
+    try {
+      bindOptions(cmd, plan.args, deps.symbols);
+    } catch (e) {
+      if (!(e instanceof UserInputError)) throw e;
+      const why = describeError(e, '').message;
+      const message = `I read that as ${plan.text.slice(0, 200)}, but: ${why}`;
+      return { kind: 'clarify', message: message.length <= MAX_CLARIFY_CHARS ? message : `${message.slice(0, MAX_CLARIFY_CHARS - 1)}…` };
+    }
+    const result = await deps.runner.run({ name: plan.name, args: plan.args }, { ...deps.meta, via: 'question', readAs: plan.text });
+    return { kind: 'answer', readAs: plan.text, line: readAsLine(plan.text, plan.notes), notes: plan.notes, result };
+  } catch (err) {
+    const ref = newErrorRef();
+    logger.error({ ...deps.meta, ref, err }, 'question failed');
+    return { kind: 'clarify', message: `Something went wrong reading that question — reference ${ref}. Try a command such as /rotation, or /help.` };
+  }
+}

@@ -1,0 +1,359 @@
+/**
+ * From a question to the command that answers it: which command (the intent), and its options as
+ * the text a person would type (`/compare IWM QQQ since:2026-06-01`). That text is the "Read as" line
+ * AND what runs — it is split by the same parser as typed commands, so the two cannot differ.
+ * When the question cannot be read with confidence the plan is a clarification, never a guess.
+ */
+import type { AnyCommand } from '../command/define.ts';
+import type { OptionDecl } from '../command/options.ts';
+import { parseArgsText, parseCommandText, type RawArgs } from '../command/parse.ts';
+import { UNIVERSES } from '../core/universes.ts';
+import type { SymbolDirectory } from '../data/symbols.ts';
+import { cleanQuestion, MAX_QUESTION_CHARS, tokenize } from './normalize.ts';
+import { readQuestion, type Reading, type SymbolMention } from './read.ts';
+import { CHOICE_SYNONYMS, INTENTS, SIZE_GROUP_SYMBOLS, type IntentId, type IntentWords, type SizeGroup } from './vocabulary.ts';
+
+export interface PlanContext {
+  /** The registered commands: an intent whose command is not among them is not offered. */
+  commands: readonly AnyCommand[];
+  symbols: SymbolDirectory;
+  /** ISO day relative dates are read against (the latest close). */
+  reference?: string;
+}
+
+export type AskPlan =
+  /** `text` is the command as typed ("/compare IWM QQQ since:2026-06-01"); `args` is that text split. */
+  | { kind: 'run'; name: string; args: RawArgs; text: string; notes: string[] }
+  | { kind: 'clarify'; message: string }
+  /** The question has a relative date ("since june") and no reference day was given: call again with one. */
+  | { kind: 'needs-reference' };
+
+/** Longest clarification; well inside Discord's 2000 and Slack's 3000 characters. */
+export const MAX_CLARIFY_CHARS = 1200;
+
+const intentWords = (id: IntentId): IntentWords => INTENTS.find((i) => i.id === id) as IntentWords;
+
+export function planQuestion(text: string, ctx: PlanContext): AskPlan {
+  return plan(text, ctx, true);
+}
+
+function plan(text: string, ctx: PlanContext, withExamples: boolean): AskPlan {
+  const clean = cleanQuestion(text.slice(0, 8000));
+  const say = (r: Reading | undefined, problem: string, prefer: readonly IntentId[] = r?.strong ?? []): AskPlan => ({
+    kind: 'clarify',
+    message: clarification(r, problem, withExamples ? examples(ctx, r, prefer) : []),
+  });
+  if (clean === '') return say(undefined, 'Ask me about the market in plain words.');
+  if (clean.length > MAX_QUESTION_CHARS) return say(undefined, `That is a long message (${clean.length} characters); ask one short question.`);
+
+  // A command typed after the mention ("@tapebot /compare IWM SPY") is taken as written.
+  if (clean.startsWith('/')) {
+    const typed = typedCommand(clean, ctx);
+    if (typed) return typed;
+    return say(undefined, `There is no ${clean.split(' ')[0]?.slice(0, 30)} command.`);
+  }
+
+  let r = readQuestion(clean, ctx);
+  // "since june, as of 2025-08-01": relative dates count back from the close asked about.
+  if (r.asof && ctx.reference !== undefined && r.asof.date < ctx.reference) {
+    const asof = r.asof;
+    const again = readQuestion(clean, { ...ctx, reference: asof.date });
+    r = again.asof ? again : { ...again, asof };
+  }
+  if (r.needsReference && ctx.reference === undefined) return { kind: 'needs-reference' };
+  const available = new Set(ctx.commands.map((c) => c.name));
+
+  if (r.unknownTickers.length > 0) {
+    const known = ctx.symbols
+      .list()
+      .map((s) => s.symbol)
+      .join(' ');
+    return say(r, `I don't have prices for ${r.unknownTickers.join(', ')}. Symbols I know: ${known}.`);
+  }
+  if (r.problems.length > 0) return say(r, `I couldn't tell: ${r.problems.slice(0, 2).join('; ')}.`);
+
+  const decided = decideIntent(r, available);
+  if (decided.kind === 'unclear') return say(r, decided.why, decided.prefer);
+  const intent = intentWords(decided.intent);
+  const cmd = ctx.commands.find((c) => c.name === intent.command);
+  if (!cmd) return say(r, `I can't answer questions about ${intent.topic} yet.`);
+
+  const filled = fillOptions(intent, cmd, r, clean, ctx);
+  if ('problem' in filled) return say(r, filled.problem, [intent.id]);
+  const rest = filled.parts.join(' ');
+  return { kind: 'run', name: cmd.name, args: parseArgsText(rest), text: `/${cmd.name}${rest ? ` ${rest}` : ''}`, notes: filled.notes };
+}
+
+function typedCommand(clean: string, ctx: PlanContext): AskPlan | undefined {
+  try {
+    const parsed = parseCommandText(clean);
+    const cmd = ctx.commands.find((c) => c.name === parsed.name);
+    if (!cmd) return undefined;
+    const rest = clean.replace(/^\S+\s*/, '');
+    return { kind: 'run', name: cmd.name, args: parsed.args, text: `/${cmd.name}${rest ? ` ${rest}` : ''}`, notes: [] };
+  } catch {
+    return undefined;
+  }
+}
+
+type Decision = { kind: 'intent'; intent: IntentId } | { kind: 'unclear'; why: string; prefer: IntentId[] };
+
+/** Commands that answer with no symbol named. */
+const NEEDS_NO_SYMBOL: ReadonlySet<IntentId> = new Set(['rotation', 'leaders', 'rotationmap', 'help']);
+
+function isUniverseMember(symbol: string): boolean {
+  return UNIVERSES.some((u) => u.members.some((m) => m.symbol === symbol));
+}
+
+function decideIntent(r: Reading, available: ReadonlySet<string>): Decision {
+  const s = new Set(r.strong);
+  const subjects = r.symbols.length;
+  const sizeOnly = subjects > 0 && r.symbols.every((x) => x.size !== undefined);
+  const hasSmall = r.symbols.some((x) => x.size === 'small');
+
+  // Several strong words: the more specific question wins where one clearly contains the other.
+  // "help compare" asks about the command; "help me compare IWM and SPY" asks the question.
+  if (s.has('help') && subjects === 0) for (const x of [...s]) if (x !== 'help') s.delete(x);
+  if (s.size > 1) s.delete('help');
+  if (s.has('chart') && s.size > 1) s.delete('chart');
+  if (s.has('rotationmap')) s.delete('rotation');
+  if (s.has('streak')) for (const x of ['compare', 'rotation', 'perf', 'leaders'] as const) s.delete(x);
+  if (s.has('compare')) for (const x of ['perf', 'rotation'] as const) s.delete(x);
+  if (s.has('leaders')) s.delete('perf');
+  if (s.has('rotation')) s.delete('perf');
+  if (s.size > 1) {
+    const topics = [...s].map((i) => intentWords(i).topic);
+    return { kind: 'unclear', why: `I read two questions in one (${topics.join(' and ')}); ask them one at a time.`, prefer: [...s] };
+  }
+
+  let intent: IntentId | undefined = [...s][0];
+  if (intent === 'rotation' && r.universe) intent = 'rotationmap';
+  if (intent === 'rotation' && subjects >= 2 && !r.symbols.every((x) => sizeGroupOf(x.symbol) !== undefined)) intent = 'compare';
+  if (intent === 'chart' && subjects >= 2) intent = 'compare';
+  if (intent === undefined) {
+    const weak = new Set(r.weak);
+    if (r.universe) intent = 'leaders';
+    else if (weak.has('streak') && subjects === 2) intent = 'streak';
+    else if (weak.has('breakout') && r.level && subjects === 1) intent = 'breakout';
+    else if (subjects >= 2) intent = sizeOnly && hasSmall ? 'rotation' : 'compare';
+    else if (subjects === 1) {
+      const only = r.symbols[0] as SymbolMention;
+      if (only.size === 'small') intent = 'rotation';
+      else if (weak.has('leaders') && isUniverseMember(only.symbol)) intent = 'leaders';
+      else if (weak.has('compare') && !weak.has('perf')) {
+        return { kind: 'unclear', why: `Against what? Name a second symbol, e.g. "${only.symbol} vs SPY".`, prefer: ['compare', 'streak'] };
+      } else intent = 'perf';
+    } else if (weak.has('leaders')) intent = 'leaders';
+  }
+  if (intent === undefined) {
+    const nothing = subjects === 0 && !r.period && !r.universe && r.weak.length === 0;
+    return {
+      kind: 'unclear',
+      why: r.smallTalk && nothing ? "I'm here for market questions: ask in plain words." : nothing ? "I couldn't find a question about the market in that." : "I couldn't tell which question you're asking.",
+      prefer: [],
+    };
+  }
+  if (subjects === 0 && !NEEDS_NO_SYMBOL.has(intent)) {
+    return { kind: 'unclear', why: `Which symbol? I read a question about ${intentWords(intent).topic} but no symbol I know.`, prefer: [intent] };
+  }
+  if (!available.has(intentWords(intent).command)) {
+    return { kind: 'unclear', why: `I can't answer questions about ${intentWords(intent).topic} yet.`, prefer: [] };
+  }
+  return { kind: 'intent', intent };
+}
+
+function sizeGroupOf(symbol: string): SizeGroup | undefined {
+  return (Object.keys(SIZE_GROUP_SYMBOLS) as SizeGroup[]).find((g) => SIZE_GROUP_SYMBOLS[g].includes(symbol));
+}
+
+type Filled = { parts: string[]; notes: string[] } | { problem: string };
+
+/**
+ * The command's options from what was read, by the kinds the command declares: symbols into its
+ * symbol options, the period into its period option, the group into `universe`, the price into its
+ * number option. Anything said that the command has no place for is a note on the Read-as line.
+ */
+function fillOptions(intent: IntentWords, cmd: AnyCommand, r: Reading, clean: string, ctx: PlanContext): Filled {
+  const decls = Object.entries(cmd.options);
+  const given = new Map<string, string>();
+  const notes: string[] = [];
+  let subjects = [...r.symbols];
+
+  // "how long has the S&P been lagging the Russell": the Russell is the one ahead.
+  if (intent.id === 'streak' && subjects.length === 2 && r.losingAt > (subjects[0] as SymbolMention).at && r.losingAt < (subjects[1] as SymbolMention).at) {
+    subjects = [subjects[1] as SymbolMention, subjects[0] as SymbolMention];
+  }
+
+  const universeDecl = decls.find(([name, d]) => name === 'universe' || (d.kind === 'choice' && r.universe !== undefined && d.choices.includes(r.universe.id)));
+  const benchmark = decls.find(([, d]) => d.kind === 'symbol' && !d.required && !d.positional && 'default' in d && d.default !== undefined);
+
+  if (intent.id === 'rotation') {
+    // Each symbol fills the option whose default stands for the same size group (small:, large:, mega:).
+    for (const m of subjects) {
+      const group = sizeGroupOf(m.symbol);
+      const slot = decls.find(([, d]) => d.kind === 'symbol' && 'default' in d && typeof d.default === 'string' && group !== undefined && sizeGroupOf(d.default) === group);
+      if (!slot) return { problem: `/${cmd.name} compares small, large and mega caps; "${m.said}" is none of those.` };
+      if (slot[1].kind === 'symbol' && slot[1].default !== m.symbol) given.set(slot[0], m.symbol);
+    }
+    subjects = [];
+  } else if (universeDecl) {
+    const [uName] = universeDecl;
+    const vsOnes = subjects.filter((m) => m.afterVs);
+    let members = subjects.filter((m) => !m.afterVs);
+    if (r.universe) {
+      given.set(uName, r.universe.id);
+      // "which sectors lead the nasdaq": a symbol beside a named group is the benchmark.
+      vsOnes.push(...members);
+      members = [];
+    } else if (members.length === 1) {
+      const one = members[0] as SymbolMention;
+      const home = UNIVERSES.find((u) => u.members.some((x) => x.symbol === one.symbol));
+      if (home) given.set(uName, home.id);
+      else vsOnes.push(one);
+      members = [];
+    }
+    if (members.length > 0) given.set(uName, members.map((m) => m.symbol).join(' '));
+    if (vsOnes.length > 1) return { problem: `/${cmd.name} measures against one benchmark; you named ${vsOnes.map((m) => m.symbol).join(' and ')}.` };
+    const vs = vsOnes[0];
+    if (vs) {
+      if (!benchmark) return { problem: `/${cmd.name} has no benchmark to set to ${vs.symbol}.` };
+      const [bName, bDecl] = benchmark;
+      if (!('default' in bDecl) || bDecl.default !== vs.symbol) given.set(bName, vs.symbol);
+    }
+    subjects = [];
+  }
+
+  // Plain symbol options: a list option takes them all; single ones take one each, required first.
+  const list = decls.find(([, d]) => d.kind === 'symbols');
+  if (subjects.length > 0 || (list && list[1].required) || decls.some(([, d]) => d.kind === 'symbol' && d.required)) {
+    if (list) {
+      const [name, d] = list;
+      if (d.kind !== 'symbols') return { problem: 'unreachable' };
+      if (subjects.length < d.min) return { problem: `/${cmd.name} needs ${d.min === 1 ? 'a symbol' : `${d.min} symbols`}; I read ${describeSymbols(subjects)}.` };
+      if (subjects.length > d.max) return { problem: `/${cmd.name} takes at most ${d.max} symbols; I read ${subjects.length}.` };
+      given.set(name, subjects.map((m) => m.symbol).join(' '));
+    } else {
+      const singles = decls.filter(([, d]) => d.kind === 'symbol' && (d.required || d.positional));
+      const required = singles.filter(([, d]) => d.required).length;
+      if (subjects.length < required) {
+        return { problem: `/${cmd.name} needs ${required === 1 ? 'a symbol' : `${required} symbols`}; I read ${describeSymbols(subjects)}.` };
+      }
+      if (subjects.length > singles.length) {
+        return { problem: `/${cmd.name} takes ${singles.length === 1 ? 'one symbol' : `${singles.length} symbols`}; I read ${describeSymbols(subjects)}.` };
+      }
+      singles.forEach(([name], k) => {
+        const m = subjects[k];
+        if (m) given.set(name, m.symbol);
+      });
+    }
+  }
+
+  const periodDecl = decls.find(([, d]) => d.kind === 'period');
+  if (r.period) {
+    if (periodDecl) given.set(periodDecl[0], r.period.token);
+    else notes.push(`/${cmd.name} takes no period${intent.noPeriod ? ` (${intent.noPeriod})` : ''}, so "${r.period.said}" was left out`);
+  }
+  const numberDecl = decls.find(([, d]) => d.kind === 'number');
+  if (r.level) {
+    if (numberDecl) given.set(numberDecl[0], String(r.level.value));
+    else notes.push(`/${cmd.name} takes no price level, so "${r.level.said}" was left out`);
+  }
+  const words = tokenize(clean).map((t) => t.word);
+  for (const [name, d] of decls) {
+    if (d.kind === 'choice') {
+      const chosen = words.map((w) => CHOICE_SYNONYMS[w] ?? w).find((w) => d.choices.includes(w) && w !== d.default);
+      if (chosen !== undefined && !given.has(name)) given.set(name, chosen);
+    }
+    // /help COMMAND: a command's name said in a help question.
+    if (d.kind === 'text' && intent.id === 'help' && !given.has(name)) {
+      const about = r.strong.filter((i) => i !== 'help').map((i) => intentWords(i).command);
+      const named = [...about, ...words].find((w) => w !== 'help' && ctx.commands.some((c) => c.name === w));
+      if (named) given.set(name, named);
+    }
+  }
+  if (r.asof) {
+    if (cmd.usesMarketData !== false) given.set('asof', r.asof.date);
+    else notes.push(`/${cmd.name} does not use prices, so "${r.asof.said}" was left out`);
+  }
+  return { parts: renderParts(decls, given), notes };
+}
+
+function describeSymbols(list: readonly SymbolMention[]): string {
+  if (list.length === 0) return 'none';
+  return list.map((m) => m.symbol).join(', ');
+}
+
+/** The options as typed: positional ones as bare words in declaration order, the period as its token, the rest as name:value. */
+function renderParts(decls: readonly [string, OptionDecl][], given: ReadonlyMap<string, string>): string[] {
+  const parts: string[] = [];
+  for (const [name, d] of decls) {
+    const v = given.get(name);
+    if (v === undefined) continue;
+    if (d.positional || d.kind === 'period') parts.push(v);
+    else parts.push(`${name}:${v}`);
+  }
+  const asof = given.get('asof');
+  if (asof !== undefined) parts.push(`asof:${asof}`);
+  return parts;
+}
+
+/** "I read … / I couldn't … / Questions that work: …", always well under the chat limits. */
+function clarification(r: Reading | undefined, problem: string, shown: readonly string[]): string {
+  const lines: string[] = [];
+  const understood = r ? understoodParts(r) : [];
+  if (understood.length > 0) lines.push(`I read: ${understood.join(', ')}.`);
+  lines.push(problem);
+  if (shown.length > 0) {
+    lines.push('Questions that work:');
+    for (const q of shown) lines.push(`• ${q}`);
+  }
+  lines.push('Or type /help for the commands.');
+  const text = lines.join('\n');
+  return text.length <= MAX_CLARIFY_CHARS ? text : `${text.slice(0, MAX_CLARIFY_CHARS - 1)}…`;
+}
+
+function understoodParts(r: Reading): string[] {
+  const parts: string[] = [];
+  const topics = r.strong.map((i) => intentWords(i).topic);
+  if (topics.length > 0) parts.push(`a question about ${topics.slice(0, 3).join(' and ')}`);
+  for (const m of r.symbols.slice(0, 6)) {
+    const plain = m.said.replace(/^\$/, '').toUpperCase() === m.symbol.replace(/^\^/, '') || m.said.toUpperCase() === m.symbol;
+    parts.push(plain ? m.symbol : `"${m.said}" (${m.symbol})`);
+  }
+  if (r.universe) parts.push(`"${r.universe.said}" (${r.universe.id})`);
+  if (r.period) parts.push(`"${r.period.said}" (${r.period.token})`);
+  if (r.asof) parts.push(`"${r.asof.said}" (asof:${r.asof.date})`);
+  if (r.level) parts.push(`the level ${r.level.value}`);
+  return parts;
+}
+
+/** Example questions that work, tailored to the symbol the question named when there is one. */
+function examples(ctx: PlanContext, r: Reading | undefined, prefer: readonly IntentId[]): string[] {
+  const s = r?.symbols[0]?.symbol;
+  const other = s === 'SPY' ? 'QQQ' : 'SPY';
+  const tailored: Partial<Record<IntentId, string>> = s
+    ? {
+        breakout: `is ${s} breaking out?`,
+        drawdown: `${s} drawdown`,
+        compare: `compare ${s} and ${other} this month`,
+        streak: `how long has ${s} been beating ${other}?`,
+        perf: `how is ${s} doing?`,
+        chart: `chart ${s} 6 months`,
+      }
+    : {};
+  const order: IntentId[] = [...prefer, 'rotation', 'breakout', 'compare', 'drawdown', 'leaders', 'streak', 'perf', 'chart', 'rotationmap'];
+  const candidates: string[] = [];
+  for (const id of order) {
+    const t = tailored[id];
+    if (t) candidates.push(t);
+    candidates.push(...intentWords(id).examples);
+  }
+  const out: { q: string; command: string }[] = [];
+  for (const q of candidates) {
+    if (out.length >= 3) break;
+    // Only questions that really read as a command here (these commands, these symbols), one per command.
+    const p = plan(q, ctx, false);
+    if (p.kind === 'run' && !out.some((o) => o.command === p.name)) out.push({ q, command: p.name });
+  }
+  return out.map((o) => o.q);
+}

@@ -1,0 +1,406 @@
+/**
+ * Reading a question: which symbols, group, period, date and price level it names, and which words
+ * lean towards which intent. Deciding which command that makes is plan.ts's job.
+ */
+import { parsePeriod, type NamedPeriod } from '../core/periods.ts';
+import type { SymbolDirectory } from '../data/symbols.ts';
+import { readDateAt, minusSpan } from './dates.ts';
+import { tokenize, type Token } from './normalize.ts';
+import {
+  AMBIGUOUS_PERIODS,
+  INDEX_WORDS,
+  INTENTS,
+  LEVEL_WORDS,
+  LOSING_WORDS,
+  NOT_TICKERS,
+  NUMBER_WORDS,
+  PERIOD_NAMES,
+  PERIOD_UNITS,
+  SINCE_PREFIXES,
+  SINCE_YEAR_START,
+  SMALL_TALK,
+  SYMBOL_NAMES,
+  UNIVERSE_NAMES,
+  VS_WORDS,
+  type IntentId,
+  type SizeGroup,
+  type SymbolName,
+} from './vocabulary.ts';
+
+export interface SymbolMention {
+  readonly symbol: string;
+  /** The words that named it, as the tokenizer read them ("small caps", "kre"). */
+  readonly said: string;
+  readonly size?: SizeGroup;
+  /** The index itself, when the name has one ("the russell" → ^RUT), used when the question says "index". */
+  readonly index?: string;
+  /** Word position, for the order of "how long has A been beating B". */
+  readonly at: number;
+  /** Right after "vs", "against", "relative to": the benchmark rather than a subject. */
+  readonly afterVs: boolean;
+}
+
+export interface Reading {
+  readonly strong: IntentId[];
+  readonly weak: IntentId[];
+  readonly symbols: SymbolMention[];
+  readonly universe?: { id: string; said: string };
+  /** A canonical period token ('ytd', 'since:2026-06-01') and the words that gave it. */
+  readonly period?: { token: string; said: string };
+  readonly asof?: { date: string; said: string };
+  readonly level?: { value: number; said: string };
+  /** "lagging", "trailing": the second symbol is the one ahead. Word position, or -1. */
+  readonly losingAt: number;
+  /** ALL-CAPS or `$` words that look like tickers the directory does not know. */
+  readonly unknownTickers: string[];
+  /** Things the question said that cannot be pinned down ("since the election", two periods). */
+  readonly problems: string[];
+  /** A relative date was read and needs the reference day. */
+  readonly needsReference: boolean;
+  readonly smallTalk: boolean;
+  readonly words: number;
+}
+
+export interface ReadContext {
+  symbols: SymbolDirectory;
+  /** ISO day relative dates are read against: the latest close, or the asof the question asks for. */
+  reference?: string;
+}
+
+type Payload =
+  | { kind: 'strong' | 'weak'; intent: IntentId }
+  | { kind: 'symbol'; name: SymbolName }
+  | { kind: 'universe'; id: string }
+  | { kind: 'period'; period: NamedPeriod }
+  | { kind: 'ambiguous'; what: string }
+  | { kind: 'index' }
+  | { kind: 'losing' }
+  | { kind: 'smalltalk' };
+
+/** Phrase → what it means, indexed by its first word. Built once from the vocabulary. */
+const PHRASES: Map<string, { words: string[]; payloads: Payload[] }[]> = (() => {
+  const byKey = new Map<string, Payload[]>();
+  const add = (phrase: string, p: Payload) => {
+    const key = tokenize(phrase)
+      .map((t) => t.word)
+      .join(' ');
+    if (key === '') return;
+    byKey.set(key, [...(byKey.get(key) ?? []), p]);
+  };
+  for (const i of INTENTS) {
+    for (const w of i.strong) add(w, { kind: 'strong', intent: i.id });
+    for (const w of i.weak) add(w, { kind: 'weak', intent: i.id });
+  }
+  for (const name of SYMBOL_NAMES) for (const p of name.phrases) add(p, { kind: 'symbol', name });
+  for (const [id, phrases] of Object.entries(UNIVERSE_NAMES)) for (const p of phrases) add(p, { kind: 'universe', id });
+  for (const [p, period] of Object.entries(PERIOD_NAMES)) add(p, { kind: 'period', period });
+  for (const [p, what] of Object.entries(AMBIGUOUS_PERIODS)) add(p, { kind: 'ambiguous', what });
+  for (const p of INDEX_WORDS) add(p, { kind: 'index' });
+  for (const p of LOSING_WORDS) add(p, { kind: 'losing' });
+  for (const p of SMALL_TALK) add(p, { kind: 'smalltalk' });
+  const index = new Map<string, { words: string[]; payloads: Payload[] }[]>();
+  for (const [key, payloads] of byKey) {
+    const words = key.split(' ');
+    const first = words[0] as string;
+    index.set(first, [...(index.get(first) ?? []), { words, payloads }]);
+  }
+  for (const list of index.values()) list.sort((a, b) => b.words.length - a.words.length);
+  return index;
+})();
+
+function matchPhrase(tokens: readonly Token[], i: number): { words: string[]; payloads: Payload[] } | undefined {
+  const first = tokens[i];
+  if (!first) return undefined;
+  return PHRASES.get(first.word)?.find((p) => p.words.every((w, k) => tokens[i + k]?.word === w));
+}
+
+const SPAN_TO_NAMED: Readonly<Record<string, NamedPeriod>> = {
+  '1 days': '1d',
+  '1 weeks': '1w',
+  '7 days': '1w',
+  '5 days': '1w',
+  '1 months': '1m',
+  '4 weeks': '1m',
+  '3 months': '3m',
+  '13 weeks': '3m',
+  '6 months': '6m',
+  '12 months': '1y',
+  '52 weeks': '1y',
+  '1 years': '1y',
+  '3 years': '3y',
+  '5 years': '5y',
+};
+
+const FILLER_BEFORE_SPAN = new Set(['past', 'last', 'trailing', 'prior', 'previous', 'over', 'the', 'in', 'for']);
+
+/** "6 months", "a week", "2 wks", "3mo": n units starting at token i, or undefined. */
+function readSpan(tokens: readonly Token[], i: number): { n: number; unit: 'days' | 'weeks' | 'months' | 'years'; words: number } | undefined {
+  const t = tokens[i];
+  if (!t) return undefined;
+  const compact = /^(\d{1,3})(d|w|wk|wks|m|mo|mos|mth|mths|y|yr|yrs)$/.exec(t.word);
+  if (compact) {
+    const unit = PERIOD_UNITS[compact[2] as string];
+    return unit ? { n: Number(compact[1]), unit, words: 1 } : undefined;
+  }
+  const n = /^\d{1,3}$/.test(t.word) ? Number(t.word) : NUMBER_WORDS[t.word];
+  const next = tokens[i + 1];
+  if (n === undefined || !next) return undefined;
+  // Single letters count as units only right after a number written as digits ("6 m" is rare; "a m" is noise).
+  if (next.word.length === 1 && !/^\d/.test(t.word)) return undefined;
+  const unit = PERIOD_UNITS[next.word];
+  return unit && n >= 1 ? { n, unit, words: 2 } : undefined;
+}
+
+/** Words that end the phrase quoted back from "since the election how are…". */
+const ENDS_A_DATE = new Set(['how', 'is', 'are', 'was', 'were', 'what', 'whats', 'did', 'do', 'does', 'has', 'have', 'and', 'vs', 'versus', 'against', 'compared', 'for', 'in', 'on', 'relative', 'been', 'i', 'tapebot']);
+
+const YEAR = /^(?:19|20)\d\d$/;
+const CALENDAR_YEAR_WORDS = new Set(['in', 'for', 'during', 'throughout', 'of', 'calendar', 'cy', 'fy', 'thru', 'through']);
+
+/** True when most letters are capitals: then ALL-CAPS words are shouting, not tickers. */
+function isShouting(text: string): boolean {
+  const letters = text.replace(/[^\p{L}]/gu, '');
+  if (letters.length < 8) return false;
+  const upper = letters.replace(/[^\p{Lu}]/gu, '').length;
+  return upper / letters.length > 0.7;
+}
+
+export function readQuestion(text: string, ctx: ReadContext): Reading {
+  const tokens = tokenize(text);
+  const strong: IntentId[] = [];
+  const weak: IntentId[] = [];
+  const symbols: SymbolMention[] = [];
+  const unknownTickers: string[] = [];
+  const problems: string[] = [];
+  const periods: { token: string; said: string }[] = [];
+  let universe: { id: string; said: string } | undefined;
+  let asof: { date: string; said: string } | undefined;
+  let level: { value: number; said: string } | undefined;
+  let indexWanted = false;
+  let losingAt = -1;
+  let needsReference = false;
+  let smallTalk = false;
+  const shouting = isShouting(text);
+  const etfTickers = new Set(ctx.symbols.list().map((s) => s.symbol.toLowerCase()));
+
+  const said = (from: number, n: number) =>
+    tokens
+      .slice(from, from + n)
+      .map((t) => t.word)
+      .join(' ')
+      .slice(0, 40);
+  const addSymbol = (symbol: string, at: number, words: number, name?: SymbolName) => {
+    if (symbols.some((s) => s.symbol === symbol)) return;
+    let k = at - 1;
+    while (k >= 0 && (tokens[k]?.word === 'the' || tokens[k]?.word === 'a')) k--;
+    const afterVs = VS_WORDS.includes(tokens[k]?.word ?? '');
+    symbols.push({ symbol, said: said(at, words), at, afterVs, ...(name?.size ? { size: name.size } : {}), ...(name?.index ? { index: name.index } : {}) });
+  };
+  const addPeriod = (token: string, at: number, words: number) => periods.push({ token, said: said(at, words) });
+
+  /** Reads a date after a keyword at token i; returns how many tokens (keyword included) it took, or 0. */
+  const dateAfter = (i: number, keywordWords: number, as: 'since' | 'asof' | 'from'): number => {
+    const next = tokens[i + keywordWords];
+    if (!next) return 0;
+    let tail = text.slice(next.start);
+    let skipped = 0;
+    const lowered = tail.toLowerCase();
+    if (as === 'since') {
+      const yearStart = SINCE_YEAR_START.find((p) => lowered.startsWith(p) && !/[\p{L}\p{N}]/u.test(lowered.charAt(p.length)));
+      if (yearStart) {
+        const n = tokenize(yearStart).length;
+        addPeriod('ytd', i, keywordWords + n);
+        return keywordWords + n;
+      }
+      const prefix = SINCE_PREFIXES.find((p) => lowered.startsWith(`${p} `));
+      if (prefix) {
+        tail = tail.slice(prefix.length + 1);
+        skipped = tokenize(prefix).length;
+      }
+    }
+    const r = readDateAt(tail, ctx.reference);
+    if (r.kind === 'none') {
+      if (as === 'from') return 0;
+      // "since the election": a moment, not a date tapebot can look up.
+      let n = keywordWords;
+      while (n < keywordWords + 3 && tokens[i + n] && !ENDS_A_DATE.has(tokens[i + n]?.word ?? '')) n++;
+      problems.push(`"${said(i, n)}" is not a date I can look up; write the day, e.g. "since nov 5 2024" or since:2024-11-05`);
+      return keywordWords;
+    }
+    if (r.kind === 'needs-reference') {
+      needsReference = true;
+      return keywordWords + 1;
+    }
+    const took = keywordWords + skipped + r.words;
+    if (as === 'asof') asof = { date: r.date, said: said(i, took) };
+    else {
+      addPeriod(`since:${r.date}`, i, took);
+      if (r.end !== undefined && r.end !== r.date) asof = { date: r.end, said: said(i, took) };
+    }
+    return took;
+  };
+
+  let i = 0;
+  while (i < tokens.length) {
+    const t = tokens[i] as Token;
+    const w = t.word;
+
+    // Dates after "since", "as of", "from".
+    const fixedSince = w === 'since' && (matchPhrase(tokens, i)?.words.length ?? 0) > 1;
+    if ((w === 'since' || w === 'starting' || w === 'sinve' || w === 'snce') && !fixedSince) {
+      const took = dateAfter(i, 1, 'since');
+      if (took > 0) {
+        i += took;
+        continue;
+      }
+    }
+    if ((w === 'as' && (tokens[i + 1]?.word === 'of' || tokens[i + 1]?.word === 'at')) || w === 'asof') {
+      const k = w === 'asof' ? 1 : 2;
+      const took = dateAfter(i, k, 'asof');
+      if (took > 0) {
+        i += took;
+        continue;
+      }
+    }
+    if (w === 'from') {
+      const took = dateAfter(i, 1, 'from');
+      if (took > 0) {
+        i += took;
+        continue;
+      }
+    }
+    // "in 2025": that calendar year, i.e. year to date as of its last day.
+    if (YEAR.test(w)) {
+      const prev = tokens[i - 1]?.word;
+      if (prev === undefined || CALENDAR_YEAR_WORDS.has(prev) || !LEVEL_WORDS.includes(prev)) {
+        const y = Number(w);
+        const refYear = ctx.reference !== undefined ? Number(ctx.reference.slice(0, 4)) : undefined;
+        if (refYear === undefined) needsReference = true;
+        else if (y > refYear) problems.push(`${w} is after the latest close I have (${ctx.reference})`);
+        else {
+          addPeriod('ytd', i, 1);
+          if (y < refYear) asof = { date: `${w}-12-31`, said: w };
+        }
+        i += 1;
+        continue;
+      }
+    }
+
+    // The longest vocabulary phrase, unless a number with a unit ("6 months") is longer.
+    const phrase = matchPhrase(tokens, i);
+    const span = readSpan(tokens, i);
+    if (span && (!phrase || span.words > phrase.words.length)) {
+      const named = SPAN_TO_NAMED[`${span.n} ${span.unit}`];
+      if (named) addPeriod(named, i, span.words);
+      else if (ctx.reference === undefined) needsReference = true;
+      else addPeriod(`since:${minusSpan(ctx.reference, span.n, span.unit)}`, i, span.words);
+      i += span.words;
+      continue;
+    }
+    if (phrase) {
+      for (const p of phrase.payloads) {
+        switch (p.kind) {
+          case 'strong':
+            if (!strong.includes(p.intent)) strong.push(p.intent);
+            break;
+          case 'weak':
+            if (!weak.includes(p.intent)) weak.push(p.intent);
+            break;
+          case 'symbol':
+            addSymbol(p.name.symbol, i, phrase.words.length, p.name);
+            break;
+          case 'universe':
+            universe ??= { id: p.id, said: said(i, phrase.words.length) };
+            break;
+          case 'period':
+            addPeriod(p.period, i, phrase.words.length);
+            break;
+          case 'ambiguous':
+            problems.push(`"${said(i, phrase.words.length)}" ${p.what.replace(/\{lastYear\}/g, ctx.reference ? String(Number(ctx.reference.slice(0, 4)) - 1) : 'last year')}`);
+            break;
+          case 'index':
+            indexWanted = true;
+            break;
+          case 'losing':
+            if (losingAt < 0) losingAt = i;
+            break;
+          case 'smalltalk':
+            smallTalk = true;
+            break;
+        }
+      }
+      i += phrase.words.length;
+      continue;
+    }
+
+    // A price level: "$600", or a number after "above", "retesting"...
+    const money = /^\$(\d{1,7}(?:\.\d{1,4})?)$/.exec(t.raw) ?? (/^\d{1,7}(?:\.\d{1,4})?$/.test(w) && LEVEL_WORDS.includes(tokens[i - 1]?.word ?? '') ? [w, w] : null);
+    if (money) {
+      level ??= { value: Number(money[1]), said: said(i, 1) };
+      i += 1;
+      continue;
+    }
+
+    // Tickers: $-prefixed, ALL-CAPS, or an ETF ticker in lower case ("kre", "xlk").
+    const bare = t.raw.replace(/^\$/, '');
+    const cashtag = t.raw.startsWith('$') && /\p{L}/u.test(bare);
+    const caps = /^\^?[A-Z][A-Z0-9.]{0,9}$/.test(bare) && !shouting;
+    const lowerEtf = /^\^?[a-z]{3,5}$/.test(bare) && etfTickers.has(bare);
+    if (cashtag || (caps && !NOT_TICKERS.has(bare)) || lowerEtf || (shouting && /^[A-Z]{2,5}$/.test(bare))) {
+      const symbol = resolveTicker(ctx.symbols, bare, cashtag);
+      if (symbol !== undefined) addSymbol(symbol, i, 1);
+      else if (cashtag || (caps && /^[A-Z]{1,5}$/.test(bare))) {
+        if (!unknownTickers.includes(bare.toUpperCase())) unknownTickers.push(bare.toUpperCase().slice(0, 12));
+      }
+      i += 1;
+      continue;
+    }
+    // A named period or alias typed as a token: "3mo", "12m".
+    const p = parsePeriod(w);
+    if (p && p.kind === 'named') addPeriod(p.name, i, 1);
+    i += 1;
+  }
+
+  // "the russell 2000 index": the index itself where there is one.
+  const finalSymbols = indexWanted
+    ? symbols.map((s) => {
+        return s.index && ctx.symbols.isKnown(s.index) ? { ...s, symbol: s.index } : s;
+      })
+    : symbols;
+  const distinct = [...new Map(periods.map((p) => [p.token, p])).values()];
+  if (distinct.length > 1) problems.push(`I read two periods (${distinct.map((p) => `"${p.said}"`).join(' and ')}); ask about one`);
+
+  return {
+    strong,
+    weak,
+    symbols: dedupe(finalSymbols),
+    ...(universe ? { universe } : {}),
+    ...(distinct[0] ? { period: distinct[0] } : {}),
+    ...(asof ? { asof } : {}),
+    ...(level ? { level } : {}),
+    losingAt,
+    unknownTickers: unknownTickers.slice(0, 3),
+    problems,
+    needsReference,
+    smallTalk,
+    words: tokens.length,
+  };
+}
+
+function dedupe(list: SymbolMention[]): SymbolMention[] {
+  const seen = new Set<string>();
+  return list.filter((s) => (seen.has(s.symbol) ? false : (seen.add(s.symbol), true)));
+}
+
+/**
+ * A ticker the directory knows. A `$` ticker is also taken when the directory accepts unknown tickers
+ * (a live provider may have it): writing `$` is saying "this is a ticker". A bare word never is.
+ */
+function resolveTicker(symbols: SymbolDirectory, word: string, cashtag: boolean): string | undefined {
+  try {
+    const s = symbols.resolve(word);
+    return symbols.isKnown(s) || (cashtag && symbols.allowUnknown) ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,364 @@
+/**
+ * The words tapebot understands in a question written in plain words ("@tapebot is KRE breaking out?"):
+ * which question each phrase asks (an *intent*, answered by the command of the same name), the names
+ * and nicknames people use for the symbols, the groups /leaders ranks, and the periods.
+ *
+ * Phrases are written lower case, words separated by single spaces, the way the tokenizer
+ * (normalize.ts) splits a question: "s&p 500", "year to date", "breaking out". Hyphens split words
+ * ("tech-heavy" is "tech heavy"), a possessive "'s" is dropped. When phrases overlap the longest one
+ * wins, so "regional banks" beats "banks" and "52 week high" beats "52 weeks".
+ */
+import type { NamedPeriod } from '../core/periods.ts';
+
+export type IntentId = 'rotation' | 'compare' | 'streak' | 'perf' | 'breakout' | 'drawdown' | 'leaders' | 'rotationmap' | 'chart' | 'help';
+
+export interface IntentWords {
+  readonly id: IntentId;
+  /** The chat command that answers it. */
+  readonly command: string;
+  /** What the question is about, after "I read": "a drawdown". */
+  readonly topic: string;
+  /** Words that name this question outright ("drawdown", "breaking out"). */
+  readonly strong: readonly string[];
+  /** Words that only lean towards it ("leading", "how long"); they count when nothing strong was said. */
+  readonly weak: readonly string[];
+  /** Questions that work, shown when a question could not be read. Each must read as this intent (tested). */
+  readonly examples: readonly string[];
+  /** Said when the question names a period the command takes none of. */
+  readonly noPeriod?: string;
+}
+
+export const INTENTS: readonly IntentWords[] = [
+  {
+    id: 'rotationmap',
+    command: 'rotationmap',
+    topic: 'the rotation map',
+    strong: ['rotation map', 'rotationmap', 'rotation graph', 'relative rotation', 'rrg', 'quadrant', 'quadrants', 'rs ratio', 'rs momentum', 'sector rotation'],
+    weak: [],
+    examples: ['where are the sectors on the rotation map?'],
+  },
+  {
+    id: 'rotation',
+    command: 'rotation',
+    topic: 'small vs large caps',
+    strong: ['rotation', 'rotating', 'rotate', 'rotated', 'size rotation'],
+    weak: [],
+    examples: ['how are small caps doing against the mega caps this year?', 'small caps vs large caps this month?'],
+  },
+  {
+    id: 'streak',
+    command: 'streak',
+    topic: 'an out-performance streak',
+    strong: ['streak', 'streaks', 'in a row', 'consecutive', 'straight days', 'straight sessions', 'straight session', 'straight day', 'winning streak', 'losing streak'],
+    weak: ['how long', 'how many days', 'how many sessions'],
+    examples: ['how long has the russell been beating the s&p?'],
+    noPeriod: 'it counts the current streak',
+  },
+  {
+    id: 'breakout',
+    command: 'breakout',
+    topic: 'a breakout',
+    strong: [
+      'breakout', 'breakouts', 'breaking out', 'break out', 'broke out', 'broken out', 'new high', 'new highs', 'all time high', 'all time highs',
+      'ath', 'aths', 'record high', 'record highs', '52 week high', '52 week highs', '52w high', '52wk high', 'at highs', 'making highs', 'at the highs',
+      'retest', 'retesting', 'retested', 'braking out', 'breakin out', 'brekout', 'breakou',
+    ],
+    weak: ['above', 'reclaim', 'reclaiming', 'reclaimed', 'holding'],
+    examples: ['is KRE breaking out?', 'is SPY holding above 600?'],
+    noPeriod: 'it looks at the whole history',
+  },
+  {
+    id: 'drawdown',
+    command: 'drawdown',
+    topic: 'a drawdown',
+    strong: [
+      'drawdown', 'drawdowns', 'draw down', 'dd', 'max drawdown', 'off the high', 'off the highs', 'off its high', 'off its highs', 'off highs', 'off the top',
+      'from the high', 'from the highs', 'from its high', 'from its highs', 'from the peak', 'from its peak', 'off the peak', 'off its peak', 'below the high',
+      'below its high', 'below the highs', 'below its highs', 'below the peak', 'from ath', 'off ath', 'correction', 'bear market', 'underwater', 'how far down',
+      // Longer than "all time high" (a breakout word), so "how far is IWM from its all-time high" is a drawdown.
+      'from its all time high', 'from the all time high', 'from all time highs', 'from its all time highs', 'off its all time high', 'off the all time high',
+      'off all time highs', 'below its all time high', 'below the all time high', 'from the ath', 'from its ath', 'off the ath', 'off its ath', 'from the record',
+      'drawdwon', 'drawndown', 'draw-down', 'dd from the high',
+    ],
+    weak: [],
+    examples: ['biotech drawdown', 'how far off the highs is the nasdaq?'],
+    noPeriod: 'it measures from the highest close',
+  },
+  {
+    id: 'leaders',
+    command: 'leaders',
+    topic: 'the leaders',
+    strong: ['leaders', 'laggards', 'leaderboard', 'leader board', 'ranking', 'rankings', 'rank', 'ranked', 'leaders and laggards'],
+    weak: ['leading', 'lagging', 'best', 'worst', 'strongest', 'weakest', 'top', 'bottom', 'leader', 'laggard'],
+    examples: ['which sectors are leading this month?', 'best and worst sectors ytd'],
+  },
+  {
+    id: 'chart',
+    command: 'chart',
+    topic: 'a chart',
+    strong: ['chart', 'charts', 'plot', 'graph', 'candles', 'candlestick', 'candlesticks'],
+    weak: [],
+    examples: ['chart XLE 6 months'],
+  },
+  {
+    id: 'compare',
+    command: 'compare',
+    topic: 'a comparison',
+    strong: ['compare', 'comparison', 'compared', 'comparing', 'head to head', 'compair', 'comapre', 'compre'],
+    weak: ['vs', 'v', 'versus', 'against', 'relative to', 'beating', 'beat', 'outperforming', 'outperform', 'outperformed', 'underperforming', 'underperform', 'lagging', 'trailing', 'better', 'worse', 'or'],
+    examples: ['compare IWM and QQQ since june', 'regional banks vs the s&p this month'],
+  },
+  {
+    id: 'perf',
+    command: 'perf',
+    topic: 'performance',
+    strong: ['perf', 'performance', 'returns', 'return'],
+    weak: ['doing', 'doin', 'how', 'hows', 'did', 'up', 'down', 'moving', 'looking'],
+    examples: ['how is energy doing?', 'perf XLE XLK XLF'],
+    noPeriod: 'it shows 1D to 1Y side by side',
+  },
+  {
+    id: 'help',
+    command: 'help',
+    topic: 'help',
+    strong: ['help', 'commands', 'what can you do', 'what can i ask', 'how do i use', 'how does this work', 'what do you do', 'usage'],
+    weak: [],
+    examples: ['help'],
+  },
+];
+
+/** Which size group a symbol stands for, so "small caps vs mega caps" fills /rotation's small/large/mega options. */
+export type SizeGroup = 'small' | 'large' | 'mega';
+
+export const SIZE_GROUP_SYMBOLS: Readonly<Record<SizeGroup, readonly string[]>> = {
+  small: ['IWM', '^RUT'],
+  large: ['SPY', '^GSPC'],
+  mega: ['MAGS', 'QQQ'],
+};
+
+export interface SymbolName {
+  readonly phrases: readonly string[];
+  readonly symbol: string;
+  /** The index itself, used instead of the ETF when the question says "index" ("the russell 2000 index"). */
+  readonly index?: string;
+  /** How a reply refers to it: "small caps (IWM)". */
+  readonly label: string;
+  /** Set on size words ("small caps", "mega caps"): a question naming only these is about /rotation. */
+  readonly size?: SizeGroup;
+}
+
+/** A sector fund's nickname also reads with "sector", "stocks" or "names" after it ("the energy sector"). */
+const sector = (symbol: string, label: string, phrases: readonly string[]): SymbolName => ({
+  symbol,
+  label,
+  phrases: phrases.flatMap((p) => [p, `${p} sector`, `${p} stocks`, `${p} names`]),
+});
+
+export const SYMBOL_NAMES: readonly SymbolName[] = [
+  { symbol: 'IWM', index: '^RUT', label: 'small caps', size: 'small', phrases: ['small caps', 'small cap', 'smallcaps', 'smallcap', 'small cap stocks', 'smalls', 'smol caps'] },
+  { symbol: 'IWM', index: '^RUT', label: 'the Russell 2000', phrases: ['russell', 'russell 2000', 'russell 2k', 'russel', 'russel 2000', 'r2k', 'rty', 'the russ'] },
+  { symbol: 'SPY', index: '^GSPC', label: 'large caps', size: 'large', phrases: ['large caps', 'large cap', 'largecaps', 'largecap', 'big caps', 'big cap'] },
+  { symbol: 'SPY', index: '^GSPC', label: 'the S&P 500', phrases: ['s&p', 's&p 500', 's&p500', 'sp500', 'sp 500', 'snp', 'snp 500', 'spooz', 'spoos'] },
+  { symbol: '^GSPC', label: 'the S&P 500 index', phrases: ['spx', 'gspc', 'the spx'] },
+  { symbol: 'SPY', label: 'the market', phrases: ['the market', 'the broad market', 'broad market', 'the broader market', 'broader market', 'the stock market', 'the overall market', 'overall market', 'the tape'] },
+  { symbol: 'QQQ', index: '^IXIC', label: 'the Nasdaq', phrases: ['nasdaq', 'the nasdaq', 'naz', 'nazdaq', 'tech heavy', 'tech heavy nasdaq', 'the qs', 'qqqs'] },
+  { symbol: 'QQQ', label: 'the Nasdaq-100', phrases: ['nasdaq 100', 'nasdaq100', 'ndx'] },
+  { symbol: '^IXIC', label: 'the Nasdaq Composite', phrases: ['nasdaq composite', 'the composite', 'ixic'] },
+  { symbol: 'DIA', label: 'the Dow', phrases: ['dow', 'the dow', 'dow jones', 'dow 30', 'djia', 'dji', 'dow industrials'] },
+  {
+    symbol: 'MAGS',
+    label: 'the mega caps',
+    size: 'mega',
+    phrases: ['mega caps', 'mega cap', 'megacaps', 'megacap', 'mega cap tech', 'megacap tech', 'mag 7', 'mag7', 'mag seven', 'mag 7 stocks', 'mags 7', 'magnificent 7', 'magnificent seven', 'mag sevens', 'big tech', 'the generals'],
+  },
+  { symbol: 'KRE', label: 'regional banks', phrases: ['regional banks', 'regional bank', 'regionals', 'regional banking', 'regional bank stocks', 'small banks'] },
+  { symbol: 'XBI', label: 'biotech', phrases: ['biotech', 'biotechs', 'bio tech', 'biotechnology', 'biotech stocks', 'bios'] },
+  sector('XLE', 'energy', ['energy', 'oil stocks', 'oil names', 'energy names']),
+  sector('XLK', 'tech', ['tech', 'technology', 'info tech', 'information technology']),
+  sector('XLF', 'financials', ['financials', 'financial', 'banks', 'bank stocks', 'big banks', 'fins', 'the banks']),
+  sector('XLV', 'health care', ['health care', 'healthcare', 'health']),
+  sector('XLI', 'industrials', ['industrials', 'industrial', 'the industrials']),
+  sector('XLB', 'materials', ['materials', 'basic materials']),
+  sector('XLU', 'utilities', ['utilities', 'utility', 'utes']),
+  sector('XLP', 'staples', ['staples', 'consumer staples']),
+  sector('XLY', 'discretionary', ['discretionary', 'consumer discretionary', 'consumer disc', 'cons disc']),
+  sector('XLRE', 'real estate', ['real estate', 'reits', 'reit']),
+  sector('XLC', 'communications', ['communication', 'communications', 'comm services', 'communication services', 'comms', 'telecom']),
+];
+
+/** Words that switch a name to the index itself: "the russell 2000 index" is ^RUT, not IWM. */
+export const INDEX_WORDS: readonly string[] = ['index', 'indexes', 'indices', 'the index', 'cash index'];
+
+/** Phrases for the groups /leaders and /rotationmap take (ids from src/core/universes.ts). */
+export const UNIVERSE_NAMES: Readonly<Record<string, readonly string[]>> = {
+  sectors: ['sector rotation', 'sectors', 'sector', 'the sectors', 'sectros', 'sector etfs', 'sector funds', 'spdrs', 'sector spdrs', 'all sectors', 'all the sectors', 'all 11 sectors', 'groups', 'industries'],
+  'smallcap-drivers': ['small cap drivers', 'smallcap drivers', 'drivers', 'small cap groups'],
+  styles: ['styles', 'style', 'size and style', 'style boxes', 'size groups'],
+};
+
+/** Fixed phrases for the named periods. Numbers with a unit ("6 months", "2 weeks") are read separately. */
+export const PERIOD_NAMES: Readonly<Record<string, NamedPeriod>> = {
+  'this year': 'ytd',
+  'so far this year': 'ytd',
+  'year to date': 'ytd',
+  ytd: 'ytd',
+  'for the year': 'ytd',
+  'on the year': 'ytd',
+  'this month': '1m',
+  'past month': '1m',
+  'last month': '1m',
+  'the month': '1m',
+  'on the month': '1m',
+  'over the month': '1m',
+  'for the month': '1m',
+  mtd: '1m',
+  'month to date': '1m',
+  'this week': '1w',
+  'last week': '1w',
+  'past week': '1w',
+  'on the week': '1w',
+  'for the week': '1w',
+  'the week': '1w',
+  wtd: '1w',
+  'this quarter': '3m',
+  'past quarter': '3m',
+  'last quarter': '3m',
+  'the quarter': '3m',
+  qtd: '3m',
+  'half a year': '6m',
+  'past half year': '6m',
+  'past year': '1y',
+  'the past year': '1y',
+  'trailing year': '1y',
+  'over the year': '1y',
+  'last 12 months': '1y',
+  'past 12 months': '1y',
+  ttm: '1y',
+  today: '1d',
+  'on the day': '1d',
+  'the day': '1d',
+  'this session': '1d',
+  'the session': '1d',
+  '1d': '1d',
+  '1w': '1w',
+  '1m': '1m',
+  '3m': '3m',
+  '6m': '6m',
+  '1y': '1y',
+  '3y': '3y',
+  '5y': '5y',
+  max: 'max',
+  'all time': 'max',
+  'full history': 'max',
+  'since inception': 'max',
+};
+
+/** Period phrases that could mean two different things: the question is answered with a question. Each finishes "\"last year\" …". */
+export const AMBIGUOUS_PERIODS: Readonly<Record<string, string>> = {
+  'last year': 'could mean the past 12 months (say "past year") or calendar {lastYear} (say "in {lastYear}")',
+  yesterday: 'needs a date: say "as of" and the day, e.g. "as of aug 20"',
+  'mid year': 'needs a date, e.g. "since june 30"',
+};
+
+/** "since …" phrases that mean the start of the year. */
+export const SINCE_YEAR_START: readonly string[] = ['the start of the year', 'the beginning of the year', 'start of the year', 'beginning of the year', 'the new year', 'new year', 'new years', 'the year began', 'the year started'];
+
+/** Words allowed between "since" and its date: "since the start of june". */
+export const SINCE_PREFIXES: readonly string[] = ['the start of', 'the beginning of', 'start of', 'beginning of', 'the first of', 'early'];
+
+/** Month abbreviations chrono does not read on their own ("since oct"), spelled out before it reads them. */
+export const MONTH_ABBREVIATIONS: Readonly<Record<string, string>> = {
+  jan: 'january',
+  feb: 'february',
+  mar: 'march',
+  apr: 'april',
+  jun: 'june',
+  jul: 'july',
+  aug: 'august',
+  sep: 'september',
+  sept: 'september',
+  oct: 'october',
+  nov: 'november',
+  dec: 'december',
+};
+
+export const NUMBER_WORDS: Readonly<Record<string, number>> = {
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  couple: 2,
+  few: 3,
+};
+
+/** Units in "past 6 months", "2 wks", "3mo". */
+export const PERIOD_UNITS: Readonly<Record<string, 'days' | 'weeks' | 'months' | 'years'>> = {
+  day: 'days',
+  days: 'days',
+  d: 'days',
+  session: 'days',
+  sessions: 'days',
+  week: 'weeks',
+  weeks: 'weeks',
+  wk: 'weeks',
+  wks: 'weeks',
+  w: 'weeks',
+  month: 'months',
+  months: 'months',
+  mo: 'months',
+  mos: 'months',
+  mth: 'months',
+  mths: 'months',
+  m: 'months',
+  year: 'years',
+  years: 'years',
+  yr: 'years',
+  yrs: 'years',
+  y: 'years',
+};
+
+/** "how long has the S&P been **lagging** the Russell" asks how long the Russell has been beating the S&P. */
+export const LOSING_WORDS: readonly string[] = ['lagging', 'lagged', 'trailing', 'trailed', 'underperforming', 'underperformed', 'underperform', 'behind', 'losing to', 'worse than', 'weaker than'];
+
+/** Words before the symbol a question measures against: "what's leading **vs** the nasdaq". */
+export const VS_WORDS: readonly string[] = ['vs', 'v', 'versus', 'against', 'to', 'than', 'relative', 'benchmark', 'over'];
+
+/** Words for a choice option's values ("candlestick" is /chart's style:candles). */
+export const CHOICE_SYNONYMS: Readonly<Record<string, string>> = {
+  candle: 'candles',
+  candlestick: 'candles',
+  candlesticks: 'candles',
+  candles: 'candles',
+  line: 'line',
+};
+
+/** Words before a price level: "is SPY holding **above** 600", "retesting $612.50". */
+export const LEVEL_WORDS: readonly string[] = ['above', 'over', 'through', 'past', 'below', 'under', 'at', 'reclaim', 'reclaiming', 'reclaimed', 'retest', 'retesting', 'clear', 'clearing', 'cleared', 'hold', 'holding', 'level', 'near'];
+
+/** Greetings and thanks: answered with what tapebot can do, never read as a question about markets. */
+export const SMALL_TALK: readonly string[] = ['hi', 'hello', 'hey', 'yo', 'sup', 'thanks', 'thank you', 'thx', 'ty', 'gm', 'good morning', 'gn', 'lol', 'lmao', 'nice', 'cool', 'ok', 'okay'];
+
+/**
+ * ALL-CAPS words people write that are not tickers. An ALL-CAPS word that the symbol directory does not
+ * know and is not listed here is reported as "a symbol I don't have"; these are just ignored.
+ */
+export const NOT_TICKERS: ReadonlySet<string> = new Set(
+  (
+    'A I AM AN AND ANY ARE AS AT BE BUT BY DO FOR FROM GO HAS HE HOW IF IN IS IT ITS ME MY NO NOT NOW OF OFF ON OR OUT SO THE TO UP US WE WHAT WHEN WHO WHY YES YOU ' +
+    'ALL BIG BUY SELL HOLD LONG SHORT TOP LOW HIGH NEW OLD ' +
+    'RN IMO IMHO TBH LOL LMAO ROFL OMG WTF IDK FYI TLDR TL DR ASAP PLS PLZ THX TY GM GN NGL FR SMH BTW JK OK OKAY AF ' +
+    'ETF ETFS USA UK EU AI CEO CFO IPO EPS PE GDP CPI PPI PCE NFP FOMC FED ECB BOJ SEC FDIC EOD EOW EOM MTD QTD WTD ' +
+    'AM PM ET EST EDT UTC NYSE YOLO FOMO HODL BTFD ATH ATL DD RRG RS MA SMA EMA RSI MACD VWAP PT TA FA IV OTM ITM ' +
+    'VS YTD TTM MAX YOY QOQ MOM Q1 Q2 Q3 Q4 H1 H2 FY'
+  ).split(' '),
+);

@@ -1,0 +1,644 @@
+/**
+ * ChartSpec → Chart.js v4 configuration, as pure JSON: no functions, no Dates, nothing a
+ * `JSON.stringify` round trip would lose. The same config is drawn by the local renderer (in a
+ * worker thread), or POSTed to a QuickChart server.
+ *
+ * Everything a callback would normally do is decided here instead: date labels are pre-formatted
+ * and placed on period starts, axis ranges that need an emphasised line (zero, 100) are computed so
+ * the line's tick index is known, and legend/tick formatting that stock Chart.js cannot express is
+ * left to the `tapebot` plugin options, which only the local renderer reads. A stock Chart.js still
+ * draws the config acceptably: Intl `ticks.format` instead of our tick text, quadrant names in the
+ * legend instead of in the corners, no background (pass THEME.background to QuickChart).
+ */
+import type {
+  BarChartSpec,
+  ChartSpec,
+  LevelSpec,
+  MarkerSpec,
+  RotationChartSpec,
+  SeriesColor,
+  TimeChartSpec,
+  TimePanelSpec,
+  ValueFormat,
+} from '../answer/chart-spec.ts';
+import { dateAxisLabels, formatValue, intlTickFormat, niceRange, niceRangeWithZero, niceSymmetricRange } from './format.ts';
+import { colorOf, PALETTE, QUADRANTS, THEME, TRANSPARENT, withAlpha } from './theme.ts';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/**
+ * A Chart.js v4 configuration that is JSON by construction. Renderers cast it to Chart.js's own
+ * `ChartConfiguration` at the last moment.
+ */
+export interface ChartJsConfig {
+  type: 'line' | 'bar' | 'scatter';
+  data: { labels?: string[]; datasets: JsonObject[] };
+  options: JsonObject & { plugins: JsonObject & { tapebot: TapebotOptions } };
+}
+
+export type Corner = 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right';
+
+/**
+ * Options of the `tapebot` plugin (local renderer only; other renderers ignore them). Datasets
+ * may also carry `tapebotHideInLegend`, `tapebotHeadLabel` (label at the last point),
+ * `tapebotPointLabel` (label at the one point) and `tapebotBarLabels` (text at each bar's end).
+ */
+export type TapebotOptions = {
+  /** CSS size; the PNG is `width × devicePixelRatio` pixels wide. */
+  width: number;
+  height: number;
+  background: string;
+  /** How each value scale's ticks are written, by scale id. */
+  formats: { [scaleId: string]: ValueFormat };
+  /** Names written in the corners of the chart area (rotation quadrants). */
+  cornerLabels: { text: string; color: string; corner: Corner }[];
+};
+
+export const DEFAULT_WIDTH = 1000;
+export const DEFAULT_HEIGHT = 560;
+/** Drawn at twice the CSS size: crisp when a chat client scales it, and still well under 500 KB. */
+export const DEVICE_PIXEL_RATIO = 2;
+
+const FONT_FAMILY = `${THEME.fontFamily}, 'Helvetica Neue', Arial, sans-serif`;
+
+export function chartConfig(spec: ChartSpec, opts: { width?: number; height?: number } = {}): ChartJsConfig {
+  const size = { width: opts.width ?? DEFAULT_WIDTH, height: opts.height ?? DEFAULT_HEIGHT };
+  switch (spec.kind) {
+    case 'time':
+      return timeConfig(spec, size);
+    case 'bars':
+      return barsConfig(spec, size);
+    case 'rotation':
+      return rotationConfig(spec, size);
+  }
+}
+
+interface Size {
+  width: number;
+  height: number;
+}
+
+function font(size: number, weight?: number): JsonObject {
+  return weight === undefined ? { size } : { size, weight };
+}
+
+/** Options every chart shares: title on top, subtitle as the legend's title, footer at the bottom. */
+function baseOptions(
+  spec: ChartSpec,
+  size: Size,
+  legend: { display: boolean; pointStyle: boolean },
+  tapebot: Omit<TapebotOptions, 'width' | 'height' | 'background'>,
+): ChartJsConfig['options'] {
+  return {
+    responsive: false,
+    animation: false,
+    devicePixelRatio: DEVICE_PIXEL_RATIO,
+    events: [],
+    color: THEME.text,
+    font: { family: FONT_FAMILY, size: THEME.tickSize },
+    layout: { padding: { top: 14, right: 20, bottom: 10, left: 18 } },
+    plugins: {
+      title: {
+        display: true,
+        text: spec.title,
+        align: 'start',
+        color: THEME.text,
+        font: font(THEME.titleSize, 600),
+        padding: { top: 0, bottom: spec.subtitle ? 2 : 8 },
+      },
+      // Chart.js has one subtitle box; the footer needs the bottom more than the subtitle needs
+      // its own box, and the legend's title sits exactly where a subtitle belongs.
+      subtitle: {
+        display: spec.footer !== '',
+        text: spec.footer,
+        position: 'bottom',
+        align: 'start',
+        color: THEME.mutedText,
+        font: font(THEME.footerSize),
+        padding: { top: 10, bottom: 0 },
+      },
+      legend: {
+        display: legend.display || spec.subtitle !== undefined,
+        position: 'top',
+        align: 'start',
+        title: {
+          display: spec.subtitle !== undefined,
+          text: spec.subtitle ?? '',
+          position: 'start',
+          color: THEME.mutedText,
+          font: font(THEME.subtitleSize),
+          padding: { top: 0, bottom: 4 },
+        },
+        labels: {
+          color: THEME.text,
+          font: font(THEME.legendSize, 500),
+          usePointStyle: legend.pointStyle,
+          boxWidth: 10,
+          boxHeight: 10,
+          padding: 12,
+        },
+      },
+      tooltip: { enabled: false },
+      tapebot: { width: size.width, height: size.height, background: THEME.background, ...tapebot },
+    },
+  };
+}
+
+function axisTitle(text: string): JsonObject {
+  return { display: text !== '', text, color: THEME.mutedText, font: font(THEME.axisTitleSize, 500), padding: 4 };
+}
+
+function ticks(extra: JsonObject = {}): JsonObject {
+  return { color: THEME.mutedText, font: font(THEME.tickSize), ...extra };
+}
+
+// ---------------------------------------------------------------------------------------------
+// kind: 'time'
+
+function lineDataset(label: string, data: JsonValue[], axis: string, color: string, extra: JsonObject = {}): JsonObject {
+  return {
+    type: 'line',
+    label,
+    data,
+    yAxisID: axis,
+    borderColor: color,
+    backgroundColor: color,
+    borderWidth: 2,
+    pointRadius: 0,
+    pointHoverRadius: 0,
+    pointStyle: 'line',
+    tension: 0,
+    spanGaps: false,
+    fill: false,
+    ...extra,
+  };
+}
+
+function isNum(v: number | null | undefined): v is number {
+  return v != null && Number.isFinite(v);
+}
+
+/** Values as JSON can carry them: NaN and ±Infinity (which JSON would turn into null anyway) become gaps. */
+function finite(values: readonly (number | null)[]): (number | null)[] {
+  return values.map((v) => (isNum(v) ? v : null));
+}
+
+function signColors(values: readonly (number | null)[], alpha: number): string[] {
+  const tint = (hex: string): string => (alpha >= 1 ? hex : withAlpha(hex, alpha));
+  return values.map((v) => tint(v === null || v === 0 || !Number.isFinite(v) ? PALETTE.gray : v > 0 ? PALETTE.positive : PALETTE.negative));
+}
+
+function datesIndex(dates: readonly string[]): (iso: string) => number | undefined {
+  const byDate = new Map(dates.map((d, i) => [d, i]));
+  const first = dates[0];
+  const last = dates[dates.length - 1];
+  return (iso) => {
+    const exact = byDate.get(iso);
+    if (exact !== undefined) return exact;
+    if (first === undefined || last === undefined || iso < first || iso > last) return undefined;
+    // A date between two plotted days (a thinned series) goes on the latest plotted day before it.
+    let lo = 0;
+    let hi = dates.length - 1;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if ((dates[mid] ?? '') <= iso) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+}
+
+/** Groups items that share a label and colour, so one legend entry stands for all of them. */
+function groupBy<T extends { label?: string; color?: SeriesColor }>(items: readonly T[]): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const it of items) {
+    const key = `${it.label ?? ''}\u0000${it.color ?? ''}`;
+    const g = groups.get(key);
+    if (g) g.push(it);
+    else groups.set(key, [it]);
+  }
+  return [...groups.values()];
+}
+
+function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
+  const n = spec.dates.length;
+  const indexOf = datesIndex(spec.dates);
+  const datasets: JsonObject[] = [];
+  const panelScales: [string, JsonObject][] = [];
+  const formats: { [id: string]: ValueFormat } = {};
+  const totalWeight = spec.panels.reduce((s, p) => s + (p.weight ?? 1), 0) || 1;
+  let nextColor = 0;
+  let hasBars = false;
+
+  spec.panels.forEach((panel, p) => {
+    const axis = `y${p}`;
+    formats[axis] = panel.format;
+    let barSlot = 0;
+    let panelHasBars = false;
+    // Latest-value tags on the axis help only while there are few enough lines to tell apart.
+    const tagLines = panel.series.filter((s) => s.type === 'line').length + (panel.levels?.length ?? 0) <= 4;
+    for (const s of panel.series) {
+      if (s.type === 'line') {
+        const c = colorOf(s.color, nextColor++);
+        const last = lastValue(s.values);
+        datasets.push(
+          lineDataset(s.label, finite(s.values), axis, c, {
+            borderWidth: s.width ?? 2,
+            borderDash: s.dashed ? [6, 4] : [],
+            fill: s.fillToZero ? 'origin' : false,
+            backgroundColor: s.fillToZero ? withAlpha(c, 0.16) : c,
+            order: 1,
+            ...(tagLines && last !== null ? { tapebotValueTag: formatValue(last, panel.format) } : {}),
+          }),
+        );
+      } else if (s.type === 'bar') {
+        hasBars = panelHasBars = true;
+        const c = colorOf(s.color, nextColor++);
+        datasets.push({
+          type: 'bar',
+          label: s.label,
+          data: finite(s.values),
+          yAxisID: axis,
+          // Bars of different panels share a slot on the x axis instead of halving each other's width.
+          stack: `bars${barSlot++}`,
+          backgroundColor: s.colorBySign ? signColors(s.signOf ?? s.values, 0.6) : withAlpha(c, 0.7),
+          borderWidth: 0,
+          barPercentage: 0.85,
+          categoryPercentage: 1,
+          pointStyle: 'rect',
+          order: 2,
+        });
+      } else {
+        hasBars = true;
+        const candleColors: string[] = [];
+        const body: ([number, number] | null)[] = [];
+        const wick: ([number, number] | null)[] = [];
+        for (let i = 0; i < n; i++) {
+          const [o, h, l, c] = [s.open[i], s.high[i], s.low[i], s.close[i]];
+          if (isNum(o) && isNum(h) && isNum(l) && isNum(c)) {
+            body.push([o, c]);
+            wick.push([l, h]);
+            candleColors.push(c < o ? PALETTE.negative : PALETTE.positive);
+          } else {
+            body.push(null);
+            wick.push(null);
+            candleColors.push(PALETTE.positive);
+          }
+        }
+        // A candle is two floating bars in the same slot: a thin [low, high] wick behind an [open, close] body.
+        datasets.push({
+          type: 'bar',
+          label: s.label,
+          data: body,
+          yAxisID: axis,
+          grouped: false,
+          backgroundColor: candleColors,
+          borderColor: candleColors,
+          borderWidth: 0,
+          minBarLength: 1.5,
+          barPercentage: 0.7,
+          categoryPercentage: 1,
+          pointStyle: 'rect',
+          order: 1,
+        });
+        datasets.push({
+          type: 'bar',
+          label: `${s.label} range`,
+          data: wick,
+          yAxisID: axis,
+          grouped: false,
+          backgroundColor: candleColors,
+          borderWidth: 0,
+          barThickness: 1,
+          tapebotHideInLegend: true,
+          order: 2,
+        });
+      }
+    }
+    for (const level of (panel.levels ?? []).filter((l) => isNum(l.value))) datasets.push(levelDataset(level, n, axis, panel.format));
+    for (const group of groupBy(panel.markers ?? [])) {
+      const ds = markerDataset(group, n, indexOf, axis);
+      if (ds) datasets.push(ds);
+    }
+    panelScales.push([axis, panelScale(panel, (panel.weight ?? 1) / totalWeight, panelHasBars, size)]);
+  });
+
+  const shadeGroups = groupBy(spec.shade ?? []);
+  shadeGroups.forEach((group) => {
+    const inRange = spec.dates.map((d) => group.some((r) => r.from <= d && d <= r.to));
+    const c = colorOf(group[0]?.color ?? 'gold', 0);
+    const label = group[0]?.label;
+    datasets.push({
+      type: 'bar',
+      label: label ?? '',
+      data: inRange.map((x) => (x ? 1 : null)),
+      yAxisID: 'shade',
+      grouped: false,
+      backgroundColor: withAlpha(c, 0.16),
+      borderWidth: 0,
+      barPercentage: 1,
+      categoryPercentage: 1,
+      pointStyle: 'rect',
+      order: 100,
+      // Drawn by the local renderer as seamless bands; the bars are what a stock Chart.js shows.
+      tapebotBand: true,
+      ...(label === undefined ? { tapebotHideInLegend: true } : {}),
+    });
+  });
+
+  const dateLabels = dateAxisLabels(spec.dates, Math.max(2, Math.floor((size.width - 180) / 100)));
+  const labelled = new Set(dateLabels.ticks);
+  const gridColors = spec.dates.map((_, i) => (labelled.has(i) ? THEME.grid : TRANSPARENT));
+  const scales: JsonObject = {
+    x: {
+      type: 'category',
+      // Bars need half a slot at each end; a few days of lines look cramped against the frame without it.
+      offset: hasBars || n <= 30,
+      grid: { color: gridColors, tickColor: gridColors, offset: false, tickLength: 5 },
+      border: { color: THEME.border },
+      ticks: ticks({ autoSkip: false, maxRotation: 0, minRotation: 0, padding: 2 }),
+    },
+  };
+  if (shadeGroups.length > 0) scales.shade = { type: 'linear', axis: 'y', display: false, min: 0, max: 1 };
+  // Right-hand scales of one stack are laid out top-down in declaration order. An empty scale
+  // between two panels keeps the bottom tick of one clear of the top tick of the next.
+  const gapWeight = (totalWeight * PANEL_GAP) / Math.max(120, size.height - 200);
+  panelScales.forEach(([id, scale], p) => {
+    if (p > 0) scales[`gap${p}`] = spacerScale(gapWeight);
+    scales[id] = scale;
+  });
+
+  const options = baseOptions(spec, size, { display: true, pointStyle: true }, { formats, cornerLabels: [] });
+  options.scales = scales;
+  return { type: 'line', data: { labels: dateLabels.labels, datasets }, options };
+}
+
+/** Pixels between stacked panels. */
+const PANEL_GAP = 24;
+
+function spacerScale(weight: number): JsonObject {
+  return {
+    type: 'linear',
+    axis: 'y',
+    position: 'right',
+    stack: 'panels',
+    stackWeight: weight,
+    grid: { display: false },
+    border: { display: false },
+    ticks: { display: false },
+  };
+}
+
+/** Every finite value a panel plots, so its axis range can be chosen here (and its ticks known). */
+function panelExtent(panel: TimePanelSpec): { lo: number; hi: number } | null {
+  let lo = Infinity;
+  let hi = -Infinity;
+  const take = (v: number | null | undefined): void => {
+    if (v == null || !Number.isFinite(v)) return;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  };
+  for (const s of panel.series) {
+    if (s.type === 'candles') {
+      s.low.forEach(take);
+      s.high.forEach(take);
+    } else {
+      s.values.forEach(take);
+      if (s.type === 'bar' || s.fillToZero) take(0);
+    }
+  }
+  panel.levels?.forEach((l) => take(l.value));
+  panel.markers?.forEach((m) => take(m.value));
+  return lo <= hi ? { lo, hi } : null;
+}
+
+function panelScale(panel: TimePanelSpec, share: number, hasBars: boolean, size: Size): JsonObject {
+  const plotHeight = Math.max(80, size.height - 200);
+  // A labelled tick every 35 px or so.
+  const maxTicks = Math.max(3, Math.min(9, Math.floor((plotHeight * share) / 35) + 1));
+  const extent = panelExtent(panel);
+  const range = !panel.logScale && extent ? niceRange(extent.lo, extent.hi, maxTicks) : null;
+  return {
+    type: panel.logScale ? 'logarithmic' : 'linear',
+    position: 'right',
+    stack: 'panels',
+    stackWeight: panel.weight ?? 1,
+    // Bars (volume) grow from zero; prices and ratios use the room they need.
+    beginAtZero: hasBars,
+    ...(range ? { min: range.min, max: range.max } : {}),
+    title: axisTitle(panel.yLabel),
+    grid: { color: THEME.grid },
+    border: { color: THEME.border },
+    ticks: ticks({
+      format: intlTickFormat(panel.format),
+      maxTicksLimit: maxTicks,
+      ...(range ? { stepSize: range.step } : {}),
+    }),
+  };
+}
+
+function levelDataset(level: LevelSpec, n: number, axis: string, format: ValueFormat): JsonObject {
+  const c = colorOf(level.color ?? 'gray', 0);
+  return lineDataset(level.label, new Array<number>(n).fill(level.value), axis, c, {
+    borderWidth: 1.5,
+    borderDash: [6, 4],
+    order: 3,
+    tapebotValueTag: formatValue(level.value, format),
+  });
+}
+
+function lastValue(values: readonly (number | null)[]): number | null {
+  for (let i = values.length - 1; i >= 0; i--) {
+    const v = values[i];
+    if (v != null && Number.isFinite(v)) return v;
+  }
+  return null;
+}
+
+function markerDataset(group: readonly MarkerSpec[], n: number, indexOf: (iso: string) => number | undefined, axis: string): JsonObject | null {
+  const data: (number | null)[] = new Array<number | null>(n).fill(null);
+  let count = 0;
+  for (const m of group) {
+    const i = indexOf(m.date);
+    if (i === undefined || !isNum(m.value)) continue;
+    data[i] = m.value;
+    count++;
+  }
+  const first = group[0];
+  if (count === 0 || first === undefined) return null;
+  const c = colorOf(first.color ?? 'purple', 0);
+  return lineDataset(first.label, data, axis, c, {
+    showLine: false,
+    pointRadius: 5.5,
+    pointHoverRadius: 5.5,
+    pointStyle: 'circle',
+    pointBackgroundColor: c,
+    pointBorderColor: THEME.background,
+    pointBorderWidth: 1.5,
+    order: 0,
+    // One marker gets its label beside it; many share the legend entry instead of cluttering.
+    ...(count === 1 ? { tapebotPointLabel: true } : {}),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// kind: 'bars'
+
+function barsConfig(spec: BarChartSpec, size: Size): ChartJsConfig {
+  const all = spec.groups.flatMap((g) => g.values).filter((v): v is number => v !== null && Number.isFinite(v));
+  const lo = Math.min(0, ...all);
+  const hi = Math.max(0, ...all);
+  // Room beyond the longest bars for their value labels.
+  const span = hi - lo || 1;
+  const pad = span * (spec.horizontal ? 0.12 : 0.07);
+  // A side whose bars are all but invisible gets no room (their labels flip to the other side of zero).
+  const range = niceRangeWithZero(lo < -0.02 * span ? lo - pad : 0, hi > 0.02 * span ? hi + pad : 0, spec.horizontal ? 11 : 8);
+  const tickCount = Math.round((range.max - range.min) / range.step) + 1;
+  const zeroAt = Math.round(-range.min / range.step);
+  const valueGrid = Array.from({ length: tickCount }, (_, i) => (i === zeroAt ? THEME.axisLine : THEME.grid));
+  const valueAxis = spec.horizontal ? 'x' : 'y';
+  const categoryAxis = spec.horizontal ? 'y' : 'x';
+  const singleSigned = spec.groups.length === 1 && spec.colorBySign === true;
+
+  const datasets: JsonObject[] = spec.groups.map((g, k) => ({
+    type: 'bar',
+    label: g.label,
+    data: finite(g.values),
+    backgroundColor: spec.colorBySign ? signColors(g.values, 1) : colorOf(g.color, k),
+    borderWidth: 0,
+    borderRadius: 2,
+    maxBarThickness: 44,
+    categoryPercentage: 0.8,
+    barPercentage: 0.88,
+    pointStyle: 'rect',
+    tapebotBarLabels: g.values.map((v) => (v === null || !Number.isFinite(v) ? '' : formatValue(v, spec.format))),
+    // One sign-coloured series: its legend swatch would show one arbitrary colour; the axis title says what it is.
+    ...(singleSigned ? { tapebotHideInLegend: true } : {}),
+  }));
+
+  const scales: JsonObject = {
+    [valueAxis]: {
+      type: 'linear',
+      position: spec.horizontal ? 'bottom' : 'left',
+      min: range.min,
+      max: range.max,
+      title: axisTitle(spec.valueLabel),
+      grid: { color: valueGrid, tickColor: valueGrid },
+      border: { display: false },
+      ticks: ticks({ stepSize: range.step, format: intlTickFormat(spec.format) }),
+    },
+    [categoryAxis]: {
+      type: 'category',
+      grid: { display: false },
+      border: { color: THEME.border },
+      ticks: ticks({ color: THEME.text, font: font(THEME.tickSize + 1, 500), autoSkip: false, maxRotation: spec.horizontal ? 0 : 45 }),
+    },
+  };
+  const options = baseOptions(spec, size, { display: spec.groups.length > 1, pointStyle: true }, { formats: { [valueAxis]: spec.format }, cornerLabels: [] });
+  options.indexAxis = spec.horizontal ? 'y' : 'x';
+  options.scales = scales;
+  return { type: 'bar', data: { labels: [...spec.categories], datasets }, options };
+}
+
+// ---------------------------------------------------------------------------------------------
+// kind: 'rotation'
+
+/** Relative rotation centres on 100: above 100 on RS-Ratio is outperforming, above 100 on RS-Momentum is gaining. */
+const CENTRE = 100;
+
+function rotationConfig(spec: RotationChartSpec, size: Size): ChartJsConfig {
+  const tails = spec.items.map((it) => it.tail.filter((p) => isNum(p.x) && isNum(p.y)));
+  const pts = tails.flat();
+  const spread = (vals: number[]): number => Math.max(0, ...vals.map((v) => Math.abs(v - CENTRE)));
+  // 15% margin so heads and their labels stay off the frame; at least ±0.5 so a quiet map is not a blur.
+  const xr = niceSymmetricRange(CENTRE, Math.max(0.5, spread(pts.map((p) => p.x)) * 1.15));
+  const yr = niceSymmetricRange(CENTRE, Math.max(0.5, spread(pts.map((p) => p.y)) * 1.15));
+  const centreGrid = (steps: number): string[] => Array.from({ length: 2 * steps + 1 }, (_, i) => (i === steps ? THEME.axisLine : THEME.grid));
+
+  const quadrant = (q: (typeof QUADRANTS)[keyof typeof QUADRANTS], fromX: number, toX: number, toY: number): JsonObject => ({
+    type: 'scatter',
+    label: q.name,
+    data: [
+      { x: fromX, y: CENTRE },
+      { x: toX, y: CENTRE },
+    ],
+    showLine: true,
+    fill: { value: toY },
+    backgroundColor: q.fill,
+    borderColor: TRANSPARENT,
+    borderWidth: 0,
+    pointRadius: 0,
+    pointHoverRadius: 0,
+    pointStyle: 'rect',
+    order: 10,
+    // Named in the corners by the local renderer; stock renderers list them in the legend instead.
+    tapebotHideInLegend: true,
+  });
+
+  const items: JsonObject[] = spec.items.map((it, k) => {
+    const c = colorOf(it.color, k);
+    const tail = tails[k] ?? [];
+    const last = tail.length - 1;
+    // Older points are smaller; the head is large with a white ring so it reads over tails.
+    const radius = tail.map((_, i) => (i === last ? 6.5 : 2 + (1.5 * i) / Math.max(1, last)));
+    return {
+      type: 'scatter',
+      label: it.label,
+      data: tail.map((p) => ({ x: p.x, y: p.y })),
+      showLine: true,
+      tension: 0.15,
+      borderColor: withAlpha(c, 0.7),
+      borderWidth: 2,
+      backgroundColor: c,
+      pointBackgroundColor: c,
+      pointBorderColor: tail.map((_, i) => (i === last ? THEME.background : c)),
+      pointBorderWidth: tail.map((_, i) => (i === last ? 2 : 0)),
+      pointRadius: radius,
+      pointHoverRadius: radius,
+      pointStyle: 'circle',
+      order: 0,
+      tapebotHeadLabel: true,
+    };
+  });
+
+  const axis = (r: ReturnType<typeof niceSymmetricRange>, title: string, position: string): JsonObject => ({
+    type: 'linear',
+    position,
+    min: r.min,
+    max: r.max,
+    title: axisTitle(title),
+    grid: { color: centreGrid(r.stepsPerSide), tickColor: centreGrid(r.stepsPerSide) },
+    border: { display: false },
+    ticks: ticks({ stepSize: r.step, format: intlTickFormat('index') }),
+  });
+
+  const options = baseOptions(
+    spec,
+    size,
+    { display: true, pointStyle: true },
+    {
+      formats: { x: 'index', y: 'index' },
+      cornerLabels: [
+        { text: QUADRANTS.improving.name, color: QUADRANTS.improving.text, corner: 'top-left' },
+        { text: QUADRANTS.leading.name, color: QUADRANTS.leading.text, corner: 'top-right' },
+        { text: QUADRANTS.lagging.name, color: QUADRANTS.lagging.text, corner: 'bottom-left' },
+        { text: QUADRANTS.weakening.name, color: QUADRANTS.weakening.text, corner: 'bottom-right' },
+      ],
+    },
+  );
+  options.scales = { x: axis(xr, spec.xLabel, 'bottom'), y: axis(yr, spec.yLabel, 'left') };
+  return {
+    type: 'scatter',
+    data: {
+      datasets: [
+        ...items,
+        quadrant(QUADRANTS.leading, CENTRE, xr.max, yr.max),
+        quadrant(QUADRANTS.weakening, CENTRE, xr.max, yr.min),
+        quadrant(QUADRANTS.lagging, xr.min, CENTRE, yr.min),
+        quadrant(QUADRANTS.improving, xr.min, CENTRE, yr.max),
+      ],
+    },
+    options,
+  };
+}

@@ -1,0 +1,235 @@
+/**
+ * The local ChartRenderer: Chart.js on @napi-rs/canvas, in a small pool of worker threads so a chat
+ * adapter's event loop stays free (Discord and Slack want an acknowledgement within 3 s) while
+ * charts draw. `threads: 0` draws inline on the calling thread instead (the CLI, tests).
+ *
+ * Workers start on first use and are unref'd while idle, so an idle pool never keeps the process
+ * alive. A worker that crashes or hangs fails only its own chart and is replaced on demand.
+ */
+import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ChartSpec } from '../answer/chart-spec.ts';
+import { chartConfig, type ChartJsConfig } from './config.ts';
+import { renderPng } from './render-local.ts';
+import type { ChartRenderer } from './renderer.ts';
+import type { RenderReply, RenderRequest } from './render-worker.ts';
+
+/** Thrown by `render` when `maxQueue` charts already wait for a free thread: shed load instead of queueing without end. */
+export class RenderQueueFullError extends Error {
+  override readonly name = 'RenderQueueFullError';
+  constructor(readonly maxQueue: number) {
+    super(`chart render queue is full (${maxQueue} waiting)`);
+  }
+}
+
+/** Thrown by `render` after `close()`, and for charts still waiting or drawing when it was called. */
+export class RendererClosedError extends Error {
+  override readonly name = 'RendererClosedError';
+  constructor() {
+    super('chart renderer is closed');
+  }
+}
+
+/** Thrown when one chart takes longer than `timeoutMs`; its worker is terminated and replaced. */
+export class RenderTimeoutError extends Error {
+  override readonly name = 'RenderTimeoutError';
+  constructor(readonly timeoutMs: number) {
+    super(`chart render took longer than ${timeoutMs} ms`);
+  }
+}
+
+export interface LocalRendererOptions {
+  /** Worker threads; 0 draws on the calling thread. Default: the number of cores (at least 1). */
+  threads?: number;
+  /** Charts allowed to wait for a free thread before `render` rejects with RenderQueueFullError. Default 200. */
+  maxQueue?: number;
+  /** Per-chart limit in worker mode. Default 30 s. */
+  timeoutMs?: number;
+  /** CSS size of every chart (PNG pixels are twice this). Default 1000 × 560. */
+  width?: number;
+  height?: number;
+}
+
+export function createLocalRenderer(opts: LocalRendererOptions = {}): ChartRenderer {
+  const threads = opts.threads ?? Math.max(1, availableParallelism());
+  const maxQueue = opts.maxQueue ?? 200;
+  const size = { width: opts.width, height: opts.height };
+  const configOf = (spec: ChartSpec): ChartJsConfig =>
+    chartConfig(spec, { ...(size.width ? { width: size.width } : {}), ...(size.height ? { height: size.height } : {}) });
+  if (threads <= 0) return inlineRenderer(maxQueue, configOf);
+  return new WorkerPool(threads, maxQueue, opts.timeoutMs ?? 30_000, configOf);
+}
+
+function inlineRenderer(maxQueue: number, configOf: (spec: ChartSpec) => ChartJsConfig): ChartRenderer {
+  let closed = false;
+  let inFlight = 0;
+  return {
+    name: 'local(inline)',
+    async render(spec) {
+      if (closed) throw new RendererClosedError();
+      if (inFlight >= maxQueue) throw new RenderQueueFullError(maxQueue);
+      inFlight++;
+      try {
+        return await renderPng(configOf(spec));
+      } finally {
+        inFlight--;
+      }
+    },
+    async close() {
+      closed = true;
+    },
+  };
+}
+
+interface Job {
+  id: number;
+  config: ChartJsConfig;
+  resolve: (png: Buffer) => void;
+  reject: (err: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  job: Job | null;
+  timer: NodeJS.Timeout | null;
+  /** Whether this worker ever finished a chart; one that dies before that cannot even start. */
+  proven: boolean;
+}
+
+/** How a worker is started: under tsx or vitest the worker file is TypeScript and needs tsx's loader registered in that thread. */
+function spawnWorker(): Worker {
+  const entry = new URL('./render-worker.ts', import.meta.url);
+  if (!entry.pathname.endsWith('.ts')) return new Worker(entry);
+  // tsx registers its hooks on the main thread only; a worker must register them itself before
+  // importing any .ts. The ESM build of its API is the one that can.
+  const tsxApi =
+    typeof import.meta.resolve === 'function'
+      ? import.meta.resolve('tsx/esm/api')
+      : new URL('./index.mjs', pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api'))).href;
+  const boot = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry.href)}); });`;
+  return new Worker(boot, { eval: true });
+}
+
+class WorkerPool implements ChartRenderer {
+  readonly name: string;
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(
+    private readonly threads: number,
+    private readonly maxQueue: number,
+    private readonly timeoutMs: number,
+    private readonly configOf: (spec: ChartSpec) => ChartJsConfig,
+  ) {
+    this.name = `local(${threads} thread${threads === 1 ? '' : 's'})`;
+  }
+
+  render(spec: ChartSpec): Promise<Buffer> {
+    if (this.closed) return Promise.reject(new RendererClosedError());
+    let config: ChartJsConfig;
+    try {
+      config = this.configOf(spec);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    const idle = this.slots.some((s) => s.job === null) || this.slots.length < this.threads;
+    if (!idle && this.queue.length >= this.maxQueue) return Promise.reject(new RenderQueueFullError(this.maxQueue));
+    return new Promise<Buffer>((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, config, resolve, reject });
+      this.pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.reject(new RendererClosedError());
+    const slots = this.slots.splice(0);
+    for (const slot of slots) this.fail(slot, new RendererClosedError());
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+
+  /** Hands waiting charts to idle workers, starting workers up to `threads`. */
+  private pump(): void {
+    while (this.queue.length > 0 && !this.closed) {
+      let slot = this.slots.find((s) => s.job === null);
+      if (!slot) {
+        if (this.slots.length >= this.threads) return;
+        slot = this.start();
+      }
+      const job = this.queue.shift();
+      if (!job) return;
+      this.dispatch(slot, job);
+    }
+  }
+
+  private start(): Slot {
+    const slot: Slot = { worker: spawnWorker(), job: null, timer: null, proven: false };
+    this.slots.push(slot);
+    slot.worker.on('message', (reply: RenderReply) => this.onReply(slot, reply));
+    slot.worker.on('error', (err) => this.onDeath(slot, err));
+    slot.worker.on('exit', (code) => this.onDeath(slot, new Error(`chart worker exited with code ${code}`)));
+    return slot;
+  }
+
+  private dispatch(slot: Slot, job: Job): void {
+    slot.job = job;
+    slot.worker.ref();
+    slot.timer = setTimeout(() => {
+      this.remove(slot);
+      this.fail(slot, new RenderTimeoutError(this.timeoutMs));
+      void slot.worker.terminate();
+      this.pump();
+    }, this.timeoutMs);
+    slot.timer.unref();
+    const req: RenderRequest = { id: job.id, config: job.config };
+    slot.worker.postMessage(req);
+  }
+
+  private onReply(slot: Slot, reply: RenderReply): void {
+    const job = slot.job;
+    if (!job || job.id !== reply.id) return;
+    this.clearTimer(slot);
+    slot.job = null;
+    slot.worker.unref();
+    if ('png' in reply) {
+      slot.proven = true;
+      job.resolve(Buffer.from(reply.png));
+    } else {
+      job.reject(new Error(`chart render failed: ${reply.error}`));
+    }
+    this.pump();
+  }
+
+  private onDeath(slot: Slot, err: Error): void {
+    if (!this.remove(slot)) return;
+    const bootFailure = !slot.proven;
+    this.fail(slot, err);
+    // A worker that cannot even start would fail every chart the same way: fail fast instead of respawning in a loop.
+    if (bootFailure) for (const job of this.queue.splice(0)) job.reject(err);
+    this.pump();
+  }
+
+  private remove(slot: Slot): boolean {
+    const i = this.slots.indexOf(slot);
+    if (i < 0) return false;
+    this.slots.splice(i, 1);
+    return true;
+  }
+
+  private fail(slot: Slot, err: Error): void {
+    this.clearTimer(slot);
+    const job = slot.job;
+    slot.job = null;
+    job?.reject(err);
+  }
+
+  private clearTimer(slot: Slot): void {
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = null;
+  }
+}

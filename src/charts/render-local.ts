@@ -1,0 +1,397 @@
+/**
+ * Draws a ChartJsConfig to PNG bytes in this thread with Chart.js v4 on @napi-rs/canvas.
+ *
+ * The config is JSON; here it gets what JSON cannot carry: tick-label callbacks (from
+ * `plugins.tapebot.formats`), a legend filter, and the `tapebot` plugin that paints the opaque
+ * background and the labels Chart.js has no option for (rotation heads and quadrant names,
+ * bar-end values, single-marker labels).
+ */
+import { createRequire } from 'node:module';
+import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
+import {
+  Chart,
+  registerables,
+  type ChartConfiguration,
+  type ChartDataset,
+  type ChartItem,
+  type LegendItem,
+  type ChartData,
+  type Plugin,
+  type Scale,
+  type Tick,
+} from 'chart.js';
+import type { ValueFormat } from '../answer/chart-spec.ts';
+import type { ChartJsConfig, Corner, JsonObject, TapebotOptions } from './config.ts';
+import { DEVICE_PIXEL_RATIO } from './config.ts';
+import { formatTick, logTicks } from './format.ts';
+import { THEME } from './theme.ts';
+
+let ready = false;
+
+/** Registers Chart.js's controllers and the Inter font once per thread: with no font registered, nothing textual is drawn. */
+function setUp(): void {
+  if (ready) return;
+  const require = createRequire(import.meta.url);
+  for (const face of ['400Regular/Inter_400Regular.ttf', '500Medium/Inter_500Medium.ttf', '600SemiBold/Inter_600SemiBold.ttf']) {
+    GlobalFonts.registerFromPath(require.resolve(`@expo-google-fonts/inter/${face}`), THEME.fontFamily);
+  }
+  Chart.register(...registerables);
+  Chart.defaults.font.family = THEME.fontFamily;
+  Chart.defaults.color = THEME.text;
+  ready = true;
+}
+
+type TapebotDataset = ChartDataset & {
+  yAxisID?: string;
+  tapebotHideInLegend?: boolean;
+  tapebotHeadLabel?: boolean;
+  tapebotPointLabel?: boolean;
+  tapebotBarLabels?: string[];
+  tapebotValueTag?: string;
+  tapebotBand?: boolean;
+};
+
+/** A shaded run of dates, in category indexes (inclusive). */
+interface Band {
+  from: number;
+  to: number;
+  color: string;
+}
+
+interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+function overlaps(a: Box, b: Box): boolean {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+function inside(a: Box, area: { left: number; right: number; top: number; bottom: number }): boolean {
+  return a.x >= area.left && a.x + a.w <= area.right && a.y >= area.top && a.y + a.h <= area.bottom;
+}
+
+/** Text with a white halo, so it stays legible over lines, tails and shading. */
+function haloText(ctx: SKRSContext2D, text: string, x: number, y: number, color: string): void {
+  ctx.lineJoin = 'round';
+  ctx.lineWidth = 3.5;
+  ctx.strokeStyle = 'rgba(255,255,255,0.9)';
+  ctx.strokeText(text, x, y);
+  ctx.fillStyle = color;
+  ctx.fillText(text, x, y);
+}
+
+function cssFont(size: number, weight: number): string {
+  return `${weight} ${size}px ${THEME.fontFamily}`;
+}
+
+function tapebotPlugin(opts: TapebotOptions, bands: readonly Band[]): Plugin {
+  return {
+    id: 'tapebot',
+    beforeDraw(chart) {
+      const ctx = chart.ctx as unknown as SKRSContext2D;
+      ctx.save();
+      ctx.fillStyle = opts.background;
+      ctx.fillRect(0, 0, chart.width, chart.height);
+      ctx.restore();
+    },
+    beforeDatasetsDraw(chart) {
+      const ctx = chart.ctx as unknown as SKRSContext2D;
+      const a = chart.chartArea;
+      ctx.save();
+      const x = chart.scales.x;
+      if (x) {
+        ctx.beginPath();
+        ctx.rect(a.left, a.top, a.right - a.left, a.bottom - a.top);
+        ctx.clip();
+        for (const b of bands) {
+          const left = x.getPixelForValue(b.from - 0.5);
+          const right = x.getPixelForValue(b.to + 0.5);
+          ctx.fillStyle = b.color;
+          ctx.fillRect(left, a.top, right - left, a.bottom - a.top);
+        }
+      }
+      ctx.restore();
+      ctx.save();
+      ctx.font = cssFont(15, 600);
+      for (const c of opts.cornerLabels) drawCorner(ctx, a, c.text, c.color, c.corner);
+      ctx.restore();
+    },
+    afterDatasetsDraw(chart) {
+      const ctx = chart.ctx as unknown as SKRSContext2D;
+      ctx.save();
+      const barLabels: Box[] = [];
+      const toLabel: { text: string; x: number; y: number; from: { x: number; y: number } | undefined; color: string; size: number }[] = [];
+      chart.data.datasets.forEach((raw, i) => {
+        const ds = raw as TapebotDataset;
+        const meta = chart.getDatasetMeta(i);
+        if (!chart.isDatasetVisible(i)) return;
+        if (ds.tapebotBarLabels) drawBarLabels(ctx, chart, meta.data, ds.tapebotBarLabels, barLabels);
+        if ((ds.tapebotHeadLabel || ds.tapebotPointLabel) && ds.label) {
+          const points = meta.data.filter((el) => !(el as { skip?: boolean }).skip && Number.isFinite(el.x) && Number.isFinite(el.y));
+          const p = ds.tapebotHeadLabel ? points[points.length - 1] : points[0];
+          if (p) {
+            toLabel.push({
+              text: ds.label,
+              x: p.x,
+              y: p.y,
+              from: ds.tapebotHeadLabel ? points[points.length - 2] : undefined,
+              color: typeof ds.backgroundColor === 'string' ? ds.backgroundColor : THEME.text,
+              size: ds.tapebotHeadLabel ? 13 : 12,
+            });
+          }
+        }
+      });
+      // Every labelled point is an obstacle for every label, so no label hides another item's head.
+      const placed: Box[] = toLabel.map((l) => ({ x: l.x - 7, y: l.y - 7, w: 14, h: 14 }));
+      for (const l of toLabel) placeLabel(ctx, chart.chartArea, placed, l);
+      ctx.restore();
+    },
+    afterDraw(chart) {
+      drawValueTags(chart);
+    },
+  };
+}
+
+/**
+ * Tags on the right-hand axis with each tagged line's latest value (or a level's value), in the
+ * line's colour, nudged apart when they would overlap.
+ */
+function drawValueTags(chart: Chart): void {
+  const ctx = chart.ctx as unknown as SKRSContext2D;
+  const h = 16;
+  const byScale = new Map<string, { y: number; text: string; color: string }[]>();
+  chart.data.datasets.forEach((raw, i) => {
+    const ds = raw as TapebotDataset;
+    const scale = ds.yAxisID ? chart.scales[ds.yAxisID] : undefined;
+    if (!ds.tapebotValueTag || !scale || !chart.isDatasetVisible(i)) return;
+    const values = ds.data as (number | null)[];
+    let last: number | null = null;
+    for (let k = values.length - 1; k >= 0 && last === null; k--) last = values[k] ?? null;
+    if (last === null) return;
+    const y = scale.getPixelForValue(last);
+    if (y < scale.top - 1 || y > scale.bottom + 1) return;
+    const tags = byScale.get(scale.id) ?? [];
+    tags.push({ y, text: ds.tapebotValueTag, color: typeof ds.borderColor === 'string' ? ds.borderColor : THEME.text });
+    byScale.set(scale.id, tags);
+  });
+  ctx.save();
+  ctx.font = cssFont(11, 600);
+  ctx.textBaseline = 'middle';
+  ctx.textAlign = 'left';
+  for (const [id, tags] of byScale) {
+    const scale = chart.scales[id];
+    if (!scale) continue;
+    tags.sort((p, q) => p.y - q.y);
+    // Push overlapping tags down, then back up if the last one fell off the panel.
+    for (let k = 1; k < tags.length; k++) {
+      const prev = tags[k - 1] as (typeof tags)[number];
+      const cur = tags[k] as (typeof tags)[number];
+      cur.y = Math.max(cur.y, prev.y + h + 1);
+    }
+    const overflow = (tags[tags.length - 1]?.y ?? 0) + h / 2 - (scale.bottom + h / 2);
+    if (overflow > 0) for (const t of tags) t.y -= overflow;
+    for (const t of tags) {
+      const w = ctx.measureText(t.text).width + 10;
+      const x = scale.left + 2;
+      ctx.fillStyle = t.color;
+      ctx.beginPath();
+      ctx.roundRect(x, t.y - h / 2, w, h, 3);
+      ctx.fill();
+      ctx.fillStyle = '#ffffff';
+      ctx.fillText(t.text, x + 5, t.y + 0.5);
+    }
+  }
+  ctx.restore();
+}
+
+function drawCorner(ctx: SKRSContext2D, a: Chart['chartArea'], text: string, color: string, corner: Corner): void {
+  const pad = 10;
+  const right = corner.endsWith('right');
+  const bottom = corner.startsWith('bottom');
+  ctx.textAlign = right ? 'right' : 'left';
+  ctx.textBaseline = bottom ? 'bottom' : 'top';
+  ctx.fillStyle = color;
+  ctx.fillText(text.toUpperCase(), right ? a.right - pad : a.left + pad, bottom ? a.bottom - pad : a.top + pad);
+}
+
+/**
+ * Puts a label beside a point, trying eight spots and taking the first that stays inside the plot
+ * and clear of what is already placed. For a tail's head the spots ahead of its last move come
+ * first: the tail lies behind it.
+ */
+function placeLabel(
+  ctx: SKRSContext2D,
+  area: Chart['chartArea'],
+  placed: Box[],
+  l: { text: string; x: number; y: number; from: { x: number; y: number } | undefined; color: string; size: number },
+): void {
+  const { text, x, y, size } = l;
+  ctx.font = cssFont(size, 600);
+  const w = ctx.measureText(text).width;
+  const h = size;
+  const g = 9;
+  const d = g * 0.7;
+  let candidates: Box[] = [
+    { x: x + g, y: y - h / 2, w, h },
+    { x: x - g - w, y: y - h / 2, w, h },
+    { x: x - w / 2, y: y - g - h, w, h },
+    { x: x - w / 2, y: y + g, w, h },
+    { x: x + d, y: y - d - h, w, h },
+    { x: x - d - w, y: y - d - h, w, h },
+    { x: x + d, y: y + d, w, h },
+    { x: x - d - w, y: y + d, w, h },
+  ];
+  if (l.from) {
+    const dx = x - l.from.x;
+    const dy = y - l.from.y;
+    const ahead = (b: Box): number => (b.x + b.w / 2 - x) * dx + (b.y + b.h / 2 - y) * dy;
+    candidates = [...candidates].sort((p, q) => ahead(q) - ahead(p));
+  }
+  const self = placed.findIndex((b) => b.x === x - 7 && b.y === y - 7);
+  const others = placed.filter((_, k) => k !== self);
+  const spot =
+    candidates.find((b) => inside(b, area) && !others.some((o) => overlaps(b, o))) ??
+    candidates.find((b) => inside(b, area)) ??
+    (candidates[0] as Box);
+  placed.push(spot);
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'top';
+  haloText(ctx, text, spot.x, spot.y, l.color);
+}
+
+interface BarLike {
+  x: number;
+  y: number;
+  base?: number;
+  width?: number;
+  height?: number;
+  horizontal?: boolean;
+}
+
+/** Values at the bars' ends; a label that would collide with one already drawn is left out. */
+function drawBarLabels(ctx: SKRSContext2D, chart: Chart, bars: readonly unknown[], labels: readonly string[], placed: Box[]): void {
+  const horizontal = chart.options.indexAxis === 'y';
+  const size = 11.5;
+  ctx.font = cssFont(size, 500);
+  ctx.fillStyle = THEME.text;
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'top';
+  bars.forEach((el, i) => {
+    const text = labels[i];
+    const bar = el as BarLike;
+    if (!text || bar.base === undefined || !Number.isFinite(bar.x) || !Number.isFinite(bar.y)) return;
+    const w = ctx.measureText(text).width;
+    let box: Box;
+    if (horizontal) {
+      const positive = bar.x >= bar.base;
+      box = { x: positive ? bar.x + 5 : bar.x - 5 - w, y: bar.y - size / 2, w, h: size };
+    } else {
+      const positive = bar.y <= bar.base;
+      box = { x: bar.x - w / 2, y: positive ? bar.y - 4 - size : bar.y + 4, w, h: size };
+    }
+    if (!inside(box, chart.chartArea)) {
+      // No room beyond the bar's end (a near-zero bar at the edge): write it on the other side of the base.
+      box = horizontal
+        ? { ...box, x: box.x < (bar.base ?? 0) ? bar.base + 5 : bar.base - 5 - w }
+        : { ...box, y: box.y > (bar.base ?? 0) ? bar.base - 4 - size : bar.base + 4 };
+    }
+    const padded = { x: box.x - 2, y: box.y - 1, w: box.w + 4, h: box.h + 2 };
+    if (placed.some((o) => overlaps(padded, o))) return;
+    placed.push(padded);
+    ctx.fillText(text, box.x, box.y);
+  });
+}
+
+/** Tick text from the spec's ValueFormat, with decimals that match the tick spacing. */
+function tickCallback(format: ValueFormat) {
+  return function (this: Scale, value: number | string, index: number, all: Tick[]): string {
+    const v = typeof value === 'number' ? value : Number(value);
+    const neighbour = all[index + 1] ?? all[index - 1];
+    // On a log axis the gap to the neighbour varies; the smaller one sets the decimals.
+    const step = Math.min(...[all[index + 1], all[index - 1]].filter((t) => t !== undefined).map((t) => Math.abs(t.value - v)), neighbour ? Infinity : Math.abs(v));
+    return formatTick(v, format, step);
+  };
+}
+
+/** Adds what JSON cannot carry. Works on a copy: the caller's config may be reused or posted on. */
+function prepare(config: ChartJsConfig): ChartConfiguration {
+  const cfg = structuredClone(config);
+  const tapebot = cfg.options.plugins.tapebot;
+  const scales = (cfg.options.scales ?? {}) as Record<string, JsonObject & { ticks?: Record<string, unknown>; type?: string }>;
+  for (const [id, format] of Object.entries(tapebot.formats)) {
+    const scale = scales[id];
+    if (!scale) continue;
+    scale.ticks = { ...(scale.ticks ?? {}), callback: tickCallback(format) };
+    if (scale.type === 'logarithmic') {
+      (scale as Record<string, unknown>).afterBuildTicks = (s: Scale) => {
+        const values = logTicks(s.min, s.max);
+        if (values.length >= 2) s.ticks = values.map((value) => ({ value }));
+      };
+    }
+  }
+  const legend = cfg.options.plugins.legend as { labels?: Record<string, unknown> } | undefined;
+  if (legend) {
+    legend.labels = {
+      ...(legend.labels ?? {}),
+      filter: (item: LegendItem, data: ChartData) =>
+        !(data.datasets[item.datasetIndex ?? -1] as TapebotDataset | undefined)?.tapebotHideInLegend,
+      // Datasets are listed as the spec lists them; `order` only decides what is drawn on top.
+      sort: (p: LegendItem, q: LegendItem) => (p.datasetIndex ?? 0) - (q.datasetIndex ?? 0),
+    };
+  }
+  const bands: Band[] = [];
+  for (const ds of cfg.data.datasets as unknown as TapebotDataset[]) {
+    if (!ds.tapebotBand) continue;
+    const color = typeof ds.backgroundColor === 'string' ? ds.backgroundColor : THEME.grid;
+    const data = ds.data as (number | null)[];
+    let from = -1;
+    data.forEach((v, i) => {
+      if (v !== null && from < 0) from = i;
+      if (from >= 0 && (v === null || i === data.length - 1)) {
+        bands.push({ from, to: v === null ? i - 1 : i, color });
+        from = -1;
+      }
+    });
+    // The plugin paints the bands; the (empty) dataset keeps the legend entry.
+    ds.data = data.map(() => null);
+  }
+  const out = cfg as unknown as ChartConfiguration;
+  out.plugins = [tapebotPlugin(tapebot, bands)];
+  return out;
+}
+
+/** Draws a config and returns the PNG (synchronous; blocks this thread for the drawing and encoding). */
+export function renderPngSync(config: ChartJsConfig): Buffer {
+  setUp();
+  const { width, height } = config.options.plugins.tapebot;
+  const canvas = createCanvas(width, height);
+  const chart = new Chart(canvas as unknown as ChartItem, prepare(config));
+  try {
+    return canvas.toBuffer('image/png');
+  } finally {
+    chart.destroy();
+  }
+}
+
+/** Draws a config and returns the PNG; the encoding runs on libuv's pool, off this thread. */
+export async function renderPng(config: ChartJsConfig): Promise<Buffer> {
+  setUp();
+  const { width, height } = config.options.plugins.tapebot;
+  const canvas = createCanvas(width, height);
+  const chart = new Chart(canvas as unknown as ChartItem, prepare(config));
+  try {
+    return await canvas.encode('png');
+  } finally {
+    chart.destroy();
+  }
+}
+
+/** Pixel size of the PNG a config draws to. */
+export function pngSize(config: ChartJsConfig): { width: number; height: number } {
+  const { width, height } = config.options.plugins.tapebot;
+  const ratio = typeof config.options.devicePixelRatio === 'number' ? config.options.devicePixelRatio : DEVICE_PIXEL_RATIO;
+  return { width: Math.floor(width * ratio), height: Math.floor(height * ratio) };
+}

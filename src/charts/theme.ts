@@ -1,0 +1,84 @@
+/**
+ * Colours and type sizes for every chart. Charts are drawn on an opaque near-white card with dark
+ * text, which reads on Discord's dark theme and Slack's light theme alike.
+ *
+ * The series palette is built on Okabe & Ito's colour-blind-safe set ("Color Universal Design",
+ * https://jfly.uni-koeln.de/color/), with a darker gold (their yellow is unreadable as a line on
+ * white), a teal and a purple from Paul Tol's muted scheme, and gray. Up/down is bluish green vs
+ * vermillion: traders read it as green/red, and it stays distinguishable with red-green blindness.
+ */
+import type { SeriesColor } from '../answer/chart-spec.ts';
+
+export const THEME = {
+  /** Opaque card behind the chart; a QuickChart renderer passes it as `backgroundColor`. */
+  background: '#ffffff',
+  text: '#1f2328',
+  mutedText: '#57606a',
+  grid: '#e7e9ec',
+  /** Emphasised grid line: zero on a value axis, 100 on a rotation map. */
+  axisLine: '#8c959f',
+  border: '#d0d7de',
+  fontFamily: 'Inter',
+  titleSize: 20,
+  subtitleSize: 13,
+  legendSize: 12,
+  tickSize: 12,
+  axisTitleSize: 12,
+  footerSize: 11,
+} as const;
+
+export const PALETTE: Record<SeriesColor, string> = {
+  blue: '#0072b2',
+  orange: '#e69f00',
+  green: '#009e73',
+  red: '#d55e00',
+  purple: '#882e9c',
+  teal: '#44aa99',
+  gold: '#b38f00',
+  pink: '#cc79a7',
+  gray: '#6e7781',
+  positive: '#009e73',
+  negative: '#d55e00',
+};
+
+/**
+ * Colours handed out, in order, to series that do not name one: the most distinct first, green
+ * and vermillion last because they also mean up and down. Beyond the named roles: slate, sky blue, brown and olive,
+ * so the eleven sector ETFs get eleven colours.
+ */
+export const DEFAULT_CYCLE: readonly string[] = [
+  PALETTE.blue,
+  PALETTE.orange,
+  PALETTE.teal,
+  PALETTE.pink,
+  PALETTE.purple,
+  '#3d4450',
+  PALETTE.gold,
+  '#56b4e9',
+  PALETTE.red,
+  PALETTE.green,
+  '#8c6d4f',
+  '#999933',
+];
+
+export function colorOf(color: SeriesColor | undefined, index: number): string {
+  return color ? PALETTE[color] : (DEFAULT_CYCLE[index % DEFAULT_CYCLE.length] ?? PALETTE.blue);
+}
+
+/** '#0072b2', 0.2 → 'rgba(0,114,178,0.2)'. */
+export function withAlpha(hex: string, alpha: number): string {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+  if (!m) throw new RangeError(`withAlpha: not a #rrggbb colour: "${hex}"`);
+  const [r, g, b] = [m[1], m[2], m[3]].map((h) => parseInt(h ?? '0', 16));
+  return `rgba(${r},${g},${b},${alpha})`;
+}
+
+export const TRANSPARENT = 'rgba(0,0,0,0)';
+
+/** Rotation-map quadrants: shade and label colour (a darker shade of the same hue, for contrast on the tint). */
+export const QUADRANTS = {
+  leading: { name: 'Leading', fill: withAlpha('#009e73', 0.1), text: '#00704f' },
+  weakening: { name: 'Weakening', fill: withAlpha('#e6b800', 0.14), text: '#8a6d00' },
+  lagging: { name: 'Lagging', fill: withAlpha('#d55e00', 0.1), text: '#a34400' },
+  improving: { name: 'Improving', fill: withAlpha('#0072b2', 0.09), text: '#005a8c' },
+} as const;

@@ -1,0 +1,155 @@
+/**
+ * Binds raw words and `name:value` pairs to a command's declared options, validating each value.
+ * Every failure is a UserInputError that quotes the offending value and says what would work.
+ */
+import { DateTime } from 'luxon';
+import { formatPeriod, NAMED_PERIODS, parsePeriod } from '../core/periods.ts';
+import type { SymbolDirectory } from '../data/symbols.ts';
+import { UserInputError } from '../errors.ts';
+import type { AnyCommand } from './define.ts';
+import { GLOBAL_OPTIONS } from './define.ts';
+import type { OptionDecl } from './options.ts';
+import type { RawArgs } from './parse.ts';
+import { usage } from './usage.ts';
+
+export interface BoundInvocation {
+  options: Record<string, unknown>;
+  /** The requested `asof`, if any (ISO date). */
+  asof: string | undefined;
+  /** Every given option in canonical text form, to run the same command again (period buttons). */
+  canonical: Record<string, string>;
+}
+
+export const PERIOD_HELP = `Periods: ${NAMED_PERIODS.join(', ')}, or since:YYYY-MM-DD.`;
+
+function isPeriodWord(word: string): boolean {
+  return parsePeriod(word) !== null;
+}
+
+export function bindOptions(cmd: AnyCommand, raw: RawArgs, symbols: SymbolDirectory): BoundInvocation {
+  const decls: Record<string, OptionDecl> = { ...cmd.options, ...(cmd.usesMarketData === false ? {} : GLOBAL_OPTIONS) };
+  const given: Record<string, string> = {};
+  const periodName = Object.keys(cmd.options).find((k) => cmd.options[k]?.kind === 'period');
+
+  for (const [key, value] of Object.entries(raw.named)) {
+    if (key in decls) {
+      given[key] = value;
+    } else if (periodName && given[periodName] === undefined && isPeriodWord(`${key}:${value}`)) {
+      given[periodName] = `${key}:${value}`;
+    } else {
+      const known = Object.keys(decls).join(', ');
+      throw new UserInputError(`/${cmd.name} has no option "${key}".`, `Its options: ${known}. Usage: ${usage(cmd)}`);
+    }
+  }
+
+  const positional = Object.entries(cmd.options).filter(([, o]) => o.positional);
+  let slot = 0;
+  for (const word of raw.words) {
+    if (periodName && given[periodName] === undefined && isPeriodWord(word)) {
+      given[periodName] = word;
+      continue;
+    }
+    // Skip slots already filled by name.
+    while (slot < positional.length && given[(positional[slot] as [string, OptionDecl])[0]] !== undefined && (positional[slot] as [string, OptionDecl])[1].kind !== 'symbols') slot++;
+    const entry = positional[slot];
+    if (!entry) {
+      throw new UserInputError(`I don't know what to do with "${word}" in /${cmd.name}.`, `Usage: ${usage(cmd)}`);
+    }
+    const [name, decl] = entry;
+    if (decl.kind === 'symbols') {
+      given[name] = given[name] === undefined ? word : `${given[name]} ${word}`;
+    } else {
+      given[name] = word;
+      slot++;
+    }
+  }
+
+  const options: Record<string, unknown> = {};
+  const canonical: Record<string, string> = {};
+  for (const [name, decl] of Object.entries(decls)) {
+    const text = given[name];
+    if (text === undefined) {
+      if (decl.required) {
+        throw new UserInputError(`/${cmd.name} needs ${placeholderName(name, decl)}.`, `Usage: ${usage(cmd)}`);
+      }
+      const dflt = 'default' in decl ? decl.default : undefined;
+      options[name] = dflt === undefined ? undefined : convert(cmd, name, decl, Array.isArray(dflt) ? dflt.join(' ') : String(dflt), symbols);
+      continue;
+    }
+    const value = convert(cmd, name, decl, text, symbols);
+    options[name] = value;
+    canonical[name] = canonicalText(decl, value);
+  }
+  const asof = options['asof'] as string | undefined;
+  delete options['asof'];
+  return { options, asof, canonical };
+}
+
+function placeholderName(name: string, decl: OptionDecl): string {
+  if (decl.kind === 'symbols') return `at least ${decl.min} symbol${decl.min === 1 ? '' : 's'} (${name})`;
+  if (decl.kind === 'symbol') return `a symbol (${name})`;
+  return `${name}`;
+}
+
+function canonicalText(decl: OptionDecl, value: unknown): string {
+  if (decl.kind === 'symbols') return (value as string[]).join(' ');
+  if (decl.kind === 'period') return formatPeriod(value as never);
+  return String(value);
+}
+
+export function parseIsoDate(text: string, what: string): string {
+  const t = text.trim();
+  const dt = /^\d{4}-\d{2}-\d{2}$/.test(t) ? DateTime.fromISO(t, { zone: 'utc' }) : null;
+  if (!dt || !dt.isValid) {
+    throw new UserInputError(`"${text}" is not a date I can read for ${what}.`, 'Write dates as YYYY-MM-DD, e.g. 2026-01-21.');
+  }
+  return t;
+}
+
+function convert(cmd: AnyCommand, name: string, decl: OptionDecl, text: string, symbols: SymbolDirectory): unknown {
+  switch (decl.kind) {
+    case 'symbol': {
+      const words = text.split(/[\s,]+/).filter(Boolean);
+      if (words.length !== 1) throw new UserInputError(`${name} takes one symbol, not "${text}".`, `Usage: ${usage(cmd)}`);
+      return symbols.resolve(words[0] as string);
+    }
+    case 'symbols': {
+      const words = text.split(/[\s,]+/).filter(Boolean);
+      if (words.length > decl.max) {
+        throw new UserInputError(`Too many symbols: ${words.length} (at most ${decl.max} for /${cmd.name}).`);
+      }
+      const resolved = [...new Set(words.map((w) => symbols.resolve(w)))];
+      if (resolved.length < decl.min) {
+        throw new UserInputError(`/${cmd.name} needs at least ${decl.min} different symbols; got ${resolved.length}.`, `Usage: ${usage(cmd)}`);
+      }
+      return resolved;
+    }
+    case 'period': {
+      const p = parsePeriod(text);
+      if (!p) throw new UserInputError(`"${text}" is not a period I know.`, PERIOD_HELP);
+      return p;
+    }
+    case 'date':
+      return parseIsoDate(text, name);
+    case 'choice': {
+      const c = decl.choices.find((x) => x.toLowerCase() === text.trim().toLowerCase());
+      if (c === undefined) throw new UserInputError(`"${text}" is not a valid ${name}.`, `Choose one of: ${decl.choices.join(', ')}.`);
+      return c;
+    }
+    case 'integer':
+    case 'number': {
+      const n = Number(text.replace(/^\$/, '').replace(/,/g, ''));
+      const min = decl.min ?? -Infinity;
+      const max = decl.max ?? Infinity;
+      if (!Number.isFinite(n) || (decl.kind === 'integer' && !Number.isInteger(n)) || n < min || n > max) {
+        const range = decl.kind === 'integer' ? `a whole number from ${decl.min} to ${decl.max}` : 'a number' + (decl.min !== undefined ? ` ≥ ${decl.min}` : '') + (decl.max !== undefined ? ` ≤ ${decl.max}` : '');
+        throw new UserInputError(`${name} must be ${range}; got "${text}".`);
+      }
+      return n;
+    }
+    case 'text': {
+      if (text.length > decl.maxLength) throw new UserInputError(`${name} is too long (at most ${decl.maxLength} characters).`);
+      return text;
+    }
+  }
+}

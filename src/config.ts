@@ -1,0 +1,102 @@
+/**
+ * Settings come only from the environment, are read once at start-up and validated here.
+ * A bad value stops start-up with a message naming the variable. Secrets are registered with
+ * the logger so they never appear in a log line.
+ */
+import { z } from 'zod';
+import { registerSecret } from './log.ts';
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional());
+const optionalUrl = z.preprocess(emptyToUndefined, z.url({ message: 'must be a URL such as http://127.0.0.1:8080' }).optional());
+const port = z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65535).optional());
+
+const schema = z
+  .object({
+    LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+    DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./var')),
+    DATA_PROVIDERS: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .default('bundled')
+        .transform((s) => s.split(',').map((p) => p.trim().toLowerCase()).filter(Boolean))
+        .pipe(z.array(z.enum(['bundled', 'yahoo', 'tiingo', 'polygon', 'alphavantage'])).min(1)),
+    ),
+    CHART_RENDERER: z.preprocess(emptyToUndefined, z.enum(['local', 'quickchart']).default('local')),
+    QUICKCHART_URL: optionalUrl,
+    RENDER_THREADS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(64).optional()),
+
+    DISCORD_TOKEN: optionalString,
+    DISCORD_APPLICATION_ID: z.preprocess(emptyToUndefined, z.string().regex(/^\d{15,22}$/, 'must be the numeric application id (a snowflake)').optional()),
+    DISCORD_GUILD_ID: z.preprocess(emptyToUndefined, z.string().regex(/^\d{15,22}$/, 'must be a numeric guild id (a snowflake)').optional()),
+    DISCORD_API_URL: optionalUrl,
+
+    SLACK_BOT_TOKEN: z.preprocess(emptyToUndefined, z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional()),
+    SLACK_SIGNING_SECRET: optionalString,
+    SLACK_APP_TOKEN: z.preprocess(emptyToUndefined, z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional()),
+    SLACK_API_URL: optionalUrl,
+    PORT: port,
+
+    HEALTH_PORT: port,
+
+    TIINGO_API_KEY: optionalString,
+    POLYGON_API_KEY: optionalString,
+    ALPHAVANTAGE_API_KEY: optionalString,
+    YAHOO_BASE_URL: optionalUrl,
+    TIINGO_BASE_URL: optionalUrl,
+    POLYGON_BASE_URL: optionalUrl,
+    ALPHAVANTAGE_BASE_URL: optionalUrl,
+  })
+  .superRefine((c, ctx) => {
+    if (c.DISCORD_TOKEN && !c.DISCORD_APPLICATION_ID) {
+      ctx.addIssue({ code: 'custom', path: ['DISCORD_APPLICATION_ID'], message: 'is required when DISCORD_TOKEN is set' });
+    }
+    if (c.DISCORD_APPLICATION_ID && !c.DISCORD_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['DISCORD_TOKEN'], message: 'is required when DISCORD_APPLICATION_ID is set' });
+    }
+    if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is required when SLACK_BOT_TOKEN is set' });
+    }
+    if (c.SLACK_SIGNING_SECRET && !c.SLACK_BOT_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is required when SLACK_SIGNING_SECRET is set' });
+    }
+    if (c.SLACK_APP_TOKEN && !c.SLACK_BOT_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is required when SLACK_APP_TOKEN is set' });
+    }
+    for (const [provider, key] of [
+      ['tiingo', 'TIINGO_API_KEY'],
+      ['polygon', 'POLYGON_API_KEY'],
+      ['alphavantage', 'ALPHAVANTAGE_API_KEY'],
+    ] as const) {
+      if (c.DATA_PROVIDERS.includes(provider) && !c[key]) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `is required when DATA_PROVIDERS includes ${provider}` });
+      }
+    }
+  });
+
+export type Config = z.infer<typeof schema>;
+
+/** Thrown when the environment is invalid; its message names every bad variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'} ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee .env.example for every setting.`);
+  }
+  const c = parsed.data;
+  for (const s of [c.DISCORD_TOKEN, c.SLACK_BOT_TOKEN, c.SLACK_SIGNING_SECRET, c.SLACK_APP_TOKEN, c.TIINGO_API_KEY, c.POLYGON_API_KEY, c.ALPHAVANTAGE_API_KEY]) {
+    registerSecret(s);
+  }
+  return c;
+}
+
+export function chatMode(c: Config): { discord: boolean; slack: boolean; console: boolean } {
+  const discord = Boolean(c.DISCORD_TOKEN && c.DISCORD_APPLICATION_ID);
+  const slack = Boolean(c.SLACK_BOT_TOKEN && c.SLACK_SIGNING_SECRET);
+  return { discord, slack, console: !discord && !slack };
+}

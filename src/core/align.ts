@@ -1,0 +1,165 @@
+/**
+ * Aligning series on common trading days. Comparisons between symbols (ratios, streaks, spreads)
+ * only make sense on days where every symbol traded; a date missing from any one series is dropped
+ * from all of them. The intersection is found with one k-way merge over the sorted date arrays.
+ */
+import type { DailySeries } from './series.ts';
+
+export interface Alignment {
+  /** Dates present in every input series, ascending. */
+  dates: string[];
+  /** The inputs restricted to `dates`, in input order (an input that lost nothing is returned as is). */
+  series: DailySeries[];
+  /** Per input, in input order: how many of its rows were dropped and the earliest of them. */
+  dropped: { symbol: string; count: number; firstDropped: string | null }[];
+}
+
+/** column[rows[0..n)]: a plain slice when the kept rows are contiguous (the usual case: one history inside another). */
+function pick<T>(column: readonly T[], rows: Int32Array, n: number): T[] {
+  const first = n > 0 ? (rows[0] as number) : 0;
+  if (n === 0 || (rows[n - 1] as number) - first === n - 1) return column.slice(first, first + n);
+  const out = new Array<T>(n);
+  for (let i = 0; i < n; i++) out[i] = column[rows[i] as number] as T;
+  return out;
+}
+
+/** First index ≥ `from` whose date is ≥ `target` (or dates.length): a galloping search, so long runs of
+ * dates missing from the other series (^GSPC's decades before SPY existed) cost O(log n), not O(n). */
+function seek(dates: readonly string[], from: number, target: string): number {
+  const len = dates.length;
+  let lo = from;
+  let hi = from;
+  let step = 1;
+  while (hi < len && (dates[hi] as string) < target) {
+    lo = hi + 1;
+    hi += step;
+    step *= 2;
+  }
+  if (hi > len) hi = len;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((dates[mid] as string) < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+interface MergeState {
+  /** rows[j][m] = row of series j holding the m-th common date. */
+  rows: Int32Array[];
+  /** Number of common dates. */
+  n: number;
+  /** Per series, where the merge stopped: rows from here on were not common. */
+  pos: Int32Array;
+  /** Per series, the earliest row skipped during the merge (rows after `pos` are not included). */
+  firstDropped: (string | null)[];
+}
+
+/** The common case, two series, as one tight loop. */
+function mergeTwo(a: readonly string[], b: readonly string[]): MergeState {
+  const cap = Math.min(a.length, b.length);
+  const ra = new Int32Array(cap);
+  const rb = new Int32Array(cap);
+  let dropA: string | null = null;
+  let dropB: string | null = null;
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i] as string;
+    const y = b[j] as string;
+    if (x === y) {
+      ra[n] = i++;
+      rb[n] = j++;
+      n++;
+    } else if (x < y) {
+      dropA ??= x;
+      i = seek(a, i + 1, y);
+    } else {
+      dropB ??= y;
+      j = seek(b, j + 1, x);
+    }
+  }
+  return { rows: [ra, rb], n, pos: Int32Array.of(i, j), firstDropped: [dropA, dropB] };
+}
+
+/**
+ * Any number of series: visit them round-robin, each time moving its head up to `target` (the latest
+ * head seen); k agreeing visits in a row mean every series holds `target`.
+ */
+function mergeMany(dateCols: readonly (readonly string[])[]): MergeState {
+  const k = dateCols.length;
+  let cap = Infinity;
+  for (const d of dateCols) cap = Math.min(cap, d.length);
+  const rows = dateCols.map(() => new Int32Array(cap));
+  const firstDropped: (string | null)[] = dateCols.map(() => null);
+  const pos = new Int32Array(k);
+  let n = 0;
+  let target = dateCols[0]?.[0];
+  let agree = 0;
+  let j = 0;
+  while (target !== undefined) {
+    const dates = dateCols[j] as readonly string[];
+    let p = pos[j] as number;
+    let d = dates[p];
+    if (d === undefined) break;
+    if (d !== target) {
+      if (d < target) {
+        if (firstDropped[j] === null) firstDropped[j] = d;
+        p = seek(dates, p + 1, target);
+        pos[j] = p;
+        d = dates[p];
+        if (d === undefined) break;
+      }
+      if (d !== target) {
+        target = d;
+        agree = 0;
+      }
+    }
+    j = j + 1 === k ? 0 : j + 1;
+    if (++agree === k) {
+      for (let c = 0; c < k; c++) {
+        const row = pos[c] as number;
+        (rows[c] as Int32Array)[n] = row;
+        pos[c] = row + 1;
+      }
+      n++;
+      agree = 0;
+      target = (dateCols[j] as readonly string[])[pos[j] as number];
+    }
+  }
+  return { rows, n, pos, firstDropped };
+}
+
+export function alignSeries(series: readonly DailySeries[]): Alignment {
+  const first = series[0];
+  if (first === undefined) return { dates: [], series: [], dropped: [] };
+  const { rows, n, pos, firstDropped } =
+    series.length === 2
+      ? mergeTwo(first.dates, (series[1] as DailySeries).dates)
+      : mergeMany(series.map((s) => s.dates));
+
+  const dropped = series.map((s, c) => {
+    const count = s.dates.length - n;
+    // Rows left after the merge stopped are dropped too; they come after any skipped during it.
+    const firstSkipped = firstDropped[c] ?? (count > 0 ? (s.dates[pos[c] as number] ?? null) : null);
+    return { symbol: s.symbol, count, firstDropped: firstSkipped };
+  });
+  // One shared dates array for the result and every restricted series: they hold the same dates.
+  const dates = pick(first.dates, rows[0] as Int32Array, n);
+  const aligned = series.map((s, c): DailySeries => {
+    if (s.dates.length === n) return s;
+    const r = rows[c] as Int32Array;
+    return {
+      symbol: s.symbol,
+      dates,
+      open: pick(s.open, r, n),
+      high: pick(s.high, r, n),
+      low: pick(s.low, r, n),
+      close: pick(s.close, r, n),
+      adjClose: pick(s.adjClose, r, n),
+      volume: pick(s.volume, r, n),
+    };
+  });
+  return { dates, series: aligned, dropped };
+}

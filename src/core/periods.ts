@@ -1,0 +1,128 @@
+/**
+ * Look-back periods ("1m", "ytd", "since:2026-06-01") and where each one starts in a series.
+ *
+ * A period return is measured from a BASE close to the close at the end index. Calendar convention,
+ * the one most chart sites use:
+ * - '1d'   the previous close (endIndex − 1).
+ * - '1w'   the last close on or before the end date − 7 calendar days.
+ * - 'Nm', 'Ny'  the last close on or before the same calendar date N months / years earlier. A day
+ *          that does not exist in the earlier month clamps to its last day (luxon `minus`):
+ *          Mar 31 − 1m → Feb 28 (29 in leap years); Feb 29 − 1y → Feb 28.
+ * - 'ytd'  the last close on or before Dec 31 of the previous year (the prior year's final close).
+ * - 'since:D'  the last close on or before D; a D on or after the end date gives the end close itself.
+ * - 'max'  the first close of the series (index 0).
+ * When the target date lies before the first date of the series the period cannot be measured and the
+ * base index is −1 ("not enough data"), except for 'max', which always starts at index 0.
+ */
+import { DateTime } from 'luxon';
+import { formatDate } from './format.ts';
+import { indexOnOrBefore } from './series.ts';
+
+export const NAMED_PERIODS = ['1d', '1w', '1m', '3m', '6m', 'ytd', '1y', '3y', '5y', 'max'] as const;
+export type NamedPeriod = (typeof NAMED_PERIODS)[number];
+
+export type Period = { kind: 'named'; name: NamedPeriod } | { kind: 'since'; date: string };
+
+const ALIASES: Readonly<Record<string, NamedPeriod>> = {
+  '1mo': '1m',
+  '3mo': '3m',
+  '6mo': '6m',
+  '12m': '1y',
+  week: '1w',
+  month: '1m',
+  year: '1y',
+  all: 'max',
+};
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function isRealDate(text: string): boolean {
+  return ISO_DATE.test(text) && DateTime.fromISO(text, { zone: 'utc' }).isValid;
+}
+
+function isNamedPeriod(text: string): text is NamedPeriod {
+  return (NAMED_PERIODS as readonly string[]).includes(text);
+}
+
+/**
+ * Reads a period as a person types it: a name ('3m', 'YTD'), an alias ('month', 'all'), `since:YYYY-MM-DD`
+ * (or `since YYYY-MM-DD`), or a bare `YYYY-MM-DD` meaning "since". Null when it is none of these or the
+ * date is not a real calendar date.
+ */
+export function parsePeriod(text: string): Period | null {
+  const t = text.trim().toLowerCase();
+  if (isNamedPeriod(t)) return { kind: 'named', name: t };
+  const alias = ALIASES[t];
+  if (alias !== undefined) return { kind: 'named', name: alias };
+  const since = /^since(?::\s*|\s+)(\S+)$/.exec(t);
+  const date = since ? (since[1] as string) : t;
+  return isRealDate(date) ? { kind: 'since', date } : null;
+}
+
+/** Canonical token, the inverse of parsePeriod: '1m', 'ytd', 'since:2026-06-01'. */
+export function formatPeriod(p: Period): string {
+  return p.kind === 'since' ? `since:${p.date}` : p.name;
+}
+
+const PROSE: Readonly<Record<NamedPeriod, string>> = {
+  '1d': 'on the day',
+  '1w': 'over the past week',
+  '1m': 'over the past month',
+  '3m': 'over the past 3 months',
+  '6m': 'over the past 6 months',
+  ytd: 'year to date',
+  '1y': 'over the past year',
+  '3y': 'over the past 3 years',
+  '5y': 'over the past 5 years',
+  max: 'over the full history',
+};
+
+/** The period as it reads after a verb: "IWM rose 3.1% over the past month", "… since Jun 1, 2026". */
+export function describePeriod(p: Period): string {
+  return p.kind === 'since' ? `since ${formatDate(p.date)}` : PROSE[p.name];
+}
+
+/** Short column label: '1D', 'YTD', 'Max', 'Since Jun 1, 2026'. */
+export function periodLabel(p: Period): string {
+  if (p.kind === 'since') return `Since ${formatDate(p.date)}`;
+  return p.name === 'max' ? 'Max' : p.name.toUpperCase();
+}
+
+const SPANS: Readonly<Partial<Record<NamedPeriod, { days?: number; months?: number; years?: number }>>> = {
+  '1w': { days: 7 },
+  '1m': { months: 1 },
+  '3m': { months: 3 },
+  '6m': { months: 6 },
+  '1y': { years: 1 },
+  '3y': { years: 3 },
+  '5y': { years: 5 },
+};
+
+/** The calendar date the base close is looked up from (on or before), per the header's convention. */
+function targetDate(endDate: string, p: Period): string {
+  if (p.kind === 'since') return p.date;
+  if (p.name === 'ytd') return `${Number(endDate.slice(0, 4)) - 1}-12-31`;
+  const span = SPANS[p.name];
+  if (!span) throw new Error(`targetDate: no calendar span for '${p.name}'`);
+  const d = DateTime.fromISO(endDate, { zone: 'utc' }).minus(span).toISODate();
+  if (d === null) throw new RangeError(`not an ISO date: "${endDate}"`);
+  return d;
+}
+
+/**
+ * Index of the base close for period `p` ending at `endIndex`, or −1 when the dates do not reach back
+ * that far. Never later than `endIndex`. Dates after `endIndex` are ignored.
+ */
+export function periodBaseIndex(dates: readonly string[], p: Period, endIndex: number): number {
+  const endDate = dates[endIndex];
+  if (endDate === undefined || !Number.isInteger(endIndex)) {
+    throw new RangeError(`periodBaseIndex: end index ${endIndex} outside 0..${dates.length - 1}`);
+  }
+  if (p.kind === 'named') {
+    if (p.name === 'max') return 0;
+    if (p.name === '1d') return endIndex - 1;
+  }
+  const target = targetDate(endDate, p);
+  if (target >= endDate) return endIndex;
+  return indexOnOrBefore(dates, target);
+}

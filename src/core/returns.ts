@@ -1,0 +1,79 @@
+/**
+ * Returns on the total-return basis (adjClose): a "return" here includes dividends, so SPY's
+ * return over a year is what a holder actually earned, not just the price move.
+ */
+import { describePeriod, formatPeriod, periodBaseIndex } from './periods.ts';
+import type { Period } from './periods.ts';
+import { formatDate } from './format.ts';
+import { NotEnoughDataError } from './series.ts';
+import type { DailySeries } from './series.ts';
+
+/** r[i] = values[i] / values[i−1] − 1 as a fraction; r[0] = null (no previous close). */
+export function dailyReturns(values: readonly number[]): (number | null)[] {
+  const n = values.length;
+  const out = new Array<number | null>(n);
+  if (n === 0) return out;
+  out[0] = null;
+  let prev = values[0] as number;
+  for (let i = 1; i < n; i++) {
+    const v = values[i] as number;
+    out[i] = v / prev - 1;
+    prev = v;
+  }
+  return out;
+}
+
+/** Change of one symbol over one period. `change` is a fraction: 0.123 = +12.3%. */
+export interface PeriodReturn {
+  symbol: string;
+  from: string;
+  to: string;
+  fromValue: number;
+  toValue: number;
+  change: number;
+}
+
+/**
+ * Total return of `s` over `p`, ending at `endIndex` (default: the last row). The base close is chosen
+ * by periodBaseIndex (see periods.ts for the calendar convention).
+ * @throws NotEnoughDataError when the series is empty or does not reach back to the period's start.
+ */
+export function periodReturn(s: DailySeries, p: Period, endIndex: number = s.dates.length - 1): PeriodReturn {
+  const first = s.dates[0];
+  if (first === undefined) throw new NotEnoughDataError(`${s.symbol}: no prices at all`, s.symbol);
+  const from = periodBaseIndex(s.dates, p, endIndex);
+  if (from < 0) {
+    throw new NotEnoughDataError(
+      `Not enough data for ${s.symbol} ${describePeriod(p)} (${formatPeriod(p)}): its history starts ${formatDate(first)}.`,
+      s.symbol,
+    );
+  }
+  const fromValue = s.adjClose[from] as number;
+  const toValue = s.adjClose[endIndex] as number;
+  return {
+    symbol: s.symbol,
+    from: s.dates[from] as string,
+    to: s.dates[endIndex] as string,
+    fromValue,
+    toValue,
+    change: toValue / fromValue - 1,
+  };
+}
+
+/**
+ * The series scaled so that values[fromIndex] = base (100 by default), for "growth of $100" charts;
+ * null before fromIndex.
+ */
+export function rebase(values: readonly number[], fromIndex: number, base = 100): (number | null)[] {
+  const start = values[fromIndex];
+  if (start === undefined || !Number.isInteger(fromIndex)) {
+    throw new RangeError(`rebase: index ${fromIndex} outside 0..${values.length - 1}`);
+  }
+  const n = values.length;
+  const out = new Array<number | null>(n);
+  for (let i = 0; i < fromIndex; i++) out[i] = null;
+  const scale = base / start;
+  out[fromIndex] = base;
+  for (let i = fromIndex + 1; i < n; i++) out[i] = (values[i] as number) * scale;
+  return out;
+}

@@ -1,0 +1,97 @@
+/**
+ * Universes: named groups of symbols that /leaders and /rotationmap rank or map against a benchmark.
+ * This is the one definition; commands look a universe up by name and never list members themselves.
+ *
+ * A member's `name` is what it stands for in prose ("Energy", "Regional banks"), so commentary can say
+ * "XLE (Energy) leads the sectors" without a lookup table elsewhere.
+ */
+
+export interface UniverseMember {
+  readonly symbol: string;
+  readonly name: string;
+}
+
+export interface Universe {
+  /** What people type: `sectors`, `smallcap-drivers`, `styles`. */
+  readonly id: string;
+  /** How prose refers to the group after a verb: "XLE leads **the sectors**". */
+  readonly label: string;
+  /** What one counts them as: "6 of the 11 **sectors** beat SPY". */
+  readonly plural: string;
+  readonly members: readonly UniverseMember[];
+}
+
+export const UNIVERSES: readonly Universe[] = [
+  {
+    id: 'sectors',
+    label: 'the sectors',
+    plural: 'sectors',
+    // The 11 Select Sector SPDR funds, one per GICS sector of the S&P 500.
+    members: [
+      { symbol: 'XLB', name: 'Materials' },
+      { symbol: 'XLC', name: 'Communication Services' },
+      { symbol: 'XLE', name: 'Energy' },
+      { symbol: 'XLF', name: 'Financials' },
+      { symbol: 'XLI', name: 'Industrials' },
+      { symbol: 'XLK', name: 'Technology' },
+      { symbol: 'XLP', name: 'Consumer Staples' },
+      { symbol: 'XLRE', name: 'Real Estate' },
+      { symbol: 'XLU', name: 'Utilities' },
+      { symbol: 'XLV', name: 'Health Care' },
+      { symbol: 'XLY', name: 'Consumer Discretionary' },
+    ],
+  },
+  {
+    id: 'smallcap-drivers',
+    label: 'the small-cap drivers',
+    plural: 'small-cap drivers',
+    // The groups that move the Russell 2000 most: regional banks and biotech are its largest industries.
+    members: [
+      { symbol: 'KRE', name: 'Regional banks' },
+      { symbol: 'XBI', name: 'Biotech, equal weight' },
+      { symbol: 'IBB', name: 'Biotech, cap weight' },
+      { symbol: 'IWM', name: 'Small caps' },
+    ],
+  },
+  {
+    id: 'styles',
+    label: 'the size and style groups',
+    plural: 'size and style groups',
+    members: [
+      { symbol: 'IWM', name: 'Small caps' },
+      { symbol: 'SPY', name: 'S&P 500' },
+      { symbol: 'QQQ', name: 'Nasdaq-100' },
+      { symbol: 'DIA', name: 'Dow industrials' },
+      { symbol: 'MAGS', name: 'Magnificent Seven' },
+    ],
+  },
+];
+
+/** Other words people use for the same universes. */
+const ALIASES: Readonly<Record<string, string>> = {
+  sector: 'sectors',
+  spdrs: 'sectors',
+  smallcaps: 'smallcap-drivers',
+  'small-caps': 'smallcap-drivers',
+  drivers: 'smallcap-drivers',
+  style: 'styles',
+  size: 'styles',
+};
+
+export const UNIVERSE_NAMES: readonly string[] = UNIVERSES.map((u) => u.id);
+
+/** The universe a word names (case-insensitive, aliases included), or undefined when it names none. */
+export function findUniverse(word: string): Universe | undefined {
+  const w = word.trim().toLowerCase();
+  const id = ALIASES[w] ?? w;
+  return UNIVERSES.find((u) => u.id === id);
+}
+
+/** The member's name within any universe ("Energy" for XLE), or undefined for a symbol in none. */
+export function memberName(symbol: string): string | undefined {
+  for (const u of UNIVERSES) {
+    const m = u.members.find((x) => x.symbol === symbol);
+    if (m) return m.name;
+  }
+  return undefined;
+}

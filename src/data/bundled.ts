@@ -1,0 +1,125 @@
+/**
+ * The bundled provider: real daily prices shipped in data/prices/<SYMBOL>.csv (see data/README.md
+ * for their sources and caveats). Offline, so it never fails for lack of a network, and final:
+ * the files do not change while tapebot runs.
+ */
+import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { z } from 'zod';
+import type { DailyBar } from '../core/series.ts';
+import { ProviderError } from '../errors.ts';
+import { validateBars, type PriceProvider } from './provider.ts';
+
+const NAME = 'bundled';
+const HEADER = ['date', 'open', 'high', 'low', 'close', 'adj_close', 'volume'];
+const DECIMAL = /^\d+(\.\d+)?$/;
+/** An empty field means "no reliable value" (data/README.md), never zero. */
+const OPTIONAL_DECIMAL = /^(\d+(\.\d+)?)?$/;
+
+/**
+ * Field syntax per row. Kept to plain string checks (a transform/pipe per field costs ~20x more on
+ * ^GSPC's 24,777 rows); ranges (prices > 0, volume >= 0) and date order are checked by
+ * `validateBars` on the converted bars.
+ */
+const optional = z.string().regex(OPTIONAL_DECIMAL);
+const Row = z.tuple([z.iso.date(), optional, optional, optional, optional, z.string().regex(DECIMAL), optional]);
+
+const toNumber = (field: string): number | null => (field === '' ? null : Number(field));
+
+/** The default data directory, found relative to this module so it works from any working directory. */
+export const BUNDLED_PRICES_DIR: URL = new URL('../../data/prices/', import.meta.url);
+
+function parseCsv(symbol: string, file: string, text: string): DailyBar[] {
+  const invalid = (why: string): never => {
+    throw new ProviderError(NAME, 'invalid-data', `${file}: ${why}`);
+  };
+  let rows: string[][];
+  try {
+    rows = parse(text, { skip_empty_lines: true }) as string[][];
+  } catch (err) {
+    throw new ProviderError(NAME, 'invalid-data', `${file}: not valid CSV`, undefined, { cause: err });
+  }
+  const header = rows[0];
+  if (!header || header.join(',') !== HEADER.join(',')) invalid(`header is not ${HEADER.join(',')}`);
+  const bars: DailyBar[] = new Array<DailyBar>(rows.length - 1);
+  for (let i = 1; i < rows.length; i++) {
+    const parsed = Row.safeParse(rows[i]);
+    if (!parsed.success) {
+      return invalid(`line ${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join('.')} ${x.message}`).join('; ')}`);
+    }
+    const [date, open, high, low, close, adjClose, volume] = parsed.data;
+    bars[i - 1] = {
+      date,
+      open: toNumber(open),
+      high: toNumber(high),
+      low: toNumber(low),
+      close: toNumber(close),
+      adjClose: Number(adjClose),
+      volume: toNumber(volume),
+    };
+  }
+  if (bars.length === 0) invalid('no rows');
+  validateBars(NAME, symbol, bars);
+  return bars;
+}
+
+/** First index whose date is >= `from` (bars ascending). */
+function firstOnOrAfter(bars: readonly DailyBar[], from: string): number {
+  let lo = 0;
+  let hi = bars.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((bars[mid] as DailyBar).date < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Serves `<dir>/<SYMBOL>.csv` (index files are `^GSPC.csv` etc.). Each file is read and validated
+ * on first request for it, then kept in memory; concurrent first requests share one parse.
+ */
+export function createBundledProvider(dir: string | URL = BUNDLED_PRICES_DIR): PriceProvider {
+  const root = typeof dir === 'string' ? dir : fileURLToPath(dir);
+  const parsed = new Map<string, Promise<DailyBar[]>>();
+  let available: Set<string> | undefined;
+
+  const knows = (symbol: string): boolean => {
+    available ??= new Set(
+      readdirSync(root)
+        .filter((f) => f.endsWith('.csv'))
+        .map((f) => f.slice(0, -'.csv'.length)),
+    );
+    return available.has(symbol);
+  };
+
+  const load = (symbol: string): Promise<DailyBar[]> => {
+    let p = parsed.get(symbol);
+    if (!p) {
+      const file = join(root, `${symbol}.csv`);
+      p = readFile(file, 'utf8').then((text) => parseCsv(symbol, file, text));
+      parsed.set(symbol, p);
+      // A failed read may be passing (e.g. too many open files): let the next request try again.
+      void p.catch(() => parsed.delete(symbol));
+    }
+    return p;
+  };
+
+  return {
+    name: NAME,
+    knows,
+    async fetchDaily(symbol, opts = {}) {
+      opts.signal?.throwIfAborted();
+      if (!knows(symbol)) {
+        throw new ProviderError(NAME, 'not-found', `The bundled price data has no symbol "${symbol}".`);
+      }
+      const bars = await load(symbol);
+      opts.signal?.throwIfAborted();
+      const start = opts.from === undefined ? 0 : firstOnOrAfter(bars, opts.from);
+      return bars.slice(start);
+    },
+  };
+}

@@ -1,0 +1,441 @@
+/**
+ * MarketData backed by SQLite in front of one PriceProvider ("upstream").
+ *
+ * Three layers, fastest first: an in-memory memo of each built DailySeries (a warm `series()` is a
+ * Map lookup), the `bars` table (a cold start reads a symbol in milliseconds instead of parsing or
+ * downloading it), and the upstream provider (only for symbols the database does not have yet, or
+ * when the refresh policy asks for newer bars).
+ *
+ * Bundled data never changes, so the default policy never refreshes: once cached, final. A live
+ * provider plugs in a `RefreshPolicy` (src/data/providers/refresh.ts) without changing this file.
+ *
+ * With an upstream that also returns dividends and splits (a `HistoryProvider`: the live chain),
+ * a top-up never splices two differently adjusted series: the fetch starts at the newest stored bar
+ * known to be final (the "anchor"), the closes of the overlap must agree with what is stored
+ * (sanity.ts `checkAgainstCache`), new splits put the stored prices on the new basis, and the stored
+ * total return is re-scaled by the exact factor `fetched adjClose / stored adjClose` of the anchor —
+ * every dividend or split after the anchor scales all earlier days alike. Events are kept in `events`.
+ * When upstream fails (or only the offline fallback answered), the cached series is served and
+ * `notes(symbol)` carries "Data as of …, live data unavailable." for the answer.
+ */
+import { formatDate } from '../core/format.ts';
+import { lastDate, seriesFromBars, type DailyBar, type DailySeries } from '../core/series.ts';
+import { ProviderError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { runMigrations, type Database } from '../store/db.ts';
+import type { MarketData } from './market-data.ts';
+import { validateBars, type PriceProvider } from './provider.ts';
+import { isHistoryProvider, type HistoryProvider, type PriceHistory } from './providers/actions.ts';
+import { checkAgainstCache } from './providers/sanity.ts';
+import type { SymbolDirectory } from './symbols.ts';
+
+/** Schema of the price cache, migration set `'bars'`. Append only. */
+export const BARS_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE bars (
+     symbol TEXT NOT NULL,
+     date TEXT NOT NULL,
+     open REAL,
+     high REAL,
+     low REAL,
+     close REAL,
+     adj_close REAL NOT NULL,
+     volume REAL,
+     provider TEXT NOT NULL,
+     PRIMARY KEY (symbol, date)
+   ) WITHOUT ROWID;
+   CREATE TABLE series_meta (
+     symbol TEXT PRIMARY KEY,
+     provider TEXT NOT NULL,
+     fetched_at TEXT NOT NULL,
+     first_date TEXT NOT NULL,
+     last_date TEXT NOT NULL
+   ) WITHOUT ROWID;`,
+  // Corporate actions seen by a HistoryProvider: value is the dividend per share (on the bars'
+  // split-adjusted basis) or the split ratio (new shares per old).
+  `CREATE TABLE events (
+     symbol TEXT NOT NULL,
+     date TEXT NOT NULL,
+     kind TEXT NOT NULL CHECK (kind IN ('dividend', 'split')),
+     value REAL NOT NULL,
+     provider TEXT NOT NULL,
+     PRIMARY KEY (symbol, date, kind)
+   ) WITHOUT ROWID;`,
+];
+
+/** What the cache knows about one symbol's stored series. */
+export interface SeriesMeta {
+  readonly symbol: string;
+  /** `name` of the provider the bars came from. */
+  readonly provider: string;
+  /** When upstream was last asked for this symbol (ISO instant), whether or not it had new bars. */
+  readonly fetchedAt: string;
+  readonly firstDate: string;
+  readonly lastDate: string;
+}
+
+/**
+ * Decides, on every `series()` call, whether a cached series must be topped up first. Called on
+ * the warm path, so it must be cheap and must not do I/O.
+ */
+export interface RefreshPolicy {
+  /**
+   * The date from which to re-fetch (inclusive; normally `meta.lastDate`, so the newest stored bar
+   * is fetched again, replacing a provisional intraday bar and serving as the overlap check), or
+   * `null` when the cached series is fresh enough.
+   */
+  refreshFrom(meta: SeriesMeta, now: Date): string | null;
+  /**
+   * Whether the newest stored bar is final (its session had closed and settled when it was
+   * fetched), so a top-up may anchor on it and must agree with it. Default: true.
+   */
+  lastBarFinal?(meta: SeriesMeta): boolean;
+}
+
+/** For data that never changes (the bundled files): once cached, final. */
+export const NEVER_REFRESH: RefreshPolicy = { refreshFrom: () => null };
+
+export interface CachedMarketData extends MarketData {
+  /**
+   * Tops up one symbol from upstream now, whatever the policy says, and returns the updated series.
+   * Concurrent calls (and concurrent `series()` calls) for the symbol share one fetch.
+   */
+  refresh(symbol: string): Promise<DailySeries>;
+  /** What the cache holds for a symbol (after it has been loaded once in this process), or undefined. */
+  meta(symbol: string): SeriesMeta | undefined;
+  /** Warnings an answer using this symbol must carry, e.g. "Data as of Aug 21, 2026, live data unavailable." */
+  notes(symbol: string): readonly string[];
+  /** Every stored series' newest close and where it came from, for /status. */
+  cacheStatus(): CachedSeriesStatus[];
+}
+
+export interface CachedSeriesStatus {
+  readonly symbol: string;
+  readonly lastDate: string;
+  /** Provider of the newest bar. */
+  readonly source: string;
+  readonly fetchedAt: string;
+  /** The staleness warning currently attached to the symbol, if any. */
+  readonly note?: string;
+}
+
+export interface CachedMarketDataOptions {
+  db: Database;
+  upstream: PriceProvider;
+  symbols: SymbolDirectory;
+  clock?: () => Date;
+  /** For answers' footnotes; defaults to the upstream provider's name. */
+  sourceLabel?: string;
+  refreshPolicy?: RefreshPolicy;
+  /** After a failed top-up, serve the cached series without asking upstream again for this long. Default 30 s. */
+  failureBackoffMs?: number;
+  logger?: Logger;
+}
+
+interface MetaRow {
+  symbol: string;
+  provider: string;
+  fetched_at: string;
+  first_date: string;
+  last_date: string;
+}
+
+type BarRow = [string, number | null, number | null, number | null, number | null, number, number | null];
+
+/** Relative difference above which an overlapping bar's adjClose means upstream re-based its history. */
+const REBASE_TOLERANCE = 1e-6;
+
+export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMarketData {
+  const { db, upstream, symbols } = opts;
+  const logger = opts.logger;
+  const clock = opts.clock ?? (() => new Date());
+  const policy = opts.refreshPolicy ?? NEVER_REFRESH;
+  runMigrations(db, 'bars', BARS_MIGRATIONS);
+
+  const selectMeta = db.prepare('SELECT symbol, provider, fetched_at, first_date, last_date FROM series_meta WHERE symbol = ?');
+  const selectBars = db
+    .prepare('SELECT date, open, high, low, close, adj_close, volume FROM bars WHERE symbol = ? ORDER BY date')
+    .raw(true);
+  const deleteBars = db.prepare('DELETE FROM bars WHERE symbol = ?');
+  const upsertBar = db.prepare(
+    `INSERT INTO bars (symbol, date, open, high, low, close, adj_close, volume, provider)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT(symbol, date) DO UPDATE SET open = excluded.open, high = excluded.high, low = excluded.low,
+       close = excluded.close, adj_close = excluded.adj_close, volume = excluded.volume, provider = excluded.provider`,
+  );
+  const upsertMeta = db.prepare(
+    `INSERT INTO series_meta (symbol, provider, fetched_at, first_date, last_date) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT(symbol) DO UPDATE SET provider = excluded.provider, fetched_at = excluded.fetched_at,
+       first_date = excluded.first_date, last_date = excluded.last_date`,
+  );
+
+  const deleteEvents = db.prepare('DELETE FROM events WHERE symbol = ?');
+  const upsertEvent = db.prepare(
+    `INSERT INTO events (symbol, date, kind, value, provider) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT(symbol, date, kind) DO UPDATE SET value = excluded.value, provider = excluded.provider`,
+  );
+  const splitStored = db.prepare(
+    `UPDATE bars SET open = open / ?1, high = high / ?1, low = low / ?1, close = close / ?1, volume = volume * ?1
+     WHERE symbol = ?2 AND date < ?3`,
+  );
+  const rescaleAdj = db.prepare('UPDATE bars SET adj_close = adj_close * ? WHERE symbol = ? AND date < ?');
+  const deleteAfter = db.prepare('DELETE FROM bars WHERE symbol = ? AND date > ?');
+  const selectSplit = db.prepare("SELECT 1 FROM events WHERE symbol = ? AND date = ? AND kind = 'split'");
+  const selectStatus = db
+    .prepare(
+      `SELECT m.symbol, m.last_date, m.fetched_at, coalesce(b.provider, m.provider) AS source
+       FROM series_meta m LEFT JOIN bars b ON b.symbol = m.symbol AND b.date = m.last_date ORDER BY m.symbol`,
+    )
+    .raw(true);
+
+  const writeBars = (symbol: string, bars: readonly DailyBar[], provider: string = upstream.name): void => {
+    for (const b of bars) {
+      upsertBar.run(symbol, b.date, b.open, b.high, b.low, b.close, b.adjClose, b.volume, provider);
+    }
+  };
+  const writeEvents = (symbol: string, h: PriceHistory, provider: string): void => {
+    for (const d of h.dividends) upsertEvent.run(symbol, d.date, 'dividend', d.amount, provider);
+    for (const x of h.splits) upsertEvent.run(symbol, x.date, 'split', x.ratio, provider);
+  };
+  const writeMeta = (m: SeriesMeta): void => {
+    upsertMeta.run(m.symbol, m.provider, m.fetchedAt, m.firstDate, m.lastDate);
+  };
+  /** Replaces everything stored for a symbol, atomically. */
+  const replaceAll = db.transaction((symbol: string, bars: readonly DailyBar[], meta: SeriesMeta, history?: PriceHistory) => {
+    deleteBars.run(symbol);
+    deleteEvents.run(symbol);
+    const provider = history?.provider ?? upstream.name;
+    writeBars(symbol, bars, provider);
+    if (history) writeEvents(symbol, history, provider);
+    writeMeta(meta);
+  });
+  /** Adds or overwrites the given bars and updates the meta, atomically. */
+  const merge = db.transaction((symbol: string, bars: readonly DailyBar[], meta: SeriesMeta) => {
+    writeBars(symbol, bars);
+    writeMeta(meta);
+  });
+
+  const readMeta = (symbol: string): SeriesMeta | undefined => {
+    const r = selectMeta.get(symbol) as MetaRow | undefined;
+    return r && { symbol: r.symbol, provider: r.provider, fetchedAt: r.fetched_at, firstDate: r.first_date, lastDate: r.last_date };
+  };
+
+  /** Columns straight from SQLite rows, without building a DailyBar per row. */
+  const readSeries = (symbol: string): DailySeries => {
+    const rows = selectBars.all(symbol) as BarRow[];
+    const n = rows.length;
+    const dates = new Array<string>(n);
+    const open = new Array<number | null>(n);
+    const high = new Array<number | null>(n);
+    const low = new Array<number | null>(n);
+    const close = new Array<number | null>(n);
+    const adjClose = new Array<number>(n);
+    const volume = new Array<number | null>(n);
+    for (let i = 0; i < n; i++) {
+      const r = rows[i] as BarRow;
+      dates[i] = r[0];
+      open[i] = r[1];
+      high[i] = r[2];
+      low[i] = r[3];
+      close[i] = r[4];
+      adjClose[i] = r[5];
+      volume[i] = r[6];
+    }
+    return { symbol, dates, open, high, low, close, adjClose, volume };
+  };
+
+  const memo = new Map<string, { meta: SeriesMeta; series: DailySeries }>();
+  const inflight = new Map<string, Promise<DailySeries>>();
+
+  /** One upstream fetch / SQLite load per symbol at a time; later callers join the running one. */
+  const singleFlight = (symbol: string, work: () => Promise<DailySeries>): Promise<DailySeries> => {
+    const running = inflight.get(symbol);
+    if (running) return running;
+    const p = work().finally(() => inflight.delete(symbol));
+    inflight.set(symbol, p);
+    return p;
+  };
+
+  /** Why a symbol's answers must carry a warning (live data unavailable), by canonical symbol. */
+  const stale = new Map<string, string>();
+  const failedAt = new Map<string, number>();
+  const failureBackoffMs = opts.failureBackoffMs ?? 30_000;
+  const staleNote = (date: string): string => `Data as of ${formatDate(date)}, live data unavailable.`;
+
+  const fetchAll = async (symbol: string): Promise<DailySeries> => {
+    const history = isHistoryProvider(upstream) ? await upstream.fetchHistory(symbol) : undefined;
+    const bars = validateBars(upstream.name, symbol, history ? history.bars : await upstream.fetchDaily(symbol));
+    const first = bars[0];
+    const last = bars[bars.length - 1];
+    if (!first || !last) throw new ProviderError(upstream.name, 'not-found', `No price history for ${symbol}.`);
+    const meta: SeriesMeta = {
+      symbol,
+      provider: upstream.name,
+      fetchedAt: clock().toISOString(),
+      firstDate: first.date,
+      lastDate: last.date,
+    };
+    replaceAll(symbol, bars, meta, history);
+    if (history?.fallback) {
+      stale.set(symbol, staleNote(last.date));
+      logger?.warn({ symbol, reason: history.fallbackReason }, 'live data unavailable: stored the offline fallback');
+    } else stale.delete(symbol);
+    const series = seriesFromBars(symbol, bars);
+    memo.set(symbol, { meta, series });
+    return series;
+  };
+
+  /**
+   * Fetches bars from `from` on and merges them. If a re-fetched bar disagrees with the stored
+   * adjClose, upstream has re-based its total-return history (a new dividend rescales every earlier
+   * adjClose), so merging would splice two bases: fetch the whole history again instead.
+   */
+  const topUp = async (symbol: string, cached: { meta: SeriesMeta; series: DailySeries }, from: string): Promise<DailySeries> => {
+    const bars = validateBars(upstream.name, symbol, await upstream.fetchDaily(symbol, { from }));
+    const { dates, adjClose } = cached.series;
+    let k = 0;
+    for (const b of bars) {
+      if (b.date > cached.meta.lastDate) break;
+      while (k < dates.length && (dates[k] as string) < b.date) k++;
+      const stored = dates[k] === b.date ? adjClose[k] : undefined;
+      if (stored !== undefined && Math.abs(b.adjClose - stored) > REBASE_TOLERANCE * stored) return fetchAll(symbol);
+    }
+    const newest = bars[bars.length - 1];
+    const meta: SeriesMeta = {
+      ...cached.meta,
+      fetchedAt: clock().toISOString(),
+      firstDate: bars[0] && bars[0].date < cached.meta.firstDate ? bars[0].date : cached.meta.firstDate,
+      lastDate: newest && newest.date > cached.meta.lastDate ? newest.date : cached.meta.lastDate,
+    };
+    merge(symbol, bars, meta);
+    const series = bars.length > 0 ? readSeries(symbol) : cached.series;
+    memo.set(symbol, { meta, series });
+    return series;
+  };
+
+  /**
+   * Top-up through a HistoryProvider (see the header): anchored on the newest final stored bar,
+   * checked against the stored closes, stored history put on the basis of the new data by exact
+   * factors instead of a re-download.
+   */
+  const topUpHistory = async (
+    hp: HistoryProvider,
+    symbol: string,
+    cached: { meta: SeriesMeta; series: DailySeries },
+    from: string,
+  ): Promise<DailySeries> => {
+    const { dates, close, adjClose } = cached.series;
+    const anchorIndex = (policy.lastBarFinal?.(cached.meta) ?? true) ? dates.length - 1 : dates.length - 2;
+    const anchorDate = dates[anchorIndex];
+    const fetchFrom = anchorDate !== undefined && anchorDate < from ? anchorDate : from;
+    const history = await hp.fetchHistory(symbol, { from: fetchFrom });
+    if (history.fallback) {
+      // Only the offline last resort answered: keep the fresher cached history rather than mixing it in.
+      throw new ProviderError(upstream.name, 'unavailable', history.fallbackReason ?? 'live providers unavailable');
+    }
+    const provider = history.provider ?? upstream.name;
+    const bars = validateBars(provider, symbol, history.bars);
+    const anchor = anchorDate === undefined ? undefined : bars.find((b) => b.date === anchorDate);
+    // Nothing to tie the new bars to (the provider lacks the anchor day): start over.
+    if (!anchor || anchorDate === undefined) return fetchAll(symbol);
+    // Splits after the anchor that the stored bars have not been put through yet.
+    const newSplits = history.splits.filter((x) => x.date > anchorDate && selectSplit.get(symbol, x.date) === undefined);
+    const splitFactor = newSplits.reduce((f, x) => f * x.ratio, 1);
+    const finalStored: { date: string; close: number | null }[] = [];
+    for (let i = anchorIndex; i >= 0 && (dates[i] as string) >= fetchFrom; i--) {
+      finalStored.push({ date: dates[i] as string, close: close[i] ?? null });
+    }
+    checkAgainstCache(provider, symbol, finalStored, bars, splitFactor);
+    const storedAnchorAdj = adjClose[anchorIndex] as number;
+    const k = anchor.adjClose / storedAnchorAdj;
+    const newest = bars[bars.length - 1] as DailyBar;
+    const meta: SeriesMeta = {
+      ...cached.meta,
+      fetchedAt: clock().toISOString(),
+      lastDate: newest.date > anchorDate ? newest.date : anchorDate,
+    };
+    db.transaction(() => {
+      for (const x of newSplits) splitStored.run(x.ratio, symbol, anchorDate);
+      if (Math.abs(k - 1) > 1e-12) rescaleAdj.run(k, symbol, anchorDate);
+      // A provisional bar after the anchor that the provider no longer has is dropped, not kept stale.
+      deleteAfter.run(symbol, newest.date > anchorDate ? newest.date : anchorDate);
+      writeBars(symbol, bars, provider);
+      writeEvents(symbol, history, provider);
+      writeMeta(meta);
+    })();
+    if (newSplits.length > 0 || Math.abs(k - 1) > 1e-9) {
+      logger?.info({ symbol, provider, splits: newSplits, factor: k }, 'cached history re-based on new corporate actions');
+    }
+    stale.delete(symbol);
+    const series = readSeries(symbol);
+    memo.set(symbol, { meta, series });
+    return series;
+  };
+
+  const topUpAny = (symbol: string, cached: { meta: SeriesMeta; series: DailySeries }, from: string): Promise<DailySeries> =>
+    isHistoryProvider(upstream) ? topUpHistory(upstream, symbol, cached, from) : topUp(symbol, cached, from);
+
+  /**
+   * A policy-driven top-up that never fails an answer which the cache can give: on a provider
+   * failure the cached series is served, with a note, and upstream is left alone for a while.
+   */
+  const topUpOrServeCached = async (symbol: string, cached: { meta: SeriesMeta; series: DailySeries }, from: string): Promise<DailySeries> => {
+    const failed = failedAt.get(symbol);
+    if (failed !== undefined && clock().getTime() - failed < failureBackoffMs) return cached.series;
+    try {
+      const series = await topUpAny(symbol, cached, from);
+      failedAt.delete(symbol);
+      return series;
+    } catch (err) {
+      if (!(err instanceof ProviderError)) throw err;
+      failedAt.set(symbol, clock().getTime());
+      stale.set(symbol, staleNote(cached.meta.lastDate));
+      logger?.warn({ symbol, failure: err.failure, reason: err.message, servedFrom: cached.meta.lastDate }, 'live data unavailable: serving the cache');
+      return cached.series;
+    }
+  };
+
+  /** First use of a symbol in this process: SQLite if it has it (from the same provider), else upstream. */
+  const loadCold = async (symbol: string): Promise<DailySeries> => {
+    const meta = readMeta(symbol);
+    // Bars from another provider (the configuration changed) are not mixed in: start over.
+    if (!meta || meta.provider !== upstream.name) return fetchAll(symbol);
+    const cached = { meta, series: readSeries(symbol) };
+    memo.set(symbol, cached);
+    const from = policy.refreshFrom(meta, clock());
+    return from === null ? cached.series : topUpOrServeCached(symbol, cached, from);
+  };
+
+  const series = async (input: string): Promise<DailySeries> => {
+    const symbol = symbols.resolve(input);
+    const cached = memo.get(symbol);
+    if (!cached) return singleFlight(symbol, () => loadCold(symbol));
+    const from = policy.refreshFrom(cached.meta, clock());
+    return from === null ? cached.series : singleFlight(symbol, () => topUpOrServeCached(symbol, cached, from));
+  };
+
+  return {
+    sourceLabel: opts.sourceLabel ?? upstream.name,
+    series,
+    async latestClose() {
+      return lastDate(await series(symbols.reference));
+    },
+    async refresh(input) {
+      const symbol = symbols.resolve(input);
+      await series(symbol);
+      const cached = memo.get(symbol);
+      if (!cached) return series(symbol);
+      return singleFlight(symbol, () => topUpAny(symbol, cached, cached.meta.lastDate));
+    },
+    meta: (input) => memo.get(symbols.resolve(input))?.meta,
+    notes(input) {
+      const note = stale.get(symbols.resolve(input));
+      return note === undefined ? [] : [note];
+    },
+    cacheStatus() {
+      return (selectStatus.all() as [string, string, string, string][]).map(([symbol, last, fetchedAt, source]) => {
+        const note = stale.get(symbol);
+        return { symbol, lastDate: last, fetchedAt, source, ...(note !== undefined ? { note } : {}) };
+      });
+    },
+  };
+}

@@ -1,0 +1,14 @@
+/**
+ * What commands ask for price data. One implementation today (the SQLite-cached provider in
+ * cache.ts); tests can hand commands a small fake.
+ */
+import type { DailySeries } from '../core/series.ts';
+
+export interface MarketData {
+  /** Full known history of a symbol (canonical, or anything the symbol directory resolves), oldest first. */
+  series(symbol: string): Promise<DailySeries>;
+  /** The newest date with a bar of the reference symbol (SPY): "as of" for every answer. */
+  latestClose(): Promise<string>;
+  /** Where the prices come from, for the footnote of an answer (e.g. "bundled data"). */
+  readonly sourceLabel: string;
+}

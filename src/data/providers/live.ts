@@ -1,0 +1,78 @@
+/**
+ * What every live provider shares once its own response is parsed: the sanity checks, the derived
+ * total return, the `from` window, and the PriceProvider contract check. Each provider file only
+ * knows its endpoint and its payloads.
+ */
+import { DateTime } from 'luxon';
+import { ProviderError } from '../../errors.ts';
+import { NYSE_ZONE } from '../calendar.ts';
+import { validateBars } from '../provider.ts';
+import { deriveAdjClose, type HistoryProvider, type PriceHistory } from './actions.ts';
+import type { ProviderHealth, ProviderHttp } from './http.ts';
+import { checkHistory, type RawHistory } from './sanity.ts';
+
+/** A provider that fetches over the network, with health for /status. */
+export interface LiveProvider extends HistoryProvider {
+  readonly live: true;
+  health(): ProviderHealth;
+}
+
+/** The New York calendar date of an instant: the trading day it belongs to. */
+export function newYorkDate(at: Date): string {
+  return DateTime.fromJSDate(at, { zone: NYSE_ZONE }).toISODate() as string;
+}
+
+export interface LiveProviderParts {
+  name: string;
+  http: ProviderHttp;
+  /** Whether this provider can serve the canonical symbol at all (e.g. false for indexes at Tiingo). */
+  knows?: (symbol: string) => boolean;
+  /** How the provider words "I don't serve that" without asking it. */
+  unknownMessage?: (symbol: string) => string;
+  /** One provider round trip: bars (close split-adjusted, or with the splits to adjust them) and events. */
+  fetchRaw(symbol: string, from: string | undefined, signal: AbortSignal | undefined): Promise<RawHistory>;
+  clock?: () => Date;
+}
+
+export function createLiveProvider(parts: LiveProviderParts): LiveProvider {
+  const { name, http, knows } = parts;
+  const clock = parts.clock ?? (() => new Date());
+
+  const fetchHistory = async (symbol: string, opts: { from?: string; signal?: AbortSignal } = {}): Promise<PriceHistory> => {
+    opts.signal?.throwIfAborted();
+    if (knows && !knows(symbol)) {
+      throw new ProviderError(name, 'not-found', parts.unknownMessage?.(symbol) ?? `${name} does not serve ${symbol}.`);
+    }
+    const raw = await parts.fetchRaw(symbol, opts.from, opts.signal);
+    opts.signal?.throwIfAborted();
+    const today = newYorkDate(clock());
+    const checked = checkHistory(name, symbol, raw, today);
+    const from = opts.from;
+    const all = deriveAdjClose(checked.bars, checked.dividends);
+    const bars = from === undefined ? all : all.filter((b) => b.date >= from);
+    if (from === undefined && bars.length === 0) {
+      throw new ProviderError(name, 'not-found', `${name} has no price history for ${symbol}.`);
+    }
+    validateBars(name, symbol, bars);
+    const first = bars[0]?.date ?? from ?? '';
+    const inWindow = <T extends { date: string }>(e: T): boolean => e.date >= first && e.date <= today;
+    return {
+      bars,
+      dividends: checked.dividends.filter(inWindow),
+      splits: checked.splits.filter(inWindow),
+      provider: name,
+      ...(checked.repairs.length > 0 ? { repairs: checked.repairs } : {}),
+    };
+  };
+
+  return {
+    name,
+    live: true,
+    ...(knows ? { knows } : {}),
+    fetchHistory,
+    async fetchDaily(symbol, opts) {
+      return (await fetchHistory(symbol, opts)).bars;
+    },
+    health: () => http.health(),
+  };
+}

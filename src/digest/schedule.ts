@@ -1,0 +1,121 @@
+/**
+ * When a digest is due. Terms used across src/digest:
+ *
+ * - A **slot** is a wall-clock time in a time zone ("16:30 America/New_York", "07:00 Asia/Tokyo"): it
+ *   recurs every calendar day (croner, in the zone, so DST changes move it with local time).
+ * - The digest of a trading day D is **due** at the first slot occurrence at or after D's close
+ *   (NYSE calendar: 16:00 New York, 13:00 on early-close days). A 16:30 New York slot is due at 16:30
+ *   on D itself; a 07:00 Tokyo slot the next Tokyo morning; a 15:00 New York slot the next afternoon,
+ *   except after a 1 pm early close, when it is due the same day.
+ * - At any instant the slot's **target** is the latest trading day whose close has passed. When two
+ *   trading days fall due at the same occurrence (a 15:00 slot on an early-close day), only the later
+ *   one is sent: a digest never reports a close that a newer close has already superseded.
+ *
+ * Weekends and holidays need no special case: their occurrences target a day that was already sent.
+ * One-off closures that no calendar predicts are caught later, by the absence of the day's data.
+ */
+import { Cron } from 'croner';
+import { DateTime, IANAZone } from 'luxon';
+import { isTradingDay, marketCloseInstant, NYSE_ZONE, previousTradingDay } from '../data/calendar.ts';
+import { UserInputError } from '../errors.ts';
+
+/** The trading calendar the digests follow; injectable so tests can hide a closure from it. */
+export interface MarketCalendar {
+  isTradingDay(isoDate: string): boolean;
+  /** The instant of the close of a trading day. */
+  closeInstant(isoDate: string): Date;
+  previousTradingDay(isoDate: string): string;
+}
+
+export const nyseCalendar: MarketCalendar = {
+  isTradingDay,
+  closeInstant: marketCloseInstant,
+  previousTradingDay,
+};
+
+export interface Slot {
+  /** "HH:MM", 24-hour. */
+  readonly time: string;
+  /** IANA zone name. */
+  readonly tz: string;
+}
+
+export const DEFAULT_SLOT: Slot = { time: '16:30', tz: NYSE_ZONE };
+
+export function slotKey(slot: Slot): string {
+  return `${slot.time} ${slot.tz}`;
+}
+
+const TIME = /^([01]?\d|2[0-3]):([0-5]\d)$/;
+
+/** "16:30", "9:05" → "16:30", "09:05"; throws UserInputError otherwise. */
+export function parseSlotTime(text: string): string {
+  const m = TIME.exec(text.trim());
+  if (!m) throw new UserInputError(`"${text}" is not a time I can read.`, 'Write it as HH:MM on a 24-hour clock, e.g. time:16:30.');
+  return `${(m[1] as string).padStart(2, '0')}:${m[2] as string}`;
+}
+
+/** A valid IANA zone in its canonical spelling ("america/new_york" → "America/New_York"); throws UserInputError otherwise. */
+export function parseZone(text: string): string {
+  const t = text.trim();
+  if (!IANAZone.isValidZone(t)) {
+    throw new UserInputError(`"${text}" is not a time zone I know.`, 'Use an IANA name such as America/New_York, Europe/London or Asia/Tokyo.');
+  }
+  // luxon keeps the spelling it was given; Intl gives the canonical one.
+  return new Intl.DateTimeFormat('en-US', { timeZone: t }).resolvedOptions().timeZone;
+}
+
+const crons = new Map<string, Cron>();
+
+/** A paused croner job used only to compute occurrences (the scheduler owns the timers). */
+function cronOf(slot: Slot): Cron {
+  const key = slotKey(slot);
+  let c = crons.get(key);
+  if (!c) {
+    const [h, m] = slot.time.split(':').map(Number);
+    c = new Cron(`0 ${m} ${h} * * *`, { timezone: slot.tz, paused: true });
+    crons.set(key, c);
+  }
+  return c;
+}
+
+/** The first occurrence of the slot strictly after `after`. */
+export function nextOccurrence(slot: Slot, after: Date): Date {
+  const d = cronOf(slot).nextRun(after);
+  if (!d) throw new Error(`no next occurrence for slot ${slotKey(slot)} after ${after.toISOString()}`);
+  return d;
+}
+
+/** When the digest of trading day `day` is due for this slot (see the header). */
+export function dueInstant(slot: Slot, day: string, calendar: MarketCalendar = nyseCalendar): Date {
+  const close = calendar.closeInstant(day);
+  return nextOccurrence(slot, new Date(close.getTime() - 1000));
+}
+
+/** The New York calendar date of an instant. */
+export function newYorkDate(at: Date): string {
+  return DateTime.fromJSDate(at, { zone: NYSE_ZONE }).toISODate() as string;
+}
+
+/** The latest trading day whose close is at or before `at`. */
+export function latestClosedDay(at: Date, calendar: MarketCalendar = nyseCalendar): string {
+  const today = newYorkDate(at);
+  if (calendar.isTradingDay(today) && calendar.closeInstant(today).getTime() <= at.getTime()) return today;
+  return calendar.previousTradingDay(today);
+}
+
+/** The trading day a slot occurrence at `at` reports on (see "target" in the header). */
+export function targetDay(at: Date, calendar: MarketCalendar = nyseCalendar): string {
+  return latestClosedDay(at, calendar);
+}
+
+/** The most recent occurrence of the slot at or before `at`. */
+export function previousOccurrence(slot: Slot, at: Date): Date {
+  // Walk forward from two days back: at most three steps, with no backward search across DST changes.
+  let t = nextOccurrence(slot, new Date(at.getTime() - 50 * 3_600_000));
+  for (;;) {
+    const n = nextOccurrence(slot, t);
+    if (n.getTime() > at.getTime()) return t;
+    t = n;
+  }
+}

@@ -1,0 +1,471 @@
+/**
+ * The digest service: schedules every subscription's slot and the after-close alert run, decides what
+ * to send through the outbox, computes and renders each distinct digest once, and fans the posts out
+ * through per-platform rate-limited queues.
+ *
+ * The life of one digest (see schedule.ts for "slot", "due" and "target"):
+ * 1. A slot fires at instant `at`; its target day D is the latest trading day whose close has passed.
+ *    Subscriptions of the slot with no outbox row for D are candidates.
+ * 2. If D's close is not in the data yet, look again every DIGEST_DATA_RETRY_MIN until
+ *    DIGEST_DATA_WAIT_MIN after the digest was due; then skip (logged) or, with
+ *    DIGEST_WHEN_DATA_MISSING=post-stale, post the latest close with an "as of" note. An unannounced
+ *    closure ends here: its close never arrives.
+ * 3. Candidates are grouped by configuration (preset, and the watchlist for `close`); each group's
+ *    Answer is computed once, then one transaction stores it and inserts a 'pending' outbox row per
+ *    channel: the decision.
+ * 4. Charts are rendered once per group; each row becomes a post task in its platform's queue. A task
+ *    records the attempt, calls the poster with the row's idempotency key, and marks the row 'sent'.
+ *    Transient errors retry with back-off; permanent ones fail the row and count against the channel.
+ *
+ * On start-up: pending rows are resumed (same key, same stored Answer), and each slot's most recent
+ * occurrence is looked at, so a digest missed while the bot was down is sent if it was due no more
+ * than DIGEST_LATE_WINDOW_MIN ago, and otherwise recorded as skipped with a log line.
+ */
+import type { Answer } from '../answer/answer.ts';
+import { renderAnswerCharts, type ChartRenderer, type RenderedChart } from '../charts/renderer.ts';
+import type { CommandRunner } from '../command/run.ts';
+import type { DailySeries } from '../core/series.ts';
+import { truncateAsOf } from '../core/series.ts';
+import type { MarketData } from '../data/market-data.ts';
+import type { Logger } from '../log.ts';
+import { silentLogger } from '../log.ts';
+import { alertAnswer, alertEvent, alertSymbols, shouldFire } from './alerts.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { composeDigest, DataNotReadyError, hasClose, marketInputs, runnerCommand, staleNote, type RunCommand } from './compose.ts';
+import { asPostError, type ChannelRef, type DigestPoster, type Platform } from './poster.ts';
+import { createPostQueue, PLATFORM_LIMITS, type PostQueue, type RateLimits } from './queue.ts';
+import { dueInstant, latestClosedDay, newYorkDate, nextOccurrence, nyseCalendar, previousOccurrence, slotKey, targetDay, type MarketCalendar, type Slot } from './schedule.ts';
+import { createScheduler, type Scheduler } from './scheduler.ts';
+import { DEFAULT_DIGEST_SETTINGS, type DigestSettings } from './settings.ts';
+import type { Alert, Decision, DigestStore, OutboxRow, Subscription } from './store.ts';
+
+export interface DigestServiceOptions {
+  store: DigestStore;
+  market: MarketData;
+  /** Runs /rotation and /leaders for the `rotation` and `sectors` presets. */
+  runner: CommandRunner | RunCommand;
+  renderer: ChartRenderer;
+  /** One per platform that can receive posts; rows for a platform without a poster stay pending. */
+  posters: readonly DigestPoster[];
+  clock?: Clock;
+  calendar?: MarketCalendar;
+  logger?: Logger;
+  settings?: Partial<DigestSettings>;
+  /** Overrides of the platforms' rate limits (tests, the benchmark). */
+  limits?: Partial<Record<Platform, RateLimits>>;
+}
+
+export interface DigestService {
+  readonly store: DigestStore;
+  readonly scheduler: Scheduler;
+  /** Resumes pending posts, catches up on missed digests, and arms every slot and the alert run. */
+  start(): Promise<void>;
+  /** Stops the timers and the queues and waits for running work; pending rows are resumed next start. */
+  stop(): Promise<void>;
+  /**
+   * Runs one slot occurrence now, as its timer would (the benchmark and tests). Resolves when every
+   * post is decided and queued, not when they are sent.
+   */
+  fireSlot(slot: Slot, at: Date): Promise<void>;
+  /** Evaluates the alerts for the close of `day` now (tests). */
+  runAlerts(day: string): Promise<void>;
+  /** Work in progress (jobs, computations, posts), for tests that drive a manual clock. */
+  busy(): number;
+  /** Posts waiting in the queues. */
+  queued(): number;
+}
+
+const MIN = 60_000;
+
+export function createDigestService(opts: DigestServiceOptions): DigestService {
+  const { store, market, renderer } = opts;
+  const clock = opts.clock ?? systemClock;
+  const calendar = opts.calendar ?? nyseCalendar;
+  const logger = opts.logger ?? silentLogger;
+  const settings: DigestSettings = { ...DEFAULT_DIGEST_SETTINGS, ...opts.settings };
+  const run: RunCommand = typeof opts.runner === 'function' ? opts.runner : runnerCommand(opts.runner);
+  const scheduler = createScheduler({ clock, logger });
+  const posters = new Map(opts.posters.map((p) => [p.platform, p]));
+  const queues = new Map<Platform, PostQueue>();
+  let active = 0;
+  let started = false;
+  let unlisten: (() => void) | null = null;
+
+  /** Counts `fn` as work in progress while it runs (see busy()). */
+  async function track<T>(fn: () => Promise<T>): Promise<T> {
+    active++;
+    try {
+      return await fn();
+    } finally {
+      active--;
+    }
+  }
+
+  function queueFor(platform: Platform): PostQueue {
+    let q = queues.get(platform);
+    if (!q) {
+      q = createPostQueue({ platform, clock, logger, limits: opts.limits?.[platform] ?? PLATFORM_LIMITS[platform] });
+      queues.set(platform, q);
+    }
+    return q;
+  }
+
+  // ---- rendering, once per payload ------------------------------------------------------------
+  const rendered = new Map<number, { answer: Answer; charts: Promise<RenderedChart[]>; users: number }>();
+
+  function payloadFor(payloadId: number, answer?: Answer): { answer: Answer; charts: Promise<RenderedChart[]>; users: number } | undefined {
+    let r = rendered.get(payloadId);
+    if (!r) {
+      const a = answer ?? store.payload(payloadId);
+      if (!a) return undefined;
+      const charts = renderAnswerCharts(renderer, a);
+      // A failed render is retried by the next task that needs it.
+      charts.catch(() => rendered.delete(payloadId));
+      r = { answer: a, charts, users: 0 };
+      rendered.set(payloadId, r);
+    }
+    return r;
+  }
+
+  function release(payloadId: number): void {
+    const r = rendered.get(payloadId);
+    if (r && --r.users <= 0) rendered.delete(payloadId);
+  }
+
+  // ---- posting ----------------------------------------------------------------------------------
+  function enqueue(row: OutboxRow, answer?: Answer, notBefore?: number): void {
+    const poster = posters.get(row.channel.platform);
+    if (!poster) {
+      logger.warn({ outbox: row.id, platform: row.channel.platform }, 'digest: no poster for this platform; the post stays pending');
+      return;
+    }
+    if (row.payloadId === null) return;
+    const payload = payloadFor(row.payloadId, answer);
+    if (!payload) {
+      store.markFinal(row.id, 'failed', 'payload missing');
+      logger.error({ outbox: row.id }, 'digest: payload missing for a pending post');
+      return;
+    }
+    payload.users++;
+    const payloadId = row.payloadId;
+    queueFor(row.channel.platform).push({
+      channelId: row.channel.id,
+      ...(notBefore !== undefined ? { notBefore } : {}),
+      run: () =>
+        track(async () => {
+          const done = await postRow(poster, row.id, payload.answer, payload.charts);
+          if (done) release(payloadId);
+        }),
+    });
+  }
+
+  /** One attempt at one outbox row. Returns true when the row is finished (sent, failed, cancelled). */
+  async function postRow(poster: DigestPoster, rowId: number, answer: Answer, chartsP: Promise<RenderedChart[]>): Promise<boolean> {
+    const row = store.outboxRow(rowId);
+    if (!row || row.status !== 'pending') return true;
+    const log = { outbox: row.id, kind: row.kind, ref: row.refId, event: row.event, platform: row.channel.platform, channel: row.channel.id };
+    const stillWanted = row.kind === 'digest' ? store.subscription(row.refId) !== undefined : store.alert(row.refId) !== undefined;
+    if (!stillWanted) {
+      store.markFinal(row.id, 'cancelled', 'unsubscribed before it was sent');
+      logger.info(log, 'digest: cancelled, the subscription or alert was removed');
+      return true;
+    }
+    const now = clock.now();
+    if (row.attempts > 0 && row.lastAttemptAt !== null) {
+      // An earlier attempt may have reached the platform (we crashed before recording the result).
+      const since = new Date(Date.parse(row.lastAttemptAt) - MIN);
+      if (poster.findPosted) {
+        try {
+          const found = await poster.findPosted(row.channel, row.idemKey, since);
+          if (found) {
+            store.markSent(row.id, found.messageId, clock.now());
+            logger.info({ ...log, messageId: found.messageId }, 'digest: found the earlier attempt already posted');
+            return true;
+          }
+        } catch (err) {
+          logger.warn({ ...log, err }, 'digest: could not look for an earlier attempt; posting with the same key');
+        }
+      } else if (now.getTime() - Date.parse(row.lastAttemptAt) > poster.dedupWindowMs) {
+        logger.warn(log, 'digest: resuming a post whose last attempt is older than the platform deduplicates; a duplicate is possible');
+      }
+    }
+    let charts: RenderedChart[];
+    try {
+      charts = await chartsP;
+    } catch (err) {
+      logger.error({ ...log, err }, 'digest: chart rendering failed; posting without charts');
+      charts = [];
+    }
+    store.markAttempt(row.id, now);
+    try {
+      const { messageId } = await poster.post(row.channel, answer, charts, { idempotencyKey: row.idemKey });
+      store.markSent(row.id, messageId, clock.now());
+      store.recordSuccess(row.channel);
+      logger.info({ ...log, messageId, attempts: row.attempts + 1 }, 'digest: posted');
+      return true;
+    } catch (err) {
+      const pe = asPostError(err);
+      if (pe.failure === 'permanent') {
+        store.markFinal(row.id, 'failed', pe.message);
+        const n = store.recordPermanentFailure(row.channel, pe.message);
+        logger.warn({ ...log, failures: n, reason: pe.message }, 'digest: permanent post failure');
+        if (n >= settings.maxPermanentFailures) dropChannel(row.channel, n, pe.message);
+        return true;
+      }
+      const attempts = row.attempts + 1;
+      if (attempts >= settings.maxAttempts) {
+        store.markFinal(row.id, 'failed', `gave up after ${attempts} attempts: ${pe.message}`);
+        logger.error({ ...log, attempts, reason: pe.message }, 'digest: giving up on a post');
+        return true;
+      }
+      const backoff = Math.max(pe.retryAfterMs ?? 0, Math.min(30 * MIN, 2 ** attempts * 1000));
+      logger.warn({ ...log, attempts, retryInMs: backoff, reason: pe.message }, 'digest: transient post failure; will retry');
+      const fresh = store.outboxRow(row.id);
+      if (fresh) enqueue(fresh, answer, clock.now().getTime() + backoff);
+      return true; // this task is done; the retry holds its own reference
+    }
+  }
+
+  function dropChannel(channel: ChannelRef, failures: number, reason: string): void {
+    const r = store.dropChannel(channel);
+    logger.warn({ platform: channel.platform, channel: channel.id, failures, reason, ...r }, 'digest: channel unsubscribed after repeated permanent errors');
+  }
+
+  // ---- digests ----------------------------------------------------------------------------------
+  function configKey(sub: Subscription, day: string, watchlist: readonly string[]): string {
+    return sub.preset === 'close' ? `close|${day}|${watchlist.join(',')}` : `${sub.preset}|${day}`;
+  }
+
+  interface SlotRun {
+    slot: Slot;
+    at: Date;
+    /** True on data-wait retries: the lateness check was passed at the first look. */
+    waiting: boolean;
+  }
+
+  async function processSlot(r: SlotRun): Promise<void> {
+    const { slot } = r;
+    const key = slotKey(slot);
+    const day = targetDay(r.at, calendar);
+    const due = dueInstant(slot, day, calendar);
+    const now = clock.now();
+    const subs = store.subscriptions().filter((s) => slotKey(s.slot) === key && Date.parse(s.createdAt) <= due.getTime() && !store.decided('digest', s.id, day));
+    if (subs.length === 0) return;
+    const decision = (s: Subscription): Decision => ({ kind: 'digest', refId: s.id, event: day, channel: s.channel, dueAt: due });
+
+    if (!r.waiting && now.getTime() - due.getTime() > settings.lateWindowMin * MIN) {
+      for (const s of subs) store.skip(decision(s), `missed: due ${due.toISOString()}, looked at ${now.toISOString()}`, now);
+      logger.warn({ slot: key, day, due: due.toISOString(), subscriptions: subs.length }, 'digest: missed while the bot was down; outside the late window, skipped');
+      return;
+    }
+
+    const { ready, latest } = await hasClose(market, day);
+    const deadline = due.getTime() + settings.dataWaitMin * MIN;
+    if (!ready) {
+      if (now.getTime() < deadline) {
+        const next = new Date(Math.min(deadline, now.getTime() + settings.dataRetryMin * MIN));
+        logger.info({ slot: key, day, latest, retryAt: next.toISOString() }, 'digest: the close is not in yet; waiting');
+        scheduler.once(`wait ${key} ${day}`, next, () => track(() => processSlot({ ...r, waiting: true })));
+        return;
+      }
+      if (settings.whenDataMissing === 'skip' || latest === '' || latest >= day) {
+        for (const s of subs) store.skip(decision(s), `no close for ${day} by ${new Date(deadline).toISOString()}`, now);
+        logger.warn({ slot: key, day, latest, subscriptions: subs.length }, 'digest: no close for the day by the deadline; skipped');
+        return;
+      }
+      await deliver(subs, day, latest, decision, r);
+      return;
+    }
+    await deliver(subs, day, day, decision, r);
+  }
+
+  /** Steps 3 and 4 of the header for the candidates of one slot occurrence. */
+  async function deliver(subs: readonly Subscription[], day: string, asOf: string, decision: (s: Subscription) => Decision, r: SlotRun): Promise<void> {
+    const groups = new Map<string, { subs: Subscription[]; watchlist: string[]; preset: Subscription['preset'] }>();
+    for (const s of subs) {
+      const watchlist = s.preset === 'close' ? store.watchlist(s.channel).slice().sort() : [];
+      const k = configKey(s, asOf, watchlist);
+      const g = groups.get(k);
+      if (g) g.subs.push(s);
+      else groups.set(k, { subs: [s], watchlist, preset: s.preset });
+    }
+    let failed = 0;
+    for (const [k, g] of groups) {
+      let answer: Answer;
+      try {
+        answer = await composeDigest(g.preset, marketInputs(market, asOf, g.watchlist), run);
+      } catch (err) {
+        failed++;
+        if (err instanceof DataNotReadyError) logger.warn({ config: k, err: err.message }, 'digest: data changed under the computation');
+        else logger.error({ config: k, err }, 'digest: computing the digest failed');
+        continue;
+      }
+      if (asOf !== day) answer.warnings.unshift(staleNote(day, asOf));
+      const rows = store.decide(g.subs.map(decision), { configKey: k, answer }, clock.now());
+      logger.info({ config: k, day, asOf, channels: rows.length }, 'digest: decided');
+      for (const row of rows) enqueue(row, answer);
+    }
+    if (failed > 0) {
+      // Computation failures are retried like missing data, until the deadline.
+      const due = dueInstant(r.slot, day, calendar);
+      const deadline = due.getTime() + settings.dataWaitMin * MIN;
+      const now = clock.now().getTime();
+      if (now < deadline) {
+        scheduler.once(`wait ${slotKey(r.slot)} ${day}`, new Date(Math.min(deadline, now + settings.dataRetryMin * MIN)), () => track(() => processSlot({ ...r, waiting: true })));
+      } else {
+        logger.error({ slot: slotKey(r.slot), day, groups: failed }, 'digest: computation kept failing until the deadline; those digests are not sent');
+      }
+    }
+  }
+
+  // ---- alerts -----------------------------------------------------------------------------------
+  function alertTime(day: string): Date {
+    return new Date(calendar.closeInstant(day).getTime() + settings.alertDelayMin * MIN);
+  }
+
+  function nextAlertRun(after: Date): Date {
+    let d = newYorkDate(after);
+    for (let i = 0; i < 30; i++) {
+      if (calendar.isTradingDay(d)) {
+        const t = alertTime(d);
+        if (t.getTime() > after.getTime()) return t;
+      }
+      d = new Date(Date.parse(`${d}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    }
+    throw new Error(`no trading day within 30 days after ${after.toISOString()}`);
+  }
+
+  async function processAlerts(day: string, waiting: boolean): Promise<void> {
+    const alerts = store.alerts();
+    if (alerts.length === 0) return;
+    const now = clock.now();
+    const { ready, latest } = await hasClose(market, day);
+    if (!ready) {
+      const deadline = alertTime(day).getTime() + settings.dataWaitMin * MIN;
+      if (now.getTime() < deadline) {
+        scheduler.once(`wait alerts ${day}`, new Date(Math.min(deadline, now.getTime() + settings.dataRetryMin * MIN)), () => track(() => processAlerts(day, true)));
+      } else {
+        logger.warn({ day, latest, alerts: alerts.length, waited: waiting }, 'alerts: no close for the day by the deadline; not evaluated');
+      }
+      return;
+    }
+    const cut = new Map<string, Promise<DailySeries | null>>();
+    const seriesOf = (symbol: string) => {
+      let p = cut.get(symbol);
+      if (!p) {
+        p = market.series(symbol).then(
+          (s) => truncateAsOf(s, day),
+          (err: unknown) => {
+            logger.warn({ symbol, err }, 'alerts: no series for a symbol');
+            return null;
+          },
+        );
+        cut.set(symbol, p);
+      }
+      return p;
+    };
+    // Alerts with the same condition share one evaluation.
+    const events = new Map<string, ReturnType<typeof alertEvent>>();
+    for (const alert of alerts) {
+      try {
+        const specKey = JSON.stringify(alert.spec);
+        if (!events.has(specKey)) {
+          const [a, b] = await Promise.all(alertSymbols(alert.spec).map(seriesOf));
+          events.set(specKey, a ? alertEvent(alert.spec, a, b ?? null, day, market.sourceLabel) : null);
+        }
+        const ev = events.get(specKey);
+        if (!ev || !shouldFire(alert, ev)) continue;
+        fireAlert(alert, ev, day);
+      } catch (err) {
+        logger.error({ alert: alert.id, err }, 'alerts: evaluating an alert failed');
+      }
+    }
+  }
+
+  function fireAlert(alert: Alert, ev: NonNullable<ReturnType<typeof alertEvent>>, day: string): void {
+    const answer = alertAnswer(alert, ev, day, market.sourceLabel);
+    const rows = store.decide([{ kind: 'alert', refId: alert.id, event: ev.key, channel: alert.channel, dueAt: clock.now() }], { configKey: `alert|${alert.id}|${ev.key}`, answer }, clock.now());
+    for (const row of rows) {
+      logger.info({ alert: alert.id, event: ev.key, day }, 'alert: fired');
+      enqueue(row, answer);
+    }
+  }
+
+  // ---- jobs -------------------------------------------------------------------------------------
+  function syncSlots(): void {
+    const wanted = new Map<string, Slot>();
+    for (const s of store.subscriptions()) wanted.set(slotKey(s.slot), s.slot);
+    for (const { name } of scheduler.upcoming()) {
+      if (name.startsWith('slot ') && !wanted.has(name.slice(5))) scheduler.remove(name);
+    }
+    for (const [key, slot] of wanted) {
+      const name = `slot ${key}`;
+      if (scheduler.has(name)) continue;
+      scheduler.add({
+        name,
+        next: (after) => nextOccurrence(slot, after),
+        run: (at) => track(() => processSlot({ slot, at, waiting: false })),
+      });
+    }
+  }
+
+  return {
+    store,
+    scheduler,
+    async start() {
+      if (started) return;
+      started = true;
+      const now = clock.now();
+      // 1. Resume what was decided but not recorded as sent.
+      for (const row of store.pending()) {
+        const ref = Date.parse(row.dueAt ?? row.decidedAt);
+        if (now.getTime() - ref > (settings.lateWindowMin + settings.dataWaitMin) * MIN) {
+          store.markFinal(row.id, 'skipped', `too late to resume at ${now.toISOString()}`);
+          logger.warn({ outbox: row.id, kind: row.kind, event: row.event }, 'digest: a pending post is too old to resume; skipped');
+          continue;
+        }
+        logger.info({ outbox: row.id, kind: row.kind, event: row.event, attempts: row.attempts }, 'digest: resuming a pending post');
+        enqueue(row);
+      }
+      // 2. Jobs, and a catch-up look at each slot's most recent occurrence.
+      syncSlots();
+      unlisten = store.onChange((what) => {
+        if (what === 'subscriptions' && started) syncSlots();
+      });
+      scheduler.add({ name: 'alerts', next: nextAlertRun, run: (at) => track(() => processAlerts(targetDay(at, calendar), false)) });
+      await track(async () => {
+        const slots = new Map<string, Slot>();
+        for (const s of store.subscriptions()) slots.set(slotKey(s.slot), s.slot);
+        for (const slot of slots.values()) {
+          try {
+            await processSlot({ slot, at: previousOccurrence(slot, now), waiting: false });
+          } catch (err) {
+            logger.error({ slot: slotKey(slot), err }, 'digest: catch-up failed');
+          }
+        }
+        const day = latestClosedDay(now, calendar);
+        if (alertTime(day).getTime() <= now.getTime()) {
+          try {
+            await processAlerts(day, false);
+          } catch (err) {
+            logger.error({ day, err }, 'alerts: catch-up failed');
+          }
+        }
+      });
+      scheduler.start();
+    },
+    async stop() {
+      started = false;
+      unlisten?.();
+      unlisten = null;
+      await scheduler.stop();
+      await Promise.all([...queues.values()].map((q) => q.close()));
+      queues.clear();
+      rendered.clear();
+    },
+    fireSlot: (slot, at) => track(() => processSlot({ slot, at, waiting: false })),
+    runAlerts: (day) => track(() => processAlerts(day, false)),
+    busy: () => active + scheduler.busy() + [...queues.values()].reduce((n, q) => n + q.running(), 0),
+    queued: () => [...queues.values()].reduce((n, q) => n + q.waiting(), 0),
+  };
+}

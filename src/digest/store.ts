@@ -1,0 +1,545 @@
+/**
+ * What digests and alerts persist, in the one SQLite database (migration set `'digest'`):
+ *
+ * - `digest_subscriptions`: one row per (channel, preset), with the slot it is posted at.
+ * - `digest_watchlist`: the symbols a channel watches (the close digest reports their events).
+ * - `digest_alerts`: one row per alert, with the key of the last event it fired for.
+ * - `digest_payloads`: a computed Answer, stored once per distinct configuration and trading day and
+ *   shared by every channel that receives it, so a resumed post sends exactly what was decided.
+ * - `digest_outbox`: one row per message decided: (kind, subscription or alert, trading day or event),
+ *   unique. The row is inserted 'pending' in the transaction that decides to send; the poster is called
+ *   with the row's idempotency key; the row becomes 'sent' after. A crash anywhere in between leaves a
+ *   'pending' row that start-up resumes with the same key, so the platform sees one message (see
+ *   docs/digests.md for each platform's guarantee).
+ * - `digest_channel_health`: consecutive permanent post failures per channel; past a limit the
+ *   channel's subscriptions and alerts are removed.
+ *
+ * Every method is synchronous (better-sqlite3); a transaction never spans an await.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Answer } from '../answer/answer.ts';
+import { runMigrations, type Database } from '../store/db.ts';
+import type { ChannelRef, Platform } from './poster.ts';
+import type { Slot } from './schedule.ts';
+
+export const DIGEST_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE digest_subscriptions (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     platform TEXT NOT NULL,
+     channel TEXT NOT NULL,
+     preset TEXT NOT NULL,
+     time TEXT NOT NULL,
+     tz TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     created_by TEXT,
+     UNIQUE (platform, channel, preset)
+   );
+   CREATE TABLE digest_watchlist (
+     platform TEXT NOT NULL,
+     channel TEXT NOT NULL,
+     symbol TEXT NOT NULL,
+     added_at TEXT NOT NULL,
+     PRIMARY KEY (platform, channel, symbol)
+   ) WITHOUT ROWID;
+   CREATE TABLE digest_alerts (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     platform TEXT NOT NULL,
+     channel TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     symbol TEXT NOT NULL,
+     other TEXT,
+     level REAL,
+     n INTEGER,
+     created_at TEXT NOT NULL,
+     created_asof TEXT NOT NULL,
+     created_by TEXT,
+     last_event TEXT
+   );
+   CREATE INDEX digest_alerts_channel ON digest_alerts (platform, channel);
+   CREATE TABLE digest_payloads (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     config_key TEXT NOT NULL,
+     answer TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE digest_outbox (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     kind TEXT NOT NULL,
+     ref_id INTEGER NOT NULL,
+     event TEXT NOT NULL,
+     platform TEXT NOT NULL,
+     channel TEXT NOT NULL,
+     payload_id INTEGER REFERENCES digest_payloads (id),
+     idem_key TEXT NOT NULL UNIQUE,
+     status TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     decided_at TEXT NOT NULL,
+     due_at TEXT,
+     last_attempt_at TEXT,
+     sent_at TEXT,
+     message_id TEXT,
+     note TEXT,
+     UNIQUE (kind, ref_id, event)
+   );
+   CREATE INDEX digest_outbox_status ON digest_outbox (status);
+   CREATE TABLE digest_channel_health (
+     platform TEXT NOT NULL,
+     channel TEXT NOT NULL,
+     failures INTEGER NOT NULL,
+     last_error TEXT,
+     PRIMARY KEY (platform, channel)
+   ) WITHOUT ROWID;`,
+];
+
+export const PRESETS = ['close', 'rotation', 'sectors'] as const;
+export type Preset = (typeof PRESETS)[number];
+
+export interface Subscription {
+  id: number;
+  channel: ChannelRef;
+  preset: Preset;
+  slot: Slot;
+  createdAt: string;
+  createdBy: string | null;
+}
+
+export const ALERT_KINDS = ['above', 'below', 'ath', 'high52', 'streak', 'ratio-cross', 'quadrant'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** What an alert watches for; see alerts.ts for each kind's event. */
+export const AlertSpecSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.enum(['above', 'below']), symbol: z.string().min(1), level: z.number().positive().finite() }),
+  z.object({ kind: z.enum(['ath', 'high52']), symbol: z.string().min(1) }),
+  z.object({ kind: z.literal('streak'), symbol: z.string().min(1), other: z.string().min(1), n: z.number().int().min(2).max(60) }),
+  z.object({ kind: z.literal('ratio-cross'), symbol: z.string().min(1), other: z.string().min(1), n: z.number().int().min(5).max(250) }),
+  z.object({ kind: z.literal('quadrant'), symbol: z.string().min(1), other: z.string().min(1) }),
+]);
+export type AlertSpec = z.infer<typeof AlertSpecSchema>;
+
+export interface Alert {
+  id: number;
+  channel: ChannelRef;
+  spec: AlertSpec;
+  createdAt: string;
+  /** The latest close known when the alert was made: only events after it fire. */
+  createdAsOf: string;
+  createdBy: string | null;
+  lastEvent: string | null;
+}
+
+export type OutboxKind = 'digest' | 'alert';
+export type OutboxStatus = 'pending' | 'sent' | 'skipped' | 'failed' | 'cancelled';
+
+export interface OutboxRow {
+  id: number;
+  kind: OutboxKind;
+  refId: number;
+  event: string;
+  channel: ChannelRef;
+  payloadId: number | null;
+  idemKey: string;
+  status: OutboxStatus;
+  attempts: number;
+  decidedAt: string;
+  dueAt: string | null;
+  lastAttemptAt: string | null;
+  sentAt: string | null;
+  messageId: string | null;
+  note: string | null;
+}
+
+/** Limits that keep one channel from filling the database or the digest. */
+export const MAX_WATCHLIST = 20;
+export const MAX_ALERTS_PER_CHANNEL = 25;
+
+/**
+ * The idempotency key of one outbox message: 25 hex digits of a hash of what identifies it, so it
+ * fits Discord's 25-character nonce and never repeats across channels, subscriptions or days.
+ */
+export function idempotencyKey(kind: OutboxKind, refId: number, event: string, channel: ChannelRef): string {
+  return createHash('sha256').update(`${kind}\u0000${refId}\u0000${event}\u0000${channel.platform}\u0000${channel.id}`).digest('hex').slice(0, 25);
+}
+
+export type StoreChange = 'subscriptions' | 'alerts' | 'watchlist';
+
+/** One message to decide: which outbox row, for which channel. */
+export interface Decision {
+  kind: OutboxKind;
+  refId: number;
+  event: string;
+  channel: ChannelRef;
+  dueAt?: Date;
+}
+
+interface SubRow {
+  id: number;
+  platform: string;
+  channel: string;
+  preset: string;
+  time: string;
+  tz: string;
+  created_at: string;
+  created_by: string | null;
+}
+interface AlertRow {
+  id: number;
+  platform: string;
+  channel: string;
+  kind: string;
+  symbol: string;
+  other: string | null;
+  level: number | null;
+  n: number | null;
+  created_at: string;
+  created_asof: string;
+  created_by: string | null;
+  last_event: string | null;
+}
+interface OutboxDbRow {
+  id: number;
+  kind: string;
+  ref_id: number;
+  event: string;
+  platform: string;
+  channel: string;
+  payload_id: number | null;
+  idem_key: string;
+  status: string;
+  attempts: number;
+  decided_at: string;
+  due_at: string | null;
+  last_attempt_at: string | null;
+  sent_at: string | null;
+  message_id: string | null;
+  note: string | null;
+}
+
+function toSubscription(r: SubRow): Subscription {
+  return {
+    id: r.id,
+    channel: { platform: r.platform as Platform, id: r.channel },
+    preset: r.preset as Preset,
+    slot: { time: r.time, tz: r.tz },
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+  };
+}
+
+function toAlert(r: AlertRow): Alert {
+  const spec = AlertSpecSchema.parse({
+    kind: r.kind,
+    symbol: r.symbol,
+    ...(r.other !== null ? { other: r.other } : {}),
+    ...(r.level !== null ? { level: r.level } : {}),
+    ...(r.n !== null ? { n: r.n } : {}),
+  });
+  return {
+    id: r.id,
+    channel: { platform: r.platform as Platform, id: r.channel },
+    spec,
+    createdAt: r.created_at,
+    createdAsOf: r.created_asof,
+    createdBy: r.created_by,
+    lastEvent: r.last_event,
+  };
+}
+
+function toOutbox(r: OutboxDbRow): OutboxRow {
+  return {
+    id: r.id,
+    kind: r.kind as OutboxKind,
+    refId: r.ref_id,
+    event: r.event,
+    channel: { platform: r.platform as Platform, id: r.channel },
+    payloadId: r.payload_id,
+    idemKey: r.idem_key,
+    status: r.status as OutboxStatus,
+    attempts: r.attempts,
+    decidedAt: r.decided_at,
+    dueAt: r.due_at,
+    lastAttemptAt: r.last_attempt_at,
+    sentAt: r.sent_at,
+    messageId: r.message_id,
+    note: r.note,
+  };
+}
+
+export interface DigestStore {
+  readonly db: Database;
+  onChange(listener: (what: StoreChange) => void): () => void;
+
+  /** Adds or updates (same channel and preset) a subscription. */
+  subscribe(channel: ChannelRef, preset: Preset, slot: Slot, by: string | null, at: Date): { subscription: Subscription; replaced: boolean };
+  /** Removes the channel's subscription to `preset`, or all of its subscriptions; returns how many. */
+  unsubscribe(channel: ChannelRef, preset?: Preset): number;
+  subscriptions(channel?: ChannelRef): Subscription[];
+  subscription(id: number): Subscription | undefined;
+
+  watchlist(channel: ChannelRef): string[];
+  /** Adds symbols (up to MAX_WATCHLIST in all); returns those added and those already there. */
+  watch(channel: ChannelRef, symbols: readonly string[], at: Date): { added: string[]; already: string[]; overLimit: string[] };
+  unwatch(channel: ChannelRef, symbols: readonly string[]): { removed: string[]; absent: string[] };
+
+  addAlert(channel: ChannelRef, spec: AlertSpec, createdAsOf: string, by: string | null, at: Date): Alert;
+  alerts(channel?: ChannelRef): Alert[];
+  alert(id: number): Alert | undefined;
+  removeAlert(channel: ChannelRef, id: number): boolean;
+
+  /** Stores a computed Answer; its id goes on the outbox rows that send it. */
+  savePayload(configKey: string, answer: Answer, at: Date): number;
+  payload(id: number): Answer | undefined;
+
+  /** Whether an outbox row exists for (kind, ref, event), whatever its status. */
+  decided(kind: OutboxKind, refId: number, event: string): boolean;
+  /**
+   * In one transaction: stores the payload (when given) and inserts a 'pending' row per decision that
+   * has none yet; for alerts, also records the event as the alert's last. Returns the rows inserted.
+   */
+  decide(decisions: readonly Decision[], payload: { configKey: string; answer: Answer } | null, at: Date): OutboxRow[];
+  /** Records a decision not to send (no data, missed during downtime) so it is not reconsidered. */
+  skip(decision: Decision, note: string, at: Date): void;
+  /** Written (and committed) just before each call to the poster. */
+  markAttempt(id: number, at: Date): void;
+  markSent(id: number, messageId: string, at: Date): void;
+  markFinal(id: number, status: 'failed' | 'skipped' | 'cancelled', note: string): void;
+  pending(): OutboxRow[];
+  outboxRow(id: number): OutboxRow | undefined;
+  outbox(filter?: { kind?: OutboxKind; status?: OutboxStatus }): OutboxRow[];
+
+  /** Counts a permanent failure; returns the channel's consecutive count. */
+  recordPermanentFailure(channel: ChannelRef, error: string): number;
+  recordSuccess(channel: ChannelRef): void;
+  /** Removes every subscription and alert of a channel (after repeated permanent failures). */
+  dropChannel(channel: ChannelRef): { subscriptions: number; alerts: number };
+}
+
+export function createDigestStore(db: Database): DigestStore {
+  runMigrations(db, 'digest', DIGEST_MIGRATIONS);
+  const listeners = new Set<(what: StoreChange) => void>();
+  const emit = (what: StoreChange) => {
+    for (const l of listeners) l(what);
+  };
+
+  const q = {
+    subUpsert: db.prepare(
+      `INSERT INTO digest_subscriptions (platform, channel, preset, time, tz, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (platform, channel, preset) DO UPDATE SET time = excluded.time, tz = excluded.tz`,
+    ),
+    subByKey: db.prepare('SELECT * FROM digest_subscriptions WHERE platform = ? AND channel = ? AND preset = ?'),
+    subById: db.prepare('SELECT * FROM digest_subscriptions WHERE id = ?'),
+    subsAll: db.prepare('SELECT * FROM digest_subscriptions ORDER BY id'),
+    subsOf: db.prepare('SELECT * FROM digest_subscriptions WHERE platform = ? AND channel = ? ORDER BY id'),
+    unsubOne: db.prepare('DELETE FROM digest_subscriptions WHERE platform = ? AND channel = ? AND preset = ?'),
+    unsubAll: db.prepare('DELETE FROM digest_subscriptions WHERE platform = ? AND channel = ?'),
+    watchOf: db.prepare('SELECT symbol FROM digest_watchlist WHERE platform = ? AND channel = ? ORDER BY added_at, symbol'),
+    watchAdd: db.prepare('INSERT OR IGNORE INTO digest_watchlist (platform, channel, symbol, added_at) VALUES (?, ?, ?, ?)'),
+    watchDel: db.prepare('DELETE FROM digest_watchlist WHERE platform = ? AND channel = ? AND symbol = ?'),
+    alertAdd: db.prepare(
+      `INSERT INTO digest_alerts (platform, channel, kind, symbol, other, level, n, created_at, created_asof, created_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    alertById: db.prepare('SELECT * FROM digest_alerts WHERE id = ?'),
+    alertsAll: db.prepare('SELECT * FROM digest_alerts ORDER BY id'),
+    alertsOf: db.prepare('SELECT * FROM digest_alerts WHERE platform = ? AND channel = ? ORDER BY id'),
+    alertDel: db.prepare('DELETE FROM digest_alerts WHERE platform = ? AND channel = ? AND id = ?'),
+    alertsDelChannel: db.prepare('DELETE FROM digest_alerts WHERE platform = ? AND channel = ?'),
+    alertLast: db.prepare('UPDATE digest_alerts SET last_event = ? WHERE id = ?'),
+    payloadAdd: db.prepare('INSERT INTO digest_payloads (config_key, answer, created_at) VALUES (?, ?, ?)'),
+    payloadGet: db.prepare('SELECT answer FROM digest_payloads WHERE id = ?'),
+    outboxHas: db.prepare('SELECT 1 FROM digest_outbox WHERE kind = ? AND ref_id = ? AND event = ?'),
+    outboxAdd: db.prepare(
+      `INSERT OR IGNORE INTO digest_outbox (kind, ref_id, event, platform, channel, payload_id, idem_key, status, decided_at, due_at, note)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    outboxGet: db.prepare('SELECT * FROM digest_outbox WHERE id = ?'),
+    outboxPending: db.prepare("SELECT * FROM digest_outbox WHERE status = 'pending' ORDER BY id"),
+    outboxAll: db.prepare('SELECT * FROM digest_outbox ORDER BY id'),
+    attempt: db.prepare('UPDATE digest_outbox SET attempts = attempts + 1, last_attempt_at = ? WHERE id = ?'),
+    sent: db.prepare("UPDATE digest_outbox SET status = 'sent', sent_at = ?, message_id = ? WHERE id = ?"),
+    final: db.prepare('UPDATE digest_outbox SET status = ?, note = ? WHERE id = ?'),
+    healthFail: db.prepare(
+      `INSERT INTO digest_channel_health (platform, channel, failures, last_error) VALUES (?, ?, 1, ?)
+       ON CONFLICT (platform, channel) DO UPDATE SET failures = failures + 1, last_error = excluded.last_error
+       RETURNING failures`,
+    ),
+    healthOk: db.prepare('DELETE FROM digest_channel_health WHERE platform = ? AND channel = ?'),
+  };
+
+  const insertRows = (decisions: readonly Decision[], payloadId: number | null, status: OutboxStatus, at: Date, note: string | null): OutboxRow[] => {
+    const out: OutboxRow[] = [];
+    for (const d of decisions) {
+      const info = q.outboxAdd.run(
+        d.kind,
+        d.refId,
+        d.event,
+        d.channel.platform,
+        d.channel.id,
+        payloadId,
+        idempotencyKey(d.kind, d.refId, d.event, d.channel),
+        status,
+        at.toISOString(),
+        d.dueAt?.toISOString() ?? null,
+        note,
+      );
+      if (info.changes === 0) continue;
+      if (d.kind === 'alert') q.alertLast.run(d.event, d.refId);
+      out.push(toOutbox(q.outboxGet.get(info.lastInsertRowid) as OutboxDbRow));
+    }
+    return out;
+  };
+
+  const decideTx = db.transaction((decisions: readonly Decision[], payload: { configKey: string; answer: Answer } | null, at: Date): OutboxRow[] => {
+    // Only decisions without a row need the payload; a fully decided batch stores nothing.
+    const fresh = decisions.filter((d) => !q.outboxHas.get(d.kind, d.refId, d.event));
+    if (fresh.length === 0) return [];
+    const payloadId = payload ? Number(q.payloadAdd.run(payload.configKey, JSON.stringify(payload.answer), at.toISOString()).lastInsertRowid) : null;
+    return insertRows(fresh, payloadId, 'pending', at, null);
+  });
+
+  const dropTx = db.transaction((channel: ChannelRef) => ({
+    subscriptions: q.unsubAll.run(channel.platform, channel.id).changes,
+    alerts: q.alertsDelChannel.run(channel.platform, channel.id).changes,
+  }));
+
+  return {
+    db,
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    subscribe(channel, preset, slot, by, at) {
+      const before = q.subByKey.get(channel.platform, channel.id, preset) as SubRow | undefined;
+      q.subUpsert.run(channel.platform, channel.id, preset, slot.time, slot.tz, at.toISOString(), by);
+      const row = q.subByKey.get(channel.platform, channel.id, preset) as SubRow;
+      emit('subscriptions');
+      return { subscription: toSubscription(row), replaced: before !== undefined };
+    },
+    unsubscribe(channel, preset) {
+      const n = preset ? q.unsubOne.run(channel.platform, channel.id, preset).changes : q.unsubAll.run(channel.platform, channel.id).changes;
+      if (n > 0) emit('subscriptions');
+      return n;
+    },
+    subscriptions(channel) {
+      const rows = (channel ? q.subsOf.all(channel.platform, channel.id) : q.subsAll.all()) as SubRow[];
+      return rows.map(toSubscription);
+    },
+    subscription(id) {
+      const r = q.subById.get(id) as SubRow | undefined;
+      return r && toSubscription(r);
+    },
+
+    watchlist(channel) {
+      return (q.watchOf.all(channel.platform, channel.id) as { symbol: string }[]).map((r) => r.symbol);
+    },
+    watch(channel, symbols, at) {
+      const have = new Set(this.watchlist(channel));
+      const added: string[] = [];
+      const already: string[] = [];
+      const overLimit: string[] = [];
+      for (const s of symbols) {
+        if (have.has(s)) already.push(s);
+        else if (have.size >= MAX_WATCHLIST) overLimit.push(s);
+        else {
+          q.watchAdd.run(channel.platform, channel.id, s, at.toISOString());
+          have.add(s);
+          added.push(s);
+        }
+      }
+      if (added.length > 0) emit('watchlist');
+      return { added, already, overLimit };
+    },
+    unwatch(channel, symbols) {
+      const removed: string[] = [];
+      const absent: string[] = [];
+      for (const s of symbols) (q.watchDel.run(channel.platform, channel.id, s).changes > 0 ? removed : absent).push(s);
+      if (removed.length > 0) emit('watchlist');
+      return { removed, absent };
+    },
+
+    addAlert(channel, spec, createdAsOf, by, at) {
+      const s = AlertSpecSchema.parse(spec);
+      const info = q.alertAdd.run(
+        channel.platform,
+        channel.id,
+        s.kind,
+        s.symbol,
+        'other' in s ? s.other : null,
+        'level' in s ? s.level : null,
+        'n' in s ? s.n : null,
+        at.toISOString(),
+        createdAsOf,
+        by,
+      );
+      emit('alerts');
+      return toAlert(q.alertById.get(info.lastInsertRowid) as AlertRow);
+    },
+    alerts(channel) {
+      const rows = (channel ? q.alertsOf.all(channel.platform, channel.id) : q.alertsAll.all()) as AlertRow[];
+      return rows.map(toAlert);
+    },
+    alert(id) {
+      const r = q.alertById.get(id) as AlertRow | undefined;
+      return r && toAlert(r);
+    },
+    removeAlert(channel, id) {
+      const ok = q.alertDel.run(channel.platform, channel.id, id).changes > 0;
+      if (ok) emit('alerts');
+      return ok;
+    },
+
+    savePayload(configKey, answer, at) {
+      return Number(q.payloadAdd.run(configKey, JSON.stringify(answer), at.toISOString()).lastInsertRowid);
+    },
+    payload(id) {
+      const r = q.payloadGet.get(id) as { answer: string } | undefined;
+      return r && (JSON.parse(r.answer) as Answer);
+    },
+
+    decided(kind, refId, event) {
+      return q.outboxHas.get(kind, refId, event) !== undefined;
+    },
+    decide(decisions, payload, at) {
+      return decideTx.immediate(decisions, payload, at);
+    },
+    skip(decision, note, at) {
+      insertRows([decision], null, 'skipped', at, note);
+    },
+    markAttempt(id, at) {
+      q.attempt.run(at.toISOString(), id);
+    },
+    markSent(id, messageId, at) {
+      q.sent.run(at.toISOString(), messageId, id);
+    },
+    markFinal(id, status, note) {
+      q.final.run(status, note, id);
+    },
+    pending() {
+      return (q.outboxPending.all() as OutboxDbRow[]).map(toOutbox);
+    },
+    outboxRow(id) {
+      const r = q.outboxGet.get(id) as OutboxDbRow | undefined;
+      return r && toOutbox(r);
+    },
+    outbox(filter = {}) {
+      return (q.outboxAll.all() as OutboxDbRow[])
+        .map(toOutbox)
+        .filter((r) => (filter.kind === undefined || r.kind === filter.kind) && (filter.status === undefined || r.status === filter.status));
+    },
+
+    recordPermanentFailure(channel, error) {
+      const r = q.healthFail.get(channel.platform, channel.id, error) as { failures: number };
+      return r.failures;
+    },
+    recordSuccess(channel) {
+      q.healthOk.run(channel.platform, channel.id);
+    },
+    dropChannel(channel) {
+      const r = dropTx(channel);
+      if (r.subscriptions > 0) emit('subscriptions');
+      if (r.alerts > 0) emit('alerts');
+      return r;
+    },
+  };
+}

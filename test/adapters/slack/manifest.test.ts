@@ -1,0 +1,73 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { commands } from '../../../commands/index.ts';
+import { BOT_EVENTS, BOT_SCOPES, buildManifest, requestUrl, usageHint } from '../../../src/adapters/slack/manifest.ts';
+import { usage } from '../../../src/command/usage.ts';
+
+type SlashCommand = { command: string; description: string; usage_hint?: string; url?: string; should_escape?: boolean };
+
+describe('Slack app manifest', () => {
+  const socket = buildManifest(commands, { mode: { kind: 'socket' } });
+  const http = buildManifest(commands, { mode: { kind: 'http', url: 'https://bot.example.com' } });
+  const slash = (m: typeof socket) => (m.features?.slash_commands ?? []) as SlashCommand[];
+
+  it('declares one slash command per command declaration, in the declared order', () => {
+    expect(slash(socket).map((c) => c.command)).toEqual(commands.map((c) => `/${c.name}`));
+    for (const [i, cmd] of commands.entries()) {
+      const entry = slash(socket)[i];
+      expect(entry?.description).toBe(cmd.description);
+      // The hint is what follows the name in the usage line, e.g. "/compare SYMBOLS... [period:ytd]" → "SYMBOLS... [period:ytd]".
+      expect(`/${cmd.name} ${entry?.usage_hint ?? ''}`.trim(), `${cmd.name}: hint + name rebuild the usage line`).toBe(usage(cmd));
+      expect(entry?.command.length, 'Slack allows 32 characters').toBeLessThanOrEqual(32);
+    }
+  });
+
+  it('derives the hint from usage() without the command name', () => {
+    const compare = commands.find((c) => c.name === 'compare');
+    expect(compare).toBeDefined();
+    if (compare) expect(usageHint(compare)).toBe('SYMBOLS... [period:ytd] [asof:YYYY-MM-DD]');
+  });
+
+  it('requests only the scopes the adapter uses, and the two events it handles', () => {
+    expect(socket.oauth_config?.scopes?.bot).toEqual([...BOT_SCOPES]);
+    expect([...BOT_SCOPES].sort()).toEqual(['app_mentions:read', 'chat:write', 'commands', 'files:write', 'im:history']);
+    expect(socket.settings?.event_subscriptions?.bot_events).toEqual([...BOT_EVENTS]);
+    expect(socket.oauth_config?.scopes?.bot, 'we never read channel history').not.toContain('channels:history');
+  });
+
+  it('enables Socket Mode without URLs, or HTTP mode with the request URL everywhere', () => {
+    expect(socket.settings?.socket_mode_enabled).toBe(true);
+    expect(JSON.stringify(socket), 'no request URL in Socket Mode').not.toContain('request_url');
+    expect(slash(socket).every((c) => c.url === undefined)).toBe(true);
+
+    const url = 'https://bot.example.com/slack/events';
+    expect(http.settings?.socket_mode_enabled).toBe(false);
+    expect(http.settings?.event_subscriptions?.request_url).toBe(url);
+    expect(http.settings?.interactivity).toEqual({ is_enabled: true, request_url: url });
+    expect(slash(http).every((c) => c.url === url), 'every command posts to Bolt’s one endpoint').toBe(true);
+  });
+
+  it('accepts a full request URL as given and refuses non-https ones', () => {
+    expect(requestUrl('https://x.example/custom/path')).toBe('https://x.example/custom/path');
+    expect(() => requestUrl('http://x.example')).toThrow(/https/);
+    expect(() => requestUrl('not a url')).toThrow(/not a URL/);
+  });
+
+  it('respects Slack’s display limits (name ≤ 35, description ≤ 140, long description 174–4000, bot name charset)', () => {
+    const d = socket.display_information;
+    expect(d.name.length).toBeLessThanOrEqual(35);
+    expect((d.description ?? '').length).toBeLessThanOrEqual(140);
+    expect((d.long_description ?? '').length).toBeGreaterThanOrEqual(174);
+    expect((d.long_description ?? '').length).toBeLessThanOrEqual(4000);
+    expect(socket.features?.bot_user?.display_name).toMatch(/^[a-z0-9._-]{1,80}$/);
+    expect(socket.features?.app_home?.messages_tab_enabled, 'people can DM the bot').toBe(true);
+  });
+
+  it('is printed by `npm run manifest` (scripts/manifest.ts) as JSON', async () => {
+    const run = promisify(execFile);
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/manifest.ts', '--http', 'https://bot.example.com'], { cwd: process.cwd() });
+    expect(JSON.parse(stdout)).toEqual(http);
+    await expect(run(process.execPath, ['--import', 'tsx', 'scripts/manifest.ts', '--http', 'http://insecure.example']), 'non-https refused with exit code 1').rejects.toMatchObject({ code: 1 });
+  }, 20_000);
+});

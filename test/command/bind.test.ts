@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { commands } from '../../commands/index.ts';
+import { bindOptions } from '../../src/command/bind.ts';
+import type { AnyCommand } from '../../src/command/define.ts';
+import { parseCommandText } from '../../src/command/parse.ts';
+import { createSymbolDirectory, loadManifest } from '../../src/data/symbols.ts';
+import { UnknownSymbolError, UserInputError } from '../../src/errors.ts';
+
+const symbols = createSymbolDirectory(loadManifest());
+const cmd = (name: string): AnyCommand => {
+  const c = commands.find((x) => x.name === name);
+  if (!c) throw new Error(`no command ${name}`);
+  return c;
+};
+const bind = (text: string) => {
+  const p = parseCommandText(text);
+  return bindOptions(cmd(p.name), p.args, symbols);
+};
+
+describe('bindOptions', () => {
+  it('fills a variadic symbols option from bare words and resolves aliases', () => {
+    const b = bind('/compare iwm spx $qqq period:1y');
+    expect(b.options.symbols, 'spx is the S&P 500 index, $ is ignored').toEqual(['IWM', '^GSPC', 'QQQ']);
+    expect(b.options.period).toEqual({ kind: 'named', name: '1y' });
+    expect(b.canonical).toEqual({ symbols: 'IWM ^GSPC QQQ', period: '1y' });
+  });
+
+  it('takes a bare period word and since:DATE as the period', () => {
+    expect(bind('/compare IWM SPY 3m').options.period).toEqual({ kind: 'named', name: '3m' });
+    expect(bind('/compare IWM SPY since:2026-06-01').options.period).toEqual({ kind: 'since', date: '2026-06-01' });
+  });
+
+  it('applies defaults and separates asof from the options', () => {
+    const b = bind('/rotation asof:2025-06-30');
+    expect(b.asof).toBe('2025-06-30');
+    expect(b.options.period, 'rotation defaults to year to date').toEqual({ kind: 'named', name: 'ytd' });
+    expect(b.options.small).toBe('IWM');
+    expect('asof' in b.options, 'asof is handled by the runner, not the command').toBe(false);
+  });
+
+  it('binds positional single symbols in order', () => {
+    const b = bind('/streak XLE xlk');
+    expect([b.options.a, b.options.b]).toEqual(['XLE', 'XLK']);
+  });
+
+  it('names the nearest symbols for an unknown one', () => {
+    try {
+      bind('/compare SPYY IWM');
+      expect.fail('SPYY must be refused');
+    } catch (e) {
+      expect(e).toBeInstanceOf(UnknownSymbolError);
+      expect((e as UnknownSymbolError).suggestions, 'SPY is one edit away').toContain('SPY');
+    }
+  });
+
+  it.each([
+    ['/compare IWM SPY QQQ DIA XLE XLK XLF', /Too many symbols: 7 \(at most 6/],
+    ['/compare IWM', /at least 2 different symbols/],
+    ['/compare IWM IWM', /at least 2 different symbols/],
+    ['/streak IWM', /needs a symbol \(b\)/],
+    ['/compare IWM SPY period:2q', /"2q" is not a period I know/],
+    ['/compare IWM SPY asof:2026-02-30', /not a date I can read/],
+    ['/compare IWM SPY colour:red', /has no option "colour"/],
+    ['/streak IWM SPY QQQ', /don't know what to do with "QQQ"/],
+  ])('%s is refused with a clear message', (text, message) => {
+    expect(() => bind(text)).toThrow(UserInputError);
+    expect(() => bind(text)).toThrow(message);
+  });
+});

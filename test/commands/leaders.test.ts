@@ -1,0 +1,127 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import leaders from '../../commands/leaders.ts';
+import perf from '../../commands/perf.ts';
+import rotationmap from '../../commands/rotationmap.ts';
+import type { Answer } from '../../src/answer/answer.ts';
+import type { BarChartSpec } from '../../src/answer/chart-spec.ts';
+import { createTestApp } from '../_app.ts';
+import { naiveStreak } from './_naive.ts';
+import { naiveRelative } from './_naive-relative.ts';
+
+const app = createTestApp({ commands: [perf, leaders, rotationmap] });
+afterAll(() => app.close());
+
+async function answer(text: string): Promise<Answer> {
+  const r = await app.runner.runText(text);
+  if (!r.ok) throw new Error(`${text} failed: ${r.error.message}`);
+  return r.answer;
+}
+async function refusal(text: string): Promise<string> {
+  const r = await app.runner.runText(text);
+  if (r.ok) throw new Error(`${text} should have been refused`);
+  expect(r.error.audience, 'bad input is the person’s to fix').not.toBe('internal');
+  return r.error.message;
+}
+
+const SECTORS = ['XLB', 'XLC', 'XLE', 'XLF', 'XLI', 'XLK', 'XLP', 'XLRE', 'XLU', 'XLV', 'XLY'];
+
+describe('/leaders', () => {
+  it('ranks the 11 sectors by 3-month relative return against SPY, as a naive ratio calculation does', async () => {
+    const a = await answer('/leaders sectors 3m asof:2026-01-21');
+    // 3m from Jan 21, 2026: base is the last common close on or before Oct 21, 2025.
+    const naive = SECTORS.map((s) => ({ s, rel: naiveRelative(s, 'SPY', '2025-10-21', '2026-01-21') as number })).sort((x, y) => y.rel - x.rel);
+    for (const { s, rel } of naive) expect(a.facts[`relative_${s}`], s).toBeCloseTo(rel, 12);
+    expect(a.facts.leader).toBe(naive[0]?.s);
+    expect(a.facts.laggard).toBe(naive[naive.length - 1]?.s);
+    expect(a.facts.beating, 'sectors ahead of SPY').toBe(naive.filter((x) => x.rel > 0).length);
+    expect(a.facts.ranked).toBe(11);
+    expect(a.lines[0]).toContain(`**${naive[0]?.s} (`);
+    expect(a.lines[0]).toContain('relative to SPY');
+  });
+
+  it('also reports 1, 3 and 6 months and each member’s current streak against SPY', async () => {
+    const a = await answer('/leaders sectors ytd asof:2026-01-21');
+    for (const s of ['XLE', 'XLK', 'XLU']) {
+      expect(a.facts[`relative1m_${s}`], `${s} 1m`).toBeCloseTo(naiveRelative(s, 'SPY', '2025-12-21', '2026-01-21') as number, 12);
+      expect(a.facts[`relative6m_${s}`], `${s} 6m`).toBeCloseTo(naiveRelative(s, 'SPY', '2025-07-21', '2026-01-21') as number, 12);
+      expect(a.facts[`relative_${s}`], `${s} ytd`).toBeCloseTo(naiveRelative(s, 'SPY', '2025-12-31', '2026-01-21') as number, 12);
+      const won = naiveStreak(s, 'SPY', '2026-01-21');
+      expect(a.facts[`streak_${s}`], `${s} streak`).toBe(won > 0 ? won : -naiveStreak('SPY', s, '2026-01-21'));
+    }
+    const table = a.lines.find((l) => l.startsWith('```')) as string;
+    expect(table.split('\n')[1], 'the ranking period gets its own column before 1M 3M 6M').toMatch(/vs SPY\s+YTD\s+1M\s+3M\s+6M\s+Streak/);
+  });
+
+  it('names steady winners and losers over 1, 3 and 6 months only when they are', async () => {
+    const a = await answer('/leaders sectors asof:2026-01-21');
+    const rel = (s: string, from: string) => naiveRelative(s, 'SPY', from, '2026-01-21') as number;
+    const steadyIn = SECTORS.filter((s) => ['2025-12-21', '2025-10-21', '2025-07-21'].every((d) => rel(s, d) > 0));
+    const text = a.lines.join('\n');
+    if (steadyIn.length > 0) {
+      expect(text).toMatch(/\*\*Rotating in:\*\*/);
+      // The strongest over 6 months is named first.
+      const first = [...steadyIn].sort((x, y) => rel(y, '2025-07-21') - rel(x, '2025-07-21'))[0] as string;
+      expect(text).toMatch(new RegExp(`Rotating in:\\*\\* ${first} `));
+    } else {
+      expect(text).not.toMatch(/Rotating in/);
+    }
+  });
+
+  it('leaves the benchmark out of its own ranking', async () => {
+    const a = await answer('/leaders styles ytd asof:2025-12-31');
+    expect(a.facts.ranked).toBe(4);
+    expect(a.facts).not.toHaveProperty('relative_SPY');
+    expect(a.lines.join('\n')).toContain('SPY (it is the benchmark)');
+    expect(a.facts.relative_MAGS).toBeCloseTo(naiveRelative('MAGS', 'SPY', '2024-12-31', '2025-12-31') as number, 12);
+  });
+
+  it('takes a list of symbols and another benchmark', async () => {
+    const a = await answer('/leaders XLE XLK XLF 6m vs:QQQ asof:2026-01-21');
+    expect(a.facts.universe).toBe('custom');
+    expect(a.facts.benchmark).toBe('QQQ');
+    for (const s of ['XLE', 'XLK', 'XLF']) {
+      expect(a.facts[`relative_${s}`], s).toBeCloseTo(naiveRelative(s, 'QQQ', '2025-07-21', '2026-01-21') as number, 12);
+    }
+    // A comma list in the universe option works the same way.
+    const b = await answer('/leaders universe:XLE,XLK,XLF 6m vs:QQQ asof:2026-01-21');
+    expect(b.facts.leader).toBe(a.facts.leader);
+  });
+
+  it('leaves out a member whose prices stop weeks before the as-of date, and says so', async () => {
+    const a = await answer('/leaders smallcap-drivers asof:2026-08-21');
+    expect(a.facts).not.toHaveProperty('relative_KRE');
+    expect(a.lines.join('\n')).toMatch(/KRE \(its prices end Jul 2, 2026/);
+    expect(a.facts.ranked).toBe(3);
+  });
+
+  it('does not rank a sector too young for the period, and skips one that did not exist yet', async () => {
+    const a = await answer('/leaders sectors 1y asof:2016-06-30');
+    expect(a.facts.relative_XLRE, 'XLRE began Oct 8, 2015').toBeNull();
+    expect(a.facts).not.toHaveProperty('relative_XLC');
+    expect(a.lines.join('\n')).toMatch(/XLC \(it has no prices on or before Jun 30, 2016\)/);
+    expect(a.facts.ranked).toBe(9);
+  });
+
+  it('charts horizontal bars of relative return, best first, coloured by sign', async () => {
+    const a = await answer('/leaders sectors asof:2026-01-21');
+    const chart = a.charts[0] as BarChartSpec;
+    expect(chart.kind).toBe('bars');
+    expect(chart.horizontal).toBe(true);
+    expect(chart.colorBySign).toBe(true);
+    const values = chart.groups[0]?.values as number[];
+    expect(values).toHaveLength(11);
+    expect([...values].sort((x, y) => y - x), 'sorted best first').toEqual(values);
+    expect(chart.categories[0]).toContain(a.facts.leader as string);
+    const png = await app.renderer.render(chart);
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it.each([
+    ['/leaders sectr', /"sectr" is neither a universe nor a symbol I know\. Did you mean sectors\?/],
+    ['/leaders universe:XLE,sectors', /"sectors" is a universe; name one universe or list symbols/],
+    ['/leaders SPY vs:SPY', /Nothing to rank against SPY/],
+    ['/leaders XLC 1y asof:2018-09-04', /back far enough for 1y/],
+  ])('refuses %s', async (text, message) => {
+    expect(await refusal(text)).toMatch(message);
+  });
+});

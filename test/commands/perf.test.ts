@@ -1,0 +1,116 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import leaders from '../../commands/leaders.ts';
+import perf from '../../commands/perf.ts';
+import rotationmap from '../../commands/rotationmap.ts';
+import type { Answer } from '../../src/answer/answer.ts';
+import type { BarChartSpec } from '../../src/answer/chart-spec.ts';
+import { createTestApp } from '../_app.ts';
+import { naiveReturn, naiveRows } from './_naive.ts';
+
+const app = createTestApp({ commands: [perf, leaders, rotationmap] });
+afterAll(() => app.close());
+
+async function answer(text: string): Promise<Answer> {
+  const r = await app.runner.runText(text);
+  if (!r.ok) throw new Error(`${text} failed: ${r.error.message}`);
+  return r.answer;
+}
+async function refusal(text: string): Promise<string> {
+  const r = await app.runner.runText(text);
+  if (r.ok) throw new Error(`${text} should have been refused`);
+  expect(r.error.audience, 'bad input is the person’s to fix').not.toBe('internal');
+  return r.error.message;
+}
+
+/** The close before `date` in the symbol's own file. */
+function previousDate(symbol: string, date: string): string {
+  const rows = naiveRows(symbol).filter((r) => r.date < date);
+  return (rows[rows.length - 1] as { date: string }).date;
+}
+
+describe('/perf', () => {
+  // As of Wed Jan 21, 2026. Base dates by the calendar convention (last close on or before):
+  const BASES: Record<string, string> = {
+    '1w': '2026-01-14',
+    '1m': '2025-12-21', // a Sunday: the base is Fri Dec 19
+    '3m': '2025-10-21',
+    '6m': '2025-07-21',
+    ytd: '2025-12-31',
+    '1y': '2025-01-21',
+  };
+  const SYMBOLS = ['SPY', 'QQQ', 'IWM', 'XLC'];
+
+  it('matches a naive calculation over the CSVs for every symbol and period, each on its own dates', async () => {
+    const a = await answer(`/perf ${SYMBOLS.join(' ')} asof:2026-01-21`);
+    expect(a.asOf).toBe('2026-01-21');
+    for (const s of SYMBOLS) {
+      expect(a.facts[`return_${s}_1d`], `${s} 1d`).toBeCloseTo(naiveReturn(s, previousDate(s, '2026-01-21'), '2026-01-21'), 12);
+      for (const [p, from] of Object.entries(BASES)) {
+        expect(a.facts[`return_${s}_${p}`], `${s} ${p}`).toBeCloseTo(naiveReturn(s, from, '2026-01-21'), 12);
+      }
+    }
+  });
+
+  it('marks the best return of each column, in the facts and in the table', async () => {
+    const a = await answer(`/perf ${SYMBOLS.join(' ')} asof:2026-01-21`);
+    const table = a.lines.find((l) => l.startsWith('```'));
+    expect(table, 'a fenced monospace table').toBeDefined();
+    const rows = (table as string).split('\n');
+    expect(rows[0]).toBe('```');
+    expect(rows[rows.length - 1]).toBe('```');
+    for (const p of ['1w', '3m', 'ytd', '1y']) {
+      const naive = SYMBOLS.map((s) => ({ s, r: naiveReturn(s, BASES[p] as string, '2026-01-21') })).sort((x, y) => y.r - x.r);
+      const leader = (naive[0] as { s: string }).s;
+      expect(a.facts[`leader_${p}`], p).toBe(leader);
+    }
+    // Every row has 7 values; each column has exactly one mark.
+    const body = rows.slice(2, -1);
+    expect(body).toHaveLength(SYMBOLS.length);
+    const marks = body.map((r) => (r.match(/%\*/g) ?? []).length);
+    expect(marks.reduce((x, y) => x + y, 0), 'one leader per column').toBe(7);
+    // The header and every row end their columns at the same character positions.
+    const ends = (line: string) => [...line.matchAll(/\S+/g)].map((m) => (m.index ?? 0) + m[0].length).slice(-3);
+    const ytdRowEnds = body.map((r) => ends(r.replace(/\*/g, ' ')));
+    for (const e of ytdRowEnds) expect(e, 'right-aligned columns').toEqual(ytdRowEnds[0]);
+  });
+
+  it('says the YTD leader in the first line with the naive figures', async () => {
+    const a = await answer('/perf XLE XLK XLF asof:2025-12-31');
+    const ytd = ['XLE', 'XLK', 'XLF'].map((s) => ({ s, r: naiveReturn(s, '2024-12-31', '2025-12-31') })).sort((x, y) => y.r - x.r);
+    expect(a.lines[0]).toContain(`**${ytd[0]?.s} leads year to date**`);
+    expect(a.lines[0]).toContain(`${ytd[2]?.s} trails`);
+  });
+
+  it('shows "—" where a symbol has no history that far back, and says where it starts', async () => {
+    const a = await answer('/perf XLC SPY asof:2019-03-01');
+    expect(a.facts.return_XLC_1y, 'XLC began Jun 19, 2018').toBeNull();
+    expect(a.facts.return_XLC_6m).toBeCloseTo(naiveReturn('XLC', '2018-09-01', '2019-03-01'), 12);
+    expect(a.lines.join('\n')).toMatch(/XLC starts Jun 19, 2018/);
+    expect(a.facts.leader_1y, 'one symbol is no race').toBeNull();
+  });
+
+  it('charts a group of bars per period, one colour per symbol', async () => {
+    const a = await answer('/perf SPY QQQ IWM');
+    const chart = a.charts[0] as BarChartSpec;
+    expect(chart.kind).toBe('bars');
+    expect(chart.categories).toEqual(['1D', '1W', '1M', '3M', '6M', 'YTD', '1Y']);
+    expect(chart.groups.map((g) => g.label)).toEqual(['SPY', 'QQQ', 'IWM']);
+    expect(new Set(chart.groups.map((g) => g.color)).size, 'distinct colours').toBe(3);
+    const png = await app.renderer.render(chart);
+    expect(png.subarray(1, 4).toString(), 'a PNG').toBe('PNG');
+  });
+
+  it('handles one symbol without marking leaders', async () => {
+    const a = await answer('/perf SPY asof:2026-01-21');
+    expect(a.lines[0]).toMatch(/^\*\*SPY\*\* returned [+−]\d/);
+    expect(a.lines.some((l) => l.includes('%*')), 'nothing to mark').toBe(false);
+  });
+
+  it.each([
+    ['/perf', /needs at least 1 symbol/],
+    ['/perf SPY QQQ IWM DIA XLE XLK XLF XLV XLU XLP XLB', /Too many symbols: 11/],
+    ['/perf SPY FOO', /I don't know the symbol "FOO"/],
+  ])('refuses %s', async (text, message) => {
+    expect(await refusal(text)).toMatch(message);
+  });
+});

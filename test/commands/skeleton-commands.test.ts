@@ -1,0 +1,117 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Answer } from '../../src/answer/answer.ts';
+import type { RunResult } from '../../src/command/run.ts';
+import { createTestApp } from '../_app.ts';
+import { naiveReturn, naiveStreak } from './_naive.ts';
+
+const app = createTestApp();
+afterAll(() => app.close());
+
+async function answer(text: string): Promise<Answer> {
+  const r: RunResult = await app.runner.runText(text);
+  if (!r.ok) throw new Error(`${text} failed: ${r.error.message}`);
+  return r.answer;
+}
+async function refusal(text: string): Promise<string> {
+  const r = await app.runner.runText(text);
+  if (r.ok) throw new Error(`${text} should have been refused`);
+  expect(r.error.audience, 'bad input is the person’s to fix, not an internal error').not.toBe('internal');
+  return r.error.message;
+}
+
+describe('/rotation', () => {
+  it('reports year-to-date total returns as of a past close, matching a naive calculation over the CSVs', async () => {
+    const a = await answer('/rotation asof:2025-06-30');
+    expect(a.asOf).toBe('2025-06-30');
+    // ytd base: the last close of 2024 (Dec 31, 2024).
+    expect(a.facts.smallReturn).toBeCloseTo(naiveReturn('IWM', '2024-12-31', '2025-06-30'), 10);
+    expect(a.facts.largeReturn).toBeCloseTo(naiveReturn('SPY', '2024-12-31', '2025-06-30'), 10);
+    expect(a.facts.megaReturn).toBeCloseTo(naiveReturn('MAGS', '2024-12-31', '2025-06-30'), 10);
+    expect(a.facts.from).toBe('2024-12-31');
+    expect(a.lines.length, 'a strategist’s 3–6 lines').toBeGreaterThanOrEqual(3);
+    expect(a.lines.length).toBeLessThanOrEqual(7);
+    expect(a.charts).toHaveLength(1);
+    expect(a.period).toEqual({ option: 'period', value: 'ytd' });
+  });
+
+  it('counts the current out-performance streak the way a naive loop does', async () => {
+    for (const d of ['2025-06-30', '2026-01-21', '2026-08-21', '2024-11-08']) {
+      const a = await answer(`/rotation asof:${d}`);
+      const smallStreak = naiveStreak('IWM', 'SPY', d);
+      const largeStreak = naiveStreak('SPY', 'IWM', d);
+      const expected = smallStreak > 0 ? { leader: 'IWM', n: smallStreak } : largeStreak > 0 ? { leader: 'SPY', n: largeStreak } : { leader: null, n: 0 };
+      expect({ leader: a.facts.streakLeader, n: a.facts.streakLength }, `streak as of ${d}`).toEqual(expected);
+    }
+  });
+
+  it('falls back to QQQ for mega caps before MAGS existed, and says so', async () => {
+    const a = await answer('/rotation period:1y asof:2023-06-30');
+    expect(a.facts.mega).toBe('QQQ');
+    expect(a.warnings.join(' ')).toMatch(/MAGS.*QQQ/);
+    expect(a.facts.megaReturn).toBeCloseTo(naiveReturn('QQQ', '2022-06-30', '2023-06-30'), 10);
+  });
+
+  it('answers a weekend asof as of the Friday close and says so', async () => {
+    const a = await answer('/rotation asof:2025-06-29');
+    expect(a.asOf, 'Jun 29, 2025 was a Sunday').toBe('2025-06-27');
+    expect(a.warnings.join(' ')).toMatch(/not a trading day/);
+  });
+});
+
+describe('/compare', () => {
+  it('ranks returns over the period and reports the spread', async () => {
+    const a = await answer('/compare IWM SPY QQQ period:1y asof:2026-01-21');
+    const expected = Object.fromEntries(['IWM', 'SPY', 'QQQ'].map((s) => [s, naiveReturn(s, '2025-01-21', '2026-01-21')]));
+    for (const [s, r] of Object.entries(expected)) expect(a.facts[`return_${s}`], s).toBeCloseTo(r, 10);
+    const sorted = Object.entries(expected).sort((x, y) => y[1] - x[1]);
+    expect(a.facts.leader).toBe(sorted[0]?.[0]);
+    expect(a.facts.spread as number).toBeCloseTo((sorted[0]?.[1] ?? 0) - (sorted[2]?.[1] ?? 0), 10);
+    expect(a.lines[0]).toContain(`**${sorted[0]?.[0]} leads**`);
+  });
+
+  it('works with index aliases and since:DATE', async () => {
+    const a = await answer('/compare spx rut since:2026-06-01 asof:2026-08-21');
+    // since:2026-06-01 → base is the last close on or before Jun 1, 2026 (a Monday, so Jun 1 itself).
+    expect(a.facts.from).toBe('2026-06-01');
+    expect(a.facts['return_^GSPC']).toBeCloseTo(naiveReturn('^GSPC', '2026-06-01', '2026-08-21'), 10);
+  });
+});
+
+describe('/streak', () => {
+  it('matches a naive count in both directions on several dates', async () => {
+    for (const d of ['2026-01-21', '2025-03-14', '2026-08-21']) {
+      const a = await answer(`/streak IWM SPY asof:${d}`);
+      expect(a.facts.current, `IWM over SPY as of ${d}`).toBe(naiveStreak('IWM', 'SPY', d));
+      expect(a.facts.opposite, `SPY over IWM as of ${d}`).toBe(a.facts.current === 0 ? naiveStreak('SPY', 'IWM', d) : 0);
+    }
+  });
+
+  it('lists record streaks longest first', async () => {
+    const a = await answer('/streak XLE XLK');
+    expect(a.lines.join('\n')).toMatch(/Longest on record: \d+ \(/);
+    expect(a.facts.record as number).toBeGreaterThanOrEqual(a.facts.current as number);
+  });
+});
+
+describe('/help', () => {
+  it('lists every command from the declarations and explains one', async () => {
+    const all = await answer('/help');
+    for (const c of app.runner.commands) expect(all.lines.join('\n')).toContain(`/${c.name}`);
+    const one = await answer('/help compare');
+    expect(one.lines.join('\n')).toContain('/compare SYMBOLS...');
+  });
+});
+
+describe('bad input gets a clear, friendly refusal', () => {
+  it.each([
+    ['/rotation asof:2027-01-04', /after the latest close I have \(Aug 21, 2026\)/],
+    ['/compare IWM SPY asof:1995-01-03', /IWM has no data on or before/],
+    ['/compare IWM SPY asof:1990-01-02', /before the start of the data \(Jan 29, 1993\)/],
+    ['/compare IWM SPY period:5y asof:2002-01-02', /not far enough back/],
+    ['/streak IWM IWM', /different/],
+    ['/rotaton', /Did you mean \/rotation/],
+    ['/compare FOO SPY', /I don't know the symbol "FOO"/],
+  ])('%s', async (text, message) => {
+    expect(await refusal(text)).toMatch(message);
+  });
+});

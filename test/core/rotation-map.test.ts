@@ -1,0 +1,209 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  dayNumber,
+  quadrantOf,
+  quadrantStay,
+  rotationPath,
+  ROTATION_WARMUP_WEEKS,
+  rsMomentum,
+  rsRatio,
+  RS_MOMENTUM_WEEKS,
+  RS_RATIO_LONG_WEEKS,
+  RS_RATIO_SHORT_WEEKS,
+  weeklyCloseIndices,
+  type Quadrant,
+  type RotationPoint,
+} from '../../src/core/rotation-map.ts';
+import { seriesFromCloses, type DailySeries } from '../../src/core/series.ts';
+import { csvRows } from './_realdata.ts';
+
+/** Weekdays from Monday Jan 6, 2020, `n` of them, as ISO dates (computed with Date, independently of dayNumber). */
+function weekdays(n: number, start = Date.UTC(2020, 0, 6)): string[] {
+  const out: string[] = [];
+  for (let t = start; out.length < n; t += 86_400_000) {
+    const wd = new Date(t).getUTCDay();
+    if (wd !== 0 && wd !== 6) out.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return out;
+}
+
+describe('dayNumber', () => {
+  it('counts days from Jan 1, 1970', () => {
+    expect(dayNumber('1970-01-01')).toBe(0);
+    expect(dayNumber('1970-01-08')).toBe(7);
+    // 2000 is a leap year: Jan (31) + Feb (29) = 60 days, plus the 10,957 days of 1970–1999.
+    expect(dayNumber('2000-03-01')).toBe(10_957 + 60);
+    expect(dayNumber('1969-12-31'), 'before the epoch').toBe(-1);
+  });
+
+  it('agrees with Date.UTC on any date from 1900 to 2100', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1900, 0, 1) / 86_400_000, max: Date.UTC(2100, 11, 31) / 86_400_000 }), (day) => {
+        const iso = new Date(day * 86_400_000).toISOString().slice(0, 10);
+        expect(dayNumber(iso), iso).toBe(day);
+      }),
+    );
+  });
+});
+
+describe('weeklyCloseIndices', () => {
+  it('takes the last trading day of each Monday–Sunday week, the last date ending the partial week', () => {
+    const dates = [
+      '2025-12-22', // Mon
+      '2025-12-23',
+      '2025-12-24',
+      '2025-12-26', // Fri (Christmas closed)                    → index 3
+      '2025-12-29', // Mon: the week spans the new year
+      '2025-12-31',
+      '2026-01-02', // Fri                                          → index 6
+      '2026-01-05', // Mon
+      '2026-01-07', // Wed: the as-of date, a partial week          → index 8
+    ];
+    expect(weeklyCloseIndices(dates)).toEqual([3, 6, 8]);
+  });
+
+  it('handles a single date and an empty list', () => {
+    expect(weeklyCloseIndices(['2026-01-07'])).toEqual([0]);
+    expect(weeklyCloseIndices([])).toEqual([]);
+  });
+
+  it('puts a Sunday with the week before it, and the next Monday in a new week', () => {
+    // Jan 11, 2026 is a Sunday (Jan 1 was a Thursday).
+    expect(weeklyCloseIndices(['2026-01-09', '2026-01-11', '2026-01-12'])).toEqual([1, 2]);
+  });
+});
+
+describe('rsRatio and rsMomentum', () => {
+  it('compare the short average of relative strength with the long one', () => {
+    // short 2, long 3: i=2 → (102+104)/2 = 103 vs (100+102+104)/3 = 102 → 100·103/102.
+    const r = rsRatio([100, 102, 104, 106, 111], 2, 3);
+    expect(r.slice(0, 2), 'no long average yet').toEqual([null, null]);
+    expect(r[2]).toBeCloseTo((100 * 103) / 102, 12);
+    expect(r[3]).toBeCloseTo((100 * 105) / 104, 12);
+    // i=4: (106+111)/2 = 108.5 vs (104+106+111)/3 = 107.
+    expect(r[4]).toBeCloseTo((100 * 108.5) / 107, 12);
+  });
+
+  it('momentum is the rolling change of RS-Ratio over k weeks', () => {
+    const m = rsMomentum([null, 100, 102, 99, 103], 2);
+    expect(m.slice(0, 3), 'needs a ratio k weeks earlier').toEqual([null, null, null]);
+    expect(m[3]).toBeCloseTo(99, 12); // 100 · 99 / 100
+    expect(m[4]).toBeCloseTo((100 * 103) / 102, 12);
+  });
+
+  it('uses the documented windows by default', () => {
+    expect([RS_RATIO_SHORT_WEEKS, RS_RATIO_LONG_WEEKS, RS_MOMENTUM_WEEKS]).toEqual([4, 13, 4]);
+    const r = rsRatio(Array.from({ length: 20 }, (_, i) => 100 + i));
+    expect(r.findIndex((x) => x !== null), 'first RS-Ratio after 13 weeks').toBe(12);
+    expect(rsMomentum(r).findIndex((x) => x !== null), 'first RS-Momentum 4 weeks later').toBe(ROTATION_WARMUP_WEEKS - 1);
+  });
+});
+
+describe('quadrants', () => {
+  it('are named by which side of 100 each coordinate is on', () => {
+    expect(quadrantOf(101, 101)).toBe('leading');
+    expect(quadrantOf(101, 99)).toBe('weakening');
+    expect(quadrantOf(99, 99)).toBe('lagging');
+    expect(quadrantOf(99, 101)).toBe('improving');
+    expect(quadrantOf(100, 100), 'exactly 100 is not above 100').toBe('lagging');
+  });
+
+  it('counts the weeks of the latest stay and the quadrant before it', () => {
+    const pt = (quadrant: Quadrant): RotationPoint => ({ date: '2026-01-02', ratio: 100, momentum: 100, quadrant });
+    expect(quadrantStay([pt('lagging'), pt('improving'), pt('leading'), pt('leading')])).toEqual({ quadrant: 'leading', weeks: 2, previous: 'improving' });
+    expect(quadrantStay([pt('lagging'), pt('lagging')])).toEqual({ quadrant: 'lagging', weeks: 2, previous: null });
+    expect(quadrantStay([])).toBeNull();
+  });
+});
+
+describe('rotationPath', () => {
+  const CLOCKWISE: Record<Quadrant, Quadrant> = { improving: 'leading', leading: 'weakening', weakening: 'lagging', lagging: 'improving' };
+
+  it('moves clockwise Improving → Leading → Weakening → Lagging when relative strength swings like a wave', () => {
+    // 5 trading days a week, a 26-week cycle in A/B, over 3 cycles; B drifts up so levels differ.
+    const n = 5 * 26 * 3;
+    const dates = weekdays(n);
+    const b = dates.map((_, i) => 100 * 1.0003 ** i);
+    const a = b.map((x, i) => 50 * x * (1 + 0.08 * Math.sin((2 * Math.PI * i) / (5 * 26))));
+    const path = rotationPath(seriesFromCloses('A', dates, a), seriesFromCloses('B', dates, b)).points;
+    expect(path.length, 'one point per week after the warm-up').toBe(n / 5 - ROTATION_WARMUP_WEEKS + 1);
+    const visits: Quadrant[] = [];
+    for (const p of path) if (visits[visits.length - 1] !== p.quadrant) visits.push(p.quadrant);
+    expect(visits.length, 'goes round more than twice').toBeGreaterThanOrEqual(9);
+    for (let i = 1; i < visits.length; i++) {
+      expect(visits[i], `after ${visits[i - 1]} (visit ${i})`).toBe(CLOCKWISE[visits[i - 1] as Quadrant]);
+    }
+  });
+
+  it('puts a symbol identical to its benchmark at exactly (100, 100)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -0.05, max: 0.05, noNaN: true }), { minLength: 100, maxLength: 200 }), (moves) => {
+        const dates = weekdays(moves.length);
+        let level = 100;
+        const closes = moves.map((m) => (level *= 1 + m));
+        const s = seriesFromCloses('S', dates, closes);
+        const path = rotationPath(s, seriesFromCloses('B', dates, closes)).points;
+        expect(path.length).toBeGreaterThan(0);
+        for (const p of path) expect([p.ratio, p.momentum]).toEqual([100, 100]);
+      }),
+    );
+  });
+
+  it('does not depend on price levels: scaling A or B leaves the map unchanged', () => {
+    const dates = weekdays(200);
+    const a = dates.map((_, i) => 40 + 10 * Math.sin(i / 17) + i / 10);
+    const b = dates.map((_, i) => 300 + 20 * Math.cos(i / 23));
+    const base = rotationPath(seriesFromCloses('A', dates, a), seriesFromCloses('B', dates, b)).points;
+    const scaled = rotationPath(seriesFromCloses('A', dates, a.map((x) => x * 7.5)), seriesFromCloses('B', dates, b.map((x) => x / 3))).points;
+    expect(scaled.length).toBe(base.length);
+    scaled.forEach((p, i) => {
+      expect(p.ratio).toBeCloseTo((base[i] as RotationPoint).ratio, 9);
+      expect(p.momentum).toBeCloseTo((base[i] as RotationPoint).momentum, 9);
+    });
+  });
+
+  it('is empty when the common history is shorter than the warm-up', () => {
+    const dates = weekdays(5 * (ROTATION_WARMUP_WEEKS - 1));
+    const s = seriesFromCloses('S', dates, dates.map((_, i) => 100 + i));
+    expect(rotationPath(s, seriesFromCloses('B', dates, dates.map(() => 100))).points).toEqual([]);
+  });
+
+  it('matches a naive weekly calculation on real prices (XLK vs SPY to Jan 21, 2026)', () => {
+    // Independent: common dates by a Map, weeks keyed by their Monday via Date, plain loops for the averages.
+    const spy = new Map(csvRows('SPY').map((r) => [r.date, Number(r.adj_close)]));
+    const rows = csvRows('XLK').filter((r) => spy.has(r.date) && r.date <= '2026-01-21');
+    const mondayOf = (iso: string): string => {
+      const t = Date.parse(`${iso}T00:00:00Z`);
+      const wd = (new Date(t).getUTCDay() + 6) % 7; // Monday = 0
+      return new Date(t - wd * 86_400_000).toISOString().slice(0, 10);
+    };
+    const weekly = new Map<string, { date: string; rs: number }>();
+    for (const r of rows) weekly.set(mondayOf(r.date), { date: r.date, rs: (100 * Number(r.adj_close)) / (spy.get(r.date) as number) });
+    const w = [...weekly.values()];
+    const mean = (from: number, to: number) => {
+      let s = 0;
+      for (let i = from; i <= to; i++) s += (w[i] as { rs: number }).rs;
+      return s / (to - from + 1);
+    };
+    const ratioAt = (t: number) => (100 * mean(t - 3, t)) / mean(t - 12, t);
+    const last = w.length - 1;
+    const expectedRatio = ratioAt(last);
+    const expectedMomentum = (100 * expectedRatio) / ratioAt(last - 4);
+
+    const cut = (sym: string): DailySeries => {
+      const rs = csvRows(sym).filter((r) => r.date <= '2026-01-21');
+      return seriesFromCloses(
+        sym,
+        rs.map((r) => r.date),
+        rs.map((r) => Number(r.adj_close)),
+      );
+    };
+    const path = rotationPath(cut('XLK'), cut('SPY')).points;
+    const head = path[path.length - 1];
+    expect(head?.date, 'the partial week ends on the as-of date').toBe('2026-01-21');
+    expect(head?.ratio).toBeCloseTo(expectedRatio, 9);
+    expect(head?.momentum).toBeCloseTo(expectedMomentum, 9);
+    expect(path.length, 'every week after the warm-up').toBe(w.length - ROTATION_WARMUP_WEEKS + 1);
+  });
+});

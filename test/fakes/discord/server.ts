@@ -1,0 +1,823 @@
+/**
+ * A small fake Discord for tests and benchmarks: the REST API under `/api/v10` and a gateway
+ * WebSocket on the same port, speaking the real v10 pieces a bot meets — HELLO, IDENTIFY → READY,
+ * heartbeats, INTERACTION_CREATE dispatches, interaction callbacks, and the webhook routes that edit,
+ * delete and follow up an interaction's messages. Point the real discord.js client at it with
+ * DISCORD_API_URL=`fake.apiUrl`; the gateway URL comes from `GET /gateway/bot` as with Discord.
+ *
+ * It records everything the bot sends, with arrival times (`performance.now()`, the same clock as the
+ * test), keeps the messages the bot creates the way Discord would, and enforces the rules a real bot
+ * is held to — the 3-second acknowledgement deadline, one acknowledgement per interaction, callback
+ * types valid for the interaction type, and Discord's message, embed, component and autocomplete
+ * limits. A violation gets Discord's error status and body, and is also listed in `problems`, so a
+ * test can assert that nothing the bot sent would have been refused.
+ *
+ * Payload shapes follow Discord's developer docs (Interaction object, Interaction Response, Gateway
+ * events) and are type-checked against discord-api-types through discord.js's re-exports.
+ *
+ * Uncompressed JSON only: discord.js asks for `compress=zlib-stream` only when zlib-sync is
+ * installed (it is not); `encoding=etf` is refused with close code 4002 (decode error).
+ */
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  ApplicationCommandType,
+  ChannelType,
+  ComponentType,
+  InteractionContextType,
+  InteractionType,
+  Locale,
+  MessageType,
+  type APIBaseInteraction,
+  type APIApplicationCommandAutocompleteInteraction,
+  type APIApplicationCommandInteractionDataBasicOption,
+  type APIAttachment,
+  type APIChatInputApplicationCommandInteraction,
+  type APIEmbed,
+  type APIInteraction,
+  type APIMessage,
+  type APIMessageComponentButtonInteraction,
+  type APIUser,
+  type ApplicationFlags,
+  type GuildMemberFlags,
+  type GatewayReadyDispatchData,
+} from 'discord.js';
+
+/** Where an interaction happens and who sends it: everything but its id, token, type and data. */
+type InteractionContext = Omit<APIBaseInteraction<InteractionType, unknown>, 'id' | 'token' | 'type' | 'data' | 'message'> &
+  Required<Pick<APIBaseInteraction<InteractionType, unknown>, 'channel' | 'channel_id'>>;
+
+/** Discord's epoch for snowflakes (2015-01-01T00:00:00Z). */
+const DISCORD_EPOCH = 1420070400000n;
+let increment = 0n;
+/** A real-looking 19-digit snowflake: milliseconds since Discord's epoch, shifted, plus a counter. */
+export function snowflake(): string {
+  increment = (increment + 1n) % 4096n;
+  return (((BigInt(Date.now()) - DISCORD_EPOCH) << 22n) | increment).toString();
+}
+
+export const INTERACTION_TYPE = { Ping: 1, ApplicationCommand: 2, MessageComponent: 3, Autocomplete: 4, ModalSubmit: 5 } as const;
+export const CALLBACK_TYPE = { Pong: 1, ChannelMessage: 4, DeferredChannelMessage: 5, DeferredUpdateMessage: 6, UpdateMessage: 7, AutocompleteResult: 8, Modal: 9 } as const;
+export const MESSAGE_FLAGS = { Ephemeral: 1 << 6, Loading: 1 << 7 } as const;
+
+export interface RecordedFile {
+  field: string;
+  filename: string;
+  contentType: string;
+  data: Buffer;
+}
+
+export interface RecordedRequest {
+  /** When the request's headers arrived (performance.now()). */
+  at: number;
+  method: string;
+  /** Path after `/api/v10`, without the query, e.g. `/interactions/123/abc/callback`. */
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+  /** The JSON body, or a multipart request's `payload_json`, parsed. */
+  json: unknown;
+  multipart: boolean;
+  files: RecordedFile[];
+  status: number;
+}
+
+export interface GatewayFrame {
+  at: number;
+  direction: 'received' | 'sent';
+  op: number;
+  t?: string | null;
+  d: unknown;
+}
+
+export interface DispatchedInteraction {
+  id: string;
+  token: string;
+  payload: APIInteraction;
+  dispatchedAt: number;
+}
+
+interface InteractionState {
+  payload: APIInteraction;
+  dispatchedAt: number;
+  ackedWith?: number;
+  /** The message `@original` refers to: the response for commands, the clicked message for components. */
+  originalId?: string;
+  followUpIds: string[];
+}
+
+interface RegisteredCommand {
+  id: string;
+  name: string;
+  options?: { name: string; type: number; required?: boolean; choices?: { value: string | number }[]; autocomplete?: boolean; max_length?: number }[];
+  [key: string]: unknown;
+}
+
+export interface FakeDiscordOptions {
+  token?: string;
+  /** Heartbeat interval announced in HELLO (Discord uses 41250 ms). */
+  heartbeatIntervalMs?: number;
+  /** How long an interaction may wait for its acknowledgement (Discord: 3 s). */
+  ackDeadlineMs?: number;
+}
+
+const json = (res: ServerResponse, status: number, body: unknown): void => {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+};
+
+/** Width and height from a PNG's IHDR chunk, or null when the bytes are not a PNG. */
+export function pngSize(data: Buffer): { width: number; height: number } | null {
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  if (data.length < 24 || !data.subarray(0, 8).equals(signature) || data.toString('latin1', 12, 16) !== 'IHDR') return null;
+  return { width: data.readUInt32BE(16), height: data.readUInt32BE(20) };
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: { message: string; code: number; errors?: unknown },
+  ) {
+    super(body.message);
+  }
+}
+
+export class FakeDiscord {
+  readonly token: string;
+  readonly applicationId = snowflake();
+  readonly guildId = snowflake();
+  readonly channelId = snowflake();
+  readonly dmChannelId = snowflake();
+  readonly botUser: APIUser;
+  readonly person: APIUser;
+  /** Every REST request, in arrival order. */
+  readonly requests: RecordedRequest[] = [];
+  /** Every gateway frame in either direction. */
+  readonly gateway: GatewayFrame[] = [];
+  /** What Discord would have refused, in words. */
+  readonly problems: string[] = [];
+  /** Registered commands: 'global' or a guild id → the commands of the last bulk overwrite. */
+  readonly registered = new Map<string, RegisteredCommand[]>();
+  readonly messages = new Map<string, APIMessage & { deleted?: boolean }>();
+
+  private readonly interactions = new Map<string, InteractionState>();
+  private readonly byToken = new Map<string, string>();
+  private readonly sockets = new Set<WebSocket>();
+  private readonly identified = new Set<WebSocket>();
+  private seq = 0;
+  private readyWaiters: (() => void)[] = [];
+  private requestWaiters: { match: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }[] = [];
+  private port = 0;
+  private readonly http: Server;
+  private readonly wss: WebSocketServer;
+  private readonly heartbeatIntervalMs: number;
+  private readonly ackDeadlineMs: number;
+
+  private constructor(opts: FakeDiscordOptions) {
+    this.token = opts.token ?? `${Buffer.from(this.applicationId).toString('base64url')}.fake.${randomBytes(20).toString('base64url')}`;
+    this.heartbeatIntervalMs = opts.heartbeatIntervalMs ?? 41250;
+    this.ackDeadlineMs = opts.ackDeadlineMs ?? 3000;
+    this.botUser = { id: this.applicationId, username: 'tapebot', discriminator: '0000', global_name: null, avatar: null, bot: true };
+    this.person = { id: snowflake(), username: 'trader', discriminator: '0', global_name: 'Trader', avatar: null };
+    this.http = createServer((req, res) => void this.onHttp(req, res));
+    this.wss = new WebSocketServer({ server: this.http });
+    this.wss.on('connection', (ws, req) => this.onSocket(ws, req));
+  }
+
+  static async start(opts: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+    const fake = new FakeDiscord(opts);
+    fake.http.listen(0, '127.0.0.1');
+    await once(fake.http, 'listening');
+    fake.port = (fake.http.address() as AddressInfo).port;
+    return fake;
+  }
+
+  /** What DISCORD_API_URL should be: Discord's is https://discord.com/api. */
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.port}/api`;
+  }
+
+  get gatewayUrl(): string {
+    return `ws://127.0.0.1:${this.port}`;
+  }
+
+  /** Resolves once a client has identified and received READY. */
+  whenIdentified(): Promise<void> {
+    if (this.identified.size > 0) return Promise.resolve();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    for (const ws of this.sockets) ws.terminate();
+    this.wss.close();
+    this.http.closeAllConnections();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+  }
+
+  // ---------------------------------------------------------------- gateway
+
+  private send(ws: WebSocket, payload: { op: number; d: unknown; s?: number | null; t?: string | null }): void {
+    this.gateway.push({ at: performance.now(), direction: 'sent', op: payload.op, t: payload.t ?? null, d: payload.d });
+    ws.send(JSON.stringify({ s: null, t: null, ...payload }));
+  }
+
+  private onSocket(ws: WebSocket, req: IncomingMessage): void {
+    this.sockets.add(ws);
+    ws.on('close', () => {
+      this.sockets.delete(ws);
+      this.identified.delete(ws);
+    });
+    const query = new URL(req.url ?? '/', this.gatewayUrl).searchParams;
+    if (query.get('v') !== '10') this.problems.push(`gateway connected with v=${query.get('v')}, expected 10`);
+    if ((query.get('encoding') ?? 'json') !== 'json') {
+      ws.close(4002, 'Only encoding=json is supported by the fake');
+      return;
+    }
+    if (query.has('compress')) this.problems.push(`gateway asked for compress=${query.get('compress')}; the fake sends plain JSON`);
+    ws.on('message', (raw, isBinary) => {
+      if (isBinary) {
+        ws.close(4002, 'Decode error: expected JSON text frames');
+        return;
+      }
+      let frame: { op: number; d: unknown };
+      try {
+        frame = JSON.parse(raw.toString()) as { op: number; d: unknown };
+      } catch {
+        ws.close(4002, 'Decode error');
+        return;
+      }
+      this.gateway.push({ at: performance.now(), direction: 'received', op: frame.op, d: frame.d });
+      this.onFrame(ws, frame);
+    });
+    this.send(ws, { op: 10, d: { heartbeat_interval: this.heartbeatIntervalMs } });
+  }
+
+  private onFrame(ws: WebSocket, frame: { op: number; d: unknown }): void {
+    switch (frame.op) {
+      case 1: // heartbeat
+        this.send(ws, { op: 11, d: null });
+        return;
+      case 2: {
+        // identify
+        const d = frame.d as { token?: string; intents?: number; properties?: unknown };
+        if (d.token !== this.token) {
+          ws.close(4004, 'Authentication failed.');
+          return;
+        }
+        if (typeof d.intents !== 'number') {
+          ws.close(4013, 'Invalid intent(s).');
+          return;
+        }
+        const ready: GatewayReadyDispatchData = {
+          v: 10,
+          user: this.botUser,
+          guilds: [],
+          session_id: randomBytes(16).toString('hex'),
+          resume_gateway_url: this.gatewayUrl,
+          shard: [0, 1],
+          application: { id: this.applicationId, flags: 0 as ApplicationFlags, flags_new: '0' },
+        };
+        this.send(ws, { op: 0, s: ++this.seq, t: 'READY', d: ready });
+        this.identified.add(ws);
+        for (const w of this.readyWaiters.splice(0)) w();
+        return;
+      }
+      case 6: // resume
+        this.send(ws, { op: 0, s: ++this.seq, t: 'RESUMED', d: {} });
+        this.identified.add(ws);
+        return;
+      default:
+        return; // presence updates and the like: recorded, nothing to answer
+    }
+  }
+
+  /** Sends INTERACTION_CREATE to every identified session and starts the acknowledgement clock. */
+  dispatchInteraction(payload: APIInteraction): DispatchedInteraction {
+    if (this.identified.size === 0) throw new Error('fake discord: no identified gateway session to dispatch to');
+    const dispatchedAt = performance.now();
+    this.interactions.set(payload.id, { payload, dispatchedAt, followUpIds: [] });
+    this.byToken.set(payload.token, payload.id);
+    for (const ws of this.identified) {
+      if (ws.readyState === ws.OPEN) this.send(ws, { op: 0, s: ++this.seq, t: 'INTERACTION_CREATE', d: payload });
+    }
+    return { id: payload.id, token: payload.token, payload, dispatchedAt };
+  }
+
+  // ------------------------------------------------------- interaction payloads
+
+  private registeredCommand(name: string): RegisteredCommand {
+    for (const list of [this.registered.get(this.guildId), this.registered.get('global')]) {
+      const c = list?.find((x) => x.name === name);
+      if (c) return c;
+    }
+    throw new Error(`fake discord: /${name} is not registered (register the commands first)`);
+  }
+
+  private where(dm: boolean): InteractionContext {
+    const common = { application_id: this.applicationId, version: 1 as const, locale: Locale.EnglishUS, entitlements: [], attachment_size_limit: 10 * 1024 * 1024 };
+    if (dm) {
+      return {
+        ...common,
+        app_permissions: '1126174785006657',
+        // In a DM with the bot, the guild-install owner is "0".
+        authorizing_integration_owners: { '0': '0' },
+        context: InteractionContextType.BotDM,
+        channel: { id: this.dmChannelId, type: ChannelType.DM, last_message_id: null, recipients: [this.person] },
+        channel_id: this.dmChannelId,
+        user: this.person,
+      };
+    }
+    return {
+      ...common,
+      app_permissions: '2248473465835073',
+      authorizing_integration_owners: { '0': this.guildId },
+      context: InteractionContextType.Guild,
+      guild: { id: this.guildId, locale: Locale.EnglishUS, features: [] },
+      guild_id: this.guildId,
+      guild_locale: Locale.EnglishUS,
+      channel: { id: this.channelId, type: ChannelType.GuildText, guild_id: this.guildId, name: 'markets', position: 0, nsfw: false, parent_id: null, rate_limit_per_user: 0, topic: null, last_message_id: null },
+      channel_id: this.channelId,
+      member: {
+        user: this.person,
+        roles: [],
+        premium_since: null,
+        permissions: '2248473465835073',
+        pending: false,
+        nick: null,
+        mute: false,
+        joined_at: '2024-03-13T19:19:14.040000+00:00',
+        deaf: false,
+        flags: 0 as GuildMemberFlags,
+        avatar: null,
+        communication_disabled_until: null,
+      },
+    };
+  }
+
+  /**
+   * Options the way a Discord client sends them for the registered command: each typed as
+   * registered; a missing required option, an unknown one or a value outside `choices` throws
+   * (the client would not let a person send it).
+   */
+  private commandOptions(name: string, values: Record<string, string | number>, focused?: string): APIApplicationCommandInteractionDataBasicOption[] {
+    const cmd = this.registeredCommand(name);
+    const decls = cmd.options ?? [];
+    for (const key of Object.keys(values)) {
+      if (!decls.some((d) => d.name === key)) throw new Error(`fake discord: /${name} has no option "${key}"`);
+    }
+    if (focused === undefined) {
+      for (const d of decls) if (d.required && values[d.name] === undefined) throw new Error(`fake discord: /${name} needs option "${d.name}"`);
+    }
+    return decls
+      .filter((d) => values[d.name] !== undefined)
+      .map((d) => {
+        const raw = values[d.name] as string | number;
+        const isFocused = d.name === focused;
+        // Autocomplete sends the partial text as a string whatever the option's type.
+        const value = isFocused ? String(raw) : d.type === 4 || d.type === 10 ? Number(raw) : String(raw);
+        if (!isFocused && d.choices && !d.choices.some((c) => c.value === value)) throw new Error(`fake discord: ${String(value)} is not a choice of ${d.name}`);
+        if (!isFocused && typeof value === 'string' && d.max_length !== undefined && value.length > d.max_length) throw new Error(`fake discord: ${d.name} longer than ${d.max_length}`);
+        return { name: d.name, type: d.type, value, ...(isFocused ? { focused: true } : {}) } as APIApplicationCommandInteractionDataBasicOption;
+      });
+  }
+
+  private token64(): string {
+    return `aW50ZXJhY3Rpb246${randomBytes(96).toString('base64url')}`;
+  }
+
+  /** A slash-command interaction (type 2) for a registered command, in the server channel or a DM. */
+  chatInput(name: string, values: Record<string, string | number> = {}, o: { dm?: boolean } = {}): APIChatInputApplicationCommandInteraction {
+    const cmd = this.registeredCommand(name);
+    const guildScoped = this.registered.get(this.guildId)?.some((c) => c.name === name) ?? false;
+    return {
+      ...this.where(o.dm ?? false),
+      id: snowflake(),
+      token: this.token64(),
+      type: InteractionType.ApplicationCommand,
+      data: { id: cmd.id, name, type: ApplicationCommandType.ChatInput, options: this.commandOptions(name, values), ...(guildScoped ? { guild_id: this.guildId } : {}) },
+    };
+  }
+
+  /** An autocomplete request (type 4): `focused` names the option being typed, its partial text in `values`. */
+  autocomplete(name: string, values: Record<string, string | number>, focused: string, o: { dm?: boolean } = {}): APIApplicationCommandAutocompleteInteraction {
+    const cmd = this.registeredCommand(name);
+    return {
+      ...this.where(o.dm ?? false),
+      id: snowflake(),
+      token: this.token64(),
+      type: InteractionType.ApplicationCommandAutocomplete,
+      data: { id: cmd.id, name, type: ApplicationCommandType.ChatInput, options: this.commandOptions(name, values, focused) },
+    };
+  }
+
+  /** A button click (type 3) on a message the bot posted; throws when the message has no such button. */
+  buttonClick(messageId: string, customId: string, o: { dm?: boolean } = {}): APIMessageComponentButtonInteraction {
+    const message = this.messages.get(messageId);
+    if (!message || message.deleted) throw new Error(`fake discord: no message ${messageId}`);
+    const buttons = (message.components ?? []).flatMap((row) => ('components' in row ? (row.components as { custom_id?: string; disabled?: boolean }[]) : []));
+    const button = buttons.find((b) => b.custom_id === customId);
+    if (!button) throw new Error(`fake discord: message ${messageId} has no button ${customId}`);
+    if (button.disabled) throw new Error(`fake discord: button ${customId} is disabled`);
+    return {
+      ...this.where(o.dm ?? false),
+      id: snowflake(),
+      token: this.token64(),
+      type: InteractionType.MessageComponent,
+      message,
+      data: { component_type: ComponentType.Button, custom_id: customId },
+    };
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  /** Requests carrying this interaction's id or token (callback, webhook edits, follow-ups). */
+  requestsFor(d: { id: string; token: string }): RecordedRequest[] {
+    return this.requests.filter((r) => r.path.includes(`/${d.id}/`) || r.path.includes(`/${d.token}`));
+  }
+
+  /** The message `@original` of an interaction currently refers to. */
+  original(d: { id: string }): (APIMessage & { deleted?: boolean }) | undefined {
+    const id = this.interactions.get(d.id)?.originalId;
+    return id === undefined ? undefined : this.messages.get(id);
+  }
+
+  followUps(d: { id: string }): APIMessage[] {
+    return (this.interactions.get(d.id)?.followUpIds ?? []).map((id) => this.messages.get(id) as APIMessage);
+  }
+
+  /** Resolves with the first recorded request (past or future) that matches. */
+  waitForRequest(match: (r: RecordedRequest) => boolean, timeoutMs = 10_000): Promise<RecordedRequest> {
+    const seen = this.requests.find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const waiter = { match, resolve: (r: RecordedRequest) => (clearTimeout(timer), resolve(r)) };
+      const timer = setTimeout(() => {
+        this.requestWaiters = this.requestWaiters.filter((w) => w !== waiter);
+        reject(new Error(`fake discord: no matching request within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.requestWaiters.push(waiter);
+    });
+  }
+
+  // ---------------------------------------------------------------- REST
+
+  private async onHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const at = performance.now();
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    const contentType = String(req.headers['content-type'] ?? '');
+    const record: RecordedRequest = {
+      at,
+      method,
+      path: decodeURIComponent(url.pathname).replace(/^\/api\/v10/, ''),
+      query: Object.fromEntries(url.searchParams),
+      headers: req.headers,
+      json: undefined,
+      multipart: contentType.startsWith('multipart/form-data'),
+      files: [],
+      status: 0,
+    };
+    let status = 500;
+    let payload: unknown = { message: 'fake discord: internal error', code: 0 };
+    try {
+      if (!url.pathname.startsWith('/api/v10/')) throw new HttpError(404, { message: '404: Not Found', code: 0 });
+      if (record.multipart) {
+        const form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+        for (const [field, value] of form.entries()) {
+          if (typeof value === 'string') {
+            if (field === 'payload_json') record.json = JSON.parse(value);
+          } else {
+            record.files.push({ field, filename: value.name, contentType: value.type, data: Buffer.from(await value.arrayBuffer()) });
+          }
+        }
+      } else if (body.length > 0) {
+        record.json = JSON.parse(body.toString('utf8'));
+      }
+      [status, payload] = this.route(method, record);
+    } catch (err) {
+      if (err instanceof HttpError) {
+        status = err.status;
+        payload = err.body;
+      } else {
+        this.problems.push(`fake discord crashed on ${method} ${record.path}: ${String(err)}`);
+      }
+    }
+    record.status = status;
+    this.requests.push(record);
+    for (const w of [...this.requestWaiters]) {
+      if (w.match(record)) {
+        this.requestWaiters = this.requestWaiters.filter((x) => x !== w);
+        w.resolve(record);
+      }
+    }
+    if (status === 204) {
+      res.writeHead(204);
+      res.end();
+    } else {
+      json(res, status, payload);
+    }
+  }
+
+  private requireAuth(r: RecordedRequest): void {
+    if (r.headers.authorization !== `Bot ${this.token}`) throw new HttpError(401, { message: '401: Unauthorized', code: 0 });
+  }
+
+  private invalid(where: string, message: string): never {
+    this.problems.push(`${where}: ${message}`);
+    throw new HttpError(400, { message: 'Invalid Form Body', code: 50035, errors: { _errors: [{ code: 'BASE_TYPE_INVALID', message }] } });
+  }
+
+  private route(method: string, r: RecordedRequest): [number, unknown] {
+    const p = r.path;
+    let m: RegExpExecArray | null;
+    if (method === 'GET' && p === '/gateway/bot') {
+      this.requireAuth(r);
+      return [200, { url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } }];
+    }
+    if (method === 'GET' && p === '/gateway') return [200, { url: this.gatewayUrl }];
+    if (method === 'GET' && p === '/users/@me') {
+      this.requireAuth(r);
+      return [200, this.botUser];
+    }
+    if (method === 'GET' && p === '/applications/@me') {
+      this.requireAuth(r);
+      return [200, { id: this.applicationId, name: 'tapebot', description: '', icon: null, bot_public: true, bot_require_code_grant: false, verify_key: randomBytes(32).toString('hex'), flags: 0, bot: this.botUser }];
+    }
+    if ((m = /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(p))) {
+      this.requireAuth(r);
+      if (m[1] !== this.applicationId) throw new HttpError(403, { message: 'Missing Access', code: 50001 });
+      const scope = m[2] ?? 'global';
+      if (method === 'GET') return [200, this.registered.get(scope) ?? []];
+      if (method === 'PUT') return [200, this.putCommands(scope, r.json)];
+    }
+    if ((m = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(p)) && method === 'POST') {
+      return this.callback(m[1] as string, m[2] as string, r);
+    }
+    if ((m = /^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/(@original|\d+))?$/.exec(p))) {
+      return this.webhook(method, m[1] as string, m[2] as string, m[3], r);
+    }
+    this.problems.push(`unknown route ${method} ${p}`);
+    throw new HttpError(404, { message: '404: Not Found', code: 0 });
+  }
+
+  private putCommands(scope: string, body: unknown): RegisteredCommand[] {
+    const where = `PUT commands (${scope})`;
+    if (!Array.isArray(body)) this.invalid(where, 'body must be an array of commands');
+    const NAME = /^[-_'\p{Ll}\p{Lo}\p{N}]{1,32}$/u;
+    const out: RegisteredCommand[] = [];
+    for (const c of body as Record<string, unknown>[]) {
+      const name = String(c.name);
+      if (!NAME.test(name)) this.invalid(where, `command name "${name}" is not a valid lower-case name`);
+      if (typeof c.description !== 'string' || c.description.length < 1 || c.description.length > 100) this.invalid(where, `/${name} description must be 1–100 characters`);
+      if (scope !== 'global' && (c.contexts !== undefined || c.integration_types !== undefined)) {
+        this.problems.push(`${where}: /${name} sets contexts/integration_types, which apply to global commands only`);
+      }
+      const options = (c.options ?? []) as Record<string, unknown>[];
+      if (options.length > 25) this.invalid(where, `/${name} has more than 25 options`);
+      let optionalSeen = false;
+      for (const o of options) {
+        const oname = String(o.name);
+        if (!NAME.test(oname)) this.invalid(where, `/${name} option "${oname}" is not a valid lower-case name`);
+        if (typeof o.description !== 'string' || o.description.length < 1 || o.description.length > 100) this.invalid(where, `/${name} ${oname}: description must be 1–100 characters`);
+        if (o.required === true && optionalSeen) this.invalid(where, `/${name} ${oname}: required options must be placed before non-required options`);
+        if (o.required !== true) optionalSeen = true;
+        const choices = o.choices as unknown[] | undefined;
+        if (choices && o.autocomplete === true) this.invalid(where, `/${name} ${oname}: autocomplete cannot be set with choices`);
+        if (choices && choices.length > 25) this.invalid(where, `/${name} ${oname}: more than 25 choices`);
+        if (o.autocomplete === true && ![3, 4, 10].includes(Number(o.type))) this.invalid(where, `/${name} ${oname}: autocomplete on an option type that does not allow it`);
+      }
+      const prior = this.registered.get(scope)?.find((x) => x.name === name);
+      out.push({
+        ...c,
+        id: prior?.id ?? snowflake(),
+        application_id: this.applicationId,
+        version: snowflake(),
+        type: (c.type as number | undefined) ?? 1,
+        default_member_permissions: null,
+        nsfw: false,
+        ...(scope === 'global' ? {} : { guild_id: scope }),
+        name,
+      } as RegisteredCommand);
+    }
+    this.registered.set(scope, out);
+    return out;
+  }
+
+  private stateFor(id: string, token: string): InteractionState {
+    const s = this.interactions.get(id);
+    if (!s || s.payload.token !== token) throw new HttpError(404, { message: 'Unknown interaction', code: 10062 });
+    return s;
+  }
+
+  private callback(id: string, token: string, r: RecordedRequest): [number, unknown] {
+    const s = this.stateFor(id, token);
+    const where = `interaction ${id} callback`;
+    const elapsed = r.at - s.dispatchedAt;
+    if (elapsed > this.ackDeadlineMs) {
+      this.problems.push(`${where}: acknowledged after ${Math.round(elapsed)} ms (deadline ${this.ackDeadlineMs} ms)`);
+      throw new HttpError(404, { message: 'Unknown interaction', code: 10062 });
+    }
+    if (s.ackedWith !== undefined) {
+      this.problems.push(`${where}: acknowledged twice`);
+      throw new HttpError(400, { message: 'Interaction has already been acknowledged.', code: 40060 });
+    }
+    const body = (r.json ?? {}) as { type?: number; data?: Record<string, unknown> };
+    const type = Number(body.type);
+    const allowed: Record<number, number[]> = {
+      [INTERACTION_TYPE.ApplicationCommand]: [4, 5, 9],
+      [INTERACTION_TYPE.MessageComponent]: [4, 5, 6, 7, 9],
+      [INTERACTION_TYPE.Autocomplete]: [8],
+    };
+    if (!(allowed[s.payload.type] ?? []).includes(type)) this.invalid(where, `callback type ${type} is not valid for interaction type ${s.payload.type}`);
+    const data = body.data ?? {};
+    s.ackedWith = type;
+    if (type === CALLBACK_TYPE.AutocompleteResult) {
+      const choices = (data.choices ?? []) as { name?: unknown; value?: unknown }[];
+      if (choices.length > 25) this.invalid(where, `${choices.length} autocomplete choices (max 25)`);
+      for (const c of choices) {
+        if (typeof c.name !== 'string' || c.name.length < 1 || c.name.length > 100) this.invalid(where, `choice name must be 1–100 characters: ${JSON.stringify(c.name)}`);
+        if (typeof c.value === 'string' && c.value.length > 100) this.invalid(where, `choice value longer than 100: ${c.value}`);
+      }
+    } else if (type === CALLBACK_TYPE.ChannelMessage) {
+      s.originalId = this.createMessage(s, data, r.files, where).id;
+    } else if (type === CALLBACK_TYPE.DeferredChannelMessage) {
+      const flags = Number(data.flags ?? 0);
+      if ((flags & ~MESSAGE_FLAGS.Ephemeral) !== 0) this.invalid(where, 'a deferred response may only set the EPHEMERAL flag');
+      s.originalId = this.createMessage(s, { content: '', flags: flags | MESSAGE_FLAGS.Loading }, [], where).id;
+    } else if (type === CALLBACK_TYPE.DeferredUpdateMessage || type === CALLBACK_TYPE.UpdateMessage) {
+      s.originalId = s.payload.message?.id;
+      if (type === CALLBACK_TYPE.UpdateMessage && s.originalId) this.editMessage(s.originalId, data, r.files, where);
+    }
+    if (r.query.with_response === 'true') {
+      const msg = s.originalId ? this.messages.get(s.originalId) : undefined;
+      return [200, { interaction: { id, type: s.payload.type, response_message_id: msg?.id, response_message_loading: type === 5, response_message_ephemeral: Boolean(Number(msg?.flags ?? 0) & MESSAGE_FLAGS.Ephemeral) }, resource: { type, ...(msg && (type === 4 || type === 7) ? { message: msg } : {}) } }];
+    }
+    return [204, null];
+  }
+
+  private webhook(method: string, appId: string, token: string, which: string | undefined, r: RecordedRequest): [number, unknown] {
+    const id = this.byToken.get(token);
+    if (appId !== this.applicationId || id === undefined) throw new HttpError(404, { message: 'Unknown Webhook', code: 10015 });
+    const s = this.interactions.get(id) as InteractionState;
+    const where = `interaction ${id} ${method} ${which ?? 'follow-up'}`;
+    if (s.ackedWith === undefined) {
+      this.problems.push(`${where}: webhook used before the interaction was acknowledged`);
+      throw new HttpError(404, { message: 'Unknown Webhook', code: 10015 });
+    }
+    if (which === undefined) {
+      if (method !== 'POST') throw new HttpError(405, { message: '405: Method Not Allowed', code: 0 });
+      const data = (r.json ?? {}) as Record<string, unknown>;
+      const original = s.originalId ? this.messages.get(s.originalId) : undefined;
+      // Discord's documented backwards compatibility: a follow-up straight after a deferred
+      // response fills in the loading message, and its EPHEMERAL flag is ignored.
+      if (original && !original.deleted && Number(original.flags ?? 0) & MESSAGE_FLAGS.Loading) {
+        return [200, this.editMessage(original.id, data, r.files, where)];
+      }
+      const msg = this.createMessage(s, { ...data, flags: Number(data.flags ?? 0) & MESSAGE_FLAGS.Ephemeral }, r.files, where);
+      s.followUpIds.push(msg.id);
+      return [200, msg];
+    }
+    const messageId = which === '@original' ? s.originalId : which;
+    const msg = messageId ? this.messages.get(messageId) : undefined;
+    if (!msg || msg.deleted || (which !== '@original' && !s.followUpIds.includes(which))) throw new HttpError(404, { message: 'Unknown Message', code: 10008 });
+    if (method === 'GET') return [200, msg];
+    if (method === 'DELETE') {
+      msg.deleted = true;
+      return [204, null];
+    }
+    if (method === 'PATCH') return [200, this.editMessage(msg.id, (r.json ?? {}) as Record<string, unknown>, r.files, where)];
+    throw new HttpError(405, { message: '405: Method Not Allowed', code: 0 });
+  }
+
+  // ---------------------------------------------------------------- messages
+
+  private checkMessage(data: Record<string, unknown>, files: RecordedFile[], where: string, keep: APIAttachment[]): APIAttachment[] {
+    if (typeof data.content === 'string' && data.content.length > 2000) this.invalid(where, 'content longer than 2000');
+    const embeds = (data.embeds ?? []) as APIEmbed[];
+    if (embeds.length > 10) this.invalid(where, 'more than 10 embeds');
+    let total = 0;
+    for (const e of embeds) {
+      if ((e.title?.length ?? 0) > 256) this.invalid(where, 'embed title longer than 256');
+      if ((e.description?.length ?? 0) > 4096) this.invalid(where, 'embed description longer than 4096');
+      if ((e.footer?.text.length ?? 0) > 2048) this.invalid(where, 'embed footer longer than 2048');
+      if ((e.fields?.length ?? 0) > 25) this.invalid(where, 'more than 25 embed fields');
+      for (const f of e.fields ?? []) {
+        if (f.name.length > 256 || f.value.length > 1024 || f.value.length === 0) this.invalid(where, 'embed field name > 256 or value not 1–1024');
+      }
+      total += (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0) + (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
+    }
+    if (total > 6000) this.invalid(where, `embeds total ${total} characters (max 6000)`);
+    const rows = (data.components ?? []) as { type: number; components?: { type: number; custom_id?: string; label?: string; style?: number }[] }[];
+    if (rows.length > 5) this.invalid(where, 'more than 5 action rows');
+    for (const row of rows) {
+      if (row.type !== 1) this.invalid(where, 'top-level components must be action rows');
+      if ((row.components?.length ?? 0) > 5) this.invalid(where, 'more than 5 buttons in a row');
+      for (const b of row.components ?? []) {
+        if (b.type === 2 && b.style !== 5 && b.style !== 6 && (!b.custom_id || b.custom_id.length > 100)) this.invalid(where, `button custom_id missing or longer than 100: ${b.custom_id}`);
+        if ((b.label?.length ?? 0) > 80) this.invalid(where, 'button label longer than 80');
+      }
+    }
+    // Attachments: entries with an id matching an uploaded files[n] are new; others must already exist.
+    type Listed = { id: string | number; filename?: string; description?: string };
+    const listed = data.attachments as Listed[] | undefined;
+    const result: APIAttachment[] = [];
+    const fileByIndex = new Map(files.map((f) => [/^files\[(\d+)\]$/.exec(f.field)?.[1] ?? f.field, f]));
+    const entries: Listed[] = listed ?? (files.length > 0 ? files.map((_, k) => ({ id: String(k) })) : keep.map((a) => ({ id: a.id })));
+    if (entries.length > 10) this.invalid(where, 'more than 10 attachments');
+    for (const entry of entries) {
+      const file = fileByIndex.get(String(entry.id));
+      if (file) {
+        if ((entry.description?.length ?? 0) > 1024) this.invalid(where, 'attachment description longer than 1024');
+        const size = pngSize(file.data);
+        const attId = snowflake();
+        const filename = entry.filename ?? file.filename;
+        result.push({
+          id: attId,
+          filename,
+          ...(entry.description !== undefined ? { description: entry.description } : {}),
+          content_type: file.contentType,
+          size: file.data.length,
+          url: `https://cdn.discordapp.com/attachments/${this.channelId}/${attId}/${filename}`,
+          proxy_url: `https://media.discordapp.net/attachments/${this.channelId}/${attId}/${filename}`,
+          ...(size ? { width: size.width, height: size.height } : {}),
+        });
+        continue;
+      }
+      const existing = keep.find((a) => a.id === String(entry.id));
+      if (!existing) this.invalid(where, `attachment ${String(entry.id)} is neither uploaded nor on the message`);
+      result.push(existing);
+    }
+    for (const f of files) {
+      const idx = /^files\[(\d+)\]$/.exec(f.field)?.[1];
+      if (idx === undefined || !entries.some((e) => String(e.id) === idx)) this.problems.push(`${where}: uploaded ${f.field} (${f.filename}) is not listed in attachments`);
+    }
+    for (const e of embeds) {
+      const url = e.image?.url ?? '';
+      if (url.startsWith('attachment://') && !result.some((a) => a.filename === url.slice('attachment://'.length))) {
+        this.invalid(where, `embed image ${url} names no attachment of the message`);
+      }
+    }
+    return result;
+  }
+
+  /** Discord shows `attachment://name` images as the uploaded file's CDN URL. */
+  private resolveEmbeds(embeds: APIEmbed[], attachments: APIAttachment[]): APIEmbed[] {
+    return embeds.map((e) => {
+      const url = e.image?.url ?? '';
+      const a = url.startsWith('attachment://') ? attachments.find((x) => x.filename === url.slice('attachment://'.length)) : undefined;
+      return { type: 'rich' as APIEmbed['type'], ...e, ...(a ? { image: { url: a.url, proxy_url: a.proxy_url, ...(a.width ? { width: a.width, height: a.height ?? 0 } : {}) } } : {}) } as APIEmbed;
+    });
+  }
+
+  private createMessage(s: InteractionState, data: Record<string, unknown>, files: RecordedFile[], where: string): APIMessage {
+    const attachments = this.checkMessage(data, files, where, []);
+    const p = s.payload;
+    const msg: APIMessage = {
+      id: snowflake(),
+      type: MessageType.ChatInputCommand,
+      channel_id: p.channel?.id ?? this.channelId,
+      author: this.botUser,
+      content: typeof data.content === 'string' ? data.content : '',
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments,
+      embeds: this.resolveEmbeds((data.embeds ?? []) as APIEmbed[], attachments),
+      pinned: false,
+      components: (data.components ?? []) as APIMessage['components'],
+      flags: Number(data.flags ?? 0),
+      webhook_id: this.applicationId,
+      application_id: this.applicationId,
+      interaction_metadata: { id: p.id, type: p.type as 2, user: this.person, authorizing_integration_owners: p.authorizing_integration_owners },
+    } as APIMessage;
+    this.messages.set(msg.id, msg);
+    return msg;
+  }
+
+  private editMessage(id: string, data: Record<string, unknown>, files: RecordedFile[], where: string): APIMessage {
+    const msg = this.messages.get(id) as APIMessage;
+    const attachments = this.checkMessage(data, files, where, msg.attachments);
+    const next: APIMessage = {
+      ...msg,
+      ...(typeof data.content === 'string' ? { content: data.content } : {}),
+      ...(data.embeds !== undefined ? { embeds: this.resolveEmbeds(data.embeds as APIEmbed[], attachments) } : {}),
+      ...(data.components !== undefined ? { components: data.components as APIMessage['components'] } : {}),
+      attachments,
+      // Filling in a deferred response clears its loading state; its ephemeral state never changes.
+      flags: Number(msg.flags ?? 0) & ~MESSAGE_FLAGS.Loading,
+      edited_timestamp: Number(msg.flags ?? 0) & MESSAGE_FLAGS.Loading ? null : new Date().toISOString(),
+    };
+    this.messages.set(id, next);
+    return next;
+  }
+}
