@@ -10,6 +10,7 @@ import { alignSeries } from '../src/core/align.ts';
 import { highsAndLows, levelValues } from '../src/core/highs.ts';
 import { periodBaseIndex } from '../src/core/periods.ts';
 import { movingAverage, ratioLine } from '../src/core/ratio.ts';
+import { periodReturn } from '../src/core/returns.ts';
 import { analyzeStreak } from '../src/core/streaks.ts';
 import { measure, row } from './harness.ts';
 
@@ -31,16 +32,24 @@ export async function benchSkeleton(): Promise<string[]> {
       const [iwm, spy, mags] = await Promise.all(['IWM', 'SPY', 'MAGS'].map((s) => app.market.series(s)));
       if (!iwm || !spy || !mags) throw new Error('missing series');
       const analysis = () => {
-        const al = alignSeries([iwm, spy, mags]);
+        const al = alignSeries([iwm, spy]);
+        const [a, b] = al.series;
+        if (!a || !b) throw new Error('alignment lost a series');
         periodBaseIndex(al.dates, { kind: 'named', name: 'max' }, al.dates.length - 1);
+        periodReturn(mags, { kind: 'named', name: 'max' });
         analyzeStreak(iwm, spy);
-        movingAverage(ratioLine(iwm.adjClose, spy.adjClose), 50);
+        movingAverage(ratioLine(a.adjClose, b.adjClose), 50);
         for (const s of [iwm, spy, mags]) {
           const lv = levelValues(s);
           highsAndLows(lv.values, s.dates);
         }
       };
       out.push(row('analysis behind /rotation over the full history (IWM 2000–2026)', await measure(analysis, { iterations: 200, warmup: 20 }), '≤ 5 ms'));
+      const answerOnly = async () => {
+        const r = await app.runner.runText('/rotation period:max');
+        if (!r.ok) throw new Error(r.error.message);
+      };
+      out.push(row('/rotation period:max, whole command without the PNG', await measure(answerOnly, { iterations: 100, warmup: 10 })));
     }
     await app.close();
   }

@@ -32,14 +32,14 @@ export default defineCommand({
   async run(ctx, o): Promise<Answer> {
     const { store, clock } = digestBackend();
     if (o.action === 'list') {
-      const channel = requireChannel(ctx.channel, 'An alert');
+      const channel = requireChannel(ctx.channel);
       const alerts = store.alerts(channel);
       const a = emptyAnswer('alert', 'Alerts in this channel', null, null);
       if (alerts.length === 0) a.lines.push('None yet. For example: `/alert add above SPY level:600` or `/alert add streak IWM vs:SPY n:5`.');
       for (const x of alerts) a.lines.push(`#${x.id} — ${describeAlert(x.spec)}${x.lastEvent ? ' (has fired)' : ''}`);
       return a;
     }
-    const channel = requireManager(ctx.channel, 'Alerts');
+    const channel = requireManager(ctx.channel, 'alerts');
     if (o.action === 'remove') {
       if (o.id === undefined) throw new UserInputError('Which alert? Give its number: /alert remove id:3.', 'See /alert list for the numbers.');
       const ok = store.removeAlert(channel, o.id);

@@ -23,6 +23,10 @@ const MIN_SESSIONS = 22;
 const CANDLE_SESSIONS = 130;
 /** Most bars drawn as candles; more than this many weeks draws monthly candles. */
 const MAX_CANDLES = 160;
+/** Points per line on long charts: legible at 1000 px and quick to draw (volume bars average the sessions between). */
+const CHART_POINTS = 500;
+/** Price spans beyond this ratio (high / low) are drawn on a log scale, so early years stay readable. */
+const LOG_SCALE_RATIO = 4;
 /** Volume this far from its 50-day average is worth a sentence (1.5× or more, or half or less). */
 const HEAVY_VOLUME = 1.5;
 const LIGHT_VOLUME = 0.5;
@@ -204,7 +208,7 @@ export default defineCommand({
       volShown = bars.volume;
       moveShown = bars.lastIndex.map((li, k) => (values[li] as number) - (values[(bars.firstIndex[k] as number) - 1] ?? (bars.open[k] as number)));
     } else {
-      const idx = style === 'candles' ? thinIndices(from, end, CANDLE_SESSIONS) : thinIndices(from, end);
+      const idx = style === 'candles' ? thinIndices(from, end, CANDLE_SESSIONS) : thinIndices(from, end, CHART_POINTS);
       dates = pick(s.dates, idx);
       priceSeries =
         style === 'candles'
@@ -229,12 +233,14 @@ export default defineCommand({
       });
     }
     const hasVolume = volShown.some((v) => v !== null && v > 0);
+    const shownValues = values.slice(from, end + 1);
+    const logScale = Math.max(...shownValues) / Math.min(...shownValues) > LOG_SCALE_RATIO;
     const candleWord = interval ? `${interval === 'week' ? 'Weekly' : 'Monthly'} candles` : style === 'candles' ? 'Daily candles' : onClose ? 'Daily closes' : `Total return (dividends reinvested), 100 = ${formatDate(s.dates[from] as string)},`;
     a.charts.push({
       kind: 'time',
       id: 'chart',
       title: `${sym}, ${when}`,
-      subtitle: `${candleWord} with the ${FAST}- and ${SLOW}-day moving averages${hasVolume ? `; ${interval ? `${interval}ly volume` : sessions > dates.length ? 'average daily volume' : 'volume'} below, coloured by the move` : ''}`,
+      subtitle: `${candleWord} with the ${FAST}- and ${SLOW}-day moving averages${logScale ? ' (log scale)' : ''}${hasVolume ? `; ${interval ? `${interval}ly volume` : sessions > dates.length ? 'average daily volume' : 'volume'} below, coloured by the move` : ''}`,
       altText: `${style === 'candles' ? 'Candlestick' : 'Line'} chart of ${sym} ${when} with its ${FAST}- and ${SLOW}-day averages${hasVolume ? ' and volume' : ''}. ${(a.lines[0] ?? '').replace(/\*\*/g, '')}`,
       footer: chartFooter(ctx.sourceLabel, asOf),
       dates,
@@ -243,6 +249,7 @@ export default defineCommand({
           yLabel: onClose ? (sym.startsWith('^') ? 'Index level' : 'Price') : 'Total return (rebased)',
           format: onClose ? (sym.startsWith('^') ? 'index' : 'price') : 'index',
           weight: 3,
+          logScale,
           series: [
             priceSeries,
             { type: 'line', label: `${FAST}-day average`, values: fastShown, color: 'orange', width: 1.5 },

@@ -57,7 +57,7 @@ export default defineCommand({
         return { ...a, title: `Preview · ${a.title}` };
       }
       case 'subscribe': {
-        const channel = requireManager(ctx.channel, 'Digest subscriptions');
+        const channel = requireManager(ctx.channel, 'digests');
         const { store, clock } = digestBackend();
         const slot = { time: o.time !== undefined ? parseSlotTime(o.time) : DEFAULT_SLOT.time, tz: o.tz !== undefined ? parseZone(o.tz) : DEFAULT_SLOT.tz };
         const preset = o.preset ?? 'close';
@@ -69,14 +69,14 @@ export default defineCommand({
         return a;
       }
       case 'unsubscribe': {
-        const channel = requireManager(ctx.channel, 'Digest subscriptions');
+        const channel = requireManager(ctx.channel, 'digests');
         const n = digestBackend().store.unsubscribe(channel, o.preset);
         const a = emptyAnswer('digest', 'Digest unsubscribed', null, null);
         a.lines.push(n === 0 ? `This channel had no ${o.preset ? `${o.preset} ` : ''}digest.` : `Done: ${n === 1 ? 'one digest' : `${n} digests`} removed from this channel.`);
         return a;
       }
       case 'list': {
-        const channel = requireChannel(ctx.channel, 'A digest subscription');
+        const channel = requireChannel(ctx.channel);
         const { store, clock } = digestBackend();
         const now = clock.now();
         const subs = store.subscriptions(channel);

@@ -8,8 +8,8 @@ import { formatDate, formatMonthYear, formatPercent, formatPrice } from '../src/
 import { highsAndLows, levelValues } from '../src/core/highs.ts';
 import { describePeriod, formatPeriod, periodBaseIndex, type Period } from '../src/core/periods.ts';
 import { movingAverage, ratioLine } from '../src/core/ratio.ts';
-import { rebase } from '../src/core/returns.ts';
-import { NotEnoughDataError, type DailySeries } from '../src/core/series.ts';
+import { periodReturn, rebase } from '../src/core/returns.ts';
+import { indexOnOrBefore, NotEnoughDataError, type DailySeries } from '../src/core/series.ts';
 import { analyzeStreak } from '../src/core/streaks.ts';
 import { defineCommand, type CommandContext } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
@@ -32,20 +32,24 @@ export default defineCommand({
   async run(ctx, o): Promise<Answer> {
     const [small, large] = await Promise.all([ctx.series(o.small), ctx.series(o.large)]);
     const mega = await megaCapSeries(ctx, o.mega, small, o.period);
-    const al = alignSeries([small, large, mega]);
-    const [s, l, m] = al.series as [DailySeries, DailySeries, DailySeries];
+    // Small vs large on their common days; the mega-cap proxy on its own calendar, so a day it
+    // lacks (MAGS has a shorter, patchier history) never shifts the main comparison.
+    const al = alignSeries([small, large]);
+    const [s, l] = al.series as [DailySeries, DailySeries];
+    const m = mega;
     const end = al.dates.length - 1;
     const base = periodBaseIndex(al.dates, o.period, end);
     if (end < 1 || base < 0) {
-      throw new NotEnoughDataError(`${s.symbol}, ${l.symbol} and ${m.symbol} trade together only from ${formatDate(al.dates[0] ?? ctx.asOf)}, not far enough back for ${formatPeriod(o.period)}`);
+      throw new NotEnoughDataError(`${s.symbol} and ${l.symbol} trade together only from ${formatDate(al.dates[0] ?? ctx.asOf)}, not far enough back for ${formatPeriod(o.period)}`);
     }
     const asOf = al.dates[end] as string;
     const when = describePeriod(o.period);
     const ret = (x: DailySeries, from: number) => (x.adjClose[end] as number) / (x.adjClose[from] as number) - 1;
     const rs = ret(s, base);
     const rl = ret(l, base);
-    const rm = ret(m, base);
-
+    const megaReturn = periodReturn(m, o.period);
+    const rm = megaReturn.change;
+    const megaCurrent = megaReturn.to === asOf;
     const a = emptyAnswer('rotation', `Small vs large caps · ${formatPeriod(o.period).toUpperCase()}`, asOf, ctx.sourceLabel);
     a.basis = `${BASIS_TOTAL_RETURN} ${BASIS_LEVELS}`;
     a.period = { option: 'period', value: formatPeriod(o.period) };
@@ -64,7 +68,9 @@ export default defineCommand({
 
     // 2. The day's move (skip when the period is the day itself: line 1 already says it).
     if (!(o.period.kind === 'named' && o.period.name === '1d')) {
-      a.lines.push(`On ${formatDate(asOf)}: ${s.symbol} ${formatPercent(ret(s, end - 1), 2)}, ${l.symbol} ${formatPercent(ret(l, end - 1), 2)}, ${m.symbol} ${formatPercent(ret(m, end - 1), 2)}.`);
+      const mi = m.dates.length - 1;
+      const megaDay = megaCurrent && mi >= 1 ? `, ${m.symbol} ${formatPercent((m.adjClose[mi] as number) / (m.adjClose[mi - 1] as number) - 1, 2)}` : '';
+      a.lines.push(`On ${formatDate(asOf)}: ${s.symbol} ${formatPercent(ret(s, end - 1), 2)}, ${l.symbol} ${formatPercent(ret(l, end - 1), 2)}${megaDay}.`);
     }
 
     // 3. The current out-performance streak, in whichever direction it runs.
@@ -130,7 +136,7 @@ export default defineCommand({
           series: [
             { type: 'line', label: `${s.symbol} (small)`, values: pick(rebase(s.adjClose, from), idx), color: 'orange', width: 2.5 },
             { type: 'line', label: `${l.symbol} (large)`, values: pick(rebase(l.adjClose, from), idx), color: 'blue', width: 2.5 },
-            { type: 'line', label: `${m.symbol} (mega)`, values: pick(rebase(m.adjClose, from), idx), color: 'purple', width: 2 },
+            { type: 'line', label: `${m.symbol} (mega)`, values: pick(onDates(m, al.dates, from), idx), color: 'purple', width: 2 },
           ],
           levels: [{ value: 100, label: 'Start', color: 'gray' }],
         },
@@ -163,6 +169,14 @@ async function megaCapSeries(ctx: CommandContext, mega: string, small: DailySeri
     ctx.warn('MAGS did not trade yet on that date, so QQQ (the Nasdaq-100) stands in for mega caps.');
   }
   return ctx.series('QQQ');
+}
+
+/** `s` rebased to 100 at `dates[from]` and laid on `dates` (null where it has no close). */
+function onDates(s: DailySeries, dates: readonly string[], from: number): (number | null)[] {
+  const byDate = new Map(s.dates.map((d, i) => [d, s.adjClose[i] as number]));
+  const baseDate = dates[from] as string;
+  const base = byDate.get(baseDate) ?? (s.adjClose[Math.max(0, indexOnOrBefore(s.dates, baseDate))] as number);
+  return dates.map((d, i) => (i < from ? null : byDate.has(d) ? ((byDate.get(d) as number) / base) * 100 : null));
 }
 
 function crossedRecently(ratio: readonly number[], ma: readonly (number | null)[], end: number): string {

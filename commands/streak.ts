@@ -38,6 +38,12 @@ export default defineCommand({
       a.lines.push(`${o.a} has no current streak: ${o.b} did better on ${formatDate(asOf)}.`);
       if (sentence) a.lines.push(sentence);
     }
+    const cur = st.current;
+    if (cur && cur.length >= 2) {
+      const others = st.runs.filter((r) => r !== cur).reduce((mx, r) => Math.max(mx, r.length), 0);
+      if (cur.length > others) a.lines.push(`That is **the longest streak on record** for ${o.a} over ${o.b} (data from ${formatMonthYear(st.dates[0] as string)}).`);
+      else if (cur.length === others) a.lines.push(`That **ties the record** for ${o.a} over ${o.b} (data from ${formatMonthYear(st.dates[0] as string)}).`);
+    }
     const run = st.current ?? st.opposite;
     const al = alignSeries([sa, sb]);
     const [xa, xb] = al.series;
@@ -65,12 +71,12 @@ export default defineCommand({
     const idx = thinIndices(from, end);
     const ratio = xa && xb ? ratioLine(xa.adjClose, xb.adjClose) : [];
     const ma = movingAverage(ratio, 50);
-    const shadeA = st.runs.filter((r) => r.endIndex >= from && r.length >= 2).map((r) => ({ from: st.dates[Math.max(r.startIndex, from)] as string, to: r.endDate, label: `${o.a} streaks (2+ sessions)`, color: 'green' as const }));
+    const shadeA = st.runs.filter((r) => r.endIndex >= from && r.length >= 3).map((r) => ({ from: st.dates[Math.max(r.startIndex, from)] as string, to: r.endDate, label: `${o.a} streaks (3+ sessions)`, color: 'green' as const }));
     a.charts.push({
       kind: 'time',
       id: 'streak',
       title: `${o.a} relative to ${o.b}`,
-      subtitle: `Total-return ratio ${o.a}/${o.b}; shaded: runs of 2+ sessions in which ${o.a} beat ${o.b} every day`,
+      subtitle: `Total-return ratio ${o.a}/${o.b}; shaded: runs of 3+ sessions in which ${o.a} beat ${o.b} every day`,
       altText: `Ratio of ${o.a} to ${o.b} over the last ${idx.length} sessions with ${o.a}'s winning streaks shaded; ${st.current ? `current streak ${st.current.length} sessions` : 'no current streak'}.`,
       footer: chartFooter(ctx.sourceLabel, asOf),
       dates: pick(st.dates, idx),

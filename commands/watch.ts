@@ -21,12 +21,12 @@ export default defineCommand({
     const { store, clock } = digestBackend();
     const a = emptyAnswer('watch', 'Watchlist', null, null);
     if (o.action === 'list') {
-      const channel = requireChannel(ctx.channel, 'A watchlist');
+      const channel = requireChannel(ctx.channel);
       const list = store.watchlist(channel);
       a.lines.push(list.length === 0 ? 'This channel watches nothing yet. `/watch add XLE KRE` adds symbols to the daily digest.' : `This channel watches ${list.join(', ')}.`);
       return a;
     }
-    const channel = requireManager(ctx.channel, 'Watchlist');
+    const channel = requireManager(ctx.channel, 'watchlist');
     const symbols = o.symbols ?? [];
     if (symbols.length === 0) throw new UserInputError(`/watch ${o.action} needs at least one symbol.`, `For example: /watch ${o.action} XLE`);
     if (o.action === 'add') {

@@ -56,6 +56,11 @@ export class RateLimitedError extends Error {
   }
 }
 
+/** Thrown when tapebot is too busy to take more work right now (a full render queue, a render that timed out). */
+export class BusyError extends Error {
+  override readonly name: string = 'BusyError';
+}
+
 export type ErrorAudience = 'user' | 'retry' | 'internal';
 
 export interface DescribedError {
@@ -75,6 +80,9 @@ export function describeError(err: unknown, ref: string): DescribedError {
   }
   if (err instanceof RateLimitedError) {
     return { audience: 'retry', message: `Slow down a little — try again in ${err.retryAfterSeconds} s.` };
+  }
+  if (err instanceof BusyError) {
+    return { audience: 'retry', message: 'I’m busy drawing other charts — try again in a few seconds.' };
   }
   if (err instanceof ProviderError) {
     switch (err.failure) {

@@ -25,12 +25,13 @@ export function streakSentence(st: StreakAnalysis, opts: { minLength?: number } 
 }
 
 function oneSide(winner: string, loser: string, run: StreakRun, since: StreakAnalysis['longestSince']): string {
-  const head = `${winner} has beaten ${loser} for **${run.length} straight sessions** (since ${formatDate(run.startDate)})`;
-  if (!since) return `${head}.`;
+  const sessions = run.length === 1 ? '1 session' : `${run.length} straight sessions`;
+  const head = `${winner} has beaten ${loser} for **${sessions}** (since ${formatDate(run.startDate)})`;
+  if (!since || run.length < 2) return `${head}.`;
   if (since.kind === 'none') return `${head}, its longest streak in the data, which starts ${formatMonthYear(since.since)}.`;
   const prev = since.run;
-  const same = prev.length === run.length ? 'matching its' : 'its';
-  return `${head}, ${same} longest streak since ${formatMonthYear(prev.endDate)}${prev.length > run.length ? ` (${prev.length} sessions then)` : ''}.`;
+  if (prev.length === run.length) return `${head}, its longest streak since ${formatMonthYear(prev.endDate)}, which also ran ${prev.length} sessions.`;
+  return `${head}, its longest streak since ${formatMonthYear(prev.endDate)} (${prev.length} sessions then).`;
 }
 
 /** "the 3rd-longest on record" for a run's rank among runs (1-based), or null when unremarkable. */

@@ -5,7 +5,7 @@
  */
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
-import { MONTH_ABBREVIATIONS } from './vocabulary.ts';
+import { MONTH_ABBREVIATIONS, own } from './vocabulary.ts';
 
 export type DateReading =
   /** `words`: how many words of the text the date took. `end`: the end of a range ("to july 31"), if one was given. */
@@ -58,7 +58,7 @@ function readAgainst(text: string, reference: string): { date: string; end?: str
 
 /** Spells out month abbreviations chrono skips when they stand alone ("oct" → "october"); one word for one word. */
 function expandMonths(text: string): string {
-  return text.replace(/\b([a-z]{3,4})\b\.?/gi, (m: string, w: string) => MONTH_ABBREVIATIONS[w.toLowerCase()] ?? m);
+  return text.replace(/\b([a-z]{3,4})\b\.?/gi, (m: string, w: string) => own(MONTH_ABBREVIATIONS, w.toLowerCase()) ?? m);
 }
 
 /**

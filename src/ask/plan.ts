@@ -11,7 +11,7 @@ import { UNIVERSES } from '../core/universes.ts';
 import type { SymbolDirectory } from '../data/symbols.ts';
 import { cleanQuestion, MAX_QUESTION_CHARS, tokenize } from './normalize.ts';
 import { readQuestion, type Reading, type SymbolMention } from './read.ts';
-import { CHOICE_SYNONYMS, INTENTS, SIZE_GROUP_SYMBOLS, type IntentId, type IntentWords, type SizeGroup } from './vocabulary.ts';
+import { CHOICE_SYNONYMS, INTENTS, own, SIZE_GROUP_SYMBOLS, type IntentId, type IntentWords, type SizeGroup } from './vocabulary.ts';
 
 export interface PlanContext {
   /** The registered commands: an intent whose command is not among them is not offered. */
@@ -261,7 +261,7 @@ function fillOptions(intent: IntentWords, cmd: AnyCommand, r: Reading, clean: st
   const words = tokenize(clean).map((t) => t.word);
   for (const [name, d] of decls) {
     if (d.kind === 'choice') {
-      const chosen = words.map((w) => CHOICE_SYNONYMS[w] ?? w).find((w) => d.choices.includes(w) && w !== d.default);
+      const chosen = words.map((w) => own(CHOICE_SYNONYMS, w) ?? w).find((w) => d.choices.includes(w) && w !== d.default);
       if (chosen !== undefined && !given.has(name)) given.set(name, chosen);
     }
     // /help COMMAND: a command's name said in a help question.

@@ -2,7 +2,7 @@
  * Reading a question: which symbols, group, period, date and price level it names, and which words
  * lean towards which intent. Deciding which command that makes is plan.ts's job.
  */
-import { parsePeriod, type NamedPeriod } from '../core/periods.ts';
+import { NAMED_PERIODS, parsePeriod, type NamedPeriod } from '../core/periods.ts';
 import type { SymbolDirectory } from '../data/symbols.ts';
 import { readDateAt, minusSpan } from './dates.ts';
 import { tokenize, type Token } from './normalize.ts';
@@ -22,6 +22,7 @@ import {
   SYMBOL_NAMES,
   UNIVERSE_NAMES,
   VS_WORDS,
+  own,
   type IntentId,
   type SizeGroup,
   type SymbolName,
@@ -139,15 +140,15 @@ function readSpan(tokens: readonly Token[], i: number): { n: number; unit: 'days
   if (!t) return undefined;
   const compact = /^(\d{1,3})(d|w|wk|wks|m|mo|mos|mth|mths|y|yr|yrs)$/.exec(t.word);
   if (compact) {
-    const unit = PERIOD_UNITS[compact[2] as string];
+    const unit = own(PERIOD_UNITS, compact[2] as string);
     return unit ? { n: Number(compact[1]), unit, words: 1 } : undefined;
   }
-  const n = /^\d{1,3}$/.test(t.word) ? Number(t.word) : NUMBER_WORDS[t.word];
+  const n = /^\d{1,3}$/.test(t.word) ? Number(t.word) : own(NUMBER_WORDS, t.word);
   const next = tokens[i + 1];
   if (n === undefined || !next) return undefined;
   // Single letters count as units only right after a number written as digits ("6 m" is rare; "a m" is noise).
   if (next.word.length === 1 && !/^\d/.test(t.word)) return undefined;
-  const unit = PERIOD_UNITS[next.word];
+  const unit = own(PERIOD_UNITS, next.word);
   return unit && n >= 1 ? { n, unit, words: 2 } : undefined;
 }
 
@@ -290,7 +291,7 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
     const phrase = matchPhrase(tokens, i);
     const span = readSpan(tokens, i);
     if (span && (!phrase || span.words > phrase.words.length)) {
-      const named = SPAN_TO_NAMED[`${span.n} ${span.unit}`];
+      const named = own(SPAN_TO_NAMED, `${span.n} ${span.unit}`);
       if (named) addPeriod(named, i, span.words);
       else if (ctx.reference === undefined) needsReference = true;
       else addPeriod(`since:${minusSpan(ctx.reference, span.n, span.unit)}`, i, span.words);
@@ -356,8 +357,9 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
       continue;
     }
     // A named period or alias typed as a token: "3mo", "12m".
+    // (Only real period names: parsePeriod must not hand back whatever a prototype lookup found.)
     const p = parsePeriod(w);
-    if (p && p.kind === 'named') addPeriod(p.name, i, 1);
+    if (p && p.kind === 'named' && (NAMED_PERIODS as readonly string[]).includes(p.name)) addPeriod(p.name, i, 1);
     i += 1;
   }
 

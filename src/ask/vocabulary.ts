@@ -10,6 +10,11 @@
  */
 import type { NamedPeriod } from '../core/periods.ts';
 
+/** A record's own entry: what people type must never find `constructor` or `__proto__` on a plain object. */
+export function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 export type IntentId = 'rotation' | 'compare' | 'streak' | 'perf' | 'breakout' | 'drawdown' | 'leaders' | 'rotationmap' | 'chart' | 'help';
 
 export interface IntentWords {

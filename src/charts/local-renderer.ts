@@ -12,12 +12,13 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ChartSpec } from '../answer/chart-spec.ts';
 import { chartConfig, type ChartJsConfig } from './config.ts';
+import { BusyError } from '../errors.ts';
 import { renderPng } from './render-local.ts';
 import type { ChartRenderer } from './renderer.ts';
 import type { RenderReply, RenderRequest } from './render-worker.ts';
 
 /** Thrown by `render` when `maxQueue` charts already wait for a free thread: shed load instead of queueing without end. */
-export class RenderQueueFullError extends Error {
+export class RenderQueueFullError extends BusyError {
   override readonly name = 'RenderQueueFullError';
   constructor(readonly maxQueue: number) {
     super(`chart render queue is full (${maxQueue} waiting)`);
@@ -33,7 +34,7 @@ export class RendererClosedError extends Error {
 }
 
 /** Thrown when one chart takes longer than `timeoutMs`; its worker is terminated and replaced. */
-export class RenderTimeoutError extends Error {
+export class RenderTimeoutError extends BusyError {
   override readonly name = 'RenderTimeoutError';
   constructor(readonly timeoutMs: number) {
     super(`chart render took longer than ${timeoutMs} ms`);

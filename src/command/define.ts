@@ -4,6 +4,7 @@
  */
 import type { Answer } from '../answer/answer.ts';
 import type { DailySeries } from '../core/series.ts';
+import type { StatusReport } from '../data/providers/status.ts';
 import type { SymbolDirectory } from '../data/symbols.ts';
 import type { BoundOptions, OptionDecl } from './options.ts';
 
@@ -40,6 +41,8 @@ export interface CommandContext {
   warn(message: string): void;
   /** Where the command was typed; undefined in the console and the CLI. */
   readonly channel?: ChannelContext;
+  /** Health of the data providers and the cache (for /status); absent when the app does not provide it. */
+  readonly status?: () => StatusReport;
 }
 
 export interface CommandDefinition<Opts extends Record<string, OptionDecl>> {

@@ -8,6 +8,7 @@ import type { Answer } from '../answer/answer.ts';
 import { formatDate } from '../core/format.ts';
 import { indexOnOrBefore, lastDate, NotEnoughDataError, truncateAsOf, type DailySeries } from '../core/series.ts';
 import type { MarketData } from '../data/market-data.ts';
+import type { StatusReport } from '../data/providers/status.ts';
 import type { SymbolDirectory } from '../data/symbols.ts';
 import { describeError, newErrorRef, UserInputError, type DescribedError } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -34,6 +35,8 @@ export interface CommandRunnerDeps {
   logger?: Logger;
   /** The symbol whose newest close defines "the latest close" (default SPY). */
   referenceSymbol?: string;
+  /** Provider and cache health, handed to commands as `ctx.status` (/status). */
+  status?: () => StatusReport;
 }
 
 export interface CommandRunner {
@@ -65,9 +68,14 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     if (!cmd) throw unknownCommand(inv.name);
     const bound = bindOptions(cmd, inv.args, deps.symbols);
     const warnings: string[] = [];
+    /** The market data's own warnings for a symbol (stale cache, live data down), once each. */
+    const noteFor = (symbol: string): void => {
+      for (const n of deps.market.notes?.(symbol) ?? []) if (!warnings.includes(n)) warnings.push(n);
+    };
     let asOf = '';
     if (cmd.usesMarketData !== false) {
       const ref = await deps.market.series(reference);
+      noteFor(reference);
       const latest = lastDate(ref);
       if (bound.asof !== undefined) {
         if (bound.asof > latest) {
@@ -92,6 +100,7 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
       },
       async series(symbol: string): Promise<DailySeries> {
         const full = await deps.market.series(symbol);
+        noteFor(symbol);
         const s = truncateAsOf(full, asOf);
         if (s.dates.length === 0) {
           throw new NotEnoughDataError(`${symbol} has no data on or before ${formatDate(asOf)}; its history starts ${formatDate(full.dates[0] ?? asOf)}`, symbol);

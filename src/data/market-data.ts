@@ -11,4 +11,9 @@ export interface MarketData {
   latestClose(): Promise<string>;
   /** Where the prices come from, for the footnote of an answer (e.g. "bundled data"). */
   readonly sourceLabel: string;
+  /**
+   * Warnings an answer that uses this symbol must carry, e.g. "Data as of Aug 21, 2026, live data
+   * unavailable." when live providers failed and the cache answered. Optional: bundled data has none.
+   */
+  notes?(symbol: string): readonly string[];
 }

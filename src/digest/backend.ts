@@ -32,19 +32,19 @@ export function digestBackend(): DigestBackend {
 }
 
 /** The channel a command runs in, or a refusal that says why it must run in one. */
-export function requireChannel(channel: ChannelContext | undefined, what: string): ChannelRef {
+export function requireChannel(channel: ChannelContext | undefined): ChannelRef {
   if (!channel) {
-    throw new UserInputError(`${what} belongs to a chat channel, and this is not one.`, 'Run it in the Discord or Slack channel that should receive it.');
+    throw new UserInputError('Digests, watchlists and alerts belong to a chat channel, and this is not one.', 'Run the command in the Discord or Slack channel that should receive them; `/digest preview` works anywhere.');
   }
   return { platform: channel.platform, id: channel.id };
 }
 
-/** Like requireChannel, and the person must be allowed to manage the channel. */
+/** Like requireChannel, and the person must be allowed to manage the channel (`what`: "digests", "watchlist", "alerts"). */
 export function requireManager(channel: ChannelContext | undefined, what: string): ChannelRef {
-  const ref = requireChannel(channel, what);
+  const ref = requireChannel(channel);
   if (!channel?.canManage) {
-    const who = channel?.platform === 'slack' ? 'a workspace admin listed in SLACK_DIGEST_ADMINS' : 'someone with the Manage Channels permission (or the configured digest role)';
-    throw new UserInputError(`Only people who manage this channel can change its ${what.toLowerCase()}.`, `Ask ${who}.`);
+    const who = channel?.platform === 'slack' ? 'a workspace admin on the bot’s digest admin list' : 'someone with the Manage Channels permission or the digest role';
+    throw new UserInputError(`Only people who manage this channel can change its ${what}.`, `Ask ${who}.`);
   }
   return ref;
 }

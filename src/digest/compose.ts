@@ -115,7 +115,8 @@ export function symbolEvents(s: DailySeries, day: string, benchmark: DailySeries
   const n = s.dates.length;
   if (n < 2 || s.dates[n - 1] !== day) return out;
   const lv = levelValues(s);
-  const at = lv.basis === 'close' ? ` at ${formatPrice(lv.values[n - 1] as number)}` : '';
+  // Without split-adjusted closes the levels are total-return ones, which have no price to quote.
+  const at = lv.basis === 'close' ? ` at ${formatPrice(lv.values[n - 1] as number)}` : ' (total-return basis)';
   const hl = highsAndLows(lv.values, s.dates);
   if (hl.isNewAllTimeHigh && hl.priorAllTimeHigh) {
     out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a record${at}`, weight: 5 });

@@ -318,6 +318,35 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
     }
   }
 
+  /** Most trading days looked back over for missed digests after a long downtime. */
+  const MISSED_LOOKBACK_DAYS = 30;
+
+  /**
+   * At start-up: the digests that fell due while the bot was down, before the slot's current target
+   * (which processSlot handles), are recorded as skipped and logged, so the record says what was missed.
+   */
+  function recordMissed(slot: Slot, now: Date): void {
+    const key = slotKey(slot);
+    const target = targetDay(previousOccurrence(slot, now), calendar);
+    for (const sub of store.subscriptions().filter((s) => slotKey(s.slot) === key)) {
+      const last = store.lastDecided('digest', sub.id);
+      const missed: string[] = [];
+      let d = calendar.previousTradingDay(target);
+      for (let i = 0; i < MISSED_LOOKBACK_DAYS && (last === null || d > last); i++) {
+        const due = dueInstant(slot, d, calendar);
+        if (due.getTime() < Date.parse(sub.createdAt)) break;
+        if (!store.decided('digest', sub.id, d)) {
+          store.skip({ kind: 'digest', refId: sub.id, event: d, channel: sub.channel, dueAt: due }, `missed: due ${due.toISOString()} while the bot was down`, now);
+          missed.push(d);
+        }
+        d = calendar.previousTradingDay(d);
+      }
+      if (missed.length > 0) {
+        logger.warn({ slot: key, subscription: sub.id, platform: sub.channel.platform, channel: sub.channel.id, days: missed.reverse() }, 'digest: missed while the bot was down; outside the late window, skipped');
+      }
+    }
+  }
+
   // ---- alerts -----------------------------------------------------------------------------------
   function alertTime(day: string): Date {
     return new Date(calendar.closeInstant(day).getTime() + settings.alertDelayMin * MIN);
@@ -438,6 +467,7 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
         for (const s of store.subscriptions()) slots.set(slotKey(s.slot), s.slot);
         for (const slot of slots.values()) {
           try {
+            recordMissed(slot, now);
             await processSlot({ slot, at: previousOccurrence(slot, now), waiting: false });
           } catch (err) {
             logger.error({ slot: slotKey(slot), err }, 'digest: catch-up failed');

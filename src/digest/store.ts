@@ -290,6 +290,8 @@ export interface DigestStore {
   savePayload(configKey: string, answer: Answer, at: Date): number;
   payload(id: number): Answer | undefined;
 
+  /** The latest event (trading day, for digests) with an outbox row for this subscription or alert, or null. */
+  lastDecided(kind: OutboxKind, refId: number): string | null;
   /** Whether an outbox row exists for (kind, ref, event), whatever its status. */
   decided(kind: OutboxKind, refId: number, event: string): boolean;
   /**
@@ -347,6 +349,7 @@ export function createDigestStore(db: Database): DigestStore {
     alertLast: db.prepare('UPDATE digest_alerts SET last_event = ? WHERE id = ?'),
     payloadAdd: db.prepare('INSERT INTO digest_payloads (config_key, answer, created_at) VALUES (?, ?, ?)'),
     payloadGet: db.prepare('SELECT answer FROM digest_payloads WHERE id = ?'),
+    outboxLast: db.prepare('SELECT MAX(event) AS event FROM digest_outbox WHERE kind = ? AND ref_id = ?'),
     outboxHas: db.prepare('SELECT 1 FROM digest_outbox WHERE kind = ? AND ref_id = ? AND event = ?'),
     outboxAdd: db.prepare(
       `INSERT OR IGNORE INTO digest_outbox (kind, ref_id, event, platform, channel, payload_id, idem_key, status, decided_at, due_at, note)
@@ -497,6 +500,9 @@ export function createDigestStore(db: Database): DigestStore {
       return r && (JSON.parse(r.answer) as Answer);
     },
 
+    lastDecided(kind, refId) {
+      return (q.outboxLast.get(kind, refId) as { event: string | null }).event;
+    },
     decided(kind, refId, event) {
       return q.outboxHas.get(kind, refId, event) !== undefined;
     },

@@ -97,7 +97,10 @@ async function expectReadableChart(png: Buffer, label: string): Promise<void> {
   expect(p.darkIn(30, 1060, 1000, 1120, 140), `${label}: footer text is drawn`).toBeGreaterThan(200);
 }
 
-describe('renderPng (inline)', () => {
+// Real rendering on a small shared machine: give each test room beyond vitest's 5 s default.
+const SLOW = { timeout: 60_000 };
+
+describe('renderPng (inline)', SLOW, () => {
   beforeAll(() => mkdirSync(SAMPLES, { recursive: true }));
 
   it.each(SPECS)('%s renders a readable PNG (and is saved as a sample)', async (name, make) => {
@@ -138,7 +141,7 @@ describe('renderPng (inline)', () => {
   });
 });
 
-describe('a stock Chart.js (no tapebot plugin, no callbacks) draws the JSON config', () => {
+describe('a stock Chart.js (no tapebot plugin, no callbacks) draws the JSON config', SLOW, () => {
   beforeAll(() => mkdirSync(SAMPLES, { recursive: true }));
   it.each(SPECS)('%s', async (name, make) => {
     const config = chartConfig(make());
@@ -157,7 +160,7 @@ describe('a stock Chart.js (no tapebot plugin, no callbacks) draws the JSON conf
   });
 });
 
-describe('createLocalRenderer', () => {
+describe('createLocalRenderer', SLOW, () => {
   const renderers: ChartRenderer[] = [];
   afterAll(async () => {
     await Promise.all(renderers.map((r) => r.close()));

@@ -3,25 +3,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import breakout from '../../commands/breakout.ts';
 import chart from '../../commands/chart.ts';
 import drawdown from '../../commands/drawdown.ts';
-import type { Answer } from '../../src/answer/answer.ts';
 import type { TimeChartSpec } from '../../src/answer/chart-spec.ts';
-import { createTestApp } from '../_app.ts';
+import { commandDriver, createTestApp } from '../_app.ts';
 import { naiveRows, type NaiveRow } from './_naive.ts';
 
 const app = createTestApp({ commands: [breakout, drawdown, chart] });
 afterAll(() => app.close());
+const { answer, refusal } = commandDriver(app);
 
-async function answer(text: string): Promise<Answer> {
-  const r = await app.runner.runText(text);
-  if (!r.ok) throw new Error(`${text} failed: ${r.error.message}`);
-  return r.answer;
-}
-async function refusal(text: string): Promise<string> {
-  const r = await app.runner.runText(text);
-  if (r.ok) throw new Error(`${text} should have been refused`);
-  expect(r.error.audience, 'bad input is the person’s to fix, not an internal error').not.toBe('internal');
-  return r.error.message;
-}
 
 /** Rows up to and including `asOf`, with a close. */
 function upTo(symbol: string, asOf: string): (NaiveRow & { close: number })[] {

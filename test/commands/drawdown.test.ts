@@ -3,19 +3,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import breakout from '../../commands/breakout.ts';
 import chart from '../../commands/chart.ts';
 import drawdown from '../../commands/drawdown.ts';
-import type { Answer } from '../../src/answer/answer.ts';
 import type { LineSeriesSpec, TimeChartSpec } from '../../src/answer/chart-spec.ts';
-import { createTestApp } from '../_app.ts';
+import { commandDriver, createTestApp } from '../_app.ts';
 import { naiveRows } from './_naive.ts';
 
 const app = createTestApp({ commands: [breakout, drawdown, chart] });
 afterAll(() => app.close());
+const { answer } = commandDriver(app);
 
-async function answer(text: string): Promise<Answer> {
-  const r = await app.runner.runText(text);
-  if (!r.ok) throw new Error(`${text} failed: ${r.error.message}`);
-  return r.answer;
-}
 
 interface NaiveEpisode {
   peak: string;

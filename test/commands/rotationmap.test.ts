@@ -2,25 +2,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import leaders from '../../commands/leaders.ts';
 import perf from '../../commands/perf.ts';
 import rotationmap from '../../commands/rotationmap.ts';
-import type { Answer } from '../../src/answer/answer.ts';
 import type { RotationChartSpec } from '../../src/answer/chart-spec.ts';
-import { createTestApp } from '../_app.ts';
+import { commandDriver, createTestApp } from '../_app.ts';
 import { naiveQuadrant, naiveRotation } from './_naive-relative.ts';
 
 const app = createTestApp({ commands: [perf, leaders, rotationmap] });
 afterAll(() => app.close());
+const { answer, refusal } = commandDriver(app);
 
-async function answer(text: string): Promise<Answer> {
-  const r = await app.runner.runText(text);
-  if (!r.ok) throw new Error(`${text} failed: ${r.error.message}`);
-  return r.answer;
-}
-async function refusal(text: string): Promise<string> {
-  const r = await app.runner.runText(text);
-  if (r.ok) throw new Error(`${text} should have been refused`);
-  expect(r.error.audience, 'bad input is the person’s to fix').not.toBe('internal');
-  return r.error.message;
-}
 
 const SECTORS = ['XLB', 'XLC', 'XLE', 'XLF', 'XLI', 'XLK', 'XLP', 'XLRE', 'XLU', 'XLV', 'XLY'];
 /** Last week's and this week's naive coordinates. */

@@ -1,23 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Answer } from '../../src/answer/answer.ts';
-import type { RunResult } from '../../src/command/run.ts';
-import { createTestApp } from '../_app.ts';
+import { commandDriver, createTestApp } from '../_app.ts';
 import { naiveReturn, naiveStreak } from './_naive.ts';
 
 const app = createTestApp();
 afterAll(() => app.close());
+const { answer, refusal } = commandDriver(app);
 
-async function answer(text: string): Promise<Answer> {
-  const r: RunResult = await app.runner.runText(text);
-  if (!r.ok) throw new Error(`${text} failed: ${r.error.message}`);
-  return r.answer;
-}
-async function refusal(text: string): Promise<string> {
-  const r = await app.runner.runText(text);
-  if (r.ok) throw new Error(`${text} should have been refused`);
-  expect(r.error.audience, 'bad input is the person’s to fix, not an internal error').not.toBe('internal');
-  return r.error.message;
-}
 
 describe('/rotation', () => {
   it('reports year-to-date total returns as of a past close, matching a naive calculation over the CSVs', async () => {

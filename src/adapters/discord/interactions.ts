@@ -55,11 +55,12 @@ const NO_MENTIONS = { parse: [] as [] };
  * Acknowledgements first, then work, one command per event-loop turn.
  *
  * An acknowledgement has 3 seconds; the rest of a reply has 15 minutes. So no command starts (or
- * resumes after its charts are drawn) while any acknowledgement is still on its way, and then only
- * one is let through per turn: an immediate queued from inside an immediate runs on the next turn,
- * after pending I/O (new interactions arriving, acknowledgements going out) has been served. Data
- * already in memory resolves in microtasks, so without this a burst of commands would compute back
- * to back and hold later acknowledgements off the socket past Discord's deadline.
+ * resumes after its charts are drawn) while an acknowledgement is on its way — unless it has
+ * already waited `maxWorkDelayMs`, so a steady stream of interactions cannot starve the answers —
+ * and then only one is let through per turn: an immediate queued from inside an immediate runs on
+ * the next turn, after pending I/O (new interactions arriving, acknowledgements going out) has been
+ * served. Data already in memory resolves in microtasks, so without this a burst of commands would
+ * compute back to back and hold later acknowledgements off the socket past Discord's deadline.
  */
 export interface AckFirstScheduler {
   /** Runs an acknowledgement (`deferReply`, `deferUpdate`), holding back work until it settles. */
@@ -68,21 +69,43 @@ export interface AckFirstScheduler {
   turn(): Promise<void>;
 }
 
-export function createAckFirstScheduler(): AckFirstScheduler {
+export function createAckFirstScheduler(o: { maxWorkDelayMs?: number } = {}): AckFirstScheduler {
+  const maxWorkDelayMs = o.maxWorkDelayMs ?? 250;
   let acking = 0;
-  const waiting: (() => void)[] = [];
-  let scheduled = false;
-  const schedule = (): void => {
-    if (scheduled || acking > 0 || waiting.length === 0) return;
-    scheduled = true;
-    setImmediate(pump);
-  };
-  const pump = (): void => {
-    scheduled = false;
-    if (acking > 0) return; // the last acknowledgement to settle schedules the next turn
-    waiting.shift()?.();
+  const waiting: { resolve: () => void; since: number }[] = [];
+  let immediate = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  const release = (): void => {
+    waiting.shift()?.resolve();
     schedule();
   };
+  const pump = (): void => {
+    immediate = false;
+    if (acking > 0) schedule();
+    else release();
+  };
+  function schedule(): void {
+    const head = waiting[0];
+    if (!head) return;
+    if (acking === 0) {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      if (!immediate) {
+        immediate = true;
+        setImmediate(pump);
+      }
+      return;
+    }
+    timer ??= setTimeout(
+      () => {
+        timer = undefined;
+        release();
+      },
+      Math.max(0, head.since + maxWorkDelayMs - performance.now()),
+    );
+  }
+
   return {
     async acknowledge(send) {
       acking++;
@@ -95,7 +118,7 @@ export function createAckFirstScheduler(): AckFirstScheduler {
     },
     turn() {
       return new Promise<void>((resolve) => {
-        waiting.push(resolve);
+        waiting.push({ resolve, since: performance.now() });
         schedule();
       });
     },

@@ -12,6 +12,7 @@
 import type { webApi } from '@slack/bolt';
 import type { Answer } from '../../answer/answer.ts';
 import { renderAnswerCharts, type ChartRenderer, type RenderedChart } from '../../charts/renderer.ts';
+import { BusyError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { withoutImages, type SlackImage, type SlackMessage } from './blocks.ts';
 
@@ -26,6 +27,7 @@ export interface DeliveryOptions {
 export const DEFAULT_DELIVERY: DeliveryOptions = { imageRetryDelaysMs: [250, 500, 1000, 2000, 3750] };
 
 export const CHART_NOT_DRAWN = 'The chart could not be drawn this time.';
+export const CHART_BUSY = 'I was too busy drawing other charts to draw this one; ask again in a moment for it.';
 export const CHART_NOT_ATTACHED = 'The chart could not be attached this time.';
 
 /** The `error` string of a Slack Web API refusal (`ok: false`), or undefined for any other failure. */
@@ -57,6 +59,10 @@ export async function prepareImages(client: WebClient, renderer: ChartRenderer, 
   try {
     rendered = await renderAnswerCharts(renderer, answer);
   } catch (err) {
+    if (err instanceof BusyError) {
+      logger.warn({ err, command: answer.command, renderer: renderer.name }, 'renderer busy; answering without the chart');
+      return { images: [], note: CHART_BUSY };
+    }
     logger.error({ err, command: answer.command, renderer: renderer.name }, 'chart rendering failed');
     return { images: [], note: CHART_NOT_DRAWN };
   }

@@ -9,6 +9,7 @@ import type { App } from '../../../src/app.ts';
 import type { ChartRenderer } from '../../../src/charts/renderer.ts';
 import { decodeRerun } from '../../../src/adapters/rerun.ts';
 import { startSlack, type SlackAdapter, type SlackConfig } from '../../../src/adapters/slack/start.ts';
+import { BusyError } from '../../../src/errors.ts';
 import { silentLogger } from '../../../src/log.ts';
 import { createTestApp } from '../../_app.ts';
 import { startFakeSlack, type FakeCall, type FakeSlack } from '../../fakes/slack/server.ts';
@@ -24,12 +25,14 @@ type Block = { type: string; [k: string]: unknown };
 const as = <T>(x: unknown): T => x as T;
 
 /** The real renderer, optionally slowed down to show that the ack does not wait for the work. */
-function slowable(inner: ChartRenderer): ChartRenderer & { delayMs: number } {
+function slowable(inner: ChartRenderer): ChartRenderer & { delayMs: number; failWith: Error | null } {
   return {
     delayMs: 0,
+    failWith: null,
     name: `slowable(${inner.name})`,
     async render(spec) {
       if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+      if (this.failWith) throw this.failWith;
       return inner.render(spec);
     },
     close: () => inner.close(),
@@ -83,7 +86,9 @@ describe('Slack adapter, HTTP mode, against a local Slack', () => {
     await slack.idle();
     fake.reset();
     fake.setFileReadyDelay(0);
+    fake.setFileRefusals(0);
     renderer.delayMs = 0;
+    renderer.failWith = null;
   });
 
   async function command(name: string, text: string, channel = CHANNEL) {
@@ -243,12 +248,13 @@ describe('Slack adapter, HTTP mode, against a local Slack', () => {
   });
 
   it('retries while Slack is still processing the uploaded chart', async () => {
-    fake.setFileReadyDelay(100);
+    fake.setFileRefusals(2);
     await command('/compare', 'IWM SPY asof:2025-06-30');
     const post = await fake.waitFor(okCall('chat.postMessage'), 10_000);
     const attempts = fake.callsTo('chat.postMessage');
-    expect(as<{ error: string }>(attempts[0]?.result).error, 'first attempt refused: file not ready').toBe('invalid_blocks');
+    expect(attempts.map((a) => as<{ ok: boolean; error?: string }>(a.result).error ?? 'ok'), 'refused twice (not ready), then accepted').toEqual(['invalid_blocks', 'invalid_blocks', 'ok']);
     expect(as<Block[]>(post.params.blocks).some((b) => b.type === 'image'), 'the chart made it in the end').toBe(true);
+    expect(attempts[1] && attempts[0] && attempts[1].at - attempts[0].at, 'waited (40 ms) before retrying').toBeGreaterThanOrEqual(35);
   });
 
   it('posts the answer without its chart when the chart never becomes usable', async () => {
@@ -263,6 +269,22 @@ describe('Slack adapter, HTTP mode, against a local Slack', () => {
     expect(JSON.stringify(blocks)).toContain('The chart could not be attached this time.');
     const fileId = as<{ file_id: string }>(fake.callsTo('files.getUploadURLExternal')[0]?.result).file_id;
     expect(fake.files.get(fileId)?.deleted, 'the unusable upload is cleaned up').toBe(true);
+  });
+
+  it.each([
+    ['a renderer failure', new Error('canvas exploded'), 'The chart could not be drawn this time.'],
+    ['a full render queue', new BusyError('render queue full'), 'too busy drawing other charts'],
+  ])('still posts the answer, without its chart, after %s', async (_name, failure, note) => {
+    renderer.failWith = failure;
+    await command('/compare', 'IWM SPY asof:2025-06-30');
+    const post = await fake.waitFor(okCall('chat.postMessage'), 10_000);
+    await slack.idle();
+    const blocks = as<Block[]>(post.params.blocks);
+    expect(blocks.some((b) => b.type === 'image')).toBe(false);
+    expect(blocks.filter((b) => b.type === 'section').length, 'the commentary is all there').toBeGreaterThan(0);
+    expect(JSON.stringify(blocks)).toContain(note);
+    expect(JSON.stringify(blocks), 'no internal detail').not.toContain('canvas exploded');
+    expect(fake.callsTo('files.getUploadURLExternal'), 'nothing uploaded').toEqual([]);
   });
 
   it('answers an @mention in the channel, in its thread', async () => {
@@ -294,6 +316,7 @@ describe('Slack adapter, HTTP mode, against a local Slack', () => {
     await sendSigned(url, SECRET, { contentType: JSON_TYPE, body: eventCallbackBody({ type: 'message', channel_type: 'im', channel: dm, user: 'U0PERSON01', text: 'streak IWM SPY asof:2025-06-30', ts: '1751300000.000300' }) });
     const post = await fake.waitFor(okCall('chat.postMessage'), 10_000);
     expect(post.params.channel).toBe(dm);
+    expect(post.params.blocks, `an answer, not an error: ${String(post.params.text)}`).toBeDefined();
     expect(as<Block[]>(post.params.blocks)[0]).toMatchObject({ text: { text: (await expectedAnswer(app, '/streak IWM SPY asof:2025-06-30')).title } });
 
     fake.reset();
@@ -378,6 +401,21 @@ describe('Slack adapter start-up, load shedding and Socket Mode', () => {
     } finally {
       await slack.stop();
     }
+  });
+
+  it('stop() takes no new requests but lets an answer in progress reach the channel', async () => {
+    const renderer = slowable(app.renderer);
+    renderer.delayMs = 400;
+    const slack = await startSlack({ config: config(fake), runner: app.runner, renderer, logger: silentLogger, listen: { port: 0, host: '127.0.0.1' }, retryConfig: { retries: 0 } });
+    fake.reset();
+    const res = await sendSigned(slack.url ?? '', SECRET, { contentType: FORM, body: slashCommandBody({ command: '/compare', text: 'IWM SPY asof:2025-06-30', channel_id: CHANNEL, response_url: fake.responseUrl() }) });
+    expect(res.status).toBe(200);
+    await slack.stop();
+    expect(fake.callsTo('chat.postMessage').length, 'the answer was posted before stop() returned').toBe(1);
+    await expect(
+      sendSigned(slack.url ?? '', SECRET, { contentType: FORM, body: slashCommandBody({ command: '/compare', text: 'IWM SPY', channel_id: CHANNEL, response_url: fake.responseUrl() }) }),
+      'the port is closed',
+    ).rejects.toThrow();
   });
 
   it('connects over Socket Mode through SLACK_API_URL and answers a command', async () => {

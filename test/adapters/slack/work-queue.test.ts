@@ -40,11 +40,19 @@ describe('work queue for the work after an ack', () => {
   it('refuses work beyond `maxQueued` waiting jobs instead of queueing without end', async () => {
     const q = createWorkQueue({ concurrency: 1, maxQueued: 2 });
     let release = () => {};
-    const blocker = q.run(() => new Promise<void>((r) => (release = r)));
+    let started = () => {};
+    const running = new Promise<void>((r) => (started = r));
+    const blocker = q.run(
+      () =>
+        new Promise<void>((r) => {
+          release = r;
+          started();
+        }),
+    );
     const waiting = [q.run(async () => 'a'), q.run(async () => 'b')];
     await expect(q.run(async () => 'c'), 'one running + two waiting = full').rejects.toBeInstanceOf(WorkQueueFullError);
     expect(q.waiting).toBe(2);
-    await tick(1);
+    await running;
     release();
     await blocker;
     expect(await Promise.all(waiting)).toEqual(['a', 'b']);

@@ -44,6 +44,8 @@ export interface FakeFile {
   bytes?: Buffer;
   /** performance.now() after which Slack would accept the file in blocks; undefined until completed. */
   readyAt?: number;
+  /** Further messages that will be refused as "not ready" before the file is accepted. */
+  refusalsLeft: number;
   deleted: boolean;
 }
 
@@ -94,6 +96,8 @@ export interface FakeSlack {
   setChannel(channel: string, state: ChannelState): void;
   /** How long files completed from now on take to become usable in blocks. */
   setFileReadyDelay(ms: number): void;
+  /** Files uploaded from now on are refused in the first `n` messages that show them (deterministic "not ready yet"). */
+  setFileRefusals(n: number): void;
   /** The next call of `method` fails with `error` (queued; one call each). */
   failNext(method: string, error: string, extra?: Record<string, unknown>): void;
   /** Resolves with the first recorded call (past or future) that matches. */
@@ -119,6 +123,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const botId = 'B0FAKEBOT1';
   const appId = 'A0FAKEAPP1';
   let readyDelay = opts.fileReadyDelayMs ?? 0;
+  let refusals = 0;
 
   const calls: FakeCall[] = [];
   const files = new Map<string, FakeFile>();
@@ -186,6 +191,10 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
             else {
               const f = files.get(id);
               if (!f || f.deleted || f.readyAt === undefined || performance.now() < f.readyAt) err('invalid slack file', `${p}/slack_file`);
+              else if (f.refusalsLeft > 0) {
+                f.refusalsLeft--;
+                err('invalid slack file', `${p}/slack_file`);
+              }
             }
           }
           break;
@@ -294,7 +303,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         const id = fileId();
         const key = `${next()}-${Math.random().toString(36).slice(2)}`;
         uploadKeys.set(key, id);
-        files.set(id, { id, filename: params.filename, length, altText: params.alt_text as string | undefined, deleted: false });
+        files.set(id, { id, filename: params.filename, length, altText: params.alt_text as string | undefined, deleted: false, refusalsLeft: refusals });
         return { ok: true, upload_url: `http://127.0.0.1:${port}/upload/v1/${key}`, file_id: id };
       }
       case 'files.completeUploadExternal': {
@@ -452,6 +461,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     setChannel: (channel, state) => void channels.set(channel, state),
     setFileReadyDelay: (ms) => {
       readyDelay = ms;
+    },
+    setFileRefusals: (n) => {
+      refusals = n;
     },
     failNext(method, error, extra = {}) {
       const q = failures.get(method) ?? [];

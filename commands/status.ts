@@ -1,0 +1,71 @@
+/** /status — are the market-data providers healthy, and how fresh is the cache. */
+import type { Answer } from '../src/answer/answer.ts';
+import { emptyAnswer } from '../src/answer/build.ts';
+import { formatDate } from '../src/core/format.ts';
+import { defineCommand } from '../src/command/define.ts';
+import type { ProviderStatus, StatusReport } from '../src/data/providers/status.ts';
+
+/** "just now", "4 min ago", "3 h ago", "2 days ago". */
+export function ago(iso: string, now: string): string {
+  const s = Math.max(0, (Date.parse(now) - Date.parse(iso)) / 1000);
+  if (s < 60) return 'just now';
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 48 * 3600) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / 86400)} days ago`;
+}
+
+function providerLine(p: ProviderStatus, now: string): string {
+  if (!p.live) return `**${p.name}** — offline bundled files, always available (they end on a fixed date)`;
+  const state = p.circuit === 'closed' ? 'healthy' : p.circuit === 'half-open' ? 'recovering (probing)' : 'paused after repeated failures';
+  const success = p.lastSuccessAt ? `last success ${ago(p.lastSuccessAt, now)}` : 'no success yet';
+  const counts = `${p.requests} request${p.requests === 1 ? '' : 's'}, ${p.failedRequests} failed`;
+  const failure = p.lastFailure ? ` · last failure ${ago(p.lastFailure.at, now)} (${p.lastFailure.failure}): ${p.lastFailure.message}` : '';
+  return `**${p.name}** — ${state} (circuit ${p.circuit}) · ${success} · ${counts}${failure}`;
+}
+
+export function statusAnswer(report: StatusReport): Answer {
+  const a = emptyAnswer('status', 'Market data status', null, null);
+  const now = report.generatedAt;
+  a.lines.push('Providers, in failover order:');
+  for (const p of report.providers) {
+    a.lines.push(`• ${providerLine(p, now)}`);
+    a.facts[`provider.${p.name}.circuit`] = p.circuit;
+    a.facts[`provider.${p.name}.lastSuccessAt`] = p.lastSuccessAt;
+    a.facts[`provider.${p.name}.lastFailure`] = p.lastFailure ? p.lastFailure.failure : null;
+  }
+  if (report.cache.length === 0) {
+    a.lines.push('The cache is empty: nothing has been asked yet.');
+    return a;
+  }
+  // Newest close per symbol, grouped so a healthy cache reads as one line.
+  const groups = new Map<string, string[]>();
+  for (const c of report.cache) {
+    const key = `${c.lastDate}|${c.source}`;
+    groups.set(key, [...(groups.get(key) ?? []), c.symbol]);
+    a.facts[`cache.${c.symbol}.lastDate`] = c.lastDate;
+  }
+  a.lines.push('Newest cached close per symbol:');
+  for (const [key, syms] of [...groups].sort(([x], [y]) => (x < y ? 1 : x > y ? -1 : 0))) {
+    const [date, source] = key.split('|') as [string, string];
+    a.lines.push(`• ${formatDate(date)} (from ${source}): ${syms.join(', ')}`);
+  }
+  const stale = report.cache.filter((c) => c.note !== undefined);
+  if (stale.length > 0) a.warnings.push(`Live data is unavailable for ${stale.map((c) => c.symbol).join(', ')}; answers use the cache.`);
+  return a;
+}
+
+export default defineCommand({
+  name: 'status',
+  description: 'Health of the market-data providers and how fresh the cached prices are',
+  usesMarketData: false,
+  options: {},
+  examples: ['/status'],
+  async run(ctx): Promise<Answer> {
+    if (!ctx.status) {
+      const a = emptyAnswer('status', 'Market data status', null, null);
+      a.lines.push('Status is not available in this setup.');
+      return a;
+    }
+    return statusAnswer(ctx.status());
+  },
+});

@@ -1,0 +1,155 @@
+/**
+ * answerQuestion against the real app (bundled prices): a question gets exactly the Answer its
+ * Read-as command gets, relative dates use the data's latest close, and every question back offers
+ * example questions that really work.
+ */
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { answerQuestion, readAsLine } from '../../src/ask/answer.ts';
+import { planQuestion } from '../../src/ask/plan.ts';
+import { INTENTS } from '../../src/ask/vocabulary.ts';
+import { createTestApp } from '../_app.ts';
+import { allCommands } from './_commands.ts';
+import { bound, boundText, recordingRunner, symbols } from './_stub.ts';
+
+const app = createTestApp();
+afterAll(() => app.close());
+const corpus = JSON.parse(readFileSync(new URL('./corpus.json', import.meta.url), 'utf8')) as {
+  reference: string;
+  answer: { q: string; expect: string }[];
+  clarify: { q: string }[];
+};
+
+describe('answerQuestion with the real runner', () => {
+  it('gives exactly the Answer (text, facts and chart) that running the Read-as command gives', async () => {
+    const questions = [
+      'how are small caps doing against the mega caps this year?',
+      'is KRE breaking out?',
+      'biotech drawdown',
+      'compare IWM and QQQ since June',
+      'which sectors are leading this month?',
+      'how long has the Russell been beating the S&P?',
+    ];
+    for (const q of questions) {
+      const out = await answerQuestion(q, { runner: app.runner, symbols: app.symbols, asOf: () => app.market.latestClose() });
+      if (out.kind !== 'answer') throw new Error(`"${q}": ${out.message}`);
+      if (!out.result.ok) throw new Error(`"${q}" → ${out.readAs}: ${out.result.error.message}`);
+      const direct = await app.runner.runText(out.readAs);
+      if (!direct.ok) throw new Error(`${out.readAs}: ${direct.error.message}`);
+      expect(out.result.answer, `"${q}" answers like ${out.readAs}`).toEqual(direct.answer);
+      expect(out.result.answer.charts.length, 'with its chart').toBeGreaterThan(0);
+    }
+  });
+
+  it('reads "since june" against the latest close of the data, which it asks for only when needed', async () => {
+    const latest = await app.market.latestClose();
+    let asked = 0;
+    const asOf = async () => {
+      asked++;
+      return latest;
+    };
+    const plain = await answerQuestion('is KRE breaking out?', { runner: app.runner, symbols: app.symbols, asOf });
+    expect(plain.kind).toBe('answer');
+    expect(asked, 'no relative date, no need for the latest close').toBe(0);
+    const since = await answerQuestion('compare IWM and QQQ since June', { runner: app.runner, symbols: app.symbols, asOf });
+    expect(asked, 'asked once').toBe(1);
+    // June 1 of the latest close's year (the bundled data ends Aug 21, 2026: June is earlier that year).
+    expect(since.kind === 'answer' && since.readAs).toBe(`/compare IWM QQQ since:${latest.slice(0, 4)}-06-01`);
+    if (since.kind === 'answer' && since.result.ok) expect(since.result.answer.facts.from, 'the base is the last close before June 1').toBe('2026-05-29');
+  });
+
+  it('without a reference day, answers absolute dates and asks for an exact date instead of guessing a relative one', async () => {
+    const absolute = await answerQuestion('compare iwm and spy since 6/30/25', { runner: recordingRunner(), symbols });
+    expect(absolute.kind === 'answer' && absolute.readAs).toBe('/compare IWM SPY since:2025-06-30');
+    const relative = await answerQuestion('compare iwm and spy since june', { runner: recordingRunner(), symbols });
+    expect(relative.kind).toBe('clarify');
+    if (relative.kind === 'clarify') expect(relative.message).toMatch(/exact date/);
+  });
+
+  it('passes a refusal from the command through, with the Read-as line (not a question back)', async () => {
+    // MAGS started trading in April 2023: a 5-year comparison cannot be measured.
+    const out = await answerQuestion('compare mag 7 and spy over 5 years', { runner: app.runner, symbols: app.symbols, asOf: '2026-08-21' });
+    expect(out.kind).toBe('answer');
+    if (out.kind === 'answer') {
+      expect(out.readAs).toBe('/compare MAGS SPY 5y');
+      expect(out.result.ok, 'the command itself refuses').toBe(false);
+      if (!out.result.ok) expect(out.result.error.audience).toBe('user');
+    }
+  });
+
+  it('turns a typed command that does not bind into a question back, quoting why', async () => {
+    const out = await answerQuestion('/compare IWM SPY; rm -rf', { runner: app.runner, symbols: app.symbols, asOf: '2026-08-21' });
+    expect(out.kind).toBe('clarify');
+    if (out.kind === 'clarify') expect(out.message).toMatch(/I don't know the symbol "SPY;"/);
+  });
+});
+
+describe('Read-as line', () => {
+  it('is the command, with what was left out said after it, and stays one short line', () => {
+    expect(readAsLine('/breakout KRE')).toBe('Read as: /breakout KRE');
+    expect(readAsLine('/perf XLE', ['/perf takes no period, so "ytd" was left out'])).toBe('Read as: /perf XLE — /perf takes no period, so "ytd" was left out.');
+    expect(readAsLine(`/compare ${'X'.repeat(600)}`).length).toBeLessThanOrEqual(300);
+  });
+
+  it('says when a period was left out', async () => {
+    const out = await answerQuestion('biotech drawdown this year', { runner: recordingRunner(), symbols, asOf: corpus.reference });
+    expect(out.kind === 'answer' && out.line).toMatch(/^Read as: \/drawdown XBI — \/drawdown takes no period .*"this year" was left out\.$/);
+  });
+});
+
+describe('questions back', () => {
+  const ctx = { commands: allCommands, symbols, reference: corpus.reference };
+
+  it('offer two or three example questions, each of which really reads as a command', () => {
+    for (const { q } of corpus.clarify) {
+      const p = planQuestion(q, ctx);
+      if (p.kind !== 'clarify') continue; // (typed commands that fail to bind are caught later, in answerQuestion)
+      const examples = p.message
+        .split('\n')
+        .filter((l) => l.startsWith('• '))
+        .map((l) => l.slice(2));
+      expect(examples.length, `"${q}" offers examples`).toBeGreaterThanOrEqual(2);
+      expect(examples.length).toBeLessThanOrEqual(3);
+      for (const e of examples) expect(planQuestion(e, ctx).kind, `example "${e}" (offered for "${q}") works`).toBe('run');
+    }
+  });
+
+  it('say what was understood and what was not', () => {
+    const p = planQuestion('since the election how are small caps doing', ctx);
+    expect(p.kind).toBe('clarify');
+    if (p.kind === 'clarify') {
+      expect(p.message).toMatch(/I read: "small caps" \(IWM\)/);
+      expect(p.message).toMatch(/"since the election" is not a date/);
+    }
+  });
+});
+
+describe('vocabulary', () => {
+  it("each intent's example questions read as that intent's command", () => {
+    const ctx = { commands: allCommands, symbols, reference: corpus.reference };
+    for (const intent of INTENTS) {
+      for (const q of intent.examples) {
+        const p = planQuestion(q, ctx);
+        expect(p.kind === 'run' && p.name, `"${q}"`).toBe(intent.command);
+      }
+    }
+  });
+
+  it('reads a question the same with mentions, emoji, zero-width characters and shouting around its words (property)', async () => {
+    const noise = fc.constantFrom('<@123456789012345678>', '<@!42>', '<@&7>', '🚀', '🙏', '\u200B', '\uFEFF', '  ', '\n', '`', '@everyone');
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...corpus.answer.filter((e) => !e.q.startsWith('/'))), fc.array(noise, { minLength: 1, maxLength: 4 }), fc.nat(), async (entry, extra, at) => {
+        const words = entry.q.split(' ');
+        const k = at % (words.length + 1);
+        const noisy = [...words.slice(0, k), extra.join(''), ...words.slice(k)].join(' ');
+        const runner = recordingRunner();
+        const out = await answerQuestion(noisy, { runner, symbols, asOf: corpus.reference });
+        if (out.kind !== 'answer') throw new Error(`"${noisy}" was not answered: ${out.message}`);
+        const call = runner.calls[0];
+        if (call) expect(bound(call.name, call.args), JSON.stringify(noisy)).toEqual(boundText(entry.expect));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
