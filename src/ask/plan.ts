@@ -5,7 +5,7 @@
  * When the question cannot be read with confidence the plan is a clarification, never a guess.
  */
 import type { AnyCommand } from '../command/define.ts';
-import type { OptionDecl } from '../command/options.ts';
+import type { OptionDecl, SymbolsOption } from '../command/options.ts';
 import { parseArgsText, parseCommandText, type RawArgs } from '../command/parse.ts';
 import { UNIVERSES } from '../core/universes.ts';
 import type { SymbolDirectory } from '../data/symbols.ts';
@@ -130,6 +130,8 @@ function decideIntent(r: Reading, available: ReadonlySet<string>): Decision {
   if (intent === 'rotation' && r.universe) intent = 'rotationmap';
   if (intent === 'rotation' && subjects >= 2 && !r.symbols.every((x) => sizeGroupOf(x.symbol) !== undefined)) intent = 'compare';
   if (intent === 'chart' && subjects >= 2) intent = 'compare';
+  // "ytd perf of the sectors", "compare the sectors": a named group is ranked, not listed.
+  if ((intent === 'perf' || intent === 'compare') && r.universe && subjects === 0) intent = 'leaders';
   if (intent === undefined) {
     const weak = new Set(r.weak);
     if (r.universe) intent = 'leaders';
@@ -141,7 +143,7 @@ function decideIntent(r: Reading, available: ReadonlySet<string>): Decision {
       if (only.size === 'small') intent = 'rotation';
       else if (weak.has('leaders') && isUniverseMember(only.symbol)) intent = 'leaders';
       else if (weak.has('compare') && !weak.has('perf')) {
-        return { kind: 'unclear', why: `Against what? Name a second symbol, e.g. "${only.symbol} vs SPY".`, prefer: ['compare', 'streak'] };
+        return { kind: 'unclear', why: `Against what? Name a second symbol, e.g. "${only.symbol} vs ${only.symbol === 'SPY' ? 'QQQ' : 'SPY'}".`, prefer: ['compare', 'streak'] };
       } else intent = 'perf';
     } else if (weak.has('leaders')) intent = 'leaders';
   }
@@ -224,11 +226,10 @@ function fillOptions(intent: IntentWords, cmd: AnyCommand, r: Reading, clean: st
   }
 
   // Plain symbol options: a list option takes them all; single ones take one each, required first.
-  const list = decls.find(([, d]) => d.kind === 'symbols');
+  const list = decls.find((e): e is [string, SymbolsOption] => e[1].kind === 'symbols');
   if (subjects.length > 0 || (list && list[1].required) || decls.some(([, d]) => d.kind === 'symbol' && d.required)) {
     if (list) {
       const [name, d] = list;
-      if (d.kind !== 'symbols') return { problem: 'unreachable' };
       if (subjects.length < d.min) return { problem: `/${cmd.name} needs ${d.min === 1 ? 'a symbol' : `${d.min} symbols`}; I read ${describeSymbols(subjects)}.` };
       if (subjects.length > d.max) return { problem: `/${cmd.name} takes at most ${d.max} symbols; I read ${subjects.length}.` };
       given.set(name, subjects.map((m) => m.symbol).join(' '));

@@ -132,8 +132,6 @@ const SPAN_TO_NAMED: Readonly<Record<string, NamedPeriod>> = {
   '5 years': '5y',
 };
 
-const FILLER_BEFORE_SPAN = new Set(['past', 'last', 'trailing', 'prior', 'previous', 'over', 'the', 'in', 'for']);
-
 /** "6 months", "a week", "2 wks", "3mo": n units starting at token i, or undefined. */
 function readSpan(tokens: readonly Token[], i: number): { n: number; unit: 'days' | 'weeks' | 'months' | 'years'; words: number } | undefined {
   const t = tokens[i];
@@ -182,7 +180,12 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
   let needsReference = false;
   let smallTalk = false;
   const shouting = isShouting(text);
-  const etfTickers = new Set(ctx.symbols.list().map((s) => s.symbol.toLowerCase()));
+  const etfTickers = new Set(
+    ctx.symbols
+      .list()
+      .filter((s) => s.kind === 'etf')
+      .map((s) => s.symbol.toLowerCase()),
+  );
 
   const said = (from: number, n: number) =>
     tokens
@@ -342,19 +345,29 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
       continue;
     }
 
-    // Tickers: $-prefixed, ALL-CAPS, or an ETF ticker in lower case ("kre", "xlk").
+    // Tickers: `$KRE` (always meant as one), `KRE` in capitals when the directory knows it, and the
+    // bundled ETFs' tickers in lower case ("kre", "xlk"). A common word ("A", "IT", "ON", "ALL") is a
+    // ticker only with a `$`, or in capitals in a message that is not all capitals.
     const bare = t.raw.replace(/^\$/, '');
     const cashtag = t.raw.startsWith('$') && /\p{L}/u.test(bare);
-    const caps = /^\^?[A-Z][A-Z0-9.]{0,9}$/.test(bare) && !shouting;
-    const lowerEtf = /^\^?[a-z]{3,5}$/.test(bare) && etfTickers.has(bare);
-    if (cashtag || (caps && !NOT_TICKERS.has(bare)) || lowerEtf || (shouting && /^[A-Z]{2,5}$/.test(bare))) {
-      const symbol = resolveTicker(ctx.symbols, bare, cashtag);
-      if (symbol !== undefined) addSymbol(symbol, i, 1);
-      else if (cashtag || (caps && /^[A-Z]{1,5}$/.test(bare))) {
-        if (!unknownTickers.includes(bare.toUpperCase())) unknownTickers.push(bare.toUpperCase().slice(0, 12));
+    const upper = bare.toUpperCase();
+    const capsWord = /^\^?[A-Z][A-Z0-9.]{0,9}$/.test(bare);
+    const lowerEtf = /^[a-z]{3,5}$/.test(bare) && etfTickers.has(bare) && !NOT_TICKERS.has(upper);
+    // The index caret says "ticker" as clearly as a `$` does: "^rut".
+    const caret = /^\^[a-z0-9]{2,9}$/i.test(bare);
+    if (cashtag || capsWord || lowerEtf || caret) {
+      const symbol = shouting && !cashtag && NOT_TICKERS.has(upper) ? undefined : resolveTicker(ctx.symbols, bare, cashtag);
+      if (symbol !== undefined) {
+        addSymbol(symbol, i, 1);
+        i += 1;
+        continue;
       }
-      i += 1;
-      continue;
+      // Report what looks like a ticker tapebot lacks ("NVDA"), but not shouting or chat words ("LOL", "IMO").
+      if (cashtag || (capsWord && !shouting && /^[A-Z]{1,5}$/.test(bare) && !NOT_TICKERS.has(bare))) {
+        if (!unknownTickers.includes(upper)) unknownTickers.push(upper.slice(0, 12));
+        i += 1;
+        continue;
+      }
     }
     // A named period or alias typed as a token: "3mo", "12m".
     // (Only real period names: parsePeriod must not hand back whatever a prototype lookup found.)

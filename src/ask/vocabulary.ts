@@ -263,6 +263,12 @@ export const AMBIGUOUS_PERIODS: Readonly<Record<string, string>> = {
   'last year': 'could mean the past 12 months (say "past year") or calendar {lastYear} (say "in {lastYear}")',
   yesterday: 'needs a date: say "as of" and the day, e.g. "as of aug 20"',
   'mid year': 'needs a date, e.g. "since june 30"',
+  q1: 'needs dates: say e.g. "since dec 31 as of mar 31"',
+  q2: 'needs dates: say e.g. "since mar 31 as of jun 30"',
+  q3: 'needs dates: say e.g. "since jun 30 as of sep 30"',
+  q4: 'needs dates: say e.g. "since sep 30 as of dec 31"',
+  h1: 'needs dates: say e.g. "since dec 31 as of jun 30"',
+  h2: 'needs dates: say e.g. "since jun 30 as of dec 31"',
 };
 
 /** "since …" phrases that mean the start of the year. */

@@ -52,7 +52,8 @@ function isNamedPeriod(text: string): text is NamedPeriod {
 export function parsePeriod(text: string): Period | null {
   const t = text.trim().toLowerCase();
   if (isNamedPeriod(t)) return { kind: 'named', name: t };
-  const alias = ALIASES[t];
+  // Own properties only: 'constructor' or '__proto__' must not read as a period.
+  const alias = Object.hasOwn(ALIASES, t) ? ALIASES[t] : undefined;
   if (alias !== undefined) return { kind: 'named', name: alias };
   const since = /^since(?::\s*|\s+)(\S+)$/.exec(t);
   const date = since ? (since[1] as string) : t;

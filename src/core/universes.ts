@@ -83,7 +83,7 @@ export const UNIVERSE_NAMES: readonly string[] = UNIVERSES.map((u) => u.id);
 /** The universe a word names (case-insensitive, aliases included), or undefined when it names none. */
 export function findUniverse(word: string): Universe | undefined {
   const w = word.trim().toLowerCase();
-  const id = ALIASES[w] ?? w;
+  const id = Object.hasOwn(ALIASES, w) ? (ALIASES[w] as string) : w;
   return UNIVERSES.find((u) => u.id === id);
 }
 

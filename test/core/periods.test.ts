@@ -223,3 +223,9 @@ describe('periodBaseIndex on real SPY dates', () => {
     expect(spy.dates[periodBaseIndex(spy.dates, named('5y'), at('1998-01-29'))]).toBe('1993-01-29');
   });
 });
+
+describe('parsePeriod and object built-ins', () => {
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('%s is not a period', (word) => {
+    expect(parsePeriod(word), 'alias lookup must not fall through to Object.prototype').toBeNull();
+  });
+});

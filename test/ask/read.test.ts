@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { readQuestion } from '../../src/ask/read.ts';
+import { createSymbolDirectory, loadManifest } from '../../src/data/symbols.ts';
+import { symbols } from './_stub.ts';
+
+const REF = '2026-08-21';
+const read = (q: string, dir = symbols) => readQuestion(q, { symbols: dir, reference: REF });
+const tickers = (q: string, dir = symbols) => read(q, dir).symbols.map((s) => s.symbol);
+
+/** A directory that also knows tickers spelled like English words. */
+const wordy = createSymbolDirectory([
+  ...loadManifest(),
+  { symbol: 'A', name: 'Agilent Technologies', kind: 'etf' },
+  { symbol: 'IT', name: 'Gartner', kind: 'etf' },
+  { symbol: 'ON', name: 'ON Semiconductor', kind: 'etf' },
+  { symbol: 'ALL', name: 'Allstate', kind: 'etf' },
+]);
+
+describe('readQuestion: symbols', () => {
+  it('never reads common words as tickers, even when the directory knows them', () => {
+    expect(tickers('is it on? all of it, a bit', wordy), 'lower case words are words').toEqual([]);
+    expect(tickers('IS IT ON ALL DAY', wordy), 'a shouted message is not a list of tickers').toEqual([]);
+    expect(tickers('a drawdown in spy', wordy)).toEqual(['SPY']);
+  });
+
+  it('reads them as tickers when written as tickers: $-prefixed, or in capitals in an ordinary sentence', () => {
+    expect(tickers('$it drawdown', wordy)).toEqual(['IT']);
+    expect(tickers('is ON breaking out', wordy)).toEqual(['ON']);
+  });
+
+  it('takes only tickers the directory knows, and reports plausible unknown ones', () => {
+    const r = read('is NVDA breaking out IMO LOL');
+    expect(r.symbols).toEqual([]);
+    expect(r.unknownTickers, 'chat words are not reported as tickers').toEqual(['NVDA']);
+    expect(read('IS NVDA BREAKING OUT').unknownTickers, 'not while shouting').toEqual([]);
+  });
+
+  it('with a live provider, takes a $ ticker it does not bundle but still not a bare capital word', () => {
+    const live = createSymbolDirectory(loadManifest(), { allowUnknown: true });
+    expect(tickers('$NVDA vs SPY', live)).toEqual(['NVDA', 'SPY']);
+    expect(tickers('NVDA vs SPY', live)).toEqual(['SPY']);
+  });
+
+  it('maps names and nicknames, the longest phrase winning', () => {
+    expect(tickers('regional banks vs banks vs biotech')).toEqual(['KRE', 'XLF', 'XBI']);
+    expect(tickers('tech heavy nasdaq vs tech')).toEqual(['QQQ', 'XLK']);
+    expect(tickers('the russell, r2k, russell 2000')).toEqual(['IWM']);
+    expect(tickers('mag 7 vs the magnificent seven vs mega caps')).toEqual(['MAGS']);
+    expect(tickers('the dow vs the s&p vs the nasdaq')).toEqual(['DIA', 'SPY', 'QQQ']);
+  });
+
+  it('switches to the index itself when the question says "index"', () => {
+    expect(tickers('the russell 2000 index vs the s&p 500')).toEqual(['^RUT', '^GSPC']);
+    expect(tickers('the dow index'), 'no bundled Dow index: the ETF stays').toEqual(['DIA']);
+    expect(tickers('SPX vs RUT'), 'index tickers are the indexes').toEqual(['^GSPC', '^RUT']);
+  });
+});
+
+describe('readQuestion: periods and dates', () => {
+  it.each([
+    ['this year', 'ytd'],
+    ['YTD', 'ytd'],
+    ['year to date', 'ytd'],
+    ['since the start of the year', 'ytd'],
+    ['this month', '1m'],
+    ['past month', '1m'],
+    ['last month', '1m'],
+    ['past six months', '6m'],
+    ['6 months', '6m'],
+    ['3mo', '3m'],
+    ['last week', '1w'],
+    ['this week', '1w'],
+    ['today', '1d'],
+    ['last 12 months', '1y'],
+    ['5 years', '5y'],
+    // Aug 21, 2026 minus 14 days is Aug 7, 2026.
+    ['past 2 weeks', 'since:2026-08-07'],
+    ['since june', 'since:2026-06-01'],
+    ['since 2020', 'since:2020-01-01'],
+  ])('"%s" is %s', (phrase, token) => {
+    expect(read(`iwm vs spy ${phrase}`).period?.token).toBe(token);
+  });
+
+  it('reads "in 2025" as year to date as of the last day of 2025', () => {
+    const r = read('small caps in 2025');
+    expect(r.period?.token).toBe('ytd');
+    expect(r.asof?.date).toBe('2025-12-31');
+  });
+
+  it('refuses to pin moments and ambiguous periods to a date', () => {
+    expect(read('since the election').problems.join(' ')).toMatch(/"since the election" is not a date/);
+    expect(read('last year').problems.join(' ')).toMatch(/past 12 months .* calendar 2025/);
+    expect(read('iwm this month or ytd').problems.join(' ')).toMatch(/two periods/);
+  });
+
+  it('asks for the reference day only when a date depends on it', () => {
+    expect(readQuestion('iwm vs spy since june', { symbols }).needsReference).toBe(true);
+    expect(readQuestion('iwm vs spy this month since 6/1/26', { symbols }).needsReference).toBe(false);
+  });
+});
+
+describe('readQuestion: order and levels', () => {
+  it('marks the losing word so "A lagging B" can be read as B beating A', () => {
+    const r = read('how long has the s&p been lagging the russell');
+    expect(r.symbols.map((s) => s.symbol)).toEqual(['SPY', 'IWM']);
+    expect(r.losingAt, 'between the two').toBeGreaterThan(r.symbols[0]?.at ?? Infinity);
+  });
+
+  it('reads a price level after a level word or a $, not any number', () => {
+    expect(read('is spy holding above 600').level?.value).toBe(600);
+    expect(read('xlf over $52.50').level?.value).toBe(52.5);
+    expect(read('top 3 sectors').level, '"top 3" is not a price').toBeUndefined();
+  });
+});
