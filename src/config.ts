@@ -36,6 +36,14 @@ const schema = z
     SLACK_SIGNING_SECRET: optionalString,
     SLACK_APP_TOKEN: z.preprocess(emptyToUndefined, z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional()),
     SLACK_API_URL: optionalUrl,
+    SLACK_ADMIN_USERS: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .default('')
+        .transform((s) => s.split(',').map((u) => u.trim()).filter(Boolean))
+        .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be Slack user ids such as U0123ABCD, comma-separated'))),
+    ),
     PORT: port,
 
     HEALTH_PORT: port,

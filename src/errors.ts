@@ -61,6 +61,14 @@ export class BusyError extends Error {
   override readonly name: string = 'BusyError';
 }
 
+/** Thrown for new work while tapebot shuts down (a deploy or restart): work already running still finishes. */
+export class ShuttingDownError extends BusyError {
+  override readonly name = 'ShuttingDownError';
+  constructor() {
+    super('shutting down; not taking new work');
+  }
+}
+
 export type ErrorAudience = 'user' | 'retry' | 'internal';
 
 export interface DescribedError {
@@ -80,6 +88,9 @@ export function describeError(err: unknown, ref: string): DescribedError {
   }
   if (err instanceof RateLimitedError) {
     return { audience: 'retry', message: `Slow down a little — try again in ${err.retryAfterSeconds} s.` };
+  }
+  if (err instanceof ShuttingDownError) {
+    return { audience: 'retry', message: 'I’m restarting — try again in a moment.' };
   }
   if (err instanceof BusyError) {
     return { audience: 'retry', message: 'I’m busy drawing other charts — try again in a few seconds.' };

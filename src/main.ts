@@ -45,7 +45,20 @@ async function main(): Promise<void> {
     await shutdown('end of input');
     return;
   }
+  // Chat adapters load only when configured, so the console starts without their weight.
+  if (mode.slack) {
+    const { startSlack } = await import('./adapters/slack/start.ts');
+    const admins = new Set(config.SLACK_ADMIN_USERS);
+    const slack = await startSlack({ config, runner: app.runner, renderer: app.renderer, logger, canManage: (userId) => admins.has(userId) });
+    stops.push(() => slack.stop());
+  }
   logger.info({ discord: mode.discord, slack: mode.slack }, 'tapebot started');
 }
 
-await main();
+try {
+  await main();
+} catch (e) {
+  // Start-up failures (a rejected token, an unreachable API, a port in use) get one clear line.
+  process.stderr.write(`tapebot could not start: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+}

@@ -95,6 +95,7 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
       sourceLabel: deps.market.sourceLabel,
       commands: deps.commands,
       ...(inv.channel ? { channel: inv.channel } : {}),
+      ...(deps.status ? { status: deps.status } : {}),
       warn: (m) => {
         if (!warnings.includes(m)) warnings.push(m);
       },

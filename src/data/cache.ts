@@ -174,8 +174,8 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
      ON CONFLICT(symbol, date, kind) DO UPDATE SET value = excluded.value, provider = excluded.provider`,
   );
   const splitStored = db.prepare(
-    `UPDATE bars SET open = open / ?1, high = high / ?1, low = low / ?1, close = close / ?1, volume = volume * ?1
-     WHERE symbol = ?2 AND date < ?3`,
+    `UPDATE bars SET open = open / @r, high = high / @r, low = low / @r, close = close / @r, volume = volume * @r
+     WHERE symbol = @symbol AND date < @before`,
   );
   const rescaleAdj = db.prepare('UPDATE bars SET adj_close = adj_close * ? WHERE symbol = ? AND date < ?');
   const deleteAfter = db.prepare('DELETE FROM bars WHERE symbol = ? AND date > ?');
@@ -354,7 +354,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
       lastDate: newest.date > anchorDate ? newest.date : anchorDate,
     };
     db.transaction(() => {
-      for (const x of newSplits) splitStored.run(x.ratio, symbol, anchorDate);
+      for (const x of newSplits) splitStored.run({ r: x.ratio, symbol, before: anchorDate });
       if (Math.abs(k - 1) > 1e-12) rescaleAdj.run(k, symbol, anchorDate);
       // A provisional bar after the anchor that the provider no longer has is dropped, not kept stale.
       deleteAfter.run(symbol, newest.date > anchorDate ? newest.date : anchorDate);

@@ -63,8 +63,9 @@ interface Expected {
  * arrive before the due time + WAIT_MIN, in which case it goes at the first 5-minute retry after they
  * do. Digests due while the bot is down go out at restart if due within LATE_WINDOW_MIN before it.
  */
+const TRADING = spyDates('2024-12-01', '2026-01-31').map((d) => ({ d, close: handClose(d) }));
+
 function expectedFor(sub: Sub): Expected[] {
-  const trading = spyDates('2024-01-01', '2026-12-31');
   const out: Expected[] = [];
   const seen = new Set<string>();
   let local = DateTime.fromJSDate(START, { zone: sub.slot.tz }).startOf('day');
@@ -73,7 +74,7 @@ function expectedFor(sub: Sub): Expected[] {
     const occ = local.set({ hour: h, minute: m }).toJSDate();
     if (occ < START || occ > END) continue;
     let day = '';
-    for (const d of trading) if (handClose(d) <= occ) day = d;
+    for (const t of TRADING) if (t.close <= occ) day = t.d;
     if (seen.has(day)) continue;
     seen.add(day);
     let sendAt = occ;

@@ -10,8 +10,7 @@
  *    (Options are bound first — synchronous, microseconds — so a typo gets an immediate reply that
  *    only its author sees, with no public "thinking…" flash.)
  * 2. Compute with the shared runner, draw the charts, then edit the deferred reply in place —
- *    only while no acknowledgement is waiting, one command per event-loop turn (see
- *    `createAckFirstScheduler`).
+ *    only while no acknowledgement is waiting, one command per event-loop turn (scheduler.ts).
  * 3. Any failure ends in a message only the person who asked sees. A deferred public reply cannot
  *    become ephemeral, and a follow-up sent straight after a defer would just fill in the public
  *    placeholder (Discord keeps that for backwards compatibility), so the placeholder is deleted
@@ -36,6 +35,7 @@ import { describeError, newErrorRef, UserInputError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { decodeRerun } from '../rerun.ts';
 import { autocompleteChoices } from './autocomplete.ts';
+import { createAckFirstScheduler } from './scheduler.ts';
 import { commandOptions } from './registration.ts';
 import { answerReply, errorText } from './reply.ts';
 
@@ -50,80 +50,6 @@ export interface InteractionDeps {
 export const STALE_BUTTON_TEXT = 'This button no longer works — run the command again.';
 
 const NO_MENTIONS = { parse: [] as [] };
-
-/**
- * Acknowledgements first, then work, one command per event-loop turn.
- *
- * An acknowledgement has 3 seconds; the rest of a reply has 15 minutes. So no command starts (or
- * resumes after its charts are drawn) while an acknowledgement is on its way — unless it has
- * already waited `maxWorkDelayMs`, so a steady stream of interactions cannot starve the answers —
- * and then only one is let through per turn: an immediate queued from inside an immediate runs on
- * the next turn, after pending I/O (new interactions arriving, acknowledgements going out) has been
- * served. Data already in memory resolves in microtasks, so without this a burst of commands would
- * compute back to back and hold later acknowledgements off the socket past Discord's deadline.
- */
-export interface AckFirstScheduler {
-  /** Runs an acknowledgement (`deferReply`, `deferUpdate`), holding back work until it settles. */
-  acknowledge<T>(send: () => Promise<T>): Promise<T>;
-  /** Resolves when it is this caller's turn to do work. */
-  turn(): Promise<void>;
-}
-
-export function createAckFirstScheduler(o: { maxWorkDelayMs?: number } = {}): AckFirstScheduler {
-  const maxWorkDelayMs = o.maxWorkDelayMs ?? 250;
-  let acking = 0;
-  const waiting: { resolve: () => void; since: number }[] = [];
-  let immediate = false;
-  let timer: NodeJS.Timeout | undefined;
-
-  const release = (): void => {
-    waiting.shift()?.resolve();
-    schedule();
-  };
-  const pump = (): void => {
-    immediate = false;
-    if (acking > 0) schedule();
-    else release();
-  };
-  function schedule(): void {
-    const head = waiting[0];
-    if (!head) return;
-    if (acking === 0) {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      if (!immediate) {
-        immediate = true;
-        setImmediate(pump);
-      }
-      return;
-    }
-    timer ??= setTimeout(
-      () => {
-        timer = undefined;
-        release();
-      },
-      Math.max(0, head.since + maxWorkDelayMs - performance.now()),
-    );
-  }
-
-  return {
-    async acknowledge(send) {
-      acking++;
-      try {
-        return await send();
-      } finally {
-        acking--;
-        schedule();
-      }
-    },
-    turn() {
-      return new Promise<void>((resolve) => {
-        waiting.push({ resolve, since: performance.now() });
-        schedule();
-      });
-    },
-  };
-}
 
 /** Every option value as text, exactly as the text syntax would carry it (`named` only, no words). */
 export function invocationFromOptions(name: string, options: readonly CommandInteractionOption[]): Invocation {
@@ -148,7 +74,7 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
    * option) before anything is public. Errors that need data (a date after the last close, not
    * enough history) surface later, from the runner.
    */
-  function precheck(inv: Invocation): string | null {
+  function precheck(inv: Invocation, meta: Record<string, unknown>): string | null {
     const cmd = runner.find(inv.name);
     if (!cmd) return null; // the runner words "no such command" (stale registration) itself
     try {
@@ -158,7 +84,7 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
       if (!(cause instanceof UserInputError)) return null;
       const ref = newErrorRef();
       const error = describeError(cause, ref);
-      logger.info({ ref, command: inv.name, outcome: error.audience, reason: error.message }, 'command refused');
+      logger.info({ ...meta, ref, command: inv.name, outcome: error.audience, reason: error.message }, 'command refused');
       return error.message;
     }
   }
@@ -168,8 +94,7 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
     try {
       return { charts: await renderAnswerCharts(renderer, answer), failed: false };
     } catch (err) {
-      const ref = newErrorRef();
-      logger.error({ ...meta, ref, err, command: answer.command, renderer: renderer.name }, 'chart rendering failed; answering without the chart');
+      logger.error({ ...meta, err, command: answer.command, renderer: renderer.name }, 'chart rendering failed; answering without the chart');
       return { charts: [], failed: true };
     }
   }
@@ -187,9 +112,9 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
   async function onCommand(i: ChatInputCommandInteraction): Promise<void> {
     const meta = metaOf(i);
     const inv = invocationFromOptions(i.commandName, i.options.data);
-    const refusal = precheck(inv);
+    const refusal = precheck(inv, meta);
     if (refusal !== null) {
-      await i.reply({ content: errorText(refusal), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      await scheduler.acknowledge(() => i.reply({ content: errorText(refusal), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }));
       return;
     }
     await scheduler.acknowledge(() => i.deferReply());
@@ -208,7 +133,7 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
     const meta = metaOf(i);
     const inv = decodeRerun(i.customId);
     if (!inv) {
-      await i.reply({ content: errorText(STALE_BUTTON_TEXT), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      await scheduler.acknowledge(() => i.reply({ content: errorText(STALE_BUTTON_TEXT), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }));
       return;
     }
     // No "thinking…": the message stays as it is until the new period replaces it.
@@ -228,7 +153,8 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
     const cmd = runner.find(i.commandName);
     const focused = i.options.getFocused(true);
     const decl = cmd ? commandOptions(cmd)[focused.name] : undefined;
-    await i.respond(autocompleteChoices(decl, String(focused.value), symbols));
+    const choices = autocompleteChoices(decl, String(focused.value), symbols);
+    await scheduler.acknowledge(() => i.respond(choices));
   }
 
   /** The last word after something unexpected: a reference for the log, privately to the asker. */

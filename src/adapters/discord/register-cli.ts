@@ -1,6 +1,7 @@
 /**
  * `npm run register`: puts the declared slash commands into Discord — globally, or into one server
- * when DISCORD_GUILD_ID is set (instant, for development). Kept here rather than in scripts/ so it
+ * when DISCORD_GUILD_ID is set (instant, for development). `npm run register -- --clear` removes
+ * them from that same scope (e.g. a development server's copies once the global ones are live). Kept here rather than in scripts/ so it
  * is type-checked and tested with the adapter; scripts/register.ts only calls it.
  */
 import { commands as allCommands } from '../../../commands/index.ts';
@@ -12,6 +13,8 @@ import { describeRegistration, registerCommands } from './registration.ts';
 export interface RegisterCliOptions {
   env?: NodeJS.ProcessEnv;
   commands?: readonly AnyCommand[];
+  /** Command-line arguments; `--clear` registers an empty list. */
+  args?: readonly string[];
   out?: (line: string) => void;
   err?: (line: string) => void;
 }
@@ -20,7 +23,14 @@ export interface RegisterCliOptions {
 export async function runRegister(o: RegisterCliOptions = {}): Promise<number> {
   const out = o.out ?? ((l: string) => process.stdout.write(`${l}\n`));
   const err = o.err ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const commands = o.commands ?? allCommands;
+  const args = o.args ?? process.argv.slice(2);
+  const unknown = args.filter((a) => a !== '--clear');
+  if (unknown.length > 0) {
+    err(`Unknown argument ${unknown.join(' ')}. Usage: npm run register [-- --clear]`);
+    return 2;
+  }
+  const clear = args.includes('--clear');
+  const commands = clear ? [] : (o.commands ?? allCommands);
   let config;
   try {
     config = loadConfig(o.env ?? process.env);
@@ -42,6 +52,10 @@ export async function runRegister(o: RegisterCliOptions = {}): Promise<number> {
       result.scope === 'guild'
         ? `to server ${config.DISCORD_GUILD_ID} (available now)`
         : 'globally (every server and DMs with the bot; clients may take a little while to show changes)';
+    if (clear) {
+      out(`Removed every tapebot command ${result.scope === 'guild' ? `from server ${config.DISCORD_GUILD_ID}` : 'registered globally'}.`);
+      return 0;
+    }
     out(`Registered ${result.names.length} command${result.names.length === 1 ? '' : 's'} ${where}:`);
     for (const line of describeRegistration(commands)) out(`  ${line}`);
     return 0;

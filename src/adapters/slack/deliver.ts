@@ -74,7 +74,9 @@ export async function prepareImages(client: WebClient, renderer: ChartRenderer, 
   }
 }
 
-async function uploadCharts(client: WebClient, answer: Answer, rendered: readonly RenderedChart[]): Promise<SlackImage[]> {
+/** Uploads drawn charts privately (no channel) and returns them as images to show by file id. */
+export async function uploadCharts(client: WebClient, answer: Answer, rendered: readonly RenderedChart[]): Promise<SlackImage[]> {
+  if (rendered.length === 0) return [];
   const titles = new Map(answer.charts.map((c) => [c.id, c.title]));
   const result = await client.files.uploadV2({
     file_uploads: rendered.map((c) => ({ file: c.png, filename: c.fileName, title: titles.get(c.id) ?? c.fileName, alt_text: c.altText })),

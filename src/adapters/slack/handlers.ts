@@ -7,10 +7,12 @@
  * Every listener acknowledges first (Slack waits 3 seconds at most), then works. Answers go to the
  * conversation for everyone; errors go only to the person who asked.
  */
+import { slackCommandName } from './manifest.ts';
 import type { App, RespondFn, webApi } from '@slack/bolt';
 import type { Answer } from '../../answer/answer.ts';
 import type { ChartRenderer } from '../../charts/renderer.ts';
 import { parseArgsText } from '../../command/parse.ts';
+import type { ChannelContext } from '../../command/define.ts';
 import type { CommandRunner, Invocation, RunResult } from '../../command/run.ts';
 import { describeError, newErrorRef } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
@@ -29,20 +31,28 @@ export interface SlackHandlerDeps {
   delivery: DeliveryOptions;
   /** Where the work after an ack runs: bounded, yielding to the event loop first (see work-queue.ts). */
   queue: WorkQueue;
+  /** Whether this person may change what the channel receives (digests, watchlists, alerts). */
+  canManage(userId: string, channelId: string): boolean;
+}
+
+/** The channel a command came from, for commands that act on it (digests, watchlists, alerts). */
+function channelContext(deps: SlackHandlerDeps, channelId: string, userId: string): ChannelContext {
+  return { platform: 'slack', id: channelId, canManage: deps.canManage(userId, channelId), userId };
 }
 
 export const BUSY_TEXT = 'I’m answering a lot of requests right now — try again in a minute.';
 
-/** Runs the work after an ack; when too much is already waiting, says so instead. */
-async function afterAck(deps: SlackHandlerDeps, replyPrivately: (text: string) => Promise<void>, job: () => Promise<void>): Promise<void> {
+/** Runs the work after an ack; when too much is already waiting, says so instead. Never throws. */
+async function afterAck(deps: SlackHandlerDeps, replyPrivately: (text: string) => Promise<void>, job: () => Promise<void>, meta: Record<string, unknown>): Promise<void> {
   try {
     await deps.queue.run(job);
   } catch (err) {
     if (err instanceof WorkQueueFullError) {
-      deps.logger.warn({ waiting: deps.queue.waiting }, 'slack work queue full; request refused');
+      deps.logger.warn({ ...meta, waiting: deps.queue.waiting }, 'slack work queue full; request refused');
       return replyPrivately(errorText(BUSY_TEXT));
     }
-    throw err;
+    // Jobs handle their own failures; this is a bug, and the person still deserves an answer.
+    await reportFailure(err, meta, deps, replyPrivately);
   }
 }
 
@@ -93,12 +103,13 @@ function failureText(result: Extract<RunResult, { ok: false }>): string {
 
 export function registerCommands(app: App, deps: SlackHandlerDeps): void {
   for (const cmd of deps.runner.commands) {
-    app.command(`/${cmd.name}`, async ({ ack, command, client, respond, context }) => {
+    app.command(slackCommandName(cmd.name), async ({ ack, command, client, respond, context }) => {
       await ack();
       const meta = { adapter: 'slack', kind: 'command', team: command.team_id, channel: command.channel_id, user: command.user_id };
       const reply = privateResponder(respond, deps.logger, meta);
       await afterAck(deps, reply, async () => {
-        const result = await deps.runner.run({ name: cmd.name, args: parseArgsText(unescapeSlackText(command.text ?? '')) }, meta);
+        const args = parseArgsText(unescapeSlackText(command.text ?? ''));
+        const result = await deps.runner.run({ name: cmd.name, args, channel: channelContext(deps, command.channel_id, command.user_id) }, meta);
         if (!result.ok) return reply(failureText(result));
         try {
           await postAnswer(client, deps, { channel: command.channel_id }, result.answer);
@@ -109,7 +120,7 @@ export function registerCommands(app: App, deps: SlackHandlerDeps): void {
           }
           await reportFailure(err, meta, deps, reply);
         }
-      });
+      }, meta);
     });
   }
 }
@@ -126,7 +137,7 @@ export function registerPeriodButtons(app: App, deps: SlackHandlerDeps): void {
       const invocation: Invocation | null = action.type === 'button' && typeof action.value === 'string' ? decodeRerun(action.value) : null;
       if (!invocation) return reply(errorText('That button is out of date. Run the command again.'));
       if (!channel || !ts) return reply(errorText('I could not find the message to update. Run the command again.'));
-      const result = await deps.runner.run(invocation, meta);
+      const result = await deps.runner.run({ ...invocation, channel: channelContext(deps, channel, body.user.id) }, meta);
       if (!result.ok) return reply(failureText(result));
       const prepared = await prepareImages(client, deps.renderer, result.answer, deps.logger);
       const message = answerMessage(result.answer, prepared.images, prepared.note !== undefined ? { note: prepared.note } : {});
@@ -142,7 +153,7 @@ export function registerPeriodButtons(app: App, deps: SlackHandlerDeps): void {
       const shown = new Set(sent.droppedImages ? [] : uploaded);
       const previous = imageFileIds(body.message?.blocks as unknown[] | undefined).filter((id) => !shown.has(id));
       await deleteFiles(client, [...(sent.droppedImages ? uploaded : []), ...previous], deps.logger);
-    });
+    }, meta);
   });
 }
 
@@ -161,14 +172,14 @@ export function registerMentions(app: App, deps: SlackHandlerDeps): void {
       }
     };
     await afterAck(deps, replyPrivately, async () => {
-      const result = await deps.runner.runText(stripLeadingMentions(unescapeSlackText(text)), meta);
+      const result = await deps.runner.runText(stripLeadingMentions(unescapeSlackText(text)), meta, channelContext(deps, where.channel, where.user));
       if (!result.ok) return replyPrivately(failureText(result));
       try {
         await postAnswer(client, deps, { channel: where.channel, ...(where.threadTs ? { threadTs: where.threadTs } : {}) }, result.answer);
       } catch (err) {
         await reportFailure(err, meta, deps, replyPrivately);
       }
-    });
+    }, meta);
   }
 
   app.event('app_mention', async ({ event, client }) => {

@@ -5,12 +5,16 @@
  *
  * Bot scopes, each for something the adapter does and nothing more:
  *   commands          receive the slash commands
- *   chat:write        chat.postMessage (answers), chat.update (period buttons), chat.postEphemeral (errors after a mention)
+ *   chat:write        chat.postMessage (answers, digests), chat.update (period buttons), chat.postEphemeral (errors after a mention)
  *   files:write       files.getUploadURLExternal / completeUploadExternal (chart PNGs) and files.delete (charts of replaced answers)
  *   app_mentions:read the app_mention event ("@tapebot rotation 1m")
  *   im:history        the message.im event (commands typed in a direct message to the bot)
- * Not requested: channels:history (we never read channel messages), chat:write.public (the bot posts
- * only where it was invited, and says how to invite it otherwise), files:read (uploads are used by id).
+ *   channels:history, groups:history
+ *                     conversations.history in public / private channels the bot is in, read only after
+ *                     a crash mid-post, to find a digest it already posted (by its message metadata)
+ *                     instead of posting it twice (poster.ts). No event delivers channel messages to us.
+ * Not requested: chat:write.public (the bot posts only where it was invited, and says how to invite it
+ * otherwise), files:read (uploads are used by id), message.channels events.
  */
 import type { webApi } from '@slack/bolt';
 import type { AnyCommand } from '../../command/define.ts';
@@ -21,7 +25,7 @@ export const EVENTS_PATH = '/slack/events';
 
 export type SlackManifest = webApi.AppsManifestCreateArguments['manifest'];
 
-export const BOT_SCOPES = ['commands', 'chat:write', 'files:write', 'app_mentions:read', 'im:history'] as const;
+export const BOT_SCOPES = ['commands', 'chat:write', 'files:write', 'app_mentions:read', 'im:history', 'channels:history', 'groups:history'] as const;
 export const BOT_EVENTS = ['app_mention', 'message.im'] as const;
 
 export type ManifestMode = { kind: 'socket' } | { kind: 'http'; url: string };
@@ -61,6 +65,17 @@ export function requestUrl(url: string): string {
   return parsed.toString();
 }
 
+/**
+ * Slack's built-in commands win over an app's command of the same name, so a declared command
+ * whose name Slack already uses (/help, /status, …) is registered as `/tapebot-<name>`.
+ * Both the manifest and the handlers use this one mapping.
+ */
+const SLACK_BUILT_INS = new Set(['help', 'status', 'away', 'active', 'dnd', 'feed', 'invite', 'leave', 'join', 'me', 'msg', 'dm', 'mute', 'remind', 'search', 'shrug', 'topic', 'who', 'collapse', 'expand', 'archive', 'rename', 'apps', 'open', 'star', 'shortcuts', 'prefs', 'call']);
+
+export function slackCommandName(name: string): string {
+  return SLACK_BUILT_INS.has(name) ? `/tapebot-${name}` : `/${name}`;
+}
+
 /** What Slack shows after the command name while typing it: the usage without "/name". */
 export function usageHint(cmd: AnyCommand): string {
   return usage(cmd).replace(new RegExp(`^/${cmd.name}\\s*`), '');
@@ -70,7 +85,7 @@ export function buildManifest(commands: readonly AnyCommand[], opts: ManifestOpt
   const name = opts.name ?? 'tapebot';
   const url = opts.mode.kind === 'http' ? requestUrl(opts.mode.url) : undefined;
   const slashCommands = commands.map((cmd) => {
-    const command = `/${cmd.name}`;
+    const command = slackCommandName(cmd.name);
     if (command.length > MAX_COMMAND_LENGTH) throw new Error(`${command} is longer than Slack's ${MAX_COMMAND_LENGTH} characters for a command.`);
     const hint = usageHint(cmd);
     return {

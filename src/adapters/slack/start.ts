@@ -13,10 +13,12 @@ import type { AddressInfo } from 'node:net';
 import type { ChartRenderer } from '../../charts/renderer.ts';
 import type { CommandRunner } from '../../command/run.ts';
 import { ConfigError, type Config } from '../../config.ts';
+import type { DigestPoster } from '../../digest/poster.ts';
 import type { Logger } from '../../log.ts';
 import { DEFAULT_DELIVERY, type DeliveryOptions } from './deliver.ts';
 import { registerCommands, registerMentions, registerPeriodButtons } from './handlers.ts';
 import { boltLogger } from './logger.ts';
+import { createSlackPoster } from './poster.ts';
 import { createWorkQueue } from './work-queue.ts';
 import { EVENTS_PATH } from './manifest.ts';
 
@@ -33,6 +35,11 @@ export interface StartSlackOptions {
   delivery?: Partial<DeliveryOptions>;
   /** Web API retry policy for network errors, 5xx and 429 (default: 2 retries within a few seconds). */
   retryConfig?: webApi.RetryOptions;
+  /**
+   * Who may change what a channel receives (digests, watchlists, alerts); default nobody. main.ts
+   * passes the configured admin list.
+   */
+  canManage?: (userId: string, channelId: string) => boolean;
   /** Commands, clicks and mentions answered at once (default 8); more wait, up to `maxQueued` (default 500). */
   concurrency?: number;
   maxQueued?: number;
@@ -43,6 +50,8 @@ export interface SlackAdapter {
   readonly mode: 'socket' | 'http';
   /** HTTP mode: the URL Slack must send requests to, as bound (e.g. http://127.0.0.1:53121/slack/events). Null in Socket Mode. */
   readonly url: string | null;
+  /** Posts scheduled digests and alerts (hand it to the digest service). */
+  readonly poster: DigestPoster;
   /** Resolves once no command, click or mention is still being answered. */
   idle(): Promise<void>;
   /** Stops taking requests, lets work in flight finish (up to `drainMs`, default 10 s), then returns. */
@@ -89,7 +98,8 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
   const queue = createWorkQueue({ concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY, maxQueued: opts.maxQueued ?? DEFAULT_MAX_QUEUED });
   const idle = () => queue.idle();
 
-  const deps = { runner: opts.runner, renderer: opts.renderer, logger, delivery: { ...DEFAULT_DELIVERY, ...opts.delivery }, queue };
+  const delivery = { ...DEFAULT_DELIVERY, ...opts.delivery };
+  const deps = { runner: opts.runner, renderer: opts.renderer, logger, delivery, queue, canManage: opts.canManage ?? (() => false) };
   registerCommands(app, deps);
   registerPeriodButtons(app, deps);
   registerMentions(app, deps);
@@ -120,6 +130,7 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
     app,
     mode: socketMode ? 'socket' : 'http',
     url,
+    poster: createSlackPoster(app.client, { logger, delivery }),
     idle,
     stop(drainMs = 10_000) {
       stopping ??= (async () => {

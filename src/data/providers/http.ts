@@ -333,14 +333,13 @@ export function createProviderHttp(opts: ProviderHttpOptions): ProviderHttp {
     } catch (err) {
       failedRequests++;
       o.signal?.throwIfAborted();
-      if (timeout.aborted) {
-        throw transient(new ProviderError(name, 'timeout', `${name} did not answer within ${policy.timeoutMs / 1000} s`, undefined, { cause: err }));
-      }
+      // No `cause`: an axios error carries the request config, API keys included.
+      if (timeout.aborted) throw transient(new ProviderError(name, 'timeout', `${name} did not answer within ${policy.timeoutMs / 1000} s`));
       const code = isAxiosError(err) ? (err.code ?? 'network error') : 'network error';
       if (isAxiosError(err) && !TRANSPORT_CODES.has(code) && code !== 'network error') {
-        throw new ProviderError(name, 'unavailable', `${name} request failed (${code})`, undefined, { cause: err });
+        throw new ProviderError(name, 'unavailable', `${name} request failed (${code})`);
       }
-      throw transient(new ProviderError(name, 'unavailable', `${name} could not be reached (${code})`, undefined, { cause: err }));
+      throw transient(new ProviderError(name, 'unavailable', `${name} could not be reached (${code})`));
     }
     try {
       return o.interpret(res);

@@ -22,6 +22,28 @@ export function newYorkDate(at: Date): string {
   return DateTime.fromJSDate(at, { zone: NYSE_ZONE }).toISODate() as string;
 }
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+/**
+ * The calendar date (YYYY-MM-DD) of an epoch-millisecond instant in an IANA zone. Intl rather than
+ * luxon here: it runs once per bar of a full history (25,000 for ^GSPC) and is ~8x faster.
+ */
+export function dateInZone(ms: number, zone: string): string {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    formatters.set(zone, f);
+  }
+  let y = '';
+  let m = '';
+  let d = '';
+  for (const p of f.formatToParts(ms)) {
+    if (p.type === 'year') y = p.value;
+    else if (p.type === 'month') m = p.value;
+    else if (p.type === 'day') d = p.value;
+  }
+  return `${y.padStart(4, '0')}-${m}-${d}`;
+}
+
 export interface LiveProviderParts {
   name: string;
   http: ProviderHttp;

@@ -25,13 +25,12 @@
  * key starts two years back.
  */
 import type { AxiosInstance } from 'axios';
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { ProviderError } from '../../errors.ts';
 import { NYSE_ZONE } from '../calendar.ts';
 import { splitFactorAfter, type Dividend, type RawBar, type Split } from './actions.ts';
 import { createProviderHttp, httpFailure, parseJson, transient, type HttpPolicy, type HttpResponse } from './http.ts';
-import { createLiveProvider, newYorkDate, type LiveProvider } from './live.ts';
+import { createLiveProvider, dateInZone, newYorkDate, type LiveProvider } from './live.ts';
 
 export const POLYGON_BASE_URL = 'https://api.massive.com';
 export const POLYGON_RATE_LIMITS = [{ limit: 5, perMs: 60_000 }] as const;
@@ -137,7 +136,7 @@ export function createPolygonProvider(opts: PolygonOptions): LiveProvider {
         amount: d.split_adjusted_cash_amount ?? d.cash_amount / splitFactorAfter(splits, d.ex_dividend_date),
       }));
       const bars: RawBar[] = results.map((r) => ({
-        date: DateTime.fromMillis(r.t, { zone: NYSE_ZONE }).toISODate() as string,
+        date: dateInZone(r.t, NYSE_ZONE),
         open: r.o,
         high: r.h,
         low: r.l,

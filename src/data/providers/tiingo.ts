@@ -25,7 +25,7 @@ import type { AxiosInstance } from 'axios';
 import { z } from 'zod';
 import { ProviderError } from '../../errors.ts';
 import { applySplits, splitFactorAfter, type RawBar, type Split } from './actions.ts';
-import { createProviderHttp, httpFailure, parseJson, type HttpPolicy, type HttpResponse } from './http.ts';
+import { createProviderHttp, httpFailure, parseJson, parseRetryAfter, type HttpPolicy, type HttpResponse } from './http.ts';
 import { createLiveProvider, type LiveProvider } from './live.ts';
 
 export const TIINGO_BASE_URL = 'https://api.tiingo.com';
@@ -53,7 +53,9 @@ function tiingoError(res: HttpResponse): ProviderError | undefined {
   if (!parsed.success) return undefined;
   const detail = parsed.data.detail;
   if (/not found/i.test(detail)) return new ProviderError('tiingo', 'not-found', `Tiingo has no data for that symbol (${detail}).`);
-  if (/run over|request allocation|symbol look ?up/i.test(detail)) return new ProviderError('tiingo', 'rate-limited', `tiingo: ${detail}`);
+  if (/run over|request allocation|symbol look ?up/i.test(detail)) {
+    return new ProviderError('tiingo', 'rate-limited', `tiingo: ${detail}`, parseRetryAfter(res.headers['retry-after']));
+  }
   if (res.status === 401 || res.status === 403 || /token/i.test(detail)) {
     return new ProviderError('tiingo', 'unavailable', `tiingo rejected our request (${detail}): check TIINGO_API_KEY`);
   }

@@ -28,13 +28,12 @@
  * - No published quota. We keep to 2 requests per second and 1,000 per hour, well under the
  *   ~2,000/hour that users of the endpoint report before being throttled.
  */
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { ProviderError } from '../../errors.ts';
 import { NYSE_ZONE } from '../calendar.ts';
 import type { Dividend, RawBar, Split } from './actions.ts';
 import { createProviderHttp, httpFailure, parseJson, transient, type HttpPolicy, type HttpResponse } from './http.ts';
-import { createLiveProvider, type LiveProvider } from './live.ts';
+import { createLiveProvider, dateInZone, type LiveProvider } from './live.ts';
 import type { AxiosInstance } from 'axios';
 
 export const YAHOO_BASE_URL = 'https://query2.finance.yahoo.com';
@@ -89,7 +88,7 @@ function chartError(res: HttpResponse): ProviderError | undefined {
 
 function toRaw(result: ChartResult, symbol: string): { bars: RawBar[]; dividends: Dividend[]; splits: Split[] } {
   const zone = result.meta.exchangeTimezoneName ?? NYSE_ZONE;
-  const dateOf = (seconds: number): string => DateTime.fromSeconds(seconds, { zone }).toISODate() as string;
+  const dateOf = (seconds: number): string => dateInZone(seconds * 1000, zone);
   const ts = result.timestamp ?? [];
   const q = result.indicators.quote[0] ?? {};
   const column = (c: (number | null)[] | undefined, field: string): (number | null)[] => {

@@ -4,6 +4,10 @@
  * wire. Assertions are about those requests: their order, timing and payloads.
  */
 import { Writable } from 'node:stream';
+// As in production, Slack's SDK shares the process: loading it is what breaks discord.js file uploads
+// inside undici ("action is not a function") unless the client uses Node's own fetch (client.ts).
+// Without that workaround the chart uploads below never arrive.
+import '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands as declared } from '../../../commands/index.ts';
 import { startDiscord, type DiscordAdapter } from '../../../src/adapters/discord/index.ts';
@@ -90,7 +94,7 @@ beforeAll(async () => {
   };
   // `npm run register`'s code path, into the fake's test server (instant guild registration).
   const out: string[] = [];
-  const code = await runRegister({ env: { ...env, DISCORD_GUILD_ID: fake.guildId }, commands, out: (l) => out.push(l), err: (l) => out.push(l) });
+  const code = await runRegister({ env: { ...env, DISCORD_GUILD_ID: fake.guildId }, args: [], commands, out: (l) => out.push(l), err: (l) => out.push(l) });
   if (code !== 0) throw new Error(`registration failed: ${out.join('\n')}`);
   adapter = await start();
 }, 30_000);
@@ -112,22 +116,37 @@ describe('registration (npm run register) against the fake Discord', () => {
 
   it('registers globally without DISCORD_GUILD_ID', async () => {
     const out: string[] = [];
-    const code = await runRegister({ env: { DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl }, commands: declared, out: (l) => out.push(l) });
+    const code = await runRegister({ env: { DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl }, args: [], commands: declared, out: (l) => out.push(l) });
     expect(code).toBe(0);
     expect(fake.registered.get('global')?.map((c) => c.name)).toEqual(declared.map((c) => c.name));
-    expect(out[0], 'says where the commands went').toMatch(/^Registered 4 commands globally/);
+    expect(out[0], 'says where the commands went').toMatch(new RegExp(`^Registered ${declared.length} commands globally`));
+  });
+
+  it('clears one scope with --clear, leaving the other', async () => {
+    const env = { DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl };
+    const saved = fake.registered.get('global');
+    expect(await runRegister({ env, args: ['--clear'], out: () => undefined })).toBe(0);
+    expect(fake.registered.get('global'), 'global list emptied').toEqual([]);
+    expect(fake.registered.get(fake.guildId)?.length, 'the test server keeps its commands').toBe(commands.length);
+    expect(await runRegister({ env, args: ['--force'], err: () => undefined, out: () => undefined }), 'unknown argument').toBe(2);
+    if (saved) fake.registered.set('global', saved);
   });
 
   it('says what is missing when the credentials are not set, and touches nothing', async () => {
     const err: string[] = [];
     const before = fake.requests.length;
-    expect(await runRegister({ env: {}, err: (l) => err.push(l), out: () => undefined })).toBe(2);
+    expect(await runRegister({ env: {}, args: [], err: (l) => err.push(l), out: () => undefined })).toBe(2);
     expect(err.join(' ')).toMatch(/DISCORD_TOKEN and DISCORD_APPLICATION_ID/);
     expect(fake.requests.length).toBe(before);
   });
 });
 
 describe('the gateway session', () => {
+  it('refuses to start with a token Discord rejects, saying so', async () => {
+    const bad = { ...app.config, DISCORD_TOKEN: 'not-the-token' };
+    await expect(startDiscord({ config: bad, runner: app.runner, renderer, logger: app.logger, symbols: app.symbols })).rejects.toThrow(/token/i);
+  });
+
   it('identified with only the non-privileged Guilds and DirectMessages intents', () => {
     const identify = fake.gateway.find((f) => f.direction === 'received' && f.op === 2);
     const intents = (identify?.d as { intents: number }).intents;

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../../commands/index.ts';
-import { BOT_EVENTS, BOT_SCOPES, buildManifest, requestUrl, usageHint } from '../../../src/adapters/slack/manifest.ts';
+import { BOT_EVENTS, BOT_SCOPES, buildManifest, requestUrl, slackCommandName, usageHint } from '../../../src/adapters/slack/manifest.ts';
 import { usage } from '../../../src/command/usage.ts';
 
 type SlashCommand = { command: string; description: string; usage_hint?: string; url?: string; should_escape?: boolean };
@@ -13,7 +13,7 @@ describe('Slack app manifest', () => {
   const slash = (m: typeof socket) => (m.features?.slash_commands ?? []) as SlashCommand[];
 
   it('declares one slash command per command declaration, in the declared order', () => {
-    expect(slash(socket).map((c) => c.command)).toEqual(commands.map((c) => `/${c.name}`));
+    expect(slash(socket).map((c) => c.command)).toEqual(commands.map((c) => (c.name === 'help' ? '/tapebot-help' : `/${c.name}`)));
     for (const [i, cmd] of commands.entries()) {
       const entry = slash(socket)[i];
       expect(entry?.description).toBe(cmd.description);
@@ -31,9 +31,10 @@ describe('Slack app manifest', () => {
 
   it('requests only the scopes the adapter uses, and the two events it handles', () => {
     expect(socket.oauth_config?.scopes?.bot).toEqual([...BOT_SCOPES]);
-    expect([...BOT_SCOPES].sort()).toEqual(['app_mentions:read', 'chat:write', 'commands', 'files:write', 'im:history']);
+    expect([...BOT_SCOPES].sort()).toEqual(['app_mentions:read', 'channels:history', 'chat:write', 'commands', 'files:write', 'groups:history', 'im:history']);
     expect(socket.settings?.event_subscriptions?.bot_events).toEqual([...BOT_EVENTS]);
-    expect(socket.oauth_config?.scopes?.bot, 'we never read channel history').not.toContain('channels:history');
+    expect([...BOT_EVENTS], 'no message.channels: channel messages are never pushed to us').toEqual(['app_mention', 'message.im']);
+    expect(socket.oauth_config?.scopes?.bot, 'posts only where invited').not.toContain('chat:write.public');
   });
 
   it('enables Socket Mode without URLs, or HTTP mode with the request URL everywhere', () => {
@@ -70,4 +71,12 @@ describe('Slack app manifest', () => {
     expect(JSON.parse(stdout)).toEqual(http);
     await expect(run(process.execPath, ['--import', 'tsx', 'scripts/manifest.ts', '--http', 'http://insecure.example']), 'non-https refused with exit code 1').rejects.toMatchObject({ code: 1 });
   }, 20_000);
+});
+
+describe('command names Slack already uses', () => {
+  it('are registered as /tapebot-<name>, everything else as declared', () => {
+    expect(slackCommandName('help'), 'Slack has a built-in /help').toBe('/tapebot-help');
+    expect(slackCommandName('status'), 'Slack has a built-in /status').toBe('/tapebot-status');
+    expect(slackCommandName('rotation')).toBe('/rotation');
+  });
 });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Answer } from '../../../src/answer/answer.ts';
 import type { App } from '../../../src/app.ts';
 import type { ChartRenderer } from '../../../src/charts/renderer.ts';
+import type { CommandRunner, Invocation } from '../../../src/command/run.ts';
 import { decodeRerun } from '../../../src/adapters/rerun.ts';
 import { startSlack, type SlackAdapter, type SlackConfig } from '../../../src/adapters/slack/start.ts';
 import { BusyError } from '../../../src/errors.ts';
@@ -398,6 +399,24 @@ describe('Slack adapter start-up, load shedding and Socket Mode', () => {
       await fake.waitFor(okCall('chat.postMessage'), 10_000);
       await slack.idle();
       expect(fake.callsTo('chat.postMessage'), 'only the first was answered').toHaveLength(1);
+    } finally {
+      await slack.stop();
+    }
+  });
+
+  it('tells commands which channel they run in, who asked, and whether that person may manage it', async () => {
+    const seen: (Invocation | undefined)[] = [];
+    const runner: CommandRunner = { ...app.runner, run: (inv, meta) => (seen.push(inv), app.runner.run(inv, meta)) };
+    const slack = await startSlack({ config: config(fake), runner, renderer: app.renderer, logger: silentLogger, listen: { port: 0, host: '127.0.0.1' }, retryConfig: { retries: 0 }, canManage: (user, channel) => user === 'U0ADMIN001' && channel === CHANNEL });
+    try {
+      for (const user of ['U0ADMIN001', 'U0PERSON01']) {
+        await sendSigned(slack.url ?? '', SECRET, { contentType: FORM, body: slashCommandBody({ command: '/tapebot-help', text: '', channel_id: CHANNEL, user_id: user, response_url: fake.responseUrl() }) });
+      }
+      await slack.idle();
+      expect(seen.map((i) => i?.channel)).toEqual([
+        { platform: 'slack', id: CHANNEL, canManage: true, userId: 'U0ADMIN001' },
+        { platform: 'slack', id: CHANNEL, canManage: false, userId: 'U0PERSON01' },
+      ]);
     } finally {
       await slack.stop();
     }

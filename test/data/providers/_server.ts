@@ -7,6 +7,9 @@ import type { AddressInfo } from 'node:net';
 
 export interface FakeRequest {
   method: string;
+  /** As sent (still percent-encoded). */
+  url: string;
+  /** Decoded. */
   path: string;
   query: URLSearchParams;
   headers: http.IncomingHttpHeaders;
@@ -44,7 +47,7 @@ export async function startFakeServer(route: (r: FakeRequest) => Reply): Promise
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const u = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const r: FakeRequest = { method: req.method ?? 'GET', path: decodeURIComponent(u.pathname), query: u.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const r: FakeRequest = { method: req.method ?? 'GET', url: req.url ?? '/', path: decodeURIComponent(u.pathname), query: u.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
       requests.push(r);
       const i = queue.findIndex((q) => q.when(r));
       const reply = i >= 0 ? (queue.splice(i, 1)[0] as { reply: Reply }).reply : current(r);

@@ -55,6 +55,8 @@ export interface FakeMessage {
   text: string | undefined;
   blocks: unknown[] | undefined;
   threadTs?: string;
+  /** Message metadata (event_type, event_payload), as posted. */
+  metadata?: unknown;
   /** Earlier versions, oldest first, when the message was updated. */
   history: { text: string | undefined; blocks: unknown[] | undefined }[];
 }
@@ -265,12 +267,19 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
           const errors = validateBlocks(params.blocks);
           if (errors.length > 0) return invalidBlocks(errors);
         }
+        if (params.metadata !== undefined) {
+          const md = params.metadata as { event_type?: unknown; event_payload?: unknown } | null;
+          if (typeof md?.event_type !== 'string' || !/^[A-Za-z0-9_]+$/.test(md.event_type) || typeof md.event_payload !== 'object' || md.event_payload === null) {
+            return fail('invalid_metadata_format');
+          }
+        }
         const msg: FakeMessage = {
           channel: params.channel as string,
           ts: newTs(),
           text: params.text as string | undefined,
           blocks: params.blocks as unknown[] | undefined,
           ...(typeof params.thread_ts === 'string' ? { threadTs: params.thread_ts } : {}),
+          ...(params.metadata !== undefined ? { metadata: params.metadata } : {}),
           history: [],
         };
         messages.push(msg);
@@ -296,6 +305,24 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         if (typeof params.user !== 'string') return fail('user_not_found');
         if (params.text === undefined && params.blocks === undefined) return fail('no_text');
         return { ok: true, message_ts: newTs() };
+      }
+      case 'conversations.history': {
+        const bad = channelError(params.channel);
+        if (bad) return fail(bad);
+        const oldest = Number(params.oldest ?? 0);
+        const limit = Math.min(999, Number(params.limit ?? 100));
+        const start = typeof params.cursor === 'string' && params.cursor !== '' ? Number(Buffer.from(params.cursor, 'base64').toString('utf8').replace('offset:', '')) : 0;
+        const all = messages.filter((m) => m.channel === params.channel && Number(m.ts) >= oldest).reverse();
+        const page = all.slice(start, start + limit);
+        const more = start + limit < all.length;
+        const withMeta = params.include_all_metadata === 'true' || params.include_all_metadata === true;
+        return {
+          ok: true,
+          messages: page.map((m) => ({ type: 'message', user: botUserId, bot_id: botId, text: m.text ?? '', ts: m.ts, blocks: m.blocks, ...(withMeta && m.metadata ? { metadata: m.metadata } : {}) })),
+          has_more: more,
+          pin_count: 0,
+          response_metadata: { next_cursor: more ? Buffer.from(`offset:${start + limit}`).toString('base64') : '' },
+        };
       }
       case 'files.getUploadURLExternal': {
         const length = Number(params.length);

@@ -1,0 +1,116 @@
+/**
+ * The whole app on live providers (fake Yahoo and Tiingo servers): many simultaneous commands share
+ * one fetch per symbol; when every live provider fails, answers come from the cache and say so;
+ * /status shows provider health and the cache.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { commands as allCommands } from '../../../commands/index.ts';
+import status from '../../../commands/status.ts';
+import { createApp, type App } from '../../../src/app.ts';
+import { loadConfig } from '../../../src/config.ts';
+import { FAST, SATURDAY } from './_helpers.ts';
+import { startFakeServer, type FakeServer } from './_server.ts';
+import { tiingoRoute, yahooRoute } from './_upstreams.ts';
+
+let yahooServer: FakeServer;
+let tiingoServer: FakeServer;
+beforeAll(async () => {
+  yahooServer = await startFakeServer(yahooRoute);
+  tiingoServer = await startFakeServer(tiingoRoute);
+});
+afterAll(async () => {
+  await yahooServer.close();
+  await tiingoServer.close();
+});
+const apps: App[] = [];
+afterEach(async () => {
+  for (const a of apps.splice(0)) await a.close();
+  for (const s of [yahooServer, tiingoServer]) {
+    s.requests.length = 0;
+  }
+  yahooServer.setRoute(yahooRoute);
+  tiingoServer.setRoute(tiingoRoute);
+});
+
+function liveApp(providers: string, clock: () => Date): App {
+  const config = loadConfig({
+    RENDER_THREADS: '0',
+    DATA_PROVIDERS: providers,
+    TIINGO_API_KEY: 'test-key-123456',
+    YAHOO_BASE_URL: yahooServer.url,
+    TIINGO_BASE_URL: tiingoServer.url,
+  });
+  const app = createApp(config, { dbFile: ':memory:', commands: [...allCommands.filter((c) => c.name !== 'status'), status], data: { clock, httpPolicy: FAST } });
+  apps.push(app);
+  return app;
+}
+const down = () => ({ status: 503, body: 'Service Unavailable' });
+
+describe('live data through the app', () => {
+  it('100 simultaneous commands over the same 10 symbols make at most 10 upstream requests', async () => {
+    const app = liveApp('yahoo,tiingo', () => SATURDAY);
+    const others = ['IWM', 'QQQ', 'XLK', 'XLF', 'XLE', 'XLU', 'XLV', 'XLP', 'XLI'];
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => app.runner.runText(`/compare ${others[i % others.length] ?? 'IWM'} SPY period:1m`)));
+    const failed = results.filter((r) => !r.ok);
+    expect(failed.map((r) => (r.ok ? '' : r.error.message)), 'every command answered').toEqual([]);
+    expect(yahooServer.requests.length, 'one full-history request per symbol').toBeLessThanOrEqual(10);
+    expect(new Set(yahooServer.requests.map((r) => r.path)).size).toBe(yahooServer.requests.length);
+    expect(tiingoServer.requests).toHaveLength(0);
+    const first = results[0];
+    expect(first?.ok && first.answer.asOf).toBe('2026-08-21');
+    expect(first?.ok && first.answer.source).toBe('Yahoo Finance daily prices (fallback: Tiingo)');
+  }, 30_000);
+
+  it('when every live provider fails, answers come from the cache with a visible warning', async () => {
+    let now = SATURDAY;
+    const app = liveApp('yahoo,tiingo', () => now);
+    const warm = await app.runner.runText('/compare IWM SPY period:1m');
+    expect(warm.ok && warm.answer.warnings).toEqual([]);
+    // Monday after the close: the cache wants Monday's bar, and both providers are down.
+    now = new Date('2026-08-24T21:10:00Z');
+    yahooServer.setRoute(down);
+    tiingoServer.setRoute(down);
+    const r = await app.runner.runText('/compare IWM SPY period:1m');
+    expect(r.ok, 'answered from the cache').toBe(true);
+    if (!r.ok) return;
+    expect(r.answer.asOf).toBe('2026-08-21');
+    expect(r.answer.warnings).toContain('Data as of Aug 21, 2026, live data unavailable.');
+    expect(r.answer.warnings.filter((w) => /live data unavailable/.test(w)), 'said once, not per symbol').toHaveLength(1);
+    expect(yahooServer.requests.length, 'both providers were really asked').toBeGreaterThan(2);
+    expect(tiingoServer.requests.length).toBeGreaterThan(0);
+  });
+
+  it('with nothing cached and every live provider down, it says there is no data', async () => {
+    yahooServer.setRoute(down);
+    tiingoServer.setRoute(down);
+    const app = liveApp('yahoo,tiingo', () => SATURDAY);
+    const r = await app.runner.runText('/compare IWM SPY');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.audience).toBe('retry');
+    expect(r.error.message).toMatch(/^Market data is unavailable right now \(live\); try again shortly\./);
+  });
+
+  it('with the bundled files as last resort, a cold start still answers, with the warning', async () => {
+    yahooServer.setRoute(() => 'reset');
+    tiingoServer.setRoute(down);
+    const app = liveApp('yahoo,tiingo,bundled', () => SATURDAY);
+    const r = await app.runner.runText('/compare IWM SPY period:1m');
+    expect(r.ok && r.answer.warnings).toContain('Data as of Aug 21, 2026, live data unavailable.');
+  });
+
+  it('/status shows each provider’s health and the newest cached close per symbol', async () => {
+    const app = liveApp('yahoo,tiingo,bundled', () => SATURDAY);
+    await app.runner.runText('/compare IWM SPY period:1m');
+    const r = await app.runner.runText('/status');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const text = r.answer.lines.join('\n');
+    expect(text).toMatch(/\*\*yahoo\*\* — healthy \(circuit closed\) · last success just now · 2 requests, 0 failed/);
+    expect(text).toMatch(/\*\*tiingo\*\* — healthy \(circuit closed\) · no success yet · 0 requests, 0 failed/);
+    expect(text).toMatch(/\*\*bundled\*\* — offline bundled files/);
+    expect(text).toMatch(/Aug 21, 2026 \(from yahoo\): IWM, SPY/);
+    expect(r.answer.facts['provider.yahoo.circuit']).toBe('closed');
+    expect(r.answer.facts['cache.SPY.lastDate']).toBe('2026-08-21');
+  });
+});
