@@ -1,11 +1,23 @@
 /**
- * `npm run bench`: every benchmark, medians over repeated runs. Pass names to run only some:
- *   npm run bench -- skeleton
+ * `npm run bench`: every benchmark, medians over repeated runs. Pass suite names to run only some:
+ *   npm run bench -- skeleton commands
+ * This 2-core machine is noisy: run it with nothing else going on and read the medians.
  */
+import { benchCommands } from './commands.bench.ts';
+import { benchDiscord } from './discord.bench.ts';
 import { benchSkeleton } from './skeleton.bench.ts';
+import { benchSlack } from './slack.bench.ts';
+
+/** Benchmarks that report named figures are printed one per line. */
+function lines(record: Record<string, number>): string[] {
+  return Object.entries(record).map(([k, v]) => `${k.padEnd(58)} ${Number.isInteger(v) ? v : v.toFixed(2)}`);
+}
 
 const suites: Record<string, () => Promise<string[]>> = {
   skeleton: benchSkeleton,
+  commands: benchCommands,
+  discord: async () => lines(await benchDiscord()),
+  slack: async () => lines(await benchSlack()),
 };
 
 const wanted = process.argv.slice(2);

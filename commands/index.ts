@@ -12,6 +12,7 @@ import leaders from './leaders.ts';
 import perf from './perf.ts';
 import rotation from './rotation.ts';
 import rotationmap from './rotationmap.ts';
+import status from './status.ts';
 import streak from './streak.ts';
 
-export const commands: readonly AnyCommand[] = [rotation, compare, streak, perf, leaders, rotationmap, breakout, drawdown, chart, help];
+export const commands: readonly AnyCommand[] = [rotation, compare, streak, perf, leaders, rotationmap, breakout, drawdown, chart, status, help];

@@ -6,7 +6,7 @@ import { defineCommand } from '../src/command/define.ts';
 import type { ProviderStatus, StatusReport } from '../src/data/providers/status.ts';
 
 /** "just now", "4 min ago", "3 h ago", "2 days ago". */
-export function ago(iso: string, now: string): string {
+function ago(iso: string, now: string): string {
   const s = Math.max(0, (Date.parse(now) - Date.parse(iso)) / 1000);
   if (s < 60) return 'just now';
   if (s < 3600) return `${Math.floor(s / 60)} min ago`;
@@ -23,7 +23,7 @@ function providerLine(p: ProviderStatus, now: string): string {
   return `**${p.name}** — ${state} (circuit ${p.circuit}) · ${success} · ${counts}${failure}`;
 }
 
-export function statusAnswer(report: StatusReport): Answer {
+function statusAnswer(report: StatusReport): Answer {
   const a = emptyAnswer('status', 'Market data status', null, null);
   const now = report.generatedAt;
   a.lines.push('Providers, in failover order:');

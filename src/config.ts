@@ -9,6 +9,8 @@ import { registerSecret } from './log.ts';
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional());
 const optionalUrl = z.preprocess(emptyToUndefined, z.url({ message: 'must be a URL such as http://127.0.0.1:8080' }).optional());
+/** A whole number ≥ `min` (default 0, which turns the feature off where the variable says so). */
+const count = (fallback: number, min = 0) => z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(1_000_000).default(fallback));
 const port = z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65535).optional());
 
 const schema = z
@@ -47,6 +49,14 @@ const schema = z
     PORT: port,
 
     HEALTH_PORT: port,
+    HEALTH_HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+
+    RATE_USER_PER_MIN: count(20),
+    RATE_USER_BURST: count(8, 1),
+    RATE_CHANNEL_PER_MIN: count(60),
+    RATE_CHANNEL_BURST: count(20, 1),
+    RENDER_CACHE_MB: count(64),
+    SHUTDOWN_GRACE_S: count(10),
 
     TIINGO_API_KEY: optionalString,
     POLYGON_API_KEY: optionalString,

@@ -8,9 +8,13 @@ export type { Logger };
 
 const secrets = new Set<string>();
 
-/** Registers a secret value (token, signing secret, API key) to be masked in every log line. */
+/**
+ * Registers a secret value (token, signing secret, API key) to be masked in every log line — as
+ * written, and as it appears inside a JSON string or a URL (escaped quotes, percent-encoding).
+ */
 export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 6) secrets.add(value);
+  if (!value || value.length < 6) return;
+  for (const form of [value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value)]) secrets.add(form);
 }
 
 export function redactSecrets(text: string): string {

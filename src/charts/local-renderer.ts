@@ -53,7 +53,10 @@ export interface LocalRendererOptions {
   height?: number;
 }
 
-export function createLocalRenderer(opts: LocalRendererOptions = {}): ChartRenderer {
+/** A local renderer also tells how many charts wait for a thread (the render-queue metric). */
+export type LocalRenderer = ChartRenderer & { queueDepth(): number };
+
+export function createLocalRenderer(opts: LocalRendererOptions = {}): LocalRenderer {
   const threads = opts.threads ?? Math.max(1, availableParallelism());
   const maxQueue = opts.maxQueue ?? 200;
   const size = { width: opts.width, height: opts.height };
@@ -63,7 +66,7 @@ export function createLocalRenderer(opts: LocalRendererOptions = {}): ChartRende
   return new WorkerPool(threads, maxQueue, opts.timeoutMs ?? 30_000, configOf);
 }
 
-function inlineRenderer(maxQueue: number, configOf: (spec: ChartSpec) => ChartJsConfig): ChartRenderer {
+function inlineRenderer(maxQueue: number, configOf: (spec: ChartSpec) => ChartJsConfig): LocalRenderer {
   let closed = false;
   let inFlight = 0;
   return {
@@ -81,6 +84,7 @@ function inlineRenderer(maxQueue: number, configOf: (spec: ChartSpec) => ChartJs
     async close() {
       closed = true;
     },
+    queueDepth: () => Math.max(0, inFlight - 1),
   };
 }
 
@@ -113,7 +117,7 @@ function spawnWorker(): Worker {
   return new Worker(boot, { eval: true });
 }
 
-class WorkerPool implements ChartRenderer {
+class WorkerPool implements LocalRenderer {
   readonly name: string;
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
@@ -143,6 +147,11 @@ class WorkerPool implements ChartRenderer {
       this.queue.push({ id: this.nextId++, config, resolve, reject });
       this.pump();
     });
+  }
+
+  /** Charts waiting for a free thread (metrics). */
+  queueDepth(): number {
+    return this.queue.length;
   }
 
   async close(): Promise<void> {

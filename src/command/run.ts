@@ -10,12 +10,43 @@ import { indexOnOrBefore, lastDate, NotEnoughDataError, truncateAsOf, type Daily
 import type { MarketData } from '../data/market-data.ts';
 import type { StatusReport } from '../data/providers/status.ts';
 import type { SymbolDirectory } from '../data/symbols.ts';
-import { describeError, newErrorRef, UserInputError, type DescribedError } from '../errors.ts';
+import { describeError, newErrorRef, RateLimitedError, ShuttingDownError, UserInputError, type DescribedError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
 import { bindOptions } from './bind.ts';
 import type { AnyCommand, ChannelContext, CommandContext } from './define.ts';
 import { parseCommandText, type RawArgs } from './parse.ts';
+
+/**
+ * Who asked, and where — what every adapter passes with a command. The ids key the rate limits
+ * (per person, per channel) and go on every log line of the command. Any other field (interaction
+ * id, "via: button") is only logged.
+ */
+export interface RunMeta {
+  /** Which adapter the command came through: 'discord', 'slack', 'console', 'cli', 'digest'. */
+  readonly platform?: string;
+  /** The person's platform user id. Absent (the console, a scheduled digest): no per-person limit. */
+  readonly userId?: string;
+  /** The conversation's id (Discord channel, Slack channel or DM). Absent: no per-channel limit. */
+  readonly channelId?: string;
+  /** An id the adapter already logs under; otherwise the runner makes one. */
+  readonly requestId?: string;
+  readonly [field: string]: unknown;
+}
+
+/** What the runner needs from the limiter (src/ops/limits.ts). */
+export interface CommandLimiter {
+  /** Rejects with RateLimitedError when this person or channel must wait. */
+  check(who: { platform?: string | undefined; userId?: string | undefined; channelId?: string | undefined }): Promise<void>;
+}
+
+/** Admission to work in flight (src/ops/shutdown.ts): null once tapebot is shutting down. */
+export interface CommandGate {
+  enter(): (() => void) | null;
+}
+
+/** How a command ended, for metrics: `ok`, an error's audience, or refused before running. */
+export type RunOutcome = 'ok' | 'user' | 'retry' | 'internal' | 'limited' | 'restarting';
 
 export interface Invocation {
   name: string;
@@ -25,7 +56,8 @@ export interface Invocation {
 }
 
 export type RunResult =
-  | { ok: true; answer: Answer; ms: number }
+  | { ok: true; answer: Answer; ms: number; requestId?: string }
+  /** `ref` is the command's request id: the chat message and every log line of the command carry it. */
   | { ok: false; error: DescribedError; ref: string; ms: number; cause: unknown };
 
 export interface CommandRunnerDeps {
@@ -37,15 +69,21 @@ export interface CommandRunnerDeps {
   referenceSymbol?: string;
   /** Provider and cache health, handed to commands as `ctx.status` (/status). */
   status?: () => StatusReport;
+  /** Per-person and per-channel limits; none when absent. */
+  limiter?: CommandLimiter;
+  /** Refuses new commands while shutting down, and counts the ones in flight. */
+  gate?: CommandGate;
+  /** Told how every command ended (metrics). `command` is "(unknown)" for names that are not commands. */
+  onDone?: (e: { command: string; platform: string | undefined; outcome: RunOutcome; ms: number }) => void;
 }
 
 export interface CommandRunner {
   readonly commands: readonly AnyCommand[];
   find(name: string): AnyCommand | undefined;
   /** Runs `/name words key:value` text. Never throws. */
-  runText(text: string, meta?: Record<string, unknown>, channel?: ChannelContext): Promise<RunResult>;
+  runText(text: string, meta?: RunMeta, channel?: ChannelContext): Promise<RunResult>;
   /** Runs an already-split invocation (Discord options, period buttons). Never throws. */
-  run(invocation: Invocation, meta?: Record<string, unknown>): Promise<RunResult>;
+  run(invocation: Invocation, meta?: RunMeta): Promise<RunResult>;
 }
 
 export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
@@ -119,20 +157,54 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     };
   }
 
-  async function run(inv: Invocation, meta: Record<string, unknown> = {}): Promise<RunResult> {
+  /** The meta's ids, falling back to the older field names (adapter/user/channel) and the invocation's channel. */
+  function requester(meta: RunMeta, channel: ChannelContext | undefined): { platform: string | undefined; userId: string | undefined; channelId: string | undefined } {
+    const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+    return {
+      platform: str(meta.platform) ?? str(meta.adapter) ?? channel?.platform,
+      userId: str(meta.userId) ?? str(meta.user) ?? channel?.userId,
+      channelId: str(meta.channelId) ?? str(meta.channel) ?? channel?.id,
+    };
+  }
+
+  function outcomeOf(cause: unknown, error: DescribedError): RunOutcome {
+    if (cause instanceof RateLimitedError) return 'limited';
+    if (cause instanceof ShuttingDownError) return 'restarting';
+    return error.audience;
+  }
+
+  async function run(inv: Invocation, meta: RunMeta = {}): Promise<RunResult> {
     const started = performance.now();
+    const requestId = requestIdOf(meta.requestId) ?? newErrorRef();
+    const who = requester(meta, inv.channel);
+    const command = byName.has(inv.name) ? inv.name : '(unknown)';
+    const log = logger.child({ ...meta, requestId, command: inv.name.slice(0, 64) });
+    const done = (outcome: RunOutcome, ms: number) => {
+      try {
+        deps.onDone?.({ command, platform: who.platform, outcome, ms });
+      } catch (err) {
+        log.warn({ err }, 'command observer failed');
+      }
+    };
+    const release = deps.gate ? deps.gate.enter() : () => {};
     try {
+      if (!release) throw new ShuttingDownError();
+      if (deps.limiter) await deps.limiter.check(who);
       const answer = await execute(inv);
       const ms = performance.now() - started;
-      logger.info({ ...meta, command: inv.name, ms: Math.round(ms), outcome: 'ok' }, 'command answered');
-      return { ok: true, answer, ms };
+      log.info({ ms: Math.round(ms), outcome: 'ok' }, 'command answered');
+      done('ok', ms);
+      return { ok: true, answer, ms, requestId };
     } catch (cause) {
       const ms = performance.now() - started;
-      const ref = newErrorRef();
-      const error = describeError(cause, ref);
-      if (error.audience === 'internal') logger.error({ ...meta, ref, command: inv.name, err: cause }, 'command failed');
-      else logger.info({ ...meta, ref, command: inv.name, outcome: error.audience, reason: error.message }, 'command refused');
-      return { ok: false, error, ref, ms, cause };
+      const error = describeError(cause, requestId);
+      const outcome = outcomeOf(cause, error);
+      if (error.audience === 'internal') log.error({ ms: Math.round(ms), outcome, err: cause }, 'command failed');
+      else log.info({ ms: Math.round(ms), outcome, reason: error.message }, 'command refused');
+      done(outcome, ms);
+      return { ok: false, error, ref: requestId, ms, cause };
+    } finally {
+      release?.();
     }
   }
 
@@ -145,9 +217,21 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
         const parsed = parseCommandText(text);
         return await run({ name: parsed.name, args: parsed.args, ...(channel ? { channel } : {}) }, meta);
       } catch (cause) {
-        const ref = newErrorRef();
-        return { ok: false, error: describeError(cause, ref), ref, ms: 0, cause };
+        const ref = requestIdOf(meta?.requestId) ?? newErrorRef();
+        const error = describeError(cause, ref);
+        logger.info({ ...meta, requestId: ref, outcome: error.audience, reason: error.message }, 'command refused');
+        try {
+          deps.onDone?.({ command: '(unknown)', platform: requester(meta ?? {}, channel).platform, outcome: error.audience, ms: 0 });
+        } catch {
+          // metrics must never turn a refusal into a throw
+        }
+        return { ok: false, error, ref, ms: 0, cause };
       }
     },
   };
+}
+
+/** A request id passed in by an adapter, if it is a short printable one (it is shown to people as the reference). */
+function requestIdOf(v: unknown): string | undefined {
+  return typeof v === 'string' && /^[A-Za-z0-9_-]{1,32}$/.test(v) ? v : undefined;
 }

@@ -1,9 +1,10 @@
 /**
  * Alert conditions, evaluated after each close. Each kind defines an **event** with a key and a date;
- * an alert fires for an event when the event is dated after the alert was made (`createdAsOf`) and its
- * key differs from the last one the alert fired for. So each event fires once, a missed evening still
- * fires the next (the key is the same), and an alert never fires for something that was already true
- * when someone asked for it.
+ * an alert fires for an event when the event is dated after the alert was made (`createdAsOf`) and it
+ * has never fired for that key: `last_event` holds the latest key, and the outbox row, unique per
+ * (alert, key), holds every earlier one. So each event fires once, a missed evening still fires the
+ * next (the key is the same), and an alert never fires for something that was already true when
+ * someone asked for it.
  *
  * - `above` / `below` L: a run of closes strictly above (below) L; key: the run's first date, which is
  *   also the event's date. Created while already above, it fires at the next cross, not at once.
@@ -247,7 +248,7 @@ function weekStart(day: string): string {
   return new Date(t - wd * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** Whether `alert` fires for `event` (see the header). */
+/** Whether `alert` may fire for `event` (see the header); the outbox then refuses a key it has already sent. */
 export function shouldFire(alert: Pick<Alert, 'createdAsOf' | 'lastEvent'>, event: AlertEvent): boolean {
   return event.date > alert.createdAsOf && event.key !== alert.lastEvent;
 }

@@ -119,7 +119,8 @@ export function createRequestLimiter(opts: Partial<LimitSettings> & { store?: Li
       if (who.channelId && s.channelPerMinute > 0) requests.push({ key: `c:${platform}:${who.channelId}`, rule: channelRule });
       if (requests.length === 0) return;
       const waitMs = await store.take(requests, now());
-      if (waitMs > 0) throw new RateLimitedError(Math.max(1, Math.ceil(waitMs / 1000)));
+      // Whole seconds, rounded up — less a hair, so float noise (2000.0000000000002 ms) does not say 3 s.
+      if (waitMs > 0) throw new RateLimitedError(Math.max(1, Math.ceil(waitMs / 1000 - 1e-6)));
     },
   };
 }

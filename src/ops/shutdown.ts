@@ -150,7 +150,8 @@ export function createShutdown(opts: ShutdownOptions): Shutdown {
       }
     }
     logger.info({ reason, ms: Math.round(performance.now() - started), clean: !failed }, 'shut down');
-    exit(failed ? 1 : 0);
+    // A failure the caller already recorded (e.g. an adapter that could not start) keeps its non-zero code.
+    exit(failed || (typeof process.exitCode === 'number' && process.exitCode !== 0) ? 1 : 0);
   }
 
   const shutdown: Shutdown = {

@@ -87,7 +87,7 @@ export const DEFAULT_HTTP_POLICY: HttpPolicy = {
   backoffMaxMs: 4_000,
   maxRetryAfterMs: 10_000,
   rateLimits: [],
-  maxQueueMs: 5_000,
+  maxQueueMs: 8_000,
   breakerThreshold: 5,
   breakerHalfOpenAfterMs: 60_000,
 };

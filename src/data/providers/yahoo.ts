@@ -25,8 +25,9 @@
  *   found, symbol may be delisted"}}}` (HTTP 404): 'Not Found' → not-found.
  * - Yahoo answers 429 to clients without a browser User-Agent (tarkah/tickrs#170,
  *   moneymanagerex/moneymanagerex#7497), so we send one.
- * - No published quota. We keep to 2 requests per second and 1,000 per hour, well under the
- *   ~2,000/hour that users of the endpoint report before being throttled.
+ * - No published quota. We keep to 2 requests per second on average (bursts of 10, so a cold start
+ *   of a dozen symbols is not held up) and 1,000 per hour, well under the ~2,000/hour that users of
+ *   the endpoint report before being throttled.
  */
 import { z } from 'zod';
 import { ProviderError } from '../../errors.ts';
@@ -40,7 +41,7 @@ export const YAHOO_BASE_URL = 'https://query2.finance.yahoo.com';
 export const YAHOO_USER_AGENT =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/136.0.0.0 Safari/537.36';
 export const YAHOO_RATE_LIMITS = [
-  { limit: 2, perMs: 1_000 },
+  { limit: 10, perMs: 5_000 },
   { limit: 1_000, perMs: 3_600_000 },
 ] as const;
 /** 1900-01-01T00:00:00Z: "from the beginning". */
