@@ -4,6 +4,7 @@
  * This 2-core machine is noisy: run it with nothing else going on and read the medians.
  */
 import { benchCommands } from './commands.bench.ts';
+import { benchDigest } from './digest.bench.ts';
 import { benchDiscord } from './discord.bench.ts';
 import { benchSkeleton } from './skeleton.bench.ts';
 import { benchSlack } from './slack.bench.ts';
@@ -18,6 +19,7 @@ const suites: Record<string, () => Promise<string[]>> = {
   commands: benchCommands,
   discord: async () => lines(await benchDiscord()),
   slack: async () => lines(await benchSlack()),
+  digest: benchDigest,
 };
 
 const wanted = process.argv.slice(2);

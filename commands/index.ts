@@ -5,7 +5,9 @@
 import type { AnyCommand } from '../src/command/define.ts';
 import breakout from './breakout.ts';
 import chart from './chart.ts';
+import alert from './alert.ts';
 import compare from './compare.ts';
+import digest from './digest.ts';
 import drawdown from './drawdown.ts';
 import help from './help.ts';
 import leaders from './leaders.ts';
@@ -14,5 +16,6 @@ import rotation from './rotation.ts';
 import rotationmap from './rotationmap.ts';
 import status from './status.ts';
 import streak from './streak.ts';
+import watch from './watch.ts';
 
-export const commands: readonly AnyCommand[] = [rotation, compare, streak, perf, leaders, rotationmap, breakout, drawdown, chart, status, help];
+export const commands: readonly AnyCommand[] = [rotation, compare, streak, perf, leaders, rotationmap, breakout, drawdown, chart, status, digest, watch, alert, help];

@@ -33,6 +33,8 @@ const schema = z
     DISCORD_APPLICATION_ID: z.preprocess(emptyToUndefined, z.string().regex(/^\d{15,22}$/, 'must be the numeric application id (a snowflake)').optional()),
     DISCORD_GUILD_ID: z.preprocess(emptyToUndefined, z.string().regex(/^\d{15,22}$/, 'must be a numeric guild id (a snowflake)').optional()),
     DISCORD_API_URL: optionalUrl,
+    /** Members with this role may manage a channel's digests, watchlist and alerts, besides those with Manage Channels. */
+    DISCORD_DIGEST_ROLE_ID: z.preprocess(emptyToUndefined, z.string().regex(/^\d{15,22}$/, 'must be a numeric role id (a snowflake)').optional()),
 
     SLACK_BOT_TOKEN: z.preprocess(emptyToUndefined, z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional()),
     SLACK_SIGNING_SECRET: optionalString,

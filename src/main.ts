@@ -1,23 +1,40 @@
 /**
  * `npm start`: reads the environment, builds the app and starts every configured chat adapter —
  * Discord and/or Slack when their tokens are set, the console when neither is — plus /healthz and
- * /metrics on HEALTH_PORT. SIGTERM/SIGINT stop taking work, let replies in flight finish and close
+ * /metrics on HEALTH_PORT, and the daily digests and alerts for the chat platforms that started
+ * (docs/digests.md). SIGTERM/SIGINT stop taking work, let replies in flight finish and close
  * everything cleanly (src/ops/shutdown.ts).
  */
 import { PassThrough, type Readable } from 'node:stream';
 import { createApp, limitsFromConfig } from './app.ts';
 import { createConsoleAsk, runRepl } from './adapters/console/repl.ts';
 import { chatMode, ConfigError, loadConfig, type Config } from './config.ts';
+import { installDigestBackend } from './digest/backend.ts';
+import type { DigestPoster } from './digest/poster.ts';
+import { createDigestService, type DigestService } from './digest/service.ts';
+import { digestSettingsFromEnv, type DigestSettings } from './digest/settings.ts';
+import { createDigestStore } from './digest/store.ts';
 import { createLogger } from './log.ts';
 import { health } from './ops/health.ts';
 import { startOpsServer } from './ops/health.ts';
 import { metrics } from './ops/metrics.ts';
 import { createShutdown } from './ops/shutdown.ts';
 
+/** The DIGEST_* settings; a bad value stops start-up like any other bad setting. */
+function loadDigestSettings(): DigestSettings {
+  try {
+    return digestSettingsFromEnv(process.env);
+  } catch (e) {
+    throw new ConfigError(e instanceof Error ? e.message : String(e));
+  }
+}
+
 async function main(): Promise<void> {
   let config: Config;
+  let digestSettings: DigestSettings;
   try {
     config = loadConfig();
+    digestSettings = loadDigestSettings();
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`${e.message}\n`);
@@ -41,30 +58,58 @@ async function main(): Promise<void> {
   }
   shutdown.onClose({ name: 'app', run: () => app.close() });
 
+  // Digests: /digest, /watch and /alert reach the store in every mode (the console's `/digest preview`
+  // included); the service that posts runs only with a chat platform to post to (below).
+  const digestStore = createDigestStore(app.db);
+  installDigestBackend({ store: digestStore });
+  const posters: DigestPoster[] = [];
+  let digests: DigestService | null = null;
+  let digestsStopped: Promise<void> | null = null;
+  /** Stops the digest service once. Each adapter waits for it, so a post in flight ends over a live connection. */
+  const stopDigests = (): Promise<void> => (digestsStopped ??= digests ? digests.stop() : Promise.resolve());
+  shutdown.onDrain({ name: 'digests', run: stopDigests });
+
   try {
     if (mode.discord) {
       health.setComponent('discord', false, 'connecting');
       // Chat adapters load only when configured, so the console starts without their weight.
       const { startDiscord } = await import('./adapters/discord/index.ts');
-      const discord = await startDiscord({ config, runner: app.runner, renderer: app.renderer, logger, symbols: app.symbols });
+      const discord = await startDiscord({ config, runner: app.runner, renderer: app.renderer, logger, symbols: app.symbols, asOf: () => app.market.latestClose() });
       health.setComponent('discord', true);
-      shutdown.onDrain({ name: 'discord', run: () => discord.stop(graceMs) });
+      posters.push(discord.poster);
+      shutdown.onDrain({ name: 'discord', run: () => stopDigests().then(() => discord.stop(graceMs)) });
     }
     if (mode.slack) {
       health.setComponent('slack', false, 'connecting');
       const { startSlack } = await import('./adapters/slack/start.ts');
       const admins = new Set(config.SLACK_ADMIN_USERS);
-      const slack = await startSlack({ config, runner: app.runner, renderer: app.renderer, logger, canManage: (userId) => admins.has(userId) });
+      const slack = await startSlack({ config, runner: app.runner, renderer: app.renderer, logger, canManage: (userId) => admins.has(userId), symbols: app.symbols, asOf: () => app.market.latestClose() });
       health.setComponent('slack', true);
-      shutdown.onDrain({ name: 'slack', run: () => slack.stop(graceMs) });
+      posters.push(slack.poster);
+      shutdown.onDrain({ name: 'slack', run: () => stopDigests().then(() => slack.stop(graceMs)) });
     }
   } catch (err) {
     logger.fatal({ err }, 'a chat adapter could not start');
     // One clear line for whoever started it (a rejected token, an unreachable API, a port in use).
     process.stderr.write(`tapebot could not start: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-    await shutdown.run('start-up failed');
+    await shutdown.run('start-up failed', 1);
     return;
+  }
+
+  // No service in the console: it has no channel, so nothing there can subscribe, and deciding the
+  // digests of Discord or Slack channels (from a database shared with an earlier run) with no way to
+  // post them would only leave them pending until they are too late to send.
+  if (posters.length > 0) {
+    digests = createDigestService({ store: digestStore, market: app.market, runner: app.runner, renderer: app.renderer, posters, logger, settings: digestSettings });
+    try {
+      await digests.start();
+    } catch (err) {
+      logger.fatal({ err }, 'the digest service could not start');
+      process.stderr.write(`tapebot could not start digests: ${err instanceof Error ? err.message : String(err)}\n`);
+      await shutdown.run('start-up failed', 1);
+      return;
+    }
+    logger.info({ platforms: posters.map((p) => p.platform), subscriptions: digestStore.subscriptions().length, alerts: digestStore.alerts().length }, 'digests started');
   }
 
   if (mode.console) {

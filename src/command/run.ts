@@ -199,8 +199,9 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
       const ms = performance.now() - started;
       const error = describeError(cause, requestId);
       const outcome = outcomeOf(cause, error);
-      if (error.audience === 'internal') log.error({ ms: Math.round(ms), outcome, err: cause }, 'command failed');
-      else log.info({ ms: Math.round(ms), outcome, reason: error.message }, 'command refused');
+      // `ref` too: the name every error log line in tapebot gives the reference people see.
+      if (error.audience === 'internal') log.error({ ref: requestId, ms: Math.round(ms), outcome, err: cause }, 'command failed');
+      else log.info({ ref: requestId, ms: Math.round(ms), outcome, reason: error.message }, 'command refused');
       done(outcome, ms);
       return { ok: false, error, ref: requestId, ms, cause };
     } finally {
@@ -219,7 +220,7 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
       } catch (cause) {
         const ref = requestIdOf(meta?.requestId) ?? newErrorRef();
         const error = describeError(cause, ref);
-        logger.info({ ...meta, requestId: ref, outcome: error.audience, reason: error.message }, 'command refused');
+        logger.info({ ...meta, requestId: ref, ref, outcome: error.audience, reason: error.message }, 'command refused');
         try {
           deps.onDone?.({ command: '(unknown)', platform: requester(meta ?? {}, channel).platform, outcome: error.audience, ms: 0 });
         } catch {

@@ -43,7 +43,7 @@ export function requireChannel(channel: ChannelContext | undefined): ChannelRef 
 export function requireManager(channel: ChannelContext | undefined, what: string): ChannelRef {
   const ref = requireChannel(channel);
   if (!channel?.canManage) {
-    const who = channel?.platform === 'slack' ? 'a workspace admin on the bot’s digest admin list' : 'someone with the Manage Channels permission or the digest role';
+    const who = channel?.platform === 'slack' ? 'someone on the bot’s Slack admin list (SLACK_ADMIN_USERS)' : 'someone with the Manage Channels permission or the digest role';
     throw new UserInputError(`Only people who manage this channel can change its ${what}.`, `Ask ${who}.`);
   }
   return ref;

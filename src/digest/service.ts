@@ -445,6 +445,8 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
       if (started) return;
       started = true;
       const now = clock.now();
+      const pruned = store.prune(new Date(now.getTime() - settings.keepDays * 86_400_000));
+      if (pruned.outbox > 0) logger.info({ ...pruned, keepDays: settings.keepDays }, 'digest: pruned old outbox rows');
       // 1. Resume what was decided but not recorded as sent.
       for (const row of store.pending()) {
         const ref = Date.parse(row.dueAt ?? row.decidedAt);

@@ -22,6 +22,8 @@ const schema = z.object({
   DIGEST_MAX_ATTEMPTS: minutes(8, 100),
   /** Alerts are evaluated this many minutes after each close. */
   DIGEST_ALERT_DELAY_MIN: minutes(20, 600),
+  /** Finished outbox rows (the record of what was sent, and alerts' event keys) are kept this many days. */
+  DIGEST_KEEP_DAYS: minutes(90, 3650),
 });
 
 export interface DigestSettings {
@@ -32,6 +34,7 @@ export interface DigestSettings {
   maxPermanentFailures: number;
   maxAttempts: number;
   alertDelayMin: number;
+  keepDays: number;
 }
 
 export const DEFAULT_DIGEST_SETTINGS: DigestSettings = digestSettingsFromEnv({});
@@ -51,5 +54,6 @@ export function digestSettingsFromEnv(env: Record<string, string | undefined>): 
     maxPermanentFailures: Math.max(1, c.DIGEST_MAX_PERMANENT_FAILURES),
     maxAttempts: Math.max(1, c.DIGEST_MAX_ATTEMPTS),
     alertDelayMin: c.DIGEST_ALERT_DELAY_MIN,
+    keepDays: Math.max(7, c.DIGEST_KEEP_DAYS),
   };
 }

@@ -309,6 +309,11 @@ export interface DigestStore {
   outboxRow(id: number): OutboxRow | undefined;
   outbox(filter?: { kind?: OutboxKind; status?: OutboxStatus }): OutboxRow[];
 
+  /**
+   * Deletes finished outbox rows decided before `before`, and the payloads no row refers to any more.
+   * Old rows are never looked at again: nothing is sent later than the late window.
+   */
+  prune(before: Date): { outbox: number; payloads: number };
   /** Counts a permanent failure; returns the channel's consecutive count. */
   recordPermanentFailure(channel: ChannelRef, error: string): number;
   recordSuccess(channel: ChannelRef): void;
@@ -366,6 +371,8 @@ export function createDigestStore(db: Database): DigestStore {
        ON CONFLICT (platform, channel) DO UPDATE SET failures = failures + 1, last_error = excluded.last_error
        RETURNING failures`,
     ),
+    pruneOutbox: db.prepare("DELETE FROM digest_outbox WHERE status != 'pending' AND decided_at < ?"),
+    prunePayloads: db.prepare('DELETE FROM digest_payloads WHERE id NOT IN (SELECT payload_id FROM digest_outbox WHERE payload_id IS NOT NULL)'),
     healthOk: db.prepare('DELETE FROM digest_channel_health WHERE platform = ? AND channel = ?'),
   };
 
@@ -399,6 +406,11 @@ export function createDigestStore(db: Database): DigestStore {
     const payloadId = payload ? Number(q.payloadAdd.run(payload.configKey, JSON.stringify(payload.answer), at.toISOString()).lastInsertRowid) : null;
     return insertRows(fresh, payloadId, 'pending', at, null);
   });
+
+  const pruneTx = db.transaction((before: Date) => ({
+    outbox: q.pruneOutbox.run(before.toISOString()).changes,
+    payloads: q.prunePayloads.run().changes,
+  }));
 
   const dropTx = db.transaction((channel: ChannelRef) => ({
     subscriptions: q.unsubAll.run(channel.platform, channel.id).changes,
@@ -534,6 +546,9 @@ export function createDigestStore(db: Database): DigestStore {
         .filter((r) => (filter.kind === undefined || r.kind === filter.kind) && (filter.status === undefined || r.status === filter.status));
     },
 
+    prune(before) {
+      return pruneTx(before);
+    },
     recordPermanentFailure(channel, error) {
       const r = q.healthFail.get(channel.platform, channel.id, error) as { failures: number };
       return r.failures;

@@ -90,8 +90,11 @@ export interface Shutdown {
   onDrain(step: ShutdownStep): void;
   /** Adds a step run after draining, in the order added (ops server, then the app and its database). */
   onClose(step: ShutdownStep): void;
-  /** Runs the whole sequence once, then exits; later calls return the same promise. */
-  run(reason: string): Promise<void>;
+  /**
+   * Runs the whole sequence once, then exits with `exitCode` (default 0; 1 whenever a close step
+   * failed). Later calls return the same promise.
+   */
+  run(reason: string, exitCode?: number): Promise<void>;
   /** Calls `run` on SIGTERM and SIGINT; a second signal exits at once with code 1. Returns an uninstaller. */
   installSignalHandlers(signals?: readonly NodeJS.Signals[]): () => void;
 }
@@ -119,7 +122,7 @@ export function createShutdown(opts: ShutdownOptions): Shutdown {
   const closeSteps: ShutdownStep[] = [];
   let running: Promise<void> | null = null;
 
-  async function sequence(reason: string): Promise<void> {
+  async function sequence(reason: string, exitCode: number): Promise<void> {
     const started = performance.now();
     gate.close();
     logger.info({ reason, inFlight: gate.inFlight, graceMs }, 'shutting down: no new work taken');
@@ -157,8 +160,8 @@ export function createShutdown(opts: ShutdownOptions): Shutdown {
   const shutdown: Shutdown = {
     onDrain: (step) => void drainSteps.push(step),
     onClose: (step) => void closeSteps.push(step),
-    run(reason) {
-      running ??= sequence(reason);
+    run(reason, exitCode = 0) {
+      running ??= sequence(reason, exitCode);
       return running;
     },
     installSignalHandlers(signals = ['SIGTERM', 'SIGINT']) {

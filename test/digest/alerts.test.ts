@@ -53,7 +53,7 @@ beforeAll(async () => {
   for (const p of posts) fired.get(ids.get(Number(p.answer.args.id)) as string)?.push(p.answer.asOf as string);
 }, 120_000);
 
-const in2025 = (d: string) => d >= DAYS[0] && d <= (DAYS[DAYS.length - 1] as string);
+const in2025 = (d: string) => d >= (DAYS[0] as string) && d <= (DAYS[DAYS.length - 1] as string);
 
 /** Row index by date, and the rows themselves. */
 function rows(symbol: string): NaiveRow[] {

@@ -115,7 +115,8 @@ async function simulate(calendar: MarketCalendar): Promise<{ posts: RecordedPost
       posters: [discord, slack],
       clock,
       calendar,
-      settings: { lateWindowMin: LATE_WINDOW_MIN, dataWaitMin: WAIT_MIN, dataRetryMin: RETRY_MIN },
+      // Keep the whole year's record, so the test can read what was skipped.
+      settings: { lateWindowMin: LATE_WINDOW_MIN, dataWaitMin: WAIT_MIN, dataRetryMin: RETRY_MIN, keepDays: 400 },
     });
   let service = make();
   await service.start();

@@ -2,7 +2,7 @@
  * How tapebot talks to Discord: one place that builds the REST client and the gateway client, so
  * the bot and `npm run register` share the API override and the upload workaround below.
  */
-import { Client, GatewayIntentBits, REST, type RESTOptions } from 'discord.js';
+import { Client, GatewayIntentBits, Partials, REST, type RESTOptions } from 'discord.js';
 
 /**
  * REST options for every Discord client tapebot builds.
@@ -28,13 +28,18 @@ export function createDiscordRest(o: { token: string; apiUrl?: string | undefine
 }
 
 /**
- * The gateway client. Only the Guilds and DirectMessages intents, neither privileged: interactions
- * arrive regardless of intents, and tapebot reads no message content. No mention in a reply ever
- * pings anyone (`allowedMentions: { parse: [] }`), whatever a person typed.
+ * The gateway client. Only non-privileged intents: Guilds (the server and its channels, which
+ * messages and threads need), GuildMessages and DirectMessages (questions: "@tapebot …" and DMs,
+ * mentions.ts). Interactions arrive regardless of intents. Without the privileged MessageContent
+ * intent Discord still sends the content of DMs and of messages that mention the bot — the only
+ * ones tapebot reads. `Partials.Channel`: a DM channel is not cached before its first message, and
+ * discord.js drops messages in uncached channels otherwise. No mention in a reply ever pings anyone
+ * (`allowedMentions: { parse: [] }`), whatever a person typed.
  */
 export function createDiscordClient(o: { apiUrl?: string | undefined }): Client {
   return new Client({
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages],
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages],
+    partials: [Partials.Channel],
     rest: discordRestOptions(o.apiUrl),
     allowedMentions: { parse: [] },
   });

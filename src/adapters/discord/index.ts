@@ -1,8 +1,10 @@
 /**
  * The Discord adapter: a gateway client that turns slash commands, period-button clicks and
- * autocomplete requests into runs of the shared command runner (see interactions.ts).
+ * autocomplete requests into runs of the shared command runner (see interactions.ts), and questions
+ * in plain words — "@tapebot …" in a server, anything in a DM — into the command they read as
+ * (see mentions.ts).
  *
- *   const discord = await startDiscord({ config, runner, renderer, logger, symbols });
+ *   const discord = await startDiscord({ config, runner, renderer, logger, symbols, asOf });
  *   …
  *   await discord.stop();
  *
@@ -10,29 +12,37 @@
  * registration is a deliberate, rate-limited change to what every server sees.
  */
 import { once } from 'node:events';
-import { Events, type Client, type Interaction } from 'discord.js';
+import { Events, type Client, type Interaction, type Message } from 'discord.js';
 import type { ChartRenderer } from '../../charts/renderer.ts';
 import type { CommandRunner } from '../../command/run.ts';
 import type { Config } from '../../config.ts';
+import type { DigestPoster } from '../../digest/poster.ts';
 import type { SymbolDirectory } from '../../data/symbols.ts';
 import type { Logger } from '../../log.ts';
 import { createDiscordClient } from './client.ts';
 import { createInteractionHandler } from './interactions.ts';
+import { createMessageHandler } from './mentions.ts';
+import { createDiscordPoster } from './poster.ts';
+import { createAckFirstScheduler } from './scheduler.ts';
 
 export { buildCommandPayloads, registerCommands } from './registration.ts';
 export { createDiscordRest } from './client.ts';
 
 export interface DiscordDeps {
-  config: Pick<Config, 'DISCORD_TOKEN' | 'DISCORD_API_URL'>;
+  config: Pick<Config, 'DISCORD_TOKEN' | 'DISCORD_API_URL'> & Partial<Pick<Config, 'DISCORD_DIGEST_ROLE_ID'>>;
   runner: CommandRunner;
   renderer: ChartRenderer;
   logger: Logger;
   symbols: SymbolDirectory;
+  /** The data's latest close (`() => market.latestClose()`): what "since june" in a question counts from. */
+  asOf?: () => Promise<string>;
 }
 
 export interface DiscordAdapter {
   readonly client: Client<true>;
-  /** Stops taking interactions, lets the ones in flight finish (up to `graceMs`), then disconnects. */
+  /** Posts scheduled digests and alerts (hand it to the digest service). */
+  readonly poster: DigestPoster;
+  /** Stops taking interactions and questions, lets the ones in flight finish (up to `graceMs`), then disconnects. */
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -51,14 +61,24 @@ export async function startDiscord(deps: DiscordDeps): Promise<DiscordAdapter> {
   if (!token) throw new Error('startDiscord: DISCORD_TOKEN is not set');
 
   const client = createDiscordClient({ apiUrl: config.DISCORD_API_URL });
-  const handle = createInteractionHandler(deps);
+  // One scheduler for both: a question's work waits while slash commands are being acknowledged.
+  const scheduler = createAckFirstScheduler();
+  const handle = createInteractionHandler({ ...deps, scheduler, digestRoleId: config.DISCORD_DIGEST_ROLE_ID });
+  const handleMessage = createMessageHandler({ ...deps, scheduler });
   const inFlight = new Set<Promise<void>>();
   let accepting = true;
+  const track = (p: Promise<void>): void => {
+    const tracked = p.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  };
 
   client.on(Events.InteractionCreate, (interaction: Interaction) => {
     if (!accepting) return;
-    const p = handle(interaction).finally(() => inFlight.delete(p));
-    inFlight.add(p);
+    track(handle(interaction));
+  });
+  client.on(Events.MessageCreate, (message: Message) => {
+    if (!accepting) return;
+    track(handleMessage(message));
   });
   client.on(Events.Error, (err) => logger.error({ err, adapter: 'discord' }, 'discord client error'));
   client.on(Events.Warn, (message) => logger.warn({ adapter: 'discord', message }, 'discord client warning'));
@@ -85,6 +105,7 @@ export async function startDiscord(deps: DiscordDeps): Promise<DiscordAdapter> {
   let stopped: Promise<void> | null = null;
   return {
     client: readyClient,
+    poster: createDiscordPoster(readyClient.rest),
     stop(graceMs = STOP_GRACE_MS) {
       stopped ??= (async () => {
         accepting = false;

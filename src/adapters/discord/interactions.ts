@@ -35,7 +35,8 @@ import { describeError, newErrorRef, UserInputError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { decodeRerun } from '../rerun.ts';
 import { autocompleteChoices } from './autocomplete.ts';
-import { createAckFirstScheduler } from './scheduler.ts';
+import { withChannel } from './channel.ts';
+import { createAckFirstScheduler, type AckFirstScheduler } from './scheduler.ts';
 import { commandOptions } from './registration.ts';
 import { answerReply, errorText } from './reply.ts';
 
@@ -44,6 +45,10 @@ export interface InteractionDeps {
   renderer: ChartRenderer;
   symbols: SymbolDirectory;
   logger: Logger;
+  /** Shared with the message handler (mentions.ts), so questions' work also waits for acknowledgements. */
+  scheduler?: AckFirstScheduler;
+  /** DISCORD_DIGEST_ROLE_ID: members with it may manage digests besides those with Manage Channels (channel.ts). */
+  digestRoleId?: string | undefined;
 }
 
 /** Said when a button's id is not one tapebot can read (another bot's, or a format from long ago). */
@@ -67,7 +72,7 @@ function metaOf(i: Interaction): Record<string, unknown> {
 /** Handles one interaction of any kind. Never throws; resolves when the reply is final. */
 export function createInteractionHandler(deps: InteractionDeps): (interaction: Interaction) => Promise<void> {
   const { runner, renderer, symbols, logger } = deps;
-  const scheduler = createAckFirstScheduler();
+  const scheduler = deps.scheduler ?? createAckFirstScheduler();
 
   /**
    * Binding without data catches most mistakes (unknown symbol, bad date or period, missing
@@ -119,7 +124,7 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
     }
     await scheduler.acknowledge(() => i.deferReply());
     await scheduler.turn();
-    const result = await runner.run(inv, meta);
+    const result = await runner.run(withChannel(inv, i, deps.digestRoleId), meta);
     if (!result.ok) {
       await replaceWithEphemeral(i, result.error.message, meta);
       return;
@@ -139,14 +144,15 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
     // No "thinking…": the message stays as it is until the new period replaces it.
     await scheduler.acknowledge(() => i.deferUpdate());
     await scheduler.turn();
-    const result = await runner.run(inv, { ...meta, via: 'button' });
+    const result = await runner.run(withChannel(inv, i, deps.digestRoleId), { ...meta, via: 'button' });
     if (!result.ok) {
       await i.followUp({ content: errorText(result.error.message), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
       return;
     }
     const { charts, failed } = await draw(result.answer, meta);
     await scheduler.turn();
-    await i.editReply(answerReply(result.answer, charts, { chartFailed: failed }));
+    // `content: ''` clears a question's "Read as: /…" line (mentions.ts), which no longer matches the new period.
+    await i.editReply({ ...answerReply(result.answer, charts, { chartFailed: failed }), content: '' });
   }
 
   async function onAutocomplete(i: AutocompleteInteraction): Promise<void> {

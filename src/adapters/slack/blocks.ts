@@ -2,6 +2,7 @@
  * The Slack adapter's one function from an Answer to a message: Block Kit blocks plus the plain
  * `text` Slack shows in notifications and to clients that cannot draw blocks.
  *
+ *   context  optional lead line above the answer (a question's "Read as: /compare IWM QQQ since:2026-06-01")
  *   header   the title
  *   section  one per line (mrkdwn)
  *   image    one per chart, referencing a file uploaded beforehand (`slack_file`), with alt text
@@ -55,10 +56,16 @@ export interface AnswerMessageOptions {
   note?: string;
   /** Period buttons under the answer (default true; false where a click could not update the message). */
   buttons?: boolean;
+  /** A line above the answer, as plain words (escaped here): a question's "Read as: /…". */
+  lead?: string;
 }
 
 export function answerMessage(answer: Answer, images: readonly SlackImage[], opts: AnswerMessageOptions = {}): SlackMessage {
-  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: truncate(answer.title, LIMITS.headerText), emoji: true } }];
+  const blocks: KnownBlock[] = [];
+  if (opts.lead !== undefined && opts.lead.trim() !== '') {
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(escapeMrkdwn(opts.lead), LIMITS.contextText) }] });
+  }
+  blocks.push({ type: 'header', text: { type: 'plain_text', text: truncate(answer.title, LIMITS.headerText), emoji: true } });
 
   const footer = footerBlock(answer, opts.note);
   const actions = opts.buttons === false ? null : periodActions(answer);
@@ -131,7 +138,9 @@ function periodActions(answer: Answer): KnownBlock | null {
 /** Drops the image blocks of a message (when Slack would not accept the uploaded file) and says so. */
 export function withoutImages(message: SlackMessage, note: string): SlackMessage {
   const blocks = message.blocks.filter((b) => b.type !== 'image');
-  const contextAt = blocks.findIndex((b) => b.type === 'context');
+  // The footer: the context block after the header (one before it is the lead line).
+  const headerAt = blocks.findIndex((b) => b.type === 'header');
+  const contextAt = blocks.findIndex((b, i) => i > headerAt && b.type === 'context');
   const noteElement = { type: 'mrkdwn' as const, text: `:information_source: ${escapeMrkdwn(note)}` };
   const context = blocks[contextAt];
   if (context && context.type === 'context') {

@@ -2,7 +2,7 @@
  * Slack listeners, grouped by kind, each group with its own `register…(app, deps)`:
  *   slash commands   one `app.command('/<name>')` per declared command — no command is special here
  *   period buttons   recompute the answer with another period and replace the message in place
- *   mentions and DMs "@tapebot compare IWM SPY" in a channel, or "rotation 1m" in a direct message
+ *   (questions in plain words — "@tapebot …" in a channel, or a direct message — are in mentions.ts)
  *
  * Every listener acknowledges first (Slack waits 3 seconds at most), then works. Answers go to the
  * conversation for everyone; errors go only to the person who asked.
@@ -16,10 +16,11 @@ import type { ChannelContext } from '../../command/define.ts';
 import type { CommandRunner, Invocation, RunResult } from '../../command/run.ts';
 import { describeError, newErrorRef } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
+import { observeAck, observeReply } from '../../ops/metrics.ts';
 import { decodeRerun } from '../rerun.ts';
-import { answerMessage, errorText, imageFileIds, inviteHintText, PERIOD_ACTION_PREFIX } from './blocks.ts';
+import { answerMessage, errorText, imageFileIds, inviteHintText, PERIOD_ACTION_PREFIX, type AnswerMessageOptions } from './blocks.ts';
 import { deleteFiles, prepareImages, sendWithImageRetry, slackErrorCode, type DeliveryOptions } from './deliver.ts';
-import { stripLeadingMentions, unescapeSlackText } from './mrkdwn.ts';
+import { unescapeSlackText } from './mrkdwn.ts';
 import { WorkQueueFullError, type WorkQueue } from './work-queue.ts';
 
 type WebClient = webApi.WebClient;
@@ -36,17 +37,22 @@ export interface SlackHandlerDeps {
 }
 
 /** The channel a command came from, for commands that act on it (digests, watchlists, alerts). */
-function channelContext(deps: SlackHandlerDeps, channelId: string, userId: string): ChannelContext {
+export function channelContext(deps: SlackHandlerDeps, channelId: string, userId: string): ChannelContext {
   return { platform: 'slack', id: channelId, canManage: deps.canManage(userId, channelId), userId };
 }
 
 export const BUSY_TEXT = 'I’m answering a lot of requests right now — try again in a minute.';
 
-/** Runs the work after an ack; when too much is already waiting, says so instead. Never throws. */
-async function afterAck(deps: SlackHandlerDeps, replyPrivately: (text: string) => Promise<void>, job: () => Promise<void>, meta: Record<string, unknown>): Promise<void> {
+/**
+ * Runs the work after an ack; when too much is already waiting, says so instead. Never throws.
+ * `received` (when the request reached the listener) times the reply for the metrics.
+ */
+export async function afterAck(deps: SlackHandlerDeps, replyPrivately: (text: string) => Promise<void>, job: () => Promise<void>, meta: Record<string, unknown>, received = performance.now()): Promise<void> {
   try {
     await deps.queue.run(job);
+    observeReply('slack', performance.now() - received, 'ok');
   } catch (err) {
+    observeReply('slack', performance.now() - received, 'error');
     if (err instanceof WorkQueueFullError) {
       deps.logger.warn({ ...meta, waiting: deps.queue.waiting }, 'slack work queue full; request refused');
       return replyPrivately(errorText(BUSY_TEXT));
@@ -59,10 +65,10 @@ async function afterAck(deps: SlackHandlerDeps, replyPrivately: (text: string) =
 /** Slack's answers when the bot may not post where it was asked. */
 const CANNOT_POST_HERE = new Set(['not_in_channel', 'channel_not_found']);
 
-/** Posts an answer (charts uploaded first); deletes the uploads again when the post fails. */
-async function postAnswer(client: WebClient, deps: SlackHandlerDeps, target: { channel: string; threadTs?: string }, answer: Answer): Promise<void> {
+/** Posts an answer (charts uploaded first); deletes the uploads again when the post fails. `lead`: a line above it (a question's "Read as: /…"). */
+export async function postAnswer(client: WebClient, deps: SlackHandlerDeps, target: { channel: string; threadTs?: string }, answer: Answer, opts: Pick<AnswerMessageOptions, 'lead'> = {}): Promise<void> {
   const prepared = await prepareImages(client, deps.renderer, answer, deps.logger);
-  const message = answerMessage(answer, prepared.images, prepared.note !== undefined ? { note: prepared.note } : {});
+  const message = answerMessage(answer, prepared.images, { ...(prepared.note !== undefined ? { note: prepared.note } : {}), ...(opts.lead !== undefined ? { lead: opts.lead } : {}) });
   const uploaded = prepared.images.map((i) => i.fileId);
   let sent: { droppedImages: boolean };
   try {
@@ -80,7 +86,7 @@ async function postAnswer(client: WebClient, deps: SlackHandlerDeps, target: { c
 }
 
 /** Logs a failure to deliver and tells the person, in words (never the error itself). */
-async function reportFailure(err: unknown, meta: Record<string, unknown>, deps: SlackHandlerDeps, replyPrivately: (text: string) => Promise<void>): Promise<void> {
+export async function reportFailure(err: unknown, meta: Record<string, unknown>, deps: SlackHandlerDeps, replyPrivately: (text: string) => Promise<void>): Promise<void> {
   const ref = newErrorRef();
   deps.logger.error({ ...meta, ref, err, slackError: slackErrorCode(err) }, 'slack delivery failed');
   await replyPrivately(errorText(describeError(err, ref).message));
@@ -97,15 +103,18 @@ function privateResponder(respond: RespondFn, logger: Logger, meta: Record<strin
   };
 }
 
-function failureText(result: Extract<RunResult, { ok: false }>): string {
+export function failureText(result: Extract<RunResult, { ok: false }>): string {
   return errorText(result.error.message);
 }
 
 export function registerCommands(app: App, deps: SlackHandlerDeps): void {
   for (const cmd of deps.runner.commands) {
     app.command(slackCommandName(cmd.name), async ({ ack, command, client, respond, context }) => {
+      const received = performance.now();
       await ack();
-      const meta = { adapter: 'slack', kind: 'command', team: command.team_id, channel: command.channel_id, user: command.user_id };
+      observeAck('slack', performance.now() - received);
+      // platform/userId/channelId key the runner's rate limits; the rest is for the log.
+      const meta = { adapter: 'slack', platform: 'slack', kind: 'command', team: command.team_id, channel: command.channel_id, channelId: command.channel_id, user: command.user_id, userId: command.user_id };
       const reply = privateResponder(respond, deps.logger, meta);
       await afterAck(deps, reply, async () => {
         const args = parseArgsText(unescapeSlackText(command.text ?? ''));
@@ -120,18 +129,20 @@ export function registerCommands(app: App, deps: SlackHandlerDeps): void {
           }
           await reportFailure(err, meta, deps, reply);
         }
-      }, meta);
+      }, meta, received);
     });
   }
 }
 
 export function registerPeriodButtons(app: App, deps: SlackHandlerDeps): void {
   app.action({ type: 'block_actions', action_id: new RegExp(`^${PERIOD_ACTION_PREFIX}`) }, async ({ ack, body, action, client, respond }) => {
+    const received = performance.now();
     await ack();
+    observeAck('slack', performance.now() - received);
     const container = body.container as { channel_id?: unknown; message_ts?: unknown };
     const channel = typeof container.channel_id === 'string' ? container.channel_id : body.channel?.id;
     const ts = typeof container.message_ts === 'string' ? container.message_ts : body.message?.ts;
-    const meta = { adapter: 'slack', kind: 'button', team: body.team?.id, channel, user: body.user.id };
+    const meta = { adapter: 'slack', platform: 'slack', kind: 'button', team: body.team?.id, channel, channelId: channel, user: body.user.id, userId: body.user.id };
     const reply = privateResponder(respond, deps.logger, meta);
     await afterAck(deps, reply, async () => {
       const invocation: Invocation | null = action.type === 'button' && typeof action.value === 'string' ? decodeRerun(action.value) : null;
@@ -153,43 +164,6 @@ export function registerPeriodButtons(app: App, deps: SlackHandlerDeps): void {
       const shown = new Set(sent.droppedImages ? [] : uploaded);
       const previous = imageFileIds(body.message?.blocks as unknown[] | undefined).filter((id) => !shown.has(id));
       await deleteFiles(client, [...(sent.droppedImages ? uploaded : []), ...previous], deps.logger);
-    }, meta);
-  });
-}
-
-/** "@tapebot rotation 1m" in a channel, or "rotation 1m" in a direct message, runs like the slash command. */
-export function registerMentions(app: App, deps: SlackHandlerDeps): void {
-  async function answerText(client: WebClient, text: string, where: { channel: string; user: string; threadTs?: string; direct: boolean }): Promise<void> {
-    const meta = { adapter: 'slack', kind: where.direct ? 'dm' : 'mention', channel: where.channel, user: where.user };
-    const thread = where.threadTs ? { thread_ts: where.threadTs } : {};
-    const replyPrivately = async (reply: string) => {
-      try {
-        // In a direct message everything is already private to the person.
-        if (where.direct) await client.chat.postMessage({ channel: where.channel, text: reply, ...thread });
-        else await client.chat.postEphemeral({ channel: where.channel, user: where.user, text: reply, ...thread });
-      } catch (err) {
-        deps.logger.warn({ ...meta, slackError: slackErrorCode(err) ?? String(err) }, 'could not reply privately');
-      }
-    };
-    await afterAck(deps, replyPrivately, async () => {
-      const result = await deps.runner.runText(stripLeadingMentions(unescapeSlackText(text)), meta, channelContext(deps, where.channel, where.user));
-      if (!result.ok) return replyPrivately(failureText(result));
-      try {
-        await postAnswer(client, deps, { channel: where.channel, ...(where.threadTs ? { threadTs: where.threadTs } : {}) }, result.answer);
-      } catch (err) {
-        await reportFailure(err, meta, deps, replyPrivately);
-      }
-    }, meta);
-  }
-
-  app.event('app_mention', async ({ event, client }) => {
-    if (!event.user) return;
-    await answerText(client, event.text, { channel: event.channel, user: event.user, direct: false, ...(event.thread_ts ? { threadTs: event.thread_ts } : {}) });
-  });
-
-  app.message(async ({ message, client }) => {
-    // Only plain messages people write to the bot directly; edits, joins and other bots are ignored.
-    if (message.channel_type !== 'im' || message.subtype !== undefined || message.bot_id || !message.user) return;
-    await answerText(client, message.text ?? '', { channel: message.channel, user: message.user, direct: true, ...(message.thread_ts ? { threadTs: message.thread_ts } : {}) });
+    }, meta, received);
   });
 }

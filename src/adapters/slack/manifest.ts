@@ -8,7 +8,7 @@
  *   chat:write        chat.postMessage (answers, digests), chat.update (period buttons), chat.postEphemeral (errors after a mention)
  *   files:write       files.getUploadURLExternal / completeUploadExternal (chart PNGs) and files.delete (charts of replaced answers)
  *   app_mentions:read the app_mention event ("@tapebot rotation 1m")
- *   im:history        the message.im event (commands typed in a direct message to the bot)
+ *   im:history        the message.im event (questions and commands typed in a direct message to the bot)
  *   channels:history, groups:history
  *                     conversations.history in public / private channels the bot is in, read only after
  *                     a crash mid-post, to find a digest it already posted (by its message metadata)

@@ -15,8 +15,11 @@ import type { CommandRunner } from '../../command/run.ts';
 import { ConfigError, type Config } from '../../config.ts';
 import type { DigestPoster } from '../../digest/poster.ts';
 import type { Logger } from '../../log.ts';
+import { health } from '../../ops/health.ts';
 import { DEFAULT_DELIVERY, type DeliveryOptions } from './deliver.ts';
-import { registerCommands, registerMentions, registerPeriodButtons } from './handlers.ts';
+import { createSymbolDirectory, loadManifest, type SymbolDirectory } from '../../data/symbols.ts';
+import { registerCommands, registerPeriodButtons } from './handlers.ts';
+import { registerQuestions } from './mentions.ts';
 import { boltLogger } from './logger.ts';
 import { createSlackPoster } from './poster.ts';
 import { createWorkQueue } from './work-queue.ts';
@@ -43,6 +46,10 @@ export interface StartSlackOptions {
   /** Commands, clicks and mentions answered at once (default 8); more wait, up to `maxQueued` (default 500). */
   concurrency?: number;
   maxQueued?: number;
+  /** The symbols questions in plain words are read with; main.ts passes the app's. Default: the bundled manifest's. */
+  symbols?: SymbolDirectory;
+  /** The data's latest close (`() => market.latestClose()`): what "since june" in a question counts from. */
+  asOf?: () => Promise<string>;
 }
 
 export interface SlackAdapter {
@@ -102,7 +109,7 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
   const deps = { runner: opts.runner, renderer: opts.renderer, logger, delivery, queue, canManage: opts.canManage ?? (() => false) };
   registerCommands(app, deps);
   registerPeriodButtons(app, deps);
-  registerMentions(app, deps);
+  registerQuestions(app, { ...deps, symbols: opts.symbols ?? createSymbolDirectory(loadManifest()), ...(opts.asOf ? { asOf: opts.asOf } : {}) });
   app.error(async (error) => {
     logger.error({ err: error, code: error.code }, 'unhandled error in a Slack listener');
   });
@@ -116,6 +123,11 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
   let url: string | null = null;
   if (socketMode) {
     await app.start();
+    // Readiness for /healthz follows the Socket Mode connection (Bolt keeps its client on the receiver).
+    const socket = (app as unknown as { receiver?: { client?: { on(event: string, fn: () => void): unknown } } }).receiver?.client;
+    socket?.on('connected', () => health.setComponent('slack', true));
+    socket?.on('reconnecting', () => health.setComponent('slack', false, 'reconnecting'));
+    socket?.on('disconnected', () => health.setComponent('slack', false, 'disconnected'));
   } else {
     const port = opts.listen?.port ?? config.PORT ?? DEFAULT_PORT;
     const server = await app.start({ port, ...(opts.listen?.host ? { host: opts.listen.host } : {}) });
@@ -123,6 +135,7 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     url = `http://${host}:${address.port}${EVENTS_PATH}`;
   }
+  health.setComponent('slack', true);
   logger.info({ mode: socketMode ? 'socket' : 'http', url, commands: opts.runner.commands.map((c) => `/${c.name}`), apiUrl: config.SLACK_API_URL ?? 'default' }, 'slack app started');
 
   let stopping: Promise<void> | null = null;
@@ -134,6 +147,7 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
     idle,
     stop(drainMs = 10_000) {
       stopping ??= (async () => {
+        health.setComponent('slack', false, 'stopped');
         await app.stop().catch((err: unknown) => logger.warn({ err }, 'slack receiver did not stop cleanly'));
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise<'timeout'>((resolve) => {

@@ -147,11 +147,11 @@ describe('the gateway session', () => {
     await expect(startDiscord({ config: bad, runner: app.runner, renderer, logger: app.logger, symbols: app.symbols })).rejects.toThrow(/token/i);
   });
 
-  it('identified with only the non-privileged Guilds and DirectMessages intents', () => {
+  it('identified with only the non-privileged Guilds, GuildMessages and DirectMessages intents', () => {
     const identify = fake.gateway.find((f) => f.direction === 'received' && f.op === 2);
     const intents = (identify?.d as { intents: number }).intents;
-    // Gateway intents (Discord docs): GUILDS = 1 << 0, DIRECT_MESSAGES = 1 << 12.
-    expect(intents, 'GUILDS | DIRECT_MESSAGES').toBe((1 << 0) | (1 << 12));
+    // Gateway intents (Discord docs): GUILDS = 1 << 0, GUILD_MESSAGES = 1 << 9, DIRECT_MESSAGES = 1 << 12 (questions, mentions.test.ts).
+    expect(intents, 'GUILDS | GUILD_MESSAGES | DIRECT_MESSAGES').toBe((1 << 0) | (1 << 9) | (1 << 12));
     expect(adapter.client.user.id).toBe(fake.botUser.id);
   });
 });

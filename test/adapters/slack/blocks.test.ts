@@ -127,6 +127,24 @@ describe('answerMessage', () => {
     expect(imageFileIds(without.blocks)).toEqual([]);
   });
 
+  it('puts a question’s Read-as line first, escaped, and still fits 50 blocks', () => {
+    const m = answerMessage(answer, [], { lead: 'Read as: /compare IWM SPY ytd — <!channel> & co' });
+    const blocks = m.blocks as Block[];
+    expect(blocks.map((b) => b.type).slice(0, 2)).toEqual(['context', 'header']);
+    expect(as<{ elements: { text: string }[] }>(blocks[0]).elements[0]?.text, 'a typed "<!channel>" cannot ping anyone').toBe('Read as: /compare IWM SPY ytd — &lt;!channel&gt; &amp; co');
+    const huge: Answer = { ...answer, lines: Array.from({ length: 80 }, (_, i) => `line ${i}`) };
+    const many = answerMessage(huge, [{ fileId: 'F0000000001', altText: 'a', title: 't' }], { lead: 'Read as: /compare IWM SPY' }).blocks;
+    expect(many.length, 'the lead takes a section’s place, not a 51st block').toBe(LIMITS.blocks);
+  });
+
+  it('notes a dropped image in the footer, not in the Read-as line above the answer', () => {
+    const m = answerMessage(answer, [{ fileId: 'F0000000001', altText: 'a', title: 't' }], { lead: 'Read as: /compare IWM SPY ytd' });
+    const without = withoutImages(m, 'The chart could not be attached this time.').blocks as Block[];
+    expect(without.map((b) => b.type)).toEqual(['context', 'header', 'section', 'section', 'context', 'actions']);
+    expect(as<{ elements: unknown[] }>(without[0]).elements, 'the lead is untouched').toHaveLength(1);
+    expect(JSON.stringify(without[4]), 'the note joins the footer').toContain('could not be attached');
+  });
+
   it('tells people how to invite the bot, by mention when its id is known', () => {
     expect(inviteHintText('U0FAKEBOT1')).toContain('/invite <@U0FAKEBOT1>');
     expect(inviteHintText(undefined)).toContain('/invite @tapebot');

@@ -13,7 +13,7 @@ describe('Slack app manifest', () => {
   const slash = (m: typeof socket) => (m.features?.slash_commands ?? []) as SlashCommand[];
 
   it('declares one slash command per command declaration, in the declared order', () => {
-    expect(slash(socket).map((c) => c.command)).toEqual(commands.map((c) => (c.name === 'help' ? '/tapebot-help' : `/${c.name}`)));
+    expect(slash(socket).map((c) => c.command), 'Slack built-ins (/help, /status) are namespaced').toEqual(commands.map((c) => (['help', 'status'].includes(c.name) ? `/tapebot-${c.name}` : `/${c.name}`)));
     for (const [i, cmd] of commands.entries()) {
       const entry = slash(socket)[i];
       expect(entry?.description).toBe(cmd.description);

@@ -14,7 +14,7 @@ import { BusyError } from '../../../src/errors.ts';
 import { silentLogger } from '../../../src/log.ts';
 import { createTestApp } from '../../_app.ts';
 import { startFakeSlack, type FakeCall, type FakeSlack } from '../../fakes/slack/server.ts';
-import { blockActionsBody, eventCallbackBody, FORM, JSON_TYPE, sendSigned, slackSignature, slashCommandBody } from '../../fakes/slack/requests.ts';
+import { blockActionsBody, FORM, sendSigned, slackSignature, slashCommandBody } from '../../fakes/slack/requests.ts';
 
 const SECRET = 'test-signing-secret-8f2c1d';
 const CHANNEL = 'C0MARKETS1';
@@ -288,53 +288,7 @@ describe('Slack adapter, HTTP mode, against a local Slack', () => {
     expect(fake.callsTo('files.getUploadURLExternal'), 'nothing uploaded').toEqual([]);
   });
 
-  it('answers an @mention in the channel, in its thread', async () => {
-    const res = await sendSigned(url, SECRET, {
-      contentType: JSON_TYPE,
-      body: eventCallbackBody({ type: 'app_mention', user: 'U0PERSON01', text: `<@${fake.botUserId}> compare IWM SPY asof:2025-06-30`, ts: '1751300000.000100', thread_ts: '1751290000.000050', channel: CHANNEL }),
-    });
-    expect(res.status).toBe(200);
-    const post = await fake.waitFor(okCall('chat.postMessage'), 10_000);
-    const expected = await expectedAnswer(app, '/compare IWM SPY asof:2025-06-30');
-    expect(post.params).toMatchObject({ channel: CHANNEL, thread_ts: '1751290000.000050' });
-    expect(as<Block[]>(post.params.blocks)[0]).toMatchObject({ text: { text: expected.title } });
-  });
-
-  it('answers a mention’s mistake with an ephemeral message to its author', async () => {
-    await sendSigned(url, SECRET, {
-      contentType: JSON_TYPE,
-      body: eventCallbackBody({ type: 'app_mention', user: 'U0PERSON01', text: `<@${fake.botUserId}> frobnicate`, ts: '1751300000.000200', channel: CHANNEL }),
-    });
-    const eph = await fake.waitFor(okCall('chat.postEphemeral'));
-    await slack.idle();
-    expect(eph.params).toMatchObject({ channel: CHANNEL, user: 'U0PERSON01' });
-    expect(String(eph.params.text)).toContain('There is no /frobnicate command.');
-    expect(fake.callsTo('chat.postMessage')).toEqual([]);
-  });
-
-  it('runs commands typed in a direct message, and answers mistakes there too', async () => {
-    const dm = 'D0DIRECT01';
-    await sendSigned(url, SECRET, { contentType: JSON_TYPE, body: eventCallbackBody({ type: 'message', channel_type: 'im', channel: dm, user: 'U0PERSON01', text: 'streak IWM SPY asof:2025-06-30', ts: '1751300000.000300' }) });
-    const post = await fake.waitFor(okCall('chat.postMessage'), 10_000);
-    expect(post.params.channel).toBe(dm);
-    expect(post.params.blocks, `an answer, not an error: ${String(post.params.text)}`).toBeDefined();
-    expect(as<Block[]>(post.params.blocks)[0]).toMatchObject({ text: { text: (await expectedAnswer(app, '/streak IWM SPY asof:2025-06-30')).title } });
-
-    fake.reset();
-    await sendSigned(url, SECRET, { contentType: JSON_TYPE, body: eventCallbackBody({ type: 'message', channel_type: 'im', channel: dm, user: 'U0PERSON01', text: 'compare IWM', ts: '1751300000.000400' }) });
-    const reply = await fake.waitFor(okCall('chat.postMessage'));
-    expect(String(reply.params.text), 'the DM is already private').toContain('needs at least 2');
-    expect(fake.callsTo('chat.postEphemeral')).toEqual([]);
-  });
-
-  it('ignores the bot’s own messages and edits in a DM', async () => {
-    const dm = 'D0DIRECT01';
-    await sendSigned(url, SECRET, { contentType: JSON_TYPE, body: eventCallbackBody({ type: 'message', channel_type: 'im', channel: dm, bot_id: 'B0OTHERBOT', user: 'U0OTHERBOT', text: 'rotation', ts: '1751300000.000500' }) });
-    await sendSigned(url, SECRET, { contentType: JSON_TYPE, body: eventCallbackBody({ type: 'message', subtype: 'message_changed', channel_type: 'im', channel: dm, ts: '1751300000.000600' }) });
-    await new Promise((r) => setTimeout(r, 150));
-    await slack.idle();
-    expect(fake.calls).toEqual([]);
-  });
+  // Mentions and DMs (questions in plain words) are in mentions.test.ts.
 
   describe('refuses requests that Slack did not sign, and runs nothing', () => {
     const now = () => Math.floor(Date.now() / 1000);

@@ -2,7 +2,10 @@
  * A small fake Discord for tests and benchmarks: the REST API under `/api/v10` and a gateway
  * WebSocket on the same port, speaking the real v10 pieces a bot meets — HELLO, IDENTIFY → READY,
  * heartbeats, INTERACTION_CREATE dispatches, interaction callbacks, and the webhook routes that edit,
- * delete and follow up an interaction's messages. Point the real discord.js client at it with
+ * delete and follow up an interaction's messages. For messages people write: GUILD_CREATE for the one
+ * test server after READY, MESSAGE_CREATE dispatches (held to the intents the client identified with),
+ * and the channel routes a bot answers them with — create message, start a thread from a message,
+ * typing indicator. Point the real discord.js client at it with
  * DISCORD_API_URL=`fake.apiUrl`; the gateway URL comes from `GET /gateway/bot` as with Discord.
  *
  * It records everything the bot sends, with arrival times (`performance.now()`, the same clock as the
@@ -44,6 +47,16 @@ import {
   type ApplicationFlags,
   type GuildMemberFlags,
   type GatewayReadyDispatchData,
+  type APIGuildMember,
+  type APIPublicThreadChannel,
+  type APITextChannel,
+  type GatewayGuildCreateDispatchData,
+  type GatewayMessageCreateDispatchData,
+  type MessageFlags,
+  type ChannelFlags,
+  type ThreadMemberFlags,
+  type RoleFlags,
+  type GuildSystemChannelFlags,
 } from 'discord.js';
 
 /** Where an interaction happens and who sends it: everything but its id, token, type and data. */
@@ -62,6 +75,31 @@ export function snowflake(): string {
 export const INTERACTION_TYPE = { Ping: 1, ApplicationCommand: 2, MessageComponent: 3, Autocomplete: 4, ModalSubmit: 5 } as const;
 export const CALLBACK_TYPE = { Pong: 1, ChannelMessage: 4, DeferredChannelMessage: 5, DeferredUpdateMessage: 6, UpdateMessage: 7, AutocompleteResult: 8, Modal: 9 } as const;
 export const MESSAGE_FLAGS = { Ephemeral: 1 << 6, Loading: 1 << 7 } as const;
+/** Gateway intents that decide which MESSAGE_CREATE a session gets, and with what content (Gateway docs, "List of Intents"). */
+export const INTENTS = { Guilds: 1 << 0, GuildMessages: 1 << 9, DirectMessages: 1 << 12, MessageContent: 1 << 15 } as const;
+/** Permission bit CREATE_PUBLIC_THREADS (Permissions docs). */
+const CREATE_PUBLIC_THREADS = 1n << 35n;
+/** Permission bit MANAGE_CHANNELS (Permissions docs); @everyone's permissions in the test server lack it. */
+export const MANAGE_CHANNELS = 1n << 4n;
+/** @everyone's permissions in the test server, and a member's in an interaction unless the test says otherwise. */
+export const EVERYONE_PERMISSIONS = 2248473465835073n;
+/** How long a nonce sent with `enforce_nonce: true` returns the message it first created (Discord: "the past few minutes"). */
+export const NONCE_WINDOW_MS = 5 * 60_000;
+
+/** Who sends an interaction in the server channel: their roles and their permissions in the channel. */
+export interface InteractionMember {
+  roles?: string[];
+  permissions?: bigint;
+}
+
+export interface UserMessageOptions {
+  /** In the DM channel with the bot instead of a server channel. */
+  dm?: boolean;
+  /** A server channel other than `channelId` (e.g. `noThreadsChannelId`). */
+  channelId?: string;
+  /** Who writes it (default `person`); a bot author sets `bot: true`. */
+  author?: APIUser;
+}
 
 export interface RecordedFile {
   field: string;
@@ -152,6 +190,10 @@ export class FakeDiscord {
   readonly guildId = snowflake();
   readonly channelId = snowflake();
   readonly dmChannelId = snowflake();
+  /** A server text channel where @everyone may not create public threads (the bot must reply instead). */
+  readonly noThreadsChannelId = snowflake();
+  /** A role of the test server with no permissions of its own (e.g. the digest role, DISCORD_DIGEST_ROLE_ID). */
+  readonly extraRoleId = snowflake();
   readonly botUser: APIUser;
   readonly person: APIUser;
   /** Every REST request, in arrival order. */
@@ -163,8 +205,16 @@ export class FakeDiscord {
   /** Registered commands: 'global' or a guild id → the commands of the last bulk overwrite. */
   readonly registered = new Map<string, RegisteredCommand[]>();
   readonly messages = new Map<string, APIMessage & { deleted?: boolean }>();
+  /** Threads created from messages (a thread's id is its starter message's id). */
+  readonly threads = new Map<string, APIPublicThreadChannel>();
+  /** The server's text channels, as GUILD_CREATE lists them. */
+  readonly textChannels: APITextChannel[];
+  /** The intents of the last IDENTIFY. */
+  intents = 0;
 
   private readonly interactions = new Map<string, InteractionState>();
+  /** Nonces of the bot's channel messages → the message created and when (enforce_nonce). */
+  private readonly nonces = new Map<string, { id: string; at: number }>();
   private readonly byToken = new Map<string, string>();
   private readonly sockets = new Set<WebSocket>();
   private readonly identified = new Set<WebSocket>();
@@ -183,6 +233,21 @@ export class FakeDiscord {
     this.ackDeadlineMs = opts.ackDeadlineMs ?? 3000;
     this.botUser = { id: this.applicationId, username: 'tapebot', discriminator: '0000', global_name: null, avatar: null, bot: true };
     this.person = { id: snowflake(), username: 'trader', discriminator: '0', global_name: 'Trader', avatar: null };
+    const text = (id: string, name: string, position: number, deny = 0n): APITextChannel => ({
+      id,
+      type: ChannelType.GuildText,
+      guild_id: this.guildId,
+      name,
+      position,
+      nsfw: false,
+      parent_id: null,
+      rate_limit_per_user: 0,
+      topic: null,
+      last_message_id: null,
+      // The @everyone role's id is the guild's id.
+      permission_overwrites: deny === 0n ? [] : [{ id: this.guildId, type: 0, allow: '0', deny: deny.toString() }],
+    });
+    this.textChannels = [text(this.channelId, 'markets', 0), text(this.noThreadsChannelId, 'no-threads', 1, CREATE_PUBLIC_THREADS)];
     this.http = createServer((req, res) => void this.onHttp(req, res));
     this.wss = new WebSocketServer({ server: this.http });
     this.wss.on('connection', (ws, req) => this.onSocket(ws, req));
@@ -275,13 +340,16 @@ export class FakeDiscord {
         const ready: GatewayReadyDispatchData = {
           v: 10,
           user: this.botUser,
-          guilds: [],
+          // As Discord does: the guilds unavailable in READY, then one GUILD_CREATE each.
+          guilds: [{ id: this.guildId, unavailable: true }],
           session_id: randomBytes(16).toString('hex'),
           resume_gateway_url: this.gatewayUrl,
           shard: [0, 1],
           application: { id: this.applicationId, flags: 0 as ApplicationFlags, flags_new: '0' },
         };
+        this.intents = d.intents;
         this.send(ws, { op: 0, s: ++this.seq, t: 'READY', d: ready });
+        this.send(ws, { op: 0, s: ++this.seq, t: 'GUILD_CREATE', d: this.guildCreate() });
         this.identified.add(ws);
         for (const w of this.readyWaiters.splice(0)) w();
         return;
@@ -307,6 +375,115 @@ export class FakeDiscord {
     return { id: payload.id, token: payload.token, payload, dispatchedAt };
   }
 
+  /**
+   * Sends MESSAGE_CREATE the way Discord decides who gets it: a server message only to sessions with
+   * GUILD_MESSAGES, a DM only with DIRECT_MESSAGES, and without MESSAGE_CONTENT the content (and
+   * embeds, attachments) empty unless the bot wrote it, it is a DM, or it mentions the bot.
+   * Returns false when the session's intents kept the message from it.
+   */
+  dispatchMessage(message: GatewayMessageCreateDispatchData): boolean {
+    this.messages.set(message.id, { ...message } as APIMessage);
+    const needed = message.guild_id === undefined ? INTENTS.DirectMessages : INTENTS.GuildMessages;
+    if ((this.intents & needed) === 0) return false;
+    const readable =
+      (this.intents & INTENTS.MessageContent) !== 0 || message.guild_id === undefined || message.author.id === this.botUser.id || message.mentions.some((u) => u.id === this.botUser.id);
+    const d = readable ? message : { ...message, content: '', embeds: [], attachments: [], components: [] };
+    for (const ws of this.identified) {
+      if (ws.readyState === ws.OPEN) this.send(ws, { op: 0, s: ++this.seq, t: 'MESSAGE_CREATE', d });
+    }
+    return true;
+  }
+
+  /**
+   * A message a person (or another bot) writes, as MESSAGE_CREATE carries it. `<@id>` in the content
+   * puts that user in `mentions`, as the Discord client does.
+   */
+  userMessage(content: string, o: UserMessageOptions = {}): GatewayMessageCreateDispatchData {
+    const author = o.author ?? this.person;
+    const channelId = o.dm ? this.dmChannelId : (o.channelId ?? this.channelId);
+    const channelType = o.dm ? ChannelType.DM : this.threads.has(channelId) ? ChannelType.PublicThread : ChannelType.GuildText;
+    const mentioned = [...content.matchAll(/<@!?(\d+)>/g)].map((m) => m[1]);
+    const known = [this.botUser, this.person];
+    const base: GatewayMessageCreateDispatchData = {
+      id: snowflake(),
+      type: MessageType.Default,
+      channel_id: channelId,
+      channel_type: channelType,
+      author,
+      content,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: known.filter((u) => mentioned.includes(u.id)),
+      mention_roles: [],
+      attachments: [],
+      embeds: [],
+      pinned: false,
+      flags: 0 as MessageFlags,
+      components: [],
+    };
+    if (o.dm) return base;
+    return { ...base, guild_id: this.guildId, member: this.memberOf(author) };
+  }
+
+  private memberOf(_user: APIUser): Omit<APIGuildMember, 'user'> {
+    return { roles: [], premium_since: null, pending: false, nick: null, mute: false, joined_at: '2024-03-13T19:19:14.040000+00:00', deaf: false, flags: 0 as GuildMemberFlags, avatar: null, communication_disabled_until: null };
+  }
+
+  /** The one test server, as GUILD_CREATE sends it after READY. */
+  private guildCreate(): GatewayGuildCreateDispatchData {
+    return {
+      id: this.guildId,
+      name: 'tapebot test server',
+      icon: null,
+      splash: null,
+      discovery_splash: null,
+      banner: null,
+      description: null,
+      owner_id: this.person.id,
+      afk_channel_id: null,
+      afk_timeout: 300,
+      verification_level: 0,
+      default_message_notifications: 1,
+      explicit_content_filter: 0,
+      roles: [
+        { id: this.guildId, name: '@everyone', color: 0, colors: { primary_color: 0, secondary_color: null, tertiary_color: null }, hoist: false, icon: null, unicode_emoji: null, position: 0, permissions: '2248473465835073', managed: false, mentionable: false, flags: 0 as RoleFlags },
+        { id: this.extraRoleId, name: 'market desk', color: 0, colors: { primary_color: 0, secondary_color: null, tertiary_color: null }, hoist: false, icon: null, unicode_emoji: null, position: 1, permissions: '0', managed: false, mentionable: false, flags: 0 as RoleFlags },
+      ],
+      emojis: [],
+      stickers: [],
+      features: [],
+      mfa_level: 0,
+      application_id: null,
+      system_channel_id: null,
+      system_channel_flags: 0 as GuildSystemChannelFlags,
+      rules_channel_id: null,
+      vanity_url_code: null,
+      premium_tier: 0,
+      premium_subscription_count: 0,
+      preferred_locale: Locale.EnglishUS,
+      public_updates_channel_id: null,
+      safety_alerts_channel_id: null,
+      nsfw_level: 0,
+      premium_progress_bar_enabled: false,
+      hub_type: null,
+      incidents_data: null,
+      joined_at: '2024-03-13T19:19:14.040000+00:00',
+      large: false,
+      unavailable: false,
+      member_count: 2,
+      voice_states: [],
+      members: [{ user: this.botUser, ...this.memberOf(this.botUser) }],
+      channels: this.textChannels,
+      threads: [],
+      presences: [],
+      stage_instances: [],
+      guild_scheduled_events: [],
+      soundboard_sounds: [],
+    };
+  }
+
   // ------------------------------------------------------- interaction payloads
 
   private registeredCommand(name: string): RegisteredCommand {
@@ -317,7 +494,7 @@ export class FakeDiscord {
     throw new Error(`fake discord: /${name} is not registered (register the commands first)`);
   }
 
-  private where(dm: boolean): InteractionContext {
+  private where(dm: boolean, member: InteractionMember = {}): InteractionContext {
     const common = { application_id: this.applicationId, version: 1 as const, locale: Locale.EnglishUS, entitlements: [], attachment_size_limit: 10 * 1024 * 1024 };
     if (dm) {
       return {
@@ -343,9 +520,9 @@ export class FakeDiscord {
       channel_id: this.channelId,
       member: {
         user: this.person,
-        roles: [],
+        roles: member.roles ?? [],
         premium_since: null,
-        permissions: '2248473465835073',
+        permissions: (member.permissions ?? EVERYONE_PERMISSIONS).toString(),
         pending: false,
         nick: null,
         mute: false,
@@ -389,12 +566,15 @@ export class FakeDiscord {
     return `aW50ZXJhY3Rpb246${randomBytes(96).toString('base64url')}`;
   }
 
-  /** A slash-command interaction (type 2) for a registered command, in the server channel or a DM. */
-  chatInput(name: string, values: Record<string, string | number> = {}, o: { dm?: boolean } = {}): APIChatInputApplicationCommandInteraction {
+  /**
+   * A slash-command interaction (type 2) for a registered command, in the server channel or a DM.
+   * `member`: the sender's roles and channel permissions in the server (default @everyone's).
+   */
+  chatInput(name: string, values: Record<string, string | number> = {}, o: { dm?: boolean; member?: InteractionMember } = {}): APIChatInputApplicationCommandInteraction {
     const cmd = this.registeredCommand(name);
     const guildScoped = this.registered.get(this.guildId)?.some((c) => c.name === name) ?? false;
     return {
-      ...this.where(o.dm ?? false),
+      ...this.where(o.dm ?? false, o.member),
       id: snowflake(),
       token: this.token64(),
       type: InteractionType.ApplicationCommand,
@@ -443,6 +623,11 @@ export class FakeDiscord {
   original(d: { id: string }): (APIMessage & { deleted?: boolean }) | undefined {
     const id = this.interactions.get(d.id)?.originalId;
     return id === undefined ? undefined : this.messages.get(id);
+  }
+
+  /** Messages in one channel (a thread is a channel), oldest first. */
+  channelMessages(channelId: string): APIMessage[] {
+    return [...this.messages.values()].filter((m) => m.channel_id === channelId && !m.deleted);
   }
 
   followUps(d: { id: string }): APIMessage[] {
@@ -562,6 +747,19 @@ export class FakeDiscord {
     }
     if ((m = /^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/(@original|\d+))?$/.exec(p))) {
       return this.webhook(method, m[1] as string, m[2] as string, m[3], r);
+    }
+    if ((m = /^\/channels\/(\d+)\/messages$/.exec(p)) && method === 'POST') {
+      this.requireAuth(r);
+      return [200, this.channelMessage(m[1] as string, r)];
+    }
+    if ((m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(p)) && method === 'POST') {
+      this.requireAuth(r);
+      return [200, this.startThread(m[1] as string, m[2] as string, r)];
+    }
+    if ((m = /^\/channels\/(\d+)\/typing$/.exec(p)) && method === 'POST') {
+      this.requireAuth(r);
+      this.channelKind(m[1] as string);
+      return [204, null];
     }
     this.problems.push(`unknown route ${method} ${p}`);
     throw new HttpError(404, { message: '404: Not Found', code: 0 });
@@ -694,6 +892,104 @@ export class FakeDiscord {
     }
     if (method === 'PATCH') return [200, this.editMessage(msg.id, (r.json ?? {}) as Record<string, unknown>, r.files, where)];
     throw new HttpError(405, { message: '405: Method Not Allowed', code: 0 });
+  }
+
+  // ---------------------------------------------------- channel messages, threads
+
+  private channelKind(id: string): 'text' | 'thread' | 'dm' {
+    if (id === this.dmChannelId) return 'dm';
+    if (this.threads.has(id)) return 'thread';
+    if (this.textChannels.some((c) => c.id === id)) return 'text';
+    throw new HttpError(404, { message: 'Unknown Channel', code: 10003 });
+  }
+
+  /**
+   * POST /channels/{id}/messages: a message from the bot (a reply when it carries message_reference).
+   * A `nonce` (an integer, or a string of up to 25 characters) is echoed back; with `enforce_nonce:
+   * true`, a nonce the bot used within NONCE_WINDOW_MS returns that message and creates none.
+   */
+  private channelMessage(channelId: string, r: RecordedRequest): APIMessage {
+    const kind = this.channelKind(channelId);
+    const where = `POST /channels/${channelId}/messages`;
+    const data = (r.json ?? {}) as Record<string, unknown> & { message_reference?: { message_id?: string; fail_if_not_exists?: boolean } };
+    const hasBody = (typeof data.content === 'string' && data.content.length > 0) || (Array.isArray(data.embeds) && data.embeds.length > 0) || r.files.length > 0;
+    if (!hasBody) throw new HttpError(400, { message: 'Cannot send an empty message', code: 50006 });
+    const attachments = this.checkMessage(data, r.files, where, []);
+    const nonce = data.nonce;
+    if (nonce !== undefined && !(typeof nonce === 'string' ? nonce.length <= 25 : Number.isSafeInteger(nonce))) this.invalid(where, `nonce ${JSON.stringify(nonce)} is not an integer or a string of up to 25 characters`);
+    if (data.enforce_nonce === true && nonce !== undefined) {
+      const seen = this.nonces.get(String(nonce));
+      const original = seen && Date.now() - seen.at < NONCE_WINDOW_MS ? this.messages.get(seen.id) : undefined;
+      if (original) return { ...original, nonce: nonce as string | number };
+    }
+    const ref = data.message_reference;
+    const referenced = ref?.message_id ? this.messages.get(ref.message_id) : undefined;
+    if (ref && (!referenced || referenced.channel_id !== channelId)) {
+      if (ref.fail_if_not_exists !== false) this.invalid(where, `message_reference ${String(ref.message_id)} is not a message of this channel`);
+    }
+    const msg: APIMessage = {
+      id: snowflake(),
+      type: referenced ? MessageType.Reply : MessageType.Default,
+      channel_id: channelId,
+      author: this.botUser,
+      content: typeof data.content === 'string' ? data.content : '',
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments,
+      embeds: this.resolveEmbeds((data.embeds ?? []) as APIEmbed[], attachments),
+      pinned: false,
+      components: (data.components ?? []) as APIMessage['components'],
+      flags: 0 as MessageFlags,
+      ...(referenced ? { message_reference: { type: 0, message_id: referenced.id, channel_id: channelId, ...(kind === 'dm' ? {} : { guild_id: this.guildId }) }, referenced_message: referenced } : {}),
+      ...(nonce !== undefined ? { nonce: nonce as string | number } : {}),
+    } as APIMessage;
+    this.messages.set(msg.id, msg);
+    if (nonce !== undefined) this.nonces.set(String(nonce), { id: msg.id, at: Date.now() });
+    // Discord echoes every message to the gateway, the bot's own included: a bot must ignore itself.
+    const { referenced_message: _omit, ...echo } = msg;
+    this.dispatchMessage({ ...echo, channel_type: kind === 'dm' ? ChannelType.DM : kind === 'thread' ? ChannelType.PublicThread : ChannelType.GuildText, ...(kind === 'dm' ? {} : { guild_id: this.guildId, member: this.memberOf(this.botUser) }) } as GatewayMessageCreateDispatchData);
+    return msg;
+  }
+
+  /** POST /channels/{id}/messages/{mid}/threads: a public thread whose id is the starter message's id. */
+  private startThread(channelId: string, messageId: string, r: RecordedRequest): APIPublicThreadChannel {
+    const where = `POST /channels/${channelId}/messages/${messageId}/threads`;
+    if (this.channelKind(channelId) !== 'text') throw new HttpError(400, { message: 'Cannot execute action on this channel type', code: 50024 });
+    const channel = this.textChannels.find((c) => c.id === channelId);
+    const denied = (channel?.permission_overwrites ?? []).some((o) => o.id === this.guildId && (BigInt(o.deny) & CREATE_PUBLIC_THREADS) !== 0n);
+    if (denied) throw new HttpError(403, { message: 'Missing Permissions', code: 50013 });
+    const starter = this.messages.get(messageId);
+    if (!starter || starter.channel_id !== channelId) throw new HttpError(404, { message: 'Unknown Message', code: 10008 });
+    if (this.threads.has(messageId)) throw new HttpError(400, { message: 'A thread has already been created for this message', code: 160004 });
+    const body = (r.json ?? {}) as { name?: unknown; auto_archive_duration?: unknown };
+    if (typeof body.name !== 'string' || body.name.length < 1 || body.name.length > 100) this.invalid(where, `thread name must be 1–100 characters: ${JSON.stringify(body.name)}`);
+    const duration = body.auto_archive_duration ?? 4320;
+    if (![60, 1440, 4320, 10080].includes(Number(duration))) this.invalid(where, `auto_archive_duration ${String(duration)} is not 60, 1440, 4320 or 10080`);
+    const thread: APIPublicThreadChannel = {
+      id: messageId,
+      type: ChannelType.PublicThread,
+      guild_id: this.guildId,
+      parent_id: channelId,
+      owner_id: this.botUser.id,
+      name: body.name as string,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+      message_count: 0,
+      member_count: 1,
+      total_message_sent: 0,
+      flags: 0 as ChannelFlags,
+      thread_metadata: { archived: false, auto_archive_duration: Number(duration) as 4320, archive_timestamp: new Date().toISOString(), locked: false },
+      member: { id: messageId, user_id: this.botUser.id, join_timestamp: new Date().toISOString(), flags: 0 as ThreadMemberFlags },
+    };
+    this.threads.set(messageId, thread);
+    for (const ws of this.identified) {
+      if (ws.readyState === ws.OPEN) this.send(ws, { op: 0, s: ++this.seq, t: 'THREAD_CREATE', d: { ...thread, newly_created: true } });
+    }
+    return thread;
   }
 
   // ---------------------------------------------------------------- messages

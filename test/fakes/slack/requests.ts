@@ -23,6 +23,8 @@ export interface SignedRequest {
   signature?: string;
   /** Send without the two Slack headers. */
   unsigned?: boolean;
+  /** More headers, e.g. Slack's retry headers `X-Slack-Retry-Num: 1` and `X-Slack-Retry-Reason: http_timeout`. */
+  headers?: Record<string, string>;
 }
 
 export interface SlackResponse {
@@ -34,7 +36,7 @@ export interface SlackResponse {
 
 export async function sendSigned(url: string, secret: string, req: SignedRequest): Promise<SlackResponse> {
   const timestamp = req.timestamp ?? Math.floor(Date.now() / 1000);
-  const headers: Record<string, string> = { 'content-type': req.contentType };
+  const headers: Record<string, string> = { 'content-type': req.contentType, ...req.headers };
   if (!req.unsigned) {
     headers['x-slack-request-timestamp'] = String(timestamp);
     headers['x-slack-signature'] = req.signature ?? slackSignature(secret, timestamp, req.body);
