@@ -50,8 +50,23 @@ async function benchLoad(total = 500, durationMs = 60_000): Promise<string[]> {
     `  final reply p50 / p90 / p99               ${reply.median.toFixed(0)} / ${reply.p90.toFixed(0)} / ${reply.p99.toFixed(0)} ms`,
     `  RSS MiB start / after cold fifth / peak / end   ${r.rssMb.start} / ${r.rssMb.warm} / ${r.rssMb.peak} / ${r.rssMb.end}`,
     `  RSS MiB at each tenth of the run, then end      ${r.rssTimelineMb.join(' ')}`,
-    `  render cache                              ${r.renderCache ? `${r.renderCache.hits} hits, ${r.renderCache.misses} misses, ${(r.renderCache.bytes / 1024 / 1024).toFixed(1)} MiB` : 'off'}`,
+    `  render cache (the bot's /metrics)         ${metric(r.metrics, 'tapebot_cache_lookups_total{cache="render",result="hit"}')} hits, ${metric(r.metrics, 'tapebot_cache_lookups_total{cache="render",result="miss"}')} misses`,
+    `  acks within 50 ms, as the bot measured    ${share(r.metrics, 'slack')} of Slack's   ${share(r.metrics, 'discord')} of Discord's`,
+    `  exit code on SIGTERM after the run        ${r.exitCode}   ${verdict(r.exitCode === 0)}`,
   ];
+}
+
+/** A sample's value from Prometheus text, or NaN. */
+function metric(text: string, series: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : NaN;
+}
+
+/** The share of a platform's acknowledgements in the ≤ 50 ms bucket of tapebot_ack_seconds. */
+function share(text: string, platform: string): string {
+  const within = metric(text, `tapebot_ack_seconds_bucket{le="0.05",platform="${platform}"}`);
+  const all = metric(text, `tapebot_ack_seconds_count{platform="${platform}"}`);
+  return all > 0 ? `${((100 * within) / all).toFixed(1)}%` : 'n/a';
 }
 
 /** Real chart specs, one per kind, from the commands that draw them. */

@@ -19,6 +19,7 @@ import { health } from './ops/health.ts';
 import { startOpsServer } from './ops/health.ts';
 import { metrics } from './ops/metrics.ts';
 import { createShutdown } from './ops/shutdown.ts';
+import { warmUp } from './ops/warmup.ts';
 
 /** The DIGEST_* settings; a bad value stops start-up like any other bad setting. */
 function loadDigestSettings(): DigestSettings {
@@ -68,6 +69,13 @@ async function main(): Promise<void> {
   /** Stops the digest service once. Each adapter waits for it, so a post in flight ends over a live connection. */
   const stopDigests = (): Promise<void> => (digestsStopped ??= digests ? digests.stop() : Promise.resolve());
   shutdown.onDrain({ name: 'digests', run: stopDigests });
+
+  if (!mode.console) {
+    // Read every series before taking traffic: cold reads would otherwise stall the first commands' acks.
+    health.setComponent('market data', false, 'warming up');
+    await warmUp({ market: app.market, symbols: app.symbols.list().map((s) => s.symbol), logger });
+    health.setComponent('market data', true);
+  }
 
   try {
     if (mode.discord) {

@@ -86,6 +86,10 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
   const run: RunCommand = typeof opts.runner === 'function' ? opts.runner : runnerCommand(opts.runner);
   const scheduler = createScheduler({ clock, logger });
   const posters = new Map(opts.posters.map((p) => [p.platform, p]));
+  // Only channels on a platform this process can post to are decided: a Slack subscription on a
+  // Discord-only run stays untouched for a later run that has Slack, instead of being skipped as late.
+  const subscriptions = () => store.subscriptions().filter((x) => posters.has(x.channel.platform));
+  const activeAlerts = () => store.alerts().filter((x) => posters.has(x.channel.platform));
   const queues = new Map<Platform, PostQueue>();
   let active = 0;
   let started = false;
@@ -249,7 +253,7 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
     const day = targetDay(r.at, calendar);
     const due = dueInstant(slot, day, calendar);
     const now = clock.now();
-    const subs = store.subscriptions().filter((s) => slotKey(s.slot) === key && Date.parse(s.createdAt) <= due.getTime() && !store.decided('digest', s.id, day));
+    const subs = subscriptions().filter((s) => slotKey(s.slot) === key && Date.parse(s.createdAt) <= due.getTime() && !store.decided('digest', s.id, day));
     if (subs.length === 0) return;
     const decision = (s: Subscription): Decision => ({ kind: 'digest', refId: s.id, event: day, channel: s.channel, dueAt: due });
 
@@ -328,7 +332,7 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
   function recordMissed(slot: Slot, now: Date): void {
     const key = slotKey(slot);
     const target = targetDay(previousOccurrence(slot, now), calendar);
-    for (const sub of store.subscriptions().filter((s) => slotKey(s.slot) === key)) {
+    for (const sub of subscriptions().filter((s) => slotKey(s.slot) === key)) {
       const last = store.lastDecided('digest', sub.id);
       const missed: string[] = [];
       let d = calendar.previousTradingDay(target);
@@ -365,7 +369,7 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
   }
 
   async function processAlerts(day: string, waiting: boolean): Promise<void> {
-    const alerts = store.alerts();
+    const alerts = activeAlerts();
     if (alerts.length === 0) return;
     const now = clock.now();
     const { ready, latest } = await hasClose(market, day);
@@ -423,7 +427,7 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
   // ---- jobs -------------------------------------------------------------------------------------
   function syncSlots(): void {
     const wanted = new Map<string, Slot>();
-    for (const s of store.subscriptions()) wanted.set(slotKey(s.slot), s.slot);
+    for (const s of subscriptions()) wanted.set(slotKey(s.slot), s.slot);
     for (const { name } of scheduler.upcoming()) {
       if (name.startsWith('slot ') && !wanted.has(name.slice(5))) scheduler.remove(name);
     }
@@ -466,7 +470,7 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
       scheduler.add({ name: 'alerts', next: nextAlertRun, run: (at) => track(() => processAlerts(targetDay(at, calendar), false)) });
       await track(async () => {
         const slots = new Map<string, Slot>();
-        for (const s of store.subscriptions()) slots.set(slotKey(s.slot), s.slot);
+        for (const s of subscriptions()) slots.set(slotKey(s.slot), s.slot);
         for (const slot of slots.values()) {
           try {
             recordMissed(slot, now);

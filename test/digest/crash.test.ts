@@ -80,7 +80,9 @@ async function trial(mode: string, seed: number): Promise<{ crashes: number; per
     let killAfter: number | undefined;
     if (run < 3) {
       // First runs crash: at a checkpoint (exact windows) or at a random moment (anywhere, even mid-write).
-      if (random() < 0.7) env.CRASH_AT = String(1 + Math.floor(random() * CLEAN_CHECKPOINTS));
+      // The first always crashes at a checkpoint, so every trial has at least one crash however fast
+      // the machine is; a timed kill may land after a quick run has already finished.
+      if (run === 0 || random() < 0.7) env.CRASH_AT = String(1 + Math.floor(random() * CLEAN_CHECKPOINTS));
       else killAfter = 300 + Math.floor(random() * 1200);
     }
     const r = await runChild(env, killAfter);
