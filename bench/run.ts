@@ -6,6 +6,7 @@
 import { benchCommands } from './commands.bench.ts';
 import { benchDigest } from './digest.bench.ts';
 import { benchDiscord } from './discord.bench.ts';
+import { benchHardening } from './hardening.bench.ts';
 import { benchSkeleton } from './skeleton.bench.ts';
 import { benchSlack } from './slack.bench.ts';
 
@@ -20,6 +21,7 @@ const suites: Record<string, () => Promise<string[]>> = {
   discord: async () => lines(await benchDiscord()),
   slack: async () => lines(await benchSlack()),
   digest: benchDigest,
+  hardening: () => benchHardening(),
 };
 
 const wanted = process.argv.slice(2);

@@ -19,7 +19,8 @@ export async function benchSkeleton(): Promise<string[]> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tapebot-bench-'));
 
   for (const threads of [0, 2]) {
-    const app = createApp(loadConfig({ DATA_DIR: dataDir, RENDER_THREADS: String(threads) }));
+    // No render cache: every iteration draws its PNG (a cached repeat is measured in the hardening suite).
+    const app = createApp(loadConfig({ DATA_DIR: dataDir, RENDER_THREADS: String(threads), RENDER_CACHE_MB: '0' }));
     const run = async (text: string) => {
       const r = await app.runner.runText(text);
       if (!r.ok) throw new Error(r.error.message);

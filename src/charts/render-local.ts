@@ -6,6 +6,7 @@
  * background and the labels Chart.js has no option for (rotation heads and quadrant names,
  * bar-end values, single-marker labels).
  */
+import { encodeOpaquePng, encodeOpaquePngAsync } from './png.ts';
 import { createRequire } from 'node:module';
 import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
 import {
@@ -370,7 +371,7 @@ export function renderPngSync(config: ChartJsConfig): Buffer {
   const canvas = createCanvas(width, height);
   const chart = new Chart(canvas as unknown as ChartItem, prepare(config));
   try {
-    return canvas.toBuffer('image/png');
+    return encodeOpaquePng(canvas.data(), canvas.width, canvas.height);
   } finally {
     chart.destroy();
   }
@@ -383,7 +384,7 @@ export async function renderPng(config: ChartJsConfig): Promise<Buffer> {
   const canvas = createCanvas(width, height);
   const chart = new Chart(canvas as unknown as ChartItem, prepare(config));
   try {
-    return await canvas.encode('png');
+    return await encodeOpaquePngAsync(canvas.data(), canvas.width, canvas.height);
   } finally {
     chart.destroy();
   }

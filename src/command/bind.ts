@@ -32,7 +32,7 @@ export function bindOptions(cmd: AnyCommand, raw: RawArgs, symbols: SymbolDirect
   const periodName = Object.keys(cmd.options).find((k) => cmd.options[k]?.kind === 'period');
 
   for (const [key, value] of Object.entries(raw.named)) {
-    if (key in decls) {
+    if (Object.hasOwn(decls, key)) {
       given[key] = value;
     } else if (periodName && given[periodName] === undefined && isPeriodWord(`${key}:${value}`)) {
       given[periodName] = `${key}:${value}`;

@@ -154,7 +154,9 @@ export function createShutdown(opts: ShutdownOptions): Shutdown {
     }
     logger.info({ reason, ms: Math.round(performance.now() - started), clean: !failed }, 'shut down');
     // A failure the caller already recorded (e.g. an adapter that could not start) keeps its non-zero code.
-    exit(failed || (typeof process.exitCode === 'number' && process.exitCode !== 0) ? 1 : 0);
+    // A failed step, the caller's code (start-up failed), or a code set on the process earlier.
+    const requested = exitCode !== 0 ? exitCode : typeof process.exitCode === 'number' ? process.exitCode : 0;
+    exit(failed ? 1 : requested);
   }
 
   const shutdown: Shutdown = {

@@ -109,7 +109,7 @@ describe('QuickChart renderer', () => {
   it('is what the app uses when CHART_RENDERER=quickchart', async () => {
     const app = createTestApp({}, { CHART_RENDERER: 'quickchart', QUICKCHART_URL: server.url });
     try {
-      expect(app.renderer.name).toMatch(/^quickchart\(127\.0\.0\.1:\d+\) with local\(inline\) fallback$/);
+      expect(app.renderer.name, "the render cache wraps QuickChart, which falls back to local drawing").toMatch(/^cached\(quickchart\(127\.0\.0\.1:\d+\) with local\(inline\) fallback\)$/);
       expect((await app.renderer.render(sectorBars())).equals(TINY_PNG)).toBe(true);
     } finally {
       await app.close();

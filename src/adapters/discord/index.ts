@@ -19,6 +19,7 @@ import type { Config } from '../../config.ts';
 import type { DigestPoster } from '../../digest/poster.ts';
 import type { SymbolDirectory } from '../../data/symbols.ts';
 import type { Logger } from '../../log.ts';
+import { health } from '../../ops/health.ts';
 import { createDiscordClient } from './client.ts';
 import { createInteractionHandler } from './interactions.ts';
 import { createMessageHandler } from './mentions.ts';
@@ -85,6 +86,14 @@ export async function startDiscord(deps: DiscordDeps): Promise<DiscordAdapter> {
   client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ adapter: 'discord', shard, code: event.code }, 'discord gateway disconnected'));
   client.on(Events.ShardReconnecting, (shard) => logger.info({ adapter: 'discord', shard }, 'discord gateway reconnecting'));
   client.on(Events.ShardResume, (shard, replayed) => logger.info({ adapter: 'discord', shard, replayed }, 'discord gateway resumed'));
+  // Readiness for /healthz follows the gateway session (until stop(), which says "stopped").
+  const setReady = (up: boolean, detail?: string) => {
+    if (accepting) health.setComponent('discord', up, detail);
+  };
+  client.on(Events.ShardReady, () => setReady(true));
+  client.on(Events.ShardResume, () => setReady(true));
+  client.on(Events.ShardDisconnect, () => setReady(false, 'disconnected'));
+  client.on(Events.ShardReconnecting, () => setReady(false, 'reconnecting'));
 
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(), READY_TIMEOUT_MS);
@@ -109,6 +118,7 @@ export async function startDiscord(deps: DiscordDeps): Promise<DiscordAdapter> {
     stop(graceMs = STOP_GRACE_MS) {
       stopped ??= (async () => {
         accepting = false;
+        health.setComponent('discord', false, 'stopped');
         if (inFlight.size > 0) {
           let t: NodeJS.Timeout | undefined;
           const grace = new Promise<void>((resolve) => {

@@ -33,6 +33,7 @@ import type { CommandRunner, Invocation } from '../../command/run.ts';
 import type { SymbolDirectory } from '../../data/symbols.ts';
 import { describeError, newErrorRef, UserInputError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
+import { observeAck, observeReply } from '../../ops/metrics.ts';
 import { decodeRerun } from '../rerun.ts';
 import { autocompleteChoices } from './autocomplete.ts';
 import { withChannel } from './channel.ts';
@@ -65,14 +66,23 @@ export function invocationFromOptions(name: string, options: readonly CommandInt
   return { name, args: { words: [], named } };
 }
 
+/** platform/userId/channelId key the runner's rate limits; the rest is for the log. */
 function metaOf(i: Interaction): Record<string, unknown> {
-  return { adapter: 'discord', interaction: i.id, user: i.user.id, guild: i.guildId ?? 'dm' };
+  return { adapter: 'discord', platform: 'discord', interaction: i.id, user: i.user.id, userId: i.user.id, ...(i.channelId ? { channelId: i.channelId } : {}), guild: i.guildId ?? 'dm' };
 }
 
 /** Handles one interaction of any kind. Never throws; resolves when the reply is final. */
 export function createInteractionHandler(deps: InteractionDeps): (interaction: Interaction) => Promise<void> {
   const { runner, renderer, symbols, logger } = deps;
   const scheduler = deps.scheduler ?? createAckFirstScheduler();
+  /** When each interaction reached tapebot, for the ack and reply latency metrics. */
+  const arrived = new WeakMap<Interaction, number>();
+  const since = (i: Interaction) => performance.now() - (arrived.get(i) ?? performance.now());
+  const acknowledge = <T>(i: Interaction, send: () => Promise<T>): Promise<T> =>
+    scheduler.acknowledge(send).then((r) => {
+      observeAck('discord', since(i));
+      return r;
+    });
 
   /**
    * Binding without data catches most mistakes (unknown symbol, bad date or period, missing
@@ -119,10 +129,10 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
     const inv = invocationFromOptions(i.commandName, i.options.data);
     const refusal = precheck(inv, meta);
     if (refusal !== null) {
-      await scheduler.acknowledge(() => i.reply({ content: errorText(refusal), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }));
+      await acknowledge(i, () => i.reply({ content: errorText(refusal), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }));
       return;
     }
-    await scheduler.acknowledge(() => i.deferReply());
+    await acknowledge(i, () => i.deferReply());
     await scheduler.turn();
     const result = await runner.run(withChannel(inv, i, deps.digestRoleId), meta);
     if (!result.ok) {
@@ -138,11 +148,11 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
     const meta = metaOf(i);
     const inv = decodeRerun(i.customId);
     if (!inv) {
-      await scheduler.acknowledge(() => i.reply({ content: errorText(STALE_BUTTON_TEXT), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }));
+      await acknowledge(i, () => i.reply({ content: errorText(STALE_BUTTON_TEXT), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }));
       return;
     }
     // No "thinking…": the message stays as it is until the new period replaces it.
-    await scheduler.acknowledge(() => i.deferUpdate());
+    await acknowledge(i, () => i.deferUpdate());
     await scheduler.turn();
     const result = await runner.run(withChannel(inv, i, deps.digestRoleId), { ...meta, via: 'button' });
     if (!result.ok) {
@@ -183,10 +193,12 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
   }
 
   return async (interaction) => {
+    arrived.set(interaction, performance.now());
     try {
       if (interaction.isChatInputCommand()) await onCommand(interaction);
       else if (interaction.isButton()) await onButton(interaction);
       else if (interaction.isAutocomplete()) await onAutocomplete(interaction);
+      if (!interaction.isAutocomplete()) observeReply('discord', since(interaction), 'ok');
     } catch (err) {
       if (interaction.isAutocomplete()) {
         // Too late or broken: Discord shows no suggestions, which is the honest outcome.
@@ -194,6 +206,7 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
         return;
       }
       await rescue(interaction, err);
+      observeReply('discord', since(interaction), 'error');
     }
   };
 }
