@@ -9,7 +9,7 @@ import { measure, row } from './harness.ts';
 
 export async function benchCommands(): Promise<string[]> {
   const out: string[] = [];
-  const app = createApp(loadConfig({ RENDER_THREADS: '0' }), { dbFile: ':memory:' });
+  const app = createApp(loadConfig({ RENDER_THREADS: '0', RENDER_CACHE_MB: '0' }), { dbFile: ':memory:' }); // no render cache: every run draws
   const texts = ['/perf IWM SPY QQQ DIA MAGS', '/breakout KRE', '/breakout SPY level:600 asof:2025-07-15', '/drawdown SPY', '/leaders sectors 3m', '/rotationmap', '/chart IWM 6m', '/chart SPY max'];
   for (const text of texts) {
     const run = async () => {
