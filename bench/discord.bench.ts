@@ -38,7 +38,7 @@ const BURST_COMMANDS: [string, Record<string, string>][] = [
 
 export async function benchDiscord(): Promise<Record<string, number>> {
   const fake = await FakeDiscord.start();
-  const env = { DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'tapebot-discord-bench-')) };
+  const env = { DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl, RENDER_CACHE_MB: '0', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'tapebot-discord-bench-')) };
   const app = createApp(loadConfig(env), { dbFile: ':memory:' });
   await registerCommands({ rest: createDiscordRest({ token: fake.token, apiUrl: fake.apiUrl }), applicationId: fake.applicationId, guildId: fake.guildId, commands: app.runner.commands });
   const discord = await startDiscord({ config: app.config, runner: app.runner, renderer: app.renderer, logger: silentLogger, symbols: app.symbols });

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { startSlack } from '../src/adapters/slack/start.ts';
+import { slackCommandName } from '../src/adapters/slack/manifest.ts';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { silentLogger } from '../src/log.ts';
@@ -71,7 +72,7 @@ async function sendFromWorker(url: string, load: { burst: Signed[]; probes: Sign
 
 export async function benchSlack(): Promise<Record<string, number>> {
   const fake = await startFakeSlack();
-  const app = createApp(loadConfig({ DATA_DIR: mkdtempSync(path.join(tmpdir(), 'tapebot-slack-bench-')) }), { dbFile: ':memory:' });
+  const app = createApp(loadConfig({ RENDER_CACHE_MB: '0', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'tapebot-slack-bench-')) }), { dbFile: ':memory:' });
   const slack = await startSlack({
     config: { SLACK_BOT_TOKEN: fake.token, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, SLACK_APP_TOKEN: undefined, PORT: undefined },
     runner: app.runner,
@@ -129,7 +130,7 @@ export async function benchSlack(): Promise<Record<string, number>> {
     const burstStart = performance.now();
     const load = await sendFromWorker(url, {
       burst: Array.from({ length: BURST }, (_, i) => signed('/rotation', periods[i % periods.length] ?? 'ytd')),
-      probes: Array.from({ length: PROBES }, () => signed('/help', '')),
+      probes: Array.from({ length: PROBES }, () => signed(slackCommandName('help'), '')),
       probeGapMs: PROBE_GAP_MS,
     });
     const postedWhenProbesDone = posted();
