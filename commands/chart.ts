@@ -8,7 +8,7 @@ import { chartFooter, emptyAnswer, pick, thinIndices } from '../src/answer/build
 import { hasOhlc, levelBasisNote, levelValuesIn, missingCloses } from '../src/core/basis.ts';
 import { lastCross, sideRun } from '../src/core/averages.ts';
 import { formatDate, formatPercent, formatPrice } from '../src/core/format.ts';
-import { describePeriod, formatPeriod, periodBaseIndex } from '../src/core/periods.ts';
+import { describePeriod, formatPeriod, periodBaseIndex, periodLabel } from '../src/core/periods.ts';
 import { movingAverage } from '../src/core/ratio.ts';
 import { resampleBars, type BarInterval } from '../src/core/resample.ts';
 import { NotEnoughDataError } from '../src/core/series.ts';
@@ -69,7 +69,7 @@ export default defineCommand({
     const end = s.dates.length - 1;
     if (end < 1) throw new NotEnoughDataError(`${sym} has a single close on or before ${formatDate(ctx.asOf)}: nothing to chart`, sym);
     const asOf = s.dates[end] as string;
-    const a = emptyAnswer('chart', `${sym} · ${formatPeriod(o.period).toUpperCase()}`, asOf, ctx.sourceLabel);
+    const a = emptyAnswer('chart', `${sym} · ${periodLabel(o.period)}`, asOf, ctx.sourceLabel);
     a.period = { option: 'period', value: formatPeriod(o.period) };
 
     let base = periodBaseIndex(s.dates, o.period, end);

@@ -5,7 +5,7 @@ import { formatPoints } from '../src/answer/phrases.ts';
 import type { SeriesColor } from '../src/answer/chart-spec.ts';
 import { alignSeries } from '../src/core/align.ts';
 import { formatDate, formatPercent } from '../src/core/format.ts';
-import { describePeriod, formatPeriod, periodBaseIndex } from '../src/core/periods.ts';
+import { describePeriod, formatPeriod, periodBaseIndex, periodLabel } from '../src/core/periods.ts';
 import { rebase } from '../src/core/returns.ts';
 import { NotEnoughDataError } from '../src/core/series.ts';
 import { defineCommand } from '../src/command/define.ts';
@@ -38,7 +38,7 @@ export default defineCommand({
     const worst = rows[rows.length - 1];
     if (!best || !worst) throw new NotEnoughDataError('nothing to compare');
 
-    const a = emptyAnswer('compare', `${o.symbols.join(' vs ')} · ${formatPeriod(o.period).toUpperCase()}`, asOf, ctx.sourceLabel);
+    const a = emptyAnswer('compare', `${o.symbols.join(' vs ')} · ${periodLabel(o.period)}`, asOf, ctx.sourceLabel);
     a.basis = BASIS_TOTAL_RETURN;
     a.period = { option: 'period', value: formatPeriod(o.period) };
     const spread = best.change - worst.change;

@@ -201,7 +201,7 @@ export default defineCommand({
     }
 
     const title = u.universe ? `Leaders: ${u.universe.plural} vs ${vs}` : `Leaders vs ${vs}`;
-    const a = emptyAnswer('leaders', `${title} · ${formatPeriod(o.period).toUpperCase()}`, asOf, ctx.sourceLabel);
+    const a = emptyAnswer('leaders', `${title} · ${periodLabel(o.period)}`, asOf, ctx.sourceLabel);
     a.basis = `${BASIS_TOTAL_RETURN} Relative return = (1 + return) ÷ (1 + ${vs}'s return) − 1, the change of the ratio to ${vs}. Streak: sessions in a row beating (+) or trailing (−) ${vs}.`;
     a.period = { option: 'period', value: formatPeriod(o.period) };
 

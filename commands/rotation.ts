@@ -6,7 +6,7 @@ import { BASIS_LEVELS, BASIS_TOTAL_RETURN, chartFooter, emptyAnswer, pick, thinI
 import { alignSeries } from '../src/core/align.ts';
 import { formatDate, formatMonthYear, formatPercent, formatPrice } from '../src/core/format.ts';
 import { highsAndLows, levelValues } from '../src/core/highs.ts';
-import { describePeriod, formatPeriod, periodBaseIndex, type Period } from '../src/core/periods.ts';
+import { describePeriod, formatPeriod, periodBaseIndex, type Period, periodLabel } from '../src/core/periods.ts';
 import { movingAverage, ratioLine } from '../src/core/ratio.ts';
 import { periodReturn, rebase } from '../src/core/returns.ts';
 import { indexOnOrBefore, NotEnoughDataError, type DailySeries } from '../src/core/series.ts';
@@ -50,7 +50,7 @@ export default defineCommand({
     const megaReturn = periodReturn(m, o.period);
     const rm = megaReturn.change;
     const megaCurrent = megaReturn.to === asOf;
-    const a = emptyAnswer('rotation', `Small vs large caps · ${formatPeriod(o.period).toUpperCase()}`, asOf, ctx.sourceLabel);
+    const a = emptyAnswer('rotation', `Small vs large caps · ${periodLabel(o.period)}`, asOf, ctx.sourceLabel);
     a.basis = `${BASIS_TOTAL_RETURN} ${BASIS_LEVELS}`;
     a.period = { option: 'period', value: formatPeriod(o.period) };
 
