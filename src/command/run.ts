@@ -6,6 +6,7 @@
 import { distance } from 'fastest-levenshtein';
 import type { Answer } from '../answer/answer.ts';
 import { formatDate } from '../core/format.ts';
+import type { Period } from '../core/periods.ts';
 import { indexOnOrBefore, lastDate, NotEnoughDataError, truncateAsOf, type DailySeries } from '../core/series.ts';
 import type { MarketData } from '../data/market-data.ts';
 import type { StatusReport } from '../data/providers/status.ts';
@@ -125,6 +126,14 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
         if (asOf !== bound.asof) warnings.push(`${formatDate(bound.asof)} was not a trading day; answering as of the close of ${formatDate(asOf)}.`);
       } else {
         asOf = latest;
+      }
+      // A period that starts on or after the answer's own close measures nothing: refuse it rather
+      // than report a 0.0% change.
+      for (const [name, decl] of Object.entries(cmd.options)) {
+        const p = bound.options[name] as Period | undefined;
+        if (decl.kind === 'period' && p?.kind === 'since' && p.date >= asOf) {
+          throw new UserInputError(`since:${p.date} is not before the close this answer is as of (${formatDate(asOf)}).`, 'Pick a start date before it, or a period such as 1m or ytd.');
+        }
       }
     }
     const ctx: CommandContext = {

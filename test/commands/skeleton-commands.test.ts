@@ -97,6 +97,8 @@ describe('bad input gets a clear, friendly refusal', () => {
     ['/compare IWM SPY asof:1990-01-02', /before the start of the data \(Jan 29, 1993\)/],
     ['/compare IWM SPY period:5y asof:2002-01-02', /not far enough back/],
     ['/streak IWM IWM', /different/],
+    ['/compare IWM SPY period:9999-12-31', /since:9999-12-31 is not before the close this answer is as of \(Aug 21, 2026\)/],
+    ['/compare IWM SPY since:2026-01-21 asof:2026-01-21', /is not before the close this answer is as of \(Jan 21, 2026\)/],
     ['/rotaton', /Did you mean \/rotation/],
     ['/compare FOO SPY', /I don't know the symbol "FOO"/],
   ])('%s', async (text, message) => {
