@@ -488,7 +488,8 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
           }
         }
       });
-      scheduler.start();
+      // stop() may have run while the catch-up was awaited: then the scheduler must stay stopped.
+      if (started) scheduler.start();
     },
     async stop() {
       started = false;

@@ -157,3 +157,14 @@ describe('start-up', () => {
     await service.stop();
   });
 });
+
+describe('stop during start-up', () => {
+  it('leaves the scheduler stopped when stop() runs while the catch-up is still working', async () => {
+    const { clock, store, service } = setup(ny('2025-06-30T18:00'));
+    store.subscribe({ platform: 'discord', id: 'early' }, 'close', SLOT, null, BEFORE);
+    const starting = service.start();
+    await service.stop();
+    await starting;
+    expect(clock.fireNext(), 'no timer may be armed after stop()').toBe(false);
+  });
+});
