@@ -12,7 +12,7 @@ import { indexOnOrBefore, lastDate, NotEnoughDataError, type DailySeries } from 
 import { analyzeStreak } from '../src/core/streaks.ts';
 import { findUniverse, memberName, UNIVERSE_NAMES, type Universe, type UniverseMember } from '../src/core/universes.ts';
 import { defineCommand, type CommandContext } from '../src/command/define.ts';
-import { opt, type SymbolsOption } from '../src/command/options.ts';
+import { opt } from '../src/command/options.ts';
 import { UnknownSymbolError, UserInputError } from '../src/errors.ts';
 import { codeBlock } from './perf.ts';
 
@@ -24,14 +24,7 @@ import { codeBlock } from './perf.ts';
  * syntax the first bare word fills it and any further bare words fill `symbols`, so "/leaders XLE XLK XLF"
  * reads as a list. Declared by hand because `opt.symbols` is always required.
  */
-const MORE_SYMBOLS = {
-  kind: 'symbols',
-  description: 'More symbols for a list of your own (the universe option takes the first)',
-  positional: true,
-  required: false,
-  min: 1,
-  max: 11,
-} as const satisfies SymbolsOption;
+const MORE_SYMBOLS = opt.optionalSymbols({ description: 'More symbols for a list of your own (the universe option takes the first)', positional: true, min: 1, max: 11 });
 
 export const UNIVERSE_OPTIONS = {
   universe: opt.text({ description: `${UNIVERSE_NAMES.join(', ')} (default sectors), or your own symbols, e.g. XLE XLK XLF`, maxLength: 100, positional: true }),

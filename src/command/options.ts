@@ -96,6 +96,10 @@ export const opt = {
   optionalSymbol(c: Common) {
     return base('symbol', c, false) as SymbolOption;
   },
+  /** Symbols that may be left out entirely; when given, between `min` and `max` of them. */
+  optionalSymbols(c: Common & { min: number; max: number }) {
+    return { ...base('symbols', c, false), min: c.min, max: c.max } as SymbolsOption;
+  },
   symbols(c: Common & { min: number; max: number }) {
     return { ...base('symbols', c, c.min > 0), min: c.min, max: c.max, required: true } as SymbolsOption & { required: true };
   },
