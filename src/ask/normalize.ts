@@ -35,12 +35,19 @@ export function stripMentions(text: string, platform: AskPlatform): string {
     t = t.replace(MENTION_TOKENS, ' ').replace(SLACK_LINK, (_m, label: string | undefined) => ` ${label ?? ''} `);
     t = t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
   }
-  t = t
-    .replace(MENTION_TOKENS, ' ')
-    .replace(PLAIN_PINGS, ' ')
-    .replace(/```[\s\S]*?```/g, ' ')
-    .replace(/`+/g, '');
-  return t.replace(/\s+/g, ' ').trim();
+  // Removing one token can join its neighbours into another ("<!<@1>>" leaves "<! >", "<`@1>" leaves "<@1>"),
+  // so clean until nothing changes (a pass never lengthens the text, so this ends).
+  for (let before = ''; before !== t; ) {
+    before = t;
+    t = t
+      .replace(MENTION_TOKENS, ' ')
+      .replace(PLAIN_PINGS, ' ')
+      .replace(/```[\s\S]*?```/g, ' ')
+      .replace(/`+/g, '')
+      .replace(/\s+/g, ' ')
+      .trim();
+  }
+  return t;
 }
 
 export interface Token {

@@ -31,6 +31,12 @@ describe('stripMentions', () => {
     expect(stripMentions('ＫＲＥ　ｄｒａｗｄｏｗｎ', 'discord')).toBe('KRE drawdown');
   });
 
+  it('removes a mention that only forms once another is removed', () => {
+    // Found by the property below: "<!" + "<@123>" + ">" first left "<! >", a Slack special mention.
+    expect(stripMentions('<!<@123>> KRE', 'discord')).toBe('KRE');
+    expect(stripMentions('<`@1> KRE', 'discord'), 'inline-code backticks joined a mention').toBe('KRE');
+  });
+
   it('is idempotent and never leaves a mention token or doubled whitespace (property)', () => {
     const piece = fc.oneof(
       fc.string({ maxLength: 12 }),
