@@ -91,7 +91,17 @@ async function main(): Promise<void> {
       health.setComponent('slack', false, 'connecting');
       const { startSlack } = await import('./adapters/slack/start.ts');
       const admins = new Set(config.SLACK_ADMIN_USERS);
-      const slack = await startSlack({ config, runner: app.runner, renderer: app.renderer, logger, canManage: (userId) => admins.has(userId), symbols: app.symbols, asOf: () => app.market.latestClose() });
+      const { createStoredRecentKeys } = await import('./store/recent-keys.ts');
+      const slack = await startSlack({
+        config,
+        runner: app.runner,
+        renderer: app.renderer,
+        logger,
+        canManage: (userId) => admins.has(userId),
+        symbols: app.symbols,
+        asOf: () => app.market.latestClose(),
+        seen: createStoredRecentKeys(app.db, { scope: 'slack' }),
+      });
       health.setComponent('slack', true);
       posters.push(slack.poster);
       shutdown.onDrain({ name: 'slack', run: () => stopDigests().then(() => slack.stop(graceMs)) });

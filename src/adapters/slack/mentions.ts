@@ -16,9 +16,9 @@
  * `retry_attempt`) — after a slow acknowledgement, a timeout, or a network error on its side. Bolt
  * acknowledges events before any listener runs, so retries are rare, but one must never produce a
  * second answer: each event is answered once per event id, and once per message (channel + ts — the
- * same message may also arrive as two events). The ids are remembered in memory (`RecentKeys`, the
- * last 2,000): enough to cover Slack's retries, which all come within minutes; after a restart a
- * retry of an event answered before it would be answered again.
+ * same message may also arrive as two events). main.ts remembers the ids in the database for an hour
+ * (`createStoredRecentKeys`), so a retry that arrives after a restart is still recognised; without
+ * one, the last 2,000 are kept in memory.
  */
 import type { App } from '@slack/bolt';
 import { answerQuestion } from '../../ask/answer.ts';
@@ -28,42 +28,14 @@ import type { SymbolDirectory } from '../../data/symbols.ts';
 import { afterAck, channelContext, failureText, postAnswer, reportFailure, type SlackHandlerDeps } from './handlers.ts';
 import { slackErrorCode } from './deliver.ts';
 import { escapeMrkdwn } from './mrkdwn.ts';
+import { createRecentKeys, type RecentKeys } from '../../store/recent-keys.ts';
 
 export interface SlackQuestionDeps extends SlackHandlerDeps {
   symbols: SymbolDirectory;
   /** The data's latest close (`() => market.latestClose()`): what "since june" counts from. */
   asOf?: () => Promise<string>;
-  /** Events and messages already taken (default: a fresh `createRecentKeys()`). */
+  /** Events and messages already taken (default: a fresh in-memory `createRecentKeys()`). */
   seen?: RecentKeys;
-}
-
-/** A bounded memory of keys, oldest forgotten first. */
-export interface RecentKeys {
-  /** True when the key is new (and now remembered); false when it was seen before. */
-  add(key: string): boolean;
-  readonly size: number;
-}
-
-export const RECENT_KEYS_MAX = 2000;
-
-export function createRecentKeys(max = RECENT_KEYS_MAX): RecentKeys {
-  // A Map iterates in insertion order: its first key is the oldest.
-  const keys = new Map<string, true>();
-  return {
-    add(key) {
-      if (keys.has(key)) return false;
-      keys.set(key, true);
-      while (keys.size > max) {
-        const oldest = keys.keys().next();
-        if (oldest.done) break;
-        keys.delete(oldest.value);
-      }
-      return true;
-    },
-    get size() {
-      return keys.size;
-    },
-  };
 }
 
 interface Question {

@@ -24,6 +24,7 @@ import { boltLogger } from './logger.ts';
 import { createSlackPoster } from './poster.ts';
 import { createWorkQueue } from './work-queue.ts';
 import { EVENTS_PATH } from './manifest.ts';
+import type { RecentKeys } from '../../store/recent-keys.ts';
 
 export type SlackConfig = Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL' | 'PORT'>;
 
@@ -50,6 +51,8 @@ export interface StartSlackOptions {
   symbols?: SymbolDirectory;
   /** The data's latest close (`() => market.latestClose()`): what "since june" in a question counts from. */
   asOf?: () => Promise<string>;
+  /** Events already answered; main.ts passes one kept in the database, so retries are recognised across a restart. */
+  seen?: RecentKeys;
 }
 
 export interface SlackAdapter {
@@ -109,7 +112,7 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
   const deps = { runner: opts.runner, renderer: opts.renderer, logger, delivery, queue, canManage: opts.canManage ?? (() => false) };
   registerCommands(app, deps);
   registerPeriodButtons(app, deps);
-  registerQuestions(app, { ...deps, symbols: opts.symbols ?? createSymbolDirectory(loadManifest()), ...(opts.asOf ? { asOf: opts.asOf } : {}) });
+  registerQuestions(app, { ...deps, symbols: opts.symbols ?? createSymbolDirectory(loadManifest()), ...(opts.asOf ? { asOf: opts.asOf } : {}), ...(opts.seen ? { seen: opts.seen } : {}) });
   app.error(async (error) => {
     logger.error({ err: error, code: error.code }, 'unhandled error in a Slack listener');
   });

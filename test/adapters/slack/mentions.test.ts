@@ -3,11 +3,15 @@
  * Events API callbacks, its Web API client pointed at the local fake Slack; the real app answers
  * (bundled prices, charts drawn for real). Assertions are on what reached the fake Slack.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createRecentKeys } from '../../../src/adapters/slack/mentions.ts';
 import { startSlack, type SlackAdapter } from '../../../src/adapters/slack/start.ts';
 import type { App } from '../../../src/app.ts';
 import { silentLogger } from '../../../src/log.ts';
+import { openDatabase, type Database } from '../../../src/store/db.ts';
+import { createStoredRecentKeys } from '../../../src/store/recent-keys.ts';
 import { createTestApp } from '../../_app.ts';
 import { startFakeSlack, type FakeCall, type FakeSlack } from '../../fakes/slack/server.ts';
 import { eventCallbackBody, JSON_TYPE, sendSigned } from '../../fakes/slack/requests.ts';
@@ -179,15 +183,49 @@ describe('Slack’s retries', () => {
     expect(posts[0]?.params.thread_ts, 'answered in place, as a DM').toBeUndefined();
   }, 30_000);
 
-  it('remembers a bounded number of events, oldest forgotten first', () => {
-    const keys = createRecentKeys(3);
-    expect(['a', 'b', 'c'].map((k) => keys.add(k))).toEqual([true, true, true]);
-    expect(keys.add('a'), 'seen').toBe(false);
-    expect(keys.add('d'), 'new').toBe(true);
-    expect(keys.size, 'never more than the bound').toBe(3);
-    expect(keys.add('a'), '"a" was the oldest, and is forgotten').toBe(true);
-    expect(keys.add('c'), '"c" is still remembered').toBe(false);
-  });
+  it('a retry that arrives after a restart is still answered only once (ids kept in the database)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tapebot-seen-'));
+    const file = path.join(dir, 'seen.db');
+    const startWith = (db: Database) =>
+      startSlack({
+        config: { SLACK_BOT_TOKEN: fake.token, SLACK_SIGNING_SECRET: SECRET, SLACK_APP_TOKEN: undefined, SLACK_API_URL: fake.apiUrl, PORT: undefined },
+        runner: app.runner,
+        renderer: app.renderer,
+        logger: silentLogger,
+        listen: { port: 0, host: '127.0.0.1' },
+        retryConfig: { retries: 0 },
+        symbols: app.symbols,
+        seen: createStoredRecentKeys(db, { scope: 'slack' }),
+      });
+    const body = mention('is KRE breaking out?');
+    let db = openDatabase(file);
+    let before: SlackAdapter | undefined = await startWith(db);
+    let after: SlackAdapter | undefined;
+    try {
+      expect((await sendSigned(before.url ?? '', SECRET, { contentType: JSON_TYPE, body })).status).toBe(200);
+      await fake.waitFor(okCall('chat.postMessage'), 15_000);
+      await before.stop();
+      before = undefined;
+      db.close();
+
+      db = openDatabase(file);
+      after = await startWith(db);
+      const retry = await sendSigned(after.url ?? '', SECRET, { contentType: JSON_TYPE, body, headers: { 'X-Slack-Retry-Num': '2', 'X-Slack-Retry-Reason': 'http_timeout' } });
+      expect(retry.status).toBe(200);
+      await new Promise((r) => setTimeout(r, 150));
+      await after.idle();
+      expect(fake.callsTo('chat.postMessage'), 'answered before the restart, not again after it').toHaveLength(1);
+
+      // The control: a new question to the restarted bot is answered, so silence above was the memory, not a dead bot.
+      await sendSigned(after.url ?? '', SECRET, { contentType: JSON_TYPE, body: mention('biotech drawdown') });
+      await fake.waitFor((c) => okCall('chat.postMessage')(c) && fake.callsTo('chat.postMessage').length === 2, 15_000);
+    } finally {
+      await before?.stop();
+      await after?.stop();
+      if (db.open) db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 40_000);
 });
 
 describe('messages that are not questions', () => {
