@@ -237,7 +237,7 @@ function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
     let barSlot = 0;
     let panelHasBars = false;
     // Latest-value tags on the axis help only while there are few enough lines to tell apart.
-    const tagLines = panel.series.filter((s) => s.type === 'line').length + (panel.levels?.length ?? 0) <= 4;
+    const tagLines = panel.series.filter((s) => s.type !== 'bar').length + (panel.levels?.length ?? 0) <= 4;
     for (const s of panel.series) {
       if (s.type === 'line') {
         const c = colorOf(s.color, nextColor++);
@@ -286,6 +286,8 @@ function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
             candleColors.push(PALETTE.positive);
           }
         }
+        let lastClose: number | null = null;
+        for (let i = n - 1; i >= 0 && lastClose === null; i--) if (body[i]) lastClose = (body[i] as [number, number])[1];
         // A candle is two floating bars in the same slot: a thin [low, high] wick behind an [open, close] body.
         datasets.push({
           type: 'bar',
@@ -301,6 +303,8 @@ function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
           categoryPercentage: 1,
           pointStyle: 'rect',
           order: 1,
+          // The latest close, tagged like a line's latest value.
+          ...(tagLines && lastClose !== null ? { tapebotValueTag: formatValue(lastClose, panel.format) } : {}),
         });
         datasets.push({
           type: 'bar',

@@ -12,9 +12,11 @@ import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
 import {
   Chart,
   registerables,
+  type CartesianScaleOptions,
   type ChartConfiguration,
   type ChartDataset,
   type ChartItem,
+  type FontSpec,
   type LegendItem,
   type ChartData,
   type Plugin,
@@ -25,6 +27,7 @@ import type { ValueFormat } from '../answer/chart-spec.ts';
 import type { ChartJsConfig, Corner, JsonObject, TapebotOptions } from './config.ts';
 import { DEVICE_PIXEL_RATIO } from './config.ts';
 import { formatTick, logTicks } from './format.ts';
+import { toFont, toPadding } from 'chart.js/helpers';
 import { THEME } from './theme.ts';
 
 let ready = false;
@@ -156,30 +159,36 @@ function tapebotPlugin(opts: TapebotOptions, bands: readonly Band[]): Plugin {
   };
 }
 
+const TAG_HEIGHT = 16;
+const TAG_FONT_SIZE = 11;
+const TAG_PAD_X = 5;
+/** From the axis line to the tag's left edge, and from its right edge to the axis title. */
+const TAG_LEFT = 2;
+const TAG_GAP = 4;
+
 /**
  * Tags on the right-hand axis with each tagged line's latest value (or a level's value), in the
  * line's colour, nudged apart when they would overlap.
  */
 function drawValueTags(chart: Chart): void {
   const ctx = chart.ctx as unknown as SKRSContext2D;
-  const h = 16;
+  const h = TAG_HEIGHT;
   const byScale = new Map<string, { y: number; text: string; color: string }[]>();
   chart.data.datasets.forEach((raw, i) => {
     const ds = raw as TapebotDataset;
     const scale = ds.yAxisID ? chart.scales[ds.yAxisID] : undefined;
     if (!ds.tapebotValueTag || !scale || !chart.isDatasetVisible(i)) return;
-    const values = ds.data as (number | null)[];
-    let last: number | null = null;
-    for (let k = values.length - 1; k >= 0 && last === null; k--) last = values[k] ?? null;
-    if (last === null) return;
-    const y = scale.getPixelForValue(last);
+    const latest = latestPoint(ds);
+    if (!latest) return;
+    const y = scale.getPixelForValue(latest.value);
     if (y < scale.top - 1 || y > scale.bottom + 1) return;
     const tags = byScale.get(scale.id) ?? [];
-    tags.push({ y, text: ds.tapebotValueTag, color: typeof ds.borderColor === 'string' ? ds.borderColor : THEME.text });
+    const color = typeof ds.borderColor === 'string' ? ds.borderColor : Array.isArray(ds.backgroundColor) ? ds.backgroundColor[latest.index] : undefined;
+    tags.push({ y, text: ds.tapebotValueTag, color: typeof color === 'string' ? color : THEME.text });
     byScale.set(scale.id, tags);
   });
   ctx.save();
-  ctx.font = cssFont(11, 600);
+  ctx.font = cssFont(TAG_FONT_SIZE, 600);
   ctx.textBaseline = 'middle';
   ctx.textAlign = 'left';
   for (const [id, tags] of byScale) {
@@ -195,17 +204,48 @@ function drawValueTags(chart: Chart): void {
     const overflow = (tags[tags.length - 1]?.y ?? 0) + h / 2 - (scale.bottom + h / 2);
     if (overflow > 0) for (const t of tags) t.y -= overflow;
     for (const t of tags) {
-      const w = ctx.measureText(t.text).width + 10;
-      const x = scale.left + 2;
+      const w = ctx.measureText(t.text).width + 2 * TAG_PAD_X;
+      const x = scale.left + TAG_LEFT;
       ctx.fillStyle = t.color;
       ctx.beginPath();
       ctx.roundRect(x, t.y - h / 2, w, h, 3);
       ctx.fill();
       ctx.fillStyle = '#ffffff';
-      ctx.fillText(t.text, x + 5, t.y + 0.5);
+      ctx.fillText(t.text, x + TAG_PAD_X, t.y + 0.5);
     }
   }
   ctx.restore();
+}
+
+/** The last drawn point of a dataset: a line's value, or a candle body's close (`[open, close]`). */
+function latestPoint(ds: TapebotDataset): { value: number; index: number } | null {
+  const values = ds.data as (number | [number, number] | null)[];
+  for (let k = values.length - 1; k >= 0; k--) {
+    const v = values[k];
+    if (typeof v === 'number') return { value: v, index: k };
+    if (Array.isArray(v)) return { value: v[1], index: k };
+  }
+  return null;
+}
+
+/**
+ * Widens a right-hand axis that carries value tags so the widest tag, drawn over its tick labels,
+ * still ends short of the axis title (a tag can be wider than every tick label: "$751.75" beside "$780").
+ */
+function roomForTags(tags: readonly string[]): (s: Scale) => void {
+  return (s) => {
+    const ctx = s.ctx as unknown as SKRSContext2D;
+    ctx.save();
+    ctx.font = cssFont(TAG_FONT_SIZE, 600);
+    const widest = Math.max(...tags.map((t) => ctx.measureText(t).width)) + 2 * TAG_PAD_X;
+    ctx.restore();
+    // Tagged axes are cartesian (linear or logarithmic), which carry a title.
+    const { title } = s.options as CartesianScaleOptions;
+    // What Chart.js reserves for the title (core.scale.js, getTitleHeight).
+    // config.ts writes the title's font as an object and its padding as a number, never as functions.
+    const titleSpace = title.display ? toFont(title.font as Partial<FontSpec>).lineHeight + toPadding(title.padding as number).height : 0;
+    s.width = Math.max(s.width, TAG_LEFT + widest + TAG_GAP + titleSpace);
+  };
 }
 
 function drawCorner(ctx: SKRSContext2D, a: Chart['chartArea'], text: string, color: string, corner: Corner): void {
@@ -332,6 +372,14 @@ function prepare(config: ChartJsConfig): ChartConfiguration {
         if (values.length >= 2) s.ticks = values.map((value) => ({ value }));
       };
     }
+  }
+  const tagsByScale = new Map<string, string[]>();
+  for (const ds of cfg.data.datasets as unknown as TapebotDataset[]) {
+    if (ds.tapebotValueTag && ds.yAxisID) tagsByScale.set(ds.yAxisID, [...(tagsByScale.get(ds.yAxisID) ?? []), ds.tapebotValueTag]);
+  }
+  for (const [id, tags] of tagsByScale) {
+    const scale = scales[id];
+    if (scale) (scale as Record<string, unknown>).afterFit = roomForTags(tags);
   }
   const legend = cfg.options.plugins.legend as { labels?: Record<string, unknown> } | undefined;
   if (legend) {

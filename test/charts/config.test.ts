@@ -133,6 +133,11 @@ describe("kind: 'time'", () => {
     expect(wick.tapebotHideInLegend, 'the wick is not a second legend entry').toBe(true);
   });
 
+  it('tags the candles with the latest close, skipping a missing last day', () => {
+    expect(byLabel(c, 'SPY').tapebotValueTag, 'Jan 8 is missing: the tag is Jan 7’s close, 13').toBe('$13.00');
+    expect(byLabel(c, 'SPY range').tapebotValueTag, 'the wick is not tagged a second time').toBeUndefined();
+  });
+
   it('colours volume by the sign of the day’s move', () => {
     const vol = byLabel(c, 'Volume');
     const colors = vol.backgroundColor as string[];
