@@ -20,12 +20,11 @@
  * No index levels: `knows` says no to ^GSPC & co. Quota of the free plan: 25 requests per day
  * (formerly 5 per minute and 500 per day); premium plans allow 75 or more per minute.
  */
-import type { AxiosInstance } from 'axios';
 import { z } from 'zod';
 import { ProviderError } from '../../errors.ts';
 import { tradingDaysBetween } from '../calendar.ts';
 import { applySplits, splitFactorAfter, type RawBar, type Split } from './actions.ts';
-import { createProviderHttp, httpFailure, parseJson, type HttpPolicy, type HttpResponse } from './http.ts';
+import { providerHttpFor, httpFailure, parseJson, type HttpResponse, type ProviderOverrides } from './http.ts';
 import { createLiveProvider, newYorkDate, type LiveProvider } from './live.ts';
 
 export const ALPHAVANTAGE_BASE_URL = 'https://www.alphavantage.co';
@@ -74,24 +73,13 @@ function alphaVantageError(res: HttpResponse): ProviderError | undefined {
   return undefined;
 }
 
-export interface AlphaVantageOptions {
+export interface AlphaVantageOptions extends ProviderOverrides {
   apiKey: string;
-  baseURL?: string;
-  policy?: Partial<HttpPolicy>;
-  clock?: () => Date;
-  axios?: AxiosInstance;
 }
 
 export function createAlphaVantageProvider(opts: AlphaVantageOptions): LiveProvider {
   const name = 'alphavantage';
-  const clock = opts.clock ?? (() => new Date());
-  const http = createProviderHttp({
-    name,
-    baseURL: opts.baseURL ?? ALPHAVANTAGE_BASE_URL,
-    policy: { rateLimits: ALPHAVANTAGE_RATE_LIMITS, ...opts.policy },
-    clock,
-    ...(opts.axios ? { axios: opts.axios } : {}),
-  });
+  const { http, clock } = providerHttpFor(name, { baseURL: ALPHAVANTAGE_BASE_URL, rateLimits: ALPHAVANTAGE_RATE_LIMITS }, opts);
   return createLiveProvider({
     name,
     http,

@@ -271,6 +271,36 @@ function isOutage(err: Error): boolean {
   return err.failure === 'unavailable' || err.failure === 'timeout' || err.failure === 'rate-limited';
 }
 
+/** What every provider's constructor accepts besides its key: for proxies, tests and a shared clock. */
+export interface ProviderOverrides {
+  /** The provider's base URL (`YAHOO_BASE_URL`, `TIINGO_BASE_URL`, …): a proxy, or a local server in tests. */
+  baseURL?: string;
+  policy?: Partial<HttpPolicy>;
+  clock?: () => Date;
+  axios?: AxiosInstance;
+}
+
+/** A provider's defaults: its documented base URL and quota, and the headers each request carries. */
+export interface ProviderDefaults {
+  baseURL: string;
+  rateLimits: readonly RateWindow[];
+  headers?: Record<string, string>;
+}
+
+/** The HTTP client of provider `name` from its defaults and the caller's overrides, with the clock both use. */
+export function providerHttpFor(name: string, defaults: ProviderDefaults, opts: ProviderOverrides): { http: ProviderHttp; clock: () => Date } {
+  const clock = opts.clock ?? (() => new Date());
+  const http = createProviderHttp({
+    name,
+    baseURL: opts.baseURL ?? defaults.baseURL,
+    policy: { rateLimits: defaults.rateLimits, ...opts.policy },
+    ...(defaults.headers ? { headers: defaults.headers } : {}),
+    clock,
+    ...(opts.axios ? { axios: opts.axios } : {}),
+  });
+  return { http, clock };
+}
+
 export function createProviderHttp(opts: ProviderHttpOptions): ProviderHttp {
   const { name, baseURL } = opts;
   const policy: HttpPolicy = { ...DEFAULT_HTTP_POLICY, ...opts.policy };

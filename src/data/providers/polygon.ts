@@ -24,12 +24,11 @@
  * Quota of the free plan: 5 requests per minute and 2 years of history; so a full history on a free
  * key starts two years back.
  */
-import type { AxiosInstance } from 'axios';
 import { z } from 'zod';
 import { ProviderError } from '../../errors.ts';
 import { NYSE_ZONE } from '../calendar.ts';
 import { splitFactorAfter, type Dividend, type RawBar, type Split } from './actions.ts';
-import { createProviderHttp, httpFailure, parseJson, transient, type HttpPolicy, type HttpResponse } from './http.ts';
+import { providerHttpFor, httpFailure, parseJson, transient, type HttpResponse, type ProviderOverrides } from './http.ts';
 import { createLiveProvider, dateInZone, newYorkDate, type LiveProvider } from './live.ts';
 
 export const POLYGON_BASE_URL = 'https://api.massive.com';
@@ -71,25 +70,13 @@ function polygonError(res: HttpResponse): ProviderError | undefined {
   return res.status >= 500 ? transient(err) : err;
 }
 
-export interface PolygonOptions {
+export interface PolygonOptions extends ProviderOverrides {
   apiKey: string;
-  baseURL?: string;
-  policy?: Partial<HttpPolicy>;
-  clock?: () => Date;
-  axios?: AxiosInstance;
 }
 
 export function createPolygonProvider(opts: PolygonOptions): LiveProvider {
   const name = 'polygon';
-  const clock = opts.clock ?? (() => new Date());
-  const http = createProviderHttp({
-    name,
-    baseURL: opts.baseURL ?? POLYGON_BASE_URL,
-    policy: { rateLimits: POLYGON_RATE_LIMITS, ...opts.policy },
-    headers: { Authorization: `Bearer ${opts.apiKey}` },
-    clock,
-    ...(opts.axios ? { axios: opts.axios } : {}),
-  });
+  const { http, clock } = providerHttpFor(name, { baseURL: POLYGON_BASE_URL, rateLimits: POLYGON_RATE_LIMITS, headers: { Authorization: `Bearer ${opts.apiKey}` } }, opts);
   const interpretWith =
     <S extends z.ZodType>(schema: S, what: string) =>
     (res: HttpResponse): z.infer<S> => {

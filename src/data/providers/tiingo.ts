@@ -21,11 +21,10 @@
  * Quota of the free plan: 50 requests per hour, 1,000 per day, 500 distinct symbols per month
  * (https://www.tiingo.com/about/pricing).
  */
-import type { AxiosInstance } from 'axios';
 import { z } from 'zod';
 import { ProviderError } from '../../errors.ts';
 import { applySplits, splitFactorAfter, type RawBar, type Split } from './actions.ts';
-import { createProviderHttp, httpFailure, parseJson, parseRetryAfter, type HttpPolicy, type HttpResponse } from './http.ts';
+import { providerHttpFor, httpFailure, parseJson, parseRetryAfter, type HttpResponse, type ProviderOverrides } from './http.ts';
 import { createLiveProvider, type LiveProvider } from './live.ts';
 
 export const TIINGO_BASE_URL = 'https://api.tiingo.com';
@@ -62,25 +61,13 @@ function tiingoError(res: HttpResponse): ProviderError | undefined {
   return undefined;
 }
 
-export interface TiingoOptions {
+export interface TiingoOptions extends ProviderOverrides {
   apiKey: string;
-  baseURL?: string;
-  policy?: Partial<HttpPolicy>;
-  clock?: () => Date;
-  axios?: AxiosInstance;
 }
 
 export function createTiingoProvider(opts: TiingoOptions): LiveProvider {
   const name = 'tiingo';
-  const clock = opts.clock ?? (() => new Date());
-  const http = createProviderHttp({
-    name,
-    baseURL: opts.baseURL ?? TIINGO_BASE_URL,
-    policy: { rateLimits: TIINGO_RATE_LIMITS, ...opts.policy },
-    headers: { Authorization: `Token ${opts.apiKey}` },
-    clock,
-    ...(opts.axios ? { axios: opts.axios } : {}),
-  });
+  const { http, clock } = providerHttpFor(name, { baseURL: TIINGO_BASE_URL, rateLimits: TIINGO_RATE_LIMITS, headers: { Authorization: `Token ${opts.apiKey}` } }, opts);
   return createLiveProvider({
     name,
     http,

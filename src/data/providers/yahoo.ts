@@ -33,9 +33,8 @@ import { z } from 'zod';
 import { ProviderError } from '../../errors.ts';
 import { NYSE_ZONE } from '../calendar.ts';
 import type { Dividend, RawBar, Split } from './actions.ts';
-import { createProviderHttp, httpFailure, parseJson, transient, type HttpPolicy, type HttpResponse } from './http.ts';
+import { providerHttpFor, httpFailure, parseJson, transient, type HttpResponse, type ProviderOverrides } from './http.ts';
 import { createLiveProvider, dateInZone, type LiveProvider } from './live.ts';
-import type { AxiosInstance } from 'axios';
 
 export const YAHOO_BASE_URL = 'https://query2.finance.yahoo.com';
 export const YAHOO_USER_AGENT =
@@ -119,25 +118,13 @@ function toRaw(result: ChartResult, symbol: string): { bars: RawBar[]; dividends
   return { bars, dividends, splits };
 }
 
-export interface YahooOptions {
-  baseURL?: string;
-  policy?: Partial<HttpPolicy>;
+export interface YahooOptions extends ProviderOverrides {
   userAgent?: string;
-  clock?: () => Date;
-  axios?: AxiosInstance;
 }
 
 export function createYahooProvider(opts: YahooOptions = {}): LiveProvider {
   const name = 'yahoo';
-  const clock = opts.clock ?? (() => new Date());
-  const http = createProviderHttp({
-    name,
-    baseURL: opts.baseURL ?? YAHOO_BASE_URL,
-    policy: { rateLimits: YAHOO_RATE_LIMITS, ...opts.policy },
-    headers: { 'User-Agent': opts.userAgent ?? YAHOO_USER_AGENT },
-    clock,
-    ...(opts.axios ? { axios: opts.axios } : {}),
-  });
+  const { http, clock } = providerHttpFor(name, { baseURL: YAHOO_BASE_URL, rateLimits: YAHOO_RATE_LIMITS, headers: { 'User-Agent': opts.userAgent ?? YAHOO_USER_AGENT } }, opts);
   return createLiveProvider({
     name,
     http,
