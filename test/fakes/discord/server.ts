@@ -931,18 +931,7 @@ export class FakeDiscord {
       id: snowflake(),
       type: referenced ? MessageType.Reply : MessageType.Default,
       channel_id: channelId,
-      author: this.botUser,
-      content: typeof data.content === 'string' ? data.content : '',
-      timestamp: new Date().toISOString(),
-      edited_timestamp: null,
-      tts: false,
-      mention_everyone: false,
-      mentions: [],
-      mention_roles: [],
-      attachments,
-      embeds: this.resolveEmbeds((data.embeds ?? []) as APIEmbed[], attachments),
-      pinned: false,
-      components: (data.components ?? []) as APIMessage['components'],
+      ...this.botMessageBody(data, attachments),
       flags: 0 as MessageFlags,
       ...(referenced ? { message_reference: { type: 0, message_id: referenced.id, channel_id: channelId, ...(kind === 'dm' ? {} : { guild_id: this.guildId }) }, referenced_message: referenced } : {}),
       ...(nonce !== undefined ? { nonce: nonce as string | number } : {}),
@@ -1063,6 +1052,24 @@ export class FakeDiscord {
     return result;
   }
 
+  /** What every message the bot posts carries, from the request's `content`, `embeds` and `components`. */
+  private botMessageBody(data: Record<string, unknown>, attachments: APIAttachment[]) {
+    return {
+      author: this.botUser,
+      content: typeof data.content === 'string' ? data.content : '',
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments,
+      embeds: this.resolveEmbeds((data.embeds ?? []) as APIEmbed[], attachments),
+      pinned: false,
+      components: (data.components ?? []) as APIMessage['components'],
+    };
+  }
+
   /** Discord shows `attachment://name` images as the uploaded file's CDN URL. */
   private resolveEmbeds(embeds: APIEmbed[], attachments: APIAttachment[]): APIEmbed[] {
     return embeds.map((e) => {
@@ -1079,18 +1086,7 @@ export class FakeDiscord {
       id: snowflake(),
       type: MessageType.ChatInputCommand,
       channel_id: p.channel?.id ?? this.channelId,
-      author: this.botUser,
-      content: typeof data.content === 'string' ? data.content : '',
-      timestamp: new Date().toISOString(),
-      edited_timestamp: null,
-      tts: false,
-      mention_everyone: false,
-      mentions: [],
-      mention_roles: [],
-      attachments,
-      embeds: this.resolveEmbeds((data.embeds ?? []) as APIEmbed[], attachments),
-      pinned: false,
-      components: (data.components ?? []) as APIMessage['components'],
+      ...this.botMessageBody(data, attachments),
       flags: Number(data.flags ?? 0),
       webhook_id: this.applicationId,
       application_id: this.applicationId,
