@@ -50,13 +50,17 @@ export interface DigestPoster {
   readonly dedupWindowMs: number;
 }
 
-export type PostFailure = 'permanent' | 'transient';
+export type PostFailure = 'permanent' | 'rejected' | 'transient';
 
 /**
  * Thrown by a poster when a post fails.
- * - `permanent`: retrying cannot help (channel deleted, bot removed or not allowed to post). Counts
- *   toward unsubscribing the channel after repeated failures.
- * - `transient`: network error, 5xx, rate limited (`retryAfterMs` when the platform says how long).
+ * - `permanent`: this channel is closed to the bot (deleted, archived, bot removed or not allowed to
+ *   post). Counts toward unsubscribing the channel after repeated failures.
+ * - `rejected`: the platform refused this message (malformed, too long): retrying the same message
+ *   cannot help, but the channel is not at fault, so it does not count against it.
+ * - `transient`: network error, 5xx, rate limited (`retryAfterMs` when the platform says how long),
+ *   and failures of the bot's own credentials: a revoked token affects every channel alike, and
+ *   must never unsubscribe them one by one.
  */
 export class PostError extends Error {
   override readonly name = 'PostError';

@@ -15,7 +15,8 @@
  *    channel: the decision.
  * 4. Charts are rendered once per group; each row becomes a post task in its platform's queue. A task
  *    records the attempt, calls the poster with the row's idempotency key, and marks the row 'sent'.
- *    Transient errors retry with back-off; permanent ones fail the row and count against the channel.
+ *    Transient errors retry with back-off; permanent ones fail the row and count against the channel;
+ *    a rejected message fails its row only.
  *
  * On start-up: pending rows are resumed (same key, same stored Answer), and each slot's most recent
  * occurrence is looked at, so a digest missed while the bot was down is sent if it was due no more
@@ -209,6 +210,11 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
       return true;
     } catch (err) {
       const pe = asPostError(err);
+      if (pe.failure === 'rejected') {
+        store.markFinal(row.id, 'failed', pe.message);
+        logger.error({ ...log, reason: pe.message }, 'digest: the platform refused the message; not retried');
+        return true;
+      }
       if (pe.failure === 'permanent') {
         store.markFinal(row.id, 'failed', pe.message);
         const n = store.recordPermanentFailure(row.channel, pe.message);

@@ -75,6 +75,23 @@ describe('fan-out', () => {
     await service.stop();
   });
 
+  it('a rejected message fails its row only: the channel keeps its subscription', async () => {
+    const clock = createManualClock(ny('2025-06-30T16:30'));
+    const store = createDigestStore(openDatabase(':memory:'));
+    const poster = recordingPoster('discord', clock, { fail: (ch) => (ch.id === 'picky' ? new PostError('rejected', 'Invalid Form Body') : null) });
+    const service = createDigestService({ store, market: app.market, runner: app.runner, renderer: fakeRenderer(), posters: [poster], clock });
+    store.subscribe({ platform: 'discord', id: 'picky' }, 'close', SLOT, null, BEFORE);
+    for (const day of ['2025-06-30', '2025-07-01', '2025-07-02', '2025-07-03']) {
+      clock.set(ny(`${day}T16:30`));
+      await service.fireSlot(SLOT, ny(`${day}T16:30`));
+      await drain(clock, service);
+    }
+    expect(store.subscriptions({ platform: 'discord', id: 'picky' }), 'four refusals, still subscribed').toHaveLength(1);
+    const failed = store.outbox({ status: 'failed' });
+    expect(failed, 'each refused post failed once, not retried').toHaveLength(4);
+    await service.stop();
+  });
+
   it('retries transient errors with back-off and the same idempotency key', async () => {
     const clock = createManualClock(ny('2025-06-30T16:30'));
     const store = createDigestStore(openDatabase(':memory:'));

@@ -36,6 +36,9 @@ const PERMANENT_CODES = new Set<number>([
   RESTJSONErrorCodes.CannotSendMessagesToThisUserDueToHavingNoMutualGuilds,
 ]);
 
+/** Discord refusing the message itself (a malformed body, a file too large): retrying it cannot help, but the channel is not at fault. */
+const MESSAGE_CODES = new Set<number>([RESTJSONErrorCodes.InvalidFormBodyOrContentType, RESTJSONErrorCodes.RequestEntityTooLarge]);
+
 /** A Discord failure as the digest outbox needs it: permanent or transient, with Discord's wait when it gives one. */
 export function toPostError(err: unknown): PostError {
   if (err instanceof PostError) return err;
@@ -48,7 +51,8 @@ export function toPostError(err: unknown): PostError {
       return new PostError('transient', `Discord rate-limited the post: ${err.message}`, typeof seconds === 'number' ? Math.ceil(seconds * 1000) : undefined, { cause: err });
     }
     const code = typeof err.code === 'number' ? err.code : Number(err.code);
-    return new PostError(PERMANENT_CODES.has(code) ? 'permanent' : 'transient', `Discord refused the post: ${err.message} (code ${err.code}, HTTP ${err.status})`, undefined, { cause: err });
+    const failure = PERMANENT_CODES.has(code) ? 'permanent' : MESSAGE_CODES.has(code) ? 'rejected' : 'transient';
+    return new PostError(failure, `Discord refused the post: ${err.message} (code ${err.code}, HTTP ${err.status})`, undefined, { cause: err });
   }
   if (err instanceof HTTPError) return new PostError('transient', `Discord answered HTTP ${err.status}`, undefined, { cause: err });
   return new PostError('transient', err instanceof Error ? err.message : String(err), undefined, { cause: err });

@@ -10,7 +10,7 @@
 import type { webApi } from '@slack/bolt';
 import type { Answer } from '../../answer/answer.ts';
 import type { RenderedChart } from '../../charts/renderer.ts';
-import { PostError, type ChannelRef, type DigestPoster, type PostOptions } from '../../digest/poster.ts';
+import { PostError, type ChannelRef, type PostFailure, type DigestPoster, type PostOptions } from '../../digest/poster.ts';
 import type { Logger } from '../../log.ts';
 import { answerMessage, type SlackImage } from './blocks.ts';
 import { CHART_NOT_ATTACHED, DEFAULT_DELIVERY, deleteFiles, sendWithImageRetry, slackErrorCode, uploadCharts, type DeliveryOptions } from './deliver.ts';
@@ -21,39 +21,40 @@ type WebClient = webApi.WebClient;
 export const POST_EVENT_TYPE = 'tapebot_post';
 
 /**
- * Slack errors that no retry can fix: the channel is gone or closed to the bot, the token is dead,
- * or the message itself is refused. Anything else (5xx, timeouts, `ratelimited`) is worth retrying.
+ * Slack errors about the channel: it is gone, archived, or closed to the bot. They count against the
+ * channel (docs.slack.dev, chat.postMessage, "Errors").
  */
-const PERMANENT = new Set([
+const CHANNEL_ERRORS = new Set([
   'not_in_channel',
   'channel_not_found',
   'is_archived',
-  'account_inactive',
-  'invalid_auth',
-  'not_authed',
-  'token_revoked',
-  'token_expired',
-  'missing_scope',
   'no_permission',
   'restricted_action',
   'restricted_action_read_only_channel',
   'restricted_action_thread_only_channel',
   'restricted_action_non_threadable_channel',
-  'team_access_not_granted',
   'ekm_access_denied',
-  'invalid_blocks',
-  'msg_too_long',
-  'no_text',
-  'invalid_metadata_format',
-  'invalid_metadata_schema',
-  'metadata_too_large',
 ]);
+
+/** Slack errors about the message itself: a retry of the same message fails the same way, but the channel is not at fault. */
+const MESSAGE_ERRORS = new Set(['invalid_blocks', 'msg_too_long', 'no_text', 'invalid_metadata_format', 'invalid_metadata_schema', 'metadata_too_large']);
+
+/**
+ * Everything else is transient — 5xx, timeouts, `ratelimited`, and the token's own failures
+ * (`invalid_auth`, `token_revoked`, `missing_scope`, …): those hit every channel at once, so they are
+ * retried and logged rather than counted against each channel until all are unsubscribed.
+ */
+function failureOf(code: string): PostFailure {
+  if (CHANNEL_ERRORS.has(code)) return 'permanent';
+  if (MESSAGE_ERRORS.has(code)) return 'rejected';
+  return 'transient';
+}
 
 /** A Slack failure as the digest outbox needs it: permanent or transient, with Slack's wait when it gives one. */
 export function toPostError(err: unknown): PostError {
   if (err instanceof PostError) return err;
   const code = slackErrorCode(err);
-  if (code !== undefined) return new PostError(PERMANENT.has(code) ? 'permanent' : 'transient', `Slack refused the post: ${code}`, undefined, { cause: err });
+  if (code !== undefined) return new PostError(failureOf(code), `Slack refused the post: ${code}`, undefined, { cause: err });
   const e = err as { code?: unknown; retryAfter?: unknown };
   if (e?.code === 'slack_webapi_rate_limited_error' && typeof e.retryAfter === 'number') {
     return new PostError('transient', `Slack rate-limited the post (retry after ${e.retryAfter} s)`, e.retryAfter * 1000, { cause: err });

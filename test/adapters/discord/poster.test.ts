@@ -27,6 +27,13 @@ describe('toPostError', () => {
     expect(e.message, 'names the code for the log').toContain(String(code));
   });
 
+  it.each([
+    [50035, 400, 'Invalid Form Body'],
+    [40005, 413, 'Request entity too large'],
+  ])('code %i (%s) is rejected: the message is refused, the channel is not at fault', (code, status, message) => {
+    expect(toPostError(apiError(code, status, message)).failure).toBe('rejected');
+  });
+
   it('a 429 is transient and keeps Discord’s wait (retry_after is in seconds)', () => {
     const raw = { code: 0, message: 'You are being rate limited.', retry_after: 1.5, global: false };
     const e = toPostError(new DiscordAPIError(raw, 0, 429, 'POST', url, { body: undefined, files: undefined }));

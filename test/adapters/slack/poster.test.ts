@@ -81,6 +81,24 @@ describe('Slack digest poster', () => {
     expect(fake.files.get(fileId)?.deleted).toBe(true);
   });
 
+  it('a dead token is not the channel’s fault: transient, so it never unsubscribes channels one by one', async () => {
+    for (const code of ['invalid_auth', 'token_revoked', 'missing_scope']) {
+      fake.failNext('chat.postMessage', code);
+      const err = await poster()
+        .post(CHANNEL, answer, [], { idempotencyKey: `tok-${code}` })
+        .catch((e: unknown) => e);
+      expect((err as PostError).failure, code).toBe('transient');
+    }
+  });
+
+  it('a refused message is rejected: not retried, and not counted against the channel', async () => {
+    fake.failNext('chat.postMessage', 'msg_too_long');
+    const err = await poster()
+      .post(CHANNEL, answer, [], { idempotencyKey: 'too-long' })
+      .catch((e: unknown) => e);
+    expect((err as PostError).failure).toBe('rejected');
+  });
+
   it('reports a Slack outage as transient (worth retrying)', async () => {
     fake.failNext('chat.postMessage', 'internal_error');
     const err = await poster()
