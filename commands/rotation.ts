@@ -9,7 +9,7 @@ import { highsAndLows, levelValues } from '../src/core/highs.ts';
 import { describePeriod, formatPeriod, periodBaseIndex, type Period, periodLabel } from '../src/core/periods.ts';
 import { movingAverage, ratioLine } from '../src/core/ratio.ts';
 import { periodReturn, rebase } from '../src/core/returns.ts';
-import { indexOnOrBefore, NotEnoughDataError, type DailySeries } from '../src/core/series.ts';
+import { indexOnOrBefore, NotEnoughDataError, truncateAsOf, type DailySeries } from '../src/core/series.ts';
 import { analyzeStreak } from '../src/core/streaks.ts';
 import { defineCommand, type CommandContext } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
@@ -36,13 +36,15 @@ export default defineCommand({
     // lacks (MAGS has a shorter, patchier history) never shifts the main comparison.
     const al = alignSeries([small, large]);
     const [s, l] = al.series as [DailySeries, DailySeries];
-    const m = mega;
     const end = al.dates.length - 1;
     const base = periodBaseIndex(al.dates, o.period, end);
     if (end < 1 || base < 0) {
       throw new NotEnoughDataError(`${s.symbol} and ${l.symbol} trade together only from ${formatDate(al.dates[0] ?? ctx.asOf)}, not far enough back for ${formatPeriod(o.period)}`);
     }
     const asOf = al.dates[end] as string;
+    // When small or large ends early (KRE's data stops Jul 2), the answer is as of that day: the
+    // mega-cap proxy must not bring in its later closes.
+    const m = truncateAsOf(mega, asOf);
     const when = describePeriod(o.period);
     const ret = (x: DailySeries, from: number) => (x.adjClose[end] as number) / (x.adjClose[from] as number) - 1;
     const rs = ret(s, base);

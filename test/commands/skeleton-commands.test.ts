@@ -39,6 +39,16 @@ describe('/rotation', () => {
     expect(a.facts.megaReturn).toBeCloseTo(naiveReturn('QQQ', '2022-06-30', '2023-06-30'), 10);
   });
 
+  it('when the small-cap proxy’s data ends early, mega caps are cut at that day too (no later closes)', async () => {
+    // KRE's data ends Jul 2, 2026 and MAGS's Aug 20: without asof the answer is as of Jul 2, and MAGS
+    // must be measured to Jul 2 as well, exactly as an explicit asof:2026-07-02 does.
+    const a = await answer('/rotation small:KRE');
+    expect(a.asOf).toBe('2026-07-02');
+    expect(a.facts.megaReturn).toBeCloseTo(naiveReturn('MAGS', '2025-12-31', '2026-07-02'), 10);
+    expect(a.facts.megaReturn, 'not MAGS through Aug 20').not.toBeCloseTo(naiveReturn('MAGS', '2025-12-31', '2026-08-20'), 4);
+    expect(a.lines.join(' ')).toBe((await answer('/rotation small:KRE asof:2026-07-02')).lines.join(' '));
+  });
+
   it('answers a weekend asof as of the Friday close and says so', async () => {
     const a = await answer('/rotation asof:2025-06-29');
     expect(a.asOf, 'Jun 29, 2025 was a Sunday').toBe('2025-06-27');
