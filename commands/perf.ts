@@ -37,15 +37,20 @@ export default defineCommand({
     const all = await Promise.all(o.symbols.map((sym) => ctx.series(sym)));
     const rows = all.map(perfRow);
     const asOf = rows.reduce((latest, r) => (r.last > latest ? r.last : latest), rows[0]?.last ?? ctx.asOf);
-    const leaders = PERF_PERIODS.map((_, c) => columnLeader(rows, c));
+    // A symbol whose data ends before the others' is shown to its own last close, but not ranked:
+    // its returns end on another day, and would lead or trail for that reason alone.
+    const ranked = rows.filter((r) => r.last === asOf);
+    const stale = rows.filter((r) => r.last !== asOf);
+    const leaders = PERF_PERIODS.map((_, c) => columnLeader(ranked, c));
 
     const a = emptyAnswer('perf', `Performance · ${o.symbols.join(' ')}`, asOf, ctx.sourceLabel);
     a.basis = BASIS_TOTAL_RETURN;
-    a.lines.push(...commentary(rows, leaders));
+    a.lines.push(...commentary(ranked, leaders));
     a.lines.push(table(rows, leaders));
     const missing = rows.filter((r) => r.returns.some((x) => x === null));
     const notes = [
-      ...(rows.length > 1 ? [`${LEADER_MARK} leads its column.`] : []),
+      ...(ranked.length > 1 ? [`${LEADER_MARK} leads its column.`] : []),
+      ...(stale.length > 0 ? [`Not ranked: ${stale.map((r) => `${r.symbol} (its data ends ${formatDate(r.last)})`).join(', ')}.`] : []),
       ...(missing.length > 0 ? [`— no history that far back (${missing.map((r) => `${r.symbol} starts ${formatDate(r.first)}`).join('; ')}).`] : []),
     ];
     if (notes.length > 0) a.lines.push(notes.join(' '));

@@ -32,8 +32,26 @@ export interface RunMeta {
   readonly channelId?: string;
   /** An id the adapter already logs under; otherwise the runner makes one. */
   readonly requestId?: string;
+  /**
+   * Set by `admit`: this command's tokens are already taken, so `run` does not charge again. Good for
+   * one run only, and only when it came from `admit` (a hand-made value is ignored).
+   */
+  readonly admitted?: AdmissionTicket;
   readonly [field: string]: unknown;
 }
+
+/** Proof that `admit` let a command in; opaque outside the runner. */
+export interface AdmissionTicket {
+  readonly __admissionTicket: never;
+}
+
+/**
+ * `admit`'s verdict. Refused: the words for the person ("Slow down a little — try again in 3 s.",
+ * "I’m restarting…"), already logged and counted under `ref`.
+ */
+export type Admission =
+  | { ok: true; meta: RunMeta }
+  | { ok: false; error: DescribedError; ref: string; cause: unknown };
 
 /** What the runner needs from the limiter (src/ops/limits.ts). */
 export interface CommandLimiter {
@@ -85,12 +103,22 @@ export interface CommandRunner {
   runText(text: string, meta?: RunMeta, channel?: ChannelContext): Promise<RunResult>;
   /** Runs an already-split invocation (Discord options, period buttons). Never throws. */
   run(invocation: Invocation, meta?: RunMeta): Promise<RunResult>;
+  /**
+   * Takes this person's and channel's rate-limit tokens now, before an adapter shows anything, so a
+   * refusal can be its first and only reply (Discord: an ephemeral reply instead of a public
+   * "thinking…"). Also refuses while shutting down. Admitted: pass the returned `meta` to `run`,
+   * which then does not take tokens again. `command` names the command for logs and metrics.
+   * Never throws.
+   */
+  admit(meta: RunMeta, command?: string): Promise<Admission>;
 }
 
 export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
   const logger = deps.logger ?? silentLogger;
   const reference = deps.referenceSymbol ?? 'SPY';
   const byName = new Map(deps.commands.map((c) => [c.name, c]));
+  /** Tickets `admit` handed out and `run` has not used yet: each lets exactly one run skip the limiter. */
+  const unused = new WeakSet<AdmissionTicket>();
 
   function unknownCommand(name: string): UserInputError {
     const near = deps.commands
@@ -182,12 +210,11 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     return error.audience;
   }
 
-  async function run(inv: Invocation, meta: RunMeta = {}): Promise<RunResult> {
-    const started = performance.now();
-    const requestId = requestIdOf(meta.requestId) ?? newErrorRef();
-    const who = requester(meta, inv.channel);
-    const command = byName.has(inv.name) ? inv.name : '(unknown)';
-    const log = logger.child({ ...meta, requestId, command: inv.name.slice(0, 64) });
+  /** Logs and counts one command's end; shared by `run` and `admit`. */
+  function reporter(name: string, meta: RunMeta, who: { platform: string | undefined }, requestId: string) {
+    const { admitted: _ticket, ...logged } = meta;
+    const log = logger.child({ ...logged, requestId, command: name.slice(0, 64) });
+    const command = byName.has(name) ? name : '(unknown)';
     const done = (outcome: RunOutcome, ms: number) => {
       try {
         deps.onDone?.({ command, platform: who.platform, outcome, ms });
@@ -195,10 +222,50 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
         log.warn({ err }, 'command observer failed');
       }
     };
+    /** A refusal or failure, logged (with the detail when it is ours) and counted; the words for people. */
+    const failed = (cause: unknown, ms: number): DescribedError => {
+      const error = describeError(cause, requestId);
+      const outcome = outcomeOf(cause, error);
+      // `ref` too: the name every error log line in tapebot gives the reference people see.
+      if (error.audience === 'internal') log.error({ ref: requestId, ms: Math.round(ms), outcome, err: cause }, 'command failed');
+      else log.info({ ref: requestId, ms: Math.round(ms), outcome, reason: error.message }, 'command refused');
+      done(outcome, ms);
+      return error;
+    };
+    return { log, done, failed };
+  }
+
+  async function admit(meta: RunMeta, name = '(unknown)'): Promise<Admission> {
+    const started = performance.now();
+    const requestId = requestIdOf(meta.requestId) ?? newErrorRef();
+    const who = requester(meta, undefined);
+    try {
+      // Only a peek at the gate: the work is counted in flight when `run` enters it.
+      const release = deps.gate ? deps.gate.enter() : () => {};
+      if (!release) throw new ShuttingDownError();
+      release();
+      if (deps.limiter) await deps.limiter.check(who);
+      const ticket = {} as AdmissionTicket;
+      unused.add(ticket);
+      // The request id goes along, so the admission and the run log under one id.
+      return { ok: true, meta: { ...meta, requestId, admitted: ticket } };
+    } catch (cause) {
+      const error = reporter(name, meta, who, requestId).failed(cause, performance.now() - started);
+      return { ok: false, error, ref: requestId, cause };
+    }
+  }
+
+  async function run(inv: Invocation, meta: RunMeta = {}): Promise<RunResult> {
+    const started = performance.now();
+    const requestId = requestIdOf(meta.requestId) ?? newErrorRef();
+    const who = requester(meta, inv.channel);
+    const { log, done, failed } = reporter(inv.name, meta, who, requestId);
+    // A ticket counts once: a second run with the same meta is charged like any other.
+    const prepaid = meta.admitted !== undefined && unused.delete(meta.admitted);
     const release = deps.gate ? deps.gate.enter() : () => {};
     try {
       if (!release) throw new ShuttingDownError();
-      if (deps.limiter) await deps.limiter.check(who);
+      if (deps.limiter && !prepaid) await deps.limiter.check(who);
       const answer = await execute(inv);
       const ms = performance.now() - started;
       log.info({ ms: Math.round(ms), outcome: 'ok' }, 'command answered');
@@ -206,12 +273,7 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
       return { ok: true, answer, ms, requestId };
     } catch (cause) {
       const ms = performance.now() - started;
-      const error = describeError(cause, requestId);
-      const outcome = outcomeOf(cause, error);
-      // `ref` too: the name every error log line in tapebot gives the reference people see.
-      if (error.audience === 'internal') log.error({ ref: requestId, ms: Math.round(ms), outcome, err: cause }, 'command failed');
-      else log.info({ ref: requestId, ms: Math.round(ms), outcome, reason: error.message }, 'command refused');
-      done(outcome, ms);
+      const error = failed(cause, ms);
       return { ok: false, error, ref: requestId, ms, cause };
     } finally {
       release?.();
@@ -222,6 +284,7 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     commands: deps.commands,
     find: (name) => byName.get(name),
     run,
+    admit,
     async runText(text, meta, channel) {
       try {
         const parsed = parseCommandText(text);

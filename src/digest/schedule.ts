@@ -1,17 +1,24 @@
 /**
- * When a digest is due. Terms used across src/digest:
+ * When a digest is sent. Terms used across src/digest:
  *
  * - A **slot** is a wall-clock time in a time zone ("16:30 America/New_York", "07:00 Asia/Tokyo"): it
  *   recurs every calendar day (croner, in the zone, so DST changes move it with local time).
- * - The digest of a trading day D is **due** at the first slot occurrence at or after D's close
- *   (NYSE calendar: 16:00 New York, 13:00 on early-close days). A 16:30 New York slot is due at 16:30
- *   on D itself; a 07:00 Tokyo slot the next Tokyo morning; a 15:00 New York slot the next afternoon,
- *   except after a 1 pm early close, when it is due the same day.
- * - At any instant the slot's **target** is the latest trading day whose close has passed. When two
- *   trading days fall due at the same occurrence (a 15:00 slot on an early-close day), only the later
- *   one is sent: a digest never reports a close that a newer close has already superseded.
+ * - A **posting occurrence** is an occurrence of the slot whose local date, in the slot's zone, is an
+ *   NYSE trading day (`MarketCalendar.isTradingDay`). Only posting occurrences send anything: none on
+ *   a local weekend or market holiday, whatever close is waiting.
+ * - At an instant, the slot's **target** is the latest trading day whose close (NYSE calendar: 16:00
+ *   New York, 13:00 on early-close days) has passed. A posting occurrence sends its target, unless it
+ *   was already sent.
+ * - Hence the digest of trading day D is **due** at the first posting occurrence at or after D's
+ *   close, and is sent there if D is still the target; when a newer close has passed by then, D is
+ *   superseded and never sent (a digest never reports a close that a newer close has replaced).
+ *   Examples: 16:30 New York sends D at 16:30 on D. 07:00 London sends D the next London morning
+ *   that is a trading day: Friday's close on Monday, the Wednesday before Thanksgiving on the Friday
+ *   after it. 07:00 Tokyo sends Friday's close on Monday morning Tokyo time. 15:00 New York sends D
+ *   the next trading afternoon (Friday's on Monday), except after a 1 pm early close, when D goes out
+ *   at 15:00 the same day and supersedes D's predecessor.
+ * - After downtime, a digest is sent late only on a trading day in the slot's zone (see service.ts).
  *
- * Weekends and holidays need no special case: their occurrences target a day that was already sent.
  * One-off closures that no calendar predicts are caught later, by the absence of the day's data.
  */
 import { Cron } from 'croner';
@@ -86,15 +93,49 @@ export function nextOccurrence(slot: Slot, after: Date): Date {
   return d;
 }
 
-/** When the digest of trading day `day` is due for this slot (see the header). */
-export function dueInstant(slot: Slot, day: string, calendar: MarketCalendar = nyseCalendar): Date {
-  const close = calendar.closeInstant(day);
-  return nextOccurrence(slot, new Date(close.getTime() - 1000));
+/** The calendar date of an instant in a zone. */
+export function localDate(at: Date, tz: string): string {
+  return DateTime.fromJSDate(at, { zone: tz }).toISODate() as string;
 }
 
 /** The New York calendar date of an instant. */
 export function newYorkDate(at: Date): string {
-  return DateTime.fromJSDate(at, { zone: NYSE_ZONE }).toISODate() as string;
+  return localDate(at, NYSE_ZONE);
+}
+
+/** Whether `at` falls on a trading day in the slot's zone: true of exactly the posting occurrences (see the header). */
+export function isPostingDate(slot: Slot, at: Date, calendar: MarketCalendar = nyseCalendar): boolean {
+  return calendar.isTradingDay(localDate(at, slot.tz));
+}
+
+/** Occurrences looked through for a posting one: far more than the longest closure in the calendar (the 1933 bank holiday, eleven days with its weekends). */
+const MAX_SKIPPED_OCCURRENCES = 30;
+
+/** The first posting occurrence of the slot strictly after `after`. */
+export function nextPostingOccurrence(slot: Slot, after: Date, calendar: MarketCalendar = nyseCalendar): Date {
+  let t = after;
+  for (let i = 0; i < MAX_SKIPPED_OCCURRENCES; i++) {
+    t = nextOccurrence(slot, t);
+    if (isPostingDate(slot, t, calendar)) return t;
+  }
+  throw new Error(`no trading day within ${MAX_SKIPPED_OCCURRENCES} days after ${after.toISOString()} for slot ${slotKey(slot)}`);
+}
+
+/** The most recent posting occurrence of the slot at or before `at`. */
+export function previousPostingOccurrence(slot: Slot, at: Date, calendar: MarketCalendar = nyseCalendar): Date {
+  let t = previousOccurrence(slot, at);
+  for (let i = 0; i < MAX_SKIPPED_OCCURRENCES; i++) {
+    if (isPostingDate(slot, t, calendar)) return t;
+    t = previousOccurrence(slot, new Date(t.getTime() - 1));
+  }
+  throw new Error(`no trading day within ${MAX_SKIPPED_OCCURRENCES} days before ${at.toISOString()} for slot ${slotKey(slot)}`);
+}
+
+/** When the digest of trading day `day` is due for this slot: the first posting occurrence at or after its close (see the header). */
+export function dueInstant(slot: Slot, day: string, calendar: MarketCalendar = nyseCalendar): Date {
+  const close = calendar.closeInstant(day);
+  // Occurrences and closes fall on whole minutes: one second back makes "strictly after" include the close itself.
+  return nextPostingOccurrence(slot, new Date(close.getTime() - 1000), calendar);
 }
 
 /** The latest trading day whose close is at or before `at`. */

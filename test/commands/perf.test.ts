@@ -95,6 +95,23 @@ describe('/perf', () => {
     expect(a.lines.some((l) => l.includes('%*')), 'nothing to mark').toBe(false);
   });
 
+  it('shows a symbol whose data ends early to its own last close, but does not rank it', async () => {
+    // KRE's data ends Jul 2, 2026; SPY's runs to Aug 21. Ranked together, KRE's YTD to Jul 2 would "lead".
+    const a = await answer('/perf KRE SPY XLK');
+    expect(a.asOf).toBe('2026-08-21');
+    expect(a.facts.return_KRE_ytd).toBeCloseTo(naiveReturn('KRE', '2025-12-31', '2026-07-02'), 10);
+    for (const p of ['1d', '1w', '1m', '3m', '6m', 'ytd', '1y']) {
+      const spy = a.facts[`return_SPY_${p}`] as number;
+      const xlk = a.facts[`return_XLK_${p}`] as number;
+      expect(a.facts[`leader_${p}`], `${p}: only SPY and XLK, both to Aug 21, compete`).toBe(spy >= xlk ? 'SPY' : 'XLK');
+    }
+    expect(a.lines.join('\n')).toContain('Not ranked: KRE (its data ends Jul 2, 2026).');
+    expect(a.lines[0], 'the headline speaks of ranked symbols only').not.toContain('KRE');
+    const kreRow = a.lines.find((l) => l.includes('```'))?.split('\n').find((l) => l.startsWith('KRE'));
+    expect(kreRow, 'KRE is still in the table').toBeDefined();
+    expect(kreRow, 'with no leader mark').not.toContain('*');
+  });
+
   it.each([
     ['/perf', /needs at least 1 symbol/],
     ['/perf SPY QQQ IWM DIA XLE XLK XLF XLV XLU XLP XLB', /Too many symbols: 11/],

@@ -5,10 +5,12 @@
  *
  * The order of every reply is fixed by Discord's clock — an interaction must be acknowledged within
  * 3 seconds, then may be edited for 15 minutes:
- * 1. Acknowledge before any awaiting: `deferReply()` / `deferUpdate()` is the first network call, so a
+ * 1. Acknowledge before any work: `deferReply()` / `deferUpdate()` is the first network call, so a
  *    burst of commands each gets its "thinking…" while data loads and charts draw in worker threads.
- *    (Options are bound first — synchronous, microseconds — so a typo gets an immediate reply that
- *    only its author sees, with no public "thinking…" flash.)
+ *    Two checks come first, both quick (a microtask with the in-process limit store): the rate limit
+ *    (`runner.admit`), so a person over it gets a "slow down" only they see and spam leaves nothing
+ *    public; then binding the options, so a typo gets an immediate reply only its author sees, with
+ *    no public "thinking…" flash. Every command and button click takes a token, refused or not.
  * 2. Compute with the shared runner, draw the charts, then edit the deferred reply in place —
  *    only while no acknowledgement is waiting, one command per event-loop turn (scheduler.ts).
  * 3. Any failure ends in a message only the person who asked sees. A deferred public reply cannot
@@ -97,7 +99,7 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
       return null;
     } catch (cause) {
       if (!(cause instanceof UserInputError)) return null;
-      const ref = newErrorRef();
+      const ref = typeof meta.requestId === 'string' ? meta.requestId : newErrorRef();
       const error = describeError(cause, ref);
       logger.info({ ...meta, ref, command: inv.name, outcome: error.audience, reason: error.message }, 'command refused');
       return error.message;
@@ -124,17 +126,28 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
     await i.followUp({ content: errorText(text), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
   }
 
+  /** A private reply as the interaction's first and only response: nothing public, nothing to edit later. */
+  function refuse(i: ChatInputCommandInteraction | ButtonInteraction, text: string): Promise<unknown> {
+    return acknowledge(i, () => i.reply({ content: errorText(text), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }));
+  }
+
   async function onCommand(i: ChatInputCommandInteraction): Promise<void> {
-    const meta = metaOf(i);
     const inv = invocationFromOptions(i.commandName, i.options.data);
+    // Tokens first, so spam — valid or not — is limited, and "slow down" is a private first reply.
+    const admission = await runner.admit(metaOf(i), inv.name);
+    if (!admission.ok) {
+      await refuse(i, admission.error.message);
+      return;
+    }
+    const { admitted: _ticket, ...meta } = admission.meta;
     const refusal = precheck(inv, meta);
     if (refusal !== null) {
-      await acknowledge(i, () => i.reply({ content: errorText(refusal), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }));
+      await refuse(i, refusal);
       return;
     }
     await acknowledge(i, () => i.deferReply());
     await scheduler.turn();
-    const result = await runner.run(withChannel(inv, i, deps.digestRoleId), meta);
+    const result = await runner.run(withChannel(inv, i, deps.digestRoleId), admission.meta);
     if (!result.ok) {
       await replaceWithEphemeral(i, result.error.message, meta);
       return;
@@ -145,16 +158,22 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
   }
 
   async function onButton(i: ButtonInteraction): Promise<void> {
-    const meta = metaOf(i);
     const inv = decodeRerun(i.customId);
+    // A click is a command too: limited alike, refused privately and without touching the message.
+    const admission = await runner.admit({ ...metaOf(i), via: 'button' }, inv?.name);
+    if (!admission.ok) {
+      await refuse(i, admission.error.message);
+      return;
+    }
+    const { admitted: _ticket, ...meta } = admission.meta;
     if (!inv) {
-      await acknowledge(i, () => i.reply({ content: errorText(STALE_BUTTON_TEXT), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }));
+      await refuse(i, STALE_BUTTON_TEXT);
       return;
     }
     // No "thinking…": the message stays as it is until the new period replaces it.
     await acknowledge(i, () => i.deferUpdate());
     await scheduler.turn();
-    const result = await runner.run(withChannel(inv, i, deps.digestRoleId), { ...meta, via: 'button' });
+    const result = await runner.run(withChannel(inv, i, deps.digestRoleId), admission.meta);
     if (!result.ok) {
       await i.followUp({ content: errorText(result.error.message), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
       return;
