@@ -24,14 +24,27 @@ export function streakSentence(st: StreakAnalysis, opts: { minLength?: number } 
   return null;
 }
 
+/**
+ * "Longest since" is news only when the earlier run at least as long ended a while ago: one that
+ * ended a few weeks before this one began makes this streak ordinary.
+ */
+export const LONGEST_SINCE_MIN_DAYS = 30;
+/** Within this many days, the earlier run is dated to the day ("since Jun 12, 2025"), else to the month. */
+const FULL_DATE_WITHIN_DAYS = 365;
+
+const daysBetween = (from: string, to: string) => (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
+
 function oneSide(winner: string, loser: string, run: StreakRun, since: StreakAnalysis['longestSince']): string {
   const sessions = run.length === 1 ? '1 session' : `${run.length} straight sessions`;
   const head = `${winner} has beaten ${loser} for **${sessions}** (since ${formatDate(run.startDate)})`;
   if (!since || run.length < 2) return `${head}.`;
   if (since.kind === 'none') return `${head}, its longest streak in the data, which starts ${formatMonthYear(since.since)}.`;
   const prev = since.run;
-  if (prev.length === run.length) return `${head}, its longest streak since ${formatMonthYear(prev.endDate)}, which also ran ${prev.length} sessions.`;
-  return `${head}, its longest streak since ${formatMonthYear(prev.endDate)} (${prev.length} sessions then).`;
+  const ago = daysBetween(prev.endDate, run.startDate);
+  if (ago < LONGEST_SINCE_MIN_DAYS) return `${head}.`;
+  const when = ago < FULL_DATE_WITHIN_DAYS ? formatDate(prev.endDate) : formatMonthYear(prev.endDate);
+  if (prev.length === run.length) return `${head}, its longest streak since ${when}, which also ran ${prev.length} sessions.`;
+  return `${head}, its longest streak since ${when} (${prev.length} sessions then).`;
 }
 
 /** "the 3rd-longest on record" for a run's rank among runs (1-based), or null when unremarkable. */
