@@ -32,6 +32,9 @@ export function recordingRunner(commands: readonly AnyCommand[] = allCommands): 
       calls.push(inv);
       return ok(inv.name);
     },
+    async admit(meta) {
+      return { ok: true, meta };
+    },
     async runText(text) {
       const p = parseCommandText(text);
       calls.push({ name: p.name, args: p.args });
