@@ -285,6 +285,12 @@ function placeLabel(
     { x: x + d, y: y + d, w, h },
     { x: x - d - w, y: y + d, w, h },
   ];
+  // Further out, stacked above and below the point: room for a second label next to a crowded one.
+  const far: Box[] = [];
+  for (let k = 1; k <= 4; k++) {
+    const dy = k * (h + 4);
+    far.push({ x: x - g - w, y: y - h / 2 + dy, w, h }, { x: x - g - w, y: y - h / 2 - dy, w, h }, { x: x + g, y: y - h / 2 + dy, w, h }, { x: x + g, y: y - h / 2 - dy, w, h });
+  }
   if (l.from) {
     const dx = x - l.from.x;
     const dy = y - l.from.y;
@@ -293,10 +299,9 @@ function placeLabel(
   }
   const self = placed.findIndex((b) => b.x === x - 7 && b.y === y - 7);
   const others = placed.filter((_, k) => k !== self);
-  const spot =
-    candidates.find((b) => inside(b, area) && !others.some((o) => overlaps(b, o))) ??
-    candidates.find((b) => inside(b, area)) ??
-    (candidates[0] as Box);
+  // A label that fits nowhere without covering another is left out: the legend names every point too.
+  const spot = [...candidates, ...far].find((b) => inside(b, area) && !others.some((o) => overlaps(b, o)));
+  if (!spot) return;
   placed.push(spot);
   ctx.textAlign = 'left';
   ctx.textBaseline = 'top';
