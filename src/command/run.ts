@@ -164,6 +164,8 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
         }
       }
     }
+    /** Every symbol the command loaded, for the basis note below. */
+    const loaded = new Set<string>();
     const ctx: CommandContext = {
       asOf,
       symbols: deps.symbols,
@@ -177,6 +179,7 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
       async series(symbol: string): Promise<DailySeries> {
         const full = await deps.market.series(symbol);
         noteFor(symbol);
+        loaded.add(full.symbol);
         const s = truncateAsOf(full, asOf);
         if (s.dates.length === 0) {
           throw new NotEnoughDataError(`${symbol} has no data on or before ${formatDate(asOf)}; its history starts ${formatDate(full.dates[0] ?? asOf)}`, symbol);
@@ -187,8 +190,11 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
       },
     };
     const answer = await cmd.run(ctx, bound.options);
+    const basisNote = indexBasisNote(answer.basis, [...loaded], deps.symbols);
+    if (basisNote.mixed) warnings.push(basisNote.mixed);
     return {
       ...answer,
+      ...(basisNote.basis ? { basis: basisNote.basis } : {}),
       args: { ...bound.canonical, ...answer.args },
       warnings: [...warnings, ...answer.warnings.filter((w) => !warnings.includes(w))],
     };
@@ -307,4 +313,25 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
 /** A request id passed in by an adapter, if it is a short printable one (it is shown to people as the reference). */
 function requestIdOf(v: unknown): string | undefined {
   return typeof v === 'string' && /^[A-Za-z0-9_-]{1,32}$/.test(v) ? v : undefined;
+}
+
+/**
+ * Index levels (^GSPC, ^RUT…) carry no dividends: where an answer speaks of total return, their
+ * returns are price returns, and beside a fund (whose total return includes its dividends) part of
+ * the gap is dividends. Says both, rather than let "total return" stand for an index.
+ */
+export function indexBasisNote(basis: string | undefined, symbols: readonly string[], directory: SymbolDirectory): { basis?: string; mixed?: string } {
+  if (!basis || !/total return/i.test(basis)) return {};
+  const isIndex = (sym: string) => directory.info(sym)?.kind === 'index' || sym.startsWith('^');
+  const indexes = symbols.filter(isIndex);
+  if (indexes.length === 0) return {};
+  const funds = symbols.filter((sym) => !isIndex(sym));
+  const names = indexes.join(', ');
+  const out: { basis: string; mixed?: string } = {
+    basis: `${basis} ${names} ${indexes.length === 1 ? 'is an index level' : 'are index levels'}, with no dividends: ${indexes.length === 1 ? 'its returns are price returns' : 'their returns are price returns'}.`,
+  };
+  if (funds.length > 0) {
+    out.mixed = `${names} ${indexes.length === 1 ? 'is a price index' : 'are price indexes'} and ${funds.join(', ')} total return: part of the gap between them is dividends.`;
+  }
+  return out;
 }

@@ -67,6 +67,19 @@ describe('/compare', () => {
     expect(a.lines[0]).toContain(`**${sorted[0]?.[0]} leads**`);
   });
 
+  it('says an index’s return is a price return, and that dividends are part of its gap to a fund', async () => {
+    // data/README.md: index files carry adj_close = close (no dividends).
+    const a = await answer('/compare SPX SPY period:5y asof:2026-08-21');
+    expect(a.basis).toContain('^GSPC is an index level, with no dividends: its returns are price returns.');
+    expect(a.warnings).toContain('^GSPC is a price index and SPY total return: part of the gap between them is dividends.');
+    const funds = await answer('/compare IWM SPY period:5y asof:2026-08-21');
+    expect(funds.basis, 'funds alone: total return, no note').not.toContain('index');
+    expect(funds.warnings.join(' ')).not.toContain('price index');
+    const both = await answer('/compare SPX RUT period:1y asof:2026-08-21');
+    expect(both.basis).toContain('^GSPC, ^RUT are index levels');
+    expect(both.warnings.join(' '), 'two indexes compare like with like').not.toContain('dividends');
+  });
+
   it('works with index aliases and since:DATE', async () => {
     const a = await answer('/compare spx rut since:2026-06-01 asof:2026-08-21');
     // since:2026-06-01 → base is the last close on or before Jun 1, 2026 (a Monday, so Jun 1 itself).
