@@ -8,6 +8,7 @@ import type { Answer } from '../answer/answer.ts';
 import { formatDate } from '../core/format.ts';
 import type { Period } from '../core/periods.ts';
 import { indexOnOrBefore, lastDate, NotEnoughDataError, truncateAsOf, type DailySeries } from '../core/series.ts';
+import { isTradingDay, previousTradingDay } from '../data/calendar.ts';
 import type { MarketData } from '../data/market-data.ts';
 import type { StatusReport } from '../data/providers/status.ts';
 import type { SymbolDirectory } from '../data/symbols.ts';
@@ -145,13 +146,18 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
       noteFor(reference);
       const latest = lastDate(ref);
       if (bound.asof !== undefined) {
-        if (bound.asof > latest) {
+        // A weekend or holiday just after the latest close is that close, like any other non-trading day.
+        if (bound.asof > latest && !isTradingDay(bound.asof) && previousTradingDay(bound.asof) <= latest) {
+          asOf = latest;
+          warnings.push(`${formatDate(bound.asof)} was not a trading day; answering as of the close of ${formatDate(asOf)}.`);
+        } else if (bound.asof > latest) {
           throw new UserInputError(`${formatDate(bound.asof)} is after the latest close I have (${formatDate(latest)}).`, 'Leave out asof for the latest close.');
+        } else {
+          const i = indexOnOrBefore(ref.dates, bound.asof);
+          if (i < 0) throw new UserInputError(`${formatDate(bound.asof)} is before the start of the data (${formatDate(ref.dates[0] ?? latest)}).`);
+          asOf = ref.dates[i] as string;
+          if (asOf !== bound.asof) warnings.push(`${formatDate(bound.asof)} was not a trading day; answering as of the close of ${formatDate(asOf)}.`);
         }
-        const i = indexOnOrBefore(ref.dates, bound.asof);
-        if (i < 0) throw new UserInputError(`${formatDate(bound.asof)} is before the start of the data (${formatDate(ref.dates[0] ?? latest)}).`);
-        asOf = ref.dates[i] as string;
-        if (asOf !== bound.asof) warnings.push(`${formatDate(bound.asof)} was not a trading day; answering as of the close of ${formatDate(asOf)}.`);
       } else {
         asOf = latest;
       }

@@ -49,6 +49,14 @@ describe('/rotation', () => {
     expect(a.lines.join(' ')).toBe((await answer('/rotation small:KRE asof:2026-07-02')).lines.join(' '));
   });
 
+  it('a weekend just after the latest close is that close; a trading day after it is refused', async () => {
+    // The bundled data ends Fri Aug 21, 2026; Aug 22–23 is a weekend, Mon Aug 24 a trading day.
+    const a = await answer('/rotation asof:2026-08-23');
+    expect(a.asOf).toBe('2026-08-21');
+    expect(a.warnings).toContain('Aug 23, 2026 was not a trading day; answering as of the close of Aug 21, 2026.');
+    expect(await refusal('/rotation asof:2026-08-24')).toMatch(/Aug 24, 2026 is after the latest close I have \(Aug 21, 2026\)/);
+  });
+
   it('answers a weekend asof as of the Friday close and says so', async () => {
     const a = await answer('/rotation asof:2025-06-29');
     expect(a.asOf, 'Jun 29, 2025 was a Sunday').toBe('2025-06-27');
