@@ -20,7 +20,10 @@ export default defineCommand({
     if (!name) {
       const a = emptyAnswer('help', 'tapebot commands', null, null);
       for (const c of ctx.commands) a.lines.push(`**/${c.name}** — ${c.description}`);
-      a.lines.push(`Every market command takes asof:YYYY-MM-DD to answer as of a past close. Periods: ${NAMED_PERIODS.join(' ')} or since:YYYY-MM-DD. Symbols: ETFs like IWM, SPY, QQQ, XLK, and indexes SPX, RUT, COMP.`);
+      a.lines.push(`Every market command takes asof:YYYY-MM-DD to answer as of a past close. Periods: ${NAMED_PERIODS.join(' ')} or since:YYYY-MM-DD. Symbols: ${ctx.symbols
+        .list()
+        .map((i) => i.symbol)
+        .join(' ')} (indexes also as SPX, RUT, COMP).`);
       a.lines.push('Type /help COMMAND for its options and examples.');
       return a;
     }

@@ -21,13 +21,19 @@ export class UserInputError extends Error {
 /** Thrown when a symbol is not one tapebot knows or the provider can find. */
 export class UnknownSymbolError extends UserInputError {
   override readonly name = 'UnknownSymbolError';
+  /** `known`: a few symbols that do work, offered when nothing is close to what was typed. */
   constructor(
     readonly symbol: string,
     readonly suggestions: readonly string[],
+    known: { examples: readonly string[]; total: number } | undefined = undefined,
   ) {
     super(
       `I don't know the symbol "${symbol}".`,
-      suggestions.length > 0 ? `Did you mean ${suggestions.join(', ')}?` : undefined,
+      suggestions.length > 0
+        ? `Did you mean ${suggestions.join(', ')}?`
+        : known && known.examples.length > 0
+          ? `I have ${known.total} symbols, such as ${known.examples.join(', ')}; /help lists them all.`
+          : undefined,
     );
   }
 }

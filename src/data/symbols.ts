@@ -154,7 +154,7 @@ export function createSymbolDirectory(
       if (known !== undefined) return known;
       if (allowUnknown && TICKER.test(normalized)) return normalized;
       const shown = input.trim().length > 24 ? `${input.trim().slice(0, 24)}…` : input.trim();
-      throw new UnknownSymbolError(shown, suggest(normalized));
+      throw new UnknownSymbolError(shown, suggest(normalized), { examples: infos.slice(0, 6).map((i) => i.symbol), total: infos.length });
     },
     isKnown: (symbol) => bySymbol.has(symbol),
     name: (symbol) => bySymbol.get(symbol)?.name,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { commandDriver, createTestApp } from '../_app.ts';
 import { naiveReturn, naiveStreak } from './_naive.ts';
@@ -118,6 +119,13 @@ describe('/help', () => {
     for (const c of app.runner.commands) expect(all.lines.join('\n')).toContain(`/${c.name}`);
     const one = await answer('/help compare');
     expect(one.lines.join('\n')).toContain('/compare SYMBOLS...');
+  });
+
+  it('lists every bundled symbol, which an unknown symbol with nothing close points to', async () => {
+    const manifest = JSON.parse(readFileSync(new URL('../../data/manifest.json', import.meta.url), 'utf8')) as { symbol: string }[];
+    const all = (await answer('/help')).lines.join('\n');
+    for (const { symbol } of manifest) expect(all, symbol).toMatch(new RegExp(`[ :]${symbol.replace('^', '\\^')}[ (]`));
+    expect(await refusal('/compare QWERTYUIOP SPY')).toMatch(new RegExp(`I have ${manifest.length} symbols, such as SPY, .*; /help lists them all\\.`));
   });
 });
 
