@@ -72,10 +72,10 @@ describe('resolve', () => {
     expect(unknown('SPXX').suggestions, 'alias typos suggest the alias target').toContain('^GSPC');
   });
 
-  it('offers nothing when nothing is close', () => {
+  it('suggests nothing when nothing is close, and names a few symbols that work instead', () => {
     const e = unknown('ZZZZZZZZ');
     expect(e.suggestions).toEqual([]);
-    expect(e.hint).toBeUndefined();
+    expect(e.hint).toBe(`I have ${manifest.length} symbols, such as ${manifest.slice(0, 6).map((m) => m.symbol).join(', ')}; /help lists them all.`);
   });
 
   it('rejects unknown tickers unless allowUnknown', () => {
