@@ -56,6 +56,9 @@ export function bindOptions(cmd: AnyCommand, raw: RawArgs, symbols: SymbolDirect
       throw new UserInputError(`I don't know what to do with "${word}" in /${cmd.name}.`, `Usage: ${usage(cmd)}`);
     }
     const [name, decl] = entry;
+    if (decl.kind !== 'symbol' && decl.kind !== 'symbols' && isExtraSymbol(word, positional.slice(0, slot), symbols)) {
+      throw new UserInputError(`/${cmd.name} takes one symbol; "${word}" would be a second.`, `Usage: ${usage(cmd)}`);
+    }
     if (decl.kind === 'symbols') {
       given[name] = given[name] === undefined ? word : `${given[name]} ${word}`;
     } else {
@@ -83,6 +86,16 @@ export function bindOptions(cmd: AnyCommand, raw: RawArgs, symbols: SymbolDirect
   const asof = options['asof'] as string | undefined;
   delete options['asof'];
   return { options, asof, canonical };
+}
+
+/** A word after a one-symbol command's symbol that is itself a symbol: "/breakout SPY QQQ". */
+function isExtraSymbol(word: string, before: readonly [string, OptionDecl][], symbols: SymbolDirectory): boolean {
+  if (!before.some(([, d]) => d.kind === 'symbol') || /^[$\d.,-]/.test(word)) return false;
+  try {
+    return symbols.isKnown(symbols.resolve(word));
+  } catch {
+    return false;
+  }
 }
 
 function placeholderName(name: string, decl: OptionDecl): string {

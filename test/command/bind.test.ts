@@ -43,6 +43,12 @@ describe('bindOptions', () => {
     expect([b.options.a, b.options.b]).toEqual(['XLE', 'XLK']);
   });
 
+  it('a second symbol after a one-symbol command’s symbol is named as such, not as a bad number', () => {
+    expect(() => bind('/breakout SPY QQQ')).toThrow('/breakout takes one symbol; "QQQ" would be a second.');
+    expect(bind('/breakout SPY 600').options.level, 'a number is still the level').toBe(600);
+    expect(() => bind('/breakout SPY lots'), 'a word that is no symbol still gets the number message').toThrow(/level/);
+  });
+
   it('names the nearest symbols for an unknown one', () => {
     try {
       bind('/compare SPYY IWM');
