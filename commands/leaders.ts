@@ -24,7 +24,10 @@ import { codeBlock } from './perf.ts';
  * syntax the first bare word fills it and any further bare words fill `symbols`, so "/leaders XLE XLK XLF"
  * reads as a list. Declared by hand because `opt.symbols` is always required.
  */
-const MORE_SYMBOLS = opt.optionalSymbols({ description: 'More symbols for a list of your own (the universe option takes the first)', positional: true, min: 1, max: 11 });
+/** The most symbols a list of one's own may have (the universe word and the more-symbols option together). */
+export const MAX_OWN_SYMBOLS = 12;
+// The count is checked over both options together in universeMembers; the option's own bound only keeps out pastes.
+const MORE_SYMBOLS = opt.optionalSymbols({ description: 'More symbols for a list of your own (the universe option takes the first)', positional: true, min: 1, max: 60 });
 
 export const UNIVERSE_OPTIONS = {
   universe: opt.text({ description: `${UNIVERSE_NAMES.join(', ')} (default sectors), or your own symbols, e.g. XLE XLK XLF`, maxLength: 100, positional: true }),
@@ -62,6 +65,7 @@ export function universeMembers(ctx: CommandContext, universe: string | undefine
   const [first] = words;
   const named = first !== undefined ? findUniverse(first) : undefined;
   if (named && words.length === 1) return { universe: named, members: [...named.members] };
+  if (words.length > MAX_OWN_SYMBOLS) throw new UserInputError(`Too many symbols: ${words.length} (at most ${MAX_OWN_SYMBOLS} in a list of your own).`);
   const stray = words.find((w) => findUniverse(w) !== undefined);
   if (stray !== undefined) {
     throw new UserInputError(`"${stray}" is a universe; name one universe or list symbols, not both.`, `Universes: ${UNIVERSE_NAMES.join(', ')}.`);
