@@ -65,7 +65,7 @@ export default defineCommand({
         const { replaced } = store.subscribe(channel, preset, slot, ctx.channel?.userId ?? null, now);
         const a = emptyAnswer('digest', replaced ? 'Digest updated' : 'Digest subscribed', null, null);
         a.lines.push(`This channel gets **${PRESET_WORDS[preset]}** after every NYSE close, at ${slot.time} ${slot.tz} (${describeNext(slot, now)}).`);
-        a.lines.push('No digest on weekends or market holidays; if the day’s prices are late, it waits for them rather than repeat yesterday’s.');
+        a.lines.push(`No digest on weekends or market holidays, counted by the date in ${slot.tz} (a Friday close posted in the morning waits for Monday); if the day’s prices are late, it waits for them rather than repeat yesterday’s.`);
         return a;
       }
       case 'unsubscribe': {

@@ -103,6 +103,11 @@ export function newYorkDate(at: Date): string {
   return localDate(at, NYSE_ZONE);
 }
 
+/** The first instant of the local day after the one `at` falls on, in a zone. */
+export function nextLocalMidnight(at: Date, tz: string): Date {
+  return DateTime.fromJSDate(at, { zone: tz }).plus({ days: 1 }).startOf('day').toJSDate();
+}
+
 /** Whether `at` falls on a trading day in the slot's zone: true of exactly the posting occurrences (see the header). */
 export function isPostingDate(slot: Slot, at: Date, calendar: MarketCalendar = nyseCalendar): boolean {
   return calendar.isTradingDay(localDate(at, slot.tz));

@@ -3,11 +3,13 @@
  * to send through the outbox, computes and renders each distinct digest once, and fans the posts out
  * through per-platform rate-limited queues.
  *
- * The life of one digest (see schedule.ts for "slot", "due" and "target"):
- * 1. A slot fires at instant `at`; its target day D is the latest trading day whose close has passed.
- *    Subscriptions of the slot with no outbox row for D are candidates.
+ * The life of one digest (see schedule.ts for "slot", "posting occurrence", "due" and "target"):
+ * 1. A slot fires at a posting occurrence `at` (the timers skip the others: local weekends and
+ *    holidays); its target day D is the latest trading day whose close has passed. Subscriptions of
+ *    the slot with no outbox row for D are candidates.
  * 2. If D's close is not in the data yet, look again every DIGEST_DATA_RETRY_MIN until
- *    DIGEST_DATA_WAIT_MIN after the digest was due; then skip (logged) or, with
+ *    DIGEST_DATA_WAIT_MIN after the digest was due, cut short where it would run into a local day
+ *    that is not a trading day (nothing posts on those); then skip (logged) or, with
  *    DIGEST_WHEN_DATA_MISSING=post-stale, post the latest close with an "as of" note. An unannounced
  *    closure ends here: its close never arrives.
  * 3. Candidates are grouped by configuration (preset, and the watchlist for `close`); each group's
@@ -19,8 +21,10 @@
  *    a rejected message fails its row only.
  *
  * On start-up: pending rows are resumed (same key, same stored Answer), and each slot's most recent
- * occurrence is looked at, so a digest missed while the bot was down is sent if it was due no more
- * than DIGEST_LATE_WINDOW_MIN ago, and otherwise recorded as skipped with a log line.
+ * posting occurrence is looked at, so a digest missed while the bot was down is sent if it was due no
+ * more than DIGEST_LATE_WINDOW_MIN ago and today is a trading day in the slot's zone, and otherwise
+ * recorded as skipped with a log line. A restart on a Saturday posts nothing; Monday's occurrence
+ * sends what is then the target.
  */
 import type { Answer } from '../answer/answer.ts';
 import { renderAnswerCharts, type ChartRenderer, type RenderedChart } from '../charts/renderer.ts';
@@ -35,7 +39,21 @@ import { systemClock, type Clock } from './clock.ts';
 import { composeDigest, DataNotReadyError, hasClose, marketInputs, runnerCommand, staleNote, type RunCommand } from './compose.ts';
 import { asPostError, type ChannelRef, type DigestPoster, type Platform } from './poster.ts';
 import { createPostQueue, PLATFORM_LIMITS, type PostQueue, type RateLimits } from './queue.ts';
-import { dueInstant, latestClosedDay, newYorkDate, nextOccurrence, nyseCalendar, previousOccurrence, slotKey, targetDay, type MarketCalendar, type Slot } from './schedule.ts';
+import {
+  dueInstant,
+  isPostingDate,
+  latestClosedDay,
+  localDate,
+  newYorkDate,
+  nextLocalMidnight,
+  nextPostingOccurrence,
+  nyseCalendar,
+  previousPostingOccurrence,
+  slotKey,
+  targetDay,
+  type MarketCalendar,
+  type Slot,
+} from './schedule.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
 import { DEFAULT_DIGEST_SETTINGS, type DigestSettings } from './settings.ts';
 import type { Alert, Decision, DigestStore, OutboxRow, Subscription } from './store.ts';
@@ -253,9 +271,23 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
     waiting: boolean;
   }
 
+  /**
+   * The end of the wait for the data of a digest due at `due`: DIGEST_DATA_WAIT_MIN later, or just
+   * before the first local midnight that starts a non-trading day in the slot's zone, if that is sooner.
+   */
+  function waitDeadline(slot: Slot, due: Date): number {
+    const end = due.getTime() + settings.dataWaitMin * MIN;
+    for (let midnight = nextLocalMidnight(due, slot.tz); midnight.getTime() < end; midnight = nextLocalMidnight(midnight, slot.tz)) {
+      if (!isPostingDate(slot, midnight, calendar)) return midnight.getTime() - 1;
+    }
+    return end;
+  }
+
   async function processSlot(r: SlotRun): Promise<void> {
     const { slot } = r;
     const key = slotKey(slot);
+    // The timers fire only at posting occurrences; fireSlot may be handed any instant.
+    if (!isPostingDate(slot, r.at, calendar)) return;
     const day = targetDay(r.at, calendar);
     const due = dueInstant(slot, day, calendar);
     const now = clock.now();
@@ -263,6 +295,14 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
     if (subs.length === 0) return;
     const decision = (s: Subscription): Decision => ({ kind: 'digest', refId: s.id, event: day, channel: s.channel, dueAt: due });
 
+    // Nothing posts on a local non-trading day, late or not: after a restart there, or a timer that
+    // slipped past midnight, the digest is recorded as missed (a later occurrence targets a newer close).
+    const today = localDate(now, slot.tz);
+    if (!calendar.isTradingDay(today)) {
+      for (const s of subs) store.skip(decision(s), `missed: due ${due.toISOString()}, looked at ${now.toISOString()}, not a trading day in ${slot.tz}`, now);
+      logger.warn({ slot: key, day, due: due.toISOString(), today, subscriptions: subs.length }, 'digest: missed while the bot was down; today is not a trading day in the slot’s zone, skipped');
+      return;
+    }
     if (!r.waiting && now.getTime() - due.getTime() > settings.lateWindowMin * MIN) {
       for (const s of subs) store.skip(decision(s), `missed: due ${due.toISOString()}, looked at ${now.toISOString()}`, now);
       logger.warn({ slot: key, day, due: due.toISOString(), subscriptions: subs.length }, 'digest: missed while the bot was down; outside the late window, skipped');
@@ -270,7 +310,7 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
     }
 
     const { ready, latest } = await hasClose(market, day);
-    const deadline = due.getTime() + settings.dataWaitMin * MIN;
+    const deadline = waitDeadline(slot, due);
     if (!ready) {
       if (now.getTime() < deadline) {
         const next = new Date(Math.min(deadline, now.getTime() + settings.dataRetryMin * MIN));
@@ -317,8 +357,7 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
     }
     if (failed > 0) {
       // Computation failures are retried like missing data, until the deadline.
-      const due = dueInstant(r.slot, day, calendar);
-      const deadline = due.getTime() + settings.dataWaitMin * MIN;
+      const deadline = waitDeadline(r.slot, dueInstant(r.slot, day, calendar));
       const now = clock.now().getTime();
       if (now < deadline) {
         scheduler.once(`wait ${slotKey(r.slot)} ${day}`, new Date(Math.min(deadline, now + settings.dataRetryMin * MIN)), () => track(() => processSlot({ ...r, waiting: true })));
@@ -337,7 +376,7 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
    */
   function recordMissed(slot: Slot, now: Date): void {
     const key = slotKey(slot);
-    const target = targetDay(previousOccurrence(slot, now), calendar);
+    const target = targetDay(previousPostingOccurrence(slot, now, calendar), calendar);
     for (const sub of subscriptions().filter((s) => slotKey(s.slot) === key)) {
       const last = store.lastDecided('digest', sub.id);
       const missed: string[] = [];
@@ -442,7 +481,7 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
       if (scheduler.has(name)) continue;
       scheduler.add({
         name,
-        next: (after) => nextOccurrence(slot, after),
+        next: (after) => nextPostingOccurrence(slot, after, calendar),
         run: (at) => track(() => processSlot({ slot, at, waiting: false })),
       });
     }
@@ -480,7 +519,7 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
         for (const slot of slots.values()) {
           try {
             recordMissed(slot, now);
-            await processSlot({ slot, at: previousOccurrence(slot, now), waiting: false });
+            await processSlot({ slot, at: previousPostingOccurrence(slot, now, calendar), waiting: false });
           } catch (err) {
             logger.error({ slot: slotKey(slot), err }, 'digest: catch-up failed');
           }

@@ -44,8 +44,9 @@ async function refused(text: string, channel?: ChannelContext): Promise<string> 
 describe('/digest', () => {
   it('subscribes a channel for someone who manages it, with the next digest in the channel’s zone', async () => {
     const a = await ok('/digest subscribe close time:07:00 tz:europe/london', ADMIN);
-    // Jul 3, 2025 is an early close (13:00 New York = 18:00 London): its digest goes out Jul 4 07:00 BST.
-    expect(a.lines[0]).toContain('at 07:00 Europe/London (next: the close of Jul 3, 2025, at Fri Jul 4, 07:00 GMT+1)');
+    // Jul 3, 2025 is an early close (13:00 New York = 18:00 London). Fri Jul 4 is Independence Day and then
+    // comes a weekend: no digest on a day that is not a trading day, so it goes out Mon Jul 7, 07:00 BST.
+    expect(a.lines[0]).toContain('at 07:00 Europe/London (next: the close of Jul 3, 2025, at Mon Jul 7, 07:00 GMT+1)');
     const subs = store.subscriptions({ platform: 'discord', id: '111' });
     expect(subs.map((s) => [s.preset, s.slot.time, s.slot.tz, s.createdBy])).toEqual([['close', '07:00', 'Europe/London', 'u1']]);
     expect((await ok('/digest subscribe close', ADMIN)).title, 'subscribing again updates').toBe('Digest updated');
