@@ -25,13 +25,16 @@ COPY package.json tsconfig.json ./
 COPY src ./src
 COPY commands ./commands
 COPY data ./data
-RUN mkdir -p /var/lib/tapebot && chown node:node /var/lib/tapebot
+# out/ is where the console (no chat tokens set) writes its chart PNGs: `docker run -it` for that.
+RUN mkdir -p /var/lib/tapebot /app/out && chown node:node /var/lib/tapebot /app/out
 USER node
 VOLUME ["/var/lib/tapebot"]
 # /healthz is 200 only while the database is open and every configured chat connection is up;
 # /metrics (Prometheus) is on the same port. No curl in the slim image: Node's fetch does it.
-EXPOSE 8080
+# 8080: health and metrics. 3000: Slack in HTTP mode (PORT), when SLACK_APP_TOKEN is not set.
+EXPOSE 8080 3000
+# Loopback unless HEALTH_HOST names one address to listen on.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.HEALTH_PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "const h=process.env.HEALTH_HOST;const host=!h||h==='0.0.0.0'?'127.0.0.1':h==='::'?'[::1]':h.includes(':')?'['+h+']':h;fetch('http://'+host+':'+process.env.HEALTH_PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["/usr/bin/dumb-init", "--"]
 CMD ["node", "--import", "tsx", "src/main.ts"]

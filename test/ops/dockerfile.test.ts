@@ -1,0 +1,66 @@
+/**
+ * The Dockerfile cannot be built here (no container engine), so the parts of it that can be run are
+ * run: its HEALTHCHECK command against a real ops server, and its COPY sources against the tree and
+ * the .dockerignore that shapes the build context.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createHealthRegistry, startOpsServer } from '../../src/ops/health.ts';
+import { createMetrics } from '../../src/ops/metrics.ts';
+
+const root = new URL('../../', import.meta.url);
+const dockerfile = readFileSync(new URL('Dockerfile', root), 'utf8');
+const dockerignore = readFileSync(new URL('.dockerignore', root), 'utf8')
+  .split('\n')
+  .map((l) => l.trim())
+  .filter((l) => l && !l.startsWith('#'));
+
+/** The exec-form HEALTHCHECK command: `CMD ["node", "-e", "..."]` after the HEALTHCHECK options. */
+function healthcheckCommand(): string[] {
+  const m = /HEALTHCHECK[^\n]*\\\n\s*CMD (\[.*\])/.exec(dockerfile);
+  if (!m) throw new Error('no exec-form HEALTHCHECK in the Dockerfile');
+  return JSON.parse(m[1] as string) as string[];
+}
+
+const run = promisify(execFile);
+async function healthcheck(env: Record<string, string>): Promise<number> {
+  const [cmd, ...args] = healthcheckCommand();
+  try {
+    await run(cmd === 'node' ? process.execPath : (cmd as string), args, { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 10_000 });
+    return 0;
+  } catch (e) {
+    return (e as { code?: number }).code ?? -1;
+  }
+}
+
+describe('Dockerfile', () => {
+  const registry = createHealthRegistry();
+  const serverP = startOpsServer({ port: 0, host: '127.0.0.1', health: registry, metrics: createMetrics() });
+  afterAll(async () => (await serverP).close());
+
+  it('its HEALTHCHECK passes while /healthz is ready, and fails when it is not or nothing listens', async () => {
+    const server = await serverP;
+    const port = String(server.port);
+    registry.setComponent('store', true);
+    expect(await healthcheck({ HEALTH_PORT: port }), 'ready').toBe(0);
+    expect(await healthcheck({ HEALTH_PORT: port, HEALTH_HOST: '0.0.0.0' }), 'listening everywhere: checked on loopback').toBe(0);
+    expect(await healthcheck({ HEALTH_PORT: port, HEALTH_HOST: '127.0.0.1' }), 'one address: checked there').toBe(0);
+    registry.setComponent('store', false, 'closed');
+    expect(await healthcheck({ HEALTH_PORT: port }), 'not ready: 503').toBe(1);
+    registry.setComponent('store', true);
+    await server.close();
+    expect(await healthcheck({ HEALTH_PORT: port }), 'nothing listening').toBe(1);
+  }, 30_000);
+
+  it('copies only what exists, and nothing it copies is left out of the build context', () => {
+    const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => (m[1] as string).split(/\s+/));
+    expect(sources).toEqual(expect.arrayContaining(['src', 'commands', 'data', 'package.json', 'package-lock.json']));
+    for (const s of sources) {
+      expect(existsSync(new URL(s, root)), `${s} exists`).toBe(true);
+      expect(dockerignore, `${s} is not ignored`).not.toContain(s);
+    }
+    for (const secret of ['node_modules', '.env', 'var']) expect(dockerignore, `${secret} stays out of the context`).toContain(secret);
+  });
+});
