@@ -8,17 +8,24 @@ import type { CommandRunner, RunResult } from '../command/run.ts';
 import type { SymbolDirectory } from '../data/symbols.ts';
 import { describeError, newErrorRef, UserInputError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import { planQuestion, MAX_CLARIFY_CHARS, type AskPlan } from './plan.ts';
+import { planQuestion, shownCommand, shownCommandText, MAX_CLARIFY_CHARS, type AskPlan, type PlanContext } from './plan.ts';
 
 export interface AskDeps {
   runner: CommandRunner;
   symbols: SymbolDirectory;
   /**
-   * The day relative dates are read against ("since june"): the data's latest close. A function is
-   * called only when a question needs it (e.g. `() => market.latestClose()`). Without it, questions
-   * with a relative date are asked for an exact one. Never the wall clock.
+   * The day relative dates are read against ("since june", "last year" → calendar 2025): the data's
+   * latest close, or a function giving it (e.g. `() => market.latestClose()`), called once per question.
+   * Without it, questions with a relative date are asked for an exact one. Never the wall clock.
    */
   asOf?: string | (() => Promise<string>);
+  /**
+   * A command's name as people type it on this platform, used for every command named to people (the
+   * Read-as line, notes, questions back): on Slack `slackCommandName`, which gives "/tapebot-help" for
+   * "help". Given the bare name; a result without a leading "/" gets one. Default: the name itself.
+   * `readAs` stays the registered command ("/help"), runnable by the CommandRunner.
+   */
+  commandName?: (name: string) => string;
   logger?: Logger;
   /** Added to the runner's log line (adapter, channel, user). */
   meta?: Record<string, unknown>;
@@ -27,9 +34,9 @@ export interface AskDeps {
 export type AskOutcome =
   | {
       kind: 'answer';
-      /** The command the question was read as, runnable as typed: "/compare IWM QQQ since:2026-06-01". */
+      /** The command the question was read as, by its registered name, runnable by the CommandRunner: "/compare IWM QQQ since:2026-06-01". */
       readAs: string;
-      /** The one line to show above the answer: "Read as: /compare IWM QQQ since:2026-06-01", plus any note. */
+      /** The one line to show above the answer: "Read as: /compare IWM QQQ since:2026-06-01", plus any note, in the platform's command names. */
       line: string;
       /** What the question said that the command has no option for ("/drawdown takes no period …"). */
       notes: string[];
@@ -51,33 +58,52 @@ export function readAsLine(readAs: string, notes: readonly string[] = []): strin
 export async function answerQuestion(text: string, deps: AskDeps): Promise<AskOutcome> {
   const logger = deps.logger ?? silentLogger;
   try {
-    const ctx = { commands: deps.runner.commands, symbols: deps.symbols, ...(typeof deps.asOf === 'string' ? { reference: deps.asOf } : {}) };
-    let plan: AskPlan = planQuestion(text, ctx);
+    const commandName = deps.commandName;
+    const help = shownCommand('help', commandName);
+    // The reference day first: questions back name it too ("calendar 2025"), not only dates.
+    const reference = await referenceDay(deps.asOf, logger, deps.meta);
+    const ctx: PlanContext = {
+      commands: deps.runner.commands,
+      symbols: deps.symbols,
+      ...(reference !== undefined ? { reference } : {}),
+      ...(commandName ? { commandName } : {}),
+    };
+    const plan: AskPlan = planQuestion(text, ctx);
     if (plan.kind === 'needs-reference') {
-      const reference = typeof deps.asOf === 'function' ? await deps.asOf() : undefined;
-      plan = reference !== undefined ? planQuestion(text, { ...ctx, reference }) : plan;
-      if (plan.kind === 'needs-reference') {
-        return { kind: 'clarify', message: 'I need an exact date for that: write it with a year, e.g. "since june 1 2026" or since:2026-06-01.' };
-      }
+      return { kind: 'clarify', message: 'I need an exact date for that: write it with a year, e.g. "since june 1 2026" or since:2026-06-01.' };
     }
     if (plan.kind === 'clarify') return plan;
 
     // Bind first: a reading the command refuses is a question back to the person, not an error reply.
     const cmd = deps.runner.find(plan.name);
-    if (!cmd) return { kind: 'clarify', message: `There is no /${plan.name} command here. Type /help for the commands.` };
+    if (!cmd) return { kind: 'clarify', message: `There is no ${shownCommand(plan.name, commandName)} command here. Type ${help} for the commands.` };
     try {
       bindOptions(cmd, plan.args, deps.symbols);
     } catch (e) {
       if (!(e instanceof UserInputError)) throw e;
       const why = describeError(e, '').message;
-      const message = `I read that as ${plan.text.slice(0, 200)}, but: ${why}`;
+      const message = `I read that as ${shownCommandText(plan.text, commandName).slice(0, 200)}, but: ${why}`;
       return { kind: 'clarify', message: message.length <= MAX_CLARIFY_CHARS ? message : `${message.slice(0, MAX_CLARIFY_CHARS - 1)}…` };
     }
     const result = await deps.runner.run({ name: plan.name, args: plan.args }, { ...deps.meta, via: 'question', readAs: plan.text });
-    return { kind: 'answer', readAs: plan.text, line: readAsLine(plan.text, plan.notes), notes: plan.notes, result };
+    return { kind: 'answer', readAs: plan.text, line: readAsLine(shownCommandText(plan.text, commandName), plan.notes), notes: plan.notes, result };
   } catch (err) {
     const ref = newErrorRef();
     logger.error({ ...deps.meta, ref, err }, 'question failed');
-    return { kind: 'clarify', message: `Something went wrong reading that question — reference ${ref}. Try a command such as /rotation, or /help.` };
+    return {
+      kind: 'clarify',
+      message: `Something went wrong reading that question — reference ${ref}. Try a command such as ${shownCommand('rotation', deps.commandName)}, or ${shownCommand('help', deps.commandName)}.`,
+    };
+  }
+}
+
+/** The reference day, or none when it cannot be had: relative dates are then asked for exactly, other questions still answered. */
+async function referenceDay(asOf: AskDeps['asOf'], logger: Logger, meta: Record<string, unknown> | undefined): Promise<string | undefined> {
+  if (typeof asOf !== 'function') return asOf;
+  try {
+    return await asOf();
+  } catch (err) {
+    logger.warn({ ...meta, err }, 'no reference day for a question');
+    return undefined;
   }
 }

@@ -84,3 +84,54 @@ export function readDateAt(text: string, reference: string | undefined): DateRea
 export function minusSpan(reference: string, n: number, unit: 'days' | 'weeks' | 'months' | 'years'): string {
   return DateTime.fromISO(reference, { zone: 'utc' }).minus({ [unit]: n }).toISODate() ?? reference;
 }
+
+export type MonthReading =
+  /** `before`: the last day of the month before (the close a month's change is measured from); `last`: its last day. */
+  | { kind: 'month'; first: string; before: string; last: string; words: number }
+  | { kind: 'needs-reference' }
+  | { kind: 'none' };
+
+/** A whole month ("july", "march 2023") starting `text`, the latest one not after the reference day. */
+function monthAgainst(text: string, reference: string): { first: string; words: number } | null {
+  const words = text.split(' ');
+  for (const n of [3, 2, 1]) {
+    if (n > words.length) continue;
+    const found = chrono.casual.parse(words.slice(0, n).join(' '), refAt(reference), { forwardDate: false }).find((r) => r.index === 0);
+    if (!found) continue;
+    // A day ("july 4") or a range is not a month; a month must be said outright.
+    if (found.end || found.start.isCertain('day') || !found.start.isCertain('month')) return null;
+    const month = DateTime.fromObject({ year: found.start.get('year') ?? NaN, month: found.start.get('month') ?? NaN, day: 1 }, { zone: 'utc' });
+    if (!month.isValid) return null;
+    const first = month.toISODate();
+    const back = first > reference && !found.start.isCertain('year') ? month.minus({ years: 1 }).toISODate() : first;
+    return { first: back, words: countWords(found.text) };
+  }
+  return null;
+}
+
+/**
+ * Reads "july" or "march 2023" at the start of `text` (the words after "in") as that calendar month:
+ * its change runs from the last close before it to its last close. Like readDateAt, a month that
+ * depends on the reference day ("july") needs one; "march 2023" does not.
+ */
+export function readMonthAt(text: string, reference: string | undefined): MonthReading {
+  const t = expandMonths(text.trim().toLowerCase().replace(/\s+/g, ' ')).slice(0, 80);
+  if (t === '') return { kind: 'none' };
+  let m: { first: string; words: number } | null;
+  if (reference !== undefined) m = monthAgainst(t, reference);
+  else {
+    const [a, b] = PROBES.map((p) => monthAgainst(t, p));
+    if (!a || !b) return a || b ? { kind: 'needs-reference' } : { kind: 'none' };
+    if (a.first !== b.first) return { kind: 'needs-reference' };
+    m = a;
+  }
+  if (!m) return { kind: 'none' };
+  const first = DateTime.fromISO(m.first, { zone: 'utc' });
+  return {
+    kind: 'month',
+    first: m.first,
+    before: first.minus({ days: 1 }).toISODate() ?? m.first,
+    last: first.endOf('month').toISODate() ?? m.first,
+    words: m.words,
+  };
+}

@@ -11,7 +11,7 @@ import { UNIVERSES } from '../core/universes.ts';
 import type { SymbolDirectory } from '../data/symbols.ts';
 import { cleanQuestion, MAX_QUESTION_CHARS, tokenize } from './normalize.ts';
 import { readQuestion, type Reading, type SymbolMention } from './read.ts';
-import { CHOICE_SYNONYMS, INTENTS, own, SIZE_GROUP_SYMBOLS, type IntentId, type IntentWords, type SizeGroup } from './vocabulary.ts';
+import { CHOICE_SYNONYMS, INTENTS, MARKET_BENCHMARK, own, SIZE_GROUP_SYMBOLS, type IntentId, type IntentWords, type SizeGroup } from './vocabulary.ts';
 
 export interface PlanContext {
   /** The registered commands: an intent whose command is not among them is not offered. */
@@ -19,6 +19,24 @@ export interface PlanContext {
   symbols: SymbolDirectory;
   /** ISO day relative dates are read against (the latest close). */
   reference?: string;
+  /**
+   * A command's name as people type it on this platform, for every command named in a reply: Slack
+   * registers some as `/tapebot-help`. Given the bare name ("help"); a result without a leading `/`
+   * gets one. Default: the name itself.
+   */
+  commandName?: (name: string) => string;
+}
+
+/** "/help", or the platform's spelling of it ("/tapebot-help"). */
+export function shownCommand(name: string, commandName?: (name: string) => string): string {
+  const shown = commandName ? commandName(name) : name;
+  return shown.startsWith('/') ? shown : `/${shown}`;
+}
+
+/** A command text ("/help compare") with its name as the platform spells it ("/tapebot-help compare"). */
+export function shownCommandText(text: string, commandName?: (name: string) => string): string {
+  const m = /^\/(\S+)/.exec(text);
+  return m ? `${shownCommand(m[1] as string, commandName)}${text.slice(m[0].length)}` : text;
 }
 
 export type AskPlan =
@@ -41,7 +59,7 @@ function plan(text: string, ctx: PlanContext, withExamples: boolean): AskPlan {
   const clean = cleanQuestion(text.slice(0, 8000));
   const say = (r: Reading | undefined, problem: string, prefer: readonly IntentId[] = r?.strong ?? []): AskPlan => ({
     kind: 'clarify',
-    message: clarification(r, problem, withExamples ? examples(ctx, r, prefer) : []),
+    message: clarification(r, problem, withExamples ? examples(ctx, r, prefer) : [], ctx),
   });
   if (clean === '') return say(undefined, 'Ask me about the market in plain words.');
   if (clean.length > MAX_QUESTION_CHARS) return say(undefined, `That is a long message (${clean.length} characters); ask one short question.`);
@@ -71,13 +89,21 @@ function plan(text: string, ctx: PlanContext, withExamples: boolean): AskPlan {
     return say(r, `I don't have prices for ${r.unknownTickers.join(', ')}. Symbols I know: ${known}.`);
   }
   if (r.problems.length > 0) return say(r, `I couldn't tell: ${r.problems.slice(0, 2).join('; ')}.`);
+  // "is SPY overbought?", "should I buy IWM": named, and not something tapebot answers. (A help question may name anything.)
+  if (r.unsupported !== undefined && !r.strong.includes('help')) return say(r, r.unsupported, [...r.strong, ...(r.symbols.length > 1 ? (['compare', 'streak'] as const) : r.symbols.length > 0 ? (['chart', 'perf', 'breakout'] as const) : [])]);
 
-  const decided = decideIntent(r, available);
+  const decided = decideIntent(r, available, new Set(tokenize(clean).map((t) => t.word)));
   if (decided.kind === 'unclear') return say(r, decided.why, decided.prefer);
   const intent = intentWords(decided.intent);
   const cmd = ctx.commands.find((c) => c.name === intent.command);
   if (!cmd) return say(r, `I can't answer questions about ${intent.topic} yet.`);
 
+  // "is KRE lagging?": against the market.
+  if (decided.against !== undefined) {
+    const only = r.symbols[0] as SymbolMention;
+    const market: SymbolMention = { symbol: decided.against.symbol, said: decided.against.symbol.toLowerCase(), at: -1, afterVs: true };
+    r = { ...r, symbols: decided.against.ahead ? [market, only] : [only, market], losingAt: -1 };
+  }
   const filled = fillOptions(intent, cmd, r, clean, ctx);
   if ('problem' in filled) return say(r, filled.problem, [intent.id]);
   const rest = filled.parts.join(' ');
@@ -87,7 +113,7 @@ function plan(text: string, ctx: PlanContext, withExamples: boolean): AskPlan {
 function typedCommand(clean: string, ctx: PlanContext): AskPlan | undefined {
   try {
     const parsed = parseCommandText(clean);
-    const cmd = ctx.commands.find((c) => c.name === parsed.name);
+    const cmd = ctx.commands.find((c) => c.name === parsed.name || shownCommand(c.name, ctx.commandName) === `/${parsed.name}`);
     if (!cmd) return undefined;
     const rest = clean.replace(/^\S+\s*/, '');
     return { kind: 'run', name: cmd.name, args: parsed.args, text: `/${cmd.name}${rest ? ` ${rest}` : ''}`, notes: [] };
@@ -96,7 +122,10 @@ function typedCommand(clean: string, ctx: PlanContext): AskPlan | undefined {
   }
 }
 
-type Decision = { kind: 'intent'; intent: IntentId } | { kind: 'unclear'; why: string; prefer: IntentId[] };
+type Decision =
+  /** `against`: a lone symbol measured against the market; `ahead` when the market is the one ahead ("KRE lagging"). */
+  | { kind: 'intent'; intent: IntentId; against?: { symbol: string; ahead: boolean } }
+  | { kind: 'unclear'; why: string; prefer: IntentId[] };
 
 /** Commands that answer with no symbol named. */
 const NEEDS_NO_SYMBOL: ReadonlySet<IntentId> = new Set(['rotation', 'leaders', 'rotationmap', 'help']);
@@ -105,7 +134,7 @@ function isUniverseMember(symbol: string): boolean {
   return UNIVERSES.some((u) => u.members.some((m) => m.symbol === symbol));
 }
 
-function decideIntent(r: Reading, available: ReadonlySet<string>): Decision {
+function decideIntent(r: Reading, available: ReadonlySet<string>, words: ReadonlySet<string>): Decision {
   const s = new Set(r.strong);
   const subjects = r.symbols.length;
   const sizeOnly = subjects > 0 && r.symbols.every((x) => x.size !== undefined);
@@ -132,6 +161,17 @@ function decideIntent(r: Reading, available: ReadonlySet<string>): Decision {
   if (intent === 'chart' && subjects >= 2) intent = 'compare';
   // "ytd perf of the sectors", "compare the sectors": a named group is ranked, not listed.
   if ((intent === 'perf' || intent === 'compare') && r.universe && subjects === 0) intent = 'leaders';
+
+  // "is QQQ above its 200 day?": /chart says where the price stands against its 50- and 200-day averages.
+  if (r.movingAverage) {
+    if (subjects === 1 && (intent === undefined || intent === 'chart' || intent === 'perf')) intent = 'chart';
+    else {
+      const one = subjects === 1 ? `, e.g. "chart ${(r.symbols[0] as SymbolMention).symbol}"` : '';
+      return { kind: 'unclear', why: `I answer moving-average questions with a chart of one symbol${one}: it shows the 50- and 200-day averages.`, prefer: ['chart'] };
+    }
+  }
+
+  let against: { symbol: string; ahead: boolean } | undefined;
   if (intent === undefined) {
     const weak = new Set(r.weak);
     if (r.universe) intent = 'leaders';
@@ -140,20 +180,36 @@ function decideIntent(r: Reading, available: ReadonlySet<string>): Decision {
     else if (subjects >= 2) intent = sizeOnly && hasSmall ? 'rotation' : 'compare';
     else if (subjects === 1) {
       const only = r.symbols[0] as SymbolMention;
+      const lag = LAG_WORDS.some((w) => words.has(w));
+      const lead = LEAD_WORDS.some((w) => words.has(w));
       if (only.size === 'small') intent = 'rotation';
-      else if (weak.has('leaders') && isUniverseMember(only.symbol)) intent = 'leaders';
+      // "how far is SPY from 600", "is SPY near 700": a price level is a breakout check.
+      else if (r.level) intent = 'breakout';
+      // "is KRE lagging?", "how long has XLE been leading?": a streak against the market, the benchmark /leaders uses.
+      else if (only.symbol !== MARKET_BENCHMARK && (lag || (lead && weak.has('streak')))) {
+        intent = 'streak';
+        against = { symbol: MARKET_BENCHMARK, ahead: lag };
+      } else if (weak.has('leaders') && isUniverseMember(only.symbol)) intent = 'leaders';
       else if (weak.has('compare') && !weak.has('perf')) {
         return { kind: 'unclear', why: `Against what? Name a second symbol, e.g. "${only.symbol} vs ${only.symbol === 'SPY' ? 'QQQ' : 'SPY'}".`, prefer: ['compare', 'streak'] };
-      } else intent = 'perf';
+      } else if (weak.has('chart')) intent = 'chart';
+      // Performance only when the question asks how it did ("how is KRE doing", "since june"), or is just the name ("KRE?").
+      else if (weak.has('perf') || r.period || r.asof || r.unread.length === 0) intent = 'perf';
+      else return { kind: 'unclear', why: "I couldn't tell which question you're asking.", prefer: ['perf', 'chart', 'breakout'] };
     } else if (weak.has('leaders')) intent = 'leaders';
   }
   if (intent === undefined) {
-    const nothing = subjects === 0 && !r.period && !r.universe && r.weak.length === 0;
+    const nothing = subjects === 0 && !r.period && !r.universe && r.weak.length === 0 && r.vague.length === 0;
     return {
       kind: 'unclear',
-      why: r.smallTalk && nothing ? "I'm here for market questions: ask in plain words." : nothing ? "I couldn't find a question about the market in that." : "I couldn't tell which question you're asking.",
+      why: r.smallTalk && nothing ? "I'm here for market questions: ask in plain words." : nothing && r.unread.length === 0 ? "I couldn't find a question about the market in that." : "I couldn't tell which question you're asking.",
       prefer: [],
     };
+  }
+  // /perf shows fixed columns (1D … 1Y): another period is measured by a command that takes it.
+  if (intent === 'perf' && r.period && own(intentWords('perf').columns ?? {}, r.period.token) === undefined) {
+    if (subjects === 1 && available.has('chart')) intent = 'chart';
+    else if (subjects >= 2 && available.has('compare')) intent = 'compare';
   }
   if (subjects === 0 && !NEEDS_NO_SYMBOL.has(intent)) {
     return { kind: 'unclear', why: `Which symbol? I read a question about ${intentWords(intent).topic} but no symbol I know.`, prefer: [intent] };
@@ -161,8 +217,12 @@ function decideIntent(r: Reading, available: ReadonlySet<string>): Decision {
   if (!available.has(intentWords(intent).command)) {
     return { kind: 'unclear', why: `I can't answer questions about ${intentWords(intent).topic} yet.`, prefer: [] };
   }
-  return { kind: 'intent', intent };
+  return { kind: 'intent', intent, ...(against ? { against } : {}) };
 }
+
+/** A lone "lagging" or "leading" measures against the market ("is KRE lagging?"). */
+const LAG_WORDS: readonly string[] = ['lagging', 'lagged', 'laggard'];
+const LEAD_WORDS: readonly string[] = ['leading', 'leader', 'led'];
 
 function sizeGroupOf(symbol: string): SizeGroup | undefined {
   return (Object.keys(SIZE_GROUP_SYMBOLS) as SizeGroup[]).find((g) => SIZE_GROUP_SYMBOLS[g].includes(symbol));
@@ -177,6 +237,7 @@ type Filled = { parts: string[]; notes: string[] } | { problem: string };
  */
 function fillOptions(intent: IntentWords, cmd: AnyCommand, r: Reading, clean: string, ctx: PlanContext): Filled {
   const decls = Object.entries(cmd.options);
+  const slash = shownCommand(cmd.name, ctx.commandName);
   const given = new Map<string, string>();
   const notes: string[] = [];
   let subjects = [...r.symbols];
@@ -194,7 +255,7 @@ function fillOptions(intent: IntentWords, cmd: AnyCommand, r: Reading, clean: st
     for (const m of subjects) {
       const group = sizeGroupOf(m.symbol);
       const slot = decls.find(([, d]) => d.kind === 'symbol' && 'default' in d && typeof d.default === 'string' && group !== undefined && sizeGroupOf(d.default) === group);
-      if (!slot) return { problem: `/${cmd.name} compares small, large and mega caps; "${m.said}" is none of those.` };
+      if (!slot) return { problem: `${slash} compares small, large and mega caps; "${m.said}" is none of those.` };
       if (slot[1].kind === 'symbol' && slot[1].default !== m.symbol) given.set(slot[0], m.symbol);
     }
     subjects = [];
@@ -215,10 +276,10 @@ function fillOptions(intent: IntentWords, cmd: AnyCommand, r: Reading, clean: st
       members = [];
     }
     if (members.length > 0) given.set(uName, members.map((m) => m.symbol).join(' '));
-    if (vsOnes.length > 1) return { problem: `/${cmd.name} measures against one benchmark; you named ${vsOnes.map((m) => m.symbol).join(' and ')}.` };
+    if (vsOnes.length > 1) return { problem: `${slash} measures against one benchmark; you named ${vsOnes.map((m) => m.symbol).join(' and ')}.` };
     const vs = vsOnes[0];
     if (vs) {
-      if (!benchmark) return { problem: `/${cmd.name} has no benchmark to set to ${vs.symbol}.` };
+      if (!benchmark) return { problem: `${slash} has no benchmark to set to ${vs.symbol}.` };
       const [bName, bDecl] = benchmark;
       if (!('default' in bDecl) || bDecl.default !== vs.symbol) given.set(bName, vs.symbol);
     }
@@ -230,17 +291,17 @@ function fillOptions(intent: IntentWords, cmd: AnyCommand, r: Reading, clean: st
   if (subjects.length > 0 || (list && list[1].required) || decls.some(([, d]) => d.kind === 'symbol' && d.required)) {
     if (list) {
       const [name, d] = list;
-      if (subjects.length < d.min) return { problem: `/${cmd.name} needs ${d.min === 1 ? 'a symbol' : `${d.min} symbols`}; I read ${describeSymbols(subjects)}.` };
-      if (subjects.length > d.max) return { problem: `/${cmd.name} takes at most ${d.max} symbols; I read ${subjects.length}.` };
+      if (subjects.length < d.min) return { problem: `${slash} needs ${d.min === 1 ? 'a symbol' : `${d.min} symbols`}; I read ${describeSymbols(subjects)}.` };
+      if (subjects.length > d.max) return { problem: `${slash} takes at most ${d.max} symbols; I read ${subjects.length}.` };
       given.set(name, subjects.map((m) => m.symbol).join(' '));
     } else {
       const singles = decls.filter(([, d]) => d.kind === 'symbol' && (d.required || d.positional));
       const required = singles.filter(([, d]) => d.required).length;
       if (subjects.length < required) {
-        return { problem: `/${cmd.name} needs ${required === 1 ? 'a symbol' : `${required} symbols`}; I read ${describeSymbols(subjects)}.` };
+        return { problem: `${slash} needs ${required === 1 ? 'a symbol' : `${required} symbols`}; I read ${describeSymbols(subjects)}.` };
       }
       if (subjects.length > singles.length) {
-        return { problem: `/${cmd.name} takes ${singles.length === 1 ? 'one symbol' : `${singles.length} symbols`}; I read ${describeSymbols(subjects)}.` };
+        return { problem: `${slash} takes ${singles.length === 1 ? 'one symbol' : `${singles.length} symbols`}; I read ${describeSymbols(subjects)}.` };
       }
       singles.forEach(([name], k) => {
         const m = subjects[k];
@@ -252,12 +313,16 @@ function fillOptions(intent: IntentWords, cmd: AnyCommand, r: Reading, clean: st
   const periodDecl = decls.find(([, d]) => d.kind === 'period');
   if (r.period) {
     if (periodDecl) given.set(periodDecl[0], r.period.token);
-    else notes.push(`/${cmd.name} takes no period${intent.noPeriod ? ` (${intent.noPeriod})` : ''}, so "${r.period.said}" was left out`);
+    else {
+      // "how did SPY do in 2024": one of the columns the command shows (as of the date asked about).
+      const column = own(intent.columns ?? {}, r.period.token);
+      notes.push(column !== undefined ? `"${r.period.said}" is the ${column} column` : `${slash} takes no period${intent.noPeriod ? ` (${intent.noPeriod})` : ''}, so "${r.period.said}" was left out`);
+    }
   }
   const numberDecl = decls.find(([, d]) => d.kind === 'number');
   if (r.level) {
     if (numberDecl) given.set(numberDecl[0], String(r.level.value));
-    else notes.push(`/${cmd.name} takes no price level, so "${r.level.said}" was left out`);
+    else notes.push(`${slash} takes no price level, so "${r.level.said}" was left out`);
   }
   const words = tokenize(clean).map((t) => t.word);
   for (const [name, d] of decls) {
@@ -274,7 +339,7 @@ function fillOptions(intent: IntentWords, cmd: AnyCommand, r: Reading, clean: st
   }
   if (r.asof) {
     if (cmd.usesMarketData !== false) given.set('asof', r.asof.date);
-    else notes.push(`/${cmd.name} does not use prices, so "${r.asof.said}" was left out`);
+    else notes.push(`${slash} does not use prices, so "${r.asof.said}" was left out`);
   }
   return { parts: renderParts(decls, given), notes };
 }
@@ -299,16 +364,19 @@ function renderParts(decls: readonly [string, OptionDecl][], given: ReadonlyMap<
 }
 
 /** "I read … / I couldn't … / Questions that work: …", always well under the chat limits. */
-function clarification(r: Reading | undefined, problem: string, shown: readonly string[]): string {
+function clarification(r: Reading | undefined, problem: string, shown: readonly string[], ctx: PlanContext): string {
   const lines: string[] = [];
   const understood = r ? understoodParts(r) : [];
   if (understood.length > 0) lines.push(`I read: ${understood.join(', ')}.`);
+  // The words nothing matched ("semis"), unless the problem already quotes them.
+  const unread = (r?.unread ?? []).filter((w) => !problem.toLowerCase().includes(w)).slice(0, 3);
+  if (unread.length > 0) lines.push(`I don't know ${unread.map((w) => `“${w}”`).join(unread.length === 2 ? ' or ' : ', ')}.`);
   lines.push(problem);
   if (shown.length > 0) {
     lines.push('Questions that work:');
     for (const q of shown) lines.push(`• ${q}`);
   }
-  lines.push('Or type /help for the commands.');
+  lines.push(`Or type ${shownCommand('help', ctx.commandName)} for the commands.`)
   const text = lines.join('\n');
   return text.length <= MAX_CLARIFY_CHARS ? text : `${text.slice(0, MAX_CLARIFY_CHARS - 1)}…`;
 }

@@ -4,14 +4,17 @@
  */
 import { NAMED_PERIODS, parsePeriod, type NamedPeriod } from '../core/periods.ts';
 import type { SymbolDirectory } from '../data/symbols.ts';
-import { readDateAt, minusSpan } from './dates.ts';
+import { readDateAt, readMonthAt, minusSpan } from './dates.ts';
 import { tokenize, type Token } from './normalize.ts';
 import {
   AMBIGUOUS_PERIODS,
+  CHART_AVERAGES,
+  FILLER_WORDS,
   INDEX_WORDS,
   INTENTS,
   LEVEL_WORDS,
   LOSING_WORDS,
+  MOVING_AVERAGE_WORDS,
   NOT_TICKERS,
   NUMBER_WORDS,
   PERIOD_NAMES,
@@ -21,6 +24,7 @@ import {
   SMALL_TALK,
   SYMBOL_NAMES,
   UNIVERSE_NAMES,
+  UNSUPPORTED,
   VS_WORDS,
   own,
   type IntentId,
@@ -44,6 +48,8 @@ export interface SymbolMention {
 export interface Reading {
   readonly strong: IntentId[];
   readonly weak: IntentId[];
+  /** Intents only leaned towards by a vague word ("how"): they count when nothing else is left unread. */
+  readonly vague: IntentId[];
   readonly symbols: SymbolMention[];
   readonly universe?: { id: string; said: string };
   /** A canonical period token ('ytd', 'since:2026-06-01') and the words that gave it. */
@@ -60,6 +66,12 @@ export interface Reading {
   readonly needsReference: boolean;
   readonly smallTalk: boolean;
   readonly words: number;
+  /** What tapebot cannot answer ("RSI", "should I buy"): the reply that says so, the first one named. */
+  readonly unsupported?: string;
+  /** The 50- or 200-day moving average was asked about ("above its 200 day?"): /chart shows both. */
+  readonly movingAverage?: { said: string };
+  /** Content words nothing read ("semis"), to quote back when the question is not understood. */
+  readonly unread: string[];
 }
 
 export interface ReadContext {
@@ -69,7 +81,9 @@ export interface ReadContext {
 }
 
 type Payload =
-  | { kind: 'strong' | 'weak'; intent: IntentId }
+  | { kind: 'strong' | 'weak' | 'vague'; intent: IntentId }
+  | { kind: 'unsupported'; reply: string }
+  | { kind: 'average' }
   | { kind: 'symbol'; name: SymbolName }
   | { kind: 'universe'; id: string }
   | { kind: 'period'; period: NamedPeriod }
@@ -91,7 +105,10 @@ const PHRASES: Map<string, { words: string[]; payloads: Payload[] }[]> = (() => 
   for (const i of INTENTS) {
     for (const w of i.strong) add(w, { kind: 'strong', intent: i.id });
     for (const w of i.weak) add(w, { kind: 'weak', intent: i.id });
+    for (const w of i.vague ?? []) add(w, { kind: 'vague', intent: i.id });
   }
+  for (const u of UNSUPPORTED) for (const p of u.phrases) add(p, { kind: 'unsupported', reply: u.reply });
+  for (const p of MOVING_AVERAGE_WORDS) add(p, { kind: 'average' });
   for (const name of SYMBOL_NAMES) for (const p of name.phrases) add(p, { kind: 'symbol', name });
   for (const [id, phrases] of Object.entries(UNIVERSE_NAMES)) for (const p of phrases) add(p, { kind: 'universe', id });
   for (const [p, period] of Object.entries(PERIOD_NAMES)) add(p, { kind: 'period', period });
@@ -164,17 +181,30 @@ function isShouting(text: string): boolean {
   return upper / letters.length > 0.7;
 }
 
+/** "in july", "during march 2023": a calendar month. */
+const MONTH_WORDS = new Set(['in', 'during', 'for', 'throughout', 'over']);
+
+/** A possessive ("SPY's", "KRE’s") and a leading `$` are not part of a ticker. */
+const bareTicker = (raw: string): string => raw.replace(/^\$/, '').replace(/['’]s$/i, '');
+
 export function readQuestion(text: string, ctx: ReadContext): Reading {
   const tokens = tokenize(text);
   const strong: IntentId[] = [];
   const weak: IntentId[] = [];
+  const vague: IntentId[] = [];
   const symbols: SymbolMention[] = [];
   const unknownTickers: string[] = [];
   const problems: string[] = [];
-  const periods: { token: string; said: string }[] = [];
+  const periods: { token: string; said: string; at: number }[] = [];
+  /** Tokens something took (a phrase, a symbol, a date, a level): the rest may be quoted back as not understood. */
+  const used: boolean[] = tokens.map(() => false);
+  /** Where "from" was followed by no date: checked once everything else is read. */
+  const fromAt: number[] = [];
   let universe: { id: string; said: string } | undefined;
   let asof: { date: string; said: string } | undefined;
   let level: { value: number; said: string } | undefined;
+  let unsupported: string | undefined;
+  let movingAverage: { said: string } | undefined;
   let indexWanted = false;
   let losingAt = -1;
   let needsReference = false;
@@ -193,6 +223,9 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
       .map((t) => t.word)
       .join(' ')
       .slice(0, 40);
+  const take = (from: number, n: number) => {
+    for (let k = from; k < from + n && k < used.length; k++) used[k] = true;
+  };
   const addSymbol = (symbol: string, at: number, words: number, name?: SymbolName) => {
     if (symbols.some((s) => s.symbol === symbol)) return;
     let k = at - 1;
@@ -200,7 +233,13 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
     const afterVs = VS_WORDS.includes(tokens[k]?.word ?? '');
     symbols.push({ symbol, said: said(at, words), at, afterVs, ...(name?.size ? { size: name.size } : {}), ...(name?.index ? { index: name.index } : {}) });
   };
-  const addPeriod = (token: string, at: number, words: number) => periods.push({ token, said: said(at, words) });
+  const addPeriod = (token: string, at: number, words: number) => periods.push({ token, said: said(at, words), at });
+  /** "since the election": the words quoted back, up to three after the keyword. */
+  const momentWords = (i: number, keywordWords: number): number => {
+    let n = keywordWords;
+    while (n < keywordWords + 3 && tokens[i + n] && !ENDS_A_DATE.has(tokens[i + n]?.word ?? '')) n++;
+    return n;
+  };
 
   /** Reads a date after a keyword at token i; returns how many tokens (keyword included) it took, or 0. */
   const dateAfter = (i: number, keywordWords: number, as: 'since' | 'asof' | 'from'): number => {
@@ -226,9 +265,9 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
     if (r.kind === 'none') {
       if (as === 'from') return 0;
       // "since the election": a moment, not a date tapebot can look up.
-      let n = keywordWords;
-      while (n < keywordWords + 3 && tokens[i + n] && !ENDS_A_DATE.has(tokens[i + n]?.word ?? '')) n++;
+      const n = momentWords(i, keywordWords);
       problems.push(`"${said(i, n)}" is not a date I can look up; write the day, e.g. "since nov 5 2024" or since:2024-11-05`);
+      take(i, n);
       return keywordWords;
     }
     if (r.kind === 'needs-reference') {
@@ -244,7 +283,33 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
     return took;
   };
 
+  /** "in july", "in march 2023": the month's change, from the close before it to its last close. */
+  const monthAfter = (i: number): number => {
+    const next = tokens[i + 1];
+    if (!next) return 0;
+    const m = readMonthAt(text.slice(next.start), ctx.reference);
+    if (m.kind === 'none') return 0;
+    if (m.kind === 'needs-reference') {
+      needsReference = true;
+      return 2;
+    }
+    const took = 1 + m.words;
+    const reference = ctx.reference;
+    if (reference !== undefined && m.first > reference) {
+      problems.push(`"${said(i, took)}" is after the latest close I have (${reference})`);
+      return took;
+    }
+    addPeriod(`since:${m.before}`, i, took);
+    // The month still under way runs to the latest close.
+    if (reference === undefined || m.last < reference) asof = { date: m.last, said: said(i, took) };
+    return took;
+  };
+
   let i = 0;
+  const advance = (n: number) => {
+    take(i, n);
+    i += n;
+  };
   while (i < tokens.length) {
     const t = tokens[i] as Token;
     const w = t.word;
@@ -254,7 +319,7 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
     if ((w === 'since' || w === 'starting' || w === 'sinve' || w === 'snce') && !fixedSince) {
       const took = dateAfter(i, 1, 'since');
       if (took > 0) {
-        i += took;
+        advance(took);
         continue;
       }
     }
@@ -262,14 +327,22 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
       const k = w === 'asof' ? 1 : 2;
       const took = dateAfter(i, k, 'asof');
       if (took > 0) {
-        i += took;
+        advance(took);
         continue;
       }
     }
-    if (w === 'from') {
+    if (w === 'from' && (matchPhrase(tokens, i)?.words.length ?? 0) <= 1) {
       const took = dateAfter(i, 1, 'from');
       if (took > 0) {
-        i += took;
+        advance(took);
+        continue;
+      }
+      fromAt.push(i);
+    }
+    if (MONTH_WORDS.has(w) && !YEAR.test(tokens[i + 1]?.word ?? '')) {
+      const took = monthAfter(i);
+      if (took > 0) {
+        advance(took);
         continue;
       }
     }
@@ -285,7 +358,7 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
           addPeriod('ytd', i, 1);
           if (y < refYear) asof = { date: `${w}-12-31`, said: w };
         }
-        i += 1;
+        advance(1);
         continue;
       }
     }
@@ -298,7 +371,7 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
       if (named) addPeriod(named, i, span.words);
       else if (ctx.reference === undefined) needsReference = true;
       else addPeriod(`since:${minusSpan(ctx.reference, span.n, span.unit)}`, i, span.words);
-      i += span.words;
+      advance(span.words);
       continue;
     }
     if (phrase) {
@@ -310,6 +383,23 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
           case 'weak':
             if (!weak.includes(p.intent)) weak.push(p.intent);
             break;
+          case 'vague':
+            if (!vague.includes(p.intent)) vague.push(p.intent);
+            break;
+          case 'unsupported':
+            unsupported ??= p.reply.replace('{said}', said(i, phrase.words.length));
+            break;
+          case 'average': {
+            // "the 20 day moving average": a length /chart does not draw ("20 day" was read as a period just before).
+            const before = tokens[i - 1]?.word ?? '';
+            const days = /^(\d{1,3})d?(?:ay)?$/.exec(before)?.[1] ?? (/^(?:day|days|d|period)$/.test(before) && /^\d{1,3}$/.test(tokens[i - 2]?.word ?? '') ? tokens[i - 2]?.word : undefined);
+            if (days !== undefined && !CHART_AVERAGES.includes(Number(days))) {
+              const from = /^\d/.test(before) ? i - 1 : i - 2;
+              for (let k = periods.length - 1; k >= 0; k--) if ((periods[k]?.at ?? -1) >= from) periods.splice(k, 1);
+              unsupported ??= `I can't answer questions about the "${said(from, i - from + phrase.words.length)}": I show the 50- and 200-day moving averages only, on a chart.`;
+            } else movingAverage ??= { said: said(i, phrase.words.length) };
+            break;
+          }
           case 'symbol':
             addSymbol(p.name.symbol, i, phrase.words.length, p.name);
             break;
@@ -320,7 +410,9 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
             addPeriod(p.period, i, phrase.words.length);
             break;
           case 'ambiguous':
-            problems.push(`"${said(i, phrase.words.length)}" ${p.what.replace(/\{lastYear\}/g, ctx.reference ? String(Number(ctx.reference.slice(0, 4)) - 1) : 'last year')}`);
+            // "calendar {lastYear}" names the year before the reference day's: without one, ask for it.
+            if (ctx.reference === undefined && p.what.includes('{lastYear}')) needsReference = true;
+            else problems.push(`"${said(i, phrase.words.length)}" ${p.what.replace(/\{lastYear\}/g, ctx.reference ? String(Number(ctx.reference.slice(0, 4)) - 1) : 'last year')}`);
             break;
           case 'index':
             indexWanted = true;
@@ -333,7 +425,7 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
             break;
         }
       }
-      i += phrase.words.length;
+      advance(phrase.words.length);
       continue;
     }
 
@@ -341,14 +433,14 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
     const money = /^\$(\d{1,7}(?:\.\d{1,4})?)$/.exec(t.raw) ?? (/^\d{1,7}(?:\.\d{1,4})?$/.test(w) && LEVEL_WORDS.includes(tokens[i - 1]?.word ?? '') ? [w, w] : null);
     if (money) {
       level ??= { value: Number(money[1]), said: said(i, 1) };
-      i += 1;
+      advance(1);
       continue;
     }
 
     // Tickers: `$KRE` (always meant as one), `KRE` in capitals when the directory knows it, and the
     // bundled ETFs' tickers in lower case ("kre", "xlk"). A common word ("A", "IT", "ON", "ALL") is a
     // ticker only with a `$`, or in capitals in a message that is not all capitals.
-    const bare = t.raw.replace(/^\$/, '');
+    const bare = bareTicker(t.raw);
     const cashtag = t.raw.startsWith('$') && /\p{L}/u.test(bare);
     const upper = bare.toUpperCase();
     const capsWord = /^\^?[A-Z][A-Z0-9.]{0,9}$/.test(bare);
@@ -359,21 +451,37 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
       const symbol = shouting && !cashtag && NOT_TICKERS.has(upper) ? undefined : resolveTicker(ctx.symbols, bare, cashtag);
       if (symbol !== undefined) {
         addSymbol(symbol, i, 1);
-        i += 1;
+        advance(1);
         continue;
       }
       // Report what looks like a ticker tapebot lacks ("NVDA"), but not shouting or chat words ("LOL", "IMO").
       if (cashtag || (capsWord && !shouting && /^[A-Z]{1,5}$/.test(bare) && !NOT_TICKERS.has(bare))) {
         if (!unknownTickers.includes(upper)) unknownTickers.push(upper.slice(0, 12));
-        i += 1;
+        advance(1);
         continue;
       }
+      // Shouted or chat words ("LOL", "IMO") are not words to quote back.
+      if (NOT_TICKERS.has(upper)) used[i] = true;
     }
     // A named period or alias typed as a token: "3mo", "12m".
     // (Only real period names: parsePeriod must not hand back whatever a prototype lookup found.)
     const p = parsePeriod(w);
-    if (p && p.kind === 'named' && (NAMED_PERIODS as readonly string[]).includes(p.name)) addPeriod(p.name, i, 1);
+    if (p && p.kind === 'named' && (NAMED_PERIODS as readonly string[]).includes(p.name)) {
+      addPeriod(p.name, i, 1);
+      used[i] = true;
+    }
     i += 1;
+  }
+
+  // "up from the april low": "from" and words nothing else read are a moment, not a date.
+  for (const at of fromAt) {
+    let k = at + 1;
+    while (tokens[k] && (tokens[k]?.word === 'the' || tokens[k]?.word === 'its' || tokens[k]?.word === 'a')) k++;
+    if (tokens[k] && !used[k]) {
+      const n = momentWords(at, 1);
+      problems.push(`"${said(at, n)}" is not a date I can look up; write the day, e.g. "from apr 8 2026" or since:2026-04-08`);
+      take(at, n);
+    }
   }
 
   // "the russell 2000 index": the index itself where there is one.
@@ -384,13 +492,15 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
     : symbols;
   const distinct = [...new Map(periods.map((p) => [p.token, p])).values()];
   if (distinct.length > 1) problems.push(`I read two periods (${distinct.map((p) => `"${p.said}"`).join(' and ')}); ask about one`);
+  const unread = [...new Set(tokens.filter((t, k) => !used[k] && /\p{L}/u.test(t.word) && !FILLER_WORDS.has(t.word)).map((t) => t.word.slice(0, 30)))];
 
   return {
     strong,
     weak,
+    vague,
     symbols: dedupe(finalSymbols),
     ...(universe ? { universe } : {}),
-    ...(distinct[0] ? { period: distinct[0] } : {}),
+    ...(distinct[0] ? { period: { token: distinct[0].token, said: distinct[0].said } } : {}),
     ...(asof ? { asof } : {}),
     ...(level ? { level } : {}),
     losingAt,
@@ -399,6 +509,9 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
     needsReference,
     smallTalk,
     words: tokens.length,
+    ...(unsupported !== undefined ? { unsupported } : {}),
+    ...(movingAverage ? { movingAverage } : {}),
+    unread,
   };
 }
 

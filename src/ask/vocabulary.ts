@@ -31,6 +31,16 @@ export interface IntentWords {
   readonly examples: readonly string[];
   /** Said when the question names a period the command takes none of. */
   readonly noPeriod?: string;
+  /**
+   * Words that lean towards this intent only when nothing else in the question is left unread:
+   * "how's KRE?" asks for its performance, "how cheap is KRE?" does not.
+   */
+  readonly vague?: readonly string[];
+  /**
+   * The periods the command shows as columns though it takes no period option (/perf's 1D … 1Y):
+   * a question about one of these is answered by that column. Must match the command (tested).
+   */
+  readonly columns?: Readonly<Partial<Record<NamedPeriod, string>>>;
 }
 
 export const INTENTS: readonly IntentWords[] = [
@@ -102,7 +112,8 @@ export const INTENTS: readonly IntentWords[] = [
     command: 'chart',
     topic: 'a chart',
     strong: ['chart', 'charts', 'plot', 'graph', 'candles', 'candlestick', 'candlesticks'],
-    weak: [],
+    // The chart's lines start with the last price.
+    weak: ['price', 'prices', 'quote', 'trading at', 'last price', 'share price'],
     examples: ['chart XLE 6 months'],
   },
   {
@@ -118,9 +129,14 @@ export const INTENTS: readonly IntentWords[] = [
     command: 'perf',
     topic: 'performance',
     strong: ['perf', 'performance', 'returns', 'return'],
-    weak: ['doing', 'doin', 'how', 'hows', 'did', 'up', 'down', 'moving', 'looking'],
+    weak: [
+      'doing', 'doin', 'done', 'did', 'up', 'down', 'moving', 'moved', 'move', 'looking', 'performing', 'performed', 'returned', 'gained', 'gain', 'gains',
+      'rallied', 'rally', 'rallying', 'fell', 'falling', 'dropped', 'rose', 'going', 'sell off', 'selloff', 'selling off',
+    ],
+    vague: ['how', 'hows'],
     examples: ['how is energy doing?', 'perf XLE XLK XLF'],
     noPeriod: 'it shows 1D to 1Y side by side',
+    columns: { '1d': '1D', '1w': '1W', '1m': '1M', '3m': '3M', '6m': '6M', ytd: 'YTD', '1y': '1Y' },
   },
   {
     id: 'help',
@@ -353,8 +369,75 @@ export const CHOICE_SYNONYMS: Readonly<Record<string, string>> = {
   line: 'line',
 };
 
-/** Words before a price level: "is SPY holding **above** 600", "retesting $612.50". */
-export const LEVEL_WORDS: readonly string[] = ['above', 'over', 'through', 'past', 'below', 'under', 'at', 'reclaim', 'reclaiming', 'reclaimed', 'retest', 'retesting', 'clear', 'clearing', 'cleared', 'hold', 'holding', 'level', 'near'];
+/** Words before a price level: "is SPY holding **above** 600", "retesting $612.50", "how far is SPY **from** 600". */
+export const LEVEL_WORDS: readonly string[] = [
+  'above', 'over', 'through', 'past', 'below', 'under', 'at', 'reclaim', 'reclaiming', 'reclaimed', 'retest', 'retesting', 'clear', 'clearing', 'cleared', 'hold', 'holding',
+  'level', 'near', 'from', 'toward', 'towards', 'hit', 'hits', 'hitting', 'reach', 'reached', 'reaching', 'touch', 'touched',
+];
+
+/**
+ * The benchmark a lone "leading" or "lagging" is measured against ("how long has XLE been leading?"):
+ * the market, as /leaders measures it by default.
+ */
+export const MARKET_BENCHMARK = 'SPY';
+
+/**
+ * Moving averages. /chart draws the 50- and 200-day ones and says where the price stands against them,
+ * so a question about them on one symbol is a chart; another length or kind is not something tapebot has.
+ */
+export const MOVING_AVERAGE_WORDS: readonly string[] = [
+  'moving average', 'moving averages', 'sma', 'smas', 'dma', 'golden cross', 'death cross',
+  '50 day', '200 day', '50d', '200d', '50dma', '200dma', '50sma', '200sma', '50 dma', '200 dma', '50 sma', '200 sma', '50 ma', '200 ma',
+  '50 day average', '200 day average', '50 day line', '200 day line', '50 day moving average', '200 day moving average', '50 and 200 day',
+];
+/** The moving averages /chart shows, in sessions. */
+export const CHART_AVERAGES: readonly number[] = [50, 200];
+
+/**
+ * Questions tapebot has no answer for, each with the reply that says so ("{said}" is what the person wrote).
+ * A question naming one is answered with that reply and questions that work, never with a nearby command.
+ */
+export const UNSUPPORTED: readonly { readonly phrases: readonly string[]; readonly reply: string }[] = [
+  { phrases: ['rsi', 'relative strength index'], reply: "I can't answer RSI questions." },
+  { phrases: ['overbought', 'oversold', 'over bought', 'over sold'], reply: 'I can\'t answer "{said}" questions: I have no RSI or other oscillators.' },
+  {
+    phrases: ['macd', 'stochastic', 'stochastics', 'bollinger', 'bollinger bands', 'vwap', 'fibonacci', 'fib', 'fibs', 'ichimoku', 'atr', 'adx', 'obv', 'ema', 'emas', 'exponential moving average'],
+    reply: 'I can\'t answer questions about "{said}": the only indicators I show are the 50- and 200-day moving averages, on a chart.',
+  },
+  { phrases: ['earnings', 'eps', 'guidance', 'revenue', 'revenues', 'earnings report', 'fundamentals'], reply: "I can't answer questions about earnings or fundamentals: I only know daily prices." },
+  {
+    phrases: ['buy', 'sell', 'should i', 'should we', 'worth buying', 'good buy', 'invest', 'investing', 'entry', 'entry point', 'short it', 'go long'],
+    reply: "I don't give buy or sell advice; I can tell you how prices have moved.",
+  },
+  { phrases: ['correlation', 'correlations', 'correlated', 'correlate', 'beta'], reply: "I can't answer correlation questions." },
+  { phrases: ['options', 'option chain', 'calls', 'puts', 'implied volatility', 'open interest', 'gamma'], reply: "I can't answer options questions." },
+  { phrases: ['dividend', 'dividends', 'dividend yield', 'yield', 'yields', 'payout'], reply: "I can't answer dividend or yield questions." },
+  {
+    phrases: ['p e', 'pe', 'pe ratio', 'p e ratio', 'forward pe', 'valuation', 'valuations', 'multiples', 'cheap', 'expensive', 'overvalued', 'undervalued'],
+    reply: "I can't answer valuation questions (P/E and the like): I only know prices.",
+  },
+  { phrases: ['forecast', 'forecasts', 'predict', 'prediction', 'predictions', 'price target', 'price targets', 'outlook'], reply: "I don't make forecasts; I can tell you what prices have done." },
+  { phrases: ['volatility', 'volatile', 'vix'], reply: "I can't answer volatility questions." },
+  { phrases: ['short interest', 'shorted', 'short squeeze'], reply: "I can't answer short-interest questions." },
+  { phrases: ['why', 'news', 'headlines'], reply: "I can't tell why a market moved, only how it moved." },
+];
+
+/**
+ * Words that carry no question of their own ("what", "the", "please", "stock"). A word that is none of
+ * these and that no vocabulary phrase, symbol or date took is quoted back when a question is not understood.
+ */
+export const FILLER_WORDS: ReadonlySet<string> = new Set(
+  (
+    'a an the this that these those it its it\'s they them their there here is are was were be been being am do does doing did ' +
+    'has have had will would could can may might must shall what whats which who whom whose how hows when where ' +
+    'i im me my we us our you your u ur r ya yall on in at of for to from by with about into onto off out than then as and or but so if ' +
+    'please pls plz just now rn currently right still yet already again any some much many more most less very really quite ' +
+    'tapebot bot hey show tell give get got let lets know see look looks like think thoughts thought view take update check status quick ' +
+    'also too um uh well actually lately recently far long going gonna stock stocks share shares etf etfs fund funds ticker tickers symbol ' +
+    'name names market markets happening happened new go between among after before during per ' +
+    'day days week weeks month months year years session sessions time'
+  ).split(' '),
+);
 
 /** Greetings and thanks: answered with what tapebot can do, never read as a question about markets. */
 export const SMALL_TALK: readonly string[] = ['hi', 'hello', 'hey', 'yo', 'sup', 'thanks', 'thank you', 'thx', 'ty', 'gm', 'good morning', 'gn', 'lol', 'lmao', 'nice', 'cool', 'ok', 'okay'];
@@ -370,6 +453,6 @@ export const NOT_TICKERS: ReadonlySet<string> = new Set(
     'RN IMO IMHO TBH LOL LMAO ROFL OMG WTF IDK FYI TLDR TL DR ASAP PLS PLZ THX TY GM GN NGL FR SMH BTW JK OK OKAY AF ' +
     'ETF ETFS USA UK EU AI CEO CFO IPO EPS PE GDP CPI PPI PCE NFP FOMC FED ECB BOJ SEC FDIC EOD EOW EOM MTD QTD WTD ' +
     'AM PM ET EST EDT UTC NYSE YOLO FOMO HODL BTFD ATH ATL DD RRG RS MA SMA EMA RSI MACD VWAP PT TA FA IV OTM ITM ' +
-    'VS YTD TTM MAX YOY QOQ MOM Q1 Q2 Q3 Q4 H1 H2 FY'
+    'VS YTD TTM MAX YOY QOQ MOM Q1 Q2 Q3 Q4 H1 H2 FY LET THAT THERE HERE SHE WHERE THIS'
   ).split(' '),
 );

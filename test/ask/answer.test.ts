@@ -7,8 +7,10 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { answerQuestion, readAsLine } from '../../src/ask/answer.ts';
-import { planQuestion } from '../../src/ask/plan.ts';
+import { planQuestion, shownCommand } from '../../src/ask/plan.ts';
 import { INTENTS } from '../../src/ask/vocabulary.ts';
+import { PERF_PERIODS } from '../../commands/perf.ts';
+import { formatPeriod } from '../../src/core/periods.ts';
 import { createTestApp } from '../_app.ts';
 import { allCommands } from './_commands.ts';
 import { bound, boundText, recordingRunner, symbols } from './_stub.ts';
@@ -42,7 +44,7 @@ describe('answerQuestion with the real runner', () => {
     }
   });
 
-  it('reads "since june" against the latest close of the data, which it asks for only when needed', async () => {
+  it('reads "since june" against the latest close of the data, asked for once per question', async () => {
     const latest = await app.market.latestClose();
     let asked = 0;
     const asOf = async () => {
@@ -51,9 +53,10 @@ describe('answerQuestion with the real runner', () => {
     };
     const plain = await answerQuestion('is KRE breaking out?', { runner: app.runner, symbols: app.symbols, asOf });
     expect(plain.kind).toBe('answer');
-    expect(asked, 'no relative date, no need for the latest close').toBe(0);
+    // Resolved up front (it is one cached lookup): questions back name the reference year too ("calendar 2025").
+    expect(asked, 'asked once for the first question').toBe(1);
     const since = await answerQuestion('compare IWM and QQQ since June', { runner: app.runner, symbols: app.symbols, asOf });
-    expect(asked, 'asked once').toBe(1);
+    expect(asked, 'and once for the second').toBe(2);
     // June 1 of the latest close's year (the bundled data ends Aug 21, 2026: June is earlier that year).
     expect(since.kind === 'answer' && since.readAs).toBe(`/compare IWM QQQ since:${latest.slice(0, 4)}-06-01`);
     // June 1, 2026 was a Monday, a trading day: "since" measures from the close on or before the date (core/periods.ts).
@@ -156,5 +159,107 @@ describe('vocabulary', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('the reference day given as a function (as every adapter gives it)', () => {
+  const asOf = async () => corpus.reference;
+
+  it('names the calendar year in the "last year" question back', async () => {
+    const out = await answerQuestion('how did the Nasdaq do last year', { runner: recordingRunner(), symbols, asOf });
+    expect(out.kind).toBe('clarify');
+    // The reference day is Aug 21, 2026: calendar "last year" is 2025.
+    if (out.kind === 'clarify') {
+      expect(out.message).toContain('calendar 2025 (say "in 2025")');
+      expect(out.message, 'never "in last year"').not.toMatch(/in last year/);
+    }
+  });
+
+  it('still answers when the reference day cannot be had, asking for exact dates only where needed', async () => {
+    const failing = async (): Promise<string> => {
+      throw new Error('provider down');
+    };
+    const plain = await answerQuestion('is KRE breaking out?', { runner: recordingRunner(), symbols, asOf: failing });
+    expect(plain.kind === 'answer' && plain.readAs).toBe('/breakout KRE');
+    const relative = await answerQuestion('compare iwm and spy since june', { runner: recordingRunner(), symbols, asOf: failing });
+    expect(relative.kind === 'clarify' && relative.message).toMatch(/exact date/);
+  });
+});
+
+describe('questions tapebot cannot answer', () => {
+  const ask = (q: string) => answerQuestion(q, { runner: recordingRunner(), symbols, asOf: corpus.reference });
+
+  it.each([
+    ['is SPY overbought?', /can't answer "overbought" questions/],
+    ["what's the RSI on QQQ", /can't answer RSI questions/],
+    ['should I buy IWM', /buy or sell advice/],
+    ["what's the correlation between IWM and SPY", /can't answer correlation questions/],
+    ['is QQQ above its 20 day moving average?', /"20 day moving average".*50- and 200-day/],
+  ])('"%s" says which part it cannot answer, never a nearby command', async (q, why) => {
+    const out = await ask(q);
+    expect(out.kind, `"${q}" is not guessed as a command`).toBe('clarify');
+    if (out.kind === 'clarify') expect(out.message).toMatch(why);
+  });
+
+  it('quotes the words it did not understand', async () => {
+    const out = await ask('how are semis doing');
+    expect(out.kind === 'clarify' && out.message).toMatch(/I don't know “semis”\.\nI couldn't tell which question you're asking\./);
+  });
+
+  it('says when "from" is not a date instead of dropping it', async () => {
+    const out = await ask('how much is QQQ up from the april low');
+    expect(out.kind === 'clarify' && out.message).toMatch(/"from the april low" is not a date/);
+  });
+
+  it('offers examples about the symbol asked about', async () => {
+    const out = await ask('is SPY overbought?');
+    expect(out.kind === 'clarify' && out.message).toContain('• chart SPY 6 months');
+  });
+});
+
+describe('notes on the Read-as line', () => {
+  it('a period that is one of /perf\'s columns is named as that column, not "left out"', async () => {
+    const out = await answerQuestion('how did SPY do in 2024', { runner: recordingRunner(), symbols, asOf: corpus.reference });
+    expect(out.kind === 'answer' && out.line).toBe('Read as: /perf SPY asof:2024-12-31 — "2024" is the YTD column.');
+  });
+
+  it("the perf intent's columns are exactly /perf's periods", () => {
+    const perf = INTENTS.find((i) => i.id === 'perf');
+    expect(Object.keys(perf?.columns ?? {}).sort()).toEqual(PERF_PERIODS.map(formatPeriod).sort());
+  });
+});
+
+describe('commandName: the platform spelling of command names', () => {
+  // As Slack registers them: /help is built in, so tapebot's is /tapebot-help (src/adapters/slack/manifest.ts).
+  const slackLike = (name: string) => (['help', 'drawdown', 'compare'].includes(name) ? `/tapebot-${name}` : `/${name}`);
+  const ask = (q: string, commandName?: (name: string) => string) =>
+    answerQuestion(q, { runner: recordingRunner(), symbols, asOf: corpus.reference, ...(commandName ? { commandName } : {}) });
+
+  it('spells the Read-as line and notes the platform way, and keeps readAs runnable', async () => {
+    const help = await ask('help', slackLike);
+    expect(help.kind === 'answer' && help.line).toBe('Read as: /tapebot-help');
+    expect(help.kind === 'answer' && help.readAs, 'readAs is the registered command, for the runner').toBe('/help');
+    const dd = await ask('biotech drawdown this year', slackLike);
+    expect(dd.kind === 'answer' && dd.line).toMatch(/^Read as: \/tapebot-drawdown XBI — \/tapebot-drawdown takes no period/);
+  });
+
+  it('spells questions back the platform way', async () => {
+    const out = await ask('compare iwm', slackLike);
+    expect(out.kind === 'clarify' && out.message).toMatch(/Or type \/tapebot-help for the commands\.$/);
+    const bound = await ask('/compare IWM SPY; rm -rf', slackLike);
+    expect(bound.kind === 'clarify' && bound.message, 'the command it read, as typed here').toMatch(/^I read that as \/tapebot-compare IWM SPY;/);
+    const plain = await ask('compare iwm');
+    expect(plain.kind === 'clarify' && plain.message, 'default: the name itself').toMatch(/Or type \/help for the commands\.$/);
+  });
+
+  it('takes a command typed the platform way', async () => {
+    const out = await ask('/tapebot-help compare', slackLike);
+    expect(out.kind === 'answer' && out.readAs).toBe('/help compare');
+  });
+
+  it('adds the slash to a name given without one', () => {
+    expect(shownCommand('help', (n) => `tapebot-${n}`)).toBe('/tapebot-help');
+    expect(shownCommand('help', (n) => `/tapebot-${n}`)).toBe('/tapebot-help');
+    expect(shownCommand('help')).toBe('/help');
   });
 });

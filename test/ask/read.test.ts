@@ -112,3 +112,69 @@ describe('readQuestion: order and levels', () => {
     expect(read('top 3 sectors').level, '"top 3" is not a price').toBeUndefined();
   });
 });
+
+describe('readQuestion: possessives, months, "from", price levels', () => {
+  it('reads a ticker with a possessive or a $ as the ticker', () => {
+    expect(tickers("what's SPY's max drawdown this year")).toEqual(['SPY']);
+    expect(tickers('is KRE’s breakout real?'), 'a curly apostrophe too').toEqual(['KRE']);
+    expect(tickers("how is $QQQ's streak vs spy's")).toEqual(['QQQ', 'SPY']);
+    expect(read("is NVDA's breakout real").unknownTickers, 'an unknown ticker is still reported').toEqual(['NVDA']);
+    expect(read("LET'S see KRE").unknownTickers, '"LET\'S" is a word, not a ticker').toEqual([]);
+  });
+
+  it('reads "in <month>" as that month, measured from the close before it to its last close', () => {
+    const july = read('how did qqq do in july?');
+    // July 2026 is before the reference day (Aug 21, 2026): from the June 30 close to the July 31 close.
+    expect(july.period?.token).toBe('since:2026-06-30');
+    expect(july.asof?.date).toBe('2026-07-31');
+    const march = read('kre in march 2023');
+    expect(march.period?.token).toBe('since:2023-02-28');
+    expect(march.asof?.date).toBe('2023-03-31');
+    const august = read('qqq in august');
+    expect(august.period?.token, 'the month under way runs to the latest close').toBe('since:2026-07-31');
+    expect(august.asof, 'no asof after the latest close').toBeUndefined();
+    expect(read('spy in 2024').period?.token, '"in 2025" is still year to date').toBe('ytd');
+    expect(read('kre beat xlf in a row').period?.token, '"in a row" is no month').toBeUndefined();
+    expect(readQuestion('qqq in july', { symbols }).needsReference, 'which July depends on the day').toBe(true);
+  });
+
+  it('says when "from" is followed by something that is not a date, but not by a price, a name or a date', () => {
+    expect(read('how much is qqq up from the april low').problems.join(' ')).toMatch(/"from the april low" is not a date/);
+    expect(read('how far is IWM from its all-time high').problems, 'a drawdown phrase').toEqual([]);
+    expect(read('spy vs qqq from june 1 to july 31').problems).toEqual([]);
+    const level = read('how far is spy from 600');
+    expect(level.problems).toEqual([]);
+    expect(level.level?.value, '"from 600" is a price level').toBe(600);
+  });
+
+  it('sets "last year" aside for the reference day when there is none, instead of naming no year', () => {
+    const r = readQuestion('how did the nasdaq do last year', { symbols });
+    expect(r.needsReference).toBe(true);
+    expect(r.problems.join(' '), 'never "calendar last year"').not.toMatch(/calendar last year/);
+  });
+});
+
+describe('readQuestion: what tapebot cannot answer, and words it does not know', () => {
+  it('names the unsupported term', () => {
+    expect(read('is SPY overbought?').unsupported).toMatch(/"overbought"/);
+    expect(read("what's the RSI on QQQ").unsupported).toMatch(/RSI/);
+    expect(read('should I buy IWM').unsupported).toMatch(/buy or sell/);
+    expect(read("what's the correlation between IWM and SPY").unsupported).toMatch(/correlation/);
+    expect(read('is the market in a sell off').unsupported, '"sell off" is a move, not advice').toBeUndefined();
+  });
+
+  it('reads the 50- and 200-day averages as a chart question and other lengths as unsupported', () => {
+    const r = read('is QQQ above its 200 day moving average?');
+    expect(r.movingAverage).toBeDefined();
+    expect(r.period, '"200 day" is not a period').toBeUndefined();
+    const twenty = read('is QQQ above its 20 day moving average?');
+    expect(twenty.unsupported).toMatch(/"20 day moving average"/);
+    expect(twenty.period, 'nor is "20 day"').toBeUndefined();
+  });
+
+  it('lists the content words nothing read, without filler words', () => {
+    expect(read('how are semis doing').unread).toEqual(['semis']);
+    expect(read('what about KRE?').unread).toEqual([]);
+    expect(read('since the election how are small caps doing').unread, 'quoted by the date problem already').toEqual([]);
+  });
+});

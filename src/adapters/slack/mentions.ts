@@ -28,6 +28,7 @@ import type { SymbolDirectory } from '../../data/symbols.ts';
 import { afterAck, channelContext, failureText, postAnswer, reportFailure, type SlackHandlerDeps } from './handlers.ts';
 import { slackErrorCode } from './deliver.ts';
 import { escapeMrkdwn } from './mrkdwn.ts';
+import { slackCommandName } from './manifest.ts';
 import { createRecentKeys, type RecentKeys } from '../../store/recent-keys.ts';
 
 export interface SlackQuestionDeps extends SlackHandlerDeps {
@@ -89,6 +90,8 @@ export function registerQuestions(app: App, deps: SlackQuestionDeps): void {
           ...(deps.asOf ? { asOf: deps.asOf } : {}),
           logger: deps.logger,
           meta,
+          // "Read as: /tapebot-help": commands shown as they are registered in Slack.
+          commandName: slackCommandName,
         });
         // Echoes of what was typed: escaped, so "<!channel>" in a question cannot ping anyone.
         if (out.kind === 'clarify') return replyPrivately(escapeMrkdwn(out.message));

@@ -127,6 +127,18 @@ describe('a mention in a channel', () => {
     expect(fake.callsTo('chat.postMessage'), 'nothing public').toEqual([]);
     expect(fake.callsTo('files.getUploadURLExternal'), 'no chart').toEqual([]);
   }, 30_000);
+
+  it('names commands as Slack registers them: /help is /tapebot-help there', async () => {
+    await send(mention('help'));
+    const post = await fake.waitFor(okCall('chat.postMessage'), 15_000);
+    await slack.idle();
+    expect(contextText(as<Block[]>(post.params.blocks)[0])).toBe('Read as: /tapebot-help');
+    fake.reset();
+    await send(mention('what is the weather like'));
+    const eph = await fake.waitFor(okCall('chat.postEphemeral'), 15_000);
+    expect(String(eph.params.text)).toContain('/tapebot-help');
+    expect(String(eph.params.text), 'never Slack’s own /help').not.toMatch(/(^|\s)\/help\b/);
+  }, 30_000);
 });
 
 describe('a direct message', () => {
