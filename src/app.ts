@@ -75,6 +75,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   // With a live provider, tickers beyond the bundled list may exist: the provider decides.
   const symbols = createSymbolDirectory(loadManifest(), { allowUnknown: config.DATA_PROVIDERS.some((p) => p !== 'bundled') });
   const data = createDataSources(config, { logger, ...opts.data });
+  const metrics = opts.metrics ?? processMetrics;
   const market = createCachedMarketData({
     db,
     upstream: data.upstream,
@@ -83,9 +84,9 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     logger,
     ...(data.refreshPolicy ? { refreshPolicy: data.refreshPolicy } : {}),
     ...(opts.data?.clock ? { clock: opts.data.clock } : {}),
+    onLookup: (source) => metrics.priceLookup(source),
   });
   const local = (): ChartRenderer => createLocalRenderer(config.RENDER_THREADS !== undefined ? { threads: config.RENDER_THREADS } : {});
-  const metrics = opts.metrics ?? processMetrics;
   const health = opts.health ?? processHealth;
   const removers: (() => void)[] = [];
   let renderer: ChartRenderer;
@@ -94,7 +95,12 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   } else {
     const drawing =
       config.CHART_RENDERER === 'quickchart'
-        ? createQuickChartRenderer({ fallback: local(), logger, ...(config.QUICKCHART_URL ? { url: config.QUICKCHART_URL } : {}) })
+        ? createQuickChartRenderer({
+            fallback: local(),
+            logger,
+            ...(config.QUICKCHART_URL ? { url: config.QUICKCHART_URL } : {}),
+            ...(config.QUICKCHART_API_KEY ? { apiKey: config.QUICKCHART_API_KEY } : {}),
+          })
         : local();
     if (config.RENDER_CACHE_MB > 0) {
       const cached = createRenderCache(drawing, { maxBytes: config.RENDER_CACHE_MB * 1024 * 1024, onLookup: (hit) => metrics.cacheLookup('render', hit) });

@@ -27,6 +27,8 @@ const schema = z
     ),
     CHART_RENDERER: z.preprocess(emptyToUndefined, z.enum(['local', 'quickchart']).default('local')),
     QUICKCHART_URL: optionalUrl,
+    /** quickchart.io API key (a paid account's; a self-hosted server needs none). Secret. */
+    QUICKCHART_API_KEY: optionalString,
     RENDER_THREADS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(64).optional()),
 
     DISCORD_TOKEN: optionalString,
@@ -109,7 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee .env.example for every setting.`);
   }
   const c = parsed.data;
-  for (const s of [c.DISCORD_TOKEN, c.SLACK_BOT_TOKEN, c.SLACK_SIGNING_SECRET, c.SLACK_APP_TOKEN, c.TIINGO_API_KEY, c.POLYGON_API_KEY, c.ALPHAVANTAGE_API_KEY]) {
+  for (const s of [c.DISCORD_TOKEN, c.SLACK_BOT_TOKEN, c.SLACK_SIGNING_SECRET, c.SLACK_APP_TOKEN, c.TIINGO_API_KEY, c.POLYGON_API_KEY, c.ALPHAVANTAGE_API_KEY, c.QUICKCHART_API_KEY]) {
     registerSecret(s);
   }
   return c;

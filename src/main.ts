@@ -63,6 +63,8 @@ async function main(): Promise<void> {
   // included); the service that posts runs only with a chat platform to post to (below).
   const digestStore = createDigestStore(app.db);
   installDigestBackend({ store: digestStore });
+  // Read at scrape time; after the database closes at shutdown the gauge reads nothing (see metrics.ts).
+  metrics.addDigestOutbox(() => digestStore.pendingCounts());
   const posters: DigestPoster[] = [];
   let digests: DigestService | null = null;
   let digestsStopped: Promise<void> | null = null;
@@ -118,7 +120,7 @@ async function main(): Promise<void> {
   // digests of Discord or Slack channels (from a database shared with an earlier run) with no way to
   // post them would only leave them pending until they are too late to send.
   if (posters.length > 0) {
-    digests = createDigestService({ store: digestStore, market: app.market, runner: app.runner, renderer: app.renderer, posters, logger, settings: digestSettings });
+    digests = createDigestService({ store: digestStore, market: app.market, runner: app.runner, renderer: app.renderer, posters, logger, settings: digestSettings, onPost: (e) => metrics.digestPost(e) });
     try {
       await digests.start();
     } catch (err) {

@@ -4,8 +4,12 @@
  * (quickchart.io, or a self-hosted one at QUICKCHART_URL) and returns its PNG.
  *
  * - Always POST /chart with `{chart, version: '4', width, height, devicePixelRatio, format: 'png',
- *   backgroundColor}` via quickchart-js `toBinary()`: our configs (hundreds of points) are far too
- *   long for a GET URL.
+ *   backgroundColor, key?}`: our configs (hundreds of points) are far too long for a GET URL.
+ *   quickchart-js builds that body (`getPostData()`); we send it with axios rather than its
+ *   `toBinary()`, whose fetch takes no AbortSignal, so a timed-out request is really aborted and its
+ *   socket closed instead of left waiting on a hung server.
+ * - The API key (QUICKCHART_API_KEY) travels in the body as `key`, as quickchart-js sends it, never in
+ *   a URL; errors are rethrown without their axios cause, which holds the request body.
  * - Chart.js v4 is asked for explicitly (`setVersion('4')`); QuickChart defaults to v2.9.4.
  * - What a stock Chart.js cannot draw is lost (the `tapebot` plugin: head labels, quadrant names,
  *   the background is passed as `backgroundColor`); see docs/data-and-charts.md.
@@ -13,6 +17,7 @@
  *   after `breakerThreshold` failures in a row QuickChart is not asked for `breakerHalfOpenAfterMs`
  *   (a cockatiel circuit breaker), so a dead server costs no timeouts.
  */
+import axios, { isAxiosError, type AxiosResponse } from 'axios';
 import { circuitBreaker, ConsecutiveBreaker, handleAll, isBrokenCircuitError } from 'cockatiel';
 import quickchartModule from 'quickchart-js';
 import type { ChartSpec } from '../answer/chart-spec.ts';
@@ -52,11 +57,13 @@ export class QuickChartError extends Error {
   override readonly name = 'QuickChartError';
 }
 
+/** A PNG of our largest chart is well under 1 MB; anything far bigger is not a chart. */
+const MAX_PNG_BYTES = 20 * 1024 * 1024;
+
 export function createQuickChartRenderer(opts: QuickChartRendererOptions): ChartRenderer {
   const base = new URL(opts.url ?? QUICKCHART_DEFAULT_URL);
-  const scheme = base.protocol.replace(/:$/, '');
-  // quickchart-js builds `${scheme}://${host}/chart`: a path prefix rides along in the host.
-  const host = `${base.host}${base.pathname.replace(/\/+$/, '')}`;
+  // A path prefix of a self-hosted server (https://host/qc/) is kept: POST https://host/qc/chart.
+  const endpoint = `${base.origin}${base.pathname.replace(/\/+$/, '')}/chart`;
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const fallback = opts.fallback;
   const breaker = circuitBreaker(handleAll, {
@@ -71,29 +78,38 @@ export function createQuickChartRenderer(opts: QuickChartRendererOptions): Chart
       ...(opts.height !== undefined ? { height: opts.height } : {}),
     });
     const { width, height, background } = config.options.plugins.tapebot;
-    const qc = new QuickChart(opts.apiKey)
-      .setScheme(scheme)
-      .setHost(host)
+    const body = new QuickChart(opts.apiKey)
       .setVersion('4')
       .setConfig(JSON.stringify(config))
       .setWidth(width)
       .setHeight(height)
       .setDevicePixelRatio(DEVICE_PIXEL_RATIO)
       .setBackgroundColor(background)
-      .setFormat('png');
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new QuickChartError(`QuickChart did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
-    });
+      .setFormat('png')
+      .getPostData();
+    const signal = AbortSignal.timeout(timeoutMs);
+    let res: AxiosResponse<ArrayBuffer>;
     try {
-      const png = await Promise.race([qc.toBinary(), timeout]);
-      if (png.length < PNG_SIGNATURE.length || !png.subarray(0, PNG_SIGNATURE.length).equals(PNG_SIGNATURE)) {
-        throw new QuickChartError(`QuickChart sent ${png.length} bytes that are not a PNG`);
-      }
-      return png;
-    } finally {
-      clearTimeout(timer);
+      res = await axios.post<ArrayBuffer>(endpoint, body, {
+        signal,
+        headers: { 'Content-Type': 'application/json', Accept: 'image/png' },
+        responseType: 'arraybuffer',
+        maxContentLength: MAX_PNG_BYTES,
+        validateStatus: () => true,
+      });
+    } catch (err) {
+      if (signal.aborted) throw new QuickChartError(`QuickChart did not answer within ${timeoutMs / 1000} s`);
+      throw new QuickChartError(`QuickChart could not be reached (${isAxiosError(err) ? (err.code ?? err.message) : String(err)})`);
     }
+    if (res.status < 200 || res.status >= 300) {
+      const detail = res.headers['x-quickchart-error'];
+      throw new QuickChartError(`QuickChart answered HTTP ${res.status}${typeof detail === 'string' ? `: ${detail}` : ''}`);
+    }
+    const png = Buffer.from(res.data);
+    if (png.length < PNG_SIGNATURE.length || !png.subarray(0, PNG_SIGNATURE.length).equals(PNG_SIGNATURE)) {
+      throw new QuickChartError(`QuickChart sent ${png.length} bytes that are not a PNG`);
+    }
+    return png;
   };
 
   return {

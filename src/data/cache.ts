@@ -129,7 +129,21 @@ export interface CachedMarketDataOptions {
   /** After a failed top-up, serve the cached series without asking upstream again for this long. Default 30 s. */
   failureBackoffMs?: number;
   logger?: Logger;
+  /**
+   * Told where each `series()` lookup was served from, once it settles (for the cache hit ratio).
+   * A lookup that fails is reported only when it asked upstream (a miss); `refresh()` is not a lookup.
+   */
+  onLookup?: (source: SeriesSource) => void;
 }
+
+/**
+ * Where one `series()` lookup was served from: `'memory'` the in-process copy, `'database'` the
+ * SQLite `bars` table (first use of the symbol in this process), `'upstream'` the provider was asked
+ * (a first download, a top-up, or a failed attempt at either; with the bundled provider: its CSV file
+ * was read). The first two are cache hits, `'upstream'` a miss. A lookup that joins a load already
+ * running for the symbol is reported as that load's source.
+ */
+export type SeriesSource = 'memory' | 'database' | 'upstream';
 
 interface MetaRow {
   symbol: string;
@@ -244,15 +258,30 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
   };
 
   const memo = new Map<string, { meta: SeriesMeta; series: DailySeries }>();
-  const inflight = new Map<string, Promise<DailySeries>>();
+
+  /** Times upstream was asked for each symbol: a load that raised its count was a cache miss. */
+  const upstreamAsks = new Map<string, number>();
+  const askingUpstream = (symbol: string): void => void upstreamAsks.set(symbol, (upstreamAsks.get(symbol) ?? 0) + 1);
+
+  /** A running load of one symbol; `askedUpstream` is settled before `promise` is. */
+  interface Flight {
+    readonly promise: Promise<DailySeries>;
+    askedUpstream: boolean;
+  }
+  const inflight = new Map<string, Flight>();
 
   /** One upstream fetch / SQLite load per symbol at a time; later callers join the running one. */
-  const singleFlight = (symbol: string, work: () => Promise<DailySeries>): Promise<DailySeries> => {
+  const singleFlight = (symbol: string, work: () => Promise<DailySeries>): Flight => {
     const running = inflight.get(symbol);
     if (running) return running;
-    const p = work().finally(() => inflight.delete(symbol));
-    inflight.set(symbol, p);
-    return p;
+    const asksBefore = upstreamAsks.get(symbol) ?? 0;
+    const promise = work().finally(() => {
+      flight.askedUpstream = (upstreamAsks.get(symbol) ?? 0) > asksBefore;
+      inflight.delete(symbol);
+    });
+    const flight: Flight = { promise, askedUpstream: false };
+    inflight.set(symbol, flight);
+    return flight;
   };
 
   /** Why a symbol's answers must carry a warning (live data unavailable), by canonical symbol. */
@@ -262,6 +291,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
   const staleNote = (date: string): string => `Data as of ${formatDate(date)}, live data unavailable.`;
 
   const fetchAll = async (symbol: string): Promise<DailySeries> => {
+    askingUpstream(symbol);
     const history = isHistoryProvider(upstream) ? await upstream.fetchHistory(symbol) : undefined;
     const bars = validateBars(upstream.name, symbol, history ? history.bars : await upstream.fetchDaily(symbol));
     const first = bars[0];
@@ -290,6 +320,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
    * adjClose), so merging would splice two bases: fetch the whole history again instead.
    */
   const topUp = async (symbol: string, cached: { meta: SeriesMeta; series: DailySeries }, from: string): Promise<DailySeries> => {
+    askingUpstream(symbol);
     const bars = validateBars(upstream.name, symbol, await upstream.fetchDaily(symbol, { from }));
     const { dates, adjClose } = cached.series;
     let k = 0;
@@ -323,6 +354,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
     cached: { meta: SeriesMeta; series: DailySeries },
     from: string,
   ): Promise<DailySeries> => {
+    askingUpstream(symbol);
     const { dates, close, adjClose } = cached.series;
     const anchorIndex = (policy.lastBarFinal?.(cached.meta) ?? true) ? dates.length - 1 : dates.length - 2;
     const anchorDate = dates[anchorIndex];
@@ -405,12 +437,44 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
     return from === null ? cached.series : topUpOrServeCached(symbol, cached, from);
   };
 
+  const observer = opts.onLookup;
+  const onLookup = observer
+    ? (source: SeriesSource): void => {
+        try {
+          observer(source);
+        } catch (err) {
+          // Counting must never fail a lookup.
+          logger?.warn({ err }, 'price cache: the lookup observer failed');
+        }
+      }
+    : undefined;
+  /** Waits for a load and reports where it served this lookup from. */
+  const reportFlight = async (flight: Flight, cachedSource: SeriesSource): Promise<DailySeries> => {
+    let s: DailySeries;
+    try {
+      s = await flight.promise;
+    } catch (err) {
+      if (flight.askedUpstream) onLookup?.('upstream');
+      throw err;
+    }
+    onLookup?.(flight.askedUpstream ? 'upstream' : cachedSource);
+    return s;
+  };
+
   const series = async (input: string): Promise<DailySeries> => {
     const symbol = symbols.resolve(input);
     const cached = memo.get(symbol);
-    if (!cached) return singleFlight(symbol, () => loadCold(symbol));
+    if (!cached) {
+      const flight = singleFlight(symbol, () => loadCold(symbol));
+      return onLookup ? reportFlight(flight, 'database') : flight.promise;
+    }
     const from = policy.refreshFrom(cached.meta, clock());
-    return from === null ? cached.series : singleFlight(symbol, () => topUpOrServeCached(symbol, cached, from));
+    if (from === null) {
+      onLookup?.('memory');
+      return cached.series;
+    }
+    const flight = singleFlight(symbol, () => topUpOrServeCached(symbol, cached, from));
+    return onLookup ? reportFlight(flight, 'memory') : flight.promise;
   };
 
   return {
@@ -424,7 +488,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
       await series(symbol);
       const cached = memo.get(symbol);
       if (!cached) return series(symbol);
-      return singleFlight(symbol, () => topUpAny(symbol, cached, cached.meta.lastDate));
+      return singleFlight(symbol, () => topUpAny(symbol, cached, cached.meta.lastDate)).promise;
     },
     meta: (input) => memo.get(symbols.resolve(input))?.meta,
     notes(input) {

@@ -56,7 +56,25 @@ import {
 } from './schedule.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
 import { DEFAULT_DIGEST_SETTINGS, type DigestSettings } from './settings.ts';
-import type { Alert, Decision, DigestStore, OutboxRow, Subscription } from './store.ts';
+import type { Alert, Decision, DigestStore, OutboxKind, OutboxRow, Subscription } from './store.ts';
+
+/**
+ * How one outbox row ended (for metrics). `reason` says why a row failed or was skipped:
+ * - failed: `permanent` (the channel is closed to the bot), `rejected` (the platform refused the
+ *   message), `gave-up` (transient errors until the attempts ran out), `payload-missing`;
+ * - skipped: `missed` (due while the bot was down, or only looked at on a local non-trading day),
+ *   `no-data` (no close by the deadline), `too-late` (a pending post too old to resume at start-up).
+ * Cancelled: the subscription or alert was removed before the post went out. A transient failure
+ * that will be retried is not an outcome.
+ */
+export interface DigestPostEvent {
+  platform: Platform;
+  kind: OutboxKind;
+  outcome: 'sent' | 'failed' | 'skipped' | 'cancelled';
+  reason?: DigestFailReason | DigestSkipReason;
+}
+export type DigestFailReason = 'permanent' | 'rejected' | 'gave-up' | 'payload-missing';
+export type DigestSkipReason = 'missed' | 'no-data' | 'too-late';
 
 export interface DigestServiceOptions {
   store: DigestStore;
@@ -72,6 +90,8 @@ export interface DigestServiceOptions {
   settings?: Partial<DigestSettings>;
   /** Overrides of the platforms' rate limits (tests, the benchmark). */
   limits?: Partial<Record<Platform, RateLimits>>;
+  /** Told how each outbox row ended (metrics); an observer that throws is logged and ignored. */
+  onPost?: (e: DigestPostEvent) => void;
 }
 
 export interface DigestService {
@@ -113,6 +133,21 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
   let active = 0;
   let started = false;
   let unlisten: (() => void) | null = null;
+
+  function report(channel: ChannelRef, kind: OutboxKind, outcome: DigestPostEvent['outcome'], reason?: DigestPostEvent['reason']): void {
+    if (!opts.onPost) return;
+    try {
+      opts.onPost({ platform: channel.platform, kind, outcome, ...(reason !== undefined ? { reason } : {}) });
+    } catch (err) {
+      logger.warn({ err }, 'digest: the post observer failed');
+    }
+  }
+
+  /** store.skip, reported. Callers have checked that no row exists yet, so each call adds one. */
+  function skip(d: Decision, reason: DigestSkipReason, note: string, at: Date): void {
+    store.skip(d, note, at);
+    report(d.channel, d.kind, 'skipped', reason);
+  }
 
   /** Counts `fn` as work in progress while it runs (see busy()). */
   async function track<T>(fn: () => Promise<T>): Promise<T> {
@@ -166,6 +201,7 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
     const payload = payloadFor(row.payloadId, answer);
     if (!payload) {
       store.markFinal(row.id, 'failed', 'payload missing');
+      report(row.channel, row.kind, 'failed', 'payload-missing');
       logger.error({ outbox: row.id }, 'digest: payload missing for a pending post');
       return;
     }
@@ -190,6 +226,7 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
     const stillWanted = row.kind === 'digest' ? store.subscription(row.refId) !== undefined : store.alert(row.refId) !== undefined;
     if (!stillWanted) {
       store.markFinal(row.id, 'cancelled', 'unsubscribed before it was sent');
+      report(row.channel, row.kind, 'cancelled');
       logger.info(log, 'digest: cancelled, the subscription or alert was removed');
       return true;
     }
@@ -202,6 +239,7 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
           const found = await poster.findPosted(row.channel, row.idemKey, since);
           if (found) {
             store.markSent(row.id, found.messageId, clock.now());
+            report(row.channel, row.kind, 'sent');
             logger.info({ ...log, messageId: found.messageId }, 'digest: found the earlier attempt already posted');
             return true;
           }
@@ -224,17 +262,20 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
       const { messageId } = await poster.post(row.channel, answer, charts, { idempotencyKey: row.idemKey });
       store.markSent(row.id, messageId, clock.now());
       store.recordSuccess(row.channel);
+      report(row.channel, row.kind, 'sent');
       logger.info({ ...log, messageId, attempts: row.attempts + 1 }, 'digest: posted');
       return true;
     } catch (err) {
       const pe = asPostError(err);
       if (pe.failure === 'rejected') {
         store.markFinal(row.id, 'failed', pe.message);
+        report(row.channel, row.kind, 'failed', 'rejected');
         logger.error({ ...log, reason: pe.message }, 'digest: the platform refused the message; not retried');
         return true;
       }
       if (pe.failure === 'permanent') {
         store.markFinal(row.id, 'failed', pe.message);
+        report(row.channel, row.kind, 'failed', 'permanent');
         const n = store.recordPermanentFailure(row.channel, pe.message);
         logger.warn({ ...log, failures: n, reason: pe.message }, 'digest: permanent post failure');
         if (n >= settings.maxPermanentFailures) dropChannel(row.channel, n, pe.message);
@@ -243,6 +284,7 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
       const attempts = row.attempts + 1;
       if (attempts >= settings.maxAttempts) {
         store.markFinal(row.id, 'failed', `gave up after ${attempts} attempts: ${pe.message}`);
+        report(row.channel, row.kind, 'failed', 'gave-up');
         logger.error({ ...log, attempts, reason: pe.message }, 'digest: giving up on a post');
         return true;
       }
@@ -299,12 +341,12 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
     // slipped past midnight, the digest is recorded as missed (a later occurrence targets a newer close).
     const today = localDate(now, slot.tz);
     if (!calendar.isTradingDay(today)) {
-      for (const s of subs) store.skip(decision(s), `missed: due ${due.toISOString()}, looked at ${now.toISOString()}, not a trading day in ${slot.tz}`, now);
+      for (const s of subs) skip(decision(s), 'missed', `missed: due ${due.toISOString()}, looked at ${now.toISOString()}, not a trading day in ${slot.tz}`, now);
       logger.warn({ slot: key, day, due: due.toISOString(), today, subscriptions: subs.length }, 'digest: missed while the bot was down; today is not a trading day in the slot’s zone, skipped');
       return;
     }
     if (!r.waiting && now.getTime() - due.getTime() > settings.lateWindowMin * MIN) {
-      for (const s of subs) store.skip(decision(s), `missed: due ${due.toISOString()}, looked at ${now.toISOString()}`, now);
+      for (const s of subs) skip(decision(s), 'missed', `missed: due ${due.toISOString()}, looked at ${now.toISOString()}`, now);
       logger.warn({ slot: key, day, due: due.toISOString(), subscriptions: subs.length }, 'digest: missed while the bot was down; outside the late window, skipped');
       return;
     }
@@ -319,7 +361,7 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
         return;
       }
       if (settings.whenDataMissing === 'skip' || latest === '' || latest >= day) {
-        for (const s of subs) store.skip(decision(s), `no close for ${day} by ${new Date(deadline).toISOString()}`, now);
+        for (const s of subs) skip(decision(s), 'no-data', `no close for ${day} by ${new Date(deadline).toISOString()}`, now);
         logger.warn({ slot: key, day, latest, subscriptions: subs.length }, 'digest: no close for the day by the deadline; skipped');
         return;
       }
@@ -385,7 +427,7 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
         const due = dueInstant(slot, d, calendar);
         if (due.getTime() < Date.parse(sub.createdAt)) break;
         if (!store.decided('digest', sub.id, d)) {
-          store.skip({ kind: 'digest', refId: sub.id, event: d, channel: sub.channel, dueAt: due }, `missed: due ${due.toISOString()} while the bot was down`, now);
+          skip({ kind: 'digest', refId: sub.id, event: d, channel: sub.channel, dueAt: due }, 'missed', `missed: due ${due.toISOString()} while the bot was down`, now);
           missed.push(d);
         }
         d = calendar.previousTradingDay(d);
@@ -501,6 +543,7 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
         const ref = Date.parse(row.dueAt ?? row.decidedAt);
         if (now.getTime() - ref > (settings.lateWindowMin + settings.dataWaitMin) * MIN) {
           store.markFinal(row.id, 'skipped', `too late to resume at ${now.toISOString()}`);
+          report(row.channel, row.kind, 'skipped', 'too-late');
           logger.warn({ outbox: row.id, kind: row.kind, event: row.event }, 'digest: a pending post is too old to resume; skipped');
           continue;
         }

@@ -306,6 +306,8 @@ export interface DigestStore {
   markSent(id: number, messageId: string, at: Date): void;
   markFinal(id: number, status: 'failed' | 'skipped' | 'cancelled', note: string): void;
   pending(): OutboxRow[];
+  /** How many rows are pending, by platform and kind (only the non-zero ones): the metrics' gauge. */
+  pendingCounts(): { platform: Platform; kind: OutboxKind; count: number }[];
   outboxRow(id: number): OutboxRow | undefined;
   outbox(filter?: { kind?: OutboxKind; status?: OutboxStatus }): OutboxRow[];
 
@@ -362,6 +364,7 @@ export function createDigestStore(db: Database): DigestStore {
     ),
     outboxGet: db.prepare('SELECT * FROM digest_outbox WHERE id = ?'),
     outboxPending: db.prepare("SELECT * FROM digest_outbox WHERE status = 'pending' ORDER BY id"),
+    outboxPendingCounts: db.prepare("SELECT platform, kind, COUNT(*) AS count FROM digest_outbox WHERE status = 'pending' GROUP BY platform, kind"),
     outboxAll: db.prepare('SELECT * FROM digest_outbox ORDER BY id'),
     attempt: db.prepare('UPDATE digest_outbox SET attempts = attempts + 1, last_attempt_at = ? WHERE id = ?'),
     sent: db.prepare("UPDATE digest_outbox SET status = 'sent', sent_at = ?, message_id = ? WHERE id = ?"),
@@ -535,6 +538,9 @@ export function createDigestStore(db: Database): DigestStore {
     },
     pending() {
       return (q.outboxPending.all() as OutboxDbRow[]).map(toOutbox);
+    },
+    pendingCounts() {
+      return q.outboxPendingCounts.all() as { platform: Platform; kind: OutboxKind; count: number }[];
     },
     outboxRow(id) {
       const r = q.outboxGet.get(id) as OutboxDbRow | undefined;

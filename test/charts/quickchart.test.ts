@@ -2,12 +2,17 @@
  * The QuickChart renderer against a local fake QuickChart server (POST /chart → PNG bytes), and
  * its fallback to local rendering.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChartSpec } from '../../src/answer/chart-spec.ts';
 import { chartConfig } from '../../src/charts/config.ts';
 import { createQuickChartRenderer } from '../../src/charts/quickchart-renderer.ts';
 import type { ChartRenderer } from '../../src/charts/renderer.ts';
 import { THEME } from '../../src/charts/theme.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/log.ts';
 import { createTestApp } from '../_app.ts';
 import { startFakeServer, type FakeServer } from '../data/providers/_server.ts';
 import { rebasedWithRatio, sectorBars } from './sample-specs.ts';
@@ -51,7 +56,35 @@ interface PostBody {
   format: string;
   backgroundColor: string;
   devicePixelRatio: number;
+  key?: string;
 }
+
+/** A QuickChart server that takes the request and never answers; it notes when each socket closes. */
+async function startHungServer(): Promise<{ url: string; sockets: { openedAt: number; closedAt?: number }[]; close(): Promise<void> }> {
+  const sockets: { openedAt: number; closedAt?: number }[] = [];
+  const server = http.createServer((req) => {
+    const s: { openedAt: number; closedAt?: number } = { openedAt: Date.now() };
+    sockets.push(s);
+    req.socket.on('close', () => {
+      s.closedAt = Date.now();
+    });
+    req.resume();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    sockets,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const until = async (done: () => boolean, withinMs: number): Promise<void> => {
+  const end = Date.now() + withinMs;
+  while (!done() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+};
 
 describe('QuickChart renderer', () => {
   it('POSTs the Chart.js v4 config to /chart and returns the PNG', async () => {
@@ -96,6 +129,53 @@ describe('QuickChart renderer', () => {
     expect(local.drawn).toHaveLength(2);
   });
 
+  it('gives up on a server that never answers within the timeout, and closes the connection', async () => {
+    const hung = await startHungServer();
+    try {
+      const local = localStub();
+      const r = createQuickChartRenderer({ url: hung.url, fallback: local, timeoutMs: 300 });
+      const t0 = Date.now();
+      const png = await r.render(sectorBars());
+      const took = Date.now() - t0;
+      expect(png.equals(LOCAL_PNG), 'drawn locally instead').toBe(true);
+      expect(hung.sockets, 'QuickChart was asked once').toHaveLength(1);
+      // 300 ms timeout, plus room for a slow shared machine; a 15 s default would be far over.
+      expect(took, 'the fallback comes at the timeout, not after the server gives up').toBeLessThan(1_500);
+      const socket = hung.sockets[0];
+      await until(() => socket?.closedAt !== undefined, 1_000);
+      expect(socket?.closedAt, 'the request was aborted: its socket closed, not left waiting on the server').toBeDefined();
+      expect((socket?.closedAt ?? Infinity) - t0, 'closed at about the timeout').toBeLessThan(1_500);
+    } finally {
+      await hung.close();
+    }
+  });
+
+  it('sends QUICKCHART_API_KEY in the POST body, never in the URL or a log line', async () => {
+    const apiKey = 'qc-test-key-98765';
+    const config = loadConfig({ QUICKCHART_API_KEY: ` ${apiKey} ` });
+    expect(config.QUICKCHART_API_KEY, 'trimmed like the other keys').toBe(apiKey);
+    expect(loadConfig({ QUICKCHART_API_KEY: '' }).QUICKCHART_API_KEY, 'empty means none').toBeUndefined();
+
+    const lines: string[] = [];
+    const logger = createLogger({
+      destination: new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          lines.push(chunk.toString());
+          cb();
+        },
+      }),
+    });
+    server.inject({ status: 500, headers: { 'x-quickchart-error': 'render failed' }, body: 'error' });
+    const r = createQuickChartRenderer({ url: server.url, fallback: localStub(), apiKey, logger });
+    await r.render(sectorBars());
+    await r.render(sectorBars());
+    expect(server.requests.map((q) => (JSON.parse(q.body) as PostBody).key), 'quickchart-js puts the key in the body as `key`').toEqual([apiKey, apiKey]);
+    expect(server.requests.some((q) => q.url.includes(apiKey)), 'not in the URL').toBe(false);
+    expect(lines.join(''), 'the failure was logged').toMatch(/QuickChart failed/);
+    logger.warn({ echoed: `key=${apiKey}` }, 'a careless line');
+    expect(lines.join(''), 'loadConfig registered the key as a secret: masked even where code slips').not.toContain(apiKey);
+  });
+
   it('keeps a path prefix of QUICKCHART_URL and closes the local renderer with it', async () => {
     const local = localStub();
     const r = createQuickChartRenderer({ url: `${server.url}/qc/`, fallback: local });
@@ -106,11 +186,12 @@ describe('QuickChart renderer', () => {
     await expect(r.render(sectorBars())).rejects.toThrow(/closed/);
   });
 
-  it('is what the app uses when CHART_RENDERER=quickchart', async () => {
-    const app = createTestApp({}, { CHART_RENDERER: 'quickchart', QUICKCHART_URL: server.url });
+  it('is what the app uses when CHART_RENDERER=quickchart, with QUICKCHART_API_KEY', async () => {
+    const app = createTestApp({}, { CHART_RENDERER: 'quickchart', QUICKCHART_URL: server.url, QUICKCHART_API_KEY: 'qc-app-key-24680' });
     try {
       expect(app.renderer.name, "the render cache wraps QuickChart, which falls back to local drawing").toMatch(/^cached\(quickchart\(127\.0\.0\.1:\d+\) with local\(inline\) fallback\)$/);
       expect((await app.renderer.render(sectorBars())).equals(TINY_PNG)).toBe(true);
+      expect((JSON.parse(server.requests[0]?.body ?? '{}') as PostBody).key, 'the app passes the configured key').toBe('qc-app-key-24680');
     } finally {
       await app.close();
     }

@@ -17,13 +17,18 @@
  *
  * Aggregate bars: `t` is the Unix millisecond start of the day in New York, `o h l c v`. An unknown
  * ticker is HTTP 200 with no `results`. Errors are `{"status":"ERROR","error":"…"}` (401 for a bad
- * key, 429 for "You've exceeded the maximum requests per minute"), or `{"status":"NOT_AUTHORIZED"}`
- * (403) when the plan does not cover the range. Indexes are `I:SPX` on a separate plan: `knows`
- * says no to ^GSPC & co.
+ * key, 429 for "You've exceeded the maximum requests per minute"), or `{"status":"NOT_AUTHORIZED",
+ * "request_id":"…","message":"…"}` (403) when the plan does not cover the request: "Your plan
+ * doesn't include this data timeframe" for a range reaching too far back (the body quoted in
+ * polygon-io/issues#313), "You are not entitled to this data" for data outside the plan
+ * (maybe-finance/maybe#152). Indexes are `I:SPX` on a separate plan: `knows` says no to ^GSPC & co.
  *
- * Quota of the free plan: 5 requests per minute and 2 years of history; so a full history on a free
- * key starts two years back.
+ * Quota of the free plan: 5 requests per minute and 2 years of history. A full history is first
+ * asked from 1990; when Polygon refuses that timeframe the request is repeated once from two years
+ * back, and this provider instance starts every later request there (one extra request per process,
+ * not per fetch; no setting to keep in step with the plan).
  */
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { ProviderError } from '../../errors.ts';
 import { NYSE_ZONE } from '../calendar.ts';
@@ -34,6 +39,10 @@ import { createLiveProvider, dateInZone, newYorkDate, type LiveProvider } from '
 export const POLYGON_BASE_URL = 'https://api.massive.com';
 export const POLYGON_RATE_LIMITS = [{ limit: 5, perMs: 60_000 }] as const;
 const HISTORY_START = '1990-01-01';
+/** The history a free key gets: 2 years on Stocks Basic (massive.com/pricing). */
+const FREE_PLAN_HISTORY_YEARS = 2;
+/** Errors that are Polygon refusing the requested timeframe (not the data itself, not the key). */
+const timeframeRefusals = new WeakSet<Error>();
 
 const Aggs = z.object({
   status: z.string().optional(),
@@ -63,7 +72,9 @@ function polygonError(res: HttpResponse): ProviderError | undefined {
   const text = parsed.data.error ?? parsed.data.message ?? parsed.data.status;
   if (res.status === 429 || /exceeded the maximum requests/i.test(text)) return transient(new ProviderError('polygon', 'rate-limited', `polygon: ${text}`));
   if (parsed.data.status === 'NOT_AUTHORIZED' || res.status === 401 || res.status === 403) {
-    return new ProviderError('polygon', 'unavailable', `polygon refused the request (${text}): check POLYGON_API_KEY and its plan`);
+    const err = new ProviderError('polygon', 'unavailable', `polygon refused the request (${text}): check POLYGON_API_KEY and its plan`);
+    if (parsed.data.status === 'NOT_AUTHORIZED' && /timeframe/i.test(text)) timeframeRefusals.add(err);
+    return err;
   }
   if (res.status === 404) return new ProviderError('polygon', 'not-found', `Polygon has no data for that symbol (${text}).`);
   const err = new ProviderError('polygon', 'unavailable', `polygon: ${text} (HTTP ${res.status})`);
@@ -77,6 +88,8 @@ export interface PolygonOptions extends ProviderOverrides {
 export function createPolygonProvider(opts: PolygonOptions): LiveProvider {
   const name = 'polygon';
   const { http, clock } = providerHttpFor(name, { baseURL: POLYGON_BASE_URL, rateLimits: POLYGON_RATE_LIMITS, headers: { Authorization: `Bearer ${opts.apiKey}` } }, opts);
+  /** Set once Polygon refused a timeframe older than the free plan's: later requests start within it. */
+  let limitedToPlan = false;
   const interpretWith =
     <S extends z.ZodType>(schema: S, what: string) =>
     (res: HttpResponse): z.infer<S> => {
@@ -94,15 +107,29 @@ export function createPolygonProvider(opts: PolygonOptions): LiveProvider {
     knows: (symbol) => !symbol.startsWith('^'),
     unknownMessage: (symbol) => `Polygon has no index data (${symbol}) on this plan.`,
     async fetchRaw(symbol, from, signal) {
-      const start = from ?? HISTORY_START;
       const to = newYorkDate(clock());
+      const planStart = DateTime.fromISO(to, { zone: NYSE_ZONE }).minus({ years: FREE_PLAN_HISTORY_YEARS }).toISODate() ?? to;
+      const wanted = from ?? HISTORY_START;
+      let start = limitedToPlan && wanted < planStart ? planStart : wanted;
       const ticker = encodeURIComponent(symbol);
       const sig = signal ? { signal } : {};
-      const aggs = await http.get(`/v2/aggs/ticker/${ticker}/range/1/day/${start}/${to}`, {
-        params: { adjusted: true, sort: 'asc', limit: 50_000 },
-        ...sig,
-        interpret: interpretWith(Aggs, `the daily bars of ${symbol}`),
-      });
+      const getAggs = (first: string) =>
+        http.get(`/v2/aggs/ticker/${ticker}/range/1/day/${first}/${to}`, {
+          params: { adjusted: true, sort: 'asc', limit: 50_000 },
+          ...sig,
+          interpret: interpretWith(Aggs, `the daily bars of ${symbol}`),
+        });
+      let aggs: z.infer<typeof Aggs>;
+      try {
+        aggs = await getAggs(start);
+      } catch (err) {
+        // Only a range older than the free plan's is worth asking again, shorter; a refusal of a
+        // recent range (or of a future date, which Polygon words the same way) stands.
+        if (!(err instanceof Error && timeframeRefusals.has(err)) || start >= planStart) throw err;
+        limitedToPlan = true;
+        start = planStart;
+        aggs = await getAggs(start);
+      }
       const results = aggs.results ?? [];
       if (results.length === 0) return { bars: [], dividends: [], splits: [] };
       const [divs, spl] = await Promise.all([

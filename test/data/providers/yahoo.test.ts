@@ -35,10 +35,10 @@ describeProviderContract('yahoo (fake query2 over the bundled CSVs)', () => yaho
 
 describe('yahoo: the request', () => {
   it('asks the chart endpoint the way the recorded request does, with a browser User-Agent', async () => {
-    const p = fromFixture('yahoo-chart-SPY-2026-08-01-to-2026-08-21.json');
+    const p = fromFixture('yahoo-chart-SPY-2026-08-01-to-2026-08-21.fake.json');
     await p.fetchDaily('SPY', { from: '2026-08-01' });
     const sent = replayer.requests[0];
-    const recorded = recordedRequest('yahoo-chart-SPY-2026-08-01-to-2026-08-21.json');
+    const recorded = recordedRequest('yahoo-chart-SPY-2026-08-01-to-2026-08-21.fake.json');
     expect(sent?.path).toBe(recorded.path);
     for (const k of ['period1', 'interval', 'events', 'includeAdjustedClose']) expect(sent?.query.get(k), k).toBe(recorded.query.get(k));
     // period2 reaches past "now" (Saturday noon) so a session in progress is included.
@@ -47,7 +47,7 @@ describe('yahoo: the request', () => {
   });
 
   it('URL-encodes index symbols', async () => {
-    const p = fromFixture('yahoo-chart-^GSPC-2026-08-01-to-2026-08-21.json');
+    const p = fromFixture('yahoo-chart-^GSPC-2026-08-01-to-2026-08-21.fake.json');
     const bars = await p.fetchDaily('^GSPC', { from: '2026-08-01' });
     expect(replayer.requests[0]?.url).toMatch(/^\/v8\/finance\/chart\/%5EGSPC\?/);
     expect(bars.every((b) => b.adjClose === b.close), 'an index has no dividends: total return = level').toBe(true);
@@ -56,7 +56,7 @@ describe('yahoo: the request', () => {
 
 describe('yahoo: recorded responses', () => {
   it('reads the bars of Aug 2026 exactly as data/prices/SPY.csv has them', async () => {
-    const bars = await fromFixture('yahoo-chart-SPY-2026-08-01-to-2026-08-21.json').fetchDaily('SPY', { from: '2026-08-01' });
+    const bars = await fromFixture('yahoo-chart-SPY-2026-08-01-to-2026-08-21.fake.json').fetchDaily('SPY', { from: '2026-08-01' });
     const rows = csv('SPY').filter((r) => r.date >= '2026-08-01' && r.date <= '2026-08-21');
     expect(bars.map((b) => [b.date, b.open, b.high, b.low, b.close, b.volume])).toEqual(rows.map((r) => [r.date, r.open, r.high, r.low, r.close, r.volume]));
     // No dividend between Aug 3 and Aug 21, so the total return equals the close, as in the CSV.
@@ -64,7 +64,7 @@ describe('yahoo: recorded responses', () => {
   });
 
   it('derives the June 2026 total return from the dividend event, matching the CSV adj_close returns', async () => {
-    const h = await fromFixture('yahoo-chart-SPY-2026-06-01-to-2026-06-30.json').fetchHistory('SPY', { from: '2026-06-01' });
+    const h = await fromFixture('yahoo-chart-SPY-2026-06-01-to-2026-06-30.fake.json').fetchHistory('SPY', { from: '2026-06-01' });
     // SPY.csv 2026-06-17: close 740.96, adj 739.056; from 2026-06-18 adj = close. So the dividend that
     // went ex on Jun 18 is 740.96 − 739.056 = 1.904.
     expect(h.dividends).toEqual([{ date: '2026-06-18', amount: 1.904 }]);
@@ -77,14 +77,14 @@ describe('yahoo: recorded responses', () => {
   });
 
   it('reports the XLK 2-for-1 split of 2025-12-05 without changing the already split-adjusted closes', async () => {
-    const h = await fromFixture('yahoo-chart-XLK-2025-11-24-to-2025-12-12.json').fetchHistory('XLK', { from: '2025-11-24' });
+    const h = await fromFixture('yahoo-chart-XLK-2025-11-24-to-2025-12-12.fake.json').fetchHistory('XLK', { from: '2025-11-24' });
     expect(h.splits).toEqual([{ date: '2025-12-05', ratio: 2 }]);
     const rows = csv('XLK').filter((r) => r.date >= '2025-11-24' && r.date <= '2025-12-12');
     expect(h.bars.map((b) => b.close)).toEqual(rows.map((r) => r.close));
   });
 
   it('maps the "Not Found" chart error to not-found', async () => {
-    const err = await failureOf(fromFixture('yahoo-chart-ZZZZ-2026-08-01-to-2026-08-21.json').fetchDaily('ZZZZ'));
+    const err = await failureOf(fromFixture('yahoo-chart-ZZZZ-2026-08-01-to-2026-08-21.fake.json').fetchDaily('ZZZZ'));
     expect(err.failure).toBe('not-found');
     expect(err.message).toMatch(/No data found, symbol may be delisted/);
     expect(replayer.requests, 'not-found is not retried').toHaveLength(1);
