@@ -115,6 +115,8 @@ export interface DigestService {
 }
 
 const MIN = 60_000;
+/** Times a failed look-up for an earlier attempt is tried again (after 2, 4, 8, 16 s) before posting anyway. */
+const LOOKUP_RETRIES = 4;
 
 export function createDigestService(opts: DigestServiceOptions): DigestService {
   const { store, market, renderer } = opts;
@@ -191,6 +193,9 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
   }
 
   // ---- posting ----------------------------------------------------------------------------------
+  /** Outbox rows whose look-up for an earlier attempt failed, and how often (see postRow). */
+  const lookupFailures = new Map<number, number>();
+
   function enqueue(row: OutboxRow, answer?: Answer, notBefore?: number): void {
     const poster = posters.get(row.channel.platform);
     if (!poster) {
@@ -244,7 +249,19 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
             return true;
           }
         } catch (err) {
-          logger.warn({ ...log, err }, 'digest: could not look for an earlier attempt; posting with the same key');
+          // Posting now could duplicate a post that did go out: look again later, a few times, before
+          // accepting that risk (a lookup that keeps failing, e.g. a missing scope, must not block the post).
+          const failures = (lookupFailures.get(row.id) ?? 0) + 1;
+          if (failures <= LOOKUP_RETRIES) {
+            lookupFailures.set(row.id, failures);
+            const wait = Math.min(30 * MIN, 2 ** failures * 1000);
+            logger.warn({ ...log, err, failures, retryInMs: wait }, 'digest: could not look for an earlier attempt; will look again before posting');
+            const fresh = store.outboxRow(row.id);
+            if (fresh) enqueue(fresh, answer, clock.now().getTime() + wait);
+            return true;
+          }
+          lookupFailures.delete(row.id);
+          logger.warn({ ...log, err, failures }, 'digest: could not look for an earlier attempt; posting with the same key, a duplicate is possible');
         }
       } else if (now.getTime() - Date.parse(row.lastAttemptAt) > poster.dedupWindowMs) {
         logger.warn(log, 'digest: resuming a post whose last attempt is older than the platform deduplicates; a duplicate is possible');

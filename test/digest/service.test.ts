@@ -156,6 +156,63 @@ describe('start-up', () => {
     await service.stop();
   });
 
+  it('when the look-up for an earlier attempt fails, looks again before posting; found then, nothing is posted twice', async () => {
+    const clock = createManualClock(ny('2025-06-30T16:40'));
+    const store = createDigestStore(openDatabase(':memory:'));
+    const posted: string[] = [];
+    let lookups = 0;
+    const poster: DigestPoster = {
+      platform: 'slack',
+      dedupWindowMs: 0,
+      async post() {
+        posted.push('again');
+        return { messageId: 'dup' };
+      },
+      async findPosted(_ch, key) {
+        lookups++;
+        // Slack's history is down for the first two looks; the third finds the earlier post.
+        if (lookups <= 2) throw new Error('conversations.history: internal_error');
+        return { messageId: `found-${key}` };
+      },
+    };
+    const service = createDigestService({ store, market: app.market, runner: app.runner, renderer: fakeRenderer(), posters: [poster], clock });
+    const sub = store.subscribe({ platform: 'slack', id: 'C1' }, 'close', SLOT, null, BEFORE).subscription;
+    const [row] = store.decide([{ kind: 'digest', refId: sub.id, event: '2025-06-30', channel: sub.channel }], { configKey: 'k', answer: answer('t') }, ny('2025-06-30T16:30'));
+    store.markAttempt(row?.id as number, ny('2025-06-30T16:31'));
+    await service.start();
+    await runUntil(clock, ny('2025-06-30T16:45'), () => service.busy());
+    expect(lookups, 'two failed looks, then the one that finds it').toBe(3);
+    expect(posted, 'the earlier post was found: not posted again').toEqual([]);
+    expect(store.outboxRow(row?.id as number)?.status).toBe('sent');
+    await service.stop();
+  });
+
+  it('a look-up that keeps failing does not hold the post back for ever', async () => {
+    const clock = createManualClock(ny('2025-06-30T16:40'));
+    const store = createDigestStore(openDatabase(':memory:'));
+    let lookups = 0;
+    const poster: DigestPoster = {
+      platform: 'slack',
+      dedupWindowMs: 0,
+      async post() {
+        return { messageId: 'posted' };
+      },
+      async findPosted() {
+        lookups++;
+        throw new Error('missing_scope');
+      },
+    };
+    const service = createDigestService({ store, market: app.market, runner: app.runner, renderer: fakeRenderer(), posters: [poster], clock });
+    const sub = store.subscribe({ platform: 'slack', id: 'C1' }, 'close', SLOT, null, BEFORE).subscription;
+    const [row] = store.decide([{ kind: 'digest', refId: sub.id, event: '2025-06-30', channel: sub.channel }], { configKey: 'k', answer: answer('t') }, ny('2025-06-30T16:30'));
+    store.markAttempt(row?.id as number, ny('2025-06-30T16:31'));
+    await service.start();
+    await runUntil(clock, ny('2025-06-30T16:50'), () => service.busy());
+    expect(lookups, 'the first look and 4 more').toBe(5);
+    expect(store.outboxRow(row?.id as number)?.messageId).toBe('posted');
+    await service.stop();
+  });
+
   it('with DIGEST_WHEN_DATA_MISSING=post-stale, posts the latest close with a clear as-of note', async () => {
     const clock = createManualClock(ny('2025-06-30T16:00'));
     const store = createDigestStore(openDatabase(':memory:'));
