@@ -122,7 +122,15 @@ export function createMessageHandler(deps: MentionDeps): (message: Message) => P
     await target.typing().catch((err: unknown) => logger.debug({ ...meta, err }, 'typing indicator refused'));
     const { charts, failed } = await draw(out.result.answer, meta);
     await turn();
-    await target.send({ ...answerReply(out.result.answer, charts, { chartFailed: failed }), content: out.line });
+    const reply = { ...answerReply(out.result.answer, charts, { chartFailed: failed }), content: out.line };
+    try {
+      await target.send(reply);
+    } catch (err) {
+      // A thread the bot could start but not post in (no Send Messages in Threads): answer as a reply instead.
+      if (!target.thread) throw err;
+      logger.warn({ ...meta, err, code: (err as { code?: unknown }).code }, 'could not post in the new thread; replying to the question instead');
+      await message.reply(reply);
+    }
     logger.info({ ...meta, readAs: out.readAs, thread: target.thread }, 'question answered');
   }
 

@@ -145,6 +145,20 @@ describe('where the bot may not start threads', () => {
   }, 30_000);
 });
 
+describe('where the bot may start a thread but not post in it', () => {
+  it('replies to the question instead, so the answer is not lost', async () => {
+    const q = fake.userMessage(mention('is KRE breaking out?'), { channelId: fake.noThreadSendChannelId });
+    fake.dispatchMessage(q);
+    const reply = await fake.waitForRequest(postTo(fake.noThreadSendChannelId), 15_000);
+    const intoThread = fake.requests.find((r) => r.method === 'POST' && r.path === `/channels/${q.id}/messages`);
+    expect(intoThread?.status, 'Discord refused the post in the thread: Missing Permissions').toBe(403);
+    const body = reply.json as MessageBody;
+    expect(body.message_reference?.message_id, 'a reply to the question').toBe(q.id);
+    expect(body.content).toBe('Read as: /breakout KRE');
+    expect(reply.files[0]?.data.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+  }, 30_000);
+});
+
 describe('a direct message', () => {
   it('is a question without any mention, answered in the DM', async () => {
     const before = fake.requests.length;

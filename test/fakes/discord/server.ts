@@ -79,6 +79,7 @@ export const MESSAGE_FLAGS = { Ephemeral: 1 << 6, Loading: 1 << 7 } as const;
 export const INTENTS = { Guilds: 1 << 0, GuildMessages: 1 << 9, DirectMessages: 1 << 12, MessageContent: 1 << 15 } as const;
 /** Permission bit CREATE_PUBLIC_THREADS (Permissions docs). */
 const CREATE_PUBLIC_THREADS = 1n << 35n;
+const SEND_MESSAGES_IN_THREADS = 1n << 38n;
 /** Permission bit MANAGE_CHANNELS (Permissions docs); @everyone's permissions in the test server lack it. */
 export const MANAGE_CHANNELS = 1n << 4n;
 /** @everyone's permissions in the test server, and a member's in an interaction unless the test says otherwise. */
@@ -192,6 +193,8 @@ export class FakeDiscord {
   readonly dmChannelId = snowflake();
   /** A server text channel where @everyone may not create public threads (the bot must reply instead). */
   readonly noThreadsChannelId = snowflake();
+  /** A server text channel where @everyone may start public threads but not post in them. */
+  readonly noThreadSendChannelId = snowflake();
   /** A role of the test server with no permissions of its own (e.g. the digest role, DISCORD_DIGEST_ROLE_ID). */
   readonly extraRoleId = snowflake();
   readonly botUser: APIUser;
@@ -247,7 +250,11 @@ export class FakeDiscord {
       // The @everyone role's id is the guild's id.
       permission_overwrites: deny === 0n ? [] : [{ id: this.guildId, type: 0, allow: '0', deny: deny.toString() }],
     });
-    this.textChannels = [text(this.channelId, 'markets', 0), text(this.noThreadsChannelId, 'no-threads', 1, CREATE_PUBLIC_THREADS)];
+    this.textChannels = [
+      text(this.channelId, 'markets', 0),
+      text(this.noThreadsChannelId, 'no-threads', 1, CREATE_PUBLIC_THREADS),
+      text(this.noThreadSendChannelId, 'no-thread-send', 2, SEND_MESSAGES_IN_THREADS),
+    ];
     this.http = createServer((req, res) => void this.onHttp(req, res));
     this.wss = new WebSocketServer({ server: this.http });
     this.wss.on('connection', (ws, req) => this.onSocket(ws, req));
@@ -914,6 +921,13 @@ export class FakeDiscord {
     const data = (r.json ?? {}) as Record<string, unknown> & { message_reference?: { message_id?: string; fail_if_not_exists?: boolean } };
     const hasBody = (typeof data.content === 'string' && data.content.length > 0) || (Array.isArray(data.embeds) && data.embeds.length > 0) || r.files.length > 0;
     if (!hasBody) throw new HttpError(400, { message: 'Cannot send an empty message', code: 50006 });
+    if (kind === 'thread') {
+      // A thread takes its parent's overwrites: without Send Messages in Threads, Discord refuses the post.
+      const parent = this.textChannels.find((c) => c.id === this.threads.get(channelId)?.parent_id);
+      if ((parent?.permission_overwrites ?? []).some((o) => o.id === this.guildId && (BigInt(o.deny) & SEND_MESSAGES_IN_THREADS) !== 0n)) {
+        throw new HttpError(403, { message: 'Missing Permissions', code: 50013 });
+      }
+    }
     const attachments = this.checkMessage(data, r.files, where, []);
     const nonce = data.nonce;
     if (nonce !== undefined && !(typeof nonce === 'string' ? nonce.length <= 25 : Number.isSafeInteger(nonce))) this.invalid(where, `nonce ${JSON.stringify(nonce)} is not an integer or a string of up to 25 characters`);
