@@ -136,6 +136,30 @@ describe('rotationPath', () => {
     }
   });
 
+  it('a weak symbol that starts to strengthen steadily goes Lagging → Improving → Leading', () => {
+    // 40 weeks of A trailing B by 0.2% a day, then 40 weeks of A beating B by 0.2% a day.
+    const weeks = 80;
+    const n = 5 * weeks;
+    const turn = 5 * 40;
+    const dates = weekdays(n);
+    const b = dates.map((_, i) => 100 * 1.0003 ** i);
+    let rel = 1;
+    const a = b.map((x, i) => {
+      if (i > 0) rel *= i <= turn ? 0.998 : 1.002;
+      return x * rel;
+    });
+    const path = rotationPath(seriesFromCloses('A', dates, a), seriesFromCloses('B', dates, b)).points;
+    const turnDate = dates[turn] as string;
+    const before = path.filter((p) => p.date <= turnDate);
+    const after = path.filter((p) => p.date > turnDate);
+    expect(before.every((p) => p.ratio < 100), 'weak before the turn: RS-Ratio below 100').toBe(true);
+    expect(before.at(-1)?.quadrant, 'lagging when the turn comes').toBe('lagging');
+    const visits: Quadrant[] = ['lagging'];
+    for (const p of after) if (visits[visits.length - 1] !== p.quadrant) visits.push(p.quadrant);
+    expect(visits.slice(0, 3), 'clockwise out of Lagging').toEqual(['lagging', 'improving', 'leading']);
+    expect(after.at(-1)?.ratio, 'strong by the end: RS-Ratio above 100').toBeGreaterThan(100);
+  });
+
   it('puts a symbol identical to its benchmark at exactly (100, 100)', () => {
     fc.assert(
       fc.property(fc.array(fc.double({ min: -0.05, max: 0.05, noNaN: true }), { minLength: 100, maxLength: 200 }), (moves) => {
