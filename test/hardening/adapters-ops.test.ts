@@ -48,9 +48,11 @@ describe('adapters and operations', () => {
     await until('both replies', () => rig.discordOutcome(second) !== null && rig.discordOutcome(other) !== null, 30_000);
     const limited = rig.discordOutcome(second);
     expect(limited?.kind, 'the second command in a row is refused').toBe('error');
-    const body = limited?.request.json as { content?: string; flags?: number };
-    expect(body.content).toMatch(/Slow down a little — try again in \d+ s/);
-    expect(body.flags, 'ephemeral: only that person sees it').toBe(64);
+    // Refused before any work: the acknowledgement itself is the answer (callback type 4), with no public defer.
+    const body = limited?.request.json as { type?: number; data?: { content?: string; flags?: number } };
+    expect(body.type, 'an immediate reply, not a deferral').toBe(4);
+    expect(body.data?.content).toMatch(/Slow down a little — try again in \d+ s/);
+    expect(body.data?.flags, 'ephemeral: only that person sees it').toBe(64);
     expect(rig.discordOutcome(other)?.kind, 'someone else is not affected').toBe('answer');
 
     const a = await rig.sendSlack('/help', { user: 'U0OPS00002', channel: 'C0OPS00002' });
