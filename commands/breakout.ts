@@ -9,7 +9,7 @@ import { hasOhlc, levelBasisNote, missingCloses, type CloseGap } from '../src/co
 import { lookbackHigh, recordCloses } from '../src/core/breakouts.ts';
 import { levelCrossing, retest } from '../src/core/crossings.ts';
 import { formatDate, formatMonthYear, formatPercent, formatPrice, ordinal } from '../src/core/format.ts';
-import { highsAndLows, levelValues } from '../src/core/highs.ts';
+import { firstReached, highsAndLows, levelValues } from '../src/core/highs.ts';
 import { formatSpan, recentRangeBreakout, withArticle, type RangeBreakout } from '../src/core/ranges.ts';
 import { NotEnoughDataError } from '../src/core/series.ts';
 import { defineCommand } from '../src/command/define.ts';
@@ -21,6 +21,8 @@ const RECENT_SESSIONS = 5;
 /** Retest: the breakout above the level came within this many sessions, and the close is back within the band. */
 const RETEST_SESSIONS = 20;
 const RETEST_BAND = 0.02;
+/** "Back where it was on <date>" is worth a sentence when that first time is a year (252 sessions) or more back. */
+const BACK_WHERE_IT_WAS_SESSIONS = 252;
 /** A look-back high ("its highest close since …") is worth a sentence from about three months back. */
 const NOTABLE_LOOKBACK_SESSIONS = 63;
 /** A record set more than a month after the previous one is "its first record since …". */
@@ -119,6 +121,13 @@ export default defineCommand({
       a.lines.push(`${head} ${below} ${record} (${formatDate(ath.date)})${also}; it needs a ${pctAbs(need)} gain to get back there.`);
     }
 
+    // "Back where it was on <date>": when it first traded at today's level, if that is a year or more ago.
+    const first = h.isNewAllTimeHigh || allMissing ? null : firstReached(values, s.dates, end);
+    const firstNotable = first !== null && end - first.index >= BACK_WHERE_IT_WAS_SESSIONS;
+    if (first && firstNotable) {
+      a.lines.push(`It is back where it was on ${formatDate(first.date)}, when it first closed this high, ${formatSpan(first.date, asOf)} ago.`);
+    }
+
     // 3. The sideways range it just left.
     if (rb) a.lines.push(rangeLine(sym, rb, end, h.last, onClose));
     if (!h.isNew52wHigh && lb.since && lb.sessions >= NOTABLE_LOOKBACK_SESSIONS) {
@@ -137,6 +146,7 @@ export default defineCommand({
       neededToRegainHigh: need,
       previousRecordDate: h.isNewAllTimeHigh ? (prior?.date ?? null) : null,
       highestSince: lb.since?.date ?? null,
+      firstAtThisLevel: first?.date ?? null,
       lookbackSessions: lb.sessions,
       rangeBreakoutDate: rb?.date ?? null,
       rangeStart: rb?.range.start.date ?? null,

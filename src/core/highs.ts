@@ -189,3 +189,19 @@ export function sessionsSinceHigh(values: readonly number[], endIndex: number = 
   }
   return endIndex - hi;
 }
+
+/**
+ * The first session whose value reached the value at `endIndex` — when the symbol first traded at
+ * today's level, for "back where it was on <date>". Null when no earlier session got that high
+ * (today is a record).
+ */
+export function firstReached(values: readonly number[], dates: readonly string[], endIndex: number = values.length - 1): Extreme | null {
+  const end = checkedEnd(values, dates, endIndex, 'firstReached');
+  const v = values[end] as number;
+  for (let i = 0; i < end; i++) {
+    const x = values[i] as number;
+    if (!(x > 0 && x < Infinity)) throw notAPrice('firstReached', i, x);
+    if (x >= v) return { index: i, date: dates[i] as string, value: x };
+  }
+  return null;
+}

@@ -62,6 +62,19 @@ describe('/breakout', () => {
     expect(a.lines[0]).toContain(`needs a ${((ath.close / last - 1) * 100).toFixed(1)}% gain`);
   });
 
+  it('says when it first traded at today’s level, found by a naive scan of the closes', async () => {
+    const rows = naiveRows('QQQ').filter((r) => r.date <= '2022-12-30');
+    const last = rows[rows.length - 1]?.close as number;
+    const first = rows.find((r) => r.close !== null && r.close >= last);
+    const a = await answer('/breakout QQQ asof:2022-12-30');
+    expect(a.facts.firstAtThisLevel).toBe(first?.date);
+    expect(a.lines.join(' ')).toContain(`It is back where it was on Jul 20, 2020, when it first closed this high`);
+    expect(first?.date, 'the line above names the same day').toBe('2020-07-20');
+    const record = await answer('/breakout SPY asof:2024-01-19');
+    expect(record.facts.firstAtThisLevel, 'a record close was never reached before').toBeNull();
+    expect(record.lines.join(' ')).not.toContain('back where it was');
+  });
+
   it('SPY on May 26, 2023: broke out of a 6-month range, its highest close since Aug 2022', async () => {
     // SPY.csv: 2023-05-25 close 414.6500, 2023-05-26 close 420.0200.
     const rows = upTo('SPY', '2023-05-26');

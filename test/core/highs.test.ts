@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { highsAndLows, levelValues, sessionsSinceHigh } from '../../src/core/highs.ts';
+import { firstReached, highsAndLows, levelValues, sessionsSinceHigh } from '../../src/core/highs.ts';
 import { NotEnoughDataError, seriesFromBars, seriesFromCloses } from '../../src/core/series.ts';
 import { loadSeries, rawRows } from './_realdata-b.ts';
 
@@ -107,6 +107,17 @@ describe('sessionsSinceHigh', () => {
     expect(sessionsSinceHigh([100, 90, 100, 95, 96]), 'the tie on index 2 is the latest touch').toBe(2);
     expect(sessionsSinceHigh([100, 90, 101]), 'at a high').toBe(0);
     expect(sessionsSinceHigh([100, 90, 101], 1), 'as of index 1').toBe(1);
+  });
+});
+
+describe('firstReached', () => {
+  const dates = ['2026-01-05', '2026-01-06', '2026-01-07', '2026-01-08', '2026-01-09', '2026-01-12'];
+  it('finds the first session that got as high as the last one, ties included', () => {
+    // 10, 14, 12, 9, 11, 12: the last close 12 was first reached (14 ≥ 12) on Jan 6.
+    expect(firstReached([10, 14, 12, 9, 11, 12], dates)).toEqual({ index: 1, date: '2026-01-06', value: 14 });
+    expect(firstReached([10, 12, 13, 9, 11, 12], dates), 'a tie counts').toEqual({ index: 1, date: '2026-01-06', value: 12 });
+    expect(firstReached([10, 14, 12, 9, 11, 15], dates), 'a record: never reached before').toBeNull();
+    expect(firstReached([10, 14, 12, 9, 11, 12], dates, 3), 'as of an earlier end').toEqual({ index: 0, date: '2026-01-05', value: 10 });
   });
 });
 
