@@ -2,6 +2,7 @@
  * /rotation — small caps against large and mega caps, the way a strategist's morning note opens.
  */
 import type { Answer } from '../src/answer/answer.ts';
+import type { DateRangeSpec } from '../src/answer/chart-spec.ts';
 import { BASIS_LEVELS, BASIS_TOTAL_RETURN, chartFooter, emptyAnswer, pick, thinIndices } from '../src/answer/build.ts';
 import { alignSeries } from '../src/core/align.ts';
 import { formatDate, formatMonthYear, formatPercent, formatPrice } from '../src/core/format.ts';
@@ -119,14 +120,21 @@ export default defineCommand({
       ratioVsMa50: ratioVsMa,
     };
 
-    // Chart: rebased performance on top, the ratio and its average below.
+    // Chart: rebased performance on top, the ratio and its average below. Rebased at the period's
+    // start, so the lines end where the text's returns do; a short period shows earlier sessions
+    // for context, shaded as before the period.
     const from = Math.max(0, Math.min(base, end - MIN_CHART_SESSIONS));
     const idx = thinIndices(from, end);
+    const shade: DateRangeSpec[] = [];
+    if (from < base) shade.push({ from: al.dates[from] as string, to: al.dates[base - 1] as string, label: 'Before the period', color: 'gray' });
+    if (st.current && st.current.length >= 2 && st.current.startDate >= (al.dates[from] as string)) {
+      shade.push({ from: st.current.startDate, to: st.current.endDate, label: `${s.symbol} streak`, color: 'orange' });
+    }
     a.charts.push({
       kind: 'time',
       id: 'rotation',
       title: `Small vs large vs mega caps, ${when}`,
-      subtitle: `Total return rebased to 100 on ${formatDate(al.dates[from] as string)}; ${s.symbol}/${l.symbol} ratio with its ${MA_WINDOW}-day average`,
+      subtitle: `Total return rebased to 100 on ${formatDate(al.dates[base] as string)}; ${s.symbol}/${l.symbol} ratio with its ${MA_WINDOW}-day average`,
       altText: `Line chart: ${s.symbol} ${formatPercent(rs)}, ${l.symbol} ${formatPercent(rl)}, ${m.symbol} ${formatPercent(rm)} ${when}; the ${s.symbol}/${l.symbol} ratio is ${ratioVsMa === null ? 'shown' : `${ratioVsMa >= 0 ? 'above' : 'below'} its ${MA_WINDOW}-day average`}.`,
       footer: chartFooter(ctx.sourceLabel, asOf),
       dates: pick(al.dates, idx),
@@ -136,9 +144,9 @@ export default defineCommand({
           format: 'index',
           weight: 2,
           series: [
-            { type: 'line', label: `${s.symbol} (small)`, values: pick(rebase(s.adjClose, from), idx), color: 'orange', width: 2.5 },
-            { type: 'line', label: `${l.symbol} (large)`, values: pick(rebase(l.adjClose, from), idx), color: 'blue', width: 2.5 },
-            { type: 'line', label: `${m.symbol} (mega)`, values: pick(onDates(m, al.dates, from), idx), color: 'purple', width: 2 },
+            { type: 'line', label: `${s.symbol} (small)`, values: pick(rebase(s.adjClose, base, 100, from), idx), color: 'orange', width: 2.5 },
+            { type: 'line', label: `${l.symbol} (large)`, values: pick(rebase(l.adjClose, base, 100, from), idx), color: 'blue', width: 2.5 },
+            { type: 'line', label: `${m.symbol} (mega)`, values: pick(onDates(m, al.dates, from, base), idx), color: 'purple', width: 2 },
           ],
           levels: [{ value: 100, label: 'Start', color: 'gray' }],
         },
@@ -152,7 +160,7 @@ export default defineCommand({
           ],
         },
       ],
-      ...(st.current && st.current.length >= 2 && st.current.startDate >= (al.dates[from] as string) ? { shade: [{ from: st.current.startDate, to: st.current.endDate, label: `${s.symbol} streak`, color: 'orange' as const }] } : {}),
+      ...(shade.length > 0 ? { shade } : {}),
     });
     return a;
   },
@@ -174,9 +182,10 @@ async function megaCapSeries(ctx: CommandContext, mega: string, small: DailySeri
 }
 
 /** `s` rebased to 100 at `dates[from]` and laid on `dates` (null where it has no close). */
-function onDates(s: DailySeries, dates: readonly string[], from: number): (number | null)[] {
+/** `s` on the chart's dates from index `from`, rebased to 100 at `dates[baseIndex]`. */
+function onDates(s: DailySeries, dates: readonly string[], from: number, baseIndex: number): (number | null)[] {
   const byDate = new Map(s.dates.map((d, i) => [d, s.adjClose[i] as number]));
-  const baseDate = dates[from] as string;
+  const baseDate = dates[baseIndex] as string;
   const base = byDate.get(baseDate) ?? (s.adjClose[Math.max(0, indexOnOrBefore(s.dates, baseDate))] as number);
   return dates.map((d, i) => (i < from ? null : byDate.has(d) ? ((byDate.get(d) as number) / base) * 100 : null));
 }

@@ -62,18 +62,19 @@ export function periodReturn(s: DailySeries, p: Period, endIndex: number = s.dat
 
 /**
  * The series scaled so that values[fromIndex] = base (100 by default), for "growth of $100" charts;
- * null before fromIndex.
+ * null before `showFrom` (default fromIndex). A `showFrom` before fromIndex keeps the sessions
+ * before the period on the same scale, as context.
  */
-export function rebase(values: readonly number[], fromIndex: number, base = 100): (number | null)[] {
+export function rebase(values: readonly number[], fromIndex: number, base = 100, showFrom = fromIndex): (number | null)[] {
   const start = values[fromIndex];
   if (start === undefined || !Number.isInteger(fromIndex)) {
     throw new RangeError(`rebase: index ${fromIndex} outside 0..${values.length - 1}`);
   }
+  if (!Number.isInteger(showFrom) || showFrom < 0 || showFrom > fromIndex) throw new RangeError(`rebase: showFrom ${showFrom} outside 0..${fromIndex}`);
   const n = values.length;
   const out = new Array<number | null>(n);
-  for (let i = 0; i < fromIndex; i++) out[i] = null;
+  for (let i = 0; i < showFrom; i++) out[i] = null;
   const scale = base / start;
-  out[fromIndex] = base;
-  for (let i = fromIndex + 1; i < n; i++) out[i] = (values[i] as number) * scale;
+  for (let i = showFrom; i < n; i++) out[i] = i === fromIndex ? base : (values[i] as number) * scale;
   return out;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { LineSeriesSpec, TimeChartSpec } from '../../src/answer/chart-spec.ts';
 import { commandDriver, createTestApp } from '../_app.ts';
 import { naiveReturn, naiveStreak } from './_naive.ts';
 
@@ -56,6 +57,18 @@ describe('/rotation', () => {
     expect(a.asOf).toBe('2026-08-21');
     expect(a.warnings).toContain('Aug 23, 2026 was not a trading day; answering as of the close of Aug 21, 2026.');
     expect(await refusal('/rotation asof:2026-08-24')).toMatch(/Aug 24, 2026 is after the latest close I have \(Aug 21, 2026\)/);
+  });
+
+  it('its chart ends where the text’s returns do: rebased at the period’s start, earlier sessions shaded as context', async () => {
+    // Jan 3, 2023 is one session into the year: the chart shows ~3 months, rebased on Dec 30, 2022.
+    const a = await answer('/rotation asof:2023-01-03');
+    const c = a.charts[0] as TimeChartSpec;
+    const line = (label: string) => (c.panels[0]?.series.find((x) => x.label === label) as LineSeriesSpec).values;
+    const iwm = line('IWM (small)');
+    expect(iwm[iwm.length - 1]).toBeCloseTo(100 * (1 + naiveReturn('IWM', '2022-12-30', '2023-01-03')), 9);
+    expect(iwm[c.dates.indexOf('2022-12-30')], '100 on the period’s start').toBeCloseTo(100, 12);
+    expect(iwm[0], 'earlier sessions are drawn too').not.toBeNull();
+    expect(c.shade?.[0]).toMatchObject({ from: c.dates[0], to: '2022-12-29', label: 'Before the period' });
   });
 
   it('answers a weekend asof as of the Friday close and says so', async () => {

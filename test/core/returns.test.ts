@@ -111,6 +111,8 @@ describe('rebase', () => {
   it('is null before the start and the base from it on', () => {
     expect(rebase([50, 100, 200, 150], 1)).toEqual([null, 100, 200, 150]);
     expect(rebase([50, 100, 200, 150], 0, 1)).toEqual([1, 2, 4, 3]);
+    expect(rebase([40, 50, 100, 200, 150], 2, 100, 1), 'context before the start, on the same scale').toEqual([null, 50, 100, 200, 150]);
+    expect(() => rebase([50, 100], 0, 100, 1), 'context must come before the start').toThrow(RangeError);
     expect(rebase([7], 0)).toEqual([100]);
   });
 
