@@ -11,8 +11,6 @@ import { bound, recordingRunner, symbols } from './_stub.ts';
 
 const DISCORD_LIMIT = 2000;
 const SLACK_LIMIT = 3000;
-/** Generous for a shared 2-core machine; a typical call takes well under a millisecond. */
-const MAX_MS_PER_CALL = 250;
 
 const HOSTILE = [
   '/compare IWM SPY; rm -rf',
@@ -106,19 +104,13 @@ function checkReply(out: AskOutcome): void {
 }
 
 describe('answerQuestion on random and hostile input', () => {
-  it('never throws, stays within chat limits, never shows a stack trace, and answers each question quickly (10,000 runs)', async () => {
-    // The first call pays for loading and compiling chrono's grammars; time the steady state.
-    await answerQuestion('compare IWM and QQQ since june as of 6/30/25', { runner: recordingRunner(), symbols, asOf: '2026-08-21' });
-    let slowest = 0;
+  // Speed is measured in bench/, not here: a timed assertion would fail on a busy machine, not on slow code.
+  it('never throws, stays within chat limits and never shows a stack trace (10,000 runs)', async () => {
     let answered = 0;
     await fc.assert(
       fc.asyncProperty(question, fc.constantFrom('discord' as const, 'slack' as const), async (q, platform) => {
         const runner = recordingRunner();
-        const started = performance.now();
         const out = await answerQuestion(stripMentions(q, platform), { runner, symbols, asOf: '2026-08-21' });
-        const ms = performance.now() - started;
-        slowest = Math.max(slowest, ms);
-        expect(ms, `"${q.slice(0, 80)}" took ${ms.toFixed(0)} ms`).toBeLessThan(MAX_MS_PER_CALL);
         checkReply(out);
         if (out.kind === 'clarify') expect(out.message, `no internal failure reading "${q.slice(0, 80)}"`).not.toMatch(/went wrong/);
         else answered++;
@@ -131,7 +123,6 @@ describe('answerQuestion on random and hostile input', () => {
       }),
       { numRuns: 10_000 },
     );
-    expect(slowest).toBeLessThan(MAX_MS_PER_CALL);
     // The generator must reach the answering path, not only the questions back.
     expect(answered, 'a fair share of random sentences read as commands').toBeGreaterThan(1000);
   }, 240_000);

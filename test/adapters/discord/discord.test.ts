@@ -170,8 +170,8 @@ describe('a slash command', () => {
     expect((ack?.json as { type: number }).type, 'DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE').toBe(CALLBACK_TYPE.DeferredChannelMessage);
     expect(ack?.status).toBe(204);
     const ms = (ack?.at ?? Infinity) - d.dispatchedAt;
-    // Discord's deadline is 3 s; an idle bot acknowledges in a few ms (see bench/discord.bench.ts).
-    expect(ms, `defer arrived ${ms.toFixed(1)} ms after dispatch`).toBeLessThan(1000);
+    // Discord's deadline is 3 s (how fast it comes is measured in bench/discord.bench.ts).
+    expect(ms, `defer arrived ${ms.toFixed(1)} ms after dispatch`).toBeLessThan(3000);
     expect(ack?.at ?? Infinity, 'the defer comes before the final edit').toBeLessThan(edit.at);
   });
 

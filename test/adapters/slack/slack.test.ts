@@ -151,8 +151,7 @@ describe('Slack adapter, HTTP mode, against a local Slack', () => {
     const { res } = await command('/compare', 'IWM SPY asof:2025-06-30');
     const postsAtAck = fake.callsTo('chat.postMessage').length;
     expect(res.status).toBe(200);
-    expect(res.ms, 'the ack did not wait for the 1.5 s chart').toBeLessThan(1000);
-    expect(postsAtAck, 'no answer yet when the ack arrived').toBe(0);
+    expect(postsAtAck, 'no answer yet when the ack arrived: it did not wait for the 1.5 s chart').toBe(0);
     await fake.waitFor(okCall('chat.postMessage'), 10_000);
   });
 
