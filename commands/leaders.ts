@@ -272,6 +272,7 @@ export default defineCommand({
       valueLabel: `Return relative to ${vs}, ${periodLabel(o.period)}`,
       format: 'percent',
       colorBySign: true,
+      signLegend: { positive: `Ahead of ${vs}`, negative: `Behind ${vs}` },
     });
     return a;
   },

@@ -117,6 +117,8 @@ export interface BarChartSpec extends ChartSpecBase {
   format: ValueFormat;
   /** Colour bars by sign instead of by group (single-group charts). */
   colorBySign?: boolean;
+  /** With colorBySign: what each colour means, as two legend entries ("Ahead of SPY", "Behind SPY"). */
+  signLegend?: { positive: string; negative: string };
 }
 
 /** A relative rotation map: each item's path (oldest first) in RS-Ratio × RS-Momentum space, centred on 100. */

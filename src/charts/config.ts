@@ -517,9 +517,21 @@ function barsConfig(spec: BarChartSpec, size: Size): ChartJsConfig {
     barPercentage: 0.88,
     pointStyle: 'rect',
     tapebotBarLabels: g.values.map((v) => (v === null || !Number.isFinite(v) ? '' : formatValue(v, spec.format))),
-    // One sign-coloured series: its legend swatch would show one arbitrary colour; the axis title says what it is.
-    ...(singleSigned ? { tapebotHideInLegend: true } : {}),
+    // One sign-coloured series: its legend swatch would show one arbitrary colour; the axis title (and
+    // signLegend's entries) say what it is. Not grouped, so the legend-only datasets take no room.
+    ...(singleSigned ? { tapebotHideInLegend: true, grouped: false } : {}),
   }));
+
+  // What the colours mean, as legend entries of their own: empty datasets draw no bars.
+  const signLegend = singleSigned && spec.signLegend ? spec.signLegend : undefined;
+  if (signLegend) {
+    for (const [label, color] of [
+      [signLegend.positive, PALETTE.positive],
+      [signLegend.negative, PALETTE.negative],
+    ] as const) {
+      datasets.push({ type: 'bar', label, data: [], backgroundColor: color, borderWidth: 0, pointStyle: 'rect', grouped: false });
+    }
+  }
 
   const scales: JsonObject = {
     [valueAxis]: {
@@ -539,7 +551,7 @@ function barsConfig(spec: BarChartSpec, size: Size): ChartJsConfig {
       ticks: ticks({ color: THEME.text, font: font(THEME.tickSize + 1, 500), autoSkip: false, maxRotation: spec.horizontal ? 0 : 45 }),
     },
   };
-  const options = baseOptions(spec, size, { display: spec.groups.length > 1, pointStyle: true }, { formats: { [valueAxis]: spec.format }, cornerLabels: [] });
+  const options = baseOptions(spec, size, { display: spec.groups.length > 1 || signLegend !== undefined, pointStyle: true }, { formats: { [valueAxis]: spec.format }, cornerLabels: [] });
   options.indexAxis = spec.horizontal ? 'y' : 'x';
   options.scales = scales;
   return { type: 'bar', data: { labels: [...spec.categories], datasets }, options };

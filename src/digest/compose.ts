@@ -262,6 +262,7 @@ export async function composeCloseDigest(inp: DigestInputs): Promise<Answer> {
     valueLabel: 'Return on the day',
     format: 'percent',
     colorBySign: true,
+    signLegend: { positive: 'Up', negative: 'Down' },
   });
   a.facts = facts;
   return a;

@@ -230,6 +230,19 @@ describe("kind: 'bars'", () => {
     expect(c.data.datasets[0]?.backgroundColor, 'the missing value is neutral gray').toEqual([PALETTE.positive, PALETTE.negative, PALETTE.gray]);
   });
 
+  it('names what the sign colours mean as two legend entries that draw no bars', () => {
+    const legend = (x: ChartJsConfig) => (x.options.plugins.legend as { display: boolean }).display;
+    expect(legend(c), 'one sign-coloured series and no meaning given: no legend').toBe(false);
+    const named = chartConfig({ ...spec, signLegend: { positive: 'Ahead of SPY', negative: 'Behind SPY' } });
+    expect(legend(named)).toBe(true);
+    const extra = named.data.datasets.slice(1);
+    expect(extra.map((d) => [d.label, d.backgroundColor, d.data])).toEqual([
+      ['Ahead of SPY', PALETTE.positive, []],
+      ['Behind SPY', PALETTE.negative, []],
+    ]);
+    expect(named.data.datasets.every((d) => d.grouped === false), 'the empty entries take no room from the bars').toBe(true);
+  });
+
   it('emphasises the zero line: the grid colour at the zero tick', () => {
     const x = scales(c).x as { min: number; max: number; ticks: { stepSize: number }; grid: { color: string[] } };
     expect(x.min).toBeLessThan(-0.03);
