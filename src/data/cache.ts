@@ -258,6 +258,20 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
   };
 
   const memo = new Map<string, { meta: SeriesMeta; series: DailySeries }>();
+  const refreshListeners = new Set<(symbol: string, lastDate: string) => void>();
+  /** Keeps what an upstream fetch stored; tells the refresh listeners when the symbol was held before. */
+  const rememberFetched = (symbol: string, entry: { meta: SeriesMeta; series: DailySeries }): void => {
+    const held = memo.has(symbol);
+    memo.set(symbol, entry);
+    if (!held) return;
+    for (const listener of refreshListeners) {
+      try {
+        listener(symbol, entry.meta.lastDate);
+      } catch (err) {
+        logger?.warn({ symbol, err }, 'a refresh listener failed');
+      }
+    }
+  };
 
   /** Times upstream was asked for each symbol: a load that raised its count was a cache miss. */
   const upstreamAsks = new Map<string, number>();
@@ -310,7 +324,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
       logger?.warn({ symbol, reason: history.fallbackReason }, 'live data unavailable: stored the offline fallback');
     } else stale.delete(symbol);
     const series = seriesFromBars(symbol, bars);
-    memo.set(symbol, { meta, series });
+    rememberFetched(symbol, { meta, series });
     return series;
   };
 
@@ -339,7 +353,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
     };
     merge(symbol, bars, meta);
     const series = bars.length > 0 ? readSeries(symbol) : cached.series;
-    memo.set(symbol, { meta, series });
+    rememberFetched(symbol, { meta, series });
     return series;
   };
 
@@ -399,7 +413,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
     }
     stale.delete(symbol);
     const series = readSeries(symbol);
-    memo.set(symbol, { meta, series });
+    rememberFetched(symbol, { meta, series });
     return series;
   };
 
@@ -479,6 +493,10 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
 
   return {
     sourceLabel: opts.sourceLabel ?? upstream.name,
+    onRefresh(listener) {
+      refreshListeners.add(listener);
+      return () => void refreshListeners.delete(listener);
+    },
     series,
     async latestClose() {
       return lastDate(await series(symbols.reference));

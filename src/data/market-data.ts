@@ -16,4 +16,10 @@ export interface MarketData {
    * unavailable." when live providers failed and the cache answered. Optional: bundled data has none.
    */
   notes?(symbol: string): readonly string[];
+  /**
+   * Calls `listener` each time a fetch from a live provider stored bars for a symbol already held,
+   * with the newest stored date: how alerts learn of a close the moment it arrives. Returns the
+   * unsubscribe. Absent for data that never changes (the bundled prices).
+   */
+  onRefresh?(listener: (symbol: string, lastDate: string) => void): () => void;
 }

@@ -20,6 +20,9 @@
  *    Transient errors retry with back-off; permanent ones fail the row and count against the channel;
  *    a rejected message fails its row only.
  *
+ * Alerts are evaluated at close + DIGEST_ALERT_DELAY_MIN, and also when a live refresh stores a
+ * day's close (market.onRefresh); each event is posted once either way.
+ *
  * On start-up: pending rows are resumed (same key, same stored Answer), and each slot's most recent
  * posting occurrence is looked at, so a digest missed while the bot was down is sent if it was due no
  * more than DIGEST_LATE_WINDOW_MIN ago and today is a trading day in the slot's zone, and otherwise
@@ -117,6 +120,8 @@ export interface DigestService {
 const MIN = 60_000;
 /** Times a failed look-up for an earlier attempt is tried again (after 2, 4, 8, 16 s) before posting anyway. */
 const LOOKUP_RETRIES = 4;
+/** After a live refresh brings a close, alerts are evaluated this long after the last refresh of the burst. */
+export const REFRESH_ALERTS_DELAY_MS = 5_000;
 
 export function createDigestService(opts: DigestServiceOptions): DigestService {
   const { store, market, renderer } = opts;
@@ -135,6 +140,19 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
   let active = 0;
   let started = false;
   let unlisten: (() => void) | null = null;
+  let unlistenRefresh: (() => void) | null = null;
+
+  /**
+   * A live refresh stored new bars: once a trading day's close has passed, its alerts are evaluated
+   * then, not only at the daily alerts job. Refreshes arriving together (one per symbol) are folded
+   * into one evaluation REFRESH_ALERTS_DELAY_MS after the last; an event already posted is not
+   * posted again, so a second evaluation of the same day is harmless.
+   */
+  function onRefresh(lastDate: string): void {
+    if (!started || activeAlerts().length === 0) return;
+    if (!calendar.isTradingDay(lastDate) || clock.now().getTime() < calendar.closeInstant(lastDate).getTime()) return;
+    scheduler.once(`refresh alerts ${lastDate}`, new Date(clock.now().getTime() + REFRESH_ALERTS_DELAY_MS), () => track(() => processAlerts(lastDate, false)));
+  }
 
   function report(channel: ChannelRef, kind: OutboxKind, outcome: DigestPostEvent['outcome'], reason?: DigestPostEvent['reason']): void {
     if (!opts.onPost) return;
@@ -573,6 +591,7 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
         if (what === 'subscriptions' && started) syncSlots();
       });
       scheduler.add({ name: 'alerts', next: nextAlertRun, run: (at) => track(() => processAlerts(targetDay(at, calendar), false)) });
+      unlistenRefresh = market.onRefresh?.((_symbol, lastDate) => onRefresh(lastDate)) ?? null;
       await track(async () => {
         const slots = new Map<string, Slot>();
         for (const s of subscriptions()) slots.set(slotKey(s.slot), s.slot);
@@ -600,6 +619,8 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
       started = false;
       unlisten?.();
       unlisten = null;
+      unlistenRefresh?.();
+      unlistenRefresh = null;
       await scheduler.stop();
       await Promise.all([...queues.values()].map((q) => q.close()));
       queues.clear();

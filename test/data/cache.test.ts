@@ -222,6 +222,25 @@ describe('refresh seam (for live providers)', () => {
     expect(db.prepare("SELECT adj_close FROM bars WHERE symbol = 'SPY' ORDER BY date").pluck().all()).toEqual([100, 101, 102]);
   });
 
+  it('tells refresh listeners when a top-up stores bars for a symbol already held, not on its first load', async () => {
+    const { provider, state } = scripted([bar('2024-01-02', 100), bar('2024-01-03', 101)]);
+    let now = new Date('2024-01-03T22:00:00Z');
+    const md = createCachedMarketData({ db: memoryDb(), upstream: provider, symbols, refreshPolicy: alwaysFromLast, clock: () => now });
+    const heard: [string, string][] = [];
+    const stop = md.onRefresh?.((symbol, lastDate) => heard.push([symbol, lastDate]));
+    await md.series('SPY');
+    expect(heard, 'a first load is not a refresh').toEqual([]);
+    state.bars = [...state.bars, bar('2024-01-04', 102)];
+    now = new Date('2024-01-04T22:00:00Z');
+    await md.series('SPY');
+    expect(heard, 'the top-up brought Jan 4').toEqual([['SPY', '2024-01-04']]);
+    stop?.();
+    state.bars = [...state.bars, bar('2024-01-05', 103)];
+    now = new Date('2024-01-05T22:00:00Z');
+    await md.series('SPY');
+    expect(heard, 'nothing after unsubscribing').toHaveLength(1);
+  });
+
   it('refetches everything when upstream re-based its adjusted history', async () => {
     const { provider, state } = scripted([bar('2024-01-02', 100), bar('2024-01-03', 101)]);
     const md = createCachedMarketData({ db: memoryDb(), upstream: provider, symbols });
