@@ -10,7 +10,7 @@ import { defineCommand } from '../src/command/define.ts';
 import type { ChoiceOption, IntegerOption, SymbolOption } from '../src/command/options.ts';
 import { opt } from '../src/command/options.ts';
 import { describeAlert } from '../src/digest/alerts.ts';
-import { digestBackend, requireChannel, requireManager } from '../src/digest/backend.ts';
+import { digestBackend, requireChannel, requireManager, requirePostable } from '../src/digest/backend.ts';
 import { ALERT_KINDS, MAX_ALERTS_PER_CHANNEL, type AlertKind, type AlertSpec } from '../src/digest/store.ts';
 import { UserInputError } from '../src/errors.ts';
 
@@ -81,6 +81,7 @@ export default defineCommand({
     }
     // The symbols must have prices as of the latest close.
     await Promise.all(('other' in spec ? [spec.symbol, spec.other] : [spec.symbol]).map((s) => ctx.series(s)));
+    await requirePostable(ctx.channel);
     const alert = store.addAlert(channel, spec, ctx.asOf, ctx.channel?.userId ?? null, clock.now());
     const a = emptyAnswer('alert', 'Alert set', ctx.asOf, null);
     a.lines.push(`Alert #${alert.id}: I’ll post here, with a chart, when ${describeAlert(spec)} — checked after every close from ${formatDate(ctx.asOf)} on, once per event.`);

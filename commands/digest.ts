@@ -8,7 +8,7 @@ import { bindOptions } from '../src/command/bind.ts';
 import { defineCommand, type CommandContext } from '../src/command/define.ts';
 import type { ChoiceOption, TextOption } from '../src/command/options.ts';
 import { opt } from '../src/command/options.ts';
-import { digestBackend, requireChannel, requireManager } from '../src/digest/backend.ts';
+import { digestBackend, requireChannel, requireManager, requirePostable } from '../src/digest/backend.ts';
 import { composeDigest, type RunCommand } from '../src/digest/compose.ts';
 import { describeNext } from '../src/digest/describe.ts';
 import { DEFAULT_SLOT, parseSlotTime, parseZone } from '../src/digest/schedule.ts';
@@ -58,6 +58,7 @@ export default defineCommand({
       }
       case 'subscribe': {
         const channel = requireManager(ctx.channel, 'digests');
+        await requirePostable(ctx.channel);
         const { store, clock } = digestBackend();
         const slot = { time: o.time !== undefined ? parseSlotTime(o.time) : DEFAULT_SLOT.time, tz: o.tz !== undefined ? parseZone(o.tz) : DEFAULT_SLOT.tz };
         const preset = o.preset ?? 'close';

@@ -23,6 +23,12 @@ export interface ChannelContext {
   readonly canManage: boolean;
   /** The person's platform user id, for the record (who subscribed). */
   readonly userId?: string;
+  /**
+   * Why tapebot could not post in this channel on its own (a scheduled digest or alert), or null
+   * when it can or the platform cannot tell: asked before a subscription is saved, so that nobody
+   * subscribes a channel the bot is not in. Absent where the question does not arise (the console).
+   */
+  readonly postingProblem?: () => Promise<{ reason: string; fix: string } | null>;
 }
 
 /** What a command may use while it runs. Everything is already "as of" the requested close. */

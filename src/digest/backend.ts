@@ -48,3 +48,12 @@ export function requireManager(channel: ChannelContext | undefined, what: string
   }
   return ref;
 }
+
+/**
+ * Refuses to set up posts in a channel tapebot cannot post in (not a member on Slack, missing
+ * permissions on Discord): better said now than discovered when the first digest fails.
+ */
+export async function requirePostable(channel: ChannelContext | undefined): Promise<void> {
+  const problem = await channel?.postingProblem?.();
+  if (problem) throw new UserInputError(problem.reason, problem.fix);
+}

@@ -97,6 +97,17 @@ describe('/watch', () => {
   });
 });
 
+describe('a channel tapebot cannot post in', () => {
+  const closed: ChannelContext = { ...ADMIN, id: '333', postingProblem: async () => ({ reason: 'I’m not in this channel.', fix: 'Invite me.' }) };
+  it('gets no subscription and no alert, and is told why', async () => {
+    expect(await refused('/digest subscribe', closed)).toBe('I’m not in this channel. Invite me.');
+    expect(await refused('/alert add ath QQQ', closed)).toBe('I’m not in this channel. Invite me.');
+    expect(store.subscriptions({ platform: 'discord', id: '333' })).toEqual([]);
+    expect(store.alerts({ platform: 'discord', id: '333' })).toEqual([]);
+    expect((await ok('/digest list', closed)).title, 'reading is still fine').toBeTruthy();
+  });
+});
+
 describe('/alert', () => {
   it('adds each kind with its defaults, lists and removes', async () => {
     await ok('/alert add above SPY level:600', ADMIN);

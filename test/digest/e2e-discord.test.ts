@@ -91,6 +91,15 @@ describe('who may subscribe a Discord channel', () => {
     expect(store.subscriptions(), 'nothing subscribed').toEqual([]);
   });
 
+  it('refuses when the bot itself may not post in the channel, naming what it lacks, and stores nothing', async () => {
+    // The default app permissions without Send Messages (1 << 11) and Attach Files (1 << 15).
+    const appPermissions = 2248473465835073n & ~(1n << 11n) & ~(1n << 15n);
+    const r = await slash('digest', { action: 'subscribe', time: '16:30' }, { member: { ...manager.member, appPermissions } });
+    expect(r.private?.flags, 'only the person sees it').toBe(MESSAGE_FLAGS.Ephemeral);
+    expect(r.private?.content).toMatch(/I can’t post in this channel on my own: I lack Send Messages, Attach Files here/);
+    expect(store.subscriptions(), 'nothing subscribed').toEqual([]);
+  });
+
   it('subscribes the channel for a member with Manage Channels', async () => {
     const r = await slash('digest', { action: 'subscribe', time: '16:30' }, manager);
     expect(r.public?.embeds?.[0]?.title).toBe('Digest subscribed');

@@ -38,9 +38,9 @@ let uninstall: () => void = () => {};
 const work = () => service.busy() + service.queued();
 const posts = () => fake.callsTo('chat.postMessage').filter((c) => (c.result as { ok?: boolean }).ok === true);
 
-async function command(text: string, userId: string): Promise<string> {
+async function command(text: string, userId: string, channel = CHANNEL): Promise<string> {
   const responseUrl = fake.responseUrl();
-  const res = await sendSigned(slack.url ?? '', SECRET, { contentType: FORM, body: slashCommandBody({ command: '/digest', text, channel_id: CHANNEL, user_id: userId, response_url: responseUrl }) });
+  const res = await sendSigned(slack.url ?? '', SECRET, { contentType: FORM, body: slashCommandBody({ command: '/digest', text, channel_id: channel, user_id: userId, response_url: responseUrl }) });
   expect(res.status, 'Bolt verified the signature and acknowledged').toBe(200);
   await slack.idle();
   return responseUrl;
@@ -83,6 +83,21 @@ describe('who may subscribe a Slack channel', () => {
     expect(String(reply?.params.text)).toMatch(/Only people who manage this channel.*Slack admin list/);
     expect(posts(), 'nothing public').toEqual([]);
     expect(store.subscriptions()).toEqual([]);
+  });
+
+  it('refuses to subscribe a channel the bot is not in, says how to invite it, and stores nothing', async () => {
+    for (const [channel, state] of [
+      ['C0PUBLIC99', 'not_in_channel'],
+      ['C0PRIVATE9', 'channel_not_found'],
+    ] as const) {
+      fake.setChannel(channel, state);
+      const url = await command('subscribe time:16:30', ADMIN, channel);
+      const [reply] = fake.responsesTo(url);
+      expect(reply?.params, channel).toMatchObject({ response_type: 'ephemeral' });
+      expect(String(reply?.params.text), channel).toMatch(/I’m not in this channel.*\/invite @tapebot/);
+      expect(fake.callsTo('conversations.info').some((c) => c.params.channel === channel), 'Slack was asked').toBe(true);
+    }
+    expect(store.subscriptions(), 'nothing saved').toEqual([]);
   });
 
   it('subscribes the channel for an admin, and says so in the channel', async () => {

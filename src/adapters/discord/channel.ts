@@ -22,9 +22,40 @@ export function canManageChannel(i: Interaction, digestRoleId: string | undefine
   return Array.isArray(roles) ? roles.includes(digestRoleId) : roles.cache.has(digestRoleId);
 }
 
+/** What a scheduled post needs in a channel: see it, send, and show the embed with its PNG. */
+const POSTING = [
+  ['View Channel', PermissionFlagsBits.ViewChannel],
+  ['Send Messages', PermissionFlagsBits.SendMessages],
+  ['Embed Links', PermissionFlagsBits.EmbedLinks],
+  ['Attach Files', PermissionFlagsBits.AttachFiles],
+] as const;
+
+/**
+ * What tapebot lacks to post here on its own. An interaction's reply goes through its webhook and
+ * works anyway, but a scheduled post is an ordinary message: `app_permissions` (the bot's
+ * permissions in this channel, overwrites included) must allow it. A DM with the bot always does.
+ */
+export function missingPostingPermissions(i: Interaction): string[] {
+  if (i.context === InteractionContextType.BotDM || !i.inGuild()) return [];
+  return POSTING.filter(([, bit]) => !i.appPermissions.has(bit)).map(([name]) => name);
+}
+
 export function discordChannelContext(i: Interaction, digestRoleId: string | undefined): ChannelContext | undefined {
   if (!i.channelId) return undefined;
-  return { platform: 'discord', id: i.channelId, userId: i.user.id, canManage: canManageChannel(i, digestRoleId) };
+  const missing = missingPostingPermissions(i);
+  return {
+    platform: 'discord',
+    id: i.channelId,
+    userId: i.user.id,
+    canManage: canManageChannel(i, digestRoleId),
+    postingProblem: async () =>
+      missing.length === 0
+        ? null
+        : {
+            reason: `I can’t post in this channel on my own: I lack ${missing.join(', ')} here.`,
+            fix: 'Ask someone who manages the server to allow those for tapebot in this channel, then try again.',
+          },
+  };
 }
 
 /** The invocation with the channel it came from, when there is one. */

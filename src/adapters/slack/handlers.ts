@@ -37,8 +37,31 @@ export interface SlackHandlerDeps {
 }
 
 /** The channel a command came from, for commands that act on it (digests, watchlists, alerts). */
-export function channelContext(deps: SlackHandlerDeps, channelId: string, userId: string): ChannelContext {
-  return { platform: 'slack', id: channelId, canManage: deps.canManage(userId, channelId), userId };
+const NOT_A_MEMBER = { reason: 'I’m not in this channel, so I couldn’t post here on my own.', fix: 'Invite me with /invite @tapebot, then try again.' };
+
+/**
+ * The channel as the commands see it. With a Web API client, `postingProblem` asks Slack whether the
+ * bot is a member (conversations.info): a slash command works in any channel, but a scheduled post
+ * only where the bot was invited. A private channel it was never invited to is invisible to it
+ * (channel_not_found). When Slack cannot say (a missing scope, an outage), nothing is refused.
+ */
+export function channelContext(deps: SlackHandlerDeps, channelId: string, userId: string, client?: App['client']): ChannelContext {
+  const base = { platform: 'slack' as const, id: channelId, canManage: deps.canManage(userId, channelId), userId };
+  if (!client || channelId.startsWith('D')) return base;
+  return {
+    ...base,
+    async postingProblem() {
+      try {
+        const r = await client.conversations.info({ channel: channelId });
+        return r.channel?.is_member === false ? NOT_A_MEMBER : null;
+      } catch (err) {
+        const code = slackErrorCode(err);
+        if (code === 'channel_not_found') return NOT_A_MEMBER;
+        deps.logger.warn({ adapter: 'slack', channel: channelId, slackError: code ?? String(err) }, 'could not tell whether the bot is in the channel');
+        return null;
+      }
+    },
+  };
 }
 
 export const BUSY_TEXT = 'I’m answering a lot of requests right now — try again in a minute.';
@@ -118,7 +141,7 @@ export function registerCommands(app: App, deps: SlackHandlerDeps): void {
       const reply = privateResponder(respond, deps.logger, meta);
       await afterAck(deps, reply, async () => {
         const args = parseArgsText(unescapeSlackText(command.text ?? ''));
-        const result = await deps.runner.run({ name: cmd.name, args, channel: channelContext(deps, command.channel_id, command.user_id) }, meta);
+        const result = await deps.runner.run({ name: cmd.name, args, channel: channelContext(deps, command.channel_id, command.user_id, client) }, meta);
         if (!result.ok) return reply(failureText(result));
         try {
           await postAnswer(client, deps, { channel: command.channel_id }, result.answer);
@@ -148,7 +171,7 @@ export function registerPeriodButtons(app: App, deps: SlackHandlerDeps): void {
       const invocation: Invocation | null = action.type === 'button' && typeof action.value === 'string' ? decodeRerun(action.value) : null;
       if (!invocation) return reply(errorText('That button is out of date. Run the command again.'));
       if (!channel || !ts) return reply(errorText('I could not find the message to update. Run the command again.'));
-      const result = await deps.runner.run({ ...invocation, channel: channelContext(deps, channel, body.user.id) }, meta);
+      const result = await deps.runner.run({ ...invocation, channel: channelContext(deps, channel, body.user.id, client) }, meta);
       if (!result.ok) return reply(failureText(result));
       const prepared = await prepareImages(client, deps.renderer, result.answer, deps.logger);
       const message = answerMessage(result.answer, prepared.images, prepared.note !== undefined ? { note: prepared.note } : {});

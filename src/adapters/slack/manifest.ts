@@ -13,6 +13,9 @@
  *                     conversations.history in public / private channels the bot is in, read only after
  *                     a crash mid-post, to find a digest it already posted (by its message metadata)
  *                     instead of posting it twice (poster.ts). No event delivers channel messages to us.
+ *   channels:read, groups:read, mpim:read
+ *                     conversations.info before a digest or alert is set up in a channel: is the bot a
+ *                     member, so that its scheduled posts can arrive? (handlers.ts, channelContext)
  * Not requested: chat:write.public (the bot posts only where it was invited, and says how to invite it
  * otherwise), files:read (uploads are used by id), message.channels events.
  */
@@ -25,7 +28,7 @@ export const EVENTS_PATH = '/slack/events';
 
 export type SlackManifest = webApi.AppsManifestCreateArguments['manifest'];
 
-export const BOT_SCOPES = ['commands', 'chat:write', 'files:write', 'app_mentions:read', 'im:history', 'channels:history', 'groups:history'] as const;
+export const BOT_SCOPES = ['commands', 'chat:write', 'files:write', 'app_mentions:read', 'im:history', 'channels:history', 'groups:history', 'channels:read', 'groups:read', 'mpim:read'] as const;
 export const BOT_EVENTS = ['app_mention', 'message.im'] as const;
 
 export type ManifestMode = { kind: 'socket' } | { kind: 'http'; url: string };

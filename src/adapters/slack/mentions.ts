@@ -85,7 +85,7 @@ export function registerQuestions(app: App, deps: SlackQuestionDeps): void {
       replyPrivately,
       async () => {
         const out = await answerQuestion(stripMentions(q.text, 'slack'), {
-          runner: inChannel(deps.runner, channelContext(deps, q.channel, q.user)),
+          runner: inChannel(deps.runner, channelContext(deps, q.channel, q.user, client)),
           symbols: deps.symbols,
           ...(deps.asOf ? { asOf: deps.asOf } : {}),
           logger: deps.logger,

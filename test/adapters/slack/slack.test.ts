@@ -367,9 +367,10 @@ describe('Slack adapter start-up, load shedding and Socket Mode', () => {
       }
       await slack.idle();
       expect(seen.map((i) => i?.channel)).toEqual([
-        { platform: 'slack', id: CHANNEL, canManage: true, userId: 'U0ADMIN001' },
-        { platform: 'slack', id: CHANNEL, canManage: false, userId: 'U0PERSON01' },
+        { platform: 'slack', id: CHANNEL, canManage: true, userId: 'U0ADMIN001', postingProblem: expect.any(Function) },
+        { platform: 'slack', id: CHANNEL, canManage: false, userId: 'U0PERSON01', postingProblem: expect.any(Function) },
       ]);
+      expect(await seen[0]?.channel?.postingProblem?.(), 'the bot is a member of this channel').toBeNull();
     } finally {
       await slack.stop();
     }

@@ -91,6 +91,8 @@ export const NONCE_WINDOW_MS = 5 * 60_000;
 export interface InteractionMember {
   roles?: string[];
   permissions?: bigint;
+  /** The bot's own permissions in the channel (`app_permissions`); default: everything it asks for. */
+  appPermissions?: bigint;
 }
 
 export interface UserMessageOptions {
@@ -517,7 +519,7 @@ export class FakeDiscord {
     }
     return {
       ...common,
-      app_permissions: '2248473465835073',
+      app_permissions: (member.appPermissions ?? 2248473465835073n).toString(),
       authorizing_integration_owners: { '0': this.guildId },
       context: InteractionContextType.Guild,
       guild: { id: this.guildId, locale: Locale.EnglishUS, features: [] },

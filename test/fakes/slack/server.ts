@@ -306,6 +306,13 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         if (params.text === undefined && params.blocks === undefined) return fail('no_text');
         return { ok: true, message_ts: newTs() };
       }
+      case 'conversations.info': {
+        // A private channel the bot was never invited to is invisible to it: channel_not_found.
+        const state = channels.get(String(params.channel)) ?? 'member';
+        if (state === 'channel_not_found') return fail('channel_not_found');
+        const id = String(params.channel);
+        return { ok: true, channel: { id, is_channel: id.startsWith('C'), is_im: id.startsWith('D'), is_member: state === 'member', is_archived: false } };
+      }
       case 'conversations.history': {
         const bad = channelError(params.channel);
         if (bad) return fail(bad);
