@@ -130,7 +130,11 @@ describe('start-up', () => {
     await service.stop();
   });
 
-  it('finds an earlier attempt through findPosted instead of posting again', async () => {
+  /**
+   * A Slack post whose earlier attempt was recorded just before a crash (16:31), resumed at 16:40
+   * through a poster with this `findPosted`, and run until `until`.
+   */
+  async function resumeAfterCrash(findPosted: DigestPoster['findPosted'], until: string) {
     const clock = createManualClock(ny('2025-06-30T16:40'));
     const store = createDigestStore(openDatabase(':memory:'));
     const posted: string[] = [];
@@ -139,78 +143,48 @@ describe('start-up', () => {
       dedupWindowMs: 0,
       async post() {
         posted.push('again');
-        return { messageId: 'dup' };
+        return { messageId: 'posted' };
       },
-      async findPosted(_ch, key) {
-        return { messageId: `found-${key}` };
-      },
+      ...(findPosted ? { findPosted } : {}),
     };
     const service = createDigestService({ store, market: app.market, runner: app.runner, renderer: fakeRenderer(), posters: [poster], clock });
     const sub = store.subscribe({ platform: 'slack', id: 'C1' }, 'close', SLOT, null, BEFORE).subscription;
     const [row] = store.decide([{ kind: 'digest', refId: sub.id, event: '2025-06-30', channel: sub.channel }], { configKey: 'k', answer: answer('t') }, ny('2025-06-30T16:30'));
     store.markAttempt(row?.id as number, ny('2025-06-30T16:31'));
     await service.start();
-    await drain(clock, service);
-    expect(posted, 'not posted a second time').toEqual([]);
-    expect(store.outboxRow(row?.id as number)?.messageId).toBe(`found-${row?.idemKey}`);
+    await runUntil(clock, ny(until), () => service.busy());
     await service.stop();
+    return { posted, row: store.outboxRow(row?.id as number), key: row?.idemKey };
+  }
+
+  it('finds an earlier attempt through findPosted instead of posting again', async () => {
+    const r = await resumeAfterCrash(async (_ch, key) => ({ messageId: `found-${key}` }), '2025-06-30T16:45');
+    expect(r.posted, 'not posted a second time').toEqual([]);
+    expect(r.row?.messageId).toBe(`found-${r.key}`);
   });
 
   it('when the look-up for an earlier attempt fails, looks again before posting; found then, nothing is posted twice', async () => {
-    const clock = createManualClock(ny('2025-06-30T16:40'));
-    const store = createDigestStore(openDatabase(':memory:'));
-    const posted: string[] = [];
     let lookups = 0;
-    const poster: DigestPoster = {
-      platform: 'slack',
-      dedupWindowMs: 0,
-      async post() {
-        posted.push('again');
-        return { messageId: 'dup' };
-      },
-      async findPosted(_ch, key) {
-        lookups++;
-        // Slack's history is down for the first two looks; the third finds the earlier post.
-        if (lookups <= 2) throw new Error('conversations.history: internal_error');
-        return { messageId: `found-${key}` };
-      },
-    };
-    const service = createDigestService({ store, market: app.market, runner: app.runner, renderer: fakeRenderer(), posters: [poster], clock });
-    const sub = store.subscribe({ platform: 'slack', id: 'C1' }, 'close', SLOT, null, BEFORE).subscription;
-    const [row] = store.decide([{ kind: 'digest', refId: sub.id, event: '2025-06-30', channel: sub.channel }], { configKey: 'k', answer: answer('t') }, ny('2025-06-30T16:30'));
-    store.markAttempt(row?.id as number, ny('2025-06-30T16:31'));
-    await service.start();
-    await runUntil(clock, ny('2025-06-30T16:45'), () => service.busy());
+    const r = await resumeAfterCrash(async (_ch, key) => {
+      lookups++;
+      // Slack's history is down for the first two looks; the third finds the earlier post.
+      if (lookups <= 2) throw new Error('conversations.history: internal_error');
+      return { messageId: `found-${key}` };
+    }, '2025-06-30T16:45');
     expect(lookups, 'two failed looks, then the one that finds it').toBe(3);
-    expect(posted, 'the earlier post was found: not posted again').toEqual([]);
-    expect(store.outboxRow(row?.id as number)?.status).toBe('sent');
-    await service.stop();
+    expect(r.posted, 'the earlier post was found: not posted again').toEqual([]);
+    expect(r.row?.status).toBe('sent');
   });
 
   it('a look-up that keeps failing does not hold the post back for ever', async () => {
-    const clock = createManualClock(ny('2025-06-30T16:40'));
-    const store = createDigestStore(openDatabase(':memory:'));
     let lookups = 0;
-    const poster: DigestPoster = {
-      platform: 'slack',
-      dedupWindowMs: 0,
-      async post() {
-        return { messageId: 'posted' };
-      },
-      async findPosted() {
-        lookups++;
-        throw new Error('missing_scope');
-      },
-    };
-    const service = createDigestService({ store, market: app.market, runner: app.runner, renderer: fakeRenderer(), posters: [poster], clock });
-    const sub = store.subscribe({ platform: 'slack', id: 'C1' }, 'close', SLOT, null, BEFORE).subscription;
-    const [row] = store.decide([{ kind: 'digest', refId: sub.id, event: '2025-06-30', channel: sub.channel }], { configKey: 'k', answer: answer('t') }, ny('2025-06-30T16:30'));
-    store.markAttempt(row?.id as number, ny('2025-06-30T16:31'));
-    await service.start();
-    await runUntil(clock, ny('2025-06-30T16:50'), () => service.busy());
+    const r = await resumeAfterCrash(async () => {
+      lookups++;
+      throw new Error('missing_scope');
+    }, '2025-06-30T16:50');
     expect(lookups, 'the first look and 4 more').toBe(5);
-    expect(store.outboxRow(row?.id as number)?.messageId).toBe('posted');
-    await service.stop();
+    expect(r.posted).toEqual(['again']);
+    expect(r.row?.messageId).toBe('posted');
   });
 
   it('with DIGEST_WHEN_DATA_MISSING=post-stale, posts the latest close with a clear as-of note', async () => {
