@@ -208,6 +208,18 @@ describe('the evening of Jun 30, 2025', () => {
     expect(fake.channelMessages(fake.channelId).length, 'no new message').toBe(count);
   });
 
+  it('finds the posted digest in the channel’s history by its key, long after the nonce has expired', async () => {
+    const row = store.outbox({ kind: 'digest' })[0];
+    if (!row) throw new Error('no digest row');
+    const since = new Date(Date.now() - 10 * 60_000);
+    expect(await adapter.poster.findPosted?.(row.channel, row.idemKey, since), 'GET /channels/{id}/messages, matched by the chart’s file name').toEqual({ messageId: row.messageId });
+    expect(await adapter.poster.findPosted?.(row.channel, 'not-a-key-of-any-post', since), 'another key: nothing').toBeNull();
+    const read = fake.requests.filter((r) => r.method === 'GET' && r.path === `/channels/${fake.channelId}/messages`);
+    expect(read.length).toBeGreaterThanOrEqual(2);
+    expect(read[0]?.query.limit).toBe('100');
+    expect(fake.problems, 'nothing Discord would refuse').toEqual([]);
+  });
+
   it('logged each post, and no error', () => {
     expect(logLines.filter((l) => l.msg === 'digest: posted')).toHaveLength(2);
     expect(logLines.filter((l) => l.level >= 50).map((l) => l.msg)).toEqual([]);

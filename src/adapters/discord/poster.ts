@@ -9,7 +9,7 @@
  * Discord does not return nonces when reading messages back, so there is no `findPosted`.
  * https://discord.com/developers/docs/resources/message#create-message
  */
-import { DiscordAPIError, HTTPError, RateLimitError, RESTJSONErrorCodes, Routes, type APIMessage, type RawFile, type REST, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
+import { DiscordAPIError, HTTPError, RateLimitError, RESTJSONErrorCodes, Routes, SnowflakeUtil, type APIMessage, type RawFile, type REST, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
 import type { Answer } from '../../answer/answer.ts';
 import type { RenderedChart } from '../../charts/renderer.ts';
 import { PostError, type ChannelRef, type DigestPoster, type PostOptions } from '../../digest/poster.ts';
@@ -58,16 +58,32 @@ export function toPostError(err: unknown): PostError {
   return new PostError('transient', err instanceof Error ? err.message : String(err), undefined, { cause: err });
 }
 
-/** The request for one scheduled post: the slash command's embed and PNGs, keyed by the nonce. */
+/**
+ * A chart's file name carrying the post's idempotency key ("rotation-3fa9….png"). Discord keeps a
+ * message's nonce for a few minutes only, and GET /channels/{id}/messages does not return it; the
+ * attachment's file name stays, so findPosted can recognise an earlier attempt long after.
+ */
+export function keyedFileName(name: string, idempotencyKey: string): string {
+  return `${name.replace(/\.png$/i, '')}-${idempotencyKey}.png`;
+}
+
+/** The request for one scheduled post: the slash command's embed and PNGs, keyed by the nonce and the file names. */
 export function digestMessage(answer: Answer, charts: readonly RenderedChart[], idempotencyKey: string): { body: RESTPostAPIChannelMessageJSONBody; files: RawFile[] } {
   const reply = answerReply(answer, charts);
-  const files: RawFile[] = reply.files.map((f) => ({ name: f.name ?? 'chart.png', data: f.attachment as Buffer, contentType: 'image/png' }));
+  const rename = new Map(reply.files.map((f) => [f.name ?? 'chart.png', keyedFileName(f.name ?? 'chart.png', idempotencyKey)]));
+  const named = (n: string | null | undefined) => rename.get(n ?? 'chart.png') ?? keyedFileName(n ?? 'chart.png', idempotencyKey);
+  const files: RawFile[] = reply.files.map((f) => ({ name: named(f.name), data: f.attachment as Buffer, contentType: 'image/png' }));
+  const embeds = reply.embeds.map((e) => {
+    const url = e.image?.url;
+    const file = url?.startsWith('attachment://') ? url.slice('attachment://'.length) : undefined;
+    return file !== undefined && rename.has(file) ? { ...e, image: { ...e.image, url: `attachment://${rename.get(file) as string}` } } : e;
+  });
   return {
     body: {
-      embeds: reply.embeds,
+      embeds,
       // Period buttons work on a scheduled post as on a reply: the click re-runs the command in place.
       components: reply.components,
-      attachments: reply.files.map((f, k) => ({ id: k, filename: f.name ?? 'chart.png', ...(f.description ? { description: f.description } : {}) })),
+      attachments: reply.files.map((f, k) => ({ id: k, filename: named(f.name), ...(f.description ? { description: f.description } : {}) })),
       allowed_mentions: reply.allowedMentions,
       nonce: idempotencyKey,
       enforce_nonce: true,
@@ -76,11 +92,31 @@ export function digestMessage(answer: Answer, charts: readonly RenderedChart[], 
   };
 }
 
+/** Pages of 100 messages findPosted reads at most: a busy channel's last hour or so. */
+const HISTORY_PAGES = 5;
+
 /** `rest`: the bot's REST client (`client.rest` of the adapter's gateway client, or createDiscordRest). */
 export function createDiscordPoster(rest: REST): DigestPoster {
   return {
     platform: 'discord',
     dedupWindowMs: NONCE_WINDOW_MS,
+    /**
+     * An earlier attempt, found by its charts' file names among the channel's messages since `since`
+     * (GET /channels/{id}/messages, needs Read Message History). A post without charts cannot be
+     * recognised: then only the nonce window protects it.
+     */
+    async findPosted(channel: ChannelRef, idempotencyKey: string, since: Date) {
+      const suffix = `-${idempotencyKey}.png`;
+      let after = SnowflakeUtil.generate({ timestamp: since.getTime() }).toString();
+      for (let page = 0; page < HISTORY_PAGES; page++) {
+        const batch = (await rest.get(Routes.channelMessages(channel.id), { query: new URLSearchParams({ after, limit: '100' }) })) as APIMessage[];
+        const hit = batch.find((m) => m.attachments.some((a) => a.filename.endsWith(suffix)));
+        if (hit) return { messageId: hit.id };
+        if (batch.length < 100) return null;
+        after = batch.reduce((max, m) => (BigInt(m.id) > BigInt(max) ? m.id : max), after);
+      }
+      return null;
+    },
     async post(channel: ChannelRef, answer: Answer, charts: readonly RenderedChart[], { idempotencyKey }: PostOptions) {
       const { body, files } = digestMessage(answer, charts, idempotencyKey);
       let message: APIMessage;

@@ -71,13 +71,13 @@ describe('digestMessage', () => {
   };
   const chart: RenderedChart = { id: 'moves', fileName: 'moves.png', altText: 'Bar chart of the day’s moves', png: Buffer.from([0x89, 0x50, 0x4e, 0x47]) };
 
-  it('sends the key as an enforced nonce, and the chart as files[0] listed in attachments and shown by the embed', () => {
+  it('sends the key as an enforced nonce and in the chart’s file name, the chart as files[0] listed in attachments and shown by the embed', () => {
     const { body, files } = digestMessage(answer, [chart], 'abc123');
     expect(body.nonce).toBe('abc123');
     expect(body.enforce_nonce).toBe(true);
-    expect(files.map((f) => [f.name, f.contentType, f.data])).toEqual([['moves.png', 'image/png', chart.png]]);
-    expect(body.attachments).toEqual([{ id: 0, filename: 'moves.png', description: chart.altText }]);
-    expect(body.embeds?.[0]?.image?.url).toBe('attachment://moves.png');
+    expect(files.map((f) => [f.name, f.contentType, f.data])).toEqual([['moves-abc123.png', 'image/png', chart.png]]);
+    expect(body.attachments).toEqual([{ id: 0, filename: 'moves-abc123.png', description: chart.altText }]);
+    expect(body.embeds?.[0]?.image?.url, 'the embed shows the renamed file').toBe('attachment://moves-abc123.png');
     expect(body.allowed_mentions, 'a digest never pings anyone').toEqual({ parse: [] });
   });
 });

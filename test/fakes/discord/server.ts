@@ -761,6 +761,10 @@ export class FakeDiscord {
       this.requireAuth(r);
       return [200, this.channelMessage(m[1] as string, r)];
     }
+    if ((m = /^\/channels\/(\d+)\/messages$/.exec(p)) && method === 'GET') {
+      this.requireAuth(r);
+      return [200, this.channelHistory(m[1] as string, r)];
+    }
     if ((m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(p)) && method === 'POST') {
       this.requireAuth(r);
       return [200, this.startThread(m[1] as string, m[2] as string, r)];
@@ -958,6 +962,22 @@ export class FakeDiscord {
     const { referenced_message: _omit, ...echo } = msg;
     this.dispatchMessage({ ...echo, channel_type: kind === 'dm' ? ChannelType.DM : kind === 'thread' ? ChannelType.PublicThread : ChannelType.GuildText, ...(kind === 'dm' ? {} : { guild_id: this.guildId, member: this.memberOf(this.botUser) }) } as GatewayMessageCreateDispatchData);
     return msg;
+  }
+
+  /**
+   * GET /channels/{id}/messages?after=&limit=: the channel's messages newer than `after` (a
+   * snowflake), oldest first when `after` is given, at most `limit` (1–100, default 50), as Discord
+   * documents it. Reading history needs View Channel and Read Message History.
+   */
+  private channelHistory(channelId: string, r: RecordedRequest): APIMessage[] {
+    this.channelKind(channelId);
+    const limit = r.query.limit === undefined ? 50 : Number(r.query.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) this.invalid(`GET /channels/${channelId}/messages`, `limit ${r.query.limit} is not 1–100`);
+    const after = r.query.after === undefined ? 0n : BigInt(r.query.after);
+    const all = [...this.messages.values()].filter((x) => x.channel_id === channelId && BigInt(x.id) > after);
+    all.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    // Newest first without `after`; with it, the messages just after it (Discord's order is then ascending).
+    return r.query.after === undefined ? all.reverse().slice(0, limit) : all.slice(0, limit);
   }
 
   /** POST /channels/{id}/messages/{mid}/threads: a public thread whose id is the starter message's id. */
