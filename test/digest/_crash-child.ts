@@ -8,8 +8,18 @@
  * recording the send), CRASH_ON (optional: at the first checkpoint of that name, e.g. after-http).
  * slack-naive is the control: a Slack poster without findPosted, which a crash after the HTTP call
  * must be able to turn into a duplicate, or the test would prove nothing.
+ * discord-real and slack-real use tapebot's own posters (src/adapters/discord/poster.ts and slack/poster.ts, the real
+ * discord.js REST and Slack Web API clients) against the local fake platforms of test/fakes, whose
+ * URLs and tokens come in API and TOKEN; CHANNEL_IDS lists the channels to subscribe.
  */
+import { createCanvas } from '@napi-rs/canvas';
+import { webApi } from '@slack/bolt';
+import { createDiscordRest } from '../../src/adapters/discord/client.ts';
+import { createDiscordPoster } from '../../src/adapters/discord/poster.ts';
+import { createSlackPoster } from '../../src/adapters/slack/poster.ts';
 import type { Answer } from '../../src/answer/answer.ts';
+import type { ChartRenderer } from '../../src/charts/renderer.ts';
+import { silentLogger } from '../../src/log.ts';
 import { seriesFromCloses, type DailySeries } from '../../src/core/series.ts';
 import type { MarketData } from '../../src/data/market-data.ts';
 import { createManualClock } from '../../src/digest/clock.ts';
@@ -26,7 +36,7 @@ export const DAYS = ['2025-03-03', '2025-03-04', '2025-03-05'];
 const SLOT: Slot = { time: '16:30', tz: 'America/New_York' };
 
 const env = process.env;
-const mode = (env.MODE ?? 'discord') as 'discord' | 'slack' | 'slack-naive';
+const mode = (env.MODE ?? 'discord') as 'discord' | 'slack' | 'slack-naive' | 'discord-real' | 'slack-real';
 const server = env.SERVER ?? '';
 const crashAt = env.CRASH_AT ? Number(env.CRASH_AT) : 0;
 const crashOn = env.CRASH_ON ?? '';
@@ -109,6 +119,31 @@ function slackPoster(withLookup: boolean): DigestPoster {
   return p;
 }
 
+/** tapebot's own poster for the platform, with the HTTP call between two checkpoints. */
+function realPoster(): DigestPoster {
+  const api = env.API ?? '';
+  const token = env.TOKEN ?? '';
+  const real =
+    mode === 'discord-real'
+      ? createDiscordPoster(createDiscordRest({ token, apiUrl: api }))
+      : createSlackPoster(new webApi.WebClient(token, { slackApiUrl: api, retryConfig: { retries: 0 } }), { logger: silentLogger, delivery: { imageRetryDelaysMs: [50] } });
+  return {
+    ...real,
+    async post(channel, answer, charts, opts) {
+      checkpoint('before-http');
+      const r = await real.post(channel, answer, charts, opts);
+      checkpoint('after-http');
+      return r;
+    },
+  };
+}
+
+/** A renderer that hands out one small, real PNG: the platforms' fakes check that uploads are images. */
+function pngRenderer(): ChartRenderer {
+  const png = createCanvas(8, 8).toBuffer('image/png');
+  return { name: 'png', render: async () => png, close: async () => {} };
+}
+
 /** The store with checkpoints around every write that matters to exactly-once. */
 function hooked(store: DigestStore): DigestStore {
   return {
@@ -135,14 +170,15 @@ function hooked(store: DigestStore): DigestStore {
 async function main(): Promise<void> {
   const db = openDatabase(env.DB ?? ':memory:');
   const store = hooked(createDigestStore(db));
-  const platform = mode === 'discord' ? 'discord' : 'slack';
+  const platform = mode === 'discord' || mode === 'discord-real' ? 'discord' : 'slack';
   const first = dueInstant(SLOT, DAYS[0] as string);
-  for (let i = 0; i < CHANNELS; i++) {
-    const channel: ChannelRef = { platform, id: `c${i}` };
+  const ids = env.CHANNEL_IDS ? env.CHANNEL_IDS.split(',') : Array.from({ length: CHANNELS }, (_, i) => `c${i}`);
+  for (const id of ids) {
+    const channel: ChannelRef = { platform, id };
     if (store.subscriptions(channel).length === 0) store.subscribe(channel, 'close', SLOT, null, new Date(first.getTime() - 3_600_000));
   }
   const clock = createManualClock(first);
-  const poster = mode === 'discord' ? discordPoster() : slackPoster(mode === 'slack');
+  const poster = mode === 'discord-real' || mode === 'slack-real' ? realPoster() : mode === 'discord' ? discordPoster() : slackPoster(mode === 'slack');
   const fast = { perChannel: { count: 1000, ms: 1000 }, global: { count: 1000, ms: 1000 }, concurrency: 3 };
   const service = createDigestService({
     store,
@@ -150,7 +186,7 @@ async function main(): Promise<void> {
     runner: async () => {
       throw new Error('no commands here');
     },
-    renderer: fakeRenderer(),
+    renderer: mode === 'discord-real' || mode === 'slack-real' ? pngRenderer() : fakeRenderer(),
     posters: [poster],
     clock,
     limits: { discord: fast, slack: fast },
@@ -167,7 +203,7 @@ async function main(): Promise<void> {
   const rows = store.outbox({ kind: 'digest' });
   const sent = rows.filter((r) => r.status === 'sent').length;
   db.close();
-  process.stdout.write(sent === CHANNELS * DAYS.length ? `DONE ${checkpoints}\n` : `INCOMPLETE ${sent}\n`);
+  process.stdout.write(sent === ids.length * DAYS.length ? `DONE ${checkpoints}\n` : `INCOMPLETE ${sent}\n`);
 }
 
 await main();

@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeDiscord } from '../fakes/discord/server.ts';
+import { startFakeSlack } from '../fakes/slack/server.ts';
 import { startFakeChatServer, type FakeChatServer } from './_crash-server.ts';
 
 const CHILD = fileURLToPath(new URL('./_crash-child.ts', import.meta.url));
@@ -69,20 +71,20 @@ function rng(seed: number): () => number {
   };
 }
 
-/** One trial: crash at `firstCrash`, then random further kills, then run clean. Returns the server's messages for the trial. */
-async function trial(mode: string, seed: number): Promise<{ crashes: number; perKey: Map<string, number>; perChannelDay: Map<string, number> }> {
-  server.reset();
-  const db = path.join(dir, `${mode}-${seed}.db`);
-  const random = rng(seed);
+/**
+ * Runs the child on `db` until it finishes: the first runs crash, at a checkpoint (exact windows) or at
+ * a random moment (anywhere, even mid-write). The first always crashes at a checkpoint, so every
+ * trial has at least one crash however fast the machine is; a timed kill may land after a quick run
+ * has already finished. Returns how many runs were killed.
+ */
+async function crashUntilDone(base: Record<string, string>, db: string, random: () => number, checkpoints: number, firstCrashOn?: string): Promise<number> {
   let crashes = 0;
   for (let run = 0; run < 8; run++) {
-    const env: Record<string, string> = { DB: db, SERVER: server.url, MODE: mode };
+    const env: Record<string, string> = { ...base, DB: db };
     let killAfter: number | undefined;
-    if (run < 3) {
-      // First runs crash: at a checkpoint (exact windows) or at a random moment (anywhere, even mid-write).
-      // The first always crashes at a checkpoint, so every trial has at least one crash however fast
-      // the machine is; a timed kill may land after a quick run has already finished.
-      if (run === 0 || random() < 0.7) env.CRASH_AT = String(1 + Math.floor(random() * CLEAN_CHECKPOINTS));
+    if (run === 0 && firstCrashOn !== undefined) env.CRASH_ON = firstCrashOn;
+    else if (run < 3) {
+      if (run === 0 || random() < 0.7) env.CRASH_AT = String(1 + Math.floor(random() * checkpoints));
       else killAfter = 300 + Math.floor(random() * 1200);
     }
     const r = await runChild(env, killAfter);
@@ -91,8 +93,15 @@ async function trial(mode: string, seed: number): Promise<{ crashes: number; per
       continue;
     }
     expect(r.out, 'a run that was not killed finishes everything').toMatch(/^DONE/);
-    break;
+    return crashes;
   }
+  throw new Error('the child never finished in 8 runs');
+}
+
+/** One trial: crash at `firstCrash`, then random further kills, then run clean. Returns the server's messages for the trial. */
+async function trial(mode: string, seed: number): Promise<{ crashes: number; perKey: Map<string, number>; perChannelDay: Map<string, number> }> {
+  server.reset();
+  const crashes = await crashUntilDone({ SERVER: server.url, MODE: mode }, path.join(dir, `${mode}-${seed}.db`), rng(seed), CLEAN_CHECKPOINTS);
   const perKey = new Map<string, number>();
   const perChannelDay = new Map<string, number>();
   for (const m of server.messages) {
@@ -116,6 +125,42 @@ describe('exactly once across SIGKILL', () => {
         expect([...perKey.values()].every((n) => n === 1), `seed ${seed}: one message per idempotency key`).toBe(true);
       }
       expect(totalCrashes, 'the trials really crashed').toBeGreaterThanOrEqual(8);
+    }, 300_000);
+  }
+
+  /**
+   * The same, through tapebot's own posters and their real clients against the fake platforms of
+   * test/fakes: the Discord nonce (and the key in the chart's file name), Slack's message metadata
+   * read back with conversations.history. Fewer seeds: each run talks real HTTP to a fake.
+   */
+  for (const platform of ['discord', 'slack'] as const) {
+    it(`${platform}, tapebot's own poster on the fake ${platform === 'discord' ? 'Discord' : 'Slack'}: every digest arrives once`, async () => {
+      let totalCrashes = 0;
+      for (let seed = 1; seed <= 3; seed++) {
+        const discord = platform === 'discord' ? await FakeDiscord.start() : null;
+        const slack = platform === 'slack' ? await startFakeSlack() : null;
+        try {
+          const ids = discord ? [discord.channelId, discord.noThreadsChannelId, discord.noThreadSendChannelId, discord.dmChannelId] : ['C0CRASH001', 'C0CRASH002', 'C0CRASH003', 'C0CRASH004'];
+          const env = { MODE: `${platform}-real`, API: discord?.apiUrl ?? slack?.apiUrl ?? '', TOKEN: discord?.token ?? slack?.token ?? '', CHANNEL_IDS: ids.join(','), SERVER: '' };
+          // Seed 1 first dies in the narrowest window: the platform has the message, the outbox does not know.
+          const crashes = await crashUntilDone(env, path.join(dir, `${platform}-real-${seed}.db`), rng(seed * 104729 + (platform === 'slack' ? 1 : 0)), 2 * DAYS + 6 * ids.length * DAYS, seed === 1 ? 'after-http' : undefined);
+          totalCrashes += crashes;
+          const perChannelDay = new Map<string, number>();
+          const count = (channel: string, text: string) => {
+            const k = `${channel} ${/Market close · (\w+ \d+, \d+)/.exec(text)?.[1] ?? '?'}`;
+            perChannelDay.set(k, (perChannelDay.get(k) ?? 0) + 1);
+          };
+          if (discord) for (const id of ids) for (const m of discord.channelMessages(id)) count(id, m.embeds[0]?.title ?? '');
+          if (slack) for (const m of slack.messages) count(m.channel, m.text ?? '');
+          expect(perChannelDay.size, `seed ${seed}: every channel got every day (no loss)`).toBe(ids.length * DAYS);
+          for (const [k, n] of perChannelDay) expect(n, `seed ${seed}: ${k} arrived once (no duplicate)`).toBe(1);
+          if (discord) expect(discord.problems, 'nothing Discord would refuse').toEqual([]);
+        } finally {
+          await discord?.close();
+          await slack?.close();
+        }
+      }
+      expect(totalCrashes, 'the trials really crashed').toBeGreaterThanOrEqual(3);
     }, 300_000);
   }
 
