@@ -156,9 +156,9 @@ function discordOptions(cmd: AnyCommand, args: RawArgs, app: App): Record<string
 }
 
 /** Polls until `done` holds, or throws after `timeoutMs` saying what was awaited. */
-export async function until(what: string, done: () => boolean, timeoutMs: number): Promise<void> {
+export async function until(what: string, done: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = performance.now() + timeoutMs;
-  while (!done()) {
+  while (!(await done())) {
     if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
