@@ -260,6 +260,7 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
       if (poster.findPosted) {
         try {
           const found = await poster.findPosted(row.channel, row.idemKey, since);
+          lookupFailures.delete(row.id);
           if (found) {
             store.markSent(row.id, found.messageId, clock.now());
             report(row.channel, row.kind, 'sent');

@@ -42,19 +42,21 @@ export function missingPostingPermissions(i: Interaction): string[] {
 
 export function discordChannelContext(i: Interaction, digestRoleId: string | undefined): ChannelContext | undefined {
   if (!i.channelId) return undefined;
-  const missing = missingPostingPermissions(i);
   return {
     platform: 'discord',
     id: i.channelId,
     userId: i.user.id,
     canManage: canManageChannel(i, digestRoleId),
-    postingProblem: async () =>
-      missing.length === 0
+    // Asked only by the commands that set up posts, so checked only then.
+    async postingProblem() {
+      const missing = missingPostingPermissions(i);
+      return missing.length === 0
         ? null
         : {
             reason: `I can’t post in this channel on my own: I lack ${missing.join(', ')} here.`,
             fix: 'Ask someone who manages the server to allow those for tapebot in this channel, then try again.',
-          },
+          };
+    },
   };
 }
 
