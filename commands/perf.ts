@@ -73,7 +73,8 @@ export default defineCommand({
         .join('; ')}.`,
       footer: chartFooter(ctx.sourceLabel, asOf),
       categories: labels,
-      groups: rows.map((r, k) => ({ label: r.symbol, values: r.returns, color: COLORS[k % COLORS.length] as SeriesColor })),
+      // A symbol whose data ends early says so in the legend: its bars do not run to the subtitle's close.
+      groups: rows.map((r, k) => ({ label: r.last === asOf ? r.symbol : `${r.symbol} (to ${formatDate(r.last)})`, values: r.returns, color: COLORS[k % COLORS.length] as SeriesColor })),
       horizontal: false,
       valueLabel: 'Total return',
       format: 'percent',

@@ -110,6 +110,7 @@ describe('/perf', () => {
     const kreRow = a.lines.find((l) => l.includes('```'))?.split('\n').find((l) => l.startsWith('KRE'));
     expect(kreRow, 'KRE is still in the table').toBeDefined();
     expect(kreRow, 'with no leader mark').not.toContain('*');
+    expect((a.charts[0] as BarChartSpec).groups.map((g) => g.label), 'the chart says where KRE’s bars stop').toEqual(['KRE (to Jul 2, 2026)', 'SPY', 'XLK']);
   });
 
   it.each([
