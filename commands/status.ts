@@ -4,6 +4,15 @@ import { emptyAnswer } from '../src/answer/build.ts';
 import { formatDate } from '../src/core/format.ts';
 import { defineCommand } from '../src/command/define.ts';
 import type { ProviderStatus, StatusReport } from '../src/data/providers/status.ts';
+import type { ProviderFailure } from '../src/errors.ts';
+
+const FAILURE_WORDS: Readonly<Record<ProviderFailure, string>> = {
+  unavailable: 'unavailable',
+  'rate-limited': 'rate-limited',
+  'invalid-data': 'sent data that failed the checks',
+  'not-found': 'did not have a symbol',
+  timeout: 'timed out',
+};
 
 /** "just now", "4 min ago", "3 h ago", "2 days ago". */
 function ago(iso: string, now: string): string {
@@ -19,7 +28,8 @@ function providerLine(p: ProviderStatus, now: string): string {
   const state = p.circuit === 'closed' ? 'healthy' : p.circuit === 'half-open' ? 'recovering (probing)' : 'paused after repeated failures';
   const success = p.lastSuccessAt ? `last success ${ago(p.lastSuccessAt, now)}` : 'no success yet';
   const counts = `${p.requests} request${p.requests === 1 ? '' : 's'}, ${p.failedRequests} failed`;
-  const failure = p.lastFailure ? ` · last failure ${ago(p.lastFailure.at, now)} (${p.lastFailure.failure}): ${p.lastFailure.message}` : '';
+  // The kind of failure only: the provider's own words can quote an API key, and stay in the log.
+  const failure = p.lastFailure ? ` · last failure ${ago(p.lastFailure.at, now)}: ${FAILURE_WORDS[p.lastFailure.failure]}` : '';
   return `**${p.name}** — ${state} (circuit ${p.circuit}) · ${success} · ${counts}${failure}`;
 }
 

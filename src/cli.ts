@@ -14,7 +14,11 @@ import { formatAnswerText, formatErrorText } from './adapters/console/format.ts'
 import { createConsoleAsk, runRepl } from './adapters/console/repl.ts';
 import { answerQuestion } from './ask/answer.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { createLogger } from './log.ts';
+import { createLogger, redactSecrets } from './log.ts';
+
+/** Everything the CLI prints passes through the log's secret masking, as every chat reply does. */
+const print = (text: string) => process.stdout.write(redactSecrets(text));
+const printError = (text: string) => process.stderr.write(redactSecrets(text));
 
 function buildApp(): App {
   const config = loadConfig();
@@ -27,13 +31,13 @@ async function runOnce(text: string, opts: { out: string; json?: boolean }): Pro
   try {
     const result = await app.runner.runText(text, { adapter: 'cli' });
     if (!result.ok) {
-      if (opts.json) process.stdout.write(`${JSON.stringify({ ok: false, error: result.error.message, ref: result.ref }, null, 2)}\n`);
-      else process.stderr.write(`${formatErrorText(result.error.message)}\n`);
+      if (opts.json) print(`${JSON.stringify({ ok: false, error: result.error.message, ref: result.ref }, null, 2)}\n`);
+      else printError(`${formatErrorText(result.error.message)}\n`);
       return 1;
     }
     const paths = await writeAnswerCharts(app.renderer, result.answer, opts.out);
-    if (opts.json) process.stdout.write(`${JSON.stringify({ ok: true, answer: result.answer, charts: paths }, null, 2)}\n`);
-    else process.stdout.write(`${formatAnswerText(result.answer, paths)}\n`);
+    if (opts.json) print(`${JSON.stringify({ ok: true, answer: result.answer, charts: paths }, null, 2)}\n`);
+    else print(`${formatAnswerText(result.answer, paths)}\n`);
     return 0;
   } finally {
     await app.close();
@@ -45,19 +49,19 @@ async function askOnce(question: string, opts: { out: string; json?: boolean }):
   try {
     const out = await answerQuestion(question, { runner: app.runner, symbols: app.symbols, asOf: () => app.market.latestClose(), logger: app.logger, meta: { adapter: 'cli' } });
     if (out.kind === 'clarify') {
-      if (opts.json) process.stdout.write(`${JSON.stringify({ ok: false, clarify: out.message }, null, 2)}\n`);
-      else process.stderr.write(`${out.message}\n`);
+      if (opts.json) print(`${JSON.stringify({ ok: false, clarify: out.message }, null, 2)}\n`);
+      else printError(`${out.message}\n`);
       return 1;
     }
     const result = out.result;
     if (!result.ok) {
-      if (opts.json) process.stdout.write(`${JSON.stringify({ ok: false, readAs: out.readAs, error: result.error.message, ref: result.ref }, null, 2)}\n`);
-      else process.stderr.write(`${out.line}\n${formatErrorText(result.error.message)}\n`);
+      if (opts.json) print(`${JSON.stringify({ ok: false, readAs: out.readAs, error: result.error.message, ref: result.ref }, null, 2)}\n`);
+      else printError(`${out.line}\n${formatErrorText(result.error.message)}\n`);
       return 1;
     }
     const paths = await writeAnswerCharts(app.renderer, result.answer, opts.out);
-    if (opts.json) process.stdout.write(`${JSON.stringify({ ok: true, readAs: out.readAs, notes: out.notes, answer: result.answer, charts: paths }, null, 2)}\n`);
-    else process.stdout.write(`${out.line}\n${formatAnswerText(result.answer, paths)}\n`);
+    if (opts.json) print(`${JSON.stringify({ ok: true, readAs: out.readAs, notes: out.notes, answer: result.answer, charts: paths }, null, 2)}\n`);
+    else print(`${out.line}\n${formatAnswerText(result.answer, paths)}\n`);
     return 0;
   } finally {
     await app.close();
@@ -107,10 +111,10 @@ try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof ConfigError) {
-    process.stderr.write(`${e.message}\n`);
+    printError(`${e.message}\n`);
     process.exitCode = 2;
   } else {
-    process.stderr.write(`${formatErrorText(`tapebot failed: ${e instanceof Error ? e.message : String(e)}`)}\n`);
+    printError(`${formatErrorText(`tapebot failed: ${e instanceof Error ? e.message : String(e)}`)}\n`);
     process.exitCode = 1;
   }
 }

@@ -40,19 +40,38 @@ export class UnknownSymbolError extends UserInputError {
 
 export type ProviderFailure = 'unavailable' | 'rate-limited' | 'invalid-data' | 'not-found' | 'timeout';
 
-/** Thrown when a market-data provider fails: down, rate limited, timed out, or returned data we refuse. */
+/**
+ * Thrown when a market-data provider fails: down, rate limited, timed out, or returned data we refuse.
+ * `message` is detail for the log only: it may quote what the provider sent back, and a provider may
+ * quote our API key. Chat gets a fixed phrase per failure kind from `describeError`, never this text.
+ */
 export class ProviderError extends Error {
   override readonly name = 'ProviderError';
+  /** The symbol asked for, when the failure is about one symbol (named in chat for 'not-found'). */
+  readonly symbol: string | undefined;
   constructor(
     readonly provider: string,
     readonly failure: ProviderFailure,
     message: string,
     readonly retryAfterSeconds?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; symbol?: string },
   ) {
-    super(message, options);
+    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
+    this.symbol = options?.symbol;
   }
 }
+
+/** Provider names as people know them; anything else is called "the market-data provider". */
+const PROVIDER_NAMES: Readonly<Record<string, string>> = {
+  yahoo: 'Yahoo Finance',
+  tiingo: 'Tiingo',
+  polygon: 'Polygon',
+  alphavantage: 'Alpha Vantage',
+  bundled: 'the bundled prices',
+};
+
+/** A symbol is shown back only in the shape symbols have; anything else could be markup someone typed. */
+const SHOWABLE_SYMBOL = /^[A-Z0-9^][A-Z0-9.^=-]{0,14}$/;
 
 /** Thrown when a person (or channel) sends commands faster than the configured limits allow. */
 export class RateLimitedError extends Error {
@@ -102,22 +121,35 @@ export function describeError(err: unknown, ref: string): DescribedError {
     return { audience: 'retry', message: 'I’m busy drawing other charts — try again in a few seconds.' };
   }
   if (err instanceof ProviderError) {
+    // Fixed words per failure kind: the provider's own text stays in the log (it can quote a key).
+    const known = PROVIDER_NAMES[err.provider];
+    const provider = known ?? 'the market-data provider';
     switch (err.failure) {
       case 'rate-limited':
         return {
           audience: 'retry',
-          message: `The market-data provider is rate-limiting us${err.retryAfterSeconds ? `; try again in ${err.retryAfterSeconds} s` : '; try again in a minute'}.`,
+          message: `The market-data provider is rate-limiting us${err.retryAfterSeconds ? `; try again in ${Math.min(Math.ceil(err.retryAfterSeconds), 3600)} s` : '; try again in a minute'}.`,
         };
-      case 'not-found':
-        return { audience: 'user', message: err.message };
-      default:
+      case 'not-found': {
+        const symbol = err.symbol !== undefined && SHOWABLE_SYMBOL.test(err.symbol) ? err.symbol : undefined;
         return {
-          audience: 'retry',
-          message: `Market data is unavailable right now (${err.provider}); try again shortly. Reference ${ref}.`,
+          audience: 'user',
+          message: symbol ? `I couldn't find prices for ${symbol}. Check the ticker, or try /help for the symbols I have.` : `I couldn't find prices for that symbol. Check the ticker, or try /help for the symbols I have.`,
         };
+      }
+      case 'invalid-data':
+        return { audience: 'retry', message: `${capitalise(provider)} sent prices I don't trust, so I won't quote them; try again shortly. Reference ${ref}.` };
+      case 'timeout':
+        return { audience: 'retry', message: `${capitalise(provider)} did not answer in time; try again shortly. Reference ${ref}.` };
+      default:
+        return { audience: 'retry', message: `Market data is unavailable right now${known ? ` (${known})` : ''}; try again shortly. Reference ${ref}.` };
     }
   }
   return { audience: 'internal', message: `Something went wrong on my side — reference ${ref}.` };
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 /** A short random reference id for an error, e.g. "7f3a9c". */

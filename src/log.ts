@@ -47,3 +47,45 @@ export function createLogger(opts: { level?: string; destination?: NodeJS.Writab
 
 /** A logger that drops everything (tests, one-shot CLI runs that print their own errors). */
 export const silentLogger: Logger = pino({ level: 'silent' });
+
+/**
+ * The second wall: `fetch` for the chat SDKs, so that every request body that leaves for Discord or
+ * Slack (messages, edits, ephemeral replies, response_url posts, file names) passes through the same
+ * masking as the logs. The first wall is that provider text never reaches a reply (errors.ts); this
+ * one catches what a future path forgets. Headers are left alone — the credentials travel there — and
+ * so is a form's `token` field, which Slack's auth.test reads.
+ */
+export function maskingFetch(inner: typeof fetch = fetch): typeof fetch {
+  const masked = (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => {
+    if (!init?.body || secrets.size === 0) return inner(input, init);
+    return inner(input, { ...init, body: maskBody(init.body) });
+  };
+  return masked as typeof fetch;
+}
+
+function maskBody(body: NonNullable<RequestInit['body']>): NonNullable<RequestInit['body']> {
+  if (typeof body === 'string') {
+    // Slack's Web API form bodies: mask value by value, so percent-encoding cannot hide a secret.
+    if (/^[\w.%+-]+=/.test(body) && !body.trimStart().startsWith('{')) {
+      const form = new URLSearchParams(body);
+      const out = new URLSearchParams();
+      for (const [k, v] of form) out.append(k, k === 'token' ? v : redactSecrets(v));
+      return out.toString();
+    }
+    return redactSecrets(body);
+  }
+  if (body instanceof URLSearchParams) {
+    const out = new URLSearchParams();
+    for (const [k, v] of body) out.append(k, k === 'token' ? v : redactSecrets(v));
+    return out;
+  }
+  if (body instanceof FormData) {
+    const out = new FormData();
+    for (const [k, v] of body) {
+      if (typeof v === 'string') out.append(k, k === 'token' ? v : redactSecrets(v));
+      else out.append(k, v, redactSecrets(v.name));
+    }
+    return out;
+  }
+  return body;
+}

@@ -14,7 +14,7 @@ import type { DigestPoster } from './digest/poster.ts';
 import { createDigestService, type DigestService } from './digest/service.ts';
 import { digestSettingsFromEnv, type DigestSettings } from './digest/settings.ts';
 import { createDigestStore } from './digest/store.ts';
-import { createLogger } from './log.ts';
+import { createLogger, redactSecrets } from './log.ts';
 import { health } from './ops/health.ts';
 import { startOpsServer } from './ops/health.ts';
 import { metrics } from './ops/metrics.ts';
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     digestSettings = loadDigestSettings();
   } catch (e) {
     if (e instanceof ConfigError) {
-      process.stderr.write(`${e.message}\n`);
+      process.stderr.write(`${redactSecrets(e.message)}\n`);
       process.exit(2);
     }
     throw e;
@@ -111,7 +111,7 @@ async function main(): Promise<void> {
   } catch (err) {
     logger.fatal({ err }, 'a chat adapter could not start');
     // One clear line for whoever started it (a rejected token, an unreachable API, a port in use).
-    process.stderr.write(`tapebot could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(startupLine('tapebot could not start', err));
     await shutdown.run('start-up failed', 1);
     return;
   }
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
       await digests.start();
     } catch (err) {
       logger.fatal({ err }, 'the digest service could not start');
-      process.stderr.write(`tapebot could not start digests: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(startupLine('tapebot could not start digests', err));
       await shutdown.run('start-up failed', 1);
       return;
     }
@@ -167,4 +167,18 @@ async function main(): Promise<void> {
   logger.info({ discord: mode.discord, slack: mode.slack }, 'tapebot started');
 }
 
-await main();
+/**
+ * One masked line for whoever started tapebot: never a stack (a provider's error can quote an API
+ * key, and a stack carries the message), never more than a line.
+ */
+function startupLine(what: string, err: unknown): string {
+  const detail = err instanceof Error ? err.message : String(err);
+  return `${redactSecrets(`${what}: ${detail}`).replace(/\s*\n\s*/g, ' ').slice(0, 500)}\n`;
+}
+
+try {
+  await main();
+} catch (err) {
+  process.stderr.write(startupLine('tapebot could not start', err));
+  process.exitCode = 1;
+}

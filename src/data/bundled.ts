@@ -114,7 +114,7 @@ export function createBundledProvider(dir: string | URL = BUNDLED_PRICES_DIR): P
     async fetchDaily(symbol, opts = {}) {
       opts.signal?.throwIfAborted();
       if (!knows(symbol)) {
-        throw new ProviderError(NAME, 'not-found', `The bundled price data has no symbol "${symbol}".`);
+        throw new ProviderError(NAME, 'not-found', `The bundled price data has no symbol "${symbol}".`, undefined, { symbol });
       }
       const bars = await load(symbol);
       opts.signal?.throwIfAborted();

@@ -310,7 +310,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
     const bars = validateBars(upstream.name, symbol, history ? history.bars : await upstream.fetchDaily(symbol));
     const first = bars[0];
     const last = bars[bars.length - 1];
-    if (!first || !last) throw new ProviderError(upstream.name, 'not-found', `No price history for ${symbol}.`);
+    if (!first || !last) throw new ProviderError(upstream.name, 'not-found', `No price history for ${symbol}.`, undefined, { symbol });
     const meta: SeriesMeta = {
       symbol,
       provider: upstream.name,

@@ -12,7 +12,7 @@ import { startDiscord, type DiscordAdapter } from '../../src/adapters/discord/in
 import { registerCommands } from '../../src/adapters/discord/registration.ts';
 import { slackCommandName } from '../../src/adapters/slack/manifest.ts';
 import { startSlack, type SlackAdapter } from '../../src/adapters/slack/start.ts';
-import { createApp, type App } from '../../src/app.ts';
+import { createApp, type App, type AppOptions } from '../../src/app.ts';
 import { bindOptions } from '../../src/command/bind.ts';
 import type { AnyCommand } from '../../src/command/define.ts';
 import { parseCommandText, type RawArgs } from '../../src/command/parse.ts';
@@ -55,6 +55,10 @@ export interface ChatRigOptions {
   /** Chart threads; default one per core, as in production. */
   renderThreads?: number;
   limiter?: CommandLimiter;
+  /** More settings, e.g. live providers pointed at local stand-ins. */
+  env?: Record<string, string>;
+  /** The app's data options (a clock, a fast HTTP policy for stand-ins). */
+  data?: AppOptions['data'];
 }
 
 export async function startChatRig(o: ChatRigOptions = {}): Promise<ChatRig> {
@@ -70,8 +74,9 @@ export async function startChatRig(o: ChatRigOptions = {}): Promise<ChatRig> {
     SLACK_SIGNING_SECRET: SECRETS.slackSigningSecret,
     SLACK_API_URL: fakeSlack.apiUrl,
     ...(o.renderThreads !== undefined ? { RENDER_THREADS: String(o.renderThreads) } : {}),
+    ...o.env,
   });
-  const app = createApp(config, { dbFile: ':memory:', logger, ...(o.commands ? { commands: o.commands } : {}), ...(o.limiter ? { limiter: o.limiter } : {}) });
+  const app = createApp(config, { dbFile: ':memory:', logger, ...(o.commands ? { commands: o.commands } : {}), ...(o.limiter ? { limiter: o.limiter } : {}), ...(o.data ? { data: o.data } : {}) });
   await registerCommands({ rest: createDiscordRest({ token: SECRETS.discordToken, apiUrl: fakeDiscord.apiUrl }), applicationId: fakeDiscord.applicationId, guildId: fakeDiscord.guildId, commands: app.runner.commands });
   const discord = await startDiscord({ config, runner: app.runner, renderer: app.renderer, logger, symbols: app.symbols });
   const slack = await startSlack({ config, runner: app.runner, renderer: app.renderer, logger, listen: { port: 0, host: '127.0.0.1' }, retryConfig: { retries: 0 } });

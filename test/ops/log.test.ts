@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { registerSecret } from '../../src/log.ts';
+import { maskingFetch, registerSecret } from '../../src/log.ts';
 import { memoryLog } from './_memory-log.ts';
 
 describe('secret masking in logs', () => {
@@ -46,5 +46,39 @@ describe('secret masking in logs', () => {
       expect(line, `${name} is masked`).not.toContain(value);
     }
     expect(line, 'non-secret settings stay readable').toContain('123456789012345678');
+  });
+});
+
+describe('maskingFetch: the second wall on what leaves for a chat platform', () => {
+  const key = 'provider-key-for-egress-42';
+  registerSecret(key);
+  async function sent(body: RequestInit['body']): Promise<{ body: string; auth: string | null }> {
+    let seen: { body: string; auth: string | null } = { body: '', auth: null };
+    const inner = (async (_u: unknown, init?: RequestInit) => {
+      const b = init?.body;
+      const text = b instanceof FormData ? JSON.stringify([...b].map(([k, v]) => [k, typeof v === 'string' ? v : `file:${v.name}`])) : String(b);
+      seen = { body: text, auth: new Headers(init?.headers).get('authorization') };
+      return new Response('{}');
+    }) as typeof fetch;
+    await maskingFetch(inner)('http://chat.example/api', { method: 'POST', headers: { authorization: `Bearer ${key}` }, ...(body !== undefined ? { body } : {}) });
+    return seen;
+  }
+
+  it('masks a JSON body, a form body value by value, and FormData text and file names; headers travel as they are', async () => {
+    const json = await sent(JSON.stringify({ content: `oops ${key}` }));
+    expect(json.body).toBe('{"content":"oops [redacted]"}');
+    expect(json.auth, 'the credential itself is not touched').toBe(`Bearer ${key}`);
+
+    const form = await sent(new URLSearchParams({ channel: 'C1', text: `a ${key} b`, token: key }).toString());
+    const params = new URLSearchParams(form.body);
+    expect(params.get('text')).toBe('a [redacted] b');
+    expect(params.get('token'), "Slack's auth.test reads its token from the form").toBe(key);
+
+    const fd = new FormData();
+    fd.append('payload_json', JSON.stringify({ content: key }));
+    fd.append('files[0]', new Blob([new Uint8Array([1, 2, 3])]), `chart-${key}.png`);
+    const multi = await sent(fd);
+    expect(multi.body).not.toContain(key);
+    expect(multi.body).toContain('file:chart-[redacted].png');
   });
 });

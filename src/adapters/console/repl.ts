@@ -9,6 +9,7 @@ import { answerQuestion, type AskDeps } from '../../ask/answer.ts';
 import type { CommandRunner, RunResult } from '../../command/run.ts';
 import { writeAnswerCharts } from './deliver.ts';
 import { formatAnswerText, formatErrorText } from './format.ts';
+import { redactSecrets } from '../../log.ts';
 
 export interface ReplOptions {
   runner: CommandRunner;
@@ -65,7 +66,8 @@ export async function runRepl(o: ReplOptions): Promise<void> {
     const t = line.trim();
     if (t === 'exit' || t === 'quit' || t === '/exit' || t === '/quit') break;
     const reply = await handleConsoleLine(t, o);
-    if (reply) output.write(`${reply}\n\n`);
+    // The same masking as the logs, as a second wall (errors.ts keeps provider text out of replies).
+    if (reply) output.write(`${redactSecrets(reply)}\n\n`);
     rl.prompt();
   }
   rl.close();

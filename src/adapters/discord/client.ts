@@ -3,6 +3,7 @@
  * the bot and `npm run register` share the API override and the upload workaround below.
  */
 import { Client, GatewayIntentBits, Partials, REST, type RESTOptions } from 'discord.js';
+import { maskingFetch } from '../../log.ts';
 
 /**
  * REST options for every Discord client tapebot builds.
@@ -10,14 +11,15 @@ import { Client, GatewayIntentBits, Partials, REST, type RESTOptions } from 'dis
  * `makeRequest: fetch` — discord.js's default strategy hands a FormData built by Node's global
  * undici to the separately installed `undici` package; when another library (@slack/bolt) shares
  * the process, that mix fails file uploads inside undici with "action is not a function"
- * (discord.js issues #10946, #11525). Node's own fetch and FormData always match.
+ * (discord.js issues #10946, #11525). Node's own fetch and FormData always match. It is wrapped in
+ * `maskingFetch`: every body sent to Discord passes through the log's secret masking.
  *
  * `api` — DISCORD_API_URL overrides the REST base (a proxy, or the fake Discord in the tests),
  * written like Discord's own: `https://discord.com/api` (the version is appended).
  */
 export function discordRestOptions(apiUrl: string | undefined): Partial<RESTOptions> {
   return {
-    makeRequest: fetch as unknown as RESTOptions['makeRequest'],
+    makeRequest: maskingFetch(fetch) as unknown as RESTOptions['makeRequest'],
     ...(apiUrl ? { api: apiUrl.replace(/\/+$/, '') } : {}),
   };
 }

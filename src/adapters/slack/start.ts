@@ -14,7 +14,7 @@ import type { ChartRenderer } from '../../charts/renderer.ts';
 import type { CommandRunner } from '../../command/run.ts';
 import { ConfigError, type Config } from '../../config.ts';
 import type { DigestPoster } from '../../digest/poster.ts';
-import type { Logger } from '../../log.ts';
+import { maskingFetch, type Logger } from '../../log.ts';
 import { health } from '../../ops/health.ts';
 import { DEFAULT_DELIVERY, type DeliveryOptions } from './deliver.ts';
 import { createSymbolDirectory, loadManifest, type SymbolDirectory } from '../../data/symbols.ts';
@@ -96,12 +96,14 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
   const app = new App({
     token,
     logger: boltLogger(logger),
-    clientOptions: { ...apiUrl, retryConfig: opts.retryConfig ?? DEFAULT_RETRY, timeout: REQUEST_TIMEOUT_MS },
+    // maskingFetch: every body sent to Slack (Web API calls and response_url posts alike, since Bolt's
+    // respond() uses the same fetch) passes through the log's secret masking.
+    clientOptions: { ...apiUrl, retryConfig: opts.retryConfig ?? DEFAULT_RETRY, timeout: REQUEST_TIMEOUT_MS, fetch: maskingFetch(fetch) },
     // Call auth.test in init() below, so a bad token or URL stops start-up with a clear error.
     deferInitialization: true,
     ...(socketMode
       ? // Socket Mode's own client (apps.connections.open) keeps its reconnect retries; it only needs the URL.
-        { socketMode: true, appToken: config.SLACK_APP_TOKEN, installerOptions: { clientOptions: { ...apiUrl } } }
+        { socketMode: true, appToken: config.SLACK_APP_TOKEN, installerOptions: { clientOptions: { ...apiUrl, fetch: maskingFetch(fetch) } } }
       : { signingSecret }),
   });
 

@@ -73,10 +73,10 @@ export function createFailoverProvider(providers: readonly PriceProvider[], opts
       }
     }
     if (failures.length === 0) {
-      throw new ProviderError(name, 'not-found', `${symbol} is not available from the configured data providers (${skipped.join(', ')}).`);
+      throw new ProviderError(name, 'not-found', `${symbol} is not available from the configured data providers (${skipped.join(', ')}).`, undefined, { symbol });
     }
     if (failures.every((f) => f.failure === 'not-found')) {
-      throw new ProviderError(name, 'not-found', (failures[0] as ProviderError).message);
+      throw new ProviderError(name, 'not-found', failures.map((f) => f.message).join('; '), undefined, { symbol });
     }
     const worst = PREFERENCE.find((k) => failures.some((f) => f.failure === k)) ?? 'unavailable';
     const waits = failures.map((f) => f.retryAfterSeconds).filter((s): s is number => s !== undefined);

@@ -63,7 +63,7 @@ export function createLiveProvider(parts: LiveProviderParts): LiveProvider {
   const fetchHistory = async (symbol: string, opts: { from?: string; signal?: AbortSignal } = {}): Promise<PriceHistory> => {
     opts.signal?.throwIfAborted();
     if (knows && !knows(symbol)) {
-      throw new ProviderError(name, 'not-found', parts.unknownMessage?.(symbol) ?? `${name} does not serve ${symbol}.`);
+      throw new ProviderError(name, 'not-found', parts.unknownMessage?.(symbol) ?? `${name} does not serve ${symbol}.`, undefined, { symbol });
     }
     const raw = await parts.fetchRaw(symbol, opts.from, opts.signal);
     opts.signal?.throwIfAborted();
@@ -73,7 +73,7 @@ export function createLiveProvider(parts: LiveProviderParts): LiveProvider {
     const all = deriveAdjClose(checked.bars, checked.dividends);
     const bars = from === undefined ? all : all.filter((b) => b.date >= from);
     if (from === undefined && bars.length === 0) {
-      throw new ProviderError(name, 'not-found', `${name} has no price history for ${symbol}.`);
+      throw new ProviderError(name, 'not-found', `${name} has no price history for ${symbol}.`, undefined, { symbol });
     }
     validateBars(name, symbol, bars);
     const first = bars[0]?.date ?? from ?? '';

@@ -88,7 +88,7 @@ describe('live data through the app', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error.audience).toBe('retry');
-    expect(r.error.message).toMatch(/^Market data is unavailable right now \(live\); try again shortly\./);
+    expect(r.error.message, "fixed words: which providers failed and how stays in the log").toMatch(/^Market data is unavailable right now; try again shortly\. Reference [0-9a-f]{6}\.$/);
   });
 
   it('with the bundled files as last resort, a cold start still answers, with the warning', async () => {
