@@ -15,6 +15,7 @@ import { createConsoleAsk, runRepl } from './adapters/console/repl.ts';
 import { answerQuestion } from './ask/answer.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
+import { StoreOpenError } from './store/guard.ts';
 
 function buildApp(): App {
   const config = loadConfig();
@@ -106,7 +107,7 @@ program
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  if (e instanceof ConfigError) {
+  if (e instanceof ConfigError || e instanceof StoreOpenError) {
     process.stderr.write(`${e.message}\n`);
     process.exitCode = 2;
   } else {
