@@ -43,7 +43,7 @@ export type StoreState = { ok: true } | { ok: false; problem: string };
 
 export interface StoreGuard extends StoreWrites {
   readonly file: string;
-  /** Checks the file's identity now and, while a write failure is unresolved, whether writing works again. */
+  /** Checks the file's identity and that its directory takes a write; while a write failure is unresolved, whether writing works again. */
   check(): StoreState;
   /** Records a write that failed outside `write()` (returns the StorageError to throw, or the error itself when not a storage one). */
   failed(err: unknown): unknown;
@@ -288,12 +288,9 @@ export function createStoreGuard(opts: StoreGuardOptions): StoreGuard {
       checkIdentity();
       if (lost !== null) throw new StorageError(lost);
       try {
-        const out = fn();
-        if (failing !== null) {
-          logger.info({ file }, 'store writable again');
-          failing = null;
-        }
-        return out;
+        // A write that works again does not clear a failure by itself: the next check (which also
+        // probes the directory: a full disk may still take a commit into space SQLite had) does.
+        return fn();
       } catch (err) {
         if (!isStorageFailure(err)) throw err;
         throw recordFailure(err);
@@ -303,10 +300,18 @@ export function createStoreGuard(opts: StoreGuardOptions): StoreGuard {
       if (!db.open) return { ok: false, problem: `store ${file}: closed` };
       checkIdentity();
       if (lost !== null) return { ok: false, problem: lost as string };
+      try {
+        probeDirectory(dirname(file));
+      } catch (err) {
+        if (failing === null) {
+          failing = `store ${file}: its directory is not writable (${reason(err)})`;
+          logger.error({ file }, failing);
+        }
+        return { ok: false, problem: failing };
+      }
       const problem = failing;
       if (problem !== null) {
         try {
-          probeDirectory(dirname(file));
           db.prepare('INSERT OR REPLACE INTO store_probe (id, at) VALUES (1, ?)').run(now().toISOString());
           logger.info({ file }, 'store writable again');
           failing = null;
