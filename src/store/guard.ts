@@ -73,6 +73,8 @@ function reason(err: unknown): string {
     case 'EACCES':
     case 'EPERM':
       return 'this user may not write there';
+    case 'ENOTDIR':
+      return 'a part of the path is a file, not a directory';
     default:
       return `${typeof code === 'string' ? `${code}: ` : ''}${err instanceof Error ? err.message : String(err)}`;
   }
@@ -100,7 +102,8 @@ export function checkDataDir(dir: string): void {
   try {
     st = statSync(dir);
   } catch (err) {
-    if ((err as { code?: unknown }).code !== 'ENOENT') throw new StoreOpenError(`DATA_DIR ${dir} cannot be read (${reason(err)}).`);
+    const code = (err as { code?: unknown }).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new StoreOpenError(`DATA_DIR ${dir} cannot be read (${reason(err)}).`);
   }
   if (st && !st.isDirectory()) throw new StoreOpenError(`DATA_DIR ${dir} is not a directory: point DATA_DIR at a directory tapebot may write to.`);
   if (!st) {
