@@ -73,6 +73,12 @@ async function main(): Promise<void> {
   // cache's rows are left out: it refills itself from the providers.
   if (config.BACKUP_KEEP > 0) {
     const backups = createBackups({ db: app.db, dir: backupDirOf(config), keep: config.BACKUP_KEEP, skipRowsOf: ['bars', 'events', 'series_meta'], logger });
+    // One now, so a database lost before the first scheduled time still has a backup to come back from.
+    try {
+      backups.run();
+    } catch (err) {
+      logger.error({ err }, 'backup failed');
+    }
     const stopBackups = scheduleBackups(backups, config.BACKUP_SCHEDULE, { logger });
     shutdown.onClose({ name: 'backups', run: async () => stopBackups() });
   }
