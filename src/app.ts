@@ -94,6 +94,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     symbols,
     sourceLabel: data.sourceLabel ?? BUNDLED_SOURCE_LABEL,
     logger,
+    writes: store,
     ...(data.refreshPolicy ? { refreshPolicy: data.refreshPolicy } : {}),
     ...(opts.data?.clock ? { clock: opts.data.clock } : {}),
     onLookup: (source) => metrics.priceLookup(source),

@@ -255,6 +255,8 @@ describe('a full disk', () => {
     expect(seen.add('event-2'), 'a new Slack event is still taken (and answered) when it cannot be remembered on disk').toBe(true);
     expect(seen.add('event-2'), 'and its retry is still recognised, in memory').toBe(false);
     expect(seen.add('event-1'), 'a key stored before the disk filled is still recognised').toBe(false);
+    const answer = await run(bot, '/perf XLE');
+    expect(answer.ok, `a question still gets its answer when its prices cannot be cached (${answer.message})`).toBe(true);
 
     const h = await healthz(bot);
     expect(h.status).toBe(503);
