@@ -180,6 +180,16 @@ export function openStore(opts: OpenStoreOptions): OpenedStore {
       throw new StoreOpenError(
         `The database ${file} is damaged (${health}) and there is no backup to restore${opts.backupDir ? ` in ${opts.backupDir}` : ''}: move it aside to start with an empty store, or restore one (README, "Restoring a backup").`,
       );
+    } else {
+      // A -wal or -shm without its database belongs to a file that is gone: replayed onto a new, empty
+      // database it would damage it. Moved aside, not deleted.
+      const stamp = now().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+      for (const suffix of ['-wal', '-shm']) {
+        if (sizeOf(`${file}${suffix}`) !== undefined) {
+          renameSync(`${file}${suffix}`, `${file}.orphaned-${stamp}${suffix}`);
+          logger.warn({ file: `${file}${suffix}` }, 'moved aside a WAL file left without its database');
+        }
+      }
     }
   }
 
@@ -242,6 +252,10 @@ export function createStoreGuard(opts: StoreGuardOptions): StoreGuard {
       // belong to the lost file, and a later opener of the path must not replay them onto another.
       db.pragma('wal_checkpoint(TRUNCATE)');
       db.pragma('journal_mode = MEMORY');
+    } catch (err) {
+      logger.warn({ file, err }, 'could not leave WAL mode on the lost database file');
+    }
+    try {
       const target = deleted ? file : `${file}.rescued-${now().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
       copyOut(target);
       saved = deleted ? `everything saved was copied back to ${file}` : `everything saved was copied to ${target}; the new file at the path was left alone`;

@@ -1,5 +1,5 @@
 /** The store guard on its own: what counts as a storage failure, the periodic identity check, StorageError's words. */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -55,6 +55,30 @@ describe('StoreGuard.write', () => {
     const copy = new BetterSqlite3(file, { readonly: true });
     expect(copy.prepare('SELECT k FROM t').pluck().all()).toEqual(['b']);
     copy.close();
+  });
+});
+
+describe('openStore', () => {
+  it('moves aside a WAL left without its database (a crash after the file was deleted) instead of replaying it onto a new one', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tapebot-guard-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'tapebot.db');
+    const a = new BetterSqlite3(file);
+    a.pragma('journal_mode = WAL');
+    a.exec('CREATE TABLE old (x)');
+    a.prepare('INSERT INTO old VALUES (1)').run();
+    copyFileSync(`${file}-wal`, path.join(dir, 'saved-wal'));
+    a.close();
+    rmSync(file);
+    copyFileSync(path.join(dir, 'saved-wal'), `${file}-wal`);
+
+    const log = memoryLog();
+    const s = openStore({ file, logger: log.logger, now: () => new Date('2026-12-04T09:00:00Z') });
+    cleanups.push(() => s.db.open && s.db.close());
+    expect(readdirSync(dir).filter((n) => n.includes('orphaned'))).toEqual(['tapebot.db.orphaned-20261204T090000Z-wal']);
+    expect(s.db.pragma('quick_check', { simple: true })).toBe('ok');
+    expect(s.guard.check()).toEqual({ ok: true });
+    expect(log.records().some((r) => r.level === 40 && /WAL file left without its database/.test(String(r.msg)))).toBe(true);
   });
 });
 
