@@ -102,9 +102,14 @@ export function createStoredRecentKeys(db: Database, opts: StoredRecentKeysOptio
         });
       } catch (err) {
         if (!isStorageFailure(err)) throw err;
-        // Reading still works: a key stored before the failure is still recognised.
-        if (seen.get(scope, key, t - ttl) !== undefined) return false;
-        return fallback.add(key);
+        // Reading usually still works: a key stored before the failure is still recognised.
+        let stored = false;
+        try {
+          stored = seen.get(scope, key, t - ttl) !== undefined;
+        } catch {
+          // Unreadable too: the memory alone decides.
+        }
+        return stored ? false : fallback.add(key);
       }
     },
     get size() {
