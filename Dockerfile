@@ -24,12 +24,15 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json tsconfig.json ./
 COPY src ./src
 COPY commands ./commands
+# scripts/: `npm run restore` (README, "Restoring a backup") and `npm run register`.
+COPY scripts ./scripts
 COPY data ./data
 # out/ is where the console (no chat tokens set) writes its chart PNGs: `docker run -it` for that.
 RUN mkdir -p /var/lib/tapebot /app/out && chown node:node /var/lib/tapebot /app/out
 USER node
 VOLUME ["/var/lib/tapebot"]
-# /healthz is 200 only while the database is open and every configured chat connection is up;
+# /healthz is 200 only while the store is healthy (its file in place, DATA_DIR writable) and every
+# configured chat connection is up;
 # /metrics (Prometheus) is on the same port. No curl in the slim image: Node's fetch does it.
 # 8080: health and metrics. 3000: Slack in HTTP mode (PORT), when SLACK_APP_TOKEN is not set.
 EXPOSE 8080 3000

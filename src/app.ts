@@ -16,7 +16,8 @@ import { createDataSources, type DataSourcesOptions } from './data/providers/fro
 import { buildStatusReport } from './data/providers/status.ts';
 import type { MarketData } from './data/market-data.ts';
 import { createSymbolDirectory, loadManifest, type SymbolDirectory } from './data/symbols.ts';
-import { openDatabase } from './store/db.ts';
+import type { Database } from './store/db.ts';
+import { openStore, type StoreGuard } from './store/guard.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { createRenderCache } from './charts/render-cache.ts';
 import type { CommandLimiter } from './command/run.ts';
@@ -28,7 +29,9 @@ import { createWorkGate, type WorkGate } from './ops/shutdown.ts';
 export interface App {
   config: Config;
   logger: Logger;
-  db: ReturnType<typeof openDatabase>;
+  db: Database;
+  /** Watches the database file: settings are written through it (see src/store/guard.ts). */
+  store: StoreGuard;
   market: MarketData;
   symbols: SymbolDirectory;
   runner: CommandRunner;
@@ -43,6 +46,8 @@ export interface AppOptions {
   logger?: Logger;
   /** ':memory:' for tests; default `${DATA_DIR}/tapebot.db`. */
   dbFile?: string;
+  /** How often the store checks that its file is still the one open (ms). Default 30 s. */
+  storeCheckMs?: number;
   renderer?: ChartRenderer;
   commands?: readonly AnyCommand[];
   /** Clock, HTTP policy and refresh settings of the live providers (tests). */
@@ -67,11 +72,18 @@ export function limitsFromConfig(config: Config): CommandLimiter {
   });
 }
 
+/** Where backups go: BACKUP_DIR, default `${DATA_DIR}/backups`. */
+export function backupDirOf(config: Config): string {
+  return config.BACKUP_DIR ?? path.join(config.DATA_DIR, 'backups');
+}
+
 export const BUNDLED_SOURCE_LABEL = 'bundled daily prices (Yahoo Finance and others)';
 
 export function createApp(config: Config, opts: AppOptions = {}): App {
   const logger = opts.logger ?? silentLogger;
-  const db = openDatabase(opts.dbFile ?? path.join(config.DATA_DIR, 'tapebot.db'));
+  // Throws a StoreOpenError (one line naming DATA_DIR or the file) when the store cannot be used.
+  const dbFile = opts.dbFile ?? path.join(config.DATA_DIR, 'tapebot.db');
+  const { db, guard: store } = openStore({ file: dbFile, backupDir: backupDirOf(config), logger });
   // With a live provider, tickers beyond the bundled list may exist: the provider decides.
   const symbols = createSymbolDirectory(loadManifest(), { allowUnknown: config.DATA_PROVIDERS.some((p) => p !== 'bundled') });
   const data = createDataSources(config, { logger, ...opts.data });
@@ -82,6 +94,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     symbols,
     sourceLabel: data.sourceLabel ?? BUNDLED_SOURCE_LABEL,
     logger,
+    writes: store,
     ...(data.refreshPolicy ? { refreshPolicy: data.refreshPolicy } : {}),
     ...(opts.data?.clock ? { clock: opts.data.clock } : {}),
     onLookup: (source) => metrics.priceLookup(source),
@@ -125,13 +138,18 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   removers.push(
     metrics.addInFlight(() => gate.inFlight),
     metrics.addProviderStatus(status),
-    health.setCheck('database', () => (db.open ? true : { ready: false, detail: 'closed' })),
+    health.setCheck('database', () => {
+      const state = store.check();
+      return state.ok ? true : { ready: false, detail: state.problem };
+    }),
+    store.watch(opts.storeCheckMs ?? 30_000),
   );
   let closing: Promise<void> | null = null;
   return {
     config,
     logger,
     db,
+    store,
     market,
     symbols,
     runner,

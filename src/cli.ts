@@ -15,6 +15,7 @@ import { createConsoleAsk, runRepl } from './adapters/console/repl.ts';
 import { answerQuestion } from './ask/answer.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger, redactSecrets } from './log.ts';
+import { StoreOpenError } from './store/guard.ts';
 
 /** Everything the CLI prints passes through the log's secret masking, as every chat reply does. */
 const print = (text: string) => process.stdout.write(redactSecrets(text));
@@ -110,7 +111,7 @@ program
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  if (e instanceof ConfigError) {
+  if (e instanceof ConfigError || e instanceof StoreOpenError) {
     printError(`${e.message}\n`);
     process.exitCode = 2;
   } else {

@@ -3,6 +3,7 @@
  * A bad value stops start-up with a message naming the variable. Secrets are registered with
  * the logger so they never appear in a log line.
  */
+import { Cron } from 'croner';
 import { z } from 'zod';
 import { registerSecret } from './log.ts';
 
@@ -61,6 +62,27 @@ const schema = z
     RATE_CHANNEL_BURST: count(20, 1),
     RENDER_CACHE_MB: count(64),
     SHUTDOWN_GRACE_S: count(10),
+
+    /** Where backups of the settings go. Default `${DATA_DIR}/backups`. */
+    BACKUP_DIR: optionalString,
+    /** When backups are taken: a cron pattern, in UTC. Default hourly. */
+    BACKUP_SCHEDULE: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .trim()
+        .default('0 * * * *')
+        .refine((p) => {
+          try {
+            new Cron(p, { paused: true }).stop();
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'must be a cron pattern such as "0 * * * *" (hourly) or "30 4 * * *" (daily at 04:30 UTC)'),
+    ),
+    /** How many backups to keep, newest first; 0 turns backups off. */
+    BACKUP_KEEP: count(48),
 
     TIINGO_API_KEY: optionalString,
     POLYGON_API_KEY: optionalString,

@@ -94,6 +94,22 @@ export class ShuttingDownError extends BusyError {
   }
 }
 
+/**
+ * Thrown when a change cannot be saved: the database file was deleted or replaced under tapebot,
+ * the disk is full, the store is read-only or damaged (src/store/guard.ts). The person hears that
+ * their change was not saved; the detail (`problem`, the cause) goes to the log and /healthz.
+ */
+export class StorageError extends Error {
+  override readonly name = 'StorageError';
+  constructor(
+    /** What is wrong with the store, for the log and /healthz (names the file; never shown in chat). */
+    readonly problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(problem, options);
+  }
+}
+
 export type ErrorAudience = 'user' | 'retry' | 'internal';
 
 export interface DescribedError {
@@ -119,6 +135,9 @@ export function describeError(err: unknown, ref: string): DescribedError {
   }
   if (err instanceof BusyError) {
     return { audience: 'retry', message: 'I’m busy drawing other charts — try again in a few seconds.' };
+  }
+  if (err instanceof StorageError) {
+    return { audience: 'retry', message: `Your change was not saved: I can’t write to my storage right now. Please try again later (reference ${ref}).` };
   }
   if (err instanceof ProviderError) {
     // Fixed words per failure kind: the provider's own text stays in the log (it can quote a key).

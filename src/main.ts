@@ -6,7 +6,7 @@
  * everything cleanly (src/ops/shutdown.ts).
  */
 import { PassThrough, type Readable } from 'node:stream';
-import { createApp, limitsFromConfig } from './app.ts';
+import { backupDirOf, createApp, limitsFromConfig, type App } from './app.ts';
 import { createConsoleAsk, runRepl } from './adapters/console/repl.ts';
 import { chatMode, ConfigError, loadConfig, type Config } from './config.ts';
 import { installDigestBackend } from './digest/backend.ts';
@@ -20,6 +20,8 @@ import { startOpsServer } from './ops/health.ts';
 import { metrics } from './ops/metrics.ts';
 import { createShutdown } from './ops/shutdown.ts';
 import { warmUp } from './ops/warmup.ts';
+import { createBackups, scheduleBackups } from './store/backup.ts';
+import { StoreOpenError } from './store/guard.ts';
 
 /** The DIGEST_* settings; a bad value stops start-up like any other bad setting. */
 function loadDigestSettings(): DigestSettings {
@@ -46,7 +48,17 @@ async function main(): Promise<void> {
   const mode = chatMode(config);
   // In the console the prompt owns the terminal: only warnings and errors are logged there.
   const logger = createLogger({ level: mode.console && config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
-  const app = createApp(config, { logger, limiter: limitsFromConfig(config) });
+  let app: App;
+  try {
+    app = createApp(config, { logger, limiter: limitsFromConfig(config) });
+  } catch (e) {
+    if (e instanceof StoreOpenError) {
+      // DATA_DIR missing, not a directory, read-only or full, or a damaged database: one line naming the path.
+      process.stderr.write(`tapebot could not start: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
   const graceMs = config.SHUTDOWN_GRACE_S * 1000;
 
   health.setComponent('accepting', true);
@@ -57,11 +69,24 @@ async function main(): Promise<void> {
     const ops = await startOpsServer({ port: config.HEALTH_PORT, host: config.HEALTH_HOST, health, metrics, logger });
     shutdown.onClose({ name: 'health server', run: () => ops.close() });
   }
+  // Backups of the settings into BACKUP_DIR on BACKUP_SCHEDULE (src/store/backup.ts); the price
+  // cache's rows are left out: it refills itself from the providers.
+  if (config.BACKUP_KEEP > 0) {
+    const backups = createBackups({ db: app.db, dir: backupDirOf(config), keep: config.BACKUP_KEEP, skipRowsOf: ['bars', 'events', 'series_meta'], logger });
+    // One now, so a database lost before the first scheduled time still has a backup to come back from.
+    try {
+      backups.run();
+    } catch (err) {
+      logger.error({ err }, 'backup failed');
+    }
+    const stopBackups = scheduleBackups(backups, config.BACKUP_SCHEDULE, { logger });
+    shutdown.onClose({ name: 'backups', run: async () => stopBackups() });
+  }
   shutdown.onClose({ name: 'app', run: () => app.close() });
 
   // Digests: /digest, /watch and /alert reach the store in every mode (the console's `/digest preview`
   // included); the service that posts runs only with a chat platform to post to (below).
-  const digestStore = createDigestStore(app.db);
+  const digestStore = createDigestStore(app.db, app.store);
   installDigestBackend({ store: digestStore });
   // Read at scrape time; after the database closes at shutdown the gauge reads nothing (see metrics.ts).
   metrics.addDigestOutbox(() => digestStore.pendingCounts());
@@ -102,7 +127,7 @@ async function main(): Promise<void> {
         canManage: (userId) => admins.has(userId),
         symbols: app.symbols,
         asOf: () => app.market.latestClose(),
-        seen: createStoredRecentKeys(app.db, { scope: 'slack' }),
+        seen: createStoredRecentKeys(app.db, { scope: 'slack', writes: app.store }),
       });
       health.setComponent('slack', true);
       posters.push(slack.poster);

@@ -23,6 +23,7 @@ import { lastDate, seriesFromBars, type DailyBar, type DailySeries } from '../co
 import { ProviderError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { runMigrations, type Database } from '../store/db.ts';
+import { isStorageFailure, unguarded, type StoreWrites } from '../store/guard.ts';
 import type { MarketData } from './market-data.ts';
 import { validateBars, type PriceProvider } from './provider.ts';
 import { isHistoryProvider, type HistoryProvider, type PriceHistory } from './providers/actions.ts';
@@ -130,6 +131,11 @@ export interface CachedMarketDataOptions {
   failureBackoffMs?: number;
   logger?: Logger;
   /**
+   * The store guard cache writes go through (src/store/guard.ts). A write it refuses or that fails
+   * (disk full, database file lost) is skipped: the answer is served from memory, not refused.
+   */
+  writes?: StoreWrites;
+  /**
    * Told where each `series()` lookup was served from, once it settles (for the cache hit ratio).
    * A lookup that fails is reported only when it asked upstream (a miss); `refresh()` is not a lookup.
    */
@@ -161,6 +167,18 @@ const REBASE_TOLERANCE = 1e-6;
 export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMarketData {
   const { db, upstream, symbols } = opts;
   const logger = opts.logger;
+  const writes = opts.writes ?? unguarded;
+  /** Runs a cache write; false when the store could not take it (logged; the caller serves from memory). */
+  const persist = (symbol: string, write: () => void): boolean => {
+    try {
+      writes.write(write);
+      return true;
+    } catch (err) {
+      if (!isStorageFailure(err)) throw err;
+      logger?.warn({ symbol, err }, 'price cache not saved: serving from memory');
+      return false;
+    }
+  };
   const clock = opts.clock ?? (() => new Date());
   const policy = opts.refreshPolicy ?? NEVER_REFRESH;
   runMigrations(db, 'bars', BARS_MIGRATIONS);
@@ -318,13 +336,14 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
       firstDate: first.date,
       lastDate: last.date,
     };
-    replaceAll(symbol, bars, meta, history);
+    const saved = persist(symbol, () => replaceAll(symbol, bars, meta, history));
     if (history?.fallback) {
       stale.set(symbol, staleNote(last.date));
       logger?.warn({ symbol, reason: history.fallbackReason }, 'live data unavailable: stored the offline fallback');
     } else stale.delete(symbol);
     const series = seriesFromBars(symbol, bars);
-    rememberFetched(symbol, { meta, series });
+    // Unsaved, it is not remembered either: a later top-up must not build on bars the database lacks.
+    if (saved) rememberFetched(symbol, { meta, series });
     return series;
   };
 
@@ -351,7 +370,8 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
       firstDate: bars[0] && bars[0].date < cached.meta.firstDate ? bars[0].date : cached.meta.firstDate,
       lastDate: newest && newest.date > cached.meta.lastDate ? newest.date : cached.meta.lastDate,
     };
-    merge(symbol, bars, meta);
+    // Not saved: the cached series is served as it was, and the next lookup tries again.
+    if (!persist(symbol, () => merge(symbol, bars, meta))) return cached.series;
     const series = bars.length > 0 ? readSeries(symbol) : cached.series;
     rememberFetched(symbol, { meta, series });
     return series;

@@ -14,12 +14,15 @@
  * - `digest_channel_health`: consecutive permanent post failures per channel; past a limit the
  *   channel's subscriptions and alerts are removed.
  *
- * Every method is synchronous (better-sqlite3); a transaction never spans an await.
+ * Every method is synchronous (better-sqlite3); a transaction never spans an await. Every write goes
+ * through `writes` (the store guard, src/store/guard.ts): a write that cannot be saved throws a
+ * StorageError, and one that changes several rows is one transaction, so it is saved whole or not at all.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Answer } from '../answer/answer.ts';
 import { runMigrations, type Database } from '../store/db.ts';
+import { unguarded, type StoreWrites } from '../store/guard.ts';
 import type { ChannelRef, Platform } from './poster.ts';
 import type { Slot } from './schedule.ts';
 
@@ -323,8 +326,9 @@ export interface DigestStore {
   dropChannel(channel: ChannelRef): { subscriptions: number; alerts: number };
 }
 
-export function createDigestStore(db: Database): DigestStore {
+export function createDigestStore(db: Database, writes: StoreWrites = unguarded): DigestStore {
   runMigrations(db, 'digest', DIGEST_MIGRATIONS);
+  const w = <T>(fn: () => T): T => writes.write(fn);
   const listeners = new Set<(what: StoreChange) => void>();
   const emit = (what: StoreChange) => {
     for (const l of listeners) l(what);
@@ -415,6 +419,10 @@ export function createDigestStore(db: Database): DigestStore {
     payloads: q.prunePayloads.run().changes,
   }));
 
+  const watchTx = db.transaction((channel: ChannelRef, symbols: readonly string[], at: Date) => {
+    for (const s of symbols) q.watchAdd.run(channel.platform, channel.id, s, at.toISOString());
+  });
+
   const dropTx = db.transaction((channel: ChannelRef) => ({
     subscriptions: q.unsubAll.run(channel.platform, channel.id).changes,
     alerts: q.alertsDelChannel.run(channel.platform, channel.id).changes,
@@ -429,13 +437,13 @@ export function createDigestStore(db: Database): DigestStore {
 
     subscribe(channel, preset, slot, by, at) {
       const before = q.subByKey.get(channel.platform, channel.id, preset) as SubRow | undefined;
-      q.subUpsert.run(channel.platform, channel.id, preset, slot.time, slot.tz, at.toISOString(), by);
+      w(() => q.subUpsert.run(channel.platform, channel.id, preset, slot.time, slot.tz, at.toISOString(), by));
       const row = q.subByKey.get(channel.platform, channel.id, preset) as SubRow;
       emit('subscriptions');
       return { subscription: toSubscription(row), replaced: before !== undefined };
     },
     unsubscribe(channel, preset) {
-      const n = preset ? q.unsubOne.run(channel.platform, channel.id, preset).changes : q.unsubAll.run(channel.platform, channel.id).changes;
+      const n = w(() => (preset ? q.unsubOne.run(channel.platform, channel.id, preset).changes : q.unsubAll.run(channel.platform, channel.id).changes));
       if (n > 0) emit('subscriptions');
       return n;
     },
@@ -460,25 +468,29 @@ export function createDigestStore(db: Database): DigestStore {
         if (have.has(s)) already.push(s);
         else if (have.size >= MAX_WATCHLIST) overLimit.push(s);
         else {
-          q.watchAdd.run(channel.platform, channel.id, s, at.toISOString());
           have.add(s);
           added.push(s);
         }
       }
+      if (added.length > 0) w(() => watchTx(channel, added, at));
       if (added.length > 0) emit('watchlist');
       return { added, already, overLimit };
     },
     unwatch(channel, symbols) {
       const removed: string[] = [];
       const absent: string[] = [];
-      for (const s of symbols) (q.watchDel.run(channel.platform, channel.id, s).changes > 0 ? removed : absent).push(s);
+      w(() =>
+        db.transaction(() => {
+          for (const s of symbols) (q.watchDel.run(channel.platform, channel.id, s).changes > 0 ? removed : absent).push(s);
+        })(),
+      );
       if (removed.length > 0) emit('watchlist');
       return { removed, absent };
     },
 
     addAlert(channel, spec, createdAsOf, by, at) {
       const s = AlertSpecSchema.parse(spec);
-      const info = q.alertAdd.run(
+      const info = w(() => q.alertAdd.run(
         channel.platform,
         channel.id,
         s.kind,
@@ -489,7 +501,7 @@ export function createDigestStore(db: Database): DigestStore {
         at.toISOString(),
         createdAsOf,
         by,
-      );
+      ));
       emit('alerts');
       return toAlert(q.alertById.get(info.lastInsertRowid) as AlertRow);
     },
@@ -502,13 +514,13 @@ export function createDigestStore(db: Database): DigestStore {
       return r && toAlert(r);
     },
     removeAlert(channel, id) {
-      const ok = q.alertDel.run(channel.platform, channel.id, id).changes > 0;
+      const ok = w(() => q.alertDel.run(channel.platform, channel.id, id).changes > 0);
       if (ok) emit('alerts');
       return ok;
     },
 
     savePayload(configKey, answer, at) {
-      return Number(q.payloadAdd.run(configKey, JSON.stringify(answer), at.toISOString()).lastInsertRowid);
+      return w(() => Number(q.payloadAdd.run(configKey, JSON.stringify(answer), at.toISOString()).lastInsertRowid));
     },
     payload(id) {
       const r = q.payloadGet.get(id) as { answer: string } | undefined;
@@ -522,19 +534,19 @@ export function createDigestStore(db: Database): DigestStore {
       return q.outboxHas.get(kind, refId, event) !== undefined;
     },
     decide(decisions, payload, at) {
-      return decideTx.immediate(decisions, payload, at);
+      return w(() => decideTx.immediate(decisions, payload, at));
     },
     skip(decision, note, at) {
-      insertRows([decision], null, 'skipped', at, note);
+      w(() => db.transaction(() => insertRows([decision], null, 'skipped', at, note))());
     },
     markAttempt(id, at) {
-      q.attempt.run(at.toISOString(), id);
+      w(() => q.attempt.run(at.toISOString(), id));
     },
     markSent(id, messageId, at) {
-      q.sent.run(at.toISOString(), messageId, id);
+      w(() => q.sent.run(at.toISOString(), messageId, id));
     },
     markFinal(id, status, note) {
-      q.final.run(status, note, id);
+      w(() => q.final.run(status, note, id));
     },
     pending() {
       return (q.outboxPending.all() as OutboxDbRow[]).map(toOutbox);
@@ -553,17 +565,17 @@ export function createDigestStore(db: Database): DigestStore {
     },
 
     prune(before) {
-      return pruneTx(before);
+      return w(() => pruneTx(before));
     },
     recordPermanentFailure(channel, error) {
-      const r = q.healthFail.get(channel.platform, channel.id, error) as { failures: number };
+      const r = w(() => q.healthFail.get(channel.platform, channel.id, error) as { failures: number });
       return r.failures;
     },
     recordSuccess(channel) {
-      q.healthOk.run(channel.platform, channel.id);
+      w(() => q.healthOk.run(channel.platform, channel.id));
     },
     dropChannel(channel) {
-      const r = dropTx(channel);
+      const r = w(() => dropTx(channel));
       if (r.subscriptions > 0) emit('subscriptions');
       if (r.alerts > 0) emit('alerts');
       return r;

@@ -5,6 +5,7 @@
  */
 import type { Database } from './db.ts';
 import { runMigrations } from './db.ts';
+import { isStorageFailure, unguarded, type StoreWrites } from './guard.ts';
 
 /** A bounded memory of keys. */
 export interface RecentKeys {
@@ -57,6 +58,8 @@ export interface StoredRecentKeysOptions {
   ttlMs?: number;
   /** Milliseconds since the epoch (tests move it). */
   now?: () => number;
+  /** The store guard the writes go through (src/store/guard.ts). */
+  writes?: StoreWrites;
 }
 
 export const RECENT_KEYS_TTL_MS = 60 * 60 * 1000;
@@ -66,6 +69,9 @@ export const RECENT_KEYS_TTL_MS = 60 * 60 * 1000;
  * by every process sharing the file. The check and the insert are one statement, so two
  * deliveries arriving together cannot both be taken. Keys past their time are deleted as new
  * ones arrive (at most once a minute), so the table holds about an hour of traffic.
+ *
+ * When the store cannot be written (disk full, file lost), keys are remembered in memory instead:
+ * answering a retried event twice is better than not answering the first delivery at all.
  */
 export function createStoredRecentKeys(db: Database, opts: StoredRecentKeysOptions): RecentKeys {
   runMigrations(db, 'recent_keys', MIGRATIONS);
@@ -79,15 +85,32 @@ export function createStoredRecentKeys(db: Database, opts: StoredRecentKeysOptio
   );
   const prune = db.prepare('DELETE FROM recent_keys WHERE scope = ? AND seen_at <= ?');
   const count = db.prepare('SELECT count(*) AS n FROM recent_keys WHERE scope = ? AND seen_at > ?');
+  const seen = db.prepare('SELECT 1 FROM recent_keys WHERE scope = ? AND key = ? AND seen_at > ?');
+  const writes = opts.writes ?? unguarded;
+  const fallback = createRecentKeys();
   let lastPrune = -Infinity;
   return {
     add(key) {
       const t = now();
-      if (t - lastPrune >= 60_000) {
-        prune.run(scope, t - ttl);
-        lastPrune = t;
+      try {
+        return writes.write(() => {
+          if (t - lastPrune >= 60_000) {
+            prune.run(scope, t - ttl);
+            lastPrune = t;
+          }
+          return claim.run(scope, key, t, t - ttl).changes === 1;
+        });
+      } catch (err) {
+        if (!isStorageFailure(err)) throw err;
+        // Reading usually still works: a key stored before the failure is still recognised.
+        let stored = false;
+        try {
+          stored = seen.get(scope, key, t - ttl) !== undefined;
+        } catch {
+          // Unreadable too: the memory alone decides.
+        }
+        return stored ? false : fallback.add(key);
       }
-      return claim.run(scope, key, t, t - ttl).changes === 1;
     },
     get size() {
       return (count.get(scope, now() - ttl) as { n: number }).n;
