@@ -120,6 +120,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     status,
     gate,
     onDone: (e) => metrics.commandDone(e),
+    answerBudgetMs: Math.round(config.ANSWER_BUDGET_S * 1000),
     ...(opts.limiter ? { limiter: opts.limiter } : {}),
   });
   removers.push(

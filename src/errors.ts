@@ -2,6 +2,7 @@
  * The few named errors tapebot raises on purpose, and the one place that turns any error into
  * words for people. Chat never sees a stack trace: logs get the detail and a reference id.
  */
+import { formatDate } from './core/format.ts';
 import { NotEnoughDataError } from './core/series.ts';
 
 export { NotEnoughDataError };
@@ -42,7 +43,7 @@ export type ProviderFailure = 'unavailable' | 'rate-limited' | 'invalid-data' | 
 
 /** Thrown when a market-data provider fails: down, rate limited, timed out, or returned data we refuse. */
 export class ProviderError extends Error {
-  override readonly name = 'ProviderError';
+  override readonly name: string = 'ProviderError';
   constructor(
     readonly provider: string,
     readonly failure: ProviderFailure,
@@ -51,6 +52,26 @@ export class ProviderError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+}
+
+/**
+ * Thrown when a provider's data fails the plausibility rules (src/data/providers/plausibility.ts)
+ * and no second source confirms it: a move far outside the series' own history, or a close that
+ * disagrees with the bundled or cached record of the same day. What people read names only the
+ * symbol, the day and the size of the move; the message (for the log) says what was checked.
+ */
+export class ImplausibleDataError extends ProviderError {
+  override readonly name = 'ImplausibleDataError';
+  constructor(
+    provider: string,
+    readonly symbol: string,
+    readonly date: string,
+    /** The suspect change as a fraction (0.3 = +30 %), or undefined for a level that breaks continuity. */
+    readonly change: number | undefined,
+    message: string,
+  ) {
+    super(provider, 'invalid-data', message);
   }
 }
 
@@ -100,6 +121,17 @@ export function describeError(err: unknown, ref: string): DescribedError {
   }
   if (err instanceof BusyError) {
     return { audience: 'retry', message: 'I’m busy drawing other charts — try again in a few seconds.' };
+  }
+  if (err instanceof ImplausibleDataError) {
+    const day = formatDate(err.date);
+    const what =
+      err.change === undefined
+        ? `its close of ${day} disagrees with the price history I already have`
+        : `it shows a ${err.change >= 0 ? '+' : '−'}${Math.abs(err.change * 100).toFixed(1)}% move on ${day} that no second source confirms`;
+    return {
+      audience: 'retry',
+      message: `I won't answer from the latest ${err.symbol} prices: ${what}, so it looks like bad data. Try again later. Reference ${ref}.`,
+    };
   }
   if (err instanceof ProviderError) {
     switch (err.failure) {

@@ -93,6 +93,12 @@ export interface CommandRunnerDeps {
   limiter?: CommandLimiter;
   /** Refuses new commands while shutting down, and counts the ones in flight. */
   gate?: CommandGate;
+  /**
+   * The most time one answer waits for live market data (ANSWER_BUDGET_S): past it, the providers
+   * stop retrying and failing over, and the bundled or cached prices answer, labelled. None: the
+   * market data's own limits apply.
+   */
+  answerBudgetMs?: number;
   /** Told how every command ended (metrics). `command` is "(unknown)" for names that are not commands. */
   onDone?: (e: { command: string; platform: string | undefined; outcome: RunOutcome; ms: number }) => void;
 }
@@ -135,6 +141,19 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     const cmd = byName.get(inv.name);
     if (!cmd) throw unknownCommand(inv.name);
     const bound = bindOptions(cmd, inv.args, deps.symbols);
+    if (deps.answerBudgetMs === undefined || cmd.usesMarketData === false) return answer(cmd, bound, inv, undefined);
+    // One budget for the whole answer, however many symbols it loads.
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(new Error(`answer budget of ${deps.answerBudgetMs} ms spent`)), deps.answerBudgetMs);
+    try {
+      return await answer(cmd, bound, inv, ac.signal);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function answer(cmd: AnyCommand, bound: ReturnType<typeof bindOptions>, inv: Invocation, budget: AbortSignal | undefined): Promise<Answer> {
+    const load = { ...(budget ? { budget } : {}) };
     const warnings: string[] = [];
     /** The market data's own warnings for a symbol (stale cache, live data down), once each. */
     const noteFor = (symbol: string): void => {
@@ -142,7 +161,7 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     };
     let asOf = '';
     if (cmd.usesMarketData !== false) {
-      const ref = await deps.market.series(reference);
+      const ref = await deps.market.series(reference, load);
       noteFor(reference);
       const latest = lastDate(ref);
       if (bound.asof !== undefined) {
@@ -183,7 +202,7 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
         if (!warnings.includes(m)) warnings.push(m);
       },
       async series(symbol: string): Promise<DailySeries> {
-        const full = await deps.market.series(symbol);
+        const full = await deps.market.series(symbol, load);
         noteFor(symbol);
         loaded.add(full.symbol);
         const s = truncateAsOf(full, asOf);

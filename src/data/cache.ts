@@ -304,9 +304,9 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
   const failureBackoffMs = opts.failureBackoffMs ?? 30_000;
   const staleNote = (date: string): string => `Data as of ${formatDate(date)}, live data unavailable.`;
 
-  const fetchAll = async (symbol: string): Promise<DailySeries> => {
+  const fetchAll = async (symbol: string, budget?: AbortSignal): Promise<DailySeries> => {
     askingUpstream(symbol);
-    const history = isHistoryProvider(upstream) ? await upstream.fetchHistory(symbol) : undefined;
+    const history = isHistoryProvider(upstream) ? await upstream.fetchHistory(symbol, budget ? { budget } : {}) : undefined;
     const bars = validateBars(upstream.name, symbol, history ? history.bars : await upstream.fetchDaily(symbol));
     const first = bars[0];
     const last = bars[bars.length - 1];
@@ -333,7 +333,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
    * adjClose, upstream has re-based its total-return history (a new dividend rescales every earlier
    * adjClose), so merging would splice two bases: fetch the whole history again instead.
    */
-  const topUp = async (symbol: string, cached: { meta: SeriesMeta; series: DailySeries }, from: string): Promise<DailySeries> => {
+  const topUp = async (symbol: string, cached: { meta: SeriesMeta; series: DailySeries }, from: string, budget?: AbortSignal): Promise<DailySeries> => {
     askingUpstream(symbol);
     const bars = validateBars(upstream.name, symbol, await upstream.fetchDaily(symbol, { from }));
     const { dates, adjClose } = cached.series;
@@ -342,7 +342,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
       if (b.date > cached.meta.lastDate) break;
       while (k < dates.length && (dates[k] as string) < b.date) k++;
       const stored = dates[k] === b.date ? adjClose[k] : undefined;
-      if (stored !== undefined && Math.abs(b.adjClose - stored) > REBASE_TOLERANCE * stored) return fetchAll(symbol);
+      if (stored !== undefined && Math.abs(b.adjClose - stored) > REBASE_TOLERANCE * stored) return fetchAll(symbol, budget);
     }
     const newest = bars[bars.length - 1];
     const meta: SeriesMeta = {
@@ -367,13 +367,14 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
     symbol: string,
     cached: { meta: SeriesMeta; series: DailySeries },
     from: string,
+    budget?: AbortSignal,
   ): Promise<DailySeries> => {
     askingUpstream(symbol);
     const { dates, close, adjClose } = cached.series;
     const anchorIndex = (policy.lastBarFinal?.(cached.meta) ?? true) ? dates.length - 1 : dates.length - 2;
     const anchorDate = dates[anchorIndex];
     const fetchFrom = anchorDate !== undefined && anchorDate < from ? anchorDate : from;
-    const history = await hp.fetchHistory(symbol, { from: fetchFrom });
+    const history = await hp.fetchHistory(symbol, { from: fetchFrom, ...(budget ? { budget } : {}) });
     if (history.fallback) {
       // Only the offline last resort answered: keep the fresher cached history rather than mixing it in.
       throw new ProviderError(upstream.name, 'unavailable', history.fallbackReason ?? 'live providers unavailable');
@@ -382,7 +383,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
     const bars = validateBars(provider, symbol, history.bars);
     const anchor = anchorDate === undefined ? undefined : bars.find((b) => b.date === anchorDate);
     // Nothing to tie the new bars to (the provider lacks the anchor day): start over.
-    if (!anchor || anchorDate === undefined) return fetchAll(symbol);
+    if (!anchor || anchorDate === undefined) return fetchAll(symbol, budget);
     // Splits after the anchor that the stored bars have not been put through yet.
     const newSplits = history.splits.filter((x) => x.date > anchorDate && selectSplit.get(symbol, x.date) === undefined);
     const splitFactor = newSplits.reduce((f, x) => f * x.ratio, 1);
@@ -417,18 +418,18 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
     return series;
   };
 
-  const topUpAny = (symbol: string, cached: { meta: SeriesMeta; series: DailySeries }, from: string): Promise<DailySeries> =>
-    isHistoryProvider(upstream) ? topUpHistory(upstream, symbol, cached, from) : topUp(symbol, cached, from);
+  const topUpAny = (symbol: string, cached: { meta: SeriesMeta; series: DailySeries }, from: string, budget?: AbortSignal): Promise<DailySeries> =>
+    isHistoryProvider(upstream) ? topUpHistory(upstream, symbol, cached, from, budget) : topUp(symbol, cached, from, budget);
 
   /**
    * A policy-driven top-up that never fails an answer which the cache can give: on a provider
    * failure the cached series is served, with a note, and upstream is left alone for a while.
    */
-  const topUpOrServeCached = async (symbol: string, cached: { meta: SeriesMeta; series: DailySeries }, from: string): Promise<DailySeries> => {
+  const topUpOrServeCached = async (symbol: string, cached: { meta: SeriesMeta; series: DailySeries }, from: string, budget?: AbortSignal): Promise<DailySeries> => {
     const failed = failedAt.get(symbol);
     if (failed !== undefined && clock().getTime() - failed < failureBackoffMs) return cached.series;
     try {
-      const series = await topUpAny(symbol, cached, from);
+      const series = await topUpAny(symbol, cached, from, budget);
       failedAt.delete(symbol);
       return series;
     } catch (err) {
@@ -441,14 +442,14 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
   };
 
   /** First use of a symbol in this process: SQLite if it has it (from the same provider), else upstream. */
-  const loadCold = async (symbol: string): Promise<DailySeries> => {
+  const loadCold = async (symbol: string, budget?: AbortSignal): Promise<DailySeries> => {
     const meta = readMeta(symbol);
     // Bars from another provider (the configuration changed) are not mixed in: start over.
-    if (!meta || meta.provider !== upstream.name) return fetchAll(symbol);
+    if (!meta || meta.provider !== upstream.name) return fetchAll(symbol, budget);
     const cached = { meta, series: readSeries(symbol) };
     memo.set(symbol, cached);
     const from = policy.refreshFrom(meta, clock());
-    return from === null ? cached.series : topUpOrServeCached(symbol, cached, from);
+    return from === null ? cached.series : topUpOrServeCached(symbol, cached, from, budget);
   };
 
   const observer = opts.onLookup;
@@ -475,11 +476,13 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
     return s;
   };
 
-  const series = async (input: string): Promise<DailySeries> => {
+  /** `budget`: the answer's time budget (a load already running for the symbol keeps its own). */
+  const series = async (input: string, o: { budget?: AbortSignal } = {}): Promise<DailySeries> => {
     const symbol = symbols.resolve(input);
     const cached = memo.get(symbol);
+    const budget = o.budget;
     if (!cached) {
-      const flight = singleFlight(symbol, () => loadCold(symbol));
+      const flight = singleFlight(symbol, () => loadCold(symbol, budget));
       return onLookup ? reportFlight(flight, 'database') : flight.promise;
     }
     const from = policy.refreshFrom(cached.meta, clock());
@@ -487,7 +490,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
       onLookup?.('memory');
       return cached.series;
     }
-    const flight = singleFlight(symbol, () => topUpOrServeCached(symbol, cached, from));
+    const flight = singleFlight(symbol, () => topUpOrServeCached(symbol, cached, from, budget));
     return onLookup ? reportFlight(flight, 'memory') : flight.promise;
   };
 

@@ -6,7 +6,7 @@ import type { DailySeries } from '../core/series.ts';
 
 export interface MarketData {
   /** Full known history of a symbol (canonical, or anything the symbol directory resolves), oldest first. */
-  series(symbol: string): Promise<DailySeries>;
+  series(symbol: string, opts?: SeriesOptions): Promise<DailySeries>;
   /** The newest date with a bar of the reference symbol (SPY): "as of" for every answer. */
   latestClose(): Promise<string>;
   /** Where the prices come from, for the footnote of an answer (e.g. "bundled data"). */
@@ -22,4 +22,12 @@ export interface MarketData {
    * unsubscribe. Absent for data that never changes (the bundled prices).
    */
   onRefresh?(listener: (symbol: string, lastDate: string) => void): () => void;
+}
+
+export interface SeriesOptions {
+  /**
+   * The answer's time budget (the runner's, ANSWER_BUDGET_S): when it fires, live providers stop
+   * and the bundled or cached prices answer, labelled as such.
+   */
+  budget?: AbortSignal;
 }
