@@ -82,7 +82,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     symbols,
     sourceLabel: data.sourceLabel ?? BUNDLED_SOURCE_LABEL,
     logger,
-    ...(data.refreshPolicy ? { refreshPolicy: data.refreshPolicy } : {}),
+    ...(data.refreshPolicy ? { refreshPolicy: data.refreshPolicy, live: true } : {}),
     ...(opts.data?.clock ? { clock: opts.data.clock } : {}),
     onLookup: (source) => metrics.priceLookup(source),
   });

@@ -9,7 +9,7 @@ import { formatDate } from '../core/format.ts';
 import type { Period } from '../core/periods.ts';
 import { indexOnOrBefore, lastDate, NotEnoughDataError, truncateAsOf, type DailySeries } from '../core/series.ts';
 import { isTradingDay, previousTradingDay } from '../data/calendar.ts';
-import type { MarketData } from '../data/market-data.ts';
+import type { MarketData, Staleness } from '../data/market-data.ts';
 import type { StatusReport } from '../data/providers/status.ts';
 import type { SymbolDirectory } from '../data/symbols.ts';
 import { describeError, newErrorRef, RateLimitedError, ShuttingDownError, UserInputError, type DescribedError } from '../errors.ts';
@@ -217,8 +217,10 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     const answer = await cmd.run(ctx, bound.options);
     const basisNote = indexBasisNote(answer.basis, [...loaded], deps.symbols);
     if (basisNote.mixed) warnings.push(basisNote.mixed);
+    const staleLine = cmd.usesMarketData === false ? undefined : stalenessLine([reference, ...loaded], deps.market);
     return {
       ...answer,
+      ...(staleLine ? { lines: [staleLine, ...answer.lines] } : {}),
       ...(basisNote.basis ? { basis: basisNote.basis } : {}),
       args: { ...bound.canonical, ...answer.args },
       warnings: [...warnings, ...answer.warnings.filter((w) => !warnings.includes(w))],
@@ -333,6 +335,23 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
       }
     },
   };
+}
+
+/**
+ * The first line of an answer built on live data whose newest bar is more than two completed NYSE
+ * sessions old (MarketData.staleness; never for the bundled offline prices), e.g.
+ * "⚠ Stale data: the newest close I have for SPY and IWM is from Aug 21, 2026, 5 trading days ago."
+ */
+export function stalenessLine(symbols: readonly string[], market: MarketData): string | undefined {
+  const stale = [...new Set(symbols)].map((s) => market.staleness?.(s)).filter((x): x is Staleness => x !== undefined);
+  if (stale.length === 0) return undefined;
+  const oldest = stale.reduce((a, b) => (b.lastDate < a.lastDate ? b : a));
+  const names = stale.map((x) => x.symbol);
+  const who = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  const sameDay = stale.every((x) => x.lastDate === oldest.lastDate);
+  return sameDay
+    ? `⚠ Stale data: the newest close I have for ${who} is from ${formatDate(oldest.lastDate)}, ${oldest.sessions} trading days ago.`
+    : `⚠ Stale data: the newest closes I have for ${who} are as old as ${formatDate(oldest.lastDate)}, ${oldest.sessions} trading days ago.`;
 }
 
 /** A request id passed in by an adapter, if it is a short printable one (it is shown to people as the reference). */

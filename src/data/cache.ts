@@ -23,7 +23,9 @@ import { lastDate, seriesFromBars, type DailyBar, type DailySeries } from '../co
 import { ProviderError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { runMigrations, type Database } from '../store/db.ts';
-import type { MarketData } from './market-data.ts';
+import { isTradingDay, marketCloseInstant, previousTradingDay, tradingDaysBetween } from './calendar.ts';
+import { STALE_AFTER_SESSIONS, type MarketData } from './market-data.ts';
+import { newYorkDate } from './providers/live.ts';
 import { validateBars, type PriceProvider } from './provider.ts';
 import { isHistoryProvider, type HistoryProvider, type PriceHistory } from './providers/actions.ts';
 import { checkAgainstCache } from './providers/sanity.ts';
@@ -126,6 +128,11 @@ export interface CachedMarketDataOptions {
   /** For answers' footnotes; defaults to the upstream provider's name. */
   sourceLabel?: string;
   refreshPolicy?: RefreshPolicy;
+  /**
+   * Upstream is live (a provider chain, not only the bundled files): `staleness()` then reports a
+   * newest bar more than two sessions old. Default false.
+   */
+  live?: boolean;
   /** After a failed top-up, serve the cached series without asking upstream again for this long. Default 30 s. */
   failureBackoffMs?: number;
   logger?: Logger;
@@ -193,6 +200,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
   );
   const rescaleAdj = db.prepare('UPDATE bars SET adj_close = adj_close * ? WHERE symbol = ? AND date < ?');
   const deleteAfter = db.prepare('DELETE FROM bars WHERE symbol = ? AND date > ?');
+  const selectBarProvider = db.prepare('SELECT provider FROM bars WHERE symbol = ? AND date = ?');
   const selectSplit = db.prepare("SELECT 1 FROM events WHERE symbol = ? AND date = ? AND kind = 'split'");
   const selectStatus = db
     .prepare(
@@ -303,6 +311,8 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
   const failedAt = new Map<string, number>();
   const failureBackoffMs = opts.failureBackoffMs ?? 30_000;
   const staleNote = (date: string): string => `Data as of ${formatDate(date)}, live data unavailable.`;
+  /** Symbols whose stored bars came from the offline fallback (the bundled files), not a live provider. */
+  const offline = new Set<string>();
 
   const fetchAll = async (symbol: string, budget?: AbortSignal): Promise<DailySeries> => {
     askingUpstream(symbol);
@@ -319,6 +329,8 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
       lastDate: last.date,
     };
     replaceAll(symbol, bars, meta, history);
+    if (history?.fallback) offline.add(symbol);
+    else offline.delete(symbol);
     if (history?.fallback) {
       stale.set(symbol, staleNote(last.date));
       logger?.warn({ symbol, reason: history.fallbackReason }, 'live data unavailable: stored the offline fallback');
@@ -448,6 +460,9 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
     if (!meta || meta.provider !== upstream.name) return fetchAll(symbol, budget);
     const cached = { meta, series: readSeries(symbol) };
     memo.set(symbol, cached);
+    // The newest stored bar came from the offline fallback in an earlier run: it is not live data.
+    const newest = selectBarProvider.get(symbol, meta.lastDate) as { provider: string } | undefined;
+    if (newest?.provider === 'bundled') offline.add(symbol);
     const from = policy.refreshFrom(meta, clock());
     return from === null ? cached.series : topUpOrServeCached(symbol, cached, from, budget);
   };
@@ -512,6 +527,14 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
       return singleFlight(symbol, () => topUpAny(symbol, cached, cached.meta.lastDate)).promise;
     },
     meta: (input) => memo.get(symbols.resolve(input))?.meta,
+    staleness(input) {
+      if (!opts.live) return undefined;
+      const symbol = symbols.resolve(input);
+      const held = memo.get(symbol);
+      if (!held || offline.has(symbol) || held.meta.provider !== upstream.name) return undefined;
+      const sessions = sessionsClosedSince(held.meta.lastDate, clock());
+      return sessions > STALE_AFTER_SESSIONS ? { symbol, lastDate: held.meta.lastDate, sessions } : undefined;
+    },
     notes(input) {
       const note = stale.get(symbols.resolve(input));
       return note === undefined ? [] : [note];
@@ -523,4 +546,12 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
       });
     },
   };
+}
+
+/** Completed NYSE sessions (their close has passed at `now`) after `lastDate`. */
+export function sessionsClosedSince(lastDate: string, now: Date): number {
+  const today = newYorkDate(now);
+  const latestClosed = isTradingDay(today) && now.getTime() >= marketCloseInstant(today).getTime() ? today : previousTradingDay(today);
+  if (latestClosed <= lastDate) return 0;
+  return tradingDaysBetween(lastDate, latestClosed).filter((d) => d > lastDate).length;
 }

@@ -17,6 +17,12 @@ export interface MarketData {
    */
   notes?(symbol: string): readonly string[];
   /**
+   * For live data only: when the newest stored bar of a symbol is more than two completed NYSE
+   * sessions old at the market data's clock, which bar that is and how many sessions have closed
+   * since. Undefined when fresh, and always for the bundled offline prices (never live).
+   */
+  staleness?(symbol: string): Staleness | undefined;
+  /**
    * Calls `listener` each time a fetch from a live provider stored bars for a symbol already held,
    * with the newest stored date: how alerts learn of a close the moment it arrives. Returns the
    * unsubscribe. Absent for data that never changes (the bundled prices).
@@ -31,3 +37,14 @@ export interface SeriesOptions {
    */
   budget?: AbortSignal;
 }
+
+export interface Staleness {
+  readonly symbol: string;
+  /** The newest bar the answer has for the symbol. */
+  readonly lastDate: string;
+  /** Completed NYSE sessions after `lastDate` up to now. */
+  readonly sessions: number;
+}
+
+/** More completed sessions than this without a new bar, and live data is called stale. */
+export const STALE_AFTER_SESSIONS = 2;
