@@ -217,10 +217,13 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     const answer = await cmd.run(ctx, bound.options);
     const basisNote = indexBasisNote(answer.basis, [...loaded], deps.symbols);
     if (basisNote.mixed) warnings.push(basisNote.mixed);
-    const staleLine = cmd.usesMarketData === false ? undefined : stalenessLine([reference, ...loaded], deps.market);
+    // What the market data says against its own figures leads the answer, before any of them.
+    const used = cmd.usesMarketData === false ? [] : [...new Set([reference, ...loaded])];
+    const staleLine = stalenessLine(used, deps.market);
+    const lead = [...(staleLine ? [staleLine] : []), ...used.flatMap((s) => deps.market.doubts?.(s) ?? []).map((d) => `⚠ ${d}`)];
     return {
       ...answer,
-      ...(staleLine ? { lines: [staleLine, ...answer.lines] } : {}),
+      ...(lead.length > 0 ? { lines: [...lead, ...answer.lines] } : {}),
       ...(basisNote.basis ? { basis: basisNote.basis } : {}),
       args: { ...bound.canonical, ...answer.args },
       warnings: [...warnings, ...answer.warnings.filter((w) => !warnings.includes(w))],

@@ -62,6 +62,13 @@ export const BARS_MIGRATIONS: readonly string[] = [
      provider TEXT NOT NULL,
      PRIMARY KEY (symbol, date, kind)
    ) WITHOUT ROWID;`,
+  // Warnings about a stored series that every answer using it must carry (a suspect move no second
+  // source could confirm, providers/plausibility.ts); replaced with the series on a full download.
+  `CREATE TABLE doubts (
+     symbol TEXT NOT NULL,
+     note TEXT NOT NULL,
+     PRIMARY KEY (symbol, note)
+   ) WITHOUT ROWID;`,
 ];
 
 /** What the cache knows about one symbol's stored series. */
@@ -200,6 +207,9 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
   );
   const rescaleAdj = db.prepare('UPDATE bars SET adj_close = adj_close * ? WHERE symbol = ? AND date < ?');
   const deleteAfter = db.prepare('DELETE FROM bars WHERE symbol = ? AND date > ?');
+  const selectDoubts = db.prepare('SELECT note FROM doubts WHERE symbol = ? ORDER BY note').pluck();
+  const deleteDoubts = db.prepare('DELETE FROM doubts WHERE symbol = ?');
+  const insertDoubt = db.prepare('INSERT OR IGNORE INTO doubts (symbol, note) VALUES (?, ?)');
   const selectBarProvider = db.prepare('SELECT provider FROM bars WHERE symbol = ? AND date = ?');
   const selectSplit = db.prepare("SELECT 1 FROM events WHERE symbol = ? AND date = ? AND kind = 'split'");
   const selectStatus = db
@@ -225,6 +235,8 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
   const replaceAll = db.transaction((symbol: string, bars: readonly DailyBar[], meta: SeriesMeta, history?: PriceHistory) => {
     deleteBars.run(symbol);
     deleteEvents.run(symbol);
+    deleteDoubts.run(symbol);
+    for (const note of history?.doubts ?? []) insertDoubt.run(symbol, note);
     const provider = history?.provider ?? upstream.name;
     writeBars(symbol, bars, provider);
     if (history) writeEvents(symbol, history, provider);
@@ -311,6 +323,8 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
   const failedAt = new Map<string, number>();
   const failureBackoffMs = opts.failureBackoffMs ?? 30_000;
   const staleNote = (date: string): string => `Data as of ${formatDate(date)}, live data unavailable.`;
+  /** What answers about a symbol must say of its stored prices (the `doubts` table), by symbol. */
+  const doubts = new Map<string, string[]>();
   /** Symbols whose stored bars came from the offline fallback (the bundled files), not a live provider. */
   const offline = new Set<string>();
 
@@ -329,6 +343,8 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
       lastDate: last.date,
     };
     replaceAll(symbol, bars, meta, history);
+    if (history?.doubts && history.doubts.length > 0) doubts.set(symbol, [...history.doubts]);
+    else doubts.delete(symbol);
     if (history?.fallback) offline.add(symbol);
     else offline.delete(symbol);
     if (history?.fallback) {
@@ -419,8 +435,10 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
       deleteAfter.run(symbol, newest.date > anchorDate ? newest.date : anchorDate);
       writeBars(symbol, bars, provider);
       writeEvents(symbol, history, provider);
+      for (const note of history.doubts ?? []) insertDoubt.run(symbol, note);
       writeMeta(meta);
     })();
+    if (history.doubts && history.doubts.length > 0) doubts.set(symbol, selectDoubts.all(symbol) as string[]);
     if (newSplits.length > 0 || Math.abs(k - 1) > 1e-9) {
       logger?.info({ symbol, provider, splits: newSplits, factor: k }, 'cached history re-based on new corporate actions');
     }
@@ -461,6 +479,8 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
     const cached = { meta, series: readSeries(symbol) };
     memo.set(symbol, cached);
     // The newest stored bar came from the offline fallback in an earlier run: it is not live data.
+    const stored = selectDoubts.all(symbol) as string[];
+    if (stored.length > 0) doubts.set(symbol, stored);
     const newest = selectBarProvider.get(symbol, meta.lastDate) as { provider: string } | undefined;
     if (newest?.provider === 'bundled') offline.add(symbol);
     const from = policy.refreshFrom(meta, clock());
@@ -536,9 +556,11 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
       return sessions > STALE_AFTER_SESSIONS ? { symbol, lastDate: held.meta.lastDate, sessions } : undefined;
     },
     notes(input) {
-      const note = stale.get(symbols.resolve(input));
+      const symbol = symbols.resolve(input);
+      const note = stale.get(symbol);
       return note === undefined ? [] : [note];
     },
+    doubts: (input) => doubts.get(symbols.resolve(input)) ?? [],
     cacheStatus() {
       return (selectStatus.all() as [string, string, string, string][]).map(([symbol, last, fetchedAt, source]) => {
         const note = stale.get(symbol);

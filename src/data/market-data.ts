@@ -23,6 +23,11 @@ export interface MarketData {
    */
   staleness?(symbol: string): Staleness | undefined;
   /**
+   * Doubts about a symbol's stored prices that answers must lead with: a suspect move no second
+   * source could confirm (providers/plausibility.ts), one sentence each.
+   */
+  doubts?(symbol: string): readonly string[];
+  /**
    * Calls `listener` each time a fetch from a live provider stored bars for a symbol already held,
    * with the newest stored date: how alerts learn of a close the moment it arrives. Returns the
    * unsubscribe. Absent for data that never changes (the bundled prices).

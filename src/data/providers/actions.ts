@@ -47,6 +47,11 @@ export interface PriceHistory {
   readonly fallback?: boolean;
   /** When `fallback`, why the live providers could not answer (for the log and /status). */
   readonly fallbackReason?: string;
+  /**
+   * Suspect moves (plausibility.ts) that no second source could confirm or contradict, old enough to
+   * be kept: one sentence each that every answer using the symbol must carry.
+   */
+  readonly doubts?: readonly string[];
   /** What the sanity checks repaired in the provider's response (see sanity.ts), for the log. */
   readonly repairs?: readonly string[];
 }

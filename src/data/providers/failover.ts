@@ -58,6 +58,8 @@ class BudgetSpent extends Error {
 
 /** At most this many suspect moves are put to other sources; more than that is broken data. */
 const MAX_SUSPECTS = 4;
+/** A suspect move among the newest this many bars is refused unless confirmed; an older one is labelled. */
+const RECENT_BARS = 5;
 
 const PREFERENCE: readonly ProviderFailure[] = ['rate-limited', 'timeout', 'unavailable', 'invalid-data', 'not-found'];
 
@@ -75,7 +77,13 @@ export function createFailoverProvider(providers: readonly PriceProvider[], opts
    * Puts each suspect move of `p`'s answer to the other sources, in chain order then the reference,
    * and refuses the answer unless every suspect is confirmed by one of them.
    */
-  const crossCheck = async (p: PriceProvider, symbol: string, suspects: readonly SuspectMove[], signal: AbortSignal | undefined): Promise<void> => {
+  const crossCheck = async (
+    p: PriceProvider,
+    symbol: string,
+    suspects: readonly SuspectMove[],
+    recentFrom: string,
+    signal: AbortSignal | undefined,
+  ): Promise<string[]> => {
     const describe = (m: SuspectMove): string =>
       `${symbol} moves ${(Math.expm1(m.logMove) * 100).toFixed(1)}% from ${formatDate(m.prevDate)} to ${formatDate(m.date)}, far outside its own history`;
     const refuse = (m: SuspectMove, why: string): never => {
@@ -105,14 +113,24 @@ export function createFailoverProvider(providers: readonly PriceProvider[], opts
       });
     }
     logger?.warn({ provider: p.name, symbol, suspects, verdicts: heard }, 'implausible move in provider data: cross-checked');
+    const doubts: string[] = [];
     suspects.forEach((m, i) => {
       if (verdicts[i] === 'contradicted') refuse(m, `contradicted by another source (${heard.join(', ')})`);
-      if (verdicts[i] === 'unknown') refuse(m, 'no second source could confirm it');
+      if (verdicts[i] !== 'unknown') return;
+      // Unconfirmed and recent: refused (the cache keeps its older copy, labelled; a retry may fix it).
+      // Unconfirmed and older than the last few sessions: kept, but every answer says so, rather than
+      // refusing the symbol's whole history for good over one day nobody else can vouch for.
+      if (m.date >= recentFrom) refuse(m, 'no second source could confirm it');
+      const change = Math.expm1(m.logMove) * 100;
+      doubts.push(
+        `${symbol}: a ${change >= 0 ? '+' : '−'}${Math.abs(change).toFixed(1)}% move on ${formatDate(m.date)} in ${p.name}'s prices that no second source could confirm; figures spanning that day may be wrong.`,
+      );
     });
+    return doubts;
   };
 
   /** The plausibility rules on a live provider's answer (see plausibility.ts); throws ImplausibleDataError. */
-  const checkPlausible = async (p: PriceProvider, symbol: string, history: PriceHistory, signal: AbortSignal | undefined): Promise<void> => {
+  const checkPlausible = async (p: PriceProvider, symbol: string, history: PriceHistory, signal: AbortSignal | undefined): Promise<string[]> => {
     if (reference && reference !== p && (!reference.knows || reference.knows(symbol)) && history.bars.length > 0) {
       let trusted: readonly DailyBar[] | undefined;
       try {
@@ -134,7 +152,9 @@ export function createFailoverProvider(providers: readonly PriceProvider[], opts
       }
     }
     const suspects = suspectMoves(history.bars);
-    if (suspects.length > 0) await crossCheck(p, symbol, suspects, signal);
+    if (suspects.length === 0) return [];
+    const recentFrom = (history.bars[Math.max(0, history.bars.length - RECENT_BARS)] as DailyBar).date;
+    return crossCheck(p, symbol, suspects, recentFrom, signal);
   };
 
   const fetchHistory = async (symbol: string, o: HistoryFetchOptions = {}): Promise<PriceHistory> => {
@@ -166,11 +186,12 @@ export function createFailoverProvider(providers: readonly PriceProvider[], opts
           const signal = live ? liveSignal : o.signal;
           const { budget: _own, ...rest } = o;
           const history = await historyOf(p, symbol, { ...rest, ...(signal ? { signal } : {}) });
-          if (live) await checkPlausible(p, symbol, history, liveSignal);
+          const doubts = live ? await checkPlausible(p, symbol, history, liveSignal) : [];
           if (history.repairs && history.repairs.length > 0) logger?.info({ provider: p.name, symbol, repairs: history.repairs }, 'repaired provider data');
           const fallback = liveFailed && !live;
           return {
             ...history,
+            ...(doubts.length > 0 ? { doubts } : {}),
             provider: p.name,
             ...(fallback ? { fallback: true, fallbackReason: failures.map((f) => f.message).join('; ') } : {}),
           };

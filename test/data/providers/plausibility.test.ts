@@ -4,7 +4,9 @@
  * confirmed moves pass, the rest are refused and the next provider answers (or people are told).
  * And no false alarm on any real day of the bundled history (1987, 2008 and 2020 included).
  */
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commands as allCommands } from '../../../commands/index.ts';
 import { createApp, type App } from '../../../src/app.ts';
@@ -245,5 +247,49 @@ describe('the issue’s reproductions, through the whole app', () => {
     if (!r.ok) throw new Error(r.error.message);
     expect(r.answer.lines.join('\n')).not.toMatch(/31\.5%/);
     expect(r.answer.warnings).toContain('Data as of Aug 21, 2026, live data unavailable.');
+  }, 60_000);
+});
+
+describe('an old suspect move nothing can confirm or contradict is kept, and every answer leads with it', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('the chain alone: kept with a doubt, not refused (one unverifiable day must not refuse a whole history for good)', async () => {
+    yahooServer.setRoute(tampered('IWM', '2026-06-15', 3.7));
+    const h = await createFailoverProvider([yahoo()]).fetchHistory('IWM');
+    expect(h.provider).toBe('yahoo');
+    // By hand from data/prices/IWM.csv (total-return closes: Jun 15 is an ex-dividend day):
+    // Jun 12 292.2550, Jun 15 294.64 × 3.7 = 1090.168, Jun 16 292.08.
+    // Up: 1090.168 / 292.2550 − 1 = +273.0 %; back down: 292.08 / 1090.168 − 1 = −73.2 %.
+    expect(h.doubts).toEqual([
+      "IWM: a +273.0% move on Jun 15, 2026 in yahoo's prices that no second source could confirm; figures spanning that day may be wrong.",
+      "IWM: a −73.2% move on Jun 16, 2026 in yahoo's prices that no second source could confirm; figures spanning that day may be wrong.",
+    ]);
+  });
+
+  it('through the app, and again after a restart from the same database', async () => {
+    yahooServer.setRoute(tampered('IWM', '2026-06-15', 3.7));
+    const dir = mkdtempSync(join(tmpdir(), 'tapebot-doubt-'));
+    dirs.push(dir);
+    const empty = join(dir, 'no-bundled');
+    (await import('node:fs')).mkdirSync(empty);
+    const open = (): App => {
+      const config = loadConfig({ RENDER_THREADS: '0', DATA_PROVIDERS: 'yahoo', YAHOO_BASE_URL: yahooServer.url });
+      const app = createApp(config, { dbFile: join(dir, 'tapebot.db'), commands: allCommands, data: { clock, httpPolicy: FAST, bundledDir: empty } });
+      apps.push(app);
+      return app;
+    };
+    const first = await open().runner.runText('/drawdown IWM');
+    if (!first.ok) throw new Error(first.error.message);
+    // Said before any figure: the first line, ahead of "IWM is …% below its peak of $1,090.17".
+    expect(first.answer.lines[0]).toMatch(/^⚠ IWM: a \+273\.0% move on Jun 15, 2026 in yahoo's prices that no second source could confirm/);
+    for (const a of apps.splice(0)) await a.close();
+    const requestsBefore = yahooServer.requests.length;
+    const again = await open().runner.runText('/drawdown IWM');
+    if (!again.ok) throw new Error(again.error.message);
+    expect(yahooServer.requests.length, 'served from the database').toBe(requestsBefore);
+    expect(again.answer.lines[0]).toMatch(/^⚠ IWM: a \+273\.0% move on Jun 15, 2026/);
   }, 60_000);
 });
