@@ -8,7 +8,7 @@ import { emptyAnswer } from '../src/answer/build.ts';
 import { formatDate } from '../src/core/format.ts';
 import { defineCommand } from '../src/command/define.ts';
 import type { ChoiceOption, IntegerOption, SymbolOption } from '../src/command/options.ts';
-import { opt } from '../src/command/options.ts';
+import { opt, PRICE_LEVEL_RANGE } from '../src/command/options.ts';
 import { describeAlert } from '../src/digest/alerts.ts';
 import { digestBackend, requireChannel, requireManager, requirePostable } from '../src/digest/backend.ts';
 import { ALERT_KINDS, MAX_ALERTS_PER_CHANNEL, type AlertKind, type AlertSpec } from '../src/digest/store.ts';
@@ -23,7 +23,7 @@ export default defineCommand({
     action: opt.choice({ description: 'add, list or remove', choices: ['list', 'add', 'remove'] as const, default: 'list', positional: true }),
     type: { kind: 'choice', description: 'above, below, ath, high52, streak, ratio-cross or quadrant', choices: ALERT_KINDS, positional: true, required: false } as ChoiceOption<AlertKind>,
     symbol: opt.optionalSymbol({ description: 'The symbol the alert is about', positional: true }),
-    level: opt.optionalNumber({ description: 'Price level for above/below, e.g. 600', min: 0 }),
+    level: opt.optionalNumber({ description: 'Price level for above/below, e.g. 600', ...PRICE_LEVEL_RANGE }),
     vs: { kind: 'symbol', description: 'Second symbol for streak, ratio-cross and quadrant (default SPY)', positional: false, required: false } as SymbolOption,
     n: { kind: 'integer', description: 'Sessions for streak (default 5) or the average for ratio-cross (default 50)', positional: false, required: false, min: 2, max: 250 } as IntegerOption,
     id: { kind: 'integer', description: 'The alert to remove (see /alert list)', positional: false, required: false, min: 1, max: 1_000_000_000 } as IntegerOption,

@@ -13,7 +13,7 @@ import { firstReached, highsAndLows, levelValues } from '../src/core/highs.ts';
 import { formatSpan, recentRangeBreakout, withArticle, type RangeBreakout } from '../src/core/ranges.ts';
 import { NotEnoughDataError } from '../src/core/series.ts';
 import { defineCommand } from '../src/command/define.ts';
-import { opt } from '../src/command/options.ts';
+import { opt, PRICE_LEVEL_RANGE } from '../src/command/options.ts';
 import { UserInputError } from '../src/errors.ts';
 
 /** A breakout from a range "just" happened when it is at most this many sessions old. */
@@ -58,7 +58,7 @@ export default defineCommand({
   description: 'New highs and breakouts: records, 52-week highs, ranges left behind, or a price level',
   options: {
     symbol: opt.requiredSymbol({ description: 'The symbol, e.g. SPY', positional: true }),
-    level: opt.optionalNumber({ description: 'A price level in dollars, e.g. 600: above it since when, or retesting it?', min: 0.01, positional: true }),
+    level: opt.optionalNumber({ description: 'A price level in dollars, e.g. 600: above it since when, or retesting it?', ...PRICE_LEVEL_RANGE, positional: true }),
   },
   examples: ['/breakout SPY', '/breakout KRE asof:2024-12-31', '/breakout SPY level:600 asof:2025-06-30', '/breakout XLF'],
   async run(ctx, o): Promise<Answer> {

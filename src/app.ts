@@ -95,7 +95,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     sourceLabel: data.sourceLabel ?? BUNDLED_SOURCE_LABEL,
     logger,
     writes: store,
-    ...(data.refreshPolicy ? { refreshPolicy: data.refreshPolicy } : {}),
+    ...(data.refreshPolicy ? { refreshPolicy: data.refreshPolicy, live: true } : {}),
     ...(opts.data?.clock ? { clock: opts.data.clock } : {}),
     onLookup: (source) => metrics.priceLookup(source),
   });
@@ -133,6 +133,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     status,
     gate,
     onDone: (e) => metrics.commandDone(e),
+    answerBudgetMs: Math.round(config.ANSWER_BUDGET_S * 1000),
     ...(opts.limiter ? { limiter: opts.limiter } : {}),
   });
   removers.push(

@@ -62,6 +62,8 @@ const schema = z
     RATE_CHANNEL_BURST: count(20, 1),
     RENDER_CACHE_MB: count(64),
     SHUTDOWN_GRACE_S: count(10),
+    /** The most time one answer waits for live market data before the labelled fallback answers (seconds; decimals allowed). */
+    ANSWER_BUDGET_S: z.preprocess(emptyToUndefined, z.coerce.number().min(0.1).max(120).default(8)),
 
     /** Where backups of the settings go. Default `${DATA_DIR}/backups`. */
     BACKUP_DIR: optionalString,

@@ -2,6 +2,7 @@
  * The few named errors tapebot raises on purpose, and the one place that turns any error into
  * words for people. Chat never sees a stack trace: logs get the detail and a reference id.
  */
+import { formatDate } from './core/format.ts';
 import { NotEnoughDataError } from './core/series.ts';
 
 export { NotEnoughDataError };
@@ -46,7 +47,7 @@ export type ProviderFailure = 'unavailable' | 'rate-limited' | 'invalid-data' | 
  * quote our API key. Chat gets a fixed phrase per failure kind from `describeError`, never this text.
  */
 export class ProviderError extends Error {
-  override readonly name = 'ProviderError';
+  override readonly name: string = 'ProviderError';
   /** The symbol asked for, when the failure is about one symbol (named in chat for 'not-found'). */
   readonly symbol: string | undefined;
   constructor(
@@ -72,6 +73,26 @@ const PROVIDER_NAMES: Readonly<Record<string, string>> = {
 
 /** A symbol is shown back only in the shape symbols have; anything else could be markup someone typed. */
 const SHOWABLE_SYMBOL = /^[A-Z0-9^][A-Z0-9.^=-]{0,14}$/;
+
+/**
+ * Thrown when a provider's data fails the plausibility rules (src/data/providers/plausibility.ts)
+ * and no second source confirms it: a move far outside the series' own history, or a close that
+ * disagrees with the bundled or cached record of the same day. What people read names only the
+ * symbol, the day and the size of the move; the message (for the log) says what was checked.
+ */
+export class ImplausibleDataError extends ProviderError {
+  override readonly name = 'ImplausibleDataError';
+  constructor(
+    provider: string,
+    override readonly symbol: string,
+    readonly date: string,
+    /** The suspect change as a fraction (0.3 = +30 %), or undefined for a level that breaks continuity. */
+    readonly change: number | undefined,
+    message: string,
+  ) {
+    super(provider, 'invalid-data', message);
+  }
+}
 
 /** Thrown when a person (or channel) sends commands faster than the configured limits allow. */
 export class RateLimitedError extends Error {
@@ -138,6 +159,17 @@ export function describeError(err: unknown, ref: string): DescribedError {
   }
   if (err instanceof StorageError) {
     return { audience: 'retry', message: `Your change was not saved: I can’t write to my storage right now. Please try again later (reference ${ref}).` };
+  }
+  if (err instanceof ImplausibleDataError) {
+    const day = formatDate(err.date);
+    const what =
+      err.change === undefined
+        ? `its close of ${day} disagrees with the price history I already have`
+        : `it shows a ${err.change >= 0 ? '+' : '−'}${Math.abs(err.change * 100).toFixed(1)}% move on ${day} that no second source confirms`;
+    return {
+      audience: 'retry',
+      message: `I won't answer from the latest ${err.symbol} prices: ${what}, so it looks like bad data. Try again later. Reference ${ref}.`,
+    };
   }
   if (err instanceof ProviderError) {
     // Fixed words per failure kind: the provider's own text stays in the log (it can quote a key).

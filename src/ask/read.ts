@@ -3,6 +3,7 @@
  * lean towards which intent. Deciding which command that makes is plan.ts's job.
  */
 import { NAMED_PERIODS, parsePeriod, type NamedPeriod } from '../core/periods.ts';
+import { PRICE_LEVEL_RANGE } from '../command/options.ts';
 import type { SymbolDirectory } from '../data/symbols.ts';
 import { readDateAt, readMonthAt, minusSpan } from './dates.ts';
 import { tokenize, type Token } from './normalize.ts';
@@ -171,6 +172,10 @@ function readSpan(tokens: readonly Token[], i: number): { n: number; unit: 'days
 const ENDS_A_DATE = new Set(['how', 'is', 'are', 'was', 'were', 'what', 'whats', 'did', 'do', 'does', 'has', 'have', 'and', 'vs', 'versus', 'against', 'compared', 'for', 'in', 'on', 'relative', 'been', 'i', 'tapebot']);
 
 const YEAR = /^(?:19|20)\d\d$/;
+/** What Number() reads but nobody writes as a price: hex, exponents, NaN, Infinity, or more digits than any level has. */
+const UNREADABLE_NUMBER = /^(?:0[xob][0-9a-f]+|\d+(?:\.\d+)?e[+-]?\d+|nan|inf|infinity|\d{8,}(?:\.\d+)?)$/i;
+/** A `level:` value as the command option reads it (src/command/bind.ts): plain decimal digits. */
+const PLAIN_LEVEL = /^\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/;
 const CALENDAR_YEAR_WORDS = new Set(['in', 'for', 'during', 'throughout', 'of', 'calendar', 'cy', 'fy', 'thru', 'through']);
 
 /** True when most letters are capitals: then ALL-CAPS words are shouting, not tickers. */
@@ -429,6 +434,13 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
       continue;
     }
 
+    // A number after "above", "level"... that only JavaScript would read ("0x10", "1e308", "NaN"):
+    // said, never dropped (a `level:` option typed into a question is checked once, below the loop).
+    if (LEVEL_WORDS.includes(tokens[i - 1]?.word ?? '') && UNREADABLE_NUMBER.test(w) && text.charAt(t.start - 1) !== ':') {
+      problems.push(`"${said(i - 1, 2)}" is not a price level I can read; write it in plain digits, e.g. above 600`);
+      advance(1);
+      continue;
+    }
     // A price level: "$600", or a number after "above", "retesting"...
     const money = /^\$(\d{1,7}(?:\.\d{1,4})?)$/.exec(t.raw) ?? (/^\d{1,7}(?:\.\d{1,4})?$/.test(w) && LEVEL_WORDS.includes(tokens[i - 1]?.word ?? '') ? [w, w] : null);
     if (money) {
@@ -471,6 +483,15 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
       used[i] = true;
     }
     i += 1;
+  }
+
+  // `level:VALUE` typed as a command option: a value that is not a plain price is said, not dropped.
+  for (const m of text.matchAll(/\blevel:(\S*)/giu)) {
+    const v = (m[1] ?? '').replace(/[?!.,;]+$/, '');
+    const n = PLAIN_LEVEL.test(v) ? Number(v.replace(/^\$/, '')) : NaN;
+    if (!(n >= PRICE_LEVEL_RANGE.min && n <= PRICE_LEVEL_RANGE.max)) {
+      problems.push(`"level:${v.slice(0, 24)}" is not a price level I can read; a level is a number from ${PRICE_LEVEL_RANGE.min} to ${PRICE_LEVEL_RANGE.max.toLocaleString('en-US')}, e.g. level:600`);
+    }
   }
 
   // "up from the april low": "from" and words nothing else read are a moment, not a date.

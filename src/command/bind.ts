@@ -8,7 +8,7 @@ import type { SymbolDirectory } from '../data/symbols.ts';
 import { UserInputError } from '../errors.ts';
 import type { AnyCommand } from './define.ts';
 import { GLOBAL_OPTIONS } from './define.ts';
-import type { OptionDecl } from './options.ts';
+import type { IntegerOption, NumberOption, OptionDecl } from './options.ts';
 import type { RawArgs } from './parse.ts';
 import { usage } from './usage.ts';
 
@@ -150,19 +150,39 @@ function convert(cmd: AnyCommand, name: string, decl: OptionDecl, text: string, 
       return c;
     }
     case 'integer':
-    case 'number': {
-      const n = Number(text.replace(/^\$/, '').replace(/,/g, ''));
-      const min = decl.min ?? -Infinity;
-      const max = decl.max ?? Infinity;
-      if (!Number.isFinite(n) || (decl.kind === 'integer' && !Number.isInteger(n)) || n < min || n > max) {
-        const range = decl.kind === 'integer' ? `a whole number from ${decl.min} to ${decl.max}` : 'a number' + (decl.min !== undefined ? ` ≥ ${decl.min}` : '') + (decl.max !== undefined ? ` ≤ ${decl.max}` : '');
-        throw new UserInputError(`${name} must be ${range}; got "${text}".`);
-      }
-      return n;
-    }
+    case 'number':
+      return parseDecimalOption(name, decl, text);
     case 'text': {
       if (text.length > decl.maxLength) throw new UserInputError(`${name} is too long (at most ${decl.maxLength} characters).`);
       return text;
     }
   }
+}
+
+/**
+ * A number as people write it in chat: decimal digits, an optional sign, decimal point, leading `$`
+ * and thousands commas (`$1,250.50`). Nothing JavaScript's `Number()` also reads: no hex (`0x10`),
+ * exponents (`1e308`), `Infinity`, `NaN` or `1_000`, none of which anyone means as a price.
+ */
+const DECIMAL = /^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?$/;
+
+/** Formats a bound for the error message: 10000000 → "10,000,000". */
+const bound = (x: number): string => x.toLocaleString('en-US', { maximumFractionDigits: 4 });
+
+function parseDecimalOption(name: string, decl: IntegerOption | NumberOption, text: string): number {
+  const min = decl.min ?? -Infinity;
+  const max = decl.max ?? Infinity;
+  const range =
+    decl.kind === 'integer'
+      ? `a whole number from ${bound(decl.min)} to ${bound(decl.max)}`
+      : decl.min !== undefined && decl.max !== undefined
+        ? `a number from ${bound(decl.min)} to ${bound(decl.max)}`
+        : 'a number' + (decl.min !== undefined ? ` ≥ ${bound(decl.min)}` : '') + (decl.max !== undefined ? ` ≤ ${bound(decl.max)}` : '');
+  const t = text.trim().replace(/^\$/, '');
+  const shown = text.length > 24 ? `${text.slice(0, 24)}…` : text;
+  const n = DECIMAL.test(t) && /\d/.test(t) ? Number(t.replace(/,/g, '')) : NaN;
+  if (!Number.isFinite(n) || (decl.kind === 'integer' && !Number.isInteger(n)) || n < min || n > max) {
+    throw new UserInputError(`${name} must be ${range}; got "${shown}".`, DECIMAL.test(t) ? undefined : 'Write it with plain decimal digits, e.g. 600 or 612.50.');
+  }
+  return n;
 }

@@ -85,6 +85,13 @@ function base<K extends string>(kind: K, c: Common, required: boolean) {
   return { kind, description: c.description, positional: c.positional ?? false, required } as const;
 }
 
+/**
+ * The range any price level option accepts (a dollar price or an index level): above zero, below
+ * ten million. No ETF or index tapebot covers trades outside it, and a bound keeps a typo such as
+ * 1e308 from printing a 309-digit price.
+ */
+export const PRICE_LEVEL_RANGE = { min: 0.01, max: 9_999_999.99 } as const;
+
 /** Builders keep declarations short and their types precise. */
 export const opt = {
   symbol(c: Common & { default: string }) {

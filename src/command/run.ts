@@ -9,7 +9,7 @@ import { formatDate } from '../core/format.ts';
 import type { Period } from '../core/periods.ts';
 import { indexOnOrBefore, lastDate, NotEnoughDataError, truncateAsOf, type DailySeries } from '../core/series.ts';
 import { isTradingDay, previousTradingDay } from '../data/calendar.ts';
-import type { MarketData } from '../data/market-data.ts';
+import type { MarketData, Staleness } from '../data/market-data.ts';
 import type { StatusReport } from '../data/providers/status.ts';
 import type { SymbolDirectory } from '../data/symbols.ts';
 import { describeError, newErrorRef, RateLimitedError, ShuttingDownError, UserInputError, type DescribedError } from '../errors.ts';
@@ -93,6 +93,12 @@ export interface CommandRunnerDeps {
   limiter?: CommandLimiter;
   /** Refuses new commands while shutting down, and counts the ones in flight. */
   gate?: CommandGate;
+  /**
+   * The most time one answer waits for live market data (ANSWER_BUDGET_S): past it, the providers
+   * stop retrying and failing over, and the bundled or cached prices answer, labelled. None: the
+   * market data's own limits apply.
+   */
+  answerBudgetMs?: number;
   /** Told how every command ended (metrics). `command` is "(unknown)" for names that are not commands. */
   onDone?: (e: { command: string; platform: string | undefined; outcome: RunOutcome; ms: number }) => void;
 }
@@ -135,6 +141,19 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     const cmd = byName.get(inv.name);
     if (!cmd) throw unknownCommand(inv.name);
     const bound = bindOptions(cmd, inv.args, deps.symbols);
+    if (deps.answerBudgetMs === undefined || cmd.usesMarketData === false) return answer(cmd, bound, inv, undefined);
+    // One budget for the whole answer, however many symbols it loads.
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(new Error(`answer budget of ${deps.answerBudgetMs} ms spent`)), deps.answerBudgetMs);
+    try {
+      return await answer(cmd, bound, inv, ac.signal);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function answer(cmd: AnyCommand, bound: ReturnType<typeof bindOptions>, inv: Invocation, budget: AbortSignal | undefined): Promise<Answer> {
+    const load = { ...(budget ? { budget } : {}) };
     const warnings: string[] = [];
     /** The market data's own warnings for a symbol (stale cache, live data down), once each. */
     const noteFor = (symbol: string): void => {
@@ -142,7 +161,7 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     };
     let asOf = '';
     if (cmd.usesMarketData !== false) {
-      const ref = await deps.market.series(reference);
+      const ref = await deps.market.series(reference, load);
       noteFor(reference);
       const latest = lastDate(ref);
       if (bound.asof !== undefined) {
@@ -183,7 +202,7 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
         if (!warnings.includes(m)) warnings.push(m);
       },
       async series(symbol: string): Promise<DailySeries> {
-        const full = await deps.market.series(symbol);
+        const full = await deps.market.series(symbol, load);
         noteFor(symbol);
         loaded.add(full.symbol);
         const s = truncateAsOf(full, asOf);
@@ -198,8 +217,13 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     const answer = await cmd.run(ctx, bound.options);
     const basisNote = indexBasisNote(answer.basis, [...loaded], deps.symbols);
     if (basisNote.mixed) warnings.push(basisNote.mixed);
+    // What the market data says against its own figures leads the answer, before any of them.
+    const used = cmd.usesMarketData === false ? [] : [...new Set([reference, ...loaded])];
+    const staleLine = stalenessLine(used, deps.market);
+    const lead = [...(staleLine ? [staleLine] : []), ...used.flatMap((s) => deps.market.doubts?.(s) ?? []).map((d) => `⚠ ${d}`)];
     return {
       ...answer,
+      ...(lead.length > 0 ? { lines: [...lead, ...answer.lines] } : {}),
       ...(basisNote.basis ? { basis: basisNote.basis } : {}),
       args: { ...bound.canonical, ...answer.args },
       warnings: [...warnings, ...answer.warnings.filter((w) => !warnings.includes(w))],
@@ -314,6 +338,23 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
       }
     },
   };
+}
+
+/**
+ * The first line of an answer built on live data whose newest bar is more than two completed NYSE
+ * sessions old (MarketData.staleness; never for the bundled offline prices), e.g.
+ * "⚠ Stale data: the newest close I have for SPY and IWM is from Aug 21, 2026, 5 trading days ago."
+ */
+export function stalenessLine(symbols: readonly string[], market: MarketData): string | undefined {
+  const stale = [...new Set(symbols)].map((s) => market.staleness?.(s)).filter((x): x is Staleness => x !== undefined);
+  if (stale.length === 0) return undefined;
+  const oldest = stale.reduce((a, b) => (b.lastDate < a.lastDate ? b : a));
+  const names = stale.map((x) => x.symbol);
+  const who = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  const sameDay = stale.every((x) => x.lastDate === oldest.lastDate);
+  return sameDay
+    ? `⚠ Stale data: the newest close I have for ${who} is from ${formatDate(oldest.lastDate)}, ${oldest.sessions} trading days ago.`
+    : `⚠ Stale data: the newest closes I have for ${who} are as old as ${formatDate(oldest.lastDate)}, ${oldest.sessions} trading days ago.`;
 }
 
 /** A request id passed in by an adapter, if it is a short printable one (it is shown to people as the reference). */

@@ -24,7 +24,9 @@ import { ProviderError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { runMigrations, type Database } from '../store/db.ts';
 import { isStorageFailure, unguarded, type StoreWrites } from '../store/guard.ts';
-import type { MarketData } from './market-data.ts';
+import { isTradingDay, marketCloseInstant, previousTradingDay, tradingDaysBetween } from './calendar.ts';
+import { STALE_AFTER_SESSIONS, type MarketData } from './market-data.ts';
+import { newYorkDate } from './providers/live.ts';
 import { validateBars, type PriceProvider } from './provider.ts';
 import { isHistoryProvider, type HistoryProvider, type PriceHistory } from './providers/actions.ts';
 import { checkAgainstCache } from './providers/sanity.ts';
@@ -60,6 +62,13 @@ export const BARS_MIGRATIONS: readonly string[] = [
      value REAL NOT NULL,
      provider TEXT NOT NULL,
      PRIMARY KEY (symbol, date, kind)
+   ) WITHOUT ROWID;`,
+  // Warnings about a stored series that every answer using it must carry (a suspect move no second
+  // source could confirm, providers/plausibility.ts); replaced with the series on a full download.
+  `CREATE TABLE doubts (
+     symbol TEXT NOT NULL,
+     note TEXT NOT NULL,
+     PRIMARY KEY (symbol, note)
    ) WITHOUT ROWID;`,
 ];
 
@@ -127,6 +136,11 @@ export interface CachedMarketDataOptions {
   /** For answers' footnotes; defaults to the upstream provider's name. */
   sourceLabel?: string;
   refreshPolicy?: RefreshPolicy;
+  /**
+   * Upstream is live (a provider chain, not only the bundled files): `staleness()` then reports a
+   * newest bar more than two sessions old. Default false.
+   */
+  live?: boolean;
   /** After a failed top-up, serve the cached series without asking upstream again for this long. Default 30 s. */
   failureBackoffMs?: number;
   logger?: Logger;
@@ -211,6 +225,10 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
   );
   const rescaleAdj = db.prepare('UPDATE bars SET adj_close = adj_close * ? WHERE symbol = ? AND date < ?');
   const deleteAfter = db.prepare('DELETE FROM bars WHERE symbol = ? AND date > ?');
+  const selectDoubts = db.prepare('SELECT note FROM doubts WHERE symbol = ? ORDER BY note').pluck();
+  const deleteDoubts = db.prepare('DELETE FROM doubts WHERE symbol = ?');
+  const insertDoubt = db.prepare('INSERT OR IGNORE INTO doubts (symbol, note) VALUES (?, ?)');
+  const selectBarProvider = db.prepare('SELECT provider FROM bars WHERE symbol = ? AND date = ?');
   const selectSplit = db.prepare("SELECT 1 FROM events WHERE symbol = ? AND date = ? AND kind = 'split'");
   const selectStatus = db
     .prepare(
@@ -235,6 +253,8 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
   const replaceAll = db.transaction((symbol: string, bars: readonly DailyBar[], meta: SeriesMeta, history?: PriceHistory) => {
     deleteBars.run(symbol);
     deleteEvents.run(symbol);
+    deleteDoubts.run(symbol);
+    for (const note of history?.doubts ?? []) insertDoubt.run(symbol, note);
     const provider = history?.provider ?? upstream.name;
     writeBars(symbol, bars, provider);
     if (history) writeEvents(symbol, history, provider);
@@ -321,10 +341,14 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
   const failedAt = new Map<string, number>();
   const failureBackoffMs = opts.failureBackoffMs ?? 30_000;
   const staleNote = (date: string): string => `Data as of ${formatDate(date)}, live data unavailable.`;
+  /** What answers about a symbol must say of its stored prices (the `doubts` table), by symbol. */
+  const doubts = new Map<string, string[]>();
+  /** Symbols whose stored bars came from the offline fallback (the bundled files), not a live provider. */
+  const offline = new Set<string>();
 
-  const fetchAll = async (symbol: string): Promise<DailySeries> => {
+  const fetchAll = async (symbol: string, budget?: AbortSignal): Promise<DailySeries> => {
     askingUpstream(symbol);
-    const history = isHistoryProvider(upstream) ? await upstream.fetchHistory(symbol) : undefined;
+    const history = isHistoryProvider(upstream) ? await upstream.fetchHistory(symbol, budget ? { budget } : {}) : undefined;
     const bars = validateBars(upstream.name, symbol, history ? history.bars : await upstream.fetchDaily(symbol));
     const first = bars[0];
     const last = bars[bars.length - 1];
@@ -337,6 +361,10 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
       lastDate: last.date,
     };
     const saved = persist(symbol, () => replaceAll(symbol, bars, meta, history));
+    if (history?.doubts && history.doubts.length > 0) doubts.set(symbol, [...history.doubts]);
+    else doubts.delete(symbol);
+    if (history?.fallback) offline.add(symbol);
+    else offline.delete(symbol);
     if (history?.fallback) {
       stale.set(symbol, staleNote(last.date));
       logger?.warn({ symbol, reason: history.fallbackReason }, 'live data unavailable: stored the offline fallback');
@@ -352,7 +380,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
    * adjClose, upstream has re-based its total-return history (a new dividend rescales every earlier
    * adjClose), so merging would splice two bases: fetch the whole history again instead.
    */
-  const topUp = async (symbol: string, cached: { meta: SeriesMeta; series: DailySeries }, from: string): Promise<DailySeries> => {
+  const topUp = async (symbol: string, cached: { meta: SeriesMeta; series: DailySeries }, from: string, budget?: AbortSignal): Promise<DailySeries> => {
     askingUpstream(symbol);
     const bars = validateBars(upstream.name, symbol, await upstream.fetchDaily(symbol, { from }));
     const { dates, adjClose } = cached.series;
@@ -361,7 +389,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
       if (b.date > cached.meta.lastDate) break;
       while (k < dates.length && (dates[k] as string) < b.date) k++;
       const stored = dates[k] === b.date ? adjClose[k] : undefined;
-      if (stored !== undefined && Math.abs(b.adjClose - stored) > REBASE_TOLERANCE * stored) return fetchAll(symbol);
+      if (stored !== undefined && Math.abs(b.adjClose - stored) > REBASE_TOLERANCE * stored) return fetchAll(symbol, budget);
     }
     const newest = bars[bars.length - 1];
     const meta: SeriesMeta = {
@@ -387,13 +415,14 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
     symbol: string,
     cached: { meta: SeriesMeta; series: DailySeries },
     from: string,
+    budget?: AbortSignal,
   ): Promise<DailySeries> => {
     askingUpstream(symbol);
     const { dates, close, adjClose } = cached.series;
     const anchorIndex = (policy.lastBarFinal?.(cached.meta) ?? true) ? dates.length - 1 : dates.length - 2;
     const anchorDate = dates[anchorIndex];
     const fetchFrom = anchorDate !== undefined && anchorDate < from ? anchorDate : from;
-    const history = await hp.fetchHistory(symbol, { from: fetchFrom });
+    const history = await hp.fetchHistory(symbol, { from: fetchFrom, ...(budget ? { budget } : {}) });
     if (history.fallback) {
       // Only the offline last resort answered: keep the fresher cached history rather than mixing it in.
       throw new ProviderError(upstream.name, 'unavailable', history.fallbackReason ?? 'live providers unavailable');
@@ -402,7 +431,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
     const bars = validateBars(provider, symbol, history.bars);
     const anchor = anchorDate === undefined ? undefined : bars.find((b) => b.date === anchorDate);
     // Nothing to tie the new bars to (the provider lacks the anchor day): start over.
-    if (!anchor || anchorDate === undefined) return fetchAll(symbol);
+    if (!anchor || anchorDate === undefined) return fetchAll(symbol, budget);
     // Splits after the anchor that the stored bars have not been put through yet.
     const newSplits = history.splits.filter((x) => x.date > anchorDate && selectSplit.get(symbol, x.date) === undefined);
     const splitFactor = newSplits.reduce((f, x) => f * x.ratio, 1);
@@ -426,8 +455,10 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
       deleteAfter.run(symbol, newest.date > anchorDate ? newest.date : anchorDate);
       writeBars(symbol, bars, provider);
       writeEvents(symbol, history, provider);
+      for (const note of history.doubts ?? []) insertDoubt.run(symbol, note);
       writeMeta(meta);
     })();
+    if (history.doubts && history.doubts.length > 0) doubts.set(symbol, selectDoubts.all(symbol) as string[]);
     if (newSplits.length > 0 || Math.abs(k - 1) > 1e-9) {
       logger?.info({ symbol, provider, splits: newSplits, factor: k }, 'cached history re-based on new corporate actions');
     }
@@ -437,18 +468,18 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
     return series;
   };
 
-  const topUpAny = (symbol: string, cached: { meta: SeriesMeta; series: DailySeries }, from: string): Promise<DailySeries> =>
-    isHistoryProvider(upstream) ? topUpHistory(upstream, symbol, cached, from) : topUp(symbol, cached, from);
+  const topUpAny = (symbol: string, cached: { meta: SeriesMeta; series: DailySeries }, from: string, budget?: AbortSignal): Promise<DailySeries> =>
+    isHistoryProvider(upstream) ? topUpHistory(upstream, symbol, cached, from, budget) : topUp(symbol, cached, from, budget);
 
   /**
    * A policy-driven top-up that never fails an answer which the cache can give: on a provider
    * failure the cached series is served, with a note, and upstream is left alone for a while.
    */
-  const topUpOrServeCached = async (symbol: string, cached: { meta: SeriesMeta; series: DailySeries }, from: string): Promise<DailySeries> => {
+  const topUpOrServeCached = async (symbol: string, cached: { meta: SeriesMeta; series: DailySeries }, from: string, budget?: AbortSignal): Promise<DailySeries> => {
     const failed = failedAt.get(symbol);
     if (failed !== undefined && clock().getTime() - failed < failureBackoffMs) return cached.series;
     try {
-      const series = await topUpAny(symbol, cached, from);
+      const series = await topUpAny(symbol, cached, from, budget);
       failedAt.delete(symbol);
       return series;
     } catch (err) {
@@ -461,14 +492,19 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
   };
 
   /** First use of a symbol in this process: SQLite if it has it (from the same provider), else upstream. */
-  const loadCold = async (symbol: string): Promise<DailySeries> => {
+  const loadCold = async (symbol: string, budget?: AbortSignal): Promise<DailySeries> => {
     const meta = readMeta(symbol);
     // Bars from another provider (the configuration changed) are not mixed in: start over.
-    if (!meta || meta.provider !== upstream.name) return fetchAll(symbol);
+    if (!meta || meta.provider !== upstream.name) return fetchAll(symbol, budget);
     const cached = { meta, series: readSeries(symbol) };
     memo.set(symbol, cached);
+    // The newest stored bar came from the offline fallback in an earlier run: it is not live data.
+    const stored = selectDoubts.all(symbol) as string[];
+    if (stored.length > 0) doubts.set(symbol, stored);
+    const newest = selectBarProvider.get(symbol, meta.lastDate) as { provider: string } | undefined;
+    if (newest?.provider === 'bundled') offline.add(symbol);
     const from = policy.refreshFrom(meta, clock());
-    return from === null ? cached.series : topUpOrServeCached(symbol, cached, from);
+    return from === null ? cached.series : topUpOrServeCached(symbol, cached, from, budget);
   };
 
   const observer = opts.onLookup;
@@ -495,11 +531,13 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
     return s;
   };
 
-  const series = async (input: string): Promise<DailySeries> => {
+  /** `budget`: the answer's time budget (a load already running for the symbol keeps its own). */
+  const series = async (input: string, o: { budget?: AbortSignal } = {}): Promise<DailySeries> => {
     const symbol = symbols.resolve(input);
     const cached = memo.get(symbol);
+    const budget = o.budget;
     if (!cached) {
-      const flight = singleFlight(symbol, () => loadCold(symbol));
+      const flight = singleFlight(symbol, () => loadCold(symbol, budget));
       return onLookup ? reportFlight(flight, 'database') : flight.promise;
     }
     const from = policy.refreshFrom(cached.meta, clock());
@@ -507,7 +545,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
       onLookup?.('memory');
       return cached.series;
     }
-    const flight = singleFlight(symbol, () => topUpOrServeCached(symbol, cached, from));
+    const flight = singleFlight(symbol, () => topUpOrServeCached(symbol, cached, from, budget));
     return onLookup ? reportFlight(flight, 'memory') : flight.promise;
   };
 
@@ -529,10 +567,20 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
       return singleFlight(symbol, () => topUpAny(symbol, cached, cached.meta.lastDate)).promise;
     },
     meta: (input) => memo.get(symbols.resolve(input))?.meta,
+    staleness(input) {
+      if (!opts.live) return undefined;
+      const symbol = symbols.resolve(input);
+      const held = memo.get(symbol);
+      if (!held || offline.has(symbol) || held.meta.provider !== upstream.name) return undefined;
+      const sessions = sessionsClosedSince(held.meta.lastDate, clock());
+      return sessions > STALE_AFTER_SESSIONS ? { symbol, lastDate: held.meta.lastDate, sessions } : undefined;
+    },
     notes(input) {
-      const note = stale.get(symbols.resolve(input));
+      const symbol = symbols.resolve(input);
+      const note = stale.get(symbol);
       return note === undefined ? [] : [note];
     },
+    doubts: (input) => doubts.get(symbols.resolve(input)) ?? [],
     cacheStatus() {
       return (selectStatus.all() as [string, string, string, string][]).map(([symbol, last, fetchedAt, source]) => {
         const note = stale.get(symbol);
@@ -540,4 +588,12 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
       });
     },
   };
+}
+
+/** Completed NYSE sessions (their close has passed at `now`) after `lastDate`. */
+export function sessionsClosedSince(lastDate: string, now: Date): number {
+  const today = newYorkDate(now);
+  const latestClosed = isTradingDay(today) && now.getTime() >= marketCloseInstant(today).getTime() ? today : previousTradingDay(today);
+  if (latestClosed <= lastDate) return 0;
+  return tradingDaysBetween(lastDate, latestClosed).filter((d) => d > lastDate).length;
 }

@@ -47,6 +47,11 @@ export interface PriceHistory {
   readonly fallback?: boolean;
   /** When `fallback`, why the live providers could not answer (for the log and /status). */
   readonly fallbackReason?: string;
+  /**
+   * Suspect moves (plausibility.ts) that no second source could confirm or contradict, old enough to
+   * be kept: one sentence each that every answer using the symbol must carry.
+   */
+  readonly doubts?: readonly string[];
   /** What the sanity checks repaired in the provider's response (see sanity.ts), for the log. */
   readonly repairs?: readonly string[];
 }
@@ -54,7 +59,19 @@ export interface PriceHistory {
 /** A provider that can also say which dividends and splits its bars went through. */
 export interface HistoryProvider extends PriceProvider {
   /** Same contract as `fetchDaily` for `bars`; events are those dated inside the returned window. */
-  fetchHistory(symbol: string, opts?: { from?: string; signal?: AbortSignal }): Promise<PriceHistory>;
+  fetchHistory(symbol: string, opts?: HistoryFetchOptions): Promise<PriceHistory>;
+}
+
+export interface HistoryFetchOptions {
+  /** Inclusive ISO date: only bars from it on. */
+  from?: string;
+  /** The caller went away: reject with its reason. */
+  signal?: AbortSignal;
+  /**
+   * The answer's time budget (failover.ts): when it fires, live providers stop (retries included)
+   * and the offline fallback answers, labelled as such. Unlike `signal`, it never fails the call.
+   */
+  budget?: AbortSignal;
 }
 
 export function isHistoryProvider(p: PriceProvider): p is HistoryProvider {

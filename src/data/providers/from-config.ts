@@ -58,7 +58,10 @@ export function createDataSources(config: Config, opts: DataSourcesOptions = {})
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.httpPolicy ? { policy: opts.httpPolicy } : {}),
   };
-  const bundled = (): PriceProvider => createBundledProvider(opts.bundledDir);
+  // One bundled provider (its parsed files are cached): the last resort when listed, and always the
+  // trusted record live data is checked against (plausibility.ts).
+  let bundledOne: PriceProvider | undefined;
+  const bundled = (): PriceProvider => (bundledOne ??= createBundledProvider(opts.bundledDir));
   if (names.length === 1 && names[0] === 'bundled') {
     const only = bundled();
     return { upstream: only, providers: [only] };
@@ -91,7 +94,11 @@ export function createDataSources(config: Config, opts: DataSourcesOptions = {})
   });
   const [first, ...rest] = names.map((n) => DISPLAY[n]);
   return {
-    upstream: createFailoverProvider(providers, opts.logger ? { logger: opts.logger } : {}),
+    upstream: createFailoverProvider(providers, {
+      ...(opts.logger ? { logger: opts.logger } : {}),
+      reference: bundled(),
+      budgetMs: Math.round(config.ANSWER_BUDGET_S * 1000),
+    }),
     providers,
     refreshPolicy: liveRefreshPolicy(opts.refresh),
     sourceLabel: `${first ?? 'live'} daily prices${rest.length > 0 ? ` (fallback: ${rest.join(', ')})` : ''}`,
