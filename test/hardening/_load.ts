@@ -273,7 +273,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       if (final) replyMs.push(final.at - x.sentAt);
     });
 
-    await sleep(1_000);
+    // "At the end" means once the load has stopped and the bot has settled: allocators hand freed
+    // pages back after a short delay (jemalloc's decay is 10 s), so RSS is read after 15 s of quiet.
+    await sleep(15_000);
     const end = rssOf(bot.pid);
     const metrics = await fetch(`${health}/metrics`).then((r) => r.text(), () => '');
     clearInterval(sampler);
