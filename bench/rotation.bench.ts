@@ -45,6 +45,7 @@ export async function benchRotation(): Promise<string[]> {
   const before = await measure(() => members.map((s) => rotationPathV1(s, spy).points.at(-1)), { iterations: 200, warmup: 20 });
   out.push(row('rotation map analysis, 11 sectors vs SPY, full history', now, '≤ 2.5 ms and < numpy'));
   out.push(row('  the same, implementation before issue 18', before));
+  const mins = [`tapebot ${now.min.toFixed(2)} ms`, `before ${before.min.toFixed(2)} ms`];
 
   const missing = ensureNumpy();
   if (missing) {
@@ -58,7 +59,9 @@ export async function benchRotation(): Promise<string[]> {
     return out;
   }
   const np = JSON.parse(res.stdout) as { samples: number[]; latest: Record<string, [number, number]> };
-  out.push(row('  the same in plain numpy (python3, same machine)', stats(np.samples)));
+  const npStats = stats(np.samples);
+  out.push(row('  the same in plain numpy (python3, same machine)', npStats));
+  out.push(`  fastest runs (least disturbed by other load): ${[...mins, `numpy ${npStats.min.toFixed(2)} ms`].join(', ')}`);
   // Cross-check: the two implementations agree on every sector's latest point.
   const worst = Math.max(
     ...symbols.map((s, i) => {

@@ -163,7 +163,10 @@ export function rotationPath(a: DailySeries, b: DailySeries): RotationPath {
   const bc = b.adjClose;
   const na = ad.length;
   const nb = bd.length;
-  const cap = Math.min(na, nb);
+  // Room for every week the common span can touch (never more than the common days).
+  const from = na > 0 && nb > 0 ? Math.max(dayNumber(ad[0] as string), dayNumber(bd[0] as string)) : 0;
+  const to = na > 0 && nb > 0 ? Math.min(dayNumber(ad[na - 1] as string), dayNumber(bd[nb - 1] as string)) : -1;
+  const cap = to < from ? 0 : Math.min(na, nb, Math.floor((to - from) / 7) + 2);
   const rs = new Float64Array(cap); // relative strength at each week's close
   const closeRow = new Int32Array(cap); // the row of `a` holding that close
   let weeks = 0;
