@@ -64,56 +64,100 @@ async function settle(busy: () => number): Promise<void> {
 
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 
+/** 500 distinct watchlists: every pair of 18 bundled symbols (153), then triples, in a fixed order. */
+function manyWatchlists(count: number): string[][] {
+  const pool = ['XLE', 'XLK', 'XLF', 'XLU', 'XLP', 'XLV', 'XLB', 'XLI', 'XLY', 'XLC', 'XLRE', 'KRE', 'XBI', 'IBB', 'MAGS', '^RUT', '^GSPC', '^IXIC'];
+  const out: string[][] = [];
+  for (let i = 0; i < pool.length; i++) for (let j = i + 1; j < pool.length; j++) out.push([pool[i] as string, pool[j] as string]);
+  for (let i = 0; i < pool.length && out.length < count; i++)
+    for (let j = i + 1; j < pool.length && out.length < count; j++)
+      for (let k = j + 1; k < pool.length && out.length < count; k++) out.push([pool[i] as string, pool[j] as string, pool[k] as string]);
+  return out.slice(0, count);
+}
+
+interface Scenario {
+  name: string;
+  threads: readonly number[];
+  /** Preset and watchlist of channel i. */
+  channel(i: number): { preset: 'close' | 'rotation' | 'sectors'; watchlist: readonly string[] };
+}
+
+const SCENARIOS: Scenario[] = [
+  {
+    name: '20 configurations (18 watchlists, rotation, sectors)',
+    threads: [0, 2],
+    channel(i) {
+      const config = i % 20;
+      return { preset: config === 18 ? 'rotation' : config === 19 ? 'sectors' : 'close', watchlist: WATCHLISTS[config] ?? [] };
+    },
+  },
+  (() => {
+    const lists = manyWatchlists(500);
+    return {
+      name: '500 distinct watchlists',
+      threads: [2],
+      channel: (i: number) => ({ preset: 'close' as const, watchlist: lists[i % lists.length] ?? [] }),
+    };
+  })(),
+];
+
 export async function benchDigest(): Promise<string[]> {
   const out: string[] = [];
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tapebot-digest-bench-'));
-  for (const threads of [0, 2]) {
-    const app = createApp(loadConfig({ DATA_DIR: dataDir, RENDER_THREADS: String(threads) }));
-    const store = createDigestStore(openDatabase(':memory:'));
-    const clock = createManualClock(new Date('2025-06-02T00:00:00Z'));
-    const discord = instantPoster('discord');
-    const slack = instantPoster('slack');
-    const service: DigestService = createDigestService({ store, market: app.market, runner: app.runner, renderer: app.renderer, posters: [discord, slack], clock });
-    for (let i = 0; i < CHANNELS; i++) {
-      const channel = { platform: (i % 2 === 0 ? 'discord' : 'slack') as Platform, id: `ch${i}` };
-      const config = i % 20;
-      const preset = config === 18 ? 'rotation' : config === 19 ? 'sectors' : 'close';
-      store.subscribe(channel, preset, SLOT, null, new Date('2025-01-01T00:00:00Z'));
-      const wl = WATCHLISTS[config];
-      if (preset === 'close' && wl && wl.length > 0) store.watch(channel, wl, new Date('2025-01-01T00:00:00Z'));
+  for (const scenario of SCENARIOS) {
+    out.push(`${CHANNELS} channels, ${scenario.name}:`);
+    for (const threads of scenario.threads) {
+      out.push(...(await runScenario(scenario, threads, dataDir)));
     }
-
-    for (const [label, day] of [
-      [threads === 0 ? 'first day, empty price cache' : 'first day after start-up', '2025-06-02'],
-      ['second day', '2025-06-03'],
-    ] as const) {
-      const due = dueInstant(SLOT, day);
-      clock.set(due);
-      const renders0 = (store.db.prepare('SELECT COUNT(*) AS n FROM digest_payloads').get() as { n: number }).n;
-      const cpu0 = process.cpuUsage();
-      const t0 = performance.now();
-      await service.fireSlot(SLOT, due);
-      const queuedCpu = cpuMs(process.cpuUsage(cpu0));
-      const queuedWall = performance.now() - t0;
-      const decided = store.outbox({ kind: 'digest' }).filter((r) => r.event === day).length;
-      // Drain: charts finish rendering, the queues release posts as the (simulated) rate limits allow.
-      await settle(() => service.busy());
-      while (service.queued() > 0 && clock.fireNext()) await settle(() => service.busy());
-      const allCpu = cpuMs(process.cpuUsage(cpu0));
-      const simulated = (clock.now().getTime() - due.getTime()) / 1000;
-      const computed = (store.db.prepare('SELECT COUNT(*) AS n FROM digest_payloads').get() as { n: number }).n - renders0;
-      const sent = store.outbox({ status: 'sent' }).filter((r) => r.event === day).length;
-      out.push(
-        `digest fan-out, ${label}, render threads=${threads}: ${computed} configurations for ${CHANNELS} channels; ` +
-          `${decided} posts decided and queued after ${queuedCpu.toFixed(0)} ms CPU (${queuedWall.toFixed(0)} ms wall)   target ≤ 5000 ms CPU`,
-      );
-      out.push(`  every chart rendered and all ${sent} posts sent: ${allCpu.toFixed(0)} ms CPU in all; the rate limits spread the posts over ${simulated.toFixed(1)} s (simulated clock)`);
-    }
-    await service.stop();
-    store.db.close();
-    await app.close();
   }
   rmSync(dataDir, { recursive: true, force: true });
+  return out;
+}
+
+async function runScenario(scenario: Scenario, threads: number, dataDir: string): Promise<string[]> {
+  const out: string[] = [];
+  const app = createApp(loadConfig({ DATA_DIR: dataDir, RENDER_THREADS: String(threads) }));
+  const store = createDigestStore(openDatabase(':memory:'));
+  const clock = createManualClock(new Date('2025-06-02T00:00:00Z'));
+  const discord = instantPoster('discord');
+  const slack = instantPoster('slack');
+  const service: DigestService = createDigestService({ store, market: app.market, runner: app.runner, renderer: app.renderer, posters: [discord, slack], clock });
+  for (let i = 0; i < CHANNELS; i++) {
+    const channel = { platform: (i % 2 === 0 ? 'discord' : 'slack') as Platform, id: `ch${i}` };
+    const { preset, watchlist } = scenario.channel(i);
+    store.subscribe(channel, preset, SLOT, null, new Date('2025-01-01T00:00:00Z'));
+    if (preset === 'close' && watchlist.length > 0) store.watch(channel, watchlist, new Date('2025-01-01T00:00:00Z'));
+  }
+
+  for (const [label, day] of [
+    [threads === 0 ? 'first day, empty price cache' : 'first day after start-up', '2025-06-02'],
+    ['second day', '2025-06-03'],
+  ] as const) {
+    const due = dueInstant(SLOT, day);
+    clock.set(due);
+    const renders0 = (store.db.prepare('SELECT COUNT(*) AS n FROM digest_payloads').get() as { n: number }).n;
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await service.fireSlot(SLOT, due);
+    const queuedCpu = cpuMs(process.cpuUsage(cpu0));
+    const queuedWall = performance.now() - t0;
+    const decided = store.outbox({ kind: 'digest' }).filter((r) => r.event === day).length;
+    // Drain: charts finish rendering, the queues release posts as the (simulated) rate limits allow.
+    await settle(() => service.busy());
+    while (service.queued() > 0 && clock.fireNext()) await settle(() => service.busy());
+    const allCpu = cpuMs(process.cpuUsage(cpu0));
+    const simulated = (clock.now().getTime() - due.getTime()) / 1000;
+    const computed = (store.db.prepare('SELECT COUNT(*) AS n FROM digest_payloads').get() as { n: number }).n - renders0;
+    const sent = store.outbox({ status: 'sent' }).filter((r) => r.event === day).length;
+    out.push(
+      `  digest fan-out, ${label}, render threads=${threads}: ${computed} configurations for ${CHANNELS} channels; ` +
+        `${decided} posts decided and queued after ${queuedCpu.toFixed(0)} ms CPU (${queuedWall.toFixed(0)} ms wall)   target ≤ 5000 ms CPU`,
+    );
+    out.push(`    every chart rendered and all ${sent} posts sent: ${allCpu.toFixed(0)} ms CPU in all; the rate limits spread the posts over ${simulated.toFixed(1)} s (simulated clock)`);
+  }
+  await service.stop();
+  store.db.close();
+  await app.close();
   return out;
 }
 

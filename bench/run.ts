@@ -7,6 +7,7 @@ import { benchCommands } from './commands.bench.ts';
 import { benchDigest } from './digest.bench.ts';
 import { benchDiscord } from './discord.bench.ts';
 import { benchHardening } from './hardening.bench.ts';
+import { benchRotation } from './rotation.bench.ts';
 import { benchSkeleton } from './skeleton.bench.ts';
 import { benchSlack } from './slack.bench.ts';
 
@@ -18,6 +19,7 @@ function lines(record: Record<string, number>): string[] {
 const suites: Record<string, () => Promise<string[]>> = {
   skeleton: benchSkeleton,
   commands: benchCommands,
+  rotation: benchRotation,
   discord: async () => lines(await benchDiscord()),
   slack: async () => lines(await benchSlack()),
   digest: benchDigest,

@@ -25,7 +25,7 @@ function pick<T>(column: readonly T[], rows: Int32Array, n: number): T[] {
 
 /** First index ≥ `from` whose date is ≥ `target` (or dates.length): a galloping search, so long runs of
  * dates missing from the other series (^GSPC's decades before SPY existed) cost O(log n), not O(n). */
-function seek(dates: readonly string[], from: number, target: string): number {
+export function seekDate(dates: readonly string[], from: number, target: string): number {
   const len = dates.length;
   let lo = from;
   let hi = from;
@@ -74,10 +74,10 @@ function mergeTwo(a: readonly string[], b: readonly string[]): MergeState {
       n++;
     } else if (x < y) {
       dropA ??= x;
-      i = seek(a, i + 1, y);
+      i = seekDate(a, i + 1, y);
     } else {
       dropB ??= y;
-      j = seek(b, j + 1, x);
+      j = seekDate(b, j + 1, x);
     }
   }
   return { rows: [ra, rb], n, pos: Int32Array.of(i, j), firstDropped: [dropA, dropB] };
@@ -106,7 +106,7 @@ function mergeMany(dateCols: readonly (readonly string[])[]): MergeState {
     if (d !== target) {
       if (d < target) {
         if (firstDropped[j] === null) firstDropped[j] = d;
-        p = seek(dates, p + 1, target);
+        p = seekDate(dates, p + 1, target);
         pos[j] = p;
         d = dates[p];
         if (d === undefined) break;

@@ -32,7 +32,7 @@
  * Quadrant boundaries: a value counts as above 100 only when strictly above it. Everything is one pass
  * over the dates (alignment, weekly closes, a running-sum average), so the cost is linear in history.
  */
-import { alignSeries } from './align.ts';
+import { seekDate } from './align.ts';
 import { movingAverage } from './ratio.ts';
 import type { DailySeries } from './series.ts';
 
@@ -128,29 +128,128 @@ export interface RotationPoint {
 export interface RotationPath {
   symbol: string;
   benchmark: string;
-  /** One point per week from the first week both coordinates exist, oldest first; empty when history is too short. */
-  points: RotationPoint[];
+  /** Number of points: one per week from the first week both coordinates exist; 0 when history is too short. */
+  length: number;
+  /** Per point, oldest first: the week's closing date, RS-Ratio and RS-Momentum (typed columns, no objects). */
+  dates: readonly string[];
+  ratio: Float64Array;
+  momentum: Float64Array;
+  /** The same points as objects, oldest first; built on first read (callers that need only the head use `pointAt`). */
+  readonly points: RotationPoint[];
 }
 
-/** The weekly rotation path of `a` against `b` over their whole common history. */
+/** Point `i` of a path (negative counts from the end, like Array.at); undefined outside it. */
+export function pointAt(path: RotationPath, i: number): RotationPoint | undefined {
+  const k = i < 0 ? path.length + i : i;
+  if (k < 0 || k >= path.length) return undefined;
+  const ratio = path.ratio[k] as number;
+  const momentum = path.momentum[k] as number;
+  return { date: path.dates[k] as string, ratio, momentum, quadrant: quadrantOf(ratio, momentum) };
+}
+
+/**
+ * The weekly rotation path of `a` against `b` over their whole common history.
+ *
+ * One pass over the two date columns: a merge finds the common days (galloping over long runs only one
+ * series has) and tracks the week of each as it goes (full calendar arithmetic only when the month
+ * changes), writing each week's relative strength into one typed array. A short pass over the weeks then
+ * computes RS-Ratio (window sums taken afresh each week, so no error accumulates) and RS-Momentum. No
+ * aligned copies of the series and no per-week intermediate arrays or objects.
+ */
 export function rotationPath(a: DailySeries, b: DailySeries): RotationPath {
-  const { series } = alignSeries([a, b]);
-  const sa = series[0];
-  const sb = series[1];
-  const points: RotationPoint[] = [];
-  if (!sa || !sb) return { symbol: a.symbol, benchmark: b.symbol, points };
-  const weekEnds = weeklyCloseIndices(sa.dates);
-  // 100 · (A / B), not 100 · A / B: a symbol against itself then gives exactly 100, not 100 ± 1 ulp.
-  const rs = weekEnds.map((i) => 100 * ((sa.adjClose[i] as number) / (sb.adjClose[i] as number)));
-  const ratio = rsRatio(rs);
-  const momentum = rsMomentum(ratio);
-  for (let w = 0; w < weekEnds.length; w++) {
-    const x = ratio[w];
-    const y = momentum[w];
-    if (x === null || x === undefined || y === null || y === undefined) continue;
-    points.push({ date: sa.dates[weekEnds[w] as number] as string, ratio: x, momentum: y, quadrant: quadrantOf(x, y) });
+  const ad = a.dates;
+  const bd = b.dates;
+  const ac = a.adjClose;
+  const bc = b.adjClose;
+  const na = ad.length;
+  const nb = bd.length;
+  // Room for every week the common span can touch (never more than the common days).
+  const from = na > 0 && nb > 0 ? Math.max(dayNumber(ad[0] as string), dayNumber(bd[0] as string)) : 0;
+  const to = na > 0 && nb > 0 ? Math.min(dayNumber(ad[na - 1] as string), dayNumber(bd[nb - 1] as string)) : -1;
+  const cap = to < from ? 0 : Math.min(na, nb, Math.floor((to - from) / 7) + 2);
+  const rs = new Float64Array(cap); // relative strength at each week's close
+  const closeRow = new Int32Array(cap); // the row of `a` holding that close
+  let weeks = 0;
+  let openA = -1; // the week in progress: its latest common day, as rows of a and b, and its week number
+  let openB = -1;
+  let openWeek = 0;
+  // The month of the previous common day (year · 12 + month), and one of its days with its day number.
+  let monthKey = -1;
+  let monthDay = 0;
+  let monthDn = 0;
+  let i = 0;
+  let j = 0;
+  while (i < na && j < nb) {
+    const x = ad[i] as string;
+    const y = bd[j] as string;
+    if (x === y) {
+      // Within a month the day number follows from the day of the month; calendar arithmetic once a month.
+      const yy = x.charCodeAt(0) * 1000 + x.charCodeAt(1) * 100 + x.charCodeAt(2) * 10 + x.charCodeAt(3) - 53328;
+      const mm = x.charCodeAt(5) * 10 + x.charCodeAt(6) - 528;
+      const dd = x.charCodeAt(8) * 10 + x.charCodeAt(9) - 528;
+      const key = yy * 12 + mm;
+      let dn: number;
+      if (key === monthKey) dn = monthDn + (dd - monthDay);
+      else {
+        dn = dayNumber(x);
+        monthKey = key;
+      }
+      monthDay = dd;
+      monthDn = dn;
+      const week = Math.floor((dn + 3) / 7);
+      if (week !== openWeek && openA >= 0) {
+        // 100 · (A / B), not 100 · A / B: a symbol against itself then gives exactly 100, not 100 ± 1 ulp.
+        rs[weeks] = 100 * ((ac[openA] as number) / (bc[openB] as number));
+        closeRow[weeks++] = openA;
+      }
+      openA = i++;
+      openB = j++;
+      openWeek = week;
+    } else if (x < y) i = seekDate(ad, i + 1, y);
+    else j = seekDate(bd, j + 1, x);
   }
-  return { symbol: a.symbol, benchmark: b.symbol, points };
+  if (openA >= 0) {
+    rs[weeks] = 100 * ((ac[openA] as number) / (bc[openB] as number));
+    closeRow[weeks++] = openA;
+  }
+
+  const short = RS_RATIO_SHORT_WEEKS;
+  const long = RS_RATIO_LONG_WEEKS;
+  const k = RS_MOMENTUM_WEEKS;
+  const first = long - 1 + k; // the first week with both coordinates
+  const length = Math.max(0, weeks - first);
+  const ratioAll = new Float64Array(Math.max(0, weeks - (long - 1))); // RS-Ratio of week long - 1 + r at r
+  for (let w = long - 1; w < weeks; w++) {
+    let sumShort = 0;
+    let sumLong = 0;
+    for (let q = w - long + 1; q <= w; q++) {
+      const v = rs[q] as number;
+      sumLong += v;
+      if (q > w - short) sumShort += v;
+    }
+    ratioAll[w - long + 1] = (100 * (sumShort / short)) / (sumLong / long);
+  }
+  const ratio = ratioAll.subarray(k);
+  const momentum = new Float64Array(length);
+  const dates = new Array<string>(length);
+  for (let p = 0; p < length; p++) {
+    momentum[p] = (100 * (ratio[p] as number)) / (ratioAll[p] as number);
+    dates[p] = ad[closeRow[first + p] as number] as string;
+  }
+  let points: RotationPoint[] | undefined;
+  const path: RotationPath = {
+    symbol: a.symbol,
+    benchmark: b.symbol,
+    length,
+    dates,
+    ratio,
+    momentum,
+    get points() {
+      points ??= Array.from({ length }, (_, p) => pointAt(path, p) as RotationPoint);
+      return points;
+    },
+  };
+  return path;
 }
 
 /** How long the latest point has been in its quadrant, and where it was before. */

@@ -19,7 +19,7 @@
  * `notes(symbol)` carries "Data as of …, live data unavailable." for the answer.
  */
 import { formatDate } from '../core/format.ts';
-import { lastDate, seriesFromBars, type DailyBar, type DailySeries } from '../core/series.ts';
+import { barAt, indexOnOrBefore, lastDate, seriesFromBars, type DailyBar, type DailySeries } from '../core/series.ts';
 import { ProviderError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { runMigrations, type Database } from '../store/db.ts';
@@ -154,6 +154,11 @@ export interface CachedMarketDataOptions {
    * A lookup that fails is reported only when it asked upstream (a miss); `refresh()` is not a lookup.
    */
   onLookup?: (source: SeriesSource) => void;
+  /**
+   * Told each time a symbol's whole stored history is read from SQLite (a cold load), with the rows
+   * read. A seam for tests: a top-up must not re-read what is already in memory.
+   */
+  onBarsRead?: (symbol: string, rows: number) => void;
 }
 
 /**
@@ -174,6 +179,88 @@ interface MetaRow {
 }
 
 type BarRow = [string, number | null, number | null, number | null, number | null, number, number | null];
+
+/** How stored prices change when a top-up re-bases them (topUpHistory): applied to rows before `before`, in the database's order. */
+interface Rebase {
+  before: string;
+  /** Split ratios, each applied in turn: prices divided by it, volume multiplied. */
+  splits: readonly number[];
+  /** Factor on adjClose, or null when it is left alone. */
+  adjFactor: number | null;
+}
+
+/**
+ * The in-memory series after a top-up, built the way the database was just changed instead of read
+ * back from it: stored rows before the first fetched bar are kept (copied, or re-based like the
+ * stored ones when `rebase` says so), stored rows after `dropAfter` are dropped, and the fetched bars
+ * replace or join the rest by date. Costs a copy of the columns, not a SQLite read of every row.
+ */
+export function spliceTopUp(s: DailySeries, bars: readonly DailyBar[], opts: { dropAfter?: string; rebase?: Rebase } = {}): DailySeries {
+  const first = bars[0];
+  if (!first && !opts.dropAfter && !opts.rebase) return s;
+  const n = s.dates.length;
+  // Stored rows [0, k) come before every fetched bar; only [k, n) can meet them.
+  let k = n;
+  if (first) {
+    const at = indexOnOrBefore(s.dates, first.date);
+    k = s.dates[at] === first.date ? at : at + 1;
+  }
+  const prefix = (col: readonly (number | null)[], f: (x: number) => number): (number | null)[] => {
+    const out = col.slice(0, k);
+    if (!opts.rebase) return out;
+    for (let i = 0; i < k && (s.dates[i] as string) < opts.rebase.before; i++) {
+      const x = out[i];
+      if (x !== null && x !== undefined) out[i] = f(x);
+    }
+    return out;
+  };
+  const splits = opts.rebase?.splits ?? [];
+  const price = (x: number) => splits.reduce((v, r) => v / r, x);
+  const adj = opts.rebase?.adjFactor;
+  const out = {
+    dates: s.dates.slice(0, k),
+    open: prefix(s.open, price),
+    high: prefix(s.high, price),
+    low: prefix(s.low, price),
+    close: prefix(s.close, price),
+    adjClose: prefix(s.adjClose, (x) => (adj === null || adj === undefined ? x : x * adj)) as number[],
+    volume: prefix(s.volume, (x) => splits.reduce((v, r) => v * r, x)),
+  };
+  const push = (b: DailyBar): void => {
+    out.dates.push(b.date);
+    out.open.push(b.open);
+    out.high.push(b.high);
+    out.low.push(b.low);
+    out.close.push(b.close);
+    out.adjClose.push(b.adjClose);
+    out.volume.push(b.volume);
+  };
+  // The stored tail (re-based like the database rows it mirrors) and the fetched bars, merged by date; fetched wins.
+  let j = 0;
+  for (let i = k; i < n; i++) {
+    const date = s.dates[i] as string;
+    if (opts.dropAfter !== undefined && date > opts.dropAfter) break;
+    while (j < bars.length && (bars[j] as DailyBar).date < date) push(bars[j++] as DailyBar);
+    if (j < bars.length && (bars[j] as DailyBar).date === date) {
+      push(bars[j++] as DailyBar);
+      continue;
+    }
+    const row = barAt(s, i);
+    const before = opts.rebase !== undefined && date < opts.rebase.before;
+    const p = (x: number | null) => (x === null || !before ? x : price(x));
+    push({
+      date,
+      open: p(row.open),
+      high: p(row.high),
+      low: p(row.low),
+      close: p(row.close),
+      adjClose: before && adj !== null && adj !== undefined ? row.adjClose * adj : row.adjClose,
+      volume: row.volume === null || !before ? row.volume : splits.reduce((v, r) => v * r, row.volume),
+    });
+  }
+  while (j < bars.length) push(bars[j++] as DailyBar);
+  return { symbol: s.symbol, ...out };
+}
 
 /** Relative difference above which an overlapping bar's adjClose means upstream re-based its history. */
 const REBASE_TOLERANCE = 1e-6;
@@ -275,6 +362,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
   const readSeries = (symbol: string): DailySeries => {
     const rows = selectBars.all(symbol) as BarRow[];
     const n = rows.length;
+    opts.onBarsRead?.(symbol, n);
     const dates = new Array<string>(n);
     const open = new Array<number | null>(n);
     const high = new Array<number | null>(n);
@@ -400,7 +488,8 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
     };
     // Not saved: the cached series is served as it was, and the next lookup tries again.
     if (!persist(symbol, () => merge(symbol, bars, meta))) return cached.series;
-    const series = bars.length > 0 ? readSeries(symbol) : cached.series;
+    // The new bars join the series in memory: the history already there is not read again.
+    const series = bars.length > 0 ? spliceTopUp(cached.series, bars) : cached.series;
     rememberFetched(symbol, { meta, series });
     return series;
   };
@@ -463,7 +552,11 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
       logger?.info({ symbol, provider, splits: newSplits, factor: k }, 'cached history re-based on new corporate actions');
     }
     stale.delete(symbol);
-    const series = readSeries(symbol);
+    // The database's changes, made to the series in memory too: no re-read of the whole history.
+    const series = spliceTopUp(cached.series, bars, {
+      dropAfter: newest.date > anchorDate ? newest.date : anchorDate,
+      ...(newSplits.length > 0 || Math.abs(k - 1) > 1e-12 ? { rebase: { before: anchorDate, splits: newSplits.map((x) => x.ratio), adjFactor: Math.abs(k - 1) > 1e-12 ? k : null } } : {}),
+    });
     rememberFetched(symbol, { meta, series });
     return series;
   };

@@ -161,27 +161,74 @@ function withName(symbol: string): string {
   return name && name !== symbol ? `${symbol} (${name})` : symbol;
 }
 
-/** The `close` digest (see the header). Throws DataNotReadyError when `inp.day` has no SPY close. */
-export async function composeCloseDigest(inp: DigestInputs): Promise<Answer> {
-  const { day } = inp;
-  const spyAll = await inp.series('SPY');
-  const spyLast = spyAll.dates[spyAll.dates.length - 1] ?? '';
-  if (spyLast !== day) throw new DataNotReadyError(day, spyLast);
+/**
+ * What a close digest says about the day apart from the channel's watchlist, and each symbol's own
+ * facts (its move, its events), worked out at most once per close however many digests use them:
+ * the service composes every channel's digest of a slot from one CloseFacts. Promises are kept, so
+ * digests composed concurrently share the work too.
+ */
+export interface CloseFacts {
+  /** The inputs the facts were computed from; their `series` is shared (each symbol fetched once). */
+  readonly inputs: DigestInputs;
+  move(symbol: string): Promise<{ series: DailySeries; ret: number } | null>;
+  /** The symbol's events of the day; empty when its history is too short. */
+  events(symbol: string): Promise<DigestEvent[]>;
+  /** Sections 1–3 of the digest: the indexes, small vs large, the sectors. */
+  market(): Promise<MarketLines>;
+}
 
-  const a = emptyAnswer('digest', `Market close · ${formatDate(day)}`, day, inp.sourceLabel);
-  a.args = { preset: 'close' };
-  a.basis = 'Daily moves and streaks use total return; levels and highs use split-adjusted closes.';
+interface MarketLines {
+  lines: string[];
+  facts: Record<string, FactValue>;
+  moves: DayMove[];
+  sectors: DayMove[];
+}
+
+function memo<T>(compute: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const seen = new Map<string, Promise<T>>();
+  return (key) => {
+    let p = seen.get(key);
+    if (!p) {
+      p = compute(key);
+      seen.set(key, p);
+    }
+    return p;
+  };
+}
+
+/** Facts for the close of `inp.day` (its watchlist is not used: each digest brings its own). */
+export function closeFacts(inp: DigestInputs): CloseFacts {
+  const { day } = inp;
+  const series = memo((symbol) => inp.series(symbol));
+  const inputs: DigestInputs = { day, sourceLabel: inp.sourceLabel, watchlist: [], series };
+  const move = memo((symbol) => tryMove(inputs, symbol));
+  const events = memo(async (symbol) => {
+    let s: DailySeries;
+    try {
+      s = await series(symbol);
+    } catch (e) {
+      if (e instanceof NotEnoughDataError) return [];
+      throw e;
+    }
+    return symbolEvents(s, day, symbol === 'SPY' ? null : await series('SPY'));
+  });
+  let marketLines: Promise<MarketLines> | undefined;
+  return { inputs, move, events, market: () => (marketLines ??= composeMarketLines(day, move)) };
+}
+
+async function composeMarketLines(day: string, move: CloseFacts['move']): Promise<MarketLines> {
+  const lines: string[] = [];
   const facts: Record<string, FactValue> = { preset: 'close', day };
 
   // 1. The indexes.
-  const idx = (await Promise.all(INDEX_SYMBOLS.map(async (sym) => ({ sym, m: await tryMove(inp, sym) })))).filter(
+  const idx = (await Promise.all(INDEX_SYMBOLS.map(async (sym) => ({ sym, m: await move(sym) })))).filter(
     (x): x is { sym: (typeof INDEX_SYMBOLS)[number]; m: { series: DailySeries; ret: number } } => x.m !== null,
   );
   const moves: DayMove[] = idx.map((x) => ({ symbol: x.sym, ret: x.m.ret }));
   for (const m of moves) facts[`return_${m.symbol}`] = m.ret;
   const ups = moves.filter((m) => m.ret > 0).length;
   const lead = ups === moves.length ? 'Stocks rose' : ups === 0 ? 'Stocks fell' : 'A mixed close';
-  a.lines.push(`${lead}: ${moves.map((m, i) => (i === 0 ? `**${m.symbol} ${formatPercent(m.ret, 2)}**` : `${m.symbol} ${formatPercent(m.ret, 2)}`)).join(', ')}.`);
+  lines.push(`${lead}: ${moves.map((m, i) => (i === 0 ? `**${m.symbol} ${formatPercent(m.ret, 2)}**` : `${m.symbol} ${formatPercent(m.ret, 2)}`)).join(', ')}.`);
 
   // 2. Small vs large.
   const spy = idx.find((x) => x.sym === 'SPY')?.m;
@@ -196,12 +243,12 @@ export async function composeCloseDigest(inp: DigestInputs): Promise<Answer> {
     const streak = runLength >= NOTABLE_DIGEST_STREAK ? streakSentence(st, { minLength: NOTABLE_DIGEST_STREAK }) : null;
     if (Math.abs(spread) >= NOTABLE_SPREAD || streak) {
       const gap = `Small caps ${spread >= 0 ? 'beat' : 'lagged'} large: IWM ${formatPoints(spread, 2)} against SPY.`;
-      a.lines.push(streak ? `${gap} ${streak}` : gap);
+      lines.push(streak ? `${gap} ${streak}` : gap);
     }
   }
 
   // 3. Sectors.
-  const sectors = (await Promise.all(SECTOR_SYMBOLS.map(async (sym) => ({ sym, m: await tryMove(inp, sym) })))).flatMap((x) => (x.m ? [{ symbol: x.sym, ret: x.m.ret }] : []));
+  const sectors = (await Promise.all(SECTOR_SYMBOLS.map(async (sym) => ({ sym, m: await move(sym) })))).flatMap((x) => (x.m ? [{ symbol: x.sym, ret: x.m.ret }] : []));
   sectors.sort((x, y) => y.ret - x.ret);
   const top = sectors[0];
   const bottom = sectors[sectors.length - 1];
@@ -213,23 +260,37 @@ export async function composeCloseDigest(inp: DigestInputs): Promise<Answer> {
       const leaders = sectors.slice(0, 2).filter((m) => m.ret > bottom.ret);
       const laggards = sectors.slice(-2).reverse().filter((m) => !leaders.includes(m));
       const risers = sectors.filter((m) => m.ret > 0).length;
-      a.lines.push(`Sectors: ${leaders.map(fmt).join(' and ')} led; ${laggards.map(fmt).join(' and ')} lagged (${risers} of ${sectors.length} rose).`);
+      lines.push(`Sectors: ${leaders.map(fmt).join(' and ')} led; ${laggards.map(fmt).join(' and ')} lagged (${risers} of ${sectors.length} rose).`);
     }
   }
+  return { lines, facts, moves, sectors };
+}
+
+/**
+ * The `close` digest (see the header). Throws DataNotReadyError when `inp.day` has no SPY close.
+ * `shared`: facts of the same close already worked out for other digests (see CloseFacts).
+ */
+export async function composeCloseDigest(inp: DigestInputs, shared?: CloseFacts): Promise<Answer> {
+  const { day } = inp;
+  const f = shared ?? closeFacts(inp);
+  const spyAll = await f.inputs.series('SPY');
+  const spyLast = spyAll.dates[spyAll.dates.length - 1] ?? '';
+  if (spyLast !== day) throw new DataNotReadyError(day, spyLast);
+
+  const a = emptyAnswer('digest', `Market close · ${formatDate(day)}`, day, inp.sourceLabel);
+  a.args = { preset: 'close' };
+  a.basis = 'Daily moves and streaks use total return; levels and highs use split-adjusted closes.';
+  const m = await f.market();
+  const facts: Record<string, FactValue> = { ...m.facts };
+  a.lines.push(...m.lines);
+  const { moves, sectors } = m;
+  const top = sectors[0];
+  const bottom = sectors[sectors.length - 1];
 
   // 4. Events: the indexes first, then the channel's watchlist.
   const symbols = [...new Set([...INDEX_SYMBOLS, ...inp.watchlist])];
   const events: DigestEvent[] = [];
-  for (const sym of symbols) {
-    let s: DailySeries;
-    try {
-      s = await inp.series(sym);
-    } catch (e) {
-      if (e instanceof NotEnoughDataError) continue;
-      throw e;
-    }
-    events.push(...symbolEvents(s, day, sym === 'SPY' ? null : spyAll));
-  }
+  for (const sym of symbols) events.push(...(await f.events(sym)));
   facts.events = events.length;
   const room = MAX_DIGEST_LINES - a.lines.length;
   if (events.length <= room) {
@@ -245,8 +306,8 @@ export async function composeCloseDigest(inp: DigestInputs): Promise<Answer> {
   const watchMoves: DayMove[] = [];
   for (const sym of inp.watchlist) {
     if ((INDEX_SYMBOLS as readonly string[]).includes(sym) || SECTOR_SYMBOLS.includes(sym)) continue;
-    const m = await tryMove(inp, sym);
-    if (m) watchMoves.push({ symbol: sym, ret: m.ret });
+    const mv = await f.move(sym);
+    if (mv) watchMoves.push({ symbol: sym, ret: mv.ret });
   }
   const bars = [...moves, ...sectors, ...watchMoves].slice(0, 30);
   a.charts.push({
@@ -290,8 +351,8 @@ export const PRESET_COMMANDS: Readonly<Record<Exclude<Preset, 'close'>, { name: 
  * A preset's digest for `inp.day`. The other presets reuse their command's Answer, retitled, and
  * checked to be as of the day (a command whose data ends earlier must not pass for today's).
  */
-export async function composeDigest(preset: Preset, inp: DigestInputs, run: RunCommand): Promise<Answer> {
-  if (preset === 'close') return composeCloseDigest(inp);
+export async function composeDigest(preset: Preset, inp: DigestInputs, run: RunCommand, shared?: CloseFacts): Promise<Answer> {
+  if (preset === 'close') return composeCloseDigest(inp, shared);
   const spy = await inp.series('SPY');
   const spyLast = spy.dates[spy.dates.length - 1] ?? '';
   if (spyLast !== inp.day) throw new DataNotReadyError(inp.day, spyLast);

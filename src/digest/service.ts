@@ -39,7 +39,7 @@ import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
 import { alertAnswer, alertEvent, alertSymbols, shouldFire } from './alerts.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { composeDigest, DataNotReadyError, hasClose, marketInputs, runnerCommand, staleNote, type RunCommand } from './compose.ts';
+import { closeFacts, composeDigest, DataNotReadyError, hasClose, marketInputs, runnerCommand, staleNote, type RunCommand } from './compose.ts';
 import { asPostError, type ChannelRef, type DigestPoster, type Platform } from './poster.ts';
 import { createPostQueue, PLATFORM_LIMITS, type PostQueue, type RateLimits } from './queue.ts';
 import {
@@ -369,8 +369,11 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
     const day = targetDay(r.at, calendar);
     const due = dueInstant(slot, day, calendar);
     const now = clock.now();
-    const subs = subscriptions().filter((s) => slotKey(s.slot) === key && Date.parse(s.createdAt) <= due.getTime() && !store.decided('digest', s.id, day));
+    // One query for the slot: the subscriptions, their watchlists, and which are decided already.
+    const candidates = store.slotSubscriptions(slot, day).filter((c) => !c.decided && posters.has(c.subscription.channel.platform) && Date.parse(c.subscription.createdAt) <= due.getTime());
+    const subs = candidates.map((c) => c.subscription);
     if (subs.length === 0) return;
+    const watchlists = new Map(candidates.map((c) => [c.subscription.id, c.watchlist]));
     const decision = (s: Subscription): Decision => ({ kind: 'digest', refId: s.id, event: day, channel: s.channel, dueAt: due });
 
     // Nothing posts on a local non-trading day, late or not: after a restart there, or a timer that
@@ -401,27 +404,29 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
         logger.warn({ slot: key, day, latest, subscriptions: subs.length }, 'digest: no close for the day by the deadline; skipped');
         return;
       }
-      await deliver(subs, day, latest, decision, r);
+      await deliver(subs, watchlists, day, latest, decision, r);
       return;
     }
-    await deliver(subs, day, day, decision, r);
+    await deliver(subs, watchlists, day, day, decision, r);
   }
 
   /** Steps 3 and 4 of the header for the candidates of one slot occurrence. */
-  async function deliver(subs: readonly Subscription[], day: string, asOf: string, decision: (s: Subscription) => Decision, r: SlotRun): Promise<void> {
+  async function deliver(subs: readonly Subscription[], watchlists: ReadonlyMap<number, readonly string[]>, day: string, asOf: string, decision: (s: Subscription) => Decision, r: SlotRun): Promise<void> {
     const groups = new Map<string, { subs: Subscription[]; watchlist: string[]; preset: Subscription['preset'] }>();
     for (const s of subs) {
-      const watchlist = s.preset === 'close' ? store.watchlist(s.channel).slice().sort() : [];
+      const watchlist = s.preset === 'close' ? [...(watchlists.get(s.id) ?? [])].sort() : [];
       const k = configKey(s, asOf, watchlist);
       const g = groups.get(k);
       if (g) g.subs.push(s);
       else groups.set(k, { subs: [s], watchlist, preset: s.preset });
     }
     let failed = 0;
+    // Each symbol's facts for the close are worked out once, then every channel's digest is composed from them.
+    const facts = closeFacts(marketInputs(market, asOf, []));
     for (const [k, g] of groups) {
       let answer: Answer;
       try {
-        answer = await composeDigest(g.preset, marketInputs(market, asOf, g.watchlist), run);
+        answer = await composeDigest(g.preset, { ...facts.inputs, watchlist: g.watchlist }, run, facts);
       } catch (err) {
         failed++;
         if (err instanceof DataNotReadyError) logger.warn({ config: k, err: err.message }, 'digest: data changed under the computation');

@@ -268,6 +268,14 @@ function toOutbox(r: OutboxDbRow): OutboxRow {
   };
 }
 
+/** A subscription as a slot occurrence looks at it (`slotSubscriptions`). */
+export interface SlotSubscription {
+  subscription: Subscription;
+  watchlist: string[];
+  /** Whether an outbox row for this subscription and the event exists, whatever its status. */
+  decided: boolean;
+}
+
 export interface DigestStore {
   readonly db: Database;
   onChange(listener: (what: StoreChange) => void): () => void;
@@ -278,6 +286,11 @@ export interface DigestStore {
   unsubscribe(channel: ChannelRef, preset?: Preset): number;
   subscriptions(channel?: ChannelRef): Subscription[];
   subscription(id: number): Subscription | undefined;
+  /**
+   * A slot's subscriptions, each with its channel's watchlist (in `watchlist`'s order) and whether a
+   * digest for `event` is already decided: one query for the whole slot, however many channels.
+   */
+  slotSubscriptions(slot: Slot, event: string): SlotSubscription[];
 
   watchlist(channel: ChannelRef): string[];
   /** Adds symbols (up to MAX_WATCHLIST in all); returns those added and those already there. */
@@ -342,6 +355,14 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
     subByKey: db.prepare('SELECT * FROM digest_subscriptions WHERE platform = ? AND channel = ? AND preset = ?'),
     subById: db.prepare('SELECT * FROM digest_subscriptions WHERE id = ?'),
     subsAll: db.prepare('SELECT * FROM digest_subscriptions ORDER BY id'),
+    // One query per slot occurrence: each subscription with its watchlist (JSON, in watchlist order) and
+    // whether its digest for the event is decided. Both subqueries use primary keys or unique indexes.
+    subsOfSlot: db.prepare(
+      `SELECT s.*,
+         (SELECT json_group_array(symbol) FROM (SELECT symbol FROM digest_watchlist w WHERE w.platform = s.platform AND w.channel = s.channel ORDER BY added_at, symbol)) AS watchlist,
+         EXISTS (SELECT 1 FROM digest_outbox o WHERE o.kind = 'digest' AND o.ref_id = s.id AND o.event = ?) AS decided
+       FROM digest_subscriptions s WHERE s.time = ? AND s.tz = ? ORDER BY s.id`,
+    ),
     subsOf: db.prepare('SELECT * FROM digest_subscriptions WHERE platform = ? AND channel = ? ORDER BY id'),
     unsubOne: db.prepare('DELETE FROM digest_subscriptions WHERE platform = ? AND channel = ? AND preset = ?'),
     unsubAll: db.prepare('DELETE FROM digest_subscriptions WHERE platform = ? AND channel = ?'),
@@ -450,6 +471,10 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
     subscriptions(channel) {
       const rows = (channel ? q.subsOf.all(channel.platform, channel.id) : q.subsAll.all()) as SubRow[];
       return rows.map(toSubscription);
+    },
+    slotSubscriptions(slot, event) {
+      const rows = q.subsOfSlot.all(event, slot.time, slot.tz) as (SubRow & { watchlist: string; decided: number })[];
+      return rows.map((r) => ({ subscription: toSubscription(r), watchlist: JSON.parse(r.watchlist) as string[], decided: r.decided === 1 }));
     },
     subscription(id) {
       const r = q.subById.get(id) as SubRow | undefined;

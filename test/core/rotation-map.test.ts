@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   dayNumber,
   quadrantOf,
+  pointAt,
   quadrantStay,
   rotationPath,
   ROTATION_WARMUP_WEEKS,
@@ -230,4 +231,101 @@ describe('rotationPath', () => {
     expect(head?.momentum).toBeCloseTo(expectedMomentum, 9);
     expect(path.length, 'every week after the warm-up').toBe(w.length - ROTATION_WARMUP_WEEKS + 1);
   });
+});
+
+/**
+ * A naive reference written from the definition, independent of the one-pass code: common dates by a Set,
+ * weeks keyed by their Monday via Date, plain window sums, one object per week.
+ */
+function naiveRotation(a: { dates: string[]; adj: number[] }, b: { dates: string[]; adj: number[] }): RotationPoint[] {
+  const bByDate = new Map(b.dates.map((d, i) => [d, b.adj[i] as number]));
+  const mondayOf = (iso: string): string => {
+    const t = Date.parse(`${iso}T00:00:00Z`);
+    const wd = (new Date(t).getUTCDay() + 6) % 7;
+    return new Date(t - wd * 86_400_000).toISOString().slice(0, 10);
+  };
+  const weekly = new Map<string, { date: string; rs: number }>();
+  a.dates.forEach((d, i) => {
+    const other = bByDate.get(d);
+    if (other !== undefined) weekly.set(mondayOf(d), { date: d, rs: 100 * ((a.adj[i] as number) / other) });
+  });
+  const w = [...weekly.values()];
+  const mean = (from: number, to: number) => w.slice(from, to + 1).reduce((s, x) => s + x.rs, 0) / (to - from + 1);
+  const ratioAt = (t: number) => (100 * mean(t - RS_RATIO_SHORT_WEEKS + 1, t)) / mean(t - RS_RATIO_LONG_WEEKS + 1, t);
+  const out: RotationPoint[] = [];
+  for (let t = ROTATION_WARMUP_WEEKS - 1; t < w.length; t++) {
+    const ratio = ratioAt(t);
+    const momentum = (100 * ratio) / ratioAt(t - RS_MOMENTUM_WEEKS);
+    out.push({ date: (w[t] as { date: string }).date, ratio, momentum, quadrant: quadrantOf(ratio, momentum) });
+  }
+  return out;
+}
+
+describe('rotationPath against the naive reference', () => {
+  /** Random calendar days (any weekday, gaps of 1–12 days, some across month and year ends) with positive prices. */
+  const history = fc
+    .record({
+      start: fc.integer({ min: Date.UTC(1995, 0, 1) / 86_400_000, max: Date.UTC(2025, 0, 1) / 86_400_000 }),
+      steps: fc.array(fc.record({ gap: fc.integer({ min: 1, max: 12 }), a: fc.double({ min: 0.5, max: 500, noNaN: true }), b: fc.double({ min: 0.5, max: 500, noNaN: true }), inA: fc.boolean(), inB: fc.boolean() }), { minLength: 0, maxLength: 400, size: 'max' }),
+    })
+    .map(({ start, steps }) => {
+      const a = { dates: [] as string[], adj: [] as number[] };
+      const b = { dates: [] as string[], adj: [] as number[] };
+      let day = start;
+      for (const s of steps) {
+        day += s.gap;
+        const iso = new Date(day * 86_400_000).toISOString().slice(0, 10);
+        // Mostly both trade; sometimes only one of them does (a gap the alignment must skip).
+        const both = !s.inA && !s.inB;
+        if (both || s.inA) {
+          a.dates.push(iso);
+          a.adj.push(s.a);
+        }
+        if (both || s.inB) {
+          b.dates.push(iso);
+          b.adj.push(s.b);
+        }
+      }
+      return { a, b };
+    });
+
+  it('gives the same dates, RS-Ratio and RS-Momentum (to 1e-9) on random histories with gaps', () => {
+    fc.assert(
+      fc.property(history, ({ a, b }) => {
+        const expected = naiveRotation(a, b);
+        const path = rotationPath(seriesFromCloses('A', a.dates, a.adj), seriesFromCloses('B', b.dates, b.adj));
+        expect(path.length).toBe(expected.length);
+        expect([...path.dates]).toEqual(expected.map((p) => p.date));
+        expected.forEach((p, i) => {
+          expect(Math.abs((path.ratio[i] as number) - p.ratio), `ratio ${p.date}`).toBeLessThan(1e-9 * p.ratio);
+          expect(Math.abs((path.momentum[i] as number) - p.momentum), `momentum ${p.date}`).toBeLessThan(1e-9 * p.momentum);
+        });
+        path.points.forEach((p, i) => {
+          const ratio = path.ratio[i] as number;
+          const momentum = path.momentum[i] as number;
+          expect(p).toEqual({ date: path.dates[i], ratio, momentum, quadrant: quadrantOf(ratio, momentum) });
+        });
+      }),
+      { numRuns: 120 },
+    );
+  }, 60_000);
+
+  it('gives the same path as the reference for every sector against SPY over the full bundled history', () => {
+    const load = (sym: string) => ({ dates: csvRows(sym).map((r) => r.date), adj: csvRows(sym).map((r) => Number(r.adj_close)) });
+    const spy = load('SPY');
+    for (const sym of ['XLB', 'XLC', 'XLE', 'XLF', 'XLI', 'XLK', 'XLP', 'XLRE', 'XLU', 'XLV', 'XLY']) {
+      const a = load(sym);
+      const expected = naiveRotation(a, spy);
+      const path = rotationPath(seriesFromCloses(sym, a.dates, a.adj), seriesFromCloses('SPY', spy.dates, spy.adj));
+      expect(path.length, sym).toBe(expected.length);
+      expect(path.length, `${sym} has years of weekly points`).toBeGreaterThan(300);
+      expected.forEach((p, i) => {
+        const got = path.points[i] as RotationPoint;
+        expect(got.date).toBe(p.date);
+        expect(Math.abs(got.ratio - p.ratio), `${sym} ratio ${p.date}`).toBeLessThan(1e-9);
+        expect(Math.abs(got.momentum - p.momentum), `${sym} momentum ${p.date}`).toBeLessThan(1e-9);
+      });
+      expect(pointAt(path, -1)).toEqual(path.points.at(-1));
+    }
+  }, 60_000);
 });

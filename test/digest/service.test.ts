@@ -2,6 +2,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Answer } from '../../src/answer/answer.ts';
 import { createManualClock, type ManualClock } from '../../src/digest/clock.ts';
+import { composeCloseDigest, marketInputs } from '../../src/digest/compose.ts';
 import type { DigestPoster } from '../../src/digest/poster.ts';
 import { createDigestService, type DigestService, type DigestServiceOptions } from '../../src/digest/service.ts';
 import { createDigestStore, type DigestStore } from '../../src/digest/store.ts';
@@ -36,6 +37,63 @@ function payloads(store: DigestStore): number {
 }
 
 describe('fan-out', () => {
+  it('reads the slot in one query and works out each symbol once per close, composing the same digests', async () => {
+    // 30 channels, each watching a different pair: 30 distinct close digests from 12 symbols.
+    const pool = ['XLE', 'XLK', 'XLF', 'XLU', 'XLP', 'KRE', 'XBI', 'IBB', 'MAGS', 'XLB', 'XLI', 'XLY'];
+    const fetched = new Map<string, number>();
+    const market = {
+      ...app.market,
+      series(symbol: string) {
+        fetched.set(symbol, (fetched.get(symbol) ?? 0) + 1);
+        return app.market.series(symbol);
+      },
+    };
+    const clock = createManualClock(ny('2025-06-30T16:30'));
+    const inner = createDigestStore(openDatabase(':memory:'));
+    // The seam: every store read the service makes, counted by method.
+    const reads = new Map<string, number>();
+    const counted = new Set(['subscriptions', 'slotSubscriptions', 'watchlist', 'decided']);
+    const store = new Proxy(inner, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof prop === 'string' && counted.has(prop) && typeof v === 'function') {
+          return (...args: unknown[]) => {
+            reads.set(prop, (reads.get(prop) ?? 0) + 1);
+            return (v as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        }
+        return v;
+      },
+    });
+    const discord = recordingPoster('discord', clock);
+    const service = createDigestService({ store, market, runner: app.runner, renderer: fakeRenderer(), posters: [discord], clock });
+    const watchlists = new Map<string, string[]>();
+    for (let i = 0; i < pool.length && watchlists.size < 30; i++) {
+      for (let j = i + 1; j < pool.length && watchlists.size < 30; j++) {
+        const id = `pair${watchlists.size}`;
+        const wl = [pool[i] as string, pool[j] as string];
+        watchlists.set(id, wl);
+        inner.subscribe({ platform: 'discord', id }, 'close', SLOT, null, BEFORE);
+        inner.watch({ platform: 'discord', id }, wl, BEFORE);
+      }
+    }
+    reads.clear();
+    await service.fireSlot(SLOT, ny('2025-06-30T16:30'));
+    expect(reads.get('slotSubscriptions'), 'one query for the slot').toBe(1);
+    expect(reads.get('watchlist') ?? 0, 'no query per channel for its watchlist').toBe(0);
+    expect(reads.get('decided') ?? 0, 'no query per channel for whether it is decided').toBe(0);
+    for (const sym of pool) expect(fetched.get(sym), `${sym} fetched once for 30 digests`).toBe(1);
+    await drain(clock, service);
+    expect(discord.posts).toHaveLength(30);
+    for (const post of discord.posts) {
+      // The reference: each digest composed alone, from nothing shared.
+      const alone = await composeCloseDigest(marketInputs(app.market, '2025-06-30', [...(watchlists.get(post.channel.id) ?? [])].sort()));
+      expect(post.answer.lines, post.channel.id).toEqual(alone.lines);
+      expect(post.answer.facts).toEqual(alone.facts);
+    }
+    await service.stop();
+  }, 60_000);
+
   it('computes and renders each distinct digest once, then posts it to every channel', async () => {
     const { clock, store, renderer, discord, slack, service } = setup(ny('2025-06-30T16:30'));
     for (let i = 0; i < 20; i++) store.subscribe({ platform: 'discord', id: `plain${i}` }, 'close', SLOT, null, BEFORE);

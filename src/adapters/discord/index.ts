@@ -24,7 +24,7 @@ import { createDiscordClient } from './client.ts';
 import { createInteractionHandler } from './interactions.ts';
 import { createMessageHandler } from './mentions.ts';
 import { createDiscordPoster } from './poster.ts';
-import { createAckFirstScheduler } from './scheduler.ts';
+import { createAckFirstScheduler } from '../ack-first.ts';
 
 export { buildCommandPayloads, registerCommands } from './registration.ts';
 export { createDiscordRest } from './client.ts';

@@ -39,7 +39,7 @@ import { observeAck, observeReply } from '../../ops/metrics.ts';
 import { decodeRerun } from '../rerun.ts';
 import { autocompleteChoices } from './autocomplete.ts';
 import { withChannel } from './channel.ts';
-import { createAckFirstScheduler, type AckFirstScheduler } from './scheduler.ts';
+import { createAckFirstScheduler, type AckFirstScheduler } from '../ack-first.ts';
 import { commandOptions } from './registration.ts';
 import { answerReply, errorText } from './reply.ts';
 

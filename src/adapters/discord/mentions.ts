@@ -25,7 +25,7 @@ import type { SymbolDirectory } from '../../data/symbols.ts';
 import { describeError, newErrorRef } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { answerReply, errorText, type DiscordReply } from './reply.ts';
-import type { AckFirstScheduler } from './scheduler.ts';
+import type { AckFirstScheduler } from '../ack-first.ts';
 
 export interface MentionDeps {
   runner: CommandRunner;

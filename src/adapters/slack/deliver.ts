@@ -52,8 +52,11 @@ export interface PreparedImages {
   note?: string;
 }
 
-/** Draws the Answer's charts and uploads them privately; a failure costs the chart, never the answer. */
-export async function prepareImages(client: WebClient, renderer: ChartRenderer, answer: Answer, logger: Logger): Promise<PreparedImages> {
+/**
+ * Draws the Answer's charts and uploads them privately; a failure costs the chart, never the answer.
+ * `drawn`, when given, is awaited between drawing and uploading (the adapter's turn to work again).
+ */
+export async function prepareImages(client: WebClient, renderer: ChartRenderer, answer: Answer, logger: Logger, drawn?: () => Promise<void>): Promise<PreparedImages> {
   if (answer.charts.length === 0) return { images: [] };
   let rendered: RenderedChart[];
   try {
@@ -66,6 +69,7 @@ export async function prepareImages(client: WebClient, renderer: ChartRenderer, 
     logger.error({ err, command: answer.command, renderer: renderer.name }, 'chart rendering failed');
     return { images: [], note: CHART_NOT_DRAWN };
   }
+  await drawn?.();
   try {
     return { images: await uploadCharts(client, answer, rendered) };
   } catch (err) {

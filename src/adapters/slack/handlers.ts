@@ -22,6 +22,7 @@ import { answerMessage, errorText, imageFileIds, inviteHintText, PERIOD_ACTION_P
 import { deleteFiles, prepareImages, sendWithImageRetry, slackErrorCode, type DeliveryOptions } from './deliver.ts';
 import { unescapeSlackText } from './mrkdwn.ts';
 import { WorkQueueFullError, type WorkQueue } from './work-queue.ts';
+import type { AckFirstScheduler } from '../ack-first.ts';
 
 type WebClient = webApi.WebClient;
 
@@ -32,6 +33,11 @@ export interface SlackHandlerDeps {
   delivery: DeliveryOptions;
   /** Where the work after an ack runs: bounded, yielding to the event loop first (see work-queue.ts). */
   queue: WorkQueue;
+  /**
+   * Acknowledgements before work: every ack goes through it, and work starts (and resumes after its
+   * charts are drawn) one command per event-loop turn, never while an ack is on its way (ack-first.ts).
+   */
+  scheduler: AckFirstScheduler;
   /** Whether this person may change what the channel receives (digests, watchlists, alerts). */
   canManage(userId: string, channelId: string): boolean;
 }
@@ -72,7 +78,10 @@ export const BUSY_TEXT = 'I’m answering a lot of requests right now — try ag
  */
 export async function afterAck(deps: SlackHandlerDeps, replyPrivately: (text: string) => Promise<void>, job: () => Promise<void>, meta: Record<string, unknown>, received = performance.now()): Promise<void> {
   try {
-    await deps.queue.run(job);
+    await deps.queue.run(async () => {
+      await deps.scheduler.turn();
+      await job();
+    });
     observeReply('slack', performance.now() - received, 'ok');
   } catch (err) {
     observeReply('slack', performance.now() - received, 'error');
@@ -90,7 +99,7 @@ const CANNOT_POST_HERE = new Set(['not_in_channel', 'channel_not_found']);
 
 /** Posts an answer (charts uploaded first); deletes the uploads again when the post fails. `lead`: a line above it (a question's "Read as: /…"). */
 export async function postAnswer(client: WebClient, deps: SlackHandlerDeps, target: { channel: string; threadTs?: string }, answer: Answer, opts: Pick<AnswerMessageOptions, 'lead'> = {}): Promise<void> {
-  const prepared = await prepareImages(client, deps.renderer, answer, deps.logger);
+  const prepared = await prepareImages(client, deps.renderer, answer, deps.logger, deps.scheduler.turn);
   const message = answerMessage(answer, prepared.images, { ...(prepared.note !== undefined ? { note: prepared.note } : {}), ...(opts.lead !== undefined ? { lead: opts.lead } : {}) });
   const uploaded = prepared.images.map((i) => i.fileId);
   let sent: { droppedImages: boolean };
@@ -134,7 +143,7 @@ export function registerCommands(app: App, deps: SlackHandlerDeps): void {
   for (const cmd of deps.runner.commands) {
     app.command(slackCommandName(cmd.name), async ({ ack, command, client, respond, context }) => {
       const received = performance.now();
-      await ack();
+      await deps.scheduler.acknowledge(() => ack());
       observeAck('slack', performance.now() - received);
       // platform/userId/channelId key the runner's rate limits; the rest is for the log.
       const meta = { adapter: 'slack', platform: 'slack', kind: 'command', team: command.team_id, channel: command.channel_id, channelId: command.channel_id, user: command.user_id, userId: command.user_id };
@@ -160,7 +169,7 @@ export function registerCommands(app: App, deps: SlackHandlerDeps): void {
 export function registerPeriodButtons(app: App, deps: SlackHandlerDeps): void {
   app.action({ type: 'block_actions', action_id: new RegExp(`^${PERIOD_ACTION_PREFIX}`) }, async ({ ack, body, action, client, respond }) => {
     const received = performance.now();
-    await ack();
+    await deps.scheduler.acknowledge(() => ack());
     observeAck('slack', performance.now() - received);
     const container = body.container as { channel_id?: unknown; message_ts?: unknown };
     const channel = typeof container.channel_id === 'string' ? container.channel_id : body.channel?.id;
@@ -173,7 +182,7 @@ export function registerPeriodButtons(app: App, deps: SlackHandlerDeps): void {
       if (!channel || !ts) return reply(errorText('I could not find the message to update. Run the command again.'));
       const result = await deps.runner.run({ ...invocation, channel: channelContext(deps, channel, body.user.id, client) }, meta);
       if (!result.ok) return reply(failureText(result));
-      const prepared = await prepareImages(client, deps.renderer, result.answer, deps.logger);
+      const prepared = await prepareImages(client, deps.renderer, result.answer, deps.logger, deps.scheduler.turn);
       const message = answerMessage(result.answer, prepared.images, prepared.note !== undefined ? { note: prepared.note } : {});
       const uploaded = prepared.images.map((i) => i.fileId);
       let sent: { droppedImages: boolean };

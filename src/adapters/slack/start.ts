@@ -23,6 +23,7 @@ import { registerQuestions } from './mentions.ts';
 import { boltLogger } from './logger.ts';
 import { createSlackPoster } from './poster.ts';
 import { createWorkQueue } from './work-queue.ts';
+import { createAckFirstScheduler } from '../ack-first.ts';
 import { EVENTS_PATH } from './manifest.ts';
 import type { RecentKeys } from '../../store/recent-keys.ts';
 
@@ -111,7 +112,7 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
   const idle = () => queue.idle();
 
   const delivery = { ...DEFAULT_DELIVERY, ...opts.delivery };
-  const deps = { runner: opts.runner, renderer: opts.renderer, logger, delivery, queue, canManage: opts.canManage ?? (() => false) };
+  const deps = { runner: opts.runner, renderer: opts.renderer, logger, delivery, queue, scheduler: createAckFirstScheduler(), canManage: opts.canManage ?? (() => false) };
   registerCommands(app, deps);
   registerPeriodButtons(app, deps);
   registerQuestions(app, { ...deps, symbols: opts.symbols ?? createSymbolDirectory(loadManifest()), ...(opts.asOf ? { asOf: opts.asOf } : {}), ...(opts.seen ? { seen: opts.seen } : {}) });

@@ -7,7 +7,8 @@
  * them — and then only one is let through per turn: an immediate queued from inside an immediate runs on
  * the next turn, after pending I/O (new interactions arriving, acknowledgements going out) has been
  * served. Data already in memory resolves in microtasks, so without this a burst of commands would
- * compute back to back and hold later acknowledgements off the socket past Discord's deadline.
+ * compute back to back and hold later acknowledgements off the socket past the platform's deadline
+ * (3 s on Discord and on Slack). Both chat adapters use it.
  */
 export interface AckFirstScheduler {
   /** Runs an acknowledgement (`deferReply`, `deferUpdate`), holding back work until it settles. */

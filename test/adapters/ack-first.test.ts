@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAckFirstScheduler } from '../../../src/adapters/discord/scheduler.ts';
+import { createAckFirstScheduler } from '../../src/adapters/ack-first.ts';
 
 /** A promise with its resolver, to hold an acknowledgement "on the wire" for as long as a test likes. */
 function deferred(): { promise: Promise<void>; resolve: () => void } {
