@@ -3,6 +3,7 @@
  * words for people. Chat never sees a stack trace: logs get the detail and a reference id.
  */
 import { NotEnoughDataError } from './core/series.ts';
+import { echo } from './echo.ts';
 
 export { NotEnoughDataError };
 
@@ -28,7 +29,7 @@ export class UnknownSymbolError extends UserInputError {
     known: { examples: readonly string[]; total: number } | undefined = undefined,
   ) {
     super(
-      `I don't know the symbol "${symbol}".`,
+      `I don't know the symbol ${echo(symbol)}.`,
       suggestions.length > 0
         ? `Did you mean ${suggestions.join(', ')}?`
         : known && known.examples.length > 0

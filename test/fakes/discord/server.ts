@@ -769,6 +769,11 @@ export class FakeDiscord {
       this.requireAuth(r);
       return [200, this.startThread(m[1] as string, m[2] as string, r)];
     }
+    if ((m = /^\/channels\/(\d+)\/messages\/(\d+)\/reactions\/([^/]+)\/@me$/.exec(p)) && method === 'PUT') {
+      this.requireAuth(r);
+      this.channelKind(m[1] as string);
+      return [204, null];
+    }
     if ((m = /^\/channels\/(\d+)\/typing$/.exec(p)) && method === 'POST') {
       this.requireAuth(r);
       this.channelKind(m[1] as string);
