@@ -3,12 +3,13 @@
  *
  * - Socket Mode when SLACK_APP_TOKEN is set: Bolt opens a WebSocket to Slack; no public URL needed.
  * - HTTP mode otherwise: Bolt listens on PORT (default 3000) and takes slash commands, events and
- *   interactivity at `/slack/events`, verifying every request's signature (and refusing requests
- *   older than 5 minutes) before anything runs.
+ *   interactivity at `/slack/events`, verifying every request's signature and refusing requests
+ *   stamped more than 5 minutes from the local clock, either way, and replays of one signed request
+ *   (http-guard.ts) before anything runs; idle and unfinished requests are closed after seconds.
  * - SLACK_API_URL points the Web API client elsewhere (GovSlack's https://slack-gov.com/api/, or a
  *   local fake in tests). Socket Mode opens its connection with its own client, so it gets the URL too.
  */
-import { App, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, type webApi } from '@slack/bolt';
 import type { AddressInfo } from 'node:net';
 import type { ChartRenderer } from '../../charts/renderer.ts';
 import type { CommandRunner } from '../../command/run.ts';
@@ -24,6 +25,7 @@ import { boltLogger } from './logger.ts';
 import { createSlackPoster } from './poster.ts';
 import { createWorkQueue } from './work-queue.ts';
 import { EVENTS_PATH } from './manifest.ts';
+import { applyServerTimeouts, createRequestGuard, DEFAULT_HTTP_TIMEOUTS, type SlackHttpTimeouts } from './http-guard.ts';
 import type { RecentKeys } from '../../store/recent-keys.ts';
 
 export type SlackConfig = Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL' | 'PORT'>;
@@ -53,6 +55,8 @@ export interface StartSlackOptions {
   asOf?: () => Promise<string>;
   /** Events already answered; main.ts passes one kept in the database, so retries are recognised across a restart. */
   seen?: RecentKeys;
+  /** HTTP mode: when idle and unfinished connections are closed (default DEFAULT_HTTP_TIMEOUTS; tests shorten them). */
+  httpTimeouts?: Partial<SlackHttpTimeouts>;
 }
 
 export interface SlackAdapter {
@@ -93,6 +97,8 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
 
   const apiUrl = config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {};
 
+  const receiver = socketMode ? undefined : new HTTPReceiver({ signingSecret: signingSecret ?? '', logger: boltLogger(logger), endpoints: [EVENTS_PATH] });
+  if (receiver) receiver.requestListener = createRequestGuard({ logger }).wrap(receiver.requestListener);
   const app = new App({
     token,
     logger: boltLogger(logger),
@@ -102,7 +108,7 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
     ...(socketMode
       ? // Socket Mode's own client (apps.connections.open) keeps its reconnect retries; it only needs the URL.
         { socketMode: true, appToken: config.SLACK_APP_TOKEN, installerOptions: { clientOptions: { ...apiUrl } } }
-      : { signingSecret }),
+      : { receiver }),
   });
 
   const queue = createWorkQueue({ concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY, maxQueued: opts.maxQueued ?? DEFAULT_MAX_QUEUED });
@@ -133,7 +139,10 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
     socket?.on('disconnected', () => health.setComponent('slack', false, 'disconnected'));
   } else {
     const port = opts.listen?.port ?? config.PORT ?? DEFAULT_PORT;
-    const server = await app.start({ port, ...(opts.listen?.host ? { host: opts.listen.host } : {}) });
+    const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...opts.httpTimeouts };
+    // node:http checks the headers and request timeouts every `connectionsCheckingInterval` (default 30 s).
+    const server = await app.start({ port, ...(opts.listen?.host ? { host: opts.listen.host } : {}) }, { connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs), headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs });
+    applyServerTimeouts(server, timeouts);
     const address = server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     url = `http://${host}:${address.port}${EVENTS_PATH}`;
