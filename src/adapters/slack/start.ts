@@ -16,6 +16,10 @@ import type { CommandRunner } from '../../command/run.ts';
 import { ConfigError, type Config } from '../../config.ts';
 import type { DigestPoster } from '../../digest/poster.ts';
 import type { Logger } from '../../log.ts';
+import { describeError, ShuttingDownError } from '../../errors.ts';
+import type { DrainReport } from '../../ops/shutdown.ts';
+import { deadlineOf } from '../../ops/deadline.ts';
+import { errorText } from './blocks.ts';
 import { health } from '../../ops/health.ts';
 import { DEFAULT_DELIVERY, type DeliveryOptions } from './deliver.ts';
 import { createSymbolDirectory, loadManifest, type SymbolDirectory } from '../../data/symbols.ts';
@@ -68,8 +72,13 @@ export interface SlackAdapter {
   readonly poster: DigestPoster;
   /** Resolves once no command, click or mention is still being answered. */
   idle(): Promise<void>;
-  /** Stops taking requests, lets work in flight finish (up to `drainMs`, default 10 s), then returns. */
-  stop(drainMs?: number): Promise<void>;
+  /**
+   * Drains, then stops: requests keep being answered while work in flight finishes (up to `drainMs`,
+   * default 10 s, or until `deadline` aborts) — new work hears "I’m restarting" from the closed
+   * runner — then whoever still waits is told the same, and the server closes. Resolves with how
+   * many replies were abandoned.
+   */
+  stop(drainMs?: number, deadline?: AbortSignal): Promise<DrainReport>;
 }
 
 export const DEFAULT_PORT = 3000;
@@ -86,6 +95,11 @@ export const DEFAULT_MAX_QUEUED = 500;
  */
 const DEFAULT_RETRY: webApi.RetryOptions = { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 3000, randomize: true };
 const REQUEST_TIMEOUT_MS = 30_000;
+
+/** What people still waiting at shutdown are told (the runner's words for a closed gate). */
+const RESTARTING_TEXT = describeError(new ShuttingDownError(), '').message;
+/** Time given to telling them. */
+const TELL_MS = 2_000;
 
 export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter> {
   const { config, logger } = opts;
@@ -115,7 +129,8 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
   const idle = () => queue.idle();
 
   const delivery = { ...DEFAULT_DELIVERY, ...opts.delivery };
-  const deps = { runner: opts.runner, renderer: opts.renderer, logger, delivery, queue, canManage: opts.canManage ?? (() => false) };
+  const waiting = new Set<{ reply: (text: string) => Promise<void> }>();
+  const deps = { runner: opts.runner, renderer: opts.renderer, logger, delivery, queue, canManage: opts.canManage ?? (() => false), waiting };
   registerCommands(app, deps);
   registerPeriodButtons(app, deps);
   registerQuestions(app, { ...deps, symbols: opts.symbols ?? createSymbolDirectory(loadManifest()), ...(opts.asOf ? { asOf: opts.asOf } : {}), ...(opts.seen ? { seen: opts.seen } : {}) });
@@ -150,25 +165,26 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
   health.setComponent('slack', true);
   logger.info({ mode: socketMode ? 'socket' : 'http', url, commands: opts.runner.commands.map((c) => `/${c.name}`), apiUrl: config.SLACK_API_URL ?? 'default' }, 'slack app started');
 
-  let stopping: Promise<void> | null = null;
+  let stopping: Promise<DrainReport> | null = null;
   return {
     app,
     mode: socketMode ? 'socket' : 'http',
     url,
     poster: createSlackPoster(app.client, { logger, delivery }),
     idle,
-    stop(drainMs = 10_000) {
+    stop(drainMs = 10_000, deadline) {
       stopping ??= (async () => {
         health.setComponent('slack', false, 'stopped');
+        // The server keeps answering while draining: a request now is acknowledged and hears "restarting".
+        const outcome = await Promise.race([idle().then(() => 'idle' as const), deadlineOf(drainMs, deadline)]);
+        const abandoned = outcome === 'idle' ? 0 : waiting.size;
+        if (abandoned > 0) {
+          logger.warn({ abandoned, running: queue.running, waiting: queue.waiting }, 'slack replies still waiting at the end of the grace period; telling them "restarting"');
+          await Promise.race([Promise.allSettled([...waiting].map((w) => w.reply(errorText(RESTARTING_TEXT)))), deadlineOf(TELL_MS)]);
+        }
         await app.stop().catch((err: unknown) => logger.warn({ err }, 'slack receiver did not stop cleanly'));
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<'timeout'>((resolve) => {
-          timer = setTimeout(() => resolve('timeout'), drainMs);
-        });
-        const outcome = await Promise.race([idle().then(() => 'idle' as const), timeout]);
-        clearTimeout(timer);
-        if (outcome === 'timeout') logger.warn({ running: queue.running, waiting: queue.waiting }, 'stopped the Slack app with work still in flight');
-        logger.info('slack app stopped');
+        logger.info({ abandoned }, 'slack app stopped');
+        return { abandoned };
       })();
       return stopping;
     },
