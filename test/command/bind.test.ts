@@ -67,7 +67,7 @@ describe('bindOptions', () => {
     ['/compare IWM SPY period:2q', /`2q` is not a period I know/],
     ['/compare IWM SPY asof:2026-02-30', /not a date I can read/],
     ['/compare IWM SPY colour:red', /has no option `colour`/],
-    ['/streak IWM SPY QQQ', /don't know what to do with "QQQ"/],
+    ['/streak IWM SPY QQQ', /don't know what to do with `QQQ`/],
     ['/compare IWM SPY constructor:x', /has no option `constructor`/],
   ])('%s is refused with a clear message', (text, message) => {
     expect(() => bind(text)).toThrow(UserInputError);
