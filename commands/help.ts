@@ -6,6 +6,7 @@ import { defineCommand, GLOBAL_OPTIONS } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
 import { usage } from '../src/command/usage.ts';
 import { UserInputError } from '../src/errors.ts';
+import { echo } from '../src/echo.ts';
 
 export default defineCommand({
   name: 'help',
@@ -28,7 +29,7 @@ export default defineCommand({
       return a;
     }
     const cmd = ctx.commands.find((c) => c.name === name);
-    if (!cmd) throw new UserInputError(`There is no /${name} command.`, `Commands: ${ctx.commands.map((c) => `/${c.name}`).join(', ')}.`);
+    if (!cmd) throw new UserInputError(`There is no ${echo(`/${name}`)} command.`, `Commands: ${ctx.commands.map((c) => `/${c.name}`).join(', ')}.`);
     const a = emptyAnswer('help', `/${cmd.name}`, null, null);
     a.lines.push(cmd.description);
     a.lines.push(`Usage: \`${usage(cmd)}\``);

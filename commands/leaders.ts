@@ -15,6 +15,7 @@ import { defineCommand, type CommandContext } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
 import { UnknownSymbolError, UserInputError } from '../src/errors.ts';
 import { codeBlock } from './perf.ts';
+import { echo } from '../src/echo.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Universe options and loading, shared with /rotationmap.
@@ -68,7 +69,7 @@ export function universeMembers(ctx: CommandContext, universe: string | undefine
   if (words.length > MAX_OWN_SYMBOLS) throw new UserInputError(`Too many symbols: ${words.length} (at most ${MAX_OWN_SYMBOLS} in a list of your own).`);
   const stray = words.find((w) => findUniverse(w) !== undefined);
   if (stray !== undefined) {
-    throw new UserInputError(`"${stray}" is a universe; name one universe or list symbols, not both.`, `Universes: ${UNIVERSE_NAMES.join(', ')}.`);
+    throw new UserInputError(`${echo(stray)} is a universe; name one universe or list symbols, not both.`, `Universes: ${UNIVERSE_NAMES.join(', ')}.`);
   }
   const symbols: string[] = [];
   for (const w of words) {
@@ -79,7 +80,7 @@ export function universeMembers(ctx: CommandContext, universe: string | undefine
       if (e instanceof UnknownSymbolError && words.length === 1) {
         const near = UNIVERSE_NAMES.filter((u) => distance(u, w.toLowerCase()) <= 2);
         const hint = near.length > 0 ? `Did you mean ${near.join(' or ')}?` : `Universes: ${UNIVERSE_NAMES.join(', ')}.${e.hint ? ` ${e.hint}` : ''}`;
-        throw new UserInputError(`"${w}" is neither a universe nor a symbol I know.`, hint);
+        throw new UserInputError(`${echo(w)} is neither a universe nor a symbol I know.`, hint);
       }
       throw e;
     }

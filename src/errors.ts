@@ -4,6 +4,7 @@
  */
 import { formatDate } from './core/format.ts';
 import { NotEnoughDataError } from './core/series.ts';
+import { echo } from './echo.ts';
 
 export { NotEnoughDataError };
 
@@ -29,7 +30,7 @@ export class UnknownSymbolError extends UserInputError {
     known: { examples: readonly string[]; total: number } | undefined = undefined,
   ) {
     super(
-      `I don't know the symbol "${symbol}".`,
+      `I don't know the symbol ${echo(symbol)}.`,
       suggestions.length > 0
         ? `Did you mean ${suggestions.join(', ')}?`
         : known && known.examples.length > 0

@@ -2,8 +2,9 @@
  * `npm start`: reads the environment, builds the app and starts every configured chat adapter —
  * Discord and/or Slack when their tokens are set, the console when neither is — plus /healthz and
  * /metrics on HEALTH_PORT, and the daily digests and alerts for the chat platforms that started
- * (docs/digests.md). SIGTERM/SIGINT stop taking work, let replies in flight finish and close
- * everything cleanly (src/ops/shutdown.ts).
+ * (docs/digests.md). SIGTERM/SIGINT stop taking work (what arrives hears "restarting"), let replies
+ * in flight finish, tell whoever still waits at the end of the grace period, and close everything
+ * (src/ops/shutdown.ts); a second signal ends the grace period at once.
  */
 import { PassThrough, type Readable } from 'node:stream';
 import { backupDirOf, createApp, limitsFromConfig, type App } from './app.ts';
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
       const discord = await startDiscord({ config, runner: app.runner, renderer: app.renderer, logger, symbols: app.symbols, asOf: () => app.market.latestClose() });
       health.setComponent('discord', true);
       posters.push(discord.poster);
-      shutdown.onDrain({ name: 'discord', run: () => stopDigests().then(() => discord.stop(graceMs)) });
+      shutdown.onDrain({ name: 'discord', run: (deadline) => stopDigests().then(() => discord.stop(graceMs, deadline)) });
     }
     if (mode.slack) {
       health.setComponent('slack', false, 'connecting');
@@ -131,7 +132,7 @@ async function main(): Promise<void> {
       });
       health.setComponent('slack', true);
       posters.push(slack.poster);
-      shutdown.onDrain({ name: 'slack', run: () => stopDigests().then(() => slack.stop(graceMs)) });
+      shutdown.onDrain({ name: 'slack', run: (deadline) => stopDigests().then(() => slack.stop(graceMs, deadline)) });
     }
   } catch (err) {
     logger.fatal({ err }, 'a chat adapter could not start');

@@ -9,6 +9,7 @@ import type { SymbolDirectory } from '../data/symbols.ts';
 import { describeError, newErrorRef, UserInputError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { planQuestion, shownCommand, shownCommandText, MAX_CLARIFY_CHARS, type AskPlan, type PlanContext } from './plan.ts';
+import { echo, neutralise } from '../echo.ts';
 
 export interface AskDeps {
   runner: CommandRunner;
@@ -46,11 +47,14 @@ export type AskOutcome =
   /** The question could not be read with confidence: what was understood, what was not, and questions that work. */
   | { kind: 'clarify'; message: string };
 
+/** Longest command echoed back in "I read that as …": enough to recognise it, never a paragraph. */
+const MAX_ECHOED_COMMAND = 80;
+
 /** Longest Read-as line: a note never pushes it past one short chat line. */
 const MAX_LINE_CHARS = 300;
 
 export function readAsLine(readAs: string, notes: readonly string[] = []): string {
-  const line = `Read as: ${readAs}${notes.length > 0 ? ` — ${notes.join('; ')}.` : ''}`;
+  const line = `Read as: ${neutralise(readAs)}${notes.length > 0 ? ` — ${notes.join('; ')}.` : ''}`;
   return line.length <= MAX_LINE_CHARS ? line : `${line.slice(0, MAX_LINE_CHARS - 1)}…`;
 }
 
@@ -82,7 +86,7 @@ export async function answerQuestion(text: string, deps: AskDeps): Promise<AskOu
     } catch (e) {
       if (!(e instanceof UserInputError)) throw e;
       const why = describeError(e, '').message;
-      const message = `I read that as ${shownCommandText(plan.text, commandName).slice(0, 200)}, but: ${why}`;
+      const message = `I read that as ${echo(shownCommandText(plan.text, commandName), MAX_ECHOED_COMMAND)}, but: ${why}`;
       return { kind: 'clarify', message: message.length <= MAX_CLARIFY_CHARS ? message : `${message.slice(0, MAX_CLARIFY_CHARS - 1)}…` };
     }
     const result = await deps.runner.run({ name: plan.name, args: plan.args }, { ...deps.meta, via: 'question', readAs: plan.text });

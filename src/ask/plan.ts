@@ -12,6 +12,7 @@ import type { SymbolDirectory } from '../data/symbols.ts';
 import { cleanQuestion, MAX_QUESTION_CHARS, tokenize } from './normalize.ts';
 import { readQuestion, type Reading, type SymbolMention } from './read.ts';
 import { CHOICE_SYNONYMS, INTENTS, MARKET_BENCHMARK, own, SIZE_GROUP_SYMBOLS, type IntentId, type IntentWords, type SizeGroup } from './vocabulary.ts';
+import { echo } from '../echo.ts';
 
 export interface PlanContext {
   /** The registered commands: an intent whose command is not among them is not offered. */
@@ -68,7 +69,7 @@ function plan(text: string, ctx: PlanContext, withExamples: boolean): AskPlan {
   if (clean.startsWith('/')) {
     const typed = typedCommand(clean, ctx);
     if (typed) return typed;
-    return say(undefined, `There is no ${clean.split(' ')[0]?.slice(0, 30)} command.`);
+    return say(undefined, `There is no ${echo(clean.split(' ')[0] ?? '', 30)} command.`);
   }
 
   let r = readQuestion(clean, ctx);
@@ -370,7 +371,7 @@ function clarification(r: Reading | undefined, problem: string, shown: readonly 
   if (understood.length > 0) lines.push(`I read: ${understood.join(', ')}.`);
   // The words nothing matched ("semis"), unless the problem already quotes them.
   const unread = (r?.unread ?? []).filter((w) => !problem.toLowerCase().includes(w)).slice(0, 3);
-  if (unread.length > 0) lines.push(`I don't know ${unread.map((w) => `“${w}”`).join(unread.length === 2 ? ' or ' : ', ')}.`);
+  if (unread.length > 0) lines.push(`I don't know ${unread.map((w) => echo(w)).join(unread.length === 2 ? ' or ' : ', ')}.`);
   lines.push(problem);
   if (shown.length > 0) {
     lines.push('Questions that work:');

@@ -11,6 +11,7 @@ import { GLOBAL_OPTIONS } from './define.ts';
 import type { IntegerOption, NumberOption, OptionDecl } from './options.ts';
 import type { RawArgs } from './parse.ts';
 import { usage } from './usage.ts';
+import { echo } from '../echo.ts';
 
 export interface BoundInvocation {
   options: Record<string, unknown>;
@@ -38,7 +39,7 @@ export function bindOptions(cmd: AnyCommand, raw: RawArgs, symbols: SymbolDirect
       given[periodName] = `${key}:${value}`;
     } else {
       const known = Object.keys(decls).join(', ');
-      throw new UserInputError(`/${cmd.name} has no option "${key}".`, `Its options: ${known}. Usage: ${usage(cmd)}`);
+      throw new UserInputError(`/${cmd.name} has no option ${echo(key)}.`, `Its options: ${known}. Usage: ${usage(cmd)}`);
     }
   }
 
@@ -53,11 +54,11 @@ export function bindOptions(cmd: AnyCommand, raw: RawArgs, symbols: SymbolDirect
     while (slot < positional.length && given[(positional[slot] as [string, OptionDecl])[0]] !== undefined && (positional[slot] as [string, OptionDecl])[1].kind !== 'symbols') slot++;
     const entry = positional[slot];
     if (!entry) {
-      throw new UserInputError(`I don't know what to do with "${word}" in /${cmd.name}.`, `Usage: ${usage(cmd)}`);
+      throw new UserInputError(`I don't know what to do with ${echo(word)} in /${cmd.name}.`, `Usage: ${usage(cmd)}`);
     }
     const [name, decl] = entry;
     if (decl.kind !== 'symbol' && decl.kind !== 'symbols' && isExtraSymbol(word, positional.slice(0, slot), symbols)) {
-      throw new UserInputError(`/${cmd.name} takes one symbol; "${word}" would be a second.`, `Usage: ${usage(cmd)}`);
+      throw new UserInputError(`/${cmd.name} takes one symbol; ${echo(word)} would be a second.`, `Usage: ${usage(cmd)}`);
     }
     if (decl.kind === 'symbols') {
       given[name] = given[name] === undefined ? word : `${given[name]} ${word}`;
@@ -114,7 +115,7 @@ export function parseIsoDate(text: string, what: string): string {
   const t = text.trim();
   const dt = /^\d{4}-\d{2}-\d{2}$/.test(t) ? DateTime.fromISO(t, { zone: 'utc' }) : null;
   if (!dt || !dt.isValid) {
-    throw new UserInputError(`"${text}" is not a date I can read for ${what}.`, 'Write dates as YYYY-MM-DD, e.g. 2026-01-21.');
+    throw new UserInputError(`${echo(text)} is not a date I can read for ${what}.`, 'Write dates as YYYY-MM-DD, e.g. 2026-01-21.');
   }
   return t;
 }
@@ -123,7 +124,7 @@ function convert(cmd: AnyCommand, name: string, decl: OptionDecl, text: string, 
   switch (decl.kind) {
     case 'symbol': {
       const words = text.split(/[\s,]+/).filter(Boolean);
-      if (words.length !== 1) throw new UserInputError(`${name} takes one symbol, not "${text}".`, `Usage: ${usage(cmd)}`);
+      if (words.length !== 1) throw new UserInputError(`${name} takes one symbol, not ${echo(text)}.`, `Usage: ${usage(cmd)}`);
       return symbols.resolve(words[0] as string);
     }
     case 'symbols': {
@@ -139,14 +140,14 @@ function convert(cmd: AnyCommand, name: string, decl: OptionDecl, text: string, 
     }
     case 'period': {
       const p = parsePeriod(text);
-      if (!p) throw new UserInputError(`"${text}" is not a period I know.`, PERIOD_HELP);
+      if (!p) throw new UserInputError(`${echo(text)} is not a period I know.`, PERIOD_HELP);
       return p;
     }
     case 'date':
       return parseIsoDate(text, name);
     case 'choice': {
       const c = decl.choices.find((x) => x.toLowerCase() === text.trim().toLowerCase());
-      if (c === undefined) throw new UserInputError(`"${text}" is not a valid ${name}.`, `Choose one of: ${decl.choices.join(', ')}.`);
+      if (c === undefined) throw new UserInputError(`${echo(text)} is not a valid ${name}.`, `Choose one of: ${decl.choices.join(', ')}.`);
       return c;
     }
     case 'integer':
@@ -179,10 +180,10 @@ function parseDecimalOption(name: string, decl: IntegerOption | NumberOption, te
         ? `a number from ${bound(decl.min)} to ${bound(decl.max)}`
         : 'a number' + (decl.min !== undefined ? ` ≥ ${bound(decl.min)}` : '') + (decl.max !== undefined ? ` ≤ ${bound(decl.max)}` : '');
   const t = text.trim().replace(/^\$/, '');
-  const shown = text.length > 24 ? `${text.slice(0, 24)}…` : text;
+  const shown = echo(text);
   const n = DECIMAL.test(t) && /\d/.test(t) ? Number(t.replace(/,/g, '')) : NaN;
   if (!Number.isFinite(n) || (decl.kind === 'integer' && !Number.isInteger(n)) || n < min || n > max) {
-    throw new UserInputError(`${name} must be ${range}; got "${shown}".`, DECIMAL.test(t) ? undefined : 'Write it with plain decimal digits, e.g. 600 or 612.50.');
+    throw new UserInputError(`${name} must be ${range}; got ${shown}.`, DECIMAL.test(t) ? undefined : 'Write it with plain decimal digits, e.g. 600 or 612.50.');
   }
   return n;
 }

@@ -5,6 +5,7 @@
  * words to a command's declared options happens in bind.ts.
  */
 import { UserInputError } from '../errors.ts';
+import { echo } from '../echo.ts';
 
 /** What a person typed, split but not yet interpreted. Discord options arrive as `named` only. */
 export interface RawArgs {
@@ -31,7 +32,7 @@ export function parseCommandText(text: string): ParsedCommandText {
   const [head = '', ...rest] = trimmed.split(/\s+/);
   const name = head.replace(/^\//, '').toLowerCase();
   if (!/^[a-z][a-z0-9_-]*$/.test(name)) {
-    throw new UserInputError(`"${head}" is not a command.`, 'Commands look like /rotation or /compare IWM SPY; try /help.');
+    throw new UserInputError(`${echo(head)} is not a command.`, 'Commands look like /rotation or /compare IWM SPY; try /help.');
   }
   return { name, args: parseArgsText(rest.join(' ')) };
 }

@@ -25,6 +25,7 @@ import { Cron } from 'croner';
 import { DateTime, IANAZone } from 'luxon';
 import { isTradingDay, marketCloseInstant, NYSE_ZONE, previousTradingDay } from '../data/calendar.ts';
 import { UserInputError } from '../errors.ts';
+import { echo } from '../echo.ts';
 
 /** The trading calendar the digests follow; injectable so tests can hide a closure from it. */
 export interface MarketCalendar {
@@ -58,7 +59,7 @@ const TIME = /^([01]?\d|2[0-3]):([0-5]\d)$/;
 /** "16:30", "9:05" → "16:30", "09:05"; throws UserInputError otherwise. */
 export function parseSlotTime(text: string): string {
   const m = TIME.exec(text.trim());
-  if (!m) throw new UserInputError(`"${text}" is not a time I can read.`, 'Write it as HH:MM on a 24-hour clock, e.g. time:16:30.');
+  if (!m) throw new UserInputError(`${echo(text)} is not a time I can read.`, 'Write it as HH:MM on a 24-hour clock, e.g. time:16:30.');
   return `${(m[1] as string).padStart(2, '0')}:${m[2] as string}`;
 }
 
@@ -66,7 +67,7 @@ export function parseSlotTime(text: string): string {
 export function parseZone(text: string): string {
   const t = text.trim();
   if (!IANAZone.isValidZone(t)) {
-    throw new UserInputError(`"${text}" is not a time zone I know.`, 'Use an IANA name such as America/New_York, Europe/London or Asia/Tokyo.');
+    throw new UserInputError(`${echo(text)} is not a time zone I know.`, 'Use an IANA name such as America/New_York, Europe/London or Asia/Tokyo.');
   }
   // luxon keeps the spelling it was given; Intl gives the canonical one.
   return new Intl.DateTimeFormat('en-US', { timeZone: t }).resolvedOptions().timeZone;

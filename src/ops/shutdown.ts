@@ -2,10 +2,16 @@
  * Graceful shutdown. On SIGTERM (a deploy, `docker stop`) or SIGINT (Ctrl-C):
  *   1. stop taking new work — the command runner refuses with "I’m restarting — try again in a moment"
  *      and /healthz turns 503 so a load balancer stops sending;
- *   2. drain — every adapter stops listening and lets the replies it has in flight finish, and the
- *      runner's own commands finish, all within one grace period (default 10 s);
+ *   2. drain — every adapter keeps listening, so work that arrives now hears "I’m restarting — try
+ *      again in a moment" (Discord: an ephemeral reply or a reaction; Slack: an ephemeral reply, the
+ *      HTTP server still answering), and lets the replies it has in flight finish, all within one
+ *      grace period (default 10 s). When the grace ends (or a second signal cuts it short), each
+ *      adapter tells the people whose replies are still waiting that it is restarting, and reports
+ *      how many it abandoned;
  *   3. close — the health server, the chart workers, the database (WAL checkpointed), in order;
- *   4. exit 0 (1 when a close step failed, or on a second signal, which skips the wait).
+ *   4. exit 0 when everything finished; 3 (EXIT_ABANDONED) when replies were abandoned — the
+ *      "shut down" log line then says `clean: false` and how many; 1 when a close step failed.
+ *      A third signal exits at once with 1.
  */
 import type { Logger } from '../log.ts';
 
@@ -67,9 +73,18 @@ export function createWorkGate(): WorkGate {
   };
 }
 
+/** What a drain step reports: replies it gave up on (each told "restarting"). */
+export interface DrainReport {
+  abandoned: number;
+}
+
 export interface ShutdownStep {
   readonly name: string;
-  run(): Promise<void> | void;
+  /**
+   * `deadline` aborts when the grace period ends or a second signal cuts it short: a drain step then
+   * tells whoever still waits that tapebot is restarting, and returns how many it abandoned.
+   */
+  run(deadline: AbortSignal): Promise<void | DrainReport> | void | DrainReport;
 }
 
 export interface ShutdownOptions {
@@ -95,19 +110,28 @@ export interface Shutdown {
    * failed). Later calls return the same promise.
    */
   run(reason: string, exitCode?: number): Promise<void>;
-  /** Calls `run` on SIGTERM and SIGINT; a second signal exits at once with code 1. Returns an uninstaller. */
+  /** Ends the grace period now (a second signal): replies still waiting are told and abandoned. */
+  hurry(): void;
+  /**
+   * Calls `run` on SIGTERM and SIGINT; a second signal cuts the grace period short (the waiting still
+   * hear "restarting"), a third exits at once with code 1. Returns an uninstaller.
+   */
   installSignalHandlers(signals?: readonly NodeJS.Signals[]): () => void;
 }
 
 export const DEFAULT_GRACE_MS = 10_000;
+/** The exit code when replies were abandoned at the end of the grace period. */
+export const EXIT_ABANDONED = 3;
+/** Time a drain step gets, after the deadline, to tell the people still waiting. */
+const TELL_MS = 2_000;
 
-async function within(ms: number, work: () => Promise<void> | void): Promise<'done' | 'timeout'> {
+async function within<T>(ms: number, work: () => Promise<T> | T): Promise<{ value: T } | 'timeout'> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), ms);
   });
   try {
-    return await Promise.race([Promise.resolve().then(work).then(() => 'done' as const), timeout]);
+    return await Promise.race([Promise.resolve().then(work).then((value) => ({ value })), timeout]);
   } finally {
     clearTimeout(timer);
   }
@@ -121,6 +145,8 @@ export function createShutdown(opts: ShutdownOptions): Shutdown {
   const drainSteps: ShutdownStep[] = [];
   const closeSteps: ShutdownStep[] = [];
   let running: Promise<void> | null = null;
+  /** Aborted when the grace period ends, or sooner by `hurry`. */
+  const deadline = new AbortController();
 
   async function sequence(reason: string, exitCode: number): Promise<void> {
     const started = performance.now();
@@ -128,22 +154,34 @@ export function createShutdown(opts: ShutdownOptions): Shutdown {
     logger.info({ reason, inFlight: gate.inFlight, graceMs }, 'shutting down: no new work taken');
     opts.onDraining?.();
     let failed = false;
+    let abandoned = 0;
+    const graceTimer = setTimeout(() => deadline.abort('grace period over'), graceMs);
+    // A step that ignores its deadline is not waited for much past it.
+    const stepMs = graceMs + Math.min(TELL_MS, graceMs);
 
     const drains = drainSteps.map(async (step) => {
       try {
-        if ((await within(graceMs, () => step.run())) === 'timeout') logger.warn({ step: step.name, graceMs }, 'shutdown: stopped waiting for work in flight');
+        const r = await within(stepMs, () => step.run(deadline.signal));
+        if (r === 'timeout') logger.warn({ step: step.name, graceMs }, 'shutdown: stopped waiting for work in flight');
+        else if (r.value && r.value.abandoned > 0) abandoned += r.value.abandoned;
       } catch (err) {
         failed = true;
         logger.error({ step: step.name, err }, 'shutdown step failed');
       }
     });
     await Promise.all(drains);
-    const left = Math.max(0, graceMs - (performance.now() - started));
-    if (!(await gate.drained(left))) logger.warn({ inFlight: gate.inFlight }, 'shutdown: commands still running after the grace period');
+    if (!deadline.signal.aborted) {
+      const left = Math.max(0, graceMs - (performance.now() - started));
+      const hurried = new Promise<false>((resolve) => deadline.signal.addEventListener('abort', () => resolve(false), { once: true }));
+      await Promise.race([gate.drained(left), hurried]);
+    }
+    clearTimeout(graceTimer);
+    const stillRunning = gate.inFlight;
+    if (stillRunning > 0) logger.warn({ inFlight: stillRunning }, 'shutdown: commands still running after the grace period; abandoned');
 
     for (const step of closeSteps) {
       try {
-        if ((await within(closeStepMs, () => step.run())) === 'timeout') {
+        if ((await within(closeStepMs, () => step.run(deadline.signal))) === 'timeout') {
           failed = true;
           logger.error({ step: step.name, closeStepMs }, 'shutdown step timed out');
         }
@@ -152,13 +190,18 @@ export function createShutdown(opts: ShutdownOptions): Shutdown {
         logger.error({ step: step.name, err }, 'shutdown step failed');
       }
     }
-    logger.info({ reason, ms: Math.round(performance.now() - started), clean: !failed }, 'shut down');
+    const dropped = Math.max(abandoned, stillRunning);
+    const clean = !failed && dropped === 0;
+    const log = { reason, ms: Math.round(performance.now() - started), clean, abandoned: dropped, hurried: deadline.signal.aborted && performance.now() - started < graceMs };
+    if (clean) logger.info(log, 'shut down');
+    else logger.warn(log, dropped > 0 ? `shut down; ${dropped} repl${dropped === 1 ? 'y' : 'ies'} abandoned (told "restarting")` : 'shut down');
     // A failure the caller already recorded (e.g. an adapter that could not start) keeps its non-zero code.
     // A failed step, the caller's code (start-up failed), or a code set on the process earlier.
     const requested = exitCode !== 0 ? exitCode : typeof process.exitCode === 'number' ? process.exitCode : 0;
-    exit(failed ? 1 : requested);
+    exit(failed ? 1 : requested !== 0 ? requested : dropped > 0 ? EXIT_ABANDONED : 0);
   }
 
+  let signals = 0;
   const shutdown: Shutdown = {
     onDrain: (step) => void drainSteps.push(step),
     onClose: (step) => void closeSteps.push(step),
@@ -166,18 +209,27 @@ export function createShutdown(opts: ShutdownOptions): Shutdown {
       running ??= sequence(reason, exitCode);
       return running;
     },
-    installSignalHandlers(signals = ['SIGTERM', 'SIGINT']) {
+    hurry() {
+      if (!deadline.signal.aborted) deadline.abort('hurried');
+    },
+    installSignalHandlers(signals_ = ['SIGTERM', 'SIGINT']) {
       const handler = (signal: NodeJS.Signals) => {
+        signals++;
+        if (running && signals === 2) {
+          logger.warn({ signal }, 'second signal during shutdown: ending the grace period now');
+          shutdown.hurry();
+          return;
+        }
         if (running) {
-          logger.warn({ signal }, 'second signal during shutdown: exiting now');
+          logger.warn({ signal }, 'third signal during shutdown: exiting now');
           exit(1);
           return;
         }
         void shutdown.run(signal);
       };
-      for (const s of signals) process.on(s, handler);
+      for (const s of signals_) process.on(s, handler);
       return () => {
-        for (const s of signals) process.off(s, handler);
+        for (const s of signals_) process.off(s, handler);
       };
     },
   };

@@ -85,7 +85,7 @@ describe('answerQuestion with the real runner', () => {
   it('turns a typed command that does not bind into a question back, quoting why', async () => {
     const out = await answerQuestion('/compare IWM SPY; rm -rf', { runner: app.runner, symbols: app.symbols, asOf: '2026-08-21' });
     expect(out.kind).toBe('clarify');
-    if (out.kind === 'clarify') expect(out.message).toMatch(/I don't know the symbol "SPY;"/);
+    if (out.kind === 'clarify') expect(out.message).toMatch(/I don't know the symbol `SPY;`/);
   });
 });
 
@@ -203,7 +203,7 @@ describe('questions tapebot cannot answer', () => {
 
   it('quotes the words it did not understand', async () => {
     const out = await ask('how are semis doing');
-    expect(out.kind === 'clarify' && out.message).toMatch(/I don't know “semis”\.\nI couldn't tell which question you're asking\./);
+    expect(out.kind === 'clarify' && out.message).toMatch(/I don't know `semis`\.\nI couldn't tell which question you're asking\./);
   });
 
   it('says when "from" is not a date instead of dropping it', async () => {
@@ -247,7 +247,7 @@ describe('commandName: the platform spelling of command names', () => {
     const out = await ask('compare iwm', slackLike);
     expect(out.kind === 'clarify' && out.message).toMatch(/Or type \/tapebot-help for the commands\.$/);
     const bound = await ask('/compare IWM SPY; rm -rf', slackLike);
-    expect(bound.kind === 'clarify' && bound.message, 'the command it read, as typed here').toMatch(/^I read that as \/tapebot-compare IWM SPY;/);
+    expect(bound.kind === 'clarify' && bound.message, 'the command it read, as typed here').toMatch(/^I read that as `\/tapebot-compare IWM SPY;/);
     const plain = await ask('compare iwm');
     expect(plain.kind === 'clarify' && plain.message, 'default: the name itself').toMatch(/Or type \/help for the commands\.$/);
   });

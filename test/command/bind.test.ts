@@ -44,7 +44,7 @@ describe('bindOptions', () => {
   });
 
   it('a second symbol after a one-symbol command’s symbol is named as such, not as a bad number', () => {
-    expect(() => bind('/breakout SPY QQQ')).toThrow('/breakout takes one symbol; "QQQ" would be a second.');
+    expect(() => bind('/breakout SPY QQQ')).toThrow('/breakout takes one symbol; `QQQ` would be a second.');
     expect(bind('/breakout SPY 600').options.level, 'a number is still the level').toBe(600);
     expect(() => bind('/breakout SPY lots'), 'a word that is no symbol still gets the number message').toThrow(/level/);
   });
@@ -64,11 +64,11 @@ describe('bindOptions', () => {
     ['/compare IWM', /at least 2 different symbols/],
     ['/compare IWM IWM', /at least 2 different symbols/],
     ['/streak IWM', /needs a symbol \(b\)/],
-    ['/compare IWM SPY period:2q', /"2q" is not a period I know/],
+    ['/compare IWM SPY period:2q', /`2q` is not a period I know/],
     ['/compare IWM SPY asof:2026-02-30', /not a date I can read/],
-    ['/compare IWM SPY colour:red', /has no option "colour"/],
-    ['/streak IWM SPY QQQ', /don't know what to do with "QQQ"/],
-    ['/compare IWM SPY constructor:x', /has no option "constructor"/],
+    ['/compare IWM SPY colour:red', /has no option `colour`/],
+    ['/streak IWM SPY QQQ', /don't know what to do with `QQQ`/],
+    ['/compare IWM SPY constructor:x', /has no option `constructor`/],
   ])('%s is refused with a clear message', (text, message) => {
     expect(() => bind(text)).toThrow(UserInputError);
     expect(() => bind(text)).toThrow(message);

@@ -106,8 +106,8 @@ describe('/leaders', () => {
   });
 
   it.each([
-    ['/leaders sectr', /"sectr" is neither a universe nor a symbol I know\. Did you mean sectors\?/],
-    ['/leaders universe:XLE,sectors', /"sectors" is a universe; name one universe or list symbols/],
+    ['/leaders sectr', /`sectr` is neither a universe nor a symbol I know\. Did you mean sectors\?/],
+    ['/leaders universe:XLE,sectors', /`sectors` is a universe; name one universe or list symbols/],
     ['/leaders SPY vs:SPY', /Nothing to rank against SPY/],
     ['/leaders XLC 1y asof:2018-09-04', /back far enough for 1y/],
   ])('refuses %s', async (text, message) => {

@@ -119,7 +119,7 @@ describe('/perf', () => {
     // 13 typed, SPY (the benchmark) among them: every one is counted.
     ['/leaders SPY QQQ IWM DIA XLE XLK XLF XLV XLU XLP XLB XLC XLI', /Too many symbols: 13 \(at most 12 in a list of your own\)/],
     ['/rotationmap SPY QQQ IWM DIA XLE XLK XLF XLV XLU XLP XLB XLC XLI', /Too many symbols: 13/],
-    ['/perf SPY FOO', /I don't know the symbol "FOO"/],
+    ['/perf SPY FOO', /I don't know the symbol `FOO`/],
   ])('refuses %s', async (text, message) => {
     expect(await refusal(text)).toMatch(message);
   });

@@ -152,7 +152,7 @@ describe('bad input gets a clear, friendly refusal', () => {
     ['/compare IWM SPY period:9999-12-31', /since:9999-12-31 is not before the close this answer is as of \(Aug 21, 2026\)/],
     ['/compare IWM SPY since:2026-01-21 asof:2026-01-21', /is not before the close this answer is as of \(Jan 21, 2026\)/],
     ['/rotaton', /Did you mean \/rotation/],
-    ['/compare FOO SPY', /I don't know the symbol "FOO"/],
+    ['/compare FOO SPY', /I don't know the symbol `FOO`/],
   ])('%s', async (text, message) => {
     expect(await refusal(text)).toMatch(message);
   });

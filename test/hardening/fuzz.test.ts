@@ -187,7 +187,7 @@ describe('the leak check itself', () => {
     expect(() => check('/x', refusal(`failed in ${ROOT}/commands/compare.ts`), 1)).toThrow(/source path|install path/);
     expect(() => check('/x', refusal('Something went wrong', 'internal'), 1)).toThrow(/internal error/);
     expect(() => check('/x', refusal('value was NaN'), 1)).toThrow(/NaN/);
-    expect(() => check('/compare NaN', refusal('I don\'t know the symbol "NAN".'), 1), 'an echo of the input is not a leak').not.toThrow();
+    expect(() => check('/compare NaN', refusal('I don\'t know the symbol `NAN`.'), 1), 'an echo of the input is not a leak').not.toThrow();
     checked = before.checked; // keep the tally to generated inputs
     computed = before.computed;
   });

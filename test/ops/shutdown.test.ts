@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.ts';
-import { createShutdown, createWorkGate } from '../../src/ops/shutdown.ts';
+import { createShutdown, createWorkGate, EXIT_ABANDONED } from '../../src/ops/shutdown.ts';
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -61,5 +61,37 @@ describe('shutdown sequence', () => {
     expect(performance.now() - started, 'bounded by the grace period, not by the stuck work').toBeLessThan(1_000);
     expect(closed, 'a failed step does not stop the next').toEqual(['app']);
     expect(code).toBe(1);
+  });
+
+  it('a second signal ends the grace period (drain steps see their deadline abort), a third exits at once', async () => {
+    const gate = createWorkGate();
+    const codes: number[] = [];
+    const s = createShutdown({ gate, logger: silentLogger, graceMs: 600_000, exit: (c) => codes.push(c) });
+    let told = 0;
+    s.onDrain({
+      name: 'adapter with a stalled reply',
+      run: (deadline) =>
+        new Promise((resolve) => {
+          const tell = () => {
+            told++;
+            resolve({ abandoned: 1 });
+          };
+          if (deadline.aborted) tell();
+          else deadline.addEventListener('abort', tell);
+        }),
+    });
+    const uninstall = s.installSignalHandlers(['SIGUSR2']);
+    try {
+      process.emit('SIGUSR2', 'SIGUSR2');
+      const done = s.run('SIGUSR2');
+      process.emit('SIGUSR2', 'SIGUSR2');
+      await done;
+      expect(told, 'the stalled reply was told').toBe(1);
+      expect(codes, 'abandoned work: exit 3').toEqual([EXIT_ABANDONED]);
+      process.emit('SIGUSR2', 'SIGUSR2');
+      expect(codes, 'a third signal exits at once').toEqual([EXIT_ABANDONED, 1]);
+    } finally {
+      uninstall();
+    }
   });
 });

@@ -21,8 +21,10 @@ import type { SymbolDirectory } from '../../data/symbols.ts';
 import type { Logger } from '../../log.ts';
 import { health } from '../../ops/health.ts';
 import { createDiscordClient } from './client.ts';
-import { createInteractionHandler } from './interactions.ts';
-import { createMessageHandler } from './mentions.ts';
+import { createInteractionHandler, tellRestarting } from './interactions.ts';
+import { createMessageHandler, RESTARTING_REACTION } from './mentions.ts';
+import type { DrainReport } from '../../ops/shutdown.ts';
+import { deadlineOf } from '../../ops/deadline.ts';
 import { createDiscordPoster } from './poster.ts';
 import { createAckFirstScheduler } from '../ack-first.ts';
 
@@ -43,14 +45,21 @@ export interface DiscordAdapter {
   readonly client: Client<true>;
   /** Posts scheduled digests and alerts (hand it to the digest service). */
   readonly poster: DigestPoster;
-  /** Stops taking interactions and questions, lets the ones in flight finish (up to `graceMs`), then disconnects. */
-  stop(graceMs?: number): Promise<void>;
+  /**
+   * Drains, then disconnects: interactions and questions keep being handled while the ones in flight
+   * finish (up to `graceMs`, or until `deadline` aborts) — new ones hear "I’m restarting" from the
+   * closed runner (an ephemeral reply; a reaction on a question) — then whoever still waits is told
+   * the same. Resolves with how many replies were abandoned.
+   */
+  stop(graceMs?: number, deadline?: AbortSignal): Promise<DrainReport>;
 }
 
 /** How long start-up waits for the gateway's READY before giving up. */
 const READY_TIMEOUT_MS = 30_000;
 /** Default time `stop()` gives interactions in flight to post their final reply. */
 const STOP_GRACE_MS = 10_000;
+/** Time given to telling the people still waiting at shutdown. */
+const TELL_MS = 2_000;
 
 /**
  * Logs in and resolves once the gateway session is ready. Rejects (after destroying the client)
@@ -66,20 +75,24 @@ export async function startDiscord(deps: DiscordDeps): Promise<DiscordAdapter> {
   const scheduler = createAckFirstScheduler();
   const handle = createInteractionHandler({ ...deps, scheduler, digestRoleId: config.DISCORD_DIGEST_ROLE_ID });
   const handleMessage = createMessageHandler({ ...deps, scheduler });
-  const inFlight = new Set<Promise<void>>();
+  /** Work in flight → how to tell its person that tapebot is restarting, should the grace period end first. */
+  const inFlight = new Map<Promise<void>, () => Promise<void>>();
   let accepting = true;
-  const track = (p: Promise<void>): void => {
+  let draining = false;
+  const track = (p: Promise<void>, tell: () => Promise<void>): void => {
     const tracked = p.finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
+    inFlight.set(tracked, tell);
   };
 
   client.on(Events.InteractionCreate, (interaction: Interaction) => {
     if (!accepting) return;
-    track(handle(interaction));
+    track(handle(interaction), () => tellRestarting(interaction, logger));
   });
   client.on(Events.MessageCreate, (message: Message) => {
     if (!accepting) return;
-    track(handleMessage(message));
+    track(handleMessage(message), async () => {
+      await message.react(RESTARTING_REACTION).catch((err: unknown) => logger.info({ adapter: 'discord', err }, 'could not react to a question at shutdown'));
+    });
   });
   client.on(Events.Error, (err) => logger.error({ err, adapter: 'discord' }, 'discord client error'));
   client.on(Events.Warn, (message) => logger.warn({ adapter: 'discord', message }, 'discord client warning'));
@@ -88,7 +101,7 @@ export async function startDiscord(deps: DiscordDeps): Promise<DiscordAdapter> {
   client.on(Events.ShardResume, (shard, replayed) => logger.info({ adapter: 'discord', shard, replayed }, 'discord gateway resumed'));
   // Readiness for /healthz follows the gateway session (until stop(), which says "stopped").
   const setReady = (up: boolean, detail?: string) => {
-    if (accepting) health.setComponent('discord', up, detail);
+    if (accepting && !draining) health.setComponent('discord', up, detail);
   };
   client.on(Events.ShardReady, () => setReady(true));
   client.on(Events.ShardResume, () => setReady(true));
@@ -111,24 +124,28 @@ export async function startDiscord(deps: DiscordDeps): Promise<DiscordAdapter> {
   const readyClient = client as Client<true>;
   logger.info({ adapter: 'discord', user: readyClient.user.tag, application: readyClient.application.id, guilds: readyClient.guilds.cache.size }, 'discord connected');
 
-  let stopped: Promise<void> | null = null;
+  let stopped: Promise<DrainReport> | null = null;
   return {
     client: readyClient,
     poster: createDiscordPoster(readyClient.rest),
-    stop(graceMs = STOP_GRACE_MS) {
+    stop(graceMs = STOP_GRACE_MS, deadline) {
       stopped ??= (async () => {
-        accepting = false;
+        draining = true;
         health.setComponent('discord', false, 'stopped');
-        if (inFlight.size > 0) {
-          let t: NodeJS.Timeout | undefined;
-          const grace = new Promise<void>((resolve) => {
-            t = setTimeout(resolve, graceMs);
-          });
-          await Promise.race([Promise.allSettled([...inFlight]), grace]);
-          clearTimeout(t);
+        // Still listening: what arrives now is refused by the closed runner, in private.
+        const end = deadlineOf(graceMs, deadline);
+        let over = false;
+        void end.then(() => (over = true));
+        while (inFlight.size > 0 && !over) await Promise.race([Promise.allSettled([...inFlight.keys()]), end]);
+        accepting = false;
+        const abandoned = inFlight.size;
+        if (abandoned > 0) {
+          logger.warn({ adapter: 'discord', abandoned }, 'discord replies still waiting at the end of the grace period; telling them "restarting"');
+          await Promise.race([Promise.allSettled([...inFlight.values()].map((tell) => tell())), deadlineOf(TELL_MS)]);
         }
         await client.destroy();
-        logger.info({ adapter: 'discord' }, 'discord disconnected');
+        logger.info({ adapter: 'discord', abandoned }, 'discord disconnected');
+        return { abandoned };
       })();
       return stopped;
     },

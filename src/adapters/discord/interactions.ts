@@ -33,7 +33,7 @@ import { renderAnswerCharts, type ChartRenderer, type RenderedChart } from '../.
 import { bindOptions } from '../../command/bind.ts';
 import type { CommandRunner, Invocation } from '../../command/run.ts';
 import type { SymbolDirectory } from '../../data/symbols.ts';
-import { describeError, newErrorRef, UserInputError } from '../../errors.ts';
+import { describeError, newErrorRef, ShuttingDownError, UserInputError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { observeAck, observeReply } from '../../ops/metrics.ts';
 import { decodeRerun } from '../rerun.ts';
@@ -71,6 +71,28 @@ export function invocationFromOptions(name: string, options: readonly CommandInt
 /** platform/userId/channelId key the runner's rate limits; the rest is for the log. */
 function metaOf(i: Interaction): Record<string, unknown> {
   return { adapter: 'discord', platform: 'discord', interaction: i.id, user: i.user.id, userId: i.user.id, ...(i.channelId ? { channelId: i.channelId } : {}), guild: i.guildId ?? 'dm' };
+}
+
+/**
+ * At shutdown, for an interaction whose reply is still being worked on when the grace period ends:
+ * tells the person, privately, that tapebot is restarting — replacing a public "thinking…" when
+ * there is one, so nothing is left hanging. Never throws.
+ */
+export async function tellRestarting(i: Interaction, logger: Logger): Promise<void> {
+  if (!i.isRepliable()) return;
+  const content = errorText(describeError(new ShuttingDownError(), '').message);
+  try {
+    if (i.isChatInputCommand() && i.deferred && !i.replied) {
+      await i.deleteReply().catch(() => {});
+      await i.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+    } else if (i.deferred || i.replied) {
+      await i.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+    } else {
+      await i.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+    }
+  } catch (err) {
+    logger.warn({ ...metaOf(i), err }, 'could not tell the person that tapebot is restarting');
+  }
 }
 
 /** Handles one interaction of any kind. Never throws; resolves when the reply is final. */

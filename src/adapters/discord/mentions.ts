@@ -12,8 +12,10 @@
  *                         PNG and period buttons as the slash command (reply.ts); where the bot may
  *                         not start threads, a reply to the question instead
  *   thread or DM          a reply to the question, in place
- * A question that cannot be read gets a question back as a plain reply, never a thread. Messages have
- * no ephemeral replies, so refusals are public there too; none carries a stack trace.
+ * A question that cannot be read gets a question back as a plain reply, never a thread; what was typed
+ * is only ever shown as inline code (src/echo.ts). Every question is charged to the person's rate
+ * limit first; messages have no ephemeral replies, so a refused question gets a reaction (the first
+ * time) or nothing, never a public message. None carries a stack trace.
  */
 import { ChannelType, RESTJSONErrorCodes, type Message } from 'discord.js';
 import type { Answer } from '../../answer/answer.ts';
@@ -22,7 +24,7 @@ import { stripMentions } from '../../ask/normalize.ts';
 import { renderAnswerCharts, type ChartRenderer, type RenderedChart } from '../../charts/renderer.ts';
 import type { CommandRunner } from '../../command/run.ts';
 import type { SymbolDirectory } from '../../data/symbols.ts';
-import { describeError, newErrorRef } from '../../errors.ts';
+import { describeError, newErrorRef, ShuttingDownError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { answerReply, errorText, type DiscordReply } from './reply.ts';
 import type { AckFirstScheduler } from '../ack-first.ts';
@@ -41,6 +43,11 @@ export interface MentionDeps {
 /** Discord's limit on a thread name. */
 const THREAD_NAME_MAX = 100;
 const NO_MENTIONS = { parse: [] as [] };
+/** The reactions a refused question gets instead of a public reply. */
+export const SLOW_DOWN_REACTION = '⏳';
+export const RESTARTING_REACTION = '🔄';
+/** People remembered as already told; beyond this the memory starts over (at worst one more reaction each). */
+const MAX_REFUSED_TRACKED = 10_000;
 
 function fit(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
@@ -98,6 +105,24 @@ export function createMessageHandler(deps: MentionDeps): (message: Message) => P
     }
   }
 
+  /**
+   * People whose last question was refused (rate limited, or asked while restarting). A refusal is
+   * never a public message: the first gets a reaction on the question (⏳ slow down, 🔄 restarting),
+   * later ones nothing, until a question of theirs is let in again.
+   */
+  const refused = new Set<string>();
+  async function refuse(message: Message, cause: unknown, meta: Record<string, unknown>): Promise<void> {
+    const who = message.author.id;
+    if (refused.has(who)) return;
+    if (refused.size >= MAX_REFUSED_TRACKED) refused.clear();
+    refused.add(who);
+    try {
+      await message.react(cause instanceof ShuttingDownError ? RESTARTING_REACTION : SLOW_DOWN_REACTION);
+    } catch (err) {
+      logger.info({ ...meta, err, code: (err as { code?: unknown }).code }, 'could not react to a refused question');
+    }
+  }
+
   async function answer(message: Message, meta: Record<string, unknown>): Promise<void> {
     const question = stripMentions(message.content, 'discord');
     await turn();
@@ -147,7 +172,11 @@ export function createMessageHandler(deps: MentionDeps): (message: Message) => P
       guild: message.guildId ?? 'dm',
     };
     try {
-      await answer(message, meta);
+      // Every question is charged to the rate limit before anything is shown, answered or not.
+      const admission = await deps.runner.admit(meta, 'question');
+      if (!admission.ok) return await refuse(message, admission.cause, meta);
+      refused.delete(message.author.id);
+      await answer(message, admission.meta);
     } catch (err) {
       const ref = newErrorRef();
       logger.error({ ...meta, ref, err }, 'discord question failed');

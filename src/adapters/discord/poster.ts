@@ -6,7 +6,9 @@
  * command gets (reply.ts). The outbox's idempotency key is the message `nonce` with
  * `enforce_nonce: true`: for a few minutes Discord answers a repeated nonce from the same bot with the
  * message it already created, so a retried or resumed post cannot appear twice within that window.
- * Discord does not return nonces when reading messages back, so there is no `findPosted`.
+ * Discord does not return nonces when reading messages back, so the key also goes where it does:
+ * the embed's footer ("post <key>") of every post, and the charts' file names. `findPosted` reads
+ * the channel's history for it after a longer outage.
  * https://discord.com/developers/docs/resources/message#create-message
  */
 import { DiscordAPIError, HTTPError, RateLimitError, RESTJSONErrorCodes, Routes, SnowflakeUtil, type APIMessage, type RawFile, type REST, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
@@ -67,16 +69,37 @@ export function keyedFileName(name: string, idempotencyKey: string): string {
   return `${name.replace(/\.png$/i, '')}-${idempotencyKey}.png`;
 }
 
-/** The request for one scheduled post: the slash command's embed and PNGs, keyed by the nonce and the file names. */
+/** The footer line that carries a post's key: short, and the same words people see as a reference elsewhere. */
+export function footerKeyLine(idempotencyKey: string): string {
+  return `post ${idempotencyKey}`;
+}
+
+/** Discord's limit on an embed footer's text. */
+const FOOTER_MAX = 2048;
+
+/** Whether a message read back from the channel is the post with this key (its embed footer, or a chart's file name). */
+export function carriesKey(m: Pick<APIMessage, 'embeds' | 'attachments'>, idempotencyKey: string): boolean {
+  const line = footerKeyLine(idempotencyKey);
+  const suffix = `-${idempotencyKey}.png`;
+  return m.embeds.some((e) => (e.footer?.text ?? '').split('\n').includes(line)) || m.attachments.some((a) => a.filename.endsWith(suffix));
+}
+
+/** The request for one scheduled post: the slash command's embed and PNGs, keyed by the nonce, the embed footer and the file names. */
 export function digestMessage(answer: Answer, charts: readonly RenderedChart[], idempotencyKey: string): { body: RESTPostAPIChannelMessageJSONBody; files: RawFile[] } {
   const reply = answerReply(answer, charts);
   const rename = new Map(reply.files.map((f) => [f.name ?? 'chart.png', keyedFileName(f.name ?? 'chart.png', idempotencyKey)]));
   const named = (n: string | null | undefined) => rename.get(n ?? 'chart.png') ?? keyedFileName(n ?? 'chart.png', idempotencyKey);
   const files: RawFile[] = reply.files.map((f) => ({ name: named(f.name), data: f.attachment as Buffer, contentType: 'image/png' }));
-  const embeds = reply.embeds.map((e) => {
+  const embeds = reply.embeds.map((e, i) => {
     const url = e.image?.url;
     const file = url?.startsWith('attachment://') ? url.slice('attachment://'.length) : undefined;
-    return file !== undefined && rename.has(file) ? { ...e, image: { ...e.image, url: `attachment://${rename.get(file) as string}` } } : e;
+    const imaged = file !== undefined && rename.has(file) ? { ...e, image: { ...e.image, url: `attachment://${rename.get(file) as string}` } } : e;
+    if (i > 0) return imaged;
+    // The first embed's footer carries the key, so a post without charts can be found in history too.
+    const line = footerKeyLine(idempotencyKey);
+    const text = imaged.footer?.text;
+    const footer = text ? `${text.length + line.length + 1 > FOOTER_MAX ? text.slice(0, FOOTER_MAX - line.length - 2) : text}\n${line}` : line;
+    return { ...imaged, footer: { ...imaged.footer, text: footer } };
   });
   return {
     body: {
@@ -101,16 +124,14 @@ export function createDiscordPoster(rest: REST): DigestPoster {
     platform: 'discord',
     dedupWindowMs: NONCE_WINDOW_MS,
     /**
-     * An earlier attempt, found by its charts' file names among the channel's messages since `since`
-     * (GET /channels/{id}/messages, needs Read Message History). A post without charts cannot be
-     * recognised: then only the nonce window protects it.
+     * An earlier attempt, found by the key in its embed footer (or its charts' file names) among the
+     * channel's messages since `since` (GET /channels/{id}/messages, needs Read Message History).
      */
     async findPosted(channel: ChannelRef, idempotencyKey: string, since: Date) {
-      const suffix = `-${idempotencyKey}.png`;
       let after = SnowflakeUtil.generate({ timestamp: since.getTime() }).toString();
       for (let page = 0; page < HISTORY_PAGES; page++) {
         const batch = (await rest.get(Routes.channelMessages(channel.id), { query: new URLSearchParams({ after, limit: '100' }) })) as APIMessage[];
-        const hit = batch.find((m) => m.attachments.some((a) => a.filename.endsWith(suffix)));
+        const hit = batch.find((m) => carriesKey(m, idempotencyKey));
         if (hit) return { messageId: hit.id };
         if (batch.length < 100) return null;
         after = batch.reduce((max, m) => (BigInt(m.id) > BigInt(max) ? m.id : max), after);

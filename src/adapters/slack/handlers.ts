@@ -40,6 +40,8 @@ export interface SlackHandlerDeps {
   scheduler: AckFirstScheduler;
   /** Whether this person may change what the channel receives (digests, watchlists, alerts). */
   canManage(userId: string, channelId: string): boolean;
+  /** The private reply of every request still being answered: at shutdown, who to tell "restarting" (start.ts). */
+  waiting?: Set<{ reply: (text: string) => Promise<void> }>;
 }
 
 /** The channel a command came from, for commands that act on it (digests, watchlists, alerts). */
@@ -77,6 +79,8 @@ export const BUSY_TEXT = 'I’m answering a lot of requests right now — try ag
  * `received` (when the request reached the listener) times the reply for the metrics.
  */
 export async function afterAck(deps: SlackHandlerDeps, replyPrivately: (text: string) => Promise<void>, job: () => Promise<void>, meta: Record<string, unknown>, received = performance.now()): Promise<void> {
+  const waiting = { reply: replyPrivately };
+  deps.waiting?.add(waiting);
   try {
     await deps.queue.run(async () => {
       await deps.scheduler.turn();
@@ -91,6 +95,8 @@ export async function afterAck(deps: SlackHandlerDeps, replyPrivately: (text: st
     }
     // Jobs handle their own failures; this is a bug, and the person still deserves an answer.
     await reportFailure(err, meta, deps, replyPrivately);
+  } finally {
+    deps.waiting?.delete(waiting);
   }
 }
 

@@ -28,6 +28,7 @@ import type { SymbolDirectory } from '../../data/symbols.ts';
 import { afterAck, channelContext, failureText, postAnswer, reportFailure, type SlackHandlerDeps } from './handlers.ts';
 import { slackErrorCode } from './deliver.ts';
 import { escapeMrkdwn } from './mrkdwn.ts';
+import { errorText } from './blocks.ts';
 import { slackCommandName } from './manifest.ts';
 import { createRecentKeys, type RecentKeys } from '../../store/recent-keys.ts';
 
@@ -84,12 +85,15 @@ export function registerQuestions(app: App, deps: SlackQuestionDeps): void {
       deps,
       replyPrivately,
       async () => {
+        // Every question is charged to the rate limit, answered or not; a refusal reaches only the asker.
+        const admission = await deps.runner.admit(meta, 'question');
+        if (!admission.ok) return replyPrivately(errorText(admission.error.message));
         const out = await answerQuestion(stripMentions(q.text, 'slack'), {
           runner: inChannel(deps.runner, channelContext(deps, q.channel, q.user, client)),
           symbols: deps.symbols,
           ...(deps.asOf ? { asOf: deps.asOf } : {}),
           logger: deps.logger,
-          meta,
+          meta: admission.meta,
           // "Read as: /tapebot-help": commands shown as they are registered in Slack.
           commandName: slackCommandName,
         });

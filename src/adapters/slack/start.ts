@@ -3,18 +3,23 @@
  *
  * - Socket Mode when SLACK_APP_TOKEN is set: Bolt opens a WebSocket to Slack; no public URL needed.
  * - HTTP mode otherwise: Bolt listens on PORT (default 3000) and takes slash commands, events and
- *   interactivity at `/slack/events`, verifying every request's signature (and refusing requests
- *   older than 5 minutes) before anything runs.
+ *   interactivity at `/slack/events`, verifying every request's signature and refusing requests
+ *   stamped more than 5 minutes from the local clock, either way, and replays of one signed request
+ *   (http-guard.ts) before anything runs; idle and unfinished requests are closed after seconds.
  * - SLACK_API_URL points the Web API client elsewhere (GovSlack's https://slack-gov.com/api/, or a
  *   local fake in tests). Socket Mode opens its connection with its own client, so it gets the URL too.
  */
-import { App, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, type webApi } from '@slack/bolt';
 import type { AddressInfo } from 'node:net';
 import type { ChartRenderer } from '../../charts/renderer.ts';
 import type { CommandRunner } from '../../command/run.ts';
 import { ConfigError, type Config } from '../../config.ts';
 import type { DigestPoster } from '../../digest/poster.ts';
 import { maskingFetch, type Logger } from '../../log.ts';
+import { describeError, ShuttingDownError } from '../../errors.ts';
+import type { DrainReport } from '../../ops/shutdown.ts';
+import { deadlineOf } from '../../ops/deadline.ts';
+import { errorText } from './blocks.ts';
 import { health } from '../../ops/health.ts';
 import { DEFAULT_DELIVERY, type DeliveryOptions } from './deliver.ts';
 import { createSymbolDirectory, loadManifest, type SymbolDirectory } from '../../data/symbols.ts';
@@ -25,6 +30,7 @@ import { createSlackPoster } from './poster.ts';
 import { createWorkQueue } from './work-queue.ts';
 import { createAckFirstScheduler } from '../ack-first.ts';
 import { EVENTS_PATH } from './manifest.ts';
+import { applyServerTimeouts, createRequestGuard, DEFAULT_HTTP_TIMEOUTS, type SlackHttpTimeouts } from './http-guard.ts';
 import type { RecentKeys } from '../../store/recent-keys.ts';
 
 export type SlackConfig = Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL' | 'PORT'>;
@@ -54,6 +60,8 @@ export interface StartSlackOptions {
   asOf?: () => Promise<string>;
   /** Events already answered; main.ts passes one kept in the database, so retries are recognised across a restart. */
   seen?: RecentKeys;
+  /** HTTP mode: when idle and unfinished connections are closed (default DEFAULT_HTTP_TIMEOUTS; tests shorten them). */
+  httpTimeouts?: Partial<SlackHttpTimeouts>;
 }
 
 export interface SlackAdapter {
@@ -65,8 +73,13 @@ export interface SlackAdapter {
   readonly poster: DigestPoster;
   /** Resolves once no command, click or mention is still being answered. */
   idle(): Promise<void>;
-  /** Stops taking requests, lets work in flight finish (up to `drainMs`, default 10 s), then returns. */
-  stop(drainMs?: number): Promise<void>;
+  /**
+   * Drains, then stops: requests keep being answered while work in flight finishes (up to `drainMs`,
+   * default 10 s, or until `deadline` aborts) — new work hears "I’m restarting" from the closed
+   * runner — then whoever still waits is told the same, and the server closes. Resolves with how
+   * many replies were abandoned.
+   */
+  stop(drainMs?: number, deadline?: AbortSignal): Promise<DrainReport>;
 }
 
 export const DEFAULT_PORT = 3000;
@@ -84,6 +97,11 @@ export const DEFAULT_MAX_QUEUED = 500;
 const DEFAULT_RETRY: webApi.RetryOptions = { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 3000, randomize: true };
 const REQUEST_TIMEOUT_MS = 30_000;
 
+/** What people still waiting at shutdown are told (the runner's words for a closed gate). */
+const RESTARTING_TEXT = describeError(new ShuttingDownError(), '').message;
+/** Time given to telling them. */
+const TELL_MS = 2_000;
+
 export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter> {
   const { config, logger } = opts;
   const token = config.SLACK_BOT_TOKEN;
@@ -94,6 +112,8 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
 
   const apiUrl = config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {};
 
+  const receiver = socketMode ? undefined : new HTTPReceiver({ signingSecret: signingSecret ?? '', logger: boltLogger(logger), endpoints: [EVENTS_PATH] });
+  if (receiver) receiver.requestListener = createRequestGuard({ logger }).wrap(receiver.requestListener);
   const app = new App({
     token,
     logger: boltLogger(logger),
@@ -105,14 +125,15 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
     ...(socketMode
       ? // Socket Mode's own client (apps.connections.open) keeps its reconnect retries; it only needs the URL.
         { socketMode: true, appToken: config.SLACK_APP_TOKEN, installerOptions: { clientOptions: { ...apiUrl, fetch: maskingFetch(fetch) } } }
-      : { signingSecret }),
+      : { receiver }),
   });
 
   const queue = createWorkQueue({ concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY, maxQueued: opts.maxQueued ?? DEFAULT_MAX_QUEUED });
   const idle = () => queue.idle();
 
   const delivery = { ...DEFAULT_DELIVERY, ...opts.delivery };
-  const deps = { runner: opts.runner, renderer: opts.renderer, logger, delivery, queue, scheduler: createAckFirstScheduler(), canManage: opts.canManage ?? (() => false) };
+  const waiting = new Set<{ reply: (text: string) => Promise<void> }>();
+  const deps = { runner: opts.runner, renderer: opts.renderer, logger, delivery, queue, scheduler: createAckFirstScheduler(), canManage: opts.canManage ?? (() => false), waiting };
   registerCommands(app, deps);
   registerPeriodButtons(app, deps);
   registerQuestions(app, { ...deps, symbols: opts.symbols ?? createSymbolDirectory(loadManifest()), ...(opts.asOf ? { asOf: opts.asOf } : {}), ...(opts.seen ? { seen: opts.seen } : {}) });
@@ -136,7 +157,10 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
     socket?.on('disconnected', () => health.setComponent('slack', false, 'disconnected'));
   } else {
     const port = opts.listen?.port ?? config.PORT ?? DEFAULT_PORT;
-    const server = await app.start({ port, ...(opts.listen?.host ? { host: opts.listen.host } : {}) });
+    const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...opts.httpTimeouts };
+    // node:http checks the headers and request timeouts every `connectionsCheckingInterval` (default 30 s).
+    const server = await app.start({ port, ...(opts.listen?.host ? { host: opts.listen.host } : {}) }, { connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs), headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs });
+    applyServerTimeouts(server, timeouts);
     const address = server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     url = `http://${host}:${address.port}${EVENTS_PATH}`;
@@ -144,25 +168,26 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
   health.setComponent('slack', true);
   logger.info({ mode: socketMode ? 'socket' : 'http', url, commands: opts.runner.commands.map((c) => `/${c.name}`), apiUrl: config.SLACK_API_URL ?? 'default' }, 'slack app started');
 
-  let stopping: Promise<void> | null = null;
+  let stopping: Promise<DrainReport> | null = null;
   return {
     app,
     mode: socketMode ? 'socket' : 'http',
     url,
     poster: createSlackPoster(app.client, { logger, delivery }),
     idle,
-    stop(drainMs = 10_000) {
+    stop(drainMs = 10_000, deadline) {
       stopping ??= (async () => {
         health.setComponent('slack', false, 'stopped');
+        // The server keeps answering while draining: a request now is acknowledged and hears "restarting".
+        const outcome = await Promise.race([idle().then(() => 'idle' as const), deadlineOf(drainMs, deadline)]);
+        const abandoned = outcome === 'idle' ? 0 : waiting.size;
+        if (abandoned > 0) {
+          logger.warn({ abandoned, running: queue.running, waiting: queue.waiting }, 'slack replies still waiting at the end of the grace period; telling them "restarting"');
+          await Promise.race([Promise.allSettled([...waiting].map((w) => w.reply(errorText(RESTARTING_TEXT)))), deadlineOf(TELL_MS)]);
+        }
         await app.stop().catch((err: unknown) => logger.warn({ err }, 'slack receiver did not stop cleanly'));
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<'timeout'>((resolve) => {
-          timer = setTimeout(() => resolve('timeout'), drainMs);
-        });
-        const outcome = await Promise.race([idle().then(() => 'idle' as const), timeout]);
-        clearTimeout(timer);
-        if (outcome === 'timeout') logger.warn({ running: queue.running, waiting: queue.waiting }, 'stopped the Slack app with work still in flight');
-        logger.info('slack app stopped');
+        logger.info({ abandoned }, 'slack app stopped');
+        return { abandoned };
       })();
       return stopping;
     },

@@ -25,7 +25,7 @@ describe('console adapter', () => {
 
   it('answers bad input with one friendly line, never a stack trace', async () => {
     const text = await handleConsoleLine('/compare IWM NOPE', { ...app, outDir });
-    expect(text).toMatch(/^✗ I don't know the symbol "NOPE"/);
+    expect(text).toMatch(/^✗ I don't know the symbol `NOPE`/);
     expect(text).not.toMatch(/\n\s+at /);
     expect(await handleConsoleLine('hello there', { ...app, outDir })).toMatch(/Commands start with a slash/);
   });

@@ -635,6 +635,11 @@ export class FakeDiscord {
   }
 
   /** Messages in one channel (a thread is a channel), oldest first. */
+  /** Forgets every nonce, as Discord does after a few minutes: what a longer outage looks like to a resumed post. */
+  expireNonces(): void {
+    this.nonces.clear();
+  }
+
   channelMessages(channelId: string): APIMessage[] {
     return [...this.messages.values()].filter((m) => m.channel_id === channelId && !m.deleted);
   }
@@ -768,6 +773,11 @@ export class FakeDiscord {
     if ((m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(p)) && method === 'POST') {
       this.requireAuth(r);
       return [200, this.startThread(m[1] as string, m[2] as string, r)];
+    }
+    if ((m = /^\/channels\/(\d+)\/messages\/(\d+)\/reactions\/([^/]+)\/@me$/.exec(p)) && method === 'PUT') {
+      this.requireAuth(r);
+      this.channelKind(m[1] as string);
+      return [204, null];
     }
     if ((m = /^\/channels\/(\d+)\/typing$/.exec(p)) && method === 'POST') {
       this.requireAuth(r);
@@ -977,7 +987,9 @@ export class FakeDiscord {
     const all = [...this.messages.values()].filter((x) => x.channel_id === channelId && BigInt(x.id) > after);
     all.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
     // Newest first without `after`; with it, the messages just after it (Discord's order is then ascending).
-    return r.query.after === undefined ? all.reverse().slice(0, limit) : all.slice(0, limit);
+    const page = r.query.after === undefined ? all.reverse().slice(0, limit) : all.slice(0, limit);
+    // Discord does not return a message's nonce when it is read back.
+    return page.map(({ nonce: _nonce, ...m }) => m);
   }
 
   /** POST /channels/{id}/messages/{mid}/threads: a public thread whose id is the starter message's id. */
