@@ -183,7 +183,7 @@ function parseDecimalOption(name: string, decl: IntegerOption | NumberOption, te
   const shown = echo(text);
   const n = DECIMAL.test(t) && /\d/.test(t) ? Number(t.replace(/,/g, '')) : NaN;
   if (!Number.isFinite(n) || (decl.kind === 'integer' && !Number.isInteger(n)) || n < min || n > max) {
-    throw new UserInputError(`${name} must be ${range}; got ${shown}.`, DECIMAL.test(t) ? undefined : 'Write it with plain decimal digits, e.g. 600 or 612.50.');
+    throw new UserInputError(`${name} must be ${range}; got ${shown}.`, DECIMAL.test(t) ? undefined : decl.kind === 'integer' ? 'Write it with plain digits, e.g. 8.' : 'Write it with plain decimal digits, e.g. 600 or 612.50.');
   }
   return n;
 }

@@ -48,20 +48,20 @@ describe('number options: decimal only, in range', () => {
     '/breakout SPY level:%s is refused with the range, never read as a number',
     (v) => {
       const msg = refusal(`/breakout SPY level:${v}`);
-      expect(msg).toMatch(/^level must be a number from 0\.01 to 9,999,999\.99; got "/);
+      expect(msg).toMatch(/^level must be a number from 0\.01 to 9,999,999\.99; got `/);
     },
   );
 
   it('says the range for a level out of it, on both commands', () => {
-    expect(refusal('/breakout SPY level:10000000')).toBe('level must be a number from 0.01 to 9,999,999.99; got "10000000".');
-    expect(refusal('/breakout SPY level:0')).toMatch(/from 0\.01 to 9,999,999\.99; got "0"/);
-    expect(refusal('/alert add above SPY level:-5')).toMatch(/from 0\.01 to 9,999,999\.99; got "-5"/);
-    expect(refusal('/alert add above SPY level:0x10')).toMatch(/^level must be a number from 0\.01 to 9,999,999\.99; got "0x10"\. Write it with plain decimal digits/);
+    expect(refusal('/breakout SPY level:10000000')).toBe('level must be a number from 0.01 to 9,999,999.99; got `10000000`.');
+    expect(refusal('/breakout SPY level:0')).toMatch(/from 0\.01 to 9,999,999\.99; got `0`/);
+    expect(refusal('/alert add above SPY level:-5')).toMatch(/from 0\.01 to 9,999,999\.99; got `-5`/);
+    expect(refusal('/alert add above SPY level:0x10')).toMatch(/^level must be a number from 0\.01 to 9,999,999\.99; got `0x10`\. Write it with plain decimal digits/);
   });
 
   it('integer options refuse hex and exponents too', () => {
     expect(bind('/rotationmap tail:12').options.tail).toBe(12);
-    expect(refusal('/rotationmap tail:0x10')).toMatch(/^tail must be a whole number from 2 to 26; got "0x10"/);
+    expect(refusal('/rotationmap tail:0x10')).toMatch(/^tail must be a whole number from 2 to 26; got `0x10`/);
     expect(refusal('/rotationmap tail:1e1')).toMatch(/^tail must be a whole number from 2 to 26/);
   });
 
