@@ -11,6 +11,7 @@ import { createQuickChartRenderer } from './charts/quickchart-renderer.ts';
 import type { AnyCommand } from './command/define.ts';
 import { createCommandRunner, type CommandRunner } from './command/run.ts';
 import type { Config } from './config.ts';
+import { bundledRefreshPolicy } from './data/bundled.ts';
 import { createCachedMarketData } from './data/cache.ts';
 import { createDataSources, type DataSourcesOptions } from './data/providers/from-config.ts';
 import { buildStatusReport } from './data/providers/status.ts';
@@ -73,7 +74,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   const logger = opts.logger ?? silentLogger;
   const db = openDatabase(opts.dbFile ?? path.join(config.DATA_DIR, 'tapebot.db'));
   // With a live provider, tickers beyond the bundled list may exist: the provider decides.
-  const symbols = createSymbolDirectory(loadManifest(), { allowUnknown: config.DATA_PROVIDERS.some((p) => p !== 'bundled') });
+  const manifest = loadManifest();
+  const symbols = createSymbolDirectory(manifest, { allowUnknown: config.DATA_PROVIDERS.some((p) => p !== 'bundled') });
   const data = createDataSources(config, { logger, ...opts.data });
   const metrics = opts.metrics ?? processMetrics;
   const market = createCachedMarketData({
@@ -82,7 +84,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     symbols,
     sourceLabel: data.sourceLabel ?? BUNDLED_SOURCE_LABEL,
     logger,
-    ...(data.refreshPolicy ? { refreshPolicy: data.refreshPolicy } : {}),
+    // Live data tops up by its own policy; bundled data only when the cache holds an older bundle.
+    refreshPolicy: data.refreshPolicy ?? bundledRefreshPolicy(manifest),
     ...(opts.data?.clock ? { clock: opts.data.clock } : {}),
     onLookup: (source) => metrics.priceLookup(source),
   });

@@ -329,15 +329,28 @@ function requestIdOf(v: unknown): string | undefined {
 export function indexBasisNote(basis: string | undefined, symbols: readonly string[], directory: SymbolDirectory): { basis?: string; mixed?: string } {
   if (!basis || !/total return/i.test(basis)) return {};
   const isIndex = (sym: string) => directory.info(sym)?.kind === 'index' || sym.startsWith('^');
+  // A bundled series the manifest marks `adjusted: false` has no dividends in it: price return only.
+  const isPriceOnly = (sym: string) => !isIndex(sym) && directory.info(sym)?.adjusted === false;
   const indexes = symbols.filter(isIndex);
-  if (indexes.length === 0) return {};
-  const funds = symbols.filter((sym) => !isIndex(sym));
-  const names = indexes.join(', ');
-  const out: { basis: string; mixed?: string } = {
-    basis: `${basis} ${names} ${indexes.length === 1 ? 'is an index level' : 'are index levels'}, with no dividends: ${indexes.length === 1 ? 'its returns are price returns' : 'their returns are price returns'}.`,
-  };
+  const priceOnly = symbols.filter(isPriceOnly);
+  if (indexes.length === 0 && priceOnly.length === 0) return {};
+  const funds = symbols.filter((sym) => !isIndex(sym) && !isPriceOnly(sym));
+  const parts: string[] = [];
+  if (indexes.length > 0) {
+    const names = indexes.join(', ');
+    parts.push(`${names} ${indexes.length === 1 ? 'is an index level' : 'are index levels'}, with no dividends: ${indexes.length === 1 ? 'its returns are price returns' : 'their returns are price returns'}.`);
+  }
+  if (priceOnly.length > 0) {
+    const names = priceOnly.join(', ');
+    parts.push(`${names}: price return only (the offline data has no dividends for ${priceOnly.length === 1 ? 'it' : 'them'}).`);
+  }
+  const out: { basis: string; mixed?: string } = { basis: `${basis} ${parts.join(' ')}` };
+  const priceSeries = [...indexes, ...priceOnly];
   if (funds.length > 0) {
-    out.mixed = `${names} ${indexes.length === 1 ? 'is a price index' : 'are price indexes'} and ${funds.join(', ')} total return: part of the gap between them is dividends.`;
+    out.mixed =
+      indexes.length > 0 && priceOnly.length === 0
+        ? `${indexes.join(', ')} ${indexes.length === 1 ? 'is a price index' : 'are price indexes'} and ${funds.join(', ')} total return: part of the gap between them is dividends.`
+        : `${priceSeries.join(', ')} ${priceSeries.length === 1 ? 'is' : 'are'} price return only and ${funds.join(', ')} total return: part of the gap between them is dividends.`;
   }
   return out;
 }
