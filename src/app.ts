@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { commands as allCommands } from '../commands/index.ts';
+import { formatDate } from './core/format.ts';
 import type { ChartRenderer } from './charts/renderer.ts';
 import { createLocalRenderer } from './charts/local-renderer.ts';
 import { createQuickChartRenderer } from './charts/quickchart-renderer.ts';
@@ -70,6 +71,15 @@ export function limitsFromConfig(config: Config): CommandLimiter {
 
 export const BUNDLED_SOURCE_LABEL = 'bundled daily prices (Yahoo Finance and others)';
 
+/**
+ * The footer's source for answers on bundled data: the label and, once, how far the offline data
+ * reaches ("…, offline data to Oct 8, 2026"), since the newest bundled close grows old while tapebot runs.
+ */
+export function bundledSourceLabel(manifest: readonly { last: string }[]): string {
+  const newest = manifest.reduce((m, e) => (e.last > m ? e.last : m), '');
+  return newest === '' ? BUNDLED_SOURCE_LABEL : `${BUNDLED_SOURCE_LABEL}, offline data to ${formatDate(newest)}`;
+}
+
 export function createApp(config: Config, opts: AppOptions = {}): App {
   const logger = opts.logger ?? silentLogger;
   const db = openDatabase(opts.dbFile ?? path.join(config.DATA_DIR, 'tapebot.db'));
@@ -82,7 +92,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     db,
     upstream: data.upstream,
     symbols,
-    sourceLabel: data.sourceLabel ?? BUNDLED_SOURCE_LABEL,
+    sourceLabel: data.sourceLabel ?? bundledSourceLabel(manifest),
     logger,
     // Live data tops up by its own policy; bundled data only when the cache holds an older bundle.
     refreshPolicy: data.refreshPolicy ?? bundledRefreshPolicy(manifest),

@@ -7,7 +7,7 @@
  */
 import { PassThrough, type Readable } from 'node:stream';
 import { createApp, limitsFromConfig } from './app.ts';
-import { createConsoleAsk, runRepl } from './adapters/console/repl.ts';
+import { consoleBanner, createConsoleAsk, runRepl } from './adapters/console/repl.ts';
 import { chatMode, ConfigError, loadConfig, type Config } from './config.ts';
 import { installDigestBackend } from './digest/backend.ts';
 import type { DigestPoster } from './digest/poster.ts';
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
       };
     }
     const ask = createConsoleAsk({ runner: app.runner, renderer: app.renderer, outDir: 'out', symbols: app.symbols, asOf: () => app.market.latestClose(), logger });
-    const repl = runRepl({ runner: app.runner, renderer: app.renderer, outDir: 'out', ask, input, banner: `tapebot console (${app.market.sourceLabel})` });
+    const repl = runRepl({ runner: app.runner, renderer: app.renderer, outDir: 'out', ask, input, banner: consoleBanner(app.market.sourceLabel) });
     // The line being answered (its charts included) finishes; lines typed after the signal are refused.
     shutdown.onDrain({
       name: 'console',
