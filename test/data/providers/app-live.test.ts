@@ -94,9 +94,10 @@ describe('live data through the app', () => {
   it('with the bundled files as last resort, a cold start still answers, with the warning', async () => {
     yahooServer.setRoute(() => 'reset');
     tiingoServer.setRoute(down);
-    const app = liveApp('yahoo,tiingo,bundled', () => SATURDAY);
+    // Data v2: the bundled files end Thu Oct 8, 2026, so the clock is the Saturday after it.
+    const app = liveApp('yahoo,tiingo,bundled', () => new Date('2026-10-10T16:00:00Z'));
     const r = await app.runner.runText('/compare IWM SPY period:1m');
-    expect(r.ok && r.answer.warnings).toContain('Data as of Aug 21, 2026, live data unavailable.');
+    expect(r.ok && r.answer.warnings).toContain('Data as of Oct 8, 2026, live data unavailable.');
   });
 
   it('/status shows each provider’s health and the newest cached close per symbol', async () => {
