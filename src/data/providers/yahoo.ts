@@ -53,7 +53,7 @@ const ChartResponse = z.object({
     result: z
       .array(
         z.object({
-          meta: z.looseObject({ symbol: z.string(), exchangeTimezoneName: z.string().optional() }),
+          meta: z.looseObject({ symbol: z.string(), exchangeTimezoneName: z.string().optional(), instrumentType: z.string().optional() }),
           timestamp: z.array(z.number()).optional(),
           events: z
             .object({
@@ -86,7 +86,7 @@ function chartError(res: HttpResponse): ProviderError | undefined {
   return res.status >= 500 ? transient(err) : err;
 }
 
-function toRaw(result: ChartResult, symbol: string): { bars: RawBar[]; dividends: Dividend[]; splits: Split[] } {
+function toRaw(result: ChartResult, symbol: string): { bars: RawBar[]; dividends: Dividend[]; splits: Split[]; everyDay?: boolean } {
   const zone = result.meta.exchangeTimezoneName ?? NYSE_ZONE;
   const dateOf = (seconds: number): string => dateInZone(seconds * 1000, zone);
   const ts = result.timestamp ?? [];
@@ -115,7 +115,8 @@ function toRaw(result: ChartResult, symbol: string): { bars: RawBar[]; dividends
   if (n >= 2 && bars[n - 1]?.date === bars[n - 2]?.date) bars = [...bars.slice(0, n - 2), bars[n - 1] as RawBar];
   const dividends = Object.values(result.events?.dividends ?? {}).map((d) => ({ date: dateOf(d.date), amount: d.amount }));
   const splits = Object.values(result.events?.splits ?? {}).map((s) => ({ date: dateOf(s.date), ratio: s.numerator / s.denominator }));
-  return { bars, dividends, splits };
+  // Crypto trades every day, weekends included (chart-BTC-USD-2020-01-01-to-2020-01-03.json).
+  return { bars, dividends, splits, ...(result.meta.instrumentType === 'CRYPTOCURRENCY' ? { everyDay: true } : {}) };
 }
 
 export interface YahooOptions extends ProviderOverrides {
