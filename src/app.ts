@@ -14,6 +14,9 @@ import { createCommandRunner, type CommandRunner } from './command/run.ts';
 import type { Config } from './config.ts';
 import { bundledRefreshPolicy } from './data/bundled.ts';
 import { createCachedMarketData } from './data/cache.ts';
+import type { PriceProvider } from './data/provider.ts';
+import type { YahooProvider } from './data/providers/yahoo.ts';
+import { createSymbolLookup, type SymbolLookup } from './data/symbol-lookup.ts';
 import { createDataSources, type DataSourcesOptions } from './data/providers/from-config.ts';
 import { buildStatusReport } from './data/providers/status.ts';
 import type { MarketData } from './data/market-data.ts';
@@ -33,6 +36,8 @@ export interface App {
   db: ReturnType<typeof openDatabase>;
   market: MarketData;
   symbols: SymbolDirectory;
+  /** Any ticker when live: the live provider's symbol search, cached; undefined offline. */
+  lookup: SymbolLookup | undefined;
   runner: CommandRunner;
   renderer: ChartRenderer;
   /** Admission for commands: closing it makes the runner refuse new work while the rest finishes (shutdown). */
@@ -88,6 +93,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   const symbols = createSymbolDirectory(manifest, { allowUnknown: config.DATA_PROVIDERS.some((p) => p !== 'bundled') });
   const data = createDataSources(config, { logger, ...opts.data });
   const metrics = opts.metrics ?? processMetrics;
+  const searcher = data.providers.find((p): p is PriceProvider & Pick<YahooProvider, 'search'> => typeof (p as Partial<YahooProvider>).search === 'function');
+  const lookup = searcher ? createSymbolLookup({ search: (q, o) => searcher.search(q, o) }) : undefined;
   const market = createCachedMarketData({
     db,
     upstream: data.upstream,
@@ -129,6 +136,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     commands: opts.commands ?? allCommands,
     market,
     symbols,
+    lookup,
     logger,
     status,
     gate,
@@ -147,6 +155,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     db,
     market,
     symbols,
+    lookup,
     runner,
     renderer,
     gate,

@@ -84,7 +84,7 @@ async function main(): Promise<void> {
       health.setComponent('discord', false, 'connecting');
       // Chat adapters load only when configured, so the console starts without their weight.
       const { startDiscord } = await import('./adapters/discord/index.ts');
-      const discord = await startDiscord({ config, runner: app.runner, renderer: app.renderer, logger, symbols: app.symbols, asOf: () => app.market.latestClose() });
+      const discord = await startDiscord({ config, runner: app.runner, renderer: app.renderer, logger, symbols: app.symbols, asOf: () => app.market.latestClose(), lookup: app.lookup });
       health.setComponent('discord', true);
       posters.push(discord.poster);
       shutdown.onDrain({ name: 'discord', run: () => stopDigests().then(() => discord.stop(graceMs)) });

@@ -25,6 +25,7 @@ import { createInteractionHandler } from './interactions.ts';
 import { createMessageHandler } from './mentions.ts';
 import { createDiscordPoster } from './poster.ts';
 import { createAckFirstScheduler } from './scheduler.ts';
+import type { SymbolLookup } from '../../data/symbol-lookup.ts';
 
 export { buildCommandPayloads, registerCommands } from './registration.ts';
 export { createDiscordRest } from './client.ts';
@@ -37,6 +38,8 @@ export interface DiscordDeps {
   symbols: SymbolDirectory;
   /** The data's latest close (`() => market.latestClose()`): what "since june" in a question counts from. */
   asOf?: () => Promise<string>;
+  /** With a live provider: symbol search for autocomplete beyond the bundled list. */
+  lookup?: SymbolLookup | undefined;
 }
 
 export interface DiscordAdapter {
