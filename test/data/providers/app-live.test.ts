@@ -114,4 +114,19 @@ describe('live data through the app', () => {
     expect(r.answer.facts['provider.yahoo.circuit']).toBe('closed');
     expect(r.answer.facts['cache.SPY.lastDate']).toBe('2026-08-21');
   });
+
+  it('an unknown ticker on a live provider is answered with what Yahoo’s symbol search finds, cached', async () => {
+    // The search body is Yahoo's format (recorded as ../shared/fixtures/yahoo/search-AMZN.json), trimmed.
+    const search = { quotes: [{ symbol: 'AMZN', shortname: 'Amazon.com, Inc.', longname: 'Amazon.com, Inc.', quoteType: 'EQUITY', exchDisp: 'NASDAQ' }] };
+    yahooServer.setRoute((r) => (r.path === '/v1/finance/search' ? { body: search } : yahooRoute(r)));
+    const app = liveApp('yahoo', () => SATURDAY);
+    expect(app.lookup, 'created with a live Yahoo provider').toBeDefined();
+    const r = await app.runner.runText('/perf AMZNN');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toMatch(/Did you mean AMZN\?/);
+    const again = await app.runner.runText('/perf AMZNN');
+    expect(again.ok).toBe(false);
+    expect(yahooServer.requests.filter((q) => q.path === '/v1/finance/search'), 'the second answer came from the cache').toHaveLength(1);
+    expect(yahooServer.requests.find((q) => q.path === '/v1/finance/search')?.query.get('q')).toBe('AMZNN');
+  });
 });

@@ -170,3 +170,51 @@ describe.runIf(present)('yahoo: real recorded chart responses through the provid
     expect((await history('chart-GC=F-2020-01-01-to-2020-01-03.json')).h.bars.map((b) => b.date)).toEqual(['2020-01-02']);
   }, 60_000);
 });
+
+describe.runIf(present)('yahoo: real recorded symbol searches through the provider', () => {
+  let server: FakeServer;
+  let current: Recording | undefined;
+  beforeAll(async () => {
+    server = await startFakeServer(() => (current ? reply(current) : { status: 500, body: 'no recording set' }));
+  });
+  afterAll(() => server.close());
+
+  const searchOf = (file: string, policy = FAST) => {
+    current = load(file);
+    return createYahooProvider({ baseURL: server.url, clock: clockAt(new Date(current.response.headers.date ?? '')), policy });
+  };
+  const queryOf = (rec: Recording): string => new URL(rec.request.url).searchParams.get('q') ?? '';
+
+  it.each(['search-AMZN.json', 'search-BTC-USD.json', 'search-QQQ.json'])('%s parses: the asked ticker first, options and news left out', async (file) => {
+    const yahoo = searchOf(file);
+    const q = queryOf(current as Recording);
+    const hits = await yahoo.search(q);
+    const sent = server.requests[server.requests.length - 1];
+    expect(sent?.path).toBe('/v1/finance/search');
+    expect(sent?.query.get('q')).toBe(q);
+    expect(hits[0]?.symbol).toBe(q);
+    const quotes = ((current as Recording).response.bodyJson as { quotes: { symbol: string; quoteType: string }[] }).quotes;
+    const chartable = quotes.filter((x) => ['EQUITY', 'ETF', 'INDEX', 'CRYPTOCURRENCY', 'FUTURE', 'MUTUALFUND'].includes(x.quoteType));
+    expect(hits.map((h) => h.symbol)).toEqual(chartable.map((x) => x.symbol.toUpperCase()));
+  });
+
+  it('AMZN: the stock with its name and exchange; the option contracts are not offered', async () => {
+    const hits = await searchOf('search-AMZN.json').search('AMZN');
+    expect(hits[0]).toEqual({ symbol: 'AMZN', name: 'Amazon.com, Inc.', type: 'EQUITY', exchange: 'NASDAQ' });
+    expect(hits.some((h) => h.type === 'OPTION')).toBe(false);
+  });
+
+  it('BTC-USD: a crypto pair', async () => {
+    const hits = await searchOf('search-BTC-USD.json').search('BTC-USD');
+    expect(hits[0]).toMatchObject({ symbol: 'BTC-USD', type: 'CRYPTOCURRENCY' });
+  });
+
+  it('shares the chart endpoint’s rate limit: one token, spent on a chart, leaves the search refused locally', async () => {
+    const yahoo = searchOf('chart-QQQ-2020-01-01-to-2020-01-03.json', { ...FAST, rateLimits: [{ limit: 1, perMs: 3_600_000 }], maxQueueMs: 0 });
+    await yahoo.fetchHistory('QQQ');
+    const before = server.requests.length;
+    const err: unknown = await yahoo.search('QQQ').catch((e: unknown) => e);
+    expect(err).toMatchObject({ failure: 'rate-limited' });
+    expect(server.requests.length, 'nothing sent').toBe(before);
+  });
+});
