@@ -5,7 +5,7 @@ import { NAMED_PERIODS } from '../src/core/periods.ts';
 import { defineCommand, GLOBAL_OPTIONS } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
 import { usage } from '../src/command/usage.ts';
-import { UserInputError } from '../src/errors.ts';
+import { anyTickerHint, UserInputError } from '../src/errors.ts';
 import { echo } from '../src/echo.ts';
 
 export default defineCommand({
@@ -24,7 +24,8 @@ export default defineCommand({
       a.lines.push(`Every market command takes asof:YYYY-MM-DD to answer as of a past close. Periods: ${NAMED_PERIODS.join(' ')} or since:YYYY-MM-DD. Symbols: ${ctx.symbols
         .list()
         .map((i) => i.symbol)
-        .join(' ')} (indexes also as SPX, RUT, COMP).`);
+        .join(' ')} (indexes also as SPX, RUT, COMP; names such as Apple, Nvidia, bitcoin, gold, silver, treasuries).`);
+      a.lines.push(ctx.symbols.allowUnknown ? `${ctx.symbols.list().length} symbols are bundled offline; any other ticker is looked up live.` : anyTickerHint(ctx.symbols.list().length));
       a.lines.push('Type /help COMMAND for its options and examples.');
       return a;
     }

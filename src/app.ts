@@ -5,13 +5,18 @@
  */
 import path from 'node:path';
 import { commands as allCommands } from '../commands/index.ts';
+import { formatDate } from './core/format.ts';
 import type { ChartRenderer } from './charts/renderer.ts';
 import { createLocalRenderer } from './charts/local-renderer.ts';
 import { createQuickChartRenderer } from './charts/quickchart-renderer.ts';
 import type { AnyCommand } from './command/define.ts';
 import { createCommandRunner, type CommandRunner } from './command/run.ts';
 import type { Config } from './config.ts';
+import { bundledRefreshPolicy } from './data/bundled.ts';
 import { createCachedMarketData } from './data/cache.ts';
+import type { PriceProvider } from './data/provider.ts';
+import type { YahooProvider } from './data/providers/yahoo.ts';
+import { createSymbolLookup, type SymbolLookup } from './data/symbol-lookup.ts';
 import { createDataSources, type DataSourcesOptions } from './data/providers/from-config.ts';
 import { buildStatusReport } from './data/providers/status.ts';
 import type { MarketData } from './data/market-data.ts';
@@ -34,6 +39,8 @@ export interface App {
   store: StoreGuard;
   market: MarketData;
   symbols: SymbolDirectory;
+  /** Any ticker when live: the live provider's symbol search, cached; undefined offline. */
+  lookup: SymbolLookup | undefined;
   runner: CommandRunner;
   renderer: ChartRenderer;
   /** Admission for commands: closing it makes the runner refuse new work while the rest finishes (shutdown). */
@@ -79,23 +86,37 @@ export function backupDirOf(config: Config): string {
 
 export const BUNDLED_SOURCE_LABEL = 'bundled daily prices (Yahoo Finance and others)';
 
+/**
+ * The footer's source for answers on bundled data: the label and, once, how far the offline data
+ * reaches ("…, offline data to Oct 8, 2026"), since the newest bundled close grows old while tapebot runs.
+ */
+export function bundledSourceLabel(manifest: readonly { last: string }[]): string {
+  const newest = manifest.reduce((m, e) => (e.last > m ? e.last : m), '');
+  return newest === '' ? BUNDLED_SOURCE_LABEL : `${BUNDLED_SOURCE_LABEL}, offline data to ${formatDate(newest)}`;
+}
+
 export function createApp(config: Config, opts: AppOptions = {}): App {
   const logger = opts.logger ?? silentLogger;
   // Throws a StoreOpenError (one line naming DATA_DIR or the file) when the store cannot be used.
   const dbFile = opts.dbFile ?? path.join(config.DATA_DIR, 'tapebot.db');
   const { db, guard: store } = openStore({ file: dbFile, backupDir: backupDirOf(config), logger });
   // With a live provider, tickers beyond the bundled list may exist: the provider decides.
-  const symbols = createSymbolDirectory(loadManifest(), { allowUnknown: config.DATA_PROVIDERS.some((p) => p !== 'bundled') });
+  const manifest = loadManifest();
+  const symbols = createSymbolDirectory(manifest, { allowUnknown: config.DATA_PROVIDERS.some((p) => p !== 'bundled') });
   const data = createDataSources(config, { logger, ...opts.data });
   const metrics = opts.metrics ?? processMetrics;
+  const searcher = data.providers.find((p): p is PriceProvider & Pick<YahooProvider, 'search'> => typeof (p as Partial<YahooProvider>).search === 'function');
+  const lookup = searcher ? createSymbolLookup({ search: (q, o) => searcher.search(q, o) }) : undefined;
   const market = createCachedMarketData({
     db,
     upstream: data.upstream,
     symbols,
-    sourceLabel: data.sourceLabel ?? BUNDLED_SOURCE_LABEL,
+    sourceLabel: data.sourceLabel ?? bundledSourceLabel(manifest),
     logger,
     writes: store,
-    ...(data.refreshPolicy ? { refreshPolicy: data.refreshPolicy, live: true } : {}),
+    // Live data tops up by its own policy; bundled data only when the cache holds an older bundle.
+    refreshPolicy: data.refreshPolicy ?? bundledRefreshPolicy(manifest),
+    ...(data.refreshPolicy ? { live: true } : {}),
     ...(opts.data?.clock ? { clock: opts.data.clock } : {}),
     onLookup: (source) => metrics.priceLookup(source),
   });
@@ -129,6 +150,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     commands: opts.commands ?? allCommands,
     market,
     symbols,
+    lookup,
     logger,
     status,
     gate,
@@ -153,6 +175,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     store,
     market,
     symbols,
+    lookup,
     runner,
     renderer,
     gate,

@@ -11,7 +11,7 @@ import { Command } from 'commander';
 import { createApp, type App } from './app.ts';
 import { writeAnswerCharts } from './adapters/console/deliver.ts';
 import { formatAnswerText, formatErrorText } from './adapters/console/format.ts';
-import { createConsoleAsk, runRepl } from './adapters/console/repl.ts';
+import { consoleBanner, createConsoleAsk, runRepl } from './adapters/console/repl.ts';
 import { answerQuestion } from './ask/answer.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger, redactSecrets } from './log.ts';
@@ -102,7 +102,7 @@ program
     const app = buildApp();
     try {
       const ask = createConsoleAsk({ runner: app.runner, renderer: app.renderer, outDir: opts.out, symbols: app.symbols, asOf: () => app.market.latestClose(), logger: app.logger });
-      await runRepl({ runner: app.runner, renderer: app.renderer, outDir: opts.out, ask });
+      await runRepl({ runner: app.runner, renderer: app.renderer, outDir: opts.out, ask, banner: consoleBanner(app.market.sourceLabel) });
     } finally {
       await app.close();
     }

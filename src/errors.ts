@@ -21,6 +21,14 @@ export class UserInputError extends Error {
 }
 
 /** Thrown when a symbol is not one tapebot knows or the provider can find. */
+/** How any ticker beyond the bundled ones becomes available: said by /help and every unknown-symbol reply. */
+export const LIVE_PROVIDER_HINT = 'Any other ticker needs a live provider (set DATA_PROVIDERS=yahoo; no key needed).';
+
+/** "I have 36 symbols offline (/help lists them). Any other ticker needs a live provider (…)." */
+export function anyTickerHint(offlineCount: number): string {
+  return `I have ${offlineCount} symbols offline (/help lists them). ${LIVE_PROVIDER_HINT}`;
+}
+
 export class UnknownSymbolError extends UserInputError {
   override readonly name = 'UnknownSymbolError';
   /** `known`: a few symbols that do work, offered when nothing is close to what was typed. */
@@ -29,12 +37,13 @@ export class UnknownSymbolError extends UserInputError {
     readonly suggestions: readonly string[],
     known: { examples: readonly string[]; total: number } | undefined = undefined,
   ) {
+    const offline = known ? ` ${anyTickerHint(known.total)}` : '';
     super(
       `I don't know the symbol ${echo(symbol)}.`,
       suggestions.length > 0
-        ? `Did you mean ${suggestions.join(', ')}?`
+        ? `Did you mean ${suggestions.join(', ')}?${offline}`
         : known && known.examples.length > 0
-          ? `I have ${known.total} symbols, such as ${known.examples.join(', ')}; /help lists them all.`
+          ? `I have ${known.total} symbols offline, such as ${known.examples.join(', ')}; /help lists them all. ${LIVE_PROVIDER_HINT}`
           : undefined,
     );
   }

@@ -8,7 +8,7 @@
  */
 import { PassThrough, type Readable } from 'node:stream';
 import { backupDirOf, createApp, limitsFromConfig, type App } from './app.ts';
-import { createConsoleAsk, runRepl } from './adapters/console/repl.ts';
+import { consoleBanner, createConsoleAsk, runRepl } from './adapters/console/repl.ts';
 import { chatMode, ConfigError, loadConfig, type Config } from './config.ts';
 import { installDigestBackend } from './digest/backend.ts';
 import type { DigestPoster } from './digest/poster.ts';
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
       health.setComponent('discord', false, 'connecting');
       // Chat adapters load only when configured, so the console starts without their weight.
       const { startDiscord } = await import('./adapters/discord/index.ts');
-      const discord = await startDiscord({ config, runner: app.runner, renderer: app.renderer, logger, symbols: app.symbols, asOf: () => app.market.latestClose() });
+      const discord = await startDiscord({ config, runner: app.runner, renderer: app.renderer, logger, symbols: app.symbols, asOf: () => app.market.latestClose(), lookup: app.lookup });
       health.setComponent('discord', true);
       posters.push(discord.poster);
       shutdown.onDrain({ name: 'discord', run: (deadline) => stopDigests().then(() => discord.stop(graceMs, deadline)) });
@@ -177,7 +177,7 @@ async function main(): Promise<void> {
       };
     }
     const ask = createConsoleAsk({ runner: app.runner, renderer: app.renderer, outDir: 'out', symbols: app.symbols, asOf: () => app.market.latestClose(), logger });
-    const repl = runRepl({ runner: app.runner, renderer: app.renderer, outDir: 'out', ask, input, banner: `tapebot console (${app.market.sourceLabel})` });
+    const repl = runRepl({ runner: app.runner, renderer: app.renderer, outDir: 'out', ask, input, banner: consoleBanner(app.market.sourceLabel) });
     // The line being answered (its charts included) finishes; lines typed after the signal are refused.
     shutdown.onDrain({
       name: 'console',

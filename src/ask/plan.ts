@@ -9,6 +9,7 @@ import type { OptionDecl, SymbolsOption } from '../command/options.ts';
 import { parseArgsText, parseCommandText, type RawArgs } from '../command/parse.ts';
 import { UNIVERSES } from '../core/universes.ts';
 import type { SymbolDirectory } from '../data/symbols.ts';
+import { anyTickerHint } from '../errors.ts';
 import { cleanQuestion, MAX_QUESTION_CHARS, tokenize } from './normalize.ts';
 import { readQuestion, type Reading, type SymbolMention } from './read.ts';
 import { CHOICE_SYNONYMS, INTENTS, MARKET_BENCHMARK, own, SIZE_GROUP_SYMBOLS, type IntentId, type IntentWords, type SizeGroup } from './vocabulary.ts';
@@ -87,7 +88,10 @@ function plan(text: string, ctx: PlanContext, withExamples: boolean): AskPlan {
       .list()
       .map((s) => s.symbol)
       .join(' ');
-    return say(r, `I don't have prices for ${r.unknownTickers.join(', ')}. Symbols I know: ${known}.`);
+    const how = ctx.symbols.allowUnknown
+      ? `Write it with a $ ($${r.unknownTickers[0] ?? 'AMD'}) to look it up live.`
+      : anyTickerHint(ctx.symbols.list().length);
+    return say(r, `I don't have prices for ${r.unknownTickers.join(', ')}. ${how} Symbols I know: ${known}.`);
   }
   if (r.problems.length > 0) return say(r, `I couldn't tell: ${r.problems.slice(0, 2).join('; ')}.`);
   // "is SPY overbought?", "should I buy IWM": named, and not something tapebot answers. (A help question may name anything.)

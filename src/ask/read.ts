@@ -218,7 +218,7 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
   const etfTickers = new Set(
     ctx.symbols
       .list()
-      .filter((s) => s.kind === 'etf')
+      .filter((s) => s.kind === 'etf' || (s.kind === 'stock' && !LOWER_CASE_WORDS.has(s.symbol)))
       .map((s) => s.symbol.toLowerCase()),
   );
 
@@ -545,6 +545,9 @@ function dedupe(list: SymbolMention[]): SymbolMention[] {
  * A ticker the directory knows. A `$` ticker is also taken when the directory accepts unknown tickers
  * (a live provider may have it): writing `$` is saying "this is a ticker". A bare word never is.
  */
+/** Stock tickers that are also English words: in lower case they are the word ("shop", "hood", "meta"). */
+const LOWER_CASE_WORDS: ReadonlySet<string> = new Set(['SHOP', 'HOOD', 'META', 'TOST']);
+
 function resolveTicker(symbols: SymbolDirectory, word: string, cashtag: boolean): string | undefined {
   try {
     const s = symbols.resolve(word);

@@ -205,6 +205,25 @@ export const SYMBOL_NAMES: readonly SymbolName[] = [
   sector('XLY', 'discretionary', ['discretionary', 'consumer discretionary', 'consumer disc', 'cons disc']),
   sector('XLRE', 'real estate', ['real estate', 'reits', 'reit']),
   sector('XLC', 'communications', ['communication', 'communications', 'comm services', 'communication services', 'comms', 'telecom']),
+  // The single stocks, metals, bonds and bitcoin of the bundled data, by the names people use.
+  { symbol: 'AAPL', label: 'Apple', phrases: ['apple', 'apple stock', 'apple inc'] },
+  { symbol: 'MSFT', label: 'Microsoft', phrases: ['microsoft', 'msft stock'] },
+  { symbol: 'GOOGL', label: 'Alphabet', phrases: ['alphabet', 'google', 'googl stock'] },
+  { symbol: 'AMZN', label: 'Amazon', phrases: ['amazon', 'amzn stock'] },
+  { symbol: 'META', label: 'Meta', phrases: ['meta platforms', 'facebook', 'meta stock'] },
+  { symbol: 'NVDA', label: 'Nvidia', phrases: ['nvidia', 'nvda stock'] },
+  { symbol: 'TSLA', label: 'Tesla', phrases: ['tesla', 'tsla stock'] },
+  { symbol: 'HOOD', label: 'Robinhood', phrases: ['robinhood', 'hood stock'] },
+  { symbol: 'SHOP', label: 'Shopify', phrases: ['shopify', 'shop stock'] },
+  { symbol: 'TOST', label: 'Toast', phrases: ['toast stock', 'toast inc'] },
+  { symbol: 'GLD', label: 'gold', phrases: ['gold', 'gold price', 'the gold price', 'gold etf'] },
+  { symbol: 'SLV', label: 'silver', phrases: ['silver', 'silver price', 'the silver price', 'silver etf'] },
+  {
+    symbol: 'TLT',
+    label: 'long bonds',
+    phrases: ['long bonds', 'long bond', 'the long bond', 'long treasuries', 'treasuries', 'treasury bonds', 'long dated treasuries', 'bonds', '20 year treasuries', '20+ year treasuries'],
+  },
+  { symbol: 'BTC-USD', label: 'bitcoin', phrases: ['bitcoin', 'btc', 'btcusd', 'btc usd', 'bitcoin price', 'crypto', 'xbt'] },
 ];
 
 /** Words that switch a name to the index itself: "the russell 2000 index" is ^RUT, not IWM. */
@@ -215,6 +234,7 @@ export const UNIVERSE_NAMES: Readonly<Record<string, readonly string[]>> = {
   sectors: ['sector rotation', 'sectors', 'sector', 'the sectors', 'sectros', 'sector etfs', 'sector funds', 'spdrs', 'sector spdrs', 'all sectors', 'all the sectors', 'all 11 sectors', 'groups', 'industries'],
   'smallcap-drivers': ['small cap drivers', 'smallcap drivers', 'drivers', 'small cap groups'],
   styles: ['styles', 'style', 'size and style', 'style boxes', 'size groups'],
+  mag7: ['the seven stocks', 'each of the mag 7', 'each of the magnificent seven', 'mag 7 names', 'mag7 names', 'magnificent seven names', 'the mag 7 names'],
 };
 
 /** Fixed phrases for the named periods. Numbers with a unit ("6 months", "2 weeks") are read separately. */

@@ -8,11 +8,12 @@ import type { Answer } from '../answer/answer.ts';
 import { formatDate } from '../core/format.ts';
 import type { Period } from '../core/periods.ts';
 import { indexOnOrBefore, lastDate, NotEnoughDataError, truncateAsOf, type DailySeries } from '../core/series.ts';
-import { isTradingDay, previousTradingDay } from '../data/calendar.ts';
+import { calendarFor, EVERY_DAY_CALENDAR, NYSE_CALENDAR } from '../data/calendar.ts';
 import type { MarketData, Staleness } from '../data/market-data.ts';
 import type { StatusReport } from '../data/providers/status.ts';
 import type { SymbolDirectory } from '../data/symbols.ts';
-import { describeError, newErrorRef, RateLimitedError, ShuttingDownError, UserInputError, type DescribedError } from '../errors.ts';
+import { describeError, newErrorRef, ProviderError, RateLimitedError, ShuttingDownError, UnknownSymbolError, UserInputError, type DescribedError } from '../errors.ts';
+import type { SymbolLookup } from '../data/symbol-lookup.ts';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
 import { bindOptions } from './bind.ts';
@@ -85,6 +86,8 @@ export interface CommandRunnerDeps {
   market: MarketData;
   symbols: SymbolDirectory;
   logger?: Logger;
+  /** With a live provider: its symbol search, for suggestions when it has no such ticker. */
+  lookup?: SymbolLookup | undefined;
   /** The symbol whose newest close defines "the latest close" (default SPY). */
   referenceSymbol?: string;
   /** Provider and cache health, handed to commands as `ctx.status` (/status). */
@@ -137,6 +140,21 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     return new UserInputError(`There is no /${name} command.`, near.length ? `Did you mean ${near.join(' or ')}? Or try /help.` : 'Try /help for the list.');
   }
 
+  /**
+   * A live provider that has no such symbol: suggest what its symbol search finds for it (cached,
+   * rate-limited; a failed or slow search leaves the provider's own message).
+   */
+  async function withLiveSuggestions(err: unknown, symbol: string): Promise<unknown> {
+    const lookup = deps.lookup;
+    if (!lookup || !(err instanceof ProviderError) || err.failure !== 'not-found' || deps.symbols.isKnown(symbol)) return err;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 3_000)));
+    const hits = await Promise.race([lookup.lookup(symbol).catch(() => undefined), late]);
+    clearTimeout(timer);
+    const near = (hits ?? []).map((h) => h.symbol).filter((s) => s !== symbol.toUpperCase()).slice(0, 3);
+    return near.length > 0 ? new UnknownSymbolError(symbol, near) : err;
+  }
+
   async function execute(inv: Invocation): Promise<Answer> {
     const cmd = byName.get(inv.name);
     if (!cmd) throw unknownCommand(inv.name);
@@ -160,13 +178,24 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
       for (const n of deps.market.notes?.(symbol) ?? []) if (!warnings.includes(n)) warnings.push(n);
     };
     let asOf = '';
+    /** The symbols the command was given (defaults included): all crypto means the answer runs on their every-day calendar. */
+    const subjects = Object.entries(cmd.options).flatMap(([name, decl]) => {
+      const v = bound.options[name];
+      if (decl.kind === 'symbol' && typeof v === 'string') return [v];
+      if (decl.kind === 'symbols' && Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
+      return [];
+    });
+    const everyDayOnly = subjects.length > 0 && subjects.every((s) => calendarFor(s, deps.symbols.info(s)?.kind).id === 'every-day');
+    // NYSE stays the reference calendar; an answer about crypto alone (BTC-USD) is as of its own days, weekends included.
+    const cal = everyDayOnly ? EVERY_DAY_CALENDAR : NYSE_CALENDAR;
+    const refSymbol = everyDayOnly ? (subjects[0] as string) : reference;
     if (cmd.usesMarketData !== false) {
-      const ref = await deps.market.series(reference, load);
-      noteFor(reference);
+      const ref = await deps.market.series(refSymbol, load);
+      noteFor(refSymbol);
       const latest = lastDate(ref);
       if (bound.asof !== undefined) {
         // A weekend or holiday just after the latest close is that close, like any other non-trading day.
-        if (bound.asof > latest && !isTradingDay(bound.asof) && previousTradingDay(bound.asof) <= latest) {
+        if (bound.asof > latest && !cal.isTradingDay(bound.asof) && cal.previousTradingDay(bound.asof) <= latest) {
           asOf = latest;
           warnings.push(`${formatDate(bound.asof)} was not a trading day; answering as of the close of ${formatDate(asOf)}.`);
         } else if (bound.asof > latest) {
@@ -202,7 +231,9 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
         if (!warnings.includes(m)) warnings.push(m);
       },
       async series(symbol: string): Promise<DailySeries> {
-        const full = await deps.market.series(symbol, load);
+        const full = await deps.market.series(symbol, load).catch(async (err: unknown) => {
+          throw await withLiveSuggestions(err, symbol);
+        });
         noteFor(symbol);
         loaded.add(full.symbol);
         const s = truncateAsOf(full, asOf);
@@ -221,6 +252,8 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     const used = cmd.usesMarketData === false ? [] : [...new Set([reference, ...loaded])];
     const staleLine = stalenessLine(used, deps.market);
     const lead = [...(staleLine ? [staleLine] : []), ...used.flatMap((s) => deps.market.doubts?.(s) ?? []).map((d) => `⚠ ${d}`)];
+    const calendarNote = mixedCalendarNote([...loaded], deps.symbols);
+    if (calendarNote && !warnings.includes(calendarNote)) warnings.push(calendarNote);
     return {
       ...answer,
       ...(lead.length > 0 ? { lines: [...lead, ...answer.lines] } : {}),
@@ -357,6 +390,18 @@ export function stalenessLine(symbols: readonly string[], market: MarketData): s
     : `⚠ Stale data: the newest closes I have for ${who} are as old as ${formatDate(oldest.lastDate)}, ${oldest.sessions} trading days ago.`;
 }
 
+/**
+ * Crypto trades every day, exchange-traded series on NYSE days: where an answer sets one beside the
+ * other, the comparison runs on the exchange's days (the common dates), and the answer says so.
+ */
+export function mixedCalendarNote(symbols: readonly string[], directory: SymbolDirectory): string | undefined {
+  const everyDay = symbols.filter((s) => calendarFor(s, directory.info(s)?.kind).id === 'every-day');
+  const exchange = symbols.filter((s) => !everyDay.includes(s));
+  if (everyDay.length === 0 || exchange.length === 0) return undefined;
+  const names = everyDay.join(', ');
+  return `${names} ${everyDay.length === 1 ? 'trades' : 'trade'} every day; beside ${exchange.join(', ')} ${everyDay.length === 1 ? 'it is' : 'they are'} compared on NYSE trading days only (weekend moves count in the next session).`;
+}
+
 /** A request id passed in by an adapter, if it is a short printable one (it is shown to people as the reference). */
 function requestIdOf(v: unknown): string | undefined {
   return typeof v === 'string' && /^[A-Za-z0-9_-]{1,32}$/.test(v) ? v : undefined;
@@ -370,15 +415,28 @@ function requestIdOf(v: unknown): string | undefined {
 export function indexBasisNote(basis: string | undefined, symbols: readonly string[], directory: SymbolDirectory): { basis?: string; mixed?: string } {
   if (!basis || !/total return/i.test(basis)) return {};
   const isIndex = (sym: string) => directory.info(sym)?.kind === 'index' || sym.startsWith('^');
+  // A bundled series the manifest marks `adjusted: false` has no dividends in it: price return only.
+  const isPriceOnly = (sym: string) => !isIndex(sym) && directory.info(sym)?.adjusted === false;
   const indexes = symbols.filter(isIndex);
-  if (indexes.length === 0) return {};
-  const funds = symbols.filter((sym) => !isIndex(sym));
-  const names = indexes.join(', ');
-  const out: { basis: string; mixed?: string } = {
-    basis: `${basis} ${names} ${indexes.length === 1 ? 'is an index level' : 'are index levels'}, with no dividends: ${indexes.length === 1 ? 'its returns are price returns' : 'their returns are price returns'}.`,
-  };
+  const priceOnly = symbols.filter(isPriceOnly);
+  if (indexes.length === 0 && priceOnly.length === 0) return {};
+  const funds = symbols.filter((sym) => !isIndex(sym) && !isPriceOnly(sym));
+  const parts: string[] = [];
+  if (indexes.length > 0) {
+    const names = indexes.join(', ');
+    parts.push(`${names} ${indexes.length === 1 ? 'is an index level' : 'are index levels'}, with no dividends: ${indexes.length === 1 ? 'its returns are price returns' : 'their returns are price returns'}.`);
+  }
+  if (priceOnly.length > 0) {
+    const names = priceOnly.join(', ');
+    parts.push(`${names}: price return only (the offline data has no dividends for ${priceOnly.length === 1 ? 'it' : 'them'}).`);
+  }
+  const out: { basis: string; mixed?: string } = { basis: `${basis} ${parts.join(' ')}` };
+  const priceSeries = [...indexes, ...priceOnly];
   if (funds.length > 0) {
-    out.mixed = `${names} ${indexes.length === 1 ? 'is a price index' : 'are price indexes'} and ${funds.join(', ')} total return: part of the gap between them is dividends.`;
+    out.mixed =
+      indexes.length > 0 && priceOnly.length === 0
+        ? `${indexes.join(', ')} ${indexes.length === 1 ? 'is a price index' : 'are price indexes'} and ${funds.join(', ')} total return: part of the gap between them is dividends.`
+        : `${priceSeries.join(', ')} ${priceSeries.length === 1 ? 'is' : 'are'} price return only and ${funds.join(', ')} total return: part of the gap between them is dividends.`;
   }
   return out;
 }

@@ -65,6 +65,21 @@ export const UNIVERSES: readonly Universe[] = [
       { symbol: 'MAGS', name: 'Magnificent Seven' },
     ],
   },
+  {
+    id: 'mag7',
+    label: 'the Magnificent Seven',
+    plural: 'Magnificent Seven stocks',
+    // The seven stocks themselves; MAGS (in `styles`) is the fund that holds them in equal weight.
+    members: [
+      { symbol: 'AAPL', name: 'Apple' },
+      { symbol: 'MSFT', name: 'Microsoft' },
+      { symbol: 'GOOGL', name: 'Alphabet' },
+      { symbol: 'AMZN', name: 'Amazon' },
+      { symbol: 'META', name: 'Meta' },
+      { symbol: 'NVDA', name: 'Nvidia' },
+      { symbol: 'TSLA', name: 'Tesla' },
+    ],
+  },
 ];
 
 /** Other words people use for the same universes. */
@@ -76,6 +91,10 @@ const ALIASES: Readonly<Record<string, string>> = {
   drivers: 'smallcap-drivers',
   style: 'styles',
   size: 'styles',
+  'mag-7': 'mag7',
+  magnificent7: 'mag7',
+  'magnificent-seven': 'mag7',
+  magnificent: 'mag7',
 };
 
 export const UNIVERSE_NAMES: readonly string[] = UNIVERSES.map((u) => u.id);

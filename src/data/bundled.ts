@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { DailyBar } from '../core/series.ts';
 import { ProviderError } from '../errors.ts';
 import { validateBars, type PriceProvider } from './provider.ts';
+import type { RefreshPolicy } from './cache.ts';
 
 const NAME = 'bundled';
 const HEADER = ['date', 'open', 'high', 'low', 'close', 'adj_close', 'volume'];
@@ -120,6 +121,22 @@ export function createBundledProvider(dir: string | URL = BUNDLED_PRICES_DIR): P
       opts.signal?.throwIfAborted();
       const start = opts.from === undefined ? 0 : firstOnOrAfter(bars, opts.from);
       return bars.slice(start);
+    },
+  };
+}
+
+/**
+ * The refresh policy for bundled data: final while the files stay the same, but a price cache filled
+ * from an older bundle (a database kept across an upgrade of data/) is topped up to the manifest's
+ * newest date, once, on first use of each symbol. The top-up sees the re-based total return of the new
+ * files and re-reads the whole series (cache.ts `topUp`), so no answer splices two bundles.
+ */
+export function bundledRefreshPolicy(manifest: readonly { symbol: string; last: string }[]): RefreshPolicy {
+  const last = new Map(manifest.map((e) => [e.symbol, e.last]));
+  return {
+    refreshFrom(meta) {
+      const newest = last.get(meta.symbol);
+      return newest !== undefined && meta.lastDate !== newest ? meta.lastDate : null;
     },
   };
 }

@@ -298,3 +298,51 @@ export function marketCloseInstant(isoDate: string): Date {
   const [y, mo, d] = isoDate.split('-').map(Number);
   return DateTime.fromObject({ year: y, month: mo, day: d, hour, minute }, { zone: NYSE_ZONE }).toJSDate();
 }
+
+/**
+ * A series' own calendar: the days it has a bar on. Exchange-traded series (stocks, ETFs, indexes)
+ * follow the NYSE; a crypto pair such as BTC-USD trades every day and Yahoo dates its daily bars by
+ * the UTC calendar day. Streaks, periods and "N sessions" count on a series' own days; the NYSE stays
+ * the reference for the "latest close" of an answer and for digests.
+ */
+export interface SeriesCalendar {
+  readonly id: 'nyse' | 'every-day';
+  /** How an answer names the days: "NYSE trading days", "calendar days". */
+  readonly days: string;
+  isTradingDay(isoDate: string): boolean;
+  previousTradingDay(isoDate: string): string;
+  nextTradingDay(isoDate: string): string;
+  /** Why there is no bar on this date, or undefined on a trading day. */
+  closureReason(isoDate: string): string | undefined;
+}
+
+export const NYSE_CALENDAR: SeriesCalendar = {
+  id: 'nyse',
+  days: 'NYSE trading days',
+  isTradingDay,
+  previousTradingDay,
+  nextTradingDay,
+  closureReason,
+};
+
+export const EVERY_DAY_CALENDAR: SeriesCalendar = {
+  id: 'every-day',
+  days: 'calendar days',
+  isTradingDay: (isoDate) => (dayNumber(isoDate), true),
+  previousTradingDay: (isoDate) => isoOf(dayNumber(isoDate) - 1),
+  nextTradingDay: (isoDate) => isoOf(dayNumber(isoDate) + 1),
+  closureReason: (isoDate) => (dayNumber(isoDate), undefined),
+};
+
+/** Yahoo's crypto pairs: BTC-USD, ETH-USD … (a currency code after the dash). */
+const CRYPTO_PAIR = /^[A-Z0-9]{2,12}-(USD|USDT|EUR|GBP|JPY|BTC|ETH)$/;
+
+/** Whether a canonical symbol is a crypto pair, which trades every day. */
+export function isEveryDaySymbol(symbol: string, kind?: string): boolean {
+  return kind === 'crypto' || CRYPTO_PAIR.test(symbol);
+}
+
+/** The calendar a series' bars follow: every day for crypto (by manifest kind or ticker), else the NYSE. */
+export function calendarFor(symbol: string, kind?: string): SeriesCalendar {
+  return isEveryDaySymbol(symbol, kind) ? EVERY_DAY_CALENDAR : NYSE_CALENDAR;
+}

@@ -15,12 +15,17 @@ const IsoDate = z.iso.date();
 export const ManifestEntrySchema = z.object({
   symbol: z.string().min(1),
   name: z.string().min(1),
-  kind: z.enum(['etf', 'index']),
+  kind: z.enum(['etf', 'index', 'stock', 'crypto']),
   first: IsoDate,
   last: IsoDate,
   rows: z.number().int().positive(),
   closeFrom: IsoDate.nullable(),
   ohlcFrom: IsoDate.nullable(),
+  /**
+   * Whether `adj_close` is a total-return series (dividends reinvested). When false, the symbol's
+   * returns are price returns only and every answer using them says so. Absent in older manifests: true.
+   */
+  adjusted: z.boolean().default(true),
 });
 export type ManifestEntry = z.infer<typeof ManifestEntrySchema>;
 
@@ -32,10 +37,16 @@ export function loadManifest(file: string | URL = BUNDLED_MANIFEST): ManifestEnt
   return z.array(ManifestEntrySchema).parse(json);
 }
 
+export type SymbolKind = ManifestEntry['kind'];
+
 export interface SymbolInfo {
   readonly symbol: string;
   readonly name: string;
-  readonly kind: 'etf' | 'index';
+  readonly kind: SymbolKind;
+  /** False when the bundled series is price return only (no dividends in it). Default true. */
+  readonly adjusted?: boolean;
+  /** Newest bundled date of this symbol, when it came from the manifest. */
+  readonly last?: string;
 }
 
 /**
@@ -55,6 +66,26 @@ export const SYMBOL_ALIASES: Readonly<Record<string, string>> = {
   COMP: '^IXIC',
   NASDAQ: '^IXIC',
   IXIC: '^IXIC',
+  // Names people use for the single stocks, metals, bonds and bitcoin.
+  APPLE: 'AAPL',
+  MICROSOFT: 'MSFT',
+  GOOGLE: 'GOOGL',
+  ALPHABET: 'GOOGL',
+  AMAZON: 'AMZN',
+  FACEBOOK: 'META',
+  NVIDIA: 'NVDA',
+  TESLA: 'TSLA',
+  ROBINHOOD: 'HOOD',
+  SHOPIFY: 'SHOP',
+  BITCOIN: 'BTC-USD',
+  BTC: 'BTC-USD',
+  BTCUSD: 'BTC-USD',
+  XBT: 'BTC-USD',
+  GOLD: 'GLD',
+  SILVER: 'SLV',
+  TREASURIES: 'TLT',
+  LONGBONDS: 'TLT',
+  LONGBOND: 'TLT',
 };
 
 const TICKER = /^[A-Z0-9.\-^=]{1,10}$/;
@@ -102,12 +133,14 @@ export interface SymbolDirectoryOptions {
 const bare = (symbol: string): string => symbol.replace(/^\^/, '');
 
 export function createSymbolDirectory(
-  manifest: readonly Pick<ManifestEntry, 'symbol' | 'name' | 'kind'>[],
+  manifest: readonly (Pick<ManifestEntry, 'symbol' | 'name' | 'kind'> & Partial<Pick<ManifestEntry, 'adjusted' | 'last'>>)[],
   opts: SymbolDirectoryOptions = {},
 ): SymbolDirectory {
   const allowUnknown = opts.allowUnknown ?? false;
   const reference = opts.reference ?? 'SPY';
-  const infos: SymbolInfo[] = manifest.map(({ symbol, name, kind }) => Object.freeze({ symbol, name, kind }));
+  const infos: SymbolInfo[] = manifest.map(({ symbol, name, kind, adjusted, last }) =>
+    Object.freeze({ symbol, name, kind, ...(adjusted !== undefined ? { adjusted } : {}), ...(last !== undefined ? { last } : {}) }),
+  );
   const bySymbol = new Map(infos.map((i) => [i.symbol, i]));
   if (bySymbol.size !== infos.length) throw new Error('symbol directory: duplicate symbols in the manifest');
   if (!allowUnknown && !bySymbol.has(reference)) {

@@ -54,7 +54,16 @@ describe('CLI ask', () => {
     expect(readFileSync(parsed.charts[0] as string).subarray(0, 8).equals(PNG)).toBe(true);
   }, 60_000);
 
+  it('the console banner says how far the offline data reaches', async () => {
+    const child = execFile(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'repl', '--out', outDir], { cwd: path.resolve(import.meta.dirname, '../..'), env: { ...process.env, DATA_DIR: outDir } });
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdin?.end('exit\n');
+    await new Promise((resolve) => child.on('close', resolve));
+    expect(out.split('\n')[0]).toMatch(/^tapebot console \(bundled daily prices \(Yahoo Finance and others\), offline data to Oct 8, 2026\)/);
+  }, 60_000);
+
   it('exits 1 with the question back on stderr when it cannot read the question', async () => {
-    await expect(cli(['ask', 'is NVDA breaking out?'])).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/I don't have prices for NVDA/) });
+    await expect(cli(['ask', 'is AMD breaking out?'])).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/I don't have prices for AMD/) });
   }, 60_000);
 });

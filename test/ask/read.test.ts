@@ -29,16 +29,28 @@ describe('readQuestion: symbols', () => {
   });
 
   it('takes only tickers the directory knows, and reports plausible unknown ones', () => {
-    const r = read('is NVDA breaking out IMO LOL');
+    const r = read('is AMD breaking out IMO LOL');
     expect(r.symbols).toEqual([]);
-    expect(r.unknownTickers, 'chat words are not reported as tickers').toEqual(['NVDA']);
-    expect(read('IS NVDA BREAKING OUT').unknownTickers, 'not while shouting').toEqual([]);
+    expect(r.unknownTickers, 'chat words are not reported as tickers').toEqual(['AMD']);
+    expect(read('IS AMD BREAKING OUT').unknownTickers, 'not while shouting').toEqual([]);
   });
 
   it('with a live provider, takes a $ ticker it does not bundle but still not a bare capital word', () => {
     const live = createSymbolDirectory(loadManifest(), { allowUnknown: true });
-    expect(tickers('$NVDA vs SPY', live)).toEqual(['NVDA', 'SPY']);
-    expect(tickers('NVDA vs SPY', live)).toEqual(['SPY']);
+    expect(tickers('$AMD vs SPY', live)).toEqual(['AMD', 'SPY']);
+    expect(tickers('AMD vs SPY', live)).toEqual(['SPY']);
+  });
+
+  it('reads the names people use for the stocks, metals, bonds and bitcoin of data v2', () => {
+    expect(tickers('how is apple doing')).toEqual(['AAPL']);
+    expect(tickers('nvidia vs tesla')).toEqual(['NVDA', 'TSLA']);
+    expect(tickers('nvda vs tsla this year'), 'bundled stock tickers in lower case').toEqual(['NVDA', 'TSLA']);
+    expect(tickers('bitcoin drawdown')).toEqual(['BTC-USD']);
+    expect(tickers('btc vs spy')).toEqual(['BTC-USD', 'SPY']);
+    expect(tickers('gold vs silver')).toEqual(['GLD', 'SLV']);
+    expect(tickers('long bonds since june')).toEqual(['TLT']);
+    expect(tickers('how are treasuries doing')).toEqual(['TLT']);
+    expect(tickers('where should I shop for a hood'), 'SHOP and HOOD in lower case are words').toEqual([]);
   });
 
   it('maps names and nicknames, the longest phrase winning', () => {
@@ -118,7 +130,7 @@ describe('readQuestion: possessives, months, "from", price levels', () => {
     expect(tickers("what's SPY's max drawdown this year")).toEqual(['SPY']);
     expect(tickers('is KRE’s breakout real?'), 'a curly apostrophe too').toEqual(['KRE']);
     expect(tickers("how is $QQQ's streak vs spy's")).toEqual(['QQQ', 'SPY']);
-    expect(read("is NVDA's breakout real").unknownTickers, 'an unknown ticker is still reported').toEqual(['NVDA']);
+    expect(read("is AMD's breakout real").unknownTickers, 'an unknown ticker is still reported').toEqual(['AMD']);
     expect(read("LET'S see KRE").unknownTickers, '"LET\'S" is a word, not a ticker').toEqual([]);
   });
 

@@ -154,7 +154,8 @@ describe('/breakout', () => {
   });
 
   it('refuses a dollar level where the data has no close', async () => {
-    expect(await refusal('/breakout MAGS 50')).toMatch(/no split-adjusted close for MAGS/);
+    // Data v2 filled MAGS's closes; AAPL before 2000 has adj_close only.
+    expect(await refusal('/breakout AAPL 50 asof:1999-12-31')).toMatch(/no split-adjusted close for AAPL/);
     expect(await refusal('/breakout XBI 100 asof:2022-01-03')).toMatch(/no split-adjusted close for XBI on Jan 3, 2022/);
     expect(await refusal('/breakout SPY level:-5')).toMatch(/level must be a number/);
   });

@@ -120,12 +120,13 @@ describe('/chart', () => {
     expect(quiet.lines.join(' ')).not.toMatch(/Volume was/);
   });
 
-  it('MAGS: total return rebased to 100, no volume, and candles refused with a warning', async () => {
-    const a = await answer('/chart MAGS 6m style:candles');
+  // Data v2 filled MAGS's closes; AAPL before 2000 is the bundled series with adj_close only.
+  it('AAPL before 2000: total return rebased to 100, and candles refused with a warning', async () => {
+    const a = await answer('/chart AAPL 6m style:candles asof:1999-12-31');
     expect(a.facts.basis).toBe('adjClose');
     expect(a.warnings.join(' ')).toMatch(/no complete open\/high\/low\/close/);
     const c = a.charts[0] as TimeChartSpec;
-    expect(c.panels).toHaveLength(1);
+    expect(c.panels, 'price, and volume: AAPL has volume before 2000 (MAGS, the old example, had none)').toHaveLength(2);
     expect((c.panels[0]?.series[0] as LineSeriesSpec).values[0]).toBeCloseTo(100, 12);
     expect(a.lines.join(' ')).not.toMatch(/\$/);
   });

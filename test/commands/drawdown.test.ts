@@ -115,11 +115,12 @@ describe('/drawdown', () => {
     expect(a.lines[1]).toContain(`the bottom of an ${(-lastCorrection.depth * 100).toFixed(1)}% drawdown`);
   });
 
-  it('MAGS has no closes: total return, said so, no dollar figures', async () => {
-    const eps = naiveEpisodes('MAGS', '2026-08-20', 'adj');
-    const a = await answer('/drawdown MAGS');
+  // Data v2 filled MAGS's closes; AAPL before 2000 is the bundled series with adj_close only.
+  it('AAPL before 2000 has no closes: total return, said so, no dollar figures', async () => {
+    const eps = naiveEpisodes('AAPL', '1999-12-31', 'adj');
+    const a = await answer('/drawdown AAPL asof:1999-12-31');
     expect(a.facts.basis).toBe('adjClose');
-    expect(a.basis).toMatch(/no split-adjusted closes for MAGS/);
+    expect(a.basis).toMatch(/no split-adjusted closes for AAPL/);
     expect(a.lines.join(' ')).not.toMatch(/\$/);
     expect(a.facts.dd1Depth as number).toBeCloseTo(Math.min(...eps.map((e) => e.depth)), 12);
   });

@@ -77,10 +77,20 @@ describe('/leaders', () => {
   });
 
   it('leaves out a member whose prices stop weeks before the as-of date, and says so', async () => {
-    const a = await answer('/leaders smallcap-drivers asof:2026-08-21');
-    expect(a.facts).not.toHaveProperty('relative_KRE');
-    expect(a.lines.join('\n')).toMatch(/KRE \(its prices end Jul 2, 2026/);
+    // Data v2 extends KRE to Oct 8, 2026; TOST is the bundled symbol that ends early (Sep 15, 2026).
+    const a = await answer('/leaders KRE XBI IBB TOST');
+    expect(a.asOf).toBe('2026-10-08');
+    expect(a.facts).not.toHaveProperty('relative_TOST');
+    expect(a.lines.join('\n')).toMatch(/TOST \(its prices end Sep 15, 2026/);
     expect(a.facts.ranked).toBe(3);
+  });
+
+  it('ranks KRE to the newest common close now that its data reaches Oct 8, 2026', async () => {
+    const a = await answer('/leaders smallcap-drivers');
+    expect(a.asOf).toBe('2026-10-08');
+    expect(a.facts.ranked).toBe(4);
+    expect(a.facts).toHaveProperty('relative_KRE');
+    expect(a.lines.join('\n')).not.toMatch(/its prices end/);
   });
 
   it('does not rank a sector too young for the period, and skips one that did not exist yet', async () => {

@@ -96,21 +96,21 @@ describe('/perf', () => {
   });
 
   it('shows a symbol whose data ends early to its own last close, but does not rank it', async () => {
-    // KRE's data ends Jul 2, 2026; SPY's runs to Aug 21. Ranked together, KRE's YTD to Jul 2 would "lead".
-    const a = await answer('/perf KRE SPY XLK');
-    expect(a.asOf).toBe('2026-08-21');
-    expect(a.facts.return_KRE_ytd).toBeCloseTo(naiveReturn('KRE', '2025-12-31', '2026-07-02'), 10);
+    // TOST's data ends Sep 15, 2026; SPY's runs to Oct 8 (data v2; KRE, the old example, now runs to Oct 8 too).
+    const a = await answer('/perf TOST SPY XLK');
+    expect(a.asOf).toBe('2026-10-08');
+    expect(a.facts.return_TOST_ytd).toBeCloseTo(naiveReturn('TOST', '2025-12-31', '2026-09-15'), 10);
     for (const p of ['1d', '1w', '1m', '3m', '6m', 'ytd', '1y']) {
       const spy = a.facts[`return_SPY_${p}`] as number;
       const xlk = a.facts[`return_XLK_${p}`] as number;
-      expect(a.facts[`leader_${p}`], `${p}: only SPY and XLK, both to Aug 21, compete`).toBe(spy >= xlk ? 'SPY' : 'XLK');
+      expect(a.facts[`leader_${p}`], `${p}: only SPY and XLK, both to Oct 8, compete`).toBe(spy >= xlk ? 'SPY' : 'XLK');
     }
-    expect(a.lines.join('\n')).toContain('Not ranked: KRE (its data ends Jul 2, 2026).');
-    expect(a.lines[0], 'the headline speaks of ranked symbols only').not.toContain('KRE');
-    const kreRow = a.lines.find((l) => l.includes('```'))?.split('\n').find((l) => l.startsWith('KRE'));
-    expect(kreRow, 'KRE is still in the table').toBeDefined();
-    expect(kreRow, 'with no leader mark').not.toContain('*');
-    expect((a.charts[0] as BarChartSpec).groups.map((g) => g.label), 'the chart says where KRE’s bars stop').toEqual(['KRE (to Jul 2, 2026)', 'SPY', 'XLK']);
+    expect(a.lines.join('\n')).toContain('Not ranked: TOST (its data ends Sep 15, 2026).');
+    expect(a.lines[0], 'the headline speaks of ranked symbols only').not.toContain('TOST');
+    const tostRow = a.lines.find((l) => l.includes('```'))?.split('\n').find((l) => l.startsWith('TOST'));
+    expect(tostRow, 'TOST is still in the table').toBeDefined();
+    expect(tostRow, 'with no leader mark').not.toContain('*');
+    expect((a.charts[0] as BarChartSpec).groups.map((g) => g.label), 'the chart says where TOST’s bars stop').toEqual(['TOST (to Sep 15, 2026)', 'SPY', 'XLK']);
   });
 
   it.each([

@@ -42,21 +42,24 @@ describe('/rotation', () => {
   });
 
   it('when the small-cap proxy’s data ends early, mega caps are cut at that day too (no later closes)', async () => {
-    // KRE's data ends Jul 2, 2026 and MAGS's Aug 20: without asof the answer is as of Jul 2, and MAGS
-    // must be measured to Jul 2 as well, exactly as an explicit asof:2026-07-02 does.
-    const a = await answer('/rotation small:KRE');
-    expect(a.asOf).toBe('2026-07-02');
-    expect(a.facts.megaReturn).toBeCloseTo(naiveReturn('MAGS', '2025-12-31', '2026-07-02'), 10);
-    expect(a.facts.megaReturn, 'not MAGS through Aug 20').not.toBeCloseTo(naiveReturn('MAGS', '2025-12-31', '2026-08-20'), 4);
-    expect(a.lines.join(' ')).toBe((await answer('/rotation small:KRE asof:2026-07-02')).lines.join(' '));
+    // Data v2: TOST's data ends Sep 15, 2026 and MAGS's Oct 1 (KRE, the old example, now runs to Oct 8):
+    // without asof the answer is as of Sep 15, and MAGS must be measured to Sep 15 as well, exactly as
+    // an explicit asof:2026-09-15 does.
+    const a = await answer('/rotation small:TOST');
+    expect(a.asOf).toBe('2026-09-15');
+    expect(a.facts.megaReturn).toBeCloseTo(naiveReturn('MAGS', '2025-12-31', '2026-09-15'), 10);
+    expect(a.facts.megaReturn, 'not MAGS through Oct 1').not.toBeCloseTo(naiveReturn('MAGS', '2025-12-31', '2026-10-01'), 4);
+    expect(a.lines.join(' ')).toBe((await answer('/rotation small:TOST asof:2026-09-15')).lines.join(' '));
   });
 
-  it('a weekend just after the latest close is that close; a trading day after it is refused', async () => {
-    // The bundled data ends Fri Aug 21, 2026; Aug 22–23 is a weekend, Mon Aug 24 a trading day.
-    const a = await answer('/rotation asof:2026-08-23');
-    expect(a.asOf).toBe('2026-08-21');
-    expect(a.warnings).toContain('Aug 23, 2026 was not a trading day; answering as of the close of Aug 21, 2026.');
-    expect(await refusal('/rotation asof:2026-08-24')).toMatch(/Aug 24, 2026 is after the latest close I have \(Aug 21, 2026\)/);
+  it('a weekend is the Friday close; a trading day after the latest close is refused', async () => {
+    // Data v2 ends Thu Oct 8, 2026 (pinned: the old Aug 21 end was a Friday). Oct 3–4 is a weekend;
+    // Fri Oct 9 is a trading day the data lacks, and so is the weekend after it.
+    const a = await answer('/rotation asof:2026-10-04');
+    expect(a.asOf).toBe('2026-10-02');
+    expect(a.warnings).toContain('Oct 4, 2026 was not a trading day; answering as of the close of Oct 2, 2026.');
+    expect(await refusal('/rotation asof:2026-10-09')).toMatch(/Oct 9, 2026 is after the latest close I have \(Oct 8, 2026\)/);
+    expect(await refusal('/rotation asof:2026-10-10')).toMatch(/Oct 10, 2026 is after the latest close I have \(Oct 8, 2026\)/);
   });
 
   it('its chart ends where the text’s returns do: rebased at the period’s start, earlier sessions shaded as context', async () => {
@@ -138,18 +141,21 @@ describe('/help', () => {
     const manifest = JSON.parse(readFileSync(new URL('../../data/manifest.json', import.meta.url), 'utf8')) as { symbol: string }[];
     const all = (await answer('/help')).lines.join('\n');
     for (const { symbol } of manifest) expect(all, symbol).toMatch(new RegExp(`[ :]${symbol.replace('^', '\\^')}[ (]`));
-    expect(await refusal('/compare QWERTYUIOP SPY')).toMatch(new RegExp(`I have ${manifest.length} symbols, such as SPY, .*; /help lists them all\\.`));
+    expect(all, '/help says how many symbols are offline and how to get any ticker').toContain(
+      `I have ${manifest.length} symbols offline (/help lists them). Any other ticker needs a live provider (set DATA_PROVIDERS=yahoo; no key needed).`,
+    );
+    expect(await refusal('/compare QWERTYUIOP SPY')).toMatch(new RegExp(`I have ${manifest.length} symbols offline, such as SPY, .*; /help lists them all\\. Any other ticker needs a live provider \\(set DATA_PROVIDERS=yahoo`));
   });
 });
 
 describe('bad input gets a clear, friendly refusal', () => {
   it.each([
-    ['/rotation asof:2027-01-04', /after the latest close I have \(Aug 21, 2026\)/],
+    ['/rotation asof:2027-01-04', /after the latest close I have \(Oct 8, 2026\)/],
     ['/compare IWM SPY asof:1995-01-03', /IWM has no data on or before/],
     ['/compare IWM SPY asof:1990-01-02', /before the start of the data \(Jan 29, 1993\)/],
     ['/compare IWM SPY period:5y asof:2002-01-02', /not far enough back/],
     ['/streak IWM IWM', /different/],
-    ['/compare IWM SPY period:9999-12-31', /since:9999-12-31 is not before the close this answer is as of \(Aug 21, 2026\)/],
+    ['/compare IWM SPY period:9999-12-31', /since:9999-12-31 is not before the close this answer is as of \(Oct 8, 2026\)/],
     ['/compare IWM SPY since:2026-01-21 asof:2026-01-21', /is not before the close this answer is as of \(Jan 21, 2026\)/],
     ['/rotaton', /Did you mean \/rotation/],
     ['/compare FOO SPY', /I don't know the symbol `FOO`/],

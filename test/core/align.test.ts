@@ -130,15 +130,16 @@ describe('alignSeries on real data', () => {
     expect(series[1]?.close[i], 'SPY 2024-12-31 close, data/README.md spot value').toBe(586.08);
   });
 
-  it('SPY with KRE, which ends 2026-07-02: SPY loses its head and its tail', () => {
+  it('SPY with TOST, which ends 2026-09-15: SPY loses its head and its tail', () => {
+    // Data v2: KRE (the old example) now runs to 2026-10-08 like SPY; TOST ends early.
     const spy = realSeries('SPY');
-    const kre = realSeries('KRE');
-    const { dates, dropped } = alignSeries([spy, kre]);
-    const want = naiveCommon([spy, kre]);
+    const tost = realSeries('TOST');
+    const { dates, dropped } = alignSeries([spy, tost]);
+    const want = naiveCommon([spy, tost]);
     expect(dates).toEqual(want);
-    expect(dates[0], 'KRE.csv starts 2006-06-22').toBe('2006-06-22');
-    expect(dates[dates.length - 1], 'KRE.csv ends 2026-07-02').toBe('2026-07-02');
+    expect(dates[0], 'TOST.csv starts 2021-09-22').toBe('2021-09-22');
+    expect(dates[dates.length - 1], 'TOST.csv ends 2026-09-15').toBe('2026-09-15');
     expect(dropped[0]).toEqual({ symbol: 'SPY', count: spy.dates.length - want.length, firstDropped: '1993-01-29' });
-    expect(dropped[1]?.count).toBe(kre.dates.length - want.length);
+    expect(dropped[1]?.count).toBe(tost.dates.length - want.length);
   });
 });

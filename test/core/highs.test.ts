@@ -147,7 +147,8 @@ describe('levelValues', () => {
   it('picks the basis the data README documents for real symbols', () => {
     expect(levelValues(loadSeries('SPY')).basis, 'SPY has close on every row').toBe('close');
     expect(levelValues(loadSeries('DIA')).basis, 'DIA close is empty 2024-04-12..2026-03-19').toBe('adjClose');
-    expect(levelValues(loadSeries('MAGS')).basis, 'MAGS has adj_close only').toBe('adjClose');
+    expect(levelValues(loadSeries('AAPL')).basis, 'AAPL has adj_close only before 2000').toBe('adjClose');
+    expect(levelValues(loadSeries('MAGS')).basis, 'data v2 fills MAGS close on every row').toBe('close');
   });
 });
 

@@ -74,29 +74,29 @@ describe('periodReturn (hand-made)', () => {
 
 describe('periodReturn on real data (values read from the CSVs)', () => {
   it('SPY year to date as of 2025-12-31', () => {
-    // SPY.csv adj_close: 2024-12-31 576.2153, 2025-12-31 678.3152 → +17.72%.
+    // SPY.csv adj_close: 2024-12-31 574.7880, 2025-12-31 676.6350 → +17.72% (data v2: rescaled to 2026-10-08).
     const r = periodReturn(realSeries('SPY'), named('ytd'), realSeries('SPY').dates.indexOf('2025-12-31'));
     expect(r.from).toBe('2024-12-31');
-    expect(r.fromValue).toBe(576.2153);
-    expect(r.toValue).toBe(678.3152);
-    expect(r.change).toBeCloseTo(678.3152 / 576.2153 - 1, 12);
+    expect(r.fromValue).toBe(574.788);
+    expect(r.toValue).toBe(676.635);
+    expect(r.change).toBeCloseTo(676.635 / 574.788 - 1, 12);
     expect(r.change).toBeCloseTo(0.17719, 5);
   });
 
   it('IWM over the week to 2025-01-16, across the 2025-01-09 closure', () => {
-    // IWM.csv adj_close: 2025-01-08 218.3359, 2025-01-16 221.0736 → +1.254%.
+    // IWM.csv adj_close: 2025-01-08 217.7671, 2025-01-16 220.4977 → +1.254%.
     const iwm = realSeries('IWM');
     const r = periodReturn(iwm, named('1w'), iwm.dates.indexOf('2025-01-16'));
     expect(r.from).toBe('2025-01-08');
-    expect(r.change).toBeCloseTo(221.0736 / 218.3359 - 1, 12);
+    expect(r.change).toBeCloseTo(220.4977 / 217.7671 - 1, 12);
   });
 
   it('SPY over the month to 2023-03-31 starts at Feb 28', () => {
-    // SPY.csv adj_close: 2023-02-28 378.8975, 2023-03-31 392.9461 → +3.708%.
+    // SPY.csv adj_close: 2023-02-28 377.9590, 2023-03-31 391.9728 → +3.708%.
     const spy = realSeries('SPY');
     const r = periodReturn(spy, named('1m'), spy.dates.indexOf('2023-03-31'));
     expect(r.from).toBe('2023-02-28');
-    expect(r.change).toBeCloseTo(392.9461 / 378.8975 - 1, 12);
+    expect(r.change).toBeCloseTo(391.9728 / 377.959 - 1, 12);
   });
 
   it('XLC has no 5-year return before mid-2023', () => {

@@ -5,11 +5,13 @@ import { findUniverse, memberName, UNIVERSE_NAMES, UNIVERSES } from '../../src/c
 const manifest = JSON.parse(readFileSync(new URL('../../data/manifest.json', import.meta.url), 'utf8')) as { symbol: string }[];
 
 describe('universes', () => {
-  it('define the 11 Select Sector SPDRs, the small-cap drivers and the styles', () => {
+  it('define the 11 Select Sector SPDRs, the small-cap drivers, the styles and the Magnificent Seven', () => {
     expect(findUniverse('sectors')?.members.map((m) => m.symbol)).toEqual(['XLB', 'XLC', 'XLE', 'XLF', 'XLI', 'XLK', 'XLP', 'XLRE', 'XLU', 'XLV', 'XLY']);
     expect(findUniverse('smallcap-drivers')?.members.map((m) => m.symbol)).toEqual(['KRE', 'XBI', 'IBB', 'IWM']);
     expect(findUniverse('styles')?.members.map((m) => m.symbol)).toEqual(['IWM', 'SPY', 'QQQ', 'DIA', 'MAGS']);
-    expect(UNIVERSE_NAMES).toEqual(['sectors', 'smallcap-drivers', 'styles']);
+    expect(findUniverse('mag7')?.members.map((m) => m.symbol), 'the Magnificent Seven, next to MAGS').toEqual(['AAPL', 'MSFT', 'GOOGL', 'AMZN', 'META', 'NVDA', 'TSLA']);
+    expect(findUniverse('Magnificent-Seven')?.id).toBe('mag7');
+    expect(UNIVERSE_NAMES).toEqual(['sectors', 'smallcap-drivers', 'styles', 'mag7']);
   });
 
   it('only name symbols the bundled data has', () => {

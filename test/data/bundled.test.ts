@@ -26,7 +26,7 @@ function naiveRows(symbol: string): string[][] {
 
 describeProviderContract('bundled', () => createBundledProvider(), {
   known: 'SPY',
-  unknown: 'AAPL',
+  unknown: 'AMD',
   from: '2026-08-01',
 });
 
@@ -34,7 +34,7 @@ describe('bundled provider on the real files', () => {
   const p = createBundledProvider();
 
   it('reads SPY’s first row exactly', async () => {
-    // data/prices/SPY.csv line 2: 1993-01-29,43.9688,43.9688,43.7500,43.9375,24.1133,1003200
+    // data/prices/SPY.csv line 2: 1993-01-29,43.9688,43.9688,43.7500,43.9375,24.0536,1003200 (data v2: adj_close rescaled to 2026-10-08)
     const [first] = await p.fetchDaily('SPY');
     expect(first).toEqual({
       date: '1993-01-29',
@@ -42,7 +42,7 @@ describe('bundled provider on the real files', () => {
       high: 43.9688,
       low: 43.75,
       close: 43.9375,
-      adjClose: 24.1133,
+      adjClose: 24.0536,
       volume: 1003200,
     });
   });
@@ -51,28 +51,29 @@ describe('bundled provider on the real files', () => {
     const gspc = await p.fetchDaily('^GSPC');
     // data/prices/^GSPC.csv, first and last lines:
     // 1927-12-30,17.6600,17.6600,17.6600,17.6600,17.6600,0
-    // 2026-08-21,7665.6800,7697.1100,7660.0600,7674.3700,7674.3700,2737363000
-    expect(gspc).toHaveLength(24777);
+    // 2026-10-08,7778.4500,7797.7900,7731.2600,7765.3600,7765.3600,6082070000 (data v2)
+    expect(gspc).toHaveLength(24810);
     expect(gspc[0]).toMatchObject({ date: '1927-12-30', close: 17.66, volume: 0 });
-    expect(gspc[gspc.length - 1]).toMatchObject({ date: '2026-08-21', close: 7674.37, adjClose: 7674.37 });
+    expect(gspc[gspc.length - 1]).toMatchObject({ date: '2026-10-08', close: 7765.36, adjClose: 7765.36 });
   });
 
   it('turns empty fields into null, never 0', async () => {
-    // MAGS.csv line 2: 2023-04-11,,,,,23.8203,   (adj_close only, per data/README.md)
-    const mags = await p.fetchDaily('MAGS');
-    expect(mags[0]).toEqual({
-      date: '2023-04-11',
+    // AAPL.csv line 2: 1980-12-12,,,,,0.09812238,469033600   (adj_close and volume only before 2000, per data/README.md)
+    const aapl = await p.fetchDaily('AAPL');
+    expect(aapl[0]).toEqual({
+      date: '1980-12-12',
       open: null,
       high: null,
       low: null,
       close: null,
-      adjClose: 23.8203,
-      volume: null,
+      adjClose: 0.09812238,
+      volume: 469033600,
     });
     expect(
-      mags.every((b) => b.close === null),
-      'README: MAGS close missing on all rows',
+      aapl.filter((b) => b.date < '2000-01-01').every((b) => b.close === null && b.open === null),
+      'README: AAPL close missing 1980-12-12..1999-12-31',
     ).toBe(true);
+    expect(aapl.find((b) => b.date === '2000-01-03')?.close, 'and present from 2000').not.toBeNull();
     // DIA: README says close/OHLC are missing 2024-04-12..2026-03-19.
     const dia = await p.fetchDaily('DIA');
     const gap = dia.filter((b) => b.close === null);
@@ -103,7 +104,7 @@ describe('bundled provider on the real files', () => {
       const k = bars.findIndex((b, i) => JSON.stringify(b) !== JSON.stringify(expected[i]));
       expect(k === -1 ? null : { got: bars[k], want: expected[k] }, `${m.symbol} parsed like a plain split`).toBeNull();
     }
-  });
+  }, 120_000); // 36 files, ~270k rows (data v2): generous for a busy machine
 
   it('parses each file once and reuses it', async () => {
     const fresh = createBundledProvider();

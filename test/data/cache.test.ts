@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DailyBar } from '../../src/core/series.ts';
-import { createBundledProvider } from '../../src/data/bundled.ts';
+import { bundledRefreshPolicy, createBundledProvider } from '../../src/data/bundled.ts';
 import { createCachedMarketData, type RefreshPolicy } from '../../src/data/cache.ts';
 import type { PriceProvider } from '../../src/data/provider.ts';
 import { createSymbolDirectory, loadManifest } from '../../src/data/symbols.ts';
@@ -81,8 +81,8 @@ describe('cached market data over the bundled files (in-memory database)', () =>
     expect(spy.close).toEqual(csv.close);
     expect(spy.adjClose).toEqual(csv.adjClose);
     expect(spy.volume).toEqual(csv.volume);
-    // SPY.csv line 2: 1993-01-29,43.9688,43.9688,43.7500,43.9375,24.1133,1003200
-    expect([spy.dates[0], spy.close[0], spy.adjClose[0]]).toEqual(['1993-01-29', 43.9375, 24.1133]);
+    // SPY.csv line 2: 1993-01-29,43.9688,43.9688,43.7500,43.9375,24.0536,1003200 (data v2: adj_close rescaled to 2026-10-08)
+    expect([spy.dates[0], spy.close[0], spy.adjClose[0]]).toEqual(['1993-01-29', 43.9375, 24.0536]);
     expect(md.sourceLabel, 'defaults to the provider name').toBe('bundled');
   });
 
@@ -93,7 +93,7 @@ describe('cached market data over the bundled files (in-memory database)', () =>
     const all = await Promise.all(Array.from({ length: 50 }, (_, i) => md.series(spellings[i % spellings.length] ?? '^GSPC')));
     expect(calls, 'one upstream fetch shared by every caller').toEqual([{ symbol: '^GSPC' }]);
     expect(new Set(all).size, 'every caller gets the same series object').toBe(1);
-    expect(all[0]?.dates).toHaveLength(24777);
+    expect(all[0]?.dates).toHaveLength(24810);
   });
 
   it('answers warm calls from memory', async () => {
@@ -107,8 +107,8 @@ describe('cached market data over the bundled files (in-memory database)', () =>
 
   it('reports the latest close of the reference symbol', async () => {
     const md = createCachedMarketData({ db: memoryDb(), upstream: bundled, symbols });
-    // data/manifest.json: SPY last = 2026-08-21
-    expect(await md.latestClose()).toBe('2026-08-21');
+    // data/manifest.json: SPY last = 2026-10-08 (data v2)
+    expect(await md.latestClose()).toBe('2026-10-08');
   });
 
   it('rejects unknown symbols before asking upstream', async () => {
@@ -134,7 +134,39 @@ describe('persistence across a restart (temp-file database)', () => {
     const gspc = await again.series('^GSPC');
     expect(gspc, 'same values after the round trip through SQLite').toEqual(gspcBefore);
     expect(await again.series('SPY')).toEqual(spyBefore);
-    expect(again.meta('^GSPC')).toMatchObject({ provider: 'bundled', firstDate: '1927-12-30', lastDate: '2026-08-21' });
+    expect(again.meta('^GSPC')).toMatchObject({ provider: 'bundled', firstDate: '1927-12-30', lastDate: '2026-10-08' });
+  });
+
+  it('a cache filled from an older bundle is brought to the new files on first use (data v1 → v2)', async () => {
+    // The v1 bundle: SPY to 2026-08-21 with adj_close on its own level (v2 rescaled it by 0.997523).
+    const oldDir = mkdtempSync(join(tmpdir(), 'tapebot-oldbundle-'));
+    dirs.push(oldDir);
+    const lines = readFileSync(new URL('../../data/prices/SPY.csv', import.meta.url), 'utf8').trim().split('\n');
+    const v1 = lines.filter((l, i) => i === 0 || (l.slice(0, 10) <= '2026-08-21')).map((l, i) => {
+      if (i === 0) return l;
+      const f = l.split(',');
+      f[5] = (Number(f[5]) / 0.997523).toFixed(4);
+      return f.join(',');
+    });
+    writeFileSync(join(oldDir, 'SPY.csv'), `${v1.join('\n')}\n`);
+    const file = tempFile();
+    const policy = bundledRefreshPolicy(loadManifest());
+    const before = await createCachedMarketData({ db: fileDb(file), upstream: createBundledProvider(oldDir), symbols, refreshPolicy: policy }).series('SPY');
+    expect(before.dates[before.dates.length - 1]).toBe('2026-08-21');
+    dbs.forEach((db) => db.close());
+
+    const { provider, calls } = counting(bundled);
+    const md = createCachedMarketData({ db: fileDb(file), upstream: provider, symbols, refreshPolicy: policy });
+    const spy = await md.series('SPY');
+    const csv = naive('SPY');
+    expect(spy.dates[spy.dates.length - 1], 'the newest date of the new bundle').toBe('2026-10-08');
+    expect(spy.adjClose, 'the new total-return level throughout, not a splice of the two').toEqual(csv.adjClose);
+    expect(calls, 'a top-up from the stored last day sees the re-based total return and re-reads the whole file').toEqual([
+      { symbol: 'SPY', from: '2026-08-21' },
+      { symbol: 'SPY' },
+    ]);
+    await md.series('SPY');
+    expect(calls, 'and then final again').toHaveLength(2);
   });
 
   it('does not reuse bars cached from a different provider', async () => {

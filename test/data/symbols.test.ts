@@ -30,7 +30,10 @@ function unknown(input: string, d = dir): UnknownSymbolError {
 describe('loadManifest', () => {
   it('reads every entry of data/manifest.json', () => {
     expect(manifest.map((e) => e.symbol)).toEqual(raw.map((e) => e.symbol));
-    expect(manifest.length, 'data/README.md lists 19 ETFs and 3 indexes').toBe(22);
+    expect(manifest.length, 'data/README.md (v2) lists 22 ETFs, 3 indexes, 10 stocks and bitcoin').toBe(36);
+    expect(manifest.filter((e) => e.kind === 'stock')).toHaveLength(10);
+    expect(manifest.find((e) => e.symbol === 'BTC-USD')?.kind).toBe('crypto');
+    expect(manifest.every((e) => e.adjusted), 'README: adjusted is true for every symbol of v2').toBe(true);
   });
 });
 
@@ -41,6 +44,14 @@ describe('resolve', () => {
     expect(dir.resolve(' $spy ')).toBe('SPY');
     expect(dir.resolve('^gspc')).toBe('^GSPC');
     expect(dir.resolve('xlre')).toBe('XLRE');
+  });
+
+  it('maps the names people use for the stocks, metals, bonds and bitcoin', () => {
+    const cases: [string, string][] = [
+      ['Apple', 'AAPL'], ['nvidia', 'NVDA'], ['bitcoin', 'BTC-USD'], ['BTC', 'BTC-USD'], ['btc-usd', 'BTC-USD'], ['gold', 'GLD'],
+      ['silver', 'SLV'], ['long bonds', 'TLT'], ['treasuries', 'TLT'], ['Tesla', 'TSLA'], ['google', 'GOOGL'], ['facebook', 'META'],
+    ];
+    for (const [typed, symbol] of cases) expect(dir.resolve(typed), typed).toBe(symbol);
   });
 
   it('maps the index names people type', () => {
@@ -67,6 +78,9 @@ describe('resolve', () => {
     expect(e.suggestions.length).toBeLessThanOrEqual(3);
     expect(e.message).toContain('SPYY');
     expect(e.hint).toContain('SPY');
+    expect(e.hint, 'every unknown-symbol reply says how many symbols are offline, and how to get any ticker').toMatch(
+      new RegExp(`I have ${manifest.length} symbols offline .*Any other ticker needs a live provider`),
+    );
     expect(unknown('qqqq').suggestions[0]).toBe('QQQ');
     expect(unknown('XLKK').suggestions[0]).toBe('XLK');
     expect(unknown('SPXX').suggestions, 'alias typos suggest the alias target').toContain('^GSPC');
@@ -75,18 +89,21 @@ describe('resolve', () => {
   it('suggests nothing when nothing is close, and names a few symbols that work instead', () => {
     const e = unknown('ZZZZZZZZ');
     expect(e.suggestions).toEqual([]);
-    expect(e.hint).toBe(`I have ${manifest.length} symbols, such as ${manifest.slice(0, 6).map((m) => m.symbol).join(', ')}; /help lists them all.`);
+    expect(e.hint).toBe(
+      `I have ${manifest.length} symbols offline, such as ${manifest.slice(0, 6).map((m) => m.symbol).join(', ')}; /help lists them all. ` +
+        'Any other ticker needs a live provider (set DATA_PROVIDERS=yahoo; no key needed).',
+    );
   });
 
   it('rejects unknown tickers unless allowUnknown', () => {
-    unknown('AAPL');
+    unknown('AMD');
     const live = createSymbolDirectory(manifest, { allowUnknown: true });
-    expect(live.resolve('aapl'), 'a live provider may know it').toBe('AAPL');
+    expect(live.resolve('amd'), 'a live provider may know it').toBe('AMD');
     expect(live.resolve('$brk.b')).toBe('BRK.B');
     expect(live.resolve('spx'), 'aliases still apply').toBe('^GSPC');
     expect(() => live.resolve('not a ticker'), 'bad syntax never passes').toThrow(UnknownSymbolError);
-    expect(live.isKnown('AAPL')).toBe(false);
-    expect(live.name('AAPL')).toBeUndefined();
+    expect(live.isKnown('AMD')).toBe(false);
+    expect(live.name('AMD')).toBeUndefined();
   });
 
   it('truncates absurdly long input in the message', () => {
@@ -159,7 +176,8 @@ describe('names, list and search', () => {
   });
 
   it('respects the limit and lists everything for an empty query', () => {
-    expect(dir.search('', 25)).toHaveLength(22);
+    expect(dir.search('', 25)).toHaveLength(25);
+    expect(dir.search('', 50)).toHaveLength(36);
     expect(dir.search('', 5).map((i) => i.symbol)).toEqual(raw.slice(0, 5).map((e) => e.symbol));
     expect(dir.search('x', 3)).toHaveLength(3);
   });

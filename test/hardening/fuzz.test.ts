@@ -228,7 +228,7 @@ describe('fuzzing the parser and the runner', () => {
       }),
       { numRuns: 2_500 },
     );
-  });
+  }, 120_000); // 2,500 runs, cold CSV reads among them (36 bundled symbols): generous on a busy machine
 
   it('answers random named options for every command through run (Discord-style)', async () => {
     for (const cmd of commands) {
@@ -248,7 +248,7 @@ describe('fuzzing the parser and the runner', () => {
         { numRuns: 220 },
       );
     }
-  });
+  }, 120_000); // 220 runs per command over 36 bundled symbols: generous on a busy machine
 
   it('answers random mention texts (Slack app_mention / DM) the way the adapter passes them', async () => {
     const mention = fc.oneof(fc.constant('<@U0BOT>'), fc.constant('<@U0BOT|tapebot>'), fc.constant('<@U0BOT> <@U0BOT>'), fc.constant(''), fc.constant('<@W123ABC>'));

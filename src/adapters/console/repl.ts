@@ -11,6 +11,11 @@ import { writeAnswerCharts } from './deliver.ts';
 import { formatAnswerText, formatErrorText } from './format.ts';
 import { redactSecrets } from '../../log.ts';
 
+/** The console's first line: names where prices come from, and for bundled data how far they reach. */
+export function consoleBanner(sourceLabel: string): string {
+  return `tapebot console (${sourceLabel})`;
+}
+
 export interface ReplOptions {
   runner: CommandRunner;
   renderer: ChartRenderer;

@@ -77,3 +77,16 @@ function periodChoices(typed: string): Choice[] {
   }
   return out.slice(0, DISCORD_LIMITS.choices);
 }
+
+/** Bundled choices first, then live search hits not already there, up to Discord's 25. */
+export function liveChoices(local: readonly Choice[], hits: readonly { symbol: string; name: string; exchange: string }[]): Choice[] {
+  const out = [...local];
+  const seen = new Set(local.map((c) => c.value));
+  for (const h of hits) {
+    if (out.length >= DISCORD_LIMITS.choices) break;
+    if (seen.has(h.symbol) || h.symbol.length > DISCORD_LIMITS.choiceValue) continue;
+    seen.add(h.symbol);
+    out.push({ name: fit(`${h.symbol} — ${h.name}${h.exchange ? ` (${h.exchange})` : ''}`, DISCORD_LIMITS.choiceName), value: h.symbol });
+  }
+  return out;
+}

@@ -27,6 +27,7 @@ import type { DrainReport } from '../../ops/shutdown.ts';
 import { deadlineOf } from '../../ops/deadline.ts';
 import { createDiscordPoster } from './poster.ts';
 import { createAckFirstScheduler } from '../ack-first.ts';
+import type { SymbolLookup } from '../../data/symbol-lookup.ts';
 
 export { buildCommandPayloads, registerCommands } from './registration.ts';
 export { createDiscordRest } from './client.ts';
@@ -39,6 +40,8 @@ export interface DiscordDeps {
   symbols: SymbolDirectory;
   /** The data's latest close (`() => market.latestClose()`): what "since june" in a question counts from. */
   asOf?: () => Promise<string>;
+  /** With a live provider: symbol search for autocomplete beyond the bundled list. */
+  lookup?: SymbolLookup | undefined;
 }
 
 export interface DiscordAdapter {

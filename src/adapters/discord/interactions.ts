@@ -37,10 +37,11 @@ import { describeError, newErrorRef, ShuttingDownError, UserInputError } from '.
 import type { Logger } from '../../log.ts';
 import { observeAck, observeReply } from '../../ops/metrics.ts';
 import { decodeRerun } from '../rerun.ts';
-import { autocompleteChoices } from './autocomplete.ts';
+import { autocompleteChoices, liveChoices, type Choice } from './autocomplete.ts';
+import type { SymbolLookup } from '../../data/symbol-lookup.ts';
 import { withChannel } from './channel.ts';
 import { createAckFirstScheduler, type AckFirstScheduler } from '../ack-first.ts';
-import { commandOptions } from './registration.ts';
+import { commandOptions, DISCORD_LIMITS } from './registration.ts';
 import { answerReply, errorText } from './reply.ts';
 
 export interface InteractionDeps {
@@ -52,12 +53,34 @@ export interface InteractionDeps {
   scheduler?: AckFirstScheduler;
   /** DISCORD_DIGEST_ROLE_ID: members with it may manage digests besides those with Manage Channels (channel.ts). */
   digestRoleId?: string | undefined;
+  /** With a live provider: any ticker, found by the provider's symbol search (cached, rate-limited). */
+  lookup?: SymbolLookup | undefined;
 }
+
+/** How long autocomplete waits for a live symbol search: Discord allows 3 s for the whole reply. */
+export const AUTOCOMPLETE_LOOKUP_MS = 1_200;
 
 /** Said when a button's id is not one tapebot can read (another bot's, or a format from long ago). */
 export const STALE_BUTTON_TEXT = 'This button no longer works — run the command again.';
 
 const NO_MENTIONS = { parse: [] as [] };
+
+/**
+ * The bundled matches, then what the live symbol search finds, without waiting past
+ * AUTOCOMPLETE_LOOKUP_MS: a slow or failed search leaves the bundled matches alone (cached results
+ * answer at once the next time).
+ */
+async function withLiveHits(local: Choice[], typed: string, lookup: SymbolLookup): Promise<Choice[]> {
+  const cached = lookup.cached(typed);
+  let hits = cached;
+  if (!hits) {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), AUTOCOMPLETE_LOOKUP_MS)));
+    hits = await Promise.race([lookup.lookup(typed).catch(() => undefined), late]);
+    clearTimeout(timer);
+  }
+  return liveChoices(local, hits ?? []);
+}
 
 /** Every option value as text, exactly as the text syntax would carry it (`named` only, no words). */
 export function invocationFromOptions(name: string, options: readonly CommandInteractionOption[]): Invocation {
@@ -210,7 +233,11 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
     const cmd = runner.find(i.commandName);
     const focused = i.options.getFocused(true);
     const decl = cmd ? commandOptions(cmd)[focused.name] : undefined;
-    const choices = autocompleteChoices(decl, String(focused.value), symbols);
+    const typed = String(focused.value);
+    let choices = autocompleteChoices(decl, typed, symbols);
+    if (deps.lookup && decl?.kind === 'symbol' && typed.trim().length > 0 && choices.length < DISCORD_LIMITS.choices) {
+      choices = await withLiveHits(choices, typed, deps.lookup);
+    }
     await scheduler.acknowledge(() => i.respond(choices));
   }
 

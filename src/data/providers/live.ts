@@ -5,7 +5,7 @@
  */
 import { DateTime } from 'luxon';
 import { ProviderError } from '../../errors.ts';
-import { NYSE_ZONE } from '../calendar.ts';
+import { isEveryDaySymbol, NYSE_ZONE } from '../calendar.ts';
 import { validateBars } from '../provider.ts';
 import { deriveAdjClose, type HistoryProvider, type PriceHistory } from './actions.ts';
 import type { ProviderHealth, ProviderHttp } from './http.ts';
@@ -67,7 +67,8 @@ export function createLiveProvider(parts: LiveProviderParts): LiveProvider {
     }
     const raw = await parts.fetchRaw(symbol, opts.from, opts.signal);
     opts.signal?.throwIfAborted();
-    const today = newYorkDate(clock());
+    // A crypto pair's daily bars are UTC days (Yahoo: exchangeTimezoneName UTC); the rest New York days.
+    const today = raw.everyDay || isEveryDaySymbol(symbol) ? clock().toISOString().slice(0, 10) : newYorkDate(clock());
     const checked = checkHistory(name, symbol, raw, today);
     const from = opts.from;
     const all = deriveAdjClose(checked.bars, checked.dividends);

@@ -20,13 +20,15 @@
 import { formatDate } from '../../core/format.ts';
 import type { DailyBar } from '../../core/series.ts';
 import { ProviderError } from '../../errors.ts';
-import { closureReason, isTradingDay, nextTradingDay } from '../calendar.ts';
+import { calendarFor, EVERY_DAY_CALENDAR } from '../calendar.ts';
 import { applySplits, type Dividend, type RawBar, type Split } from './actions.ts';
 
 export interface RawHistory {
   bars: RawBar[];
   dividends: Dividend[];
   splits: Split[];
+  /** The provider says the instrument trades every day (Yahoo: instrumentType CRYPTOCURRENCY). */
+  everyDay?: boolean;
 }
 
 export interface CheckedHistory extends RawHistory {
@@ -57,6 +59,11 @@ const isEmptyRow = (b: RawBar): boolean => b.open === null && b.high === null &&
  * dated after it are refused. Returns the repaired history; throws ProviderError 'invalid-data'.
  */
 export function checkHistory(provider: string, symbol: string, raw: RawHistory, today: string): CheckedHistory {
+  // Bars follow the series' own calendar: every day for crypto, NYSE sessions otherwise.
+  const cal = raw.everyDay ? EVERY_DAY_CALENDAR : calendarFor(symbol);
+  const isTradingDay = cal.isTradingDay;
+  const nextTradingDay = cal.nextTradingDay;
+  const closureReason = cal.closureReason;
   const refuse = (why: string): never => {
     throw new ProviderError(provider, 'invalid-data', `${provider} sent unusable data for ${symbol}: ${why}.`);
   };

@@ -53,7 +53,7 @@ const ChartResponse = z.object({
     result: z
       .array(
         z.object({
-          meta: z.looseObject({ symbol: z.string(), exchangeTimezoneName: z.string().optional() }),
+          meta: z.looseObject({ symbol: z.string(), exchangeTimezoneName: z.string().optional(), instrumentType: z.string().optional() }),
           timestamp: z.array(z.number()).optional(),
           events: z
             .object({
@@ -86,7 +86,7 @@ function chartError(res: HttpResponse): ProviderError | undefined {
   return res.status >= 500 ? transient(err) : err;
 }
 
-function toRaw(result: ChartResult, symbol: string): { bars: RawBar[]; dividends: Dividend[]; splits: Split[] } {
+function toRaw(result: ChartResult, symbol: string): { bars: RawBar[]; dividends: Dividend[]; splits: Split[]; everyDay?: boolean } {
   const zone = result.meta.exchangeTimezoneName ?? NYSE_ZONE;
   const dateOf = (seconds: number): string => dateInZone(seconds * 1000, zone);
   const ts = result.timestamp ?? [];
@@ -115,17 +115,69 @@ function toRaw(result: ChartResult, symbol: string): { bars: RawBar[]; dividends
   if (n >= 2 && bars[n - 1]?.date === bars[n - 2]?.date) bars = [...bars.slice(0, n - 2), bars[n - 1] as RawBar];
   const dividends = Object.values(result.events?.dividends ?? {}).map((d) => ({ date: dateOf(d.date), amount: d.amount }));
   const splits = Object.values(result.events?.splits ?? {}).map((s) => ({ date: dateOf(s.date), ratio: s.numerator / s.denominator }));
-  return { bars, dividends, splits };
+  // Crypto trades every day, weekends included (chart-BTC-USD-2020-01-01-to-2020-01-03.json).
+  return { bars, dividends, splits, ...(result.meta.instrumentType === 'CRYPTOCURRENCY' ? { everyDay: true } : {}) };
 }
 
 export interface YahooOptions extends ProviderOverrides {
   userAgent?: string;
 }
 
-export function createYahooProvider(opts: YahooOptions = {}): LiveProvider {
+/** One instrument Yahoo's search found: what suggestions and Discord autocomplete show. */
+export interface SymbolHit {
+  readonly symbol: string;
+  readonly name: string;
+  /** Yahoo's quoteType: EQUITY, ETF, INDEX, CRYPTOCURRENCY, FUTURE, MUTUALFUND. */
+  readonly type: string;
+  /** The exchange as Yahoo shows it ("NASDAQ", "NYSEArca", "CCC"). */
+  readonly exchange: string;
+}
+
+/** Search results tapebot can chart (daily bars from the chart endpoint); options and news are left out. */
+const CHARTABLE = new Set(['EQUITY', 'ETF', 'INDEX', 'CRYPTOCURRENCY', 'FUTURE', 'MUTUALFUND']);
+
+/**
+ * `GET {base}/v1/finance/search?q=…` (keyless; format of the recordings in ../shared/fixtures/yahoo,
+ * `search-*.json`, and node-yahoo-finance2 `src/modules/search.ts`): `quotes[]` with `symbol`,
+ * `shortname`/`longname`, `quoteType`, `exchDisp`. Other fields (news, nav, lists) are ignored.
+ */
+const SearchResponse = z.object({
+  quotes: z
+    .array(
+      z.looseObject({
+        symbol: z.string().min(1),
+        shortname: z.string().optional(),
+        longname: z.string().optional(),
+        quoteType: z.string().optional(),
+        exchange: z.string().optional(),
+        exchDisp: z.string().optional(),
+      }),
+    )
+    .optional(),
+});
+
+export interface YahooProvider extends LiveProvider {
+  /** Symbol search on the same HTTP client (and so the same rate limit and breaker) as the chart endpoint. */
+  search(query: string, opts?: { signal?: AbortSignal; limit?: number }): Promise<SymbolHit[]>;
+}
+
+export function createYahooProvider(opts: YahooOptions = {}): YahooProvider {
   const name = 'yahoo';
   const { http, clock } = providerHttpFor(name, { baseURL: YAHOO_BASE_URL, rateLimits: YAHOO_RATE_LIMITS, headers: { 'User-Agent': opts.userAgent ?? YAHOO_USER_AGENT } }, opts);
-  return createLiveProvider({
+  const search: YahooProvider['search'] = (query, o = {}) =>
+    http.get('/v1/finance/search', {
+      params: { q: query, quotesCount: Math.min(20, o.limit ?? 8), newsCount: 0, listsCount: 0, enableFuzzyQuery: false },
+      ...(o.signal ? { signal: o.signal } : {}),
+      interpret(res) {
+        const generic = httpFailure(name, res, clock());
+        if (generic) throw generic;
+        const body = parseJson(name, `the search for "${query}"`, SearchResponse, res.json);
+        return (body.quotes ?? [])
+          .filter((q) => q.quoteType !== undefined && CHARTABLE.has(q.quoteType))
+          .map((q) => ({ symbol: q.symbol.toUpperCase(), name: q.longname ?? q.shortname ?? q.symbol, type: q.quoteType as string, exchange: q.exchDisp ?? q.exchange ?? '' }));
+      },
+    });
+  const provider = createLiveProvider({
     name,
     http,
     clock,
@@ -152,4 +204,5 @@ export function createYahooProvider(opts: YahooOptions = {}): LiveProvider {
       });
     },
   });
+  return { ...provider, search };
 }

@@ -24,12 +24,20 @@ export interface CsvRow {
   volume: number | null;
 }
 
+/**
+ * The fake providers' world is Saturday Aug 22, 2026 (`SATURDAY` in _helpers.ts): they serve the
+ * bundled rows up to Fri Aug 21, 2026, with the total return tied to that day (adj_close = close on
+ * it, as a provider would have sent it then). data v2 runs to Oct 8 and ties adj_close to Oct 8, so
+ * the rows are cut there and adj_close re-scaled by one constant, rounded to the CSV's 4 decimals.
+ */
+export const FAKE_WORLD_LAST = '2026-08-21';
+
 const cache = new Map<string, CsvRow[]>();
 export function csv(symbol: string): CsvRow[] {
   let rows = cache.get(symbol);
   if (!rows) {
     const num = (s: string | undefined): number | null => (s === undefined || s === '' ? null : Number(s));
-    rows = readFileSync(new URL(`../../../data/prices/${symbol}.csv`, import.meta.url), 'utf8')
+    const all = readFileSync(new URL(`../../../data/prices/${symbol}.csv`, import.meta.url), 'utf8')
       .trim()
       .split('\n')
       .slice(1)
@@ -37,6 +45,19 @@ export function csv(symbol: string): CsvRow[] {
         const [date, open, high, low, close, adj, volume] = line.split(',');
         return { date: date ?? '', open: num(open), high: num(high), low: num(low), close: num(close), adj: Number(adj), volume: num(volume) };
       });
+    const cut = all.filter((r) => r.date <= FAKE_WORLD_LAST);
+    const last = cut[cut.length - 1];
+    const k = last && last.close !== null && cut.length < all.length ? last.close / last.adj : 1;
+    // Rows after the last ex-dividend day had adj_close = close then (README: the level is tied to the
+    // newest date); earlier rows take the one constant, rounded as the CSV is.
+    let since = cut.length;
+    while (since > 1) {
+      const a = cut[since - 2] as CsvRow;
+      const b = cut[since - 1] as CsvRow;
+      if (a.close === null || b.close === null || Math.abs(a.adj / a.close / (b.adj / b.close) - 1) > 1e-4) break;
+      since--;
+    }
+    rows = k === 1 ? cut : cut.map((r, i) => ({ ...r, adj: i >= since - 1 && r.close !== null ? r.close : Number((r.adj * k).toFixed(4)) }));
     cache.set(symbol, rows);
   }
   return rows;

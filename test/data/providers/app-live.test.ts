@@ -94,9 +94,10 @@ describe('live data through the app', () => {
   it('with the bundled files as last resort, a cold start still answers, with the warning', async () => {
     yahooServer.setRoute(() => 'reset');
     tiingoServer.setRoute(down);
-    const app = liveApp('yahoo,tiingo,bundled', () => SATURDAY);
+    // Data v2: the bundled files end Thu Oct 8, 2026, so the clock is the Saturday after it.
+    const app = liveApp('yahoo,tiingo,bundled', () => new Date('2026-10-10T16:00:00Z'));
     const r = await app.runner.runText('/compare IWM SPY period:1m');
-    expect(r.ok && r.answer.warnings).toContain('Data as of Aug 21, 2026, live data unavailable.');
+    expect(r.ok && r.answer.warnings).toContain('Data as of Oct 8, 2026, live data unavailable.');
   });
 
   it('/status shows each provider’s health and the newest cached close per symbol', async () => {
@@ -112,5 +113,20 @@ describe('live data through the app', () => {
     expect(text).toMatch(/Aug 21, 2026 \(from yahoo\): IWM, SPY/);
     expect(r.answer.facts['provider.yahoo.circuit']).toBe('closed');
     expect(r.answer.facts['cache.SPY.lastDate']).toBe('2026-08-21');
+  });
+
+  it('an unknown ticker on a live provider is answered with what Yahoo’s symbol search finds, cached', async () => {
+    // The search body is Yahoo's format (recorded as ../shared/fixtures/yahoo/search-AMZN.json), trimmed.
+    const search = { quotes: [{ symbol: 'AMZN', shortname: 'Amazon.com, Inc.', longname: 'Amazon.com, Inc.', quoteType: 'EQUITY', exchDisp: 'NASDAQ' }] };
+    yahooServer.setRoute((r) => (r.path === '/v1/finance/search' ? { body: search } : yahooRoute(r)));
+    const app = liveApp('yahoo', () => SATURDAY);
+    expect(app.lookup, 'created with a live Yahoo provider').toBeDefined();
+    const r = await app.runner.runText('/perf AMZNN');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toMatch(/Did you mean AMZN\?/);
+    const again = await app.runner.runText('/perf AMZNN');
+    expect(again.ok).toBe(false);
+    expect(yahooServer.requests.filter((q) => q.path === '/v1/finance/search'), 'the second answer came from the cache').toHaveLength(1);
+    expect(yahooServer.requests.find((q) => q.path === '/v1/finance/search')?.query.get('q')).toBe('AMZNN');
   });
 });
