@@ -103,7 +103,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   // With a live provider, tickers beyond the bundled list may exist: the provider decides.
   const manifest = loadManifest();
   const symbols = createSymbolDirectory(manifest, { allowUnknown: config.DATA_PROVIDERS.some((p) => p !== 'bundled') });
-  const data = createDataSources(config, { logger, ...opts.data });
+  const data = createDataSources(config, { logger, kindOf: (s) => symbols.info(s)?.kind, ...opts.data });
   const metrics = opts.metrics ?? processMetrics;
   const searcher = data.providers.find((p): p is PriceProvider & Pick<YahooProvider, 'search'> => typeof (p as Partial<YahooProvider>).search === 'function');
   const lookup = searcher ? createSymbolLookup({ search: (q, o) => searcher.search(q, o) }) : undefined;

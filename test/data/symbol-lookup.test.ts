@@ -72,7 +72,7 @@ describe('symbol look-up', () => {
       expect(app.lookup).toBeUndefined();
       const r = await app.runner.runText('/compare AMD SPY');
       expect(r.ok).toBe(false);
-      if (!r.ok) expect(r.error.message).toMatch(/I don't know the symbol "AMD"[\s\S]*symbols offline[\s\S]*live provider/);
+      if (!r.ok) expect(r.error.message).toMatch(/I don't know the symbol `AMD`[\s\S]*symbols offline[\s\S]*live provider/);
     } finally {
       await app.close();
     }

@@ -156,7 +156,9 @@ describe('provider keys never reach a chat', () => {
     input.end(['/compare ZZZZ SPY', '/status', 'how is zzzz doing', 'exit'].join('\n') + '\n');
     await repl;
     const all = chunks.join('');
-    expect(all).toContain("I couldn't find prices for ZZZZ");
+    // By now the earlier test has opened the failing providers' circuits, so the honest answer may be
+    // "unavailable" rather than "not found": either way, fixed words.
+    expect(all).toMatch(/I couldn't find prices for ZZZZ|Market data is unavailable right now; try again shortly\. Reference [0-9a-f]{6}\./);
     expect(all).toMatch(/last failure/);
     expect(leaks(all), 'no key in what the console prints').toEqual([]);
   }, 60_000);

@@ -27,7 +27,7 @@ import type { Logger } from '../../log.ts';
 import type { PriceProvider } from '../provider.ts';
 import { isHistoryProvider, type HistoryFetchOptions, type HistoryProvider, type PriceHistory } from './actions.ts';
 import type { LiveProvider } from './live.ts';
-import { continuityBreaks, judgeMove, suspectMoves, type SuspectMove } from './plausibility.ts';
+import { continuityBreaks, judgeMove, moveFloorFor, suspectMoves, type SuspectMove } from './plausibility.ts';
 
 export function isLiveProvider(p: PriceProvider): p is LiveProvider {
   return (p as Partial<LiveProvider>).live === true;
@@ -49,6 +49,8 @@ export interface FailoverOptions {
   reference?: PriceProvider;
   /** The most time one fetch may spend on live providers before the fallback answers; default none. */
   budgetMs?: number;
+  /** What kind of series a symbol is (the manifest's `kind`: index, etf, stock, crypto); sets rule 1's floor. */
+  kindOf?: (symbol: string) => string | undefined;
 }
 
 /** Why the live providers stopped: the time budget ran out. */
@@ -131,8 +133,8 @@ export function createFailoverProvider(providers: readonly PriceProvider[], opts
 
   /** The plausibility rules on a live provider's answer (see plausibility.ts); throws ImplausibleDataError. */
   const checkPlausible = async (p: PriceProvider, symbol: string, history: PriceHistory, signal: AbortSignal | undefined): Promise<string[]> => {
+    let trusted: readonly DailyBar[] | undefined;
     if (reference && reference !== p && (!reference.knows || reference.knows(symbol)) && history.bars.length > 0) {
-      let trusted: readonly DailyBar[] | undefined;
       try {
         trusted = (await historyOf(reference, symbol, { from: (history.bars[0] as DailyBar).date })).bars;
       } catch {
@@ -151,7 +153,7 @@ export function createFailoverProvider(providers: readonly PriceProvider[], opts
         );
       }
     }
-    const suspects = suspectMoves(history.bars);
+    const suspects = suspectMoves(history.bars, moveFloorFor(opts.kindOf?.(symbol), trusted));
     if (suspects.length === 0) return [];
     const recentFrom = (history.bars[Math.max(0, history.bars.length - RECENT_BARS)] as DailyBar).date;
     return crossCheck(p, symbol, suspects, recentFrom, signal);

@@ -30,6 +30,8 @@ export interface DataSources {
 
 export interface DataSourcesOptions {
   logger?: Logger;
+  /** What kind of series a symbol is (the manifest's `kind`), for the plausibility rules' floor. */
+  kindOf?: (symbol: string) => string | undefined;
   clock?: () => Date;
   /** Overrides every provider's HTTP policy (tests use tiny timeouts and backoff). */
   httpPolicy?: Partial<HttpPolicy>;
@@ -98,6 +100,7 @@ export function createDataSources(config: Config, opts: DataSourcesOptions = {})
       ...(opts.logger ? { logger: opts.logger } : {}),
       reference: bundled(),
       budgetMs: Math.round(config.ANSWER_BUDGET_S * 1000),
+      ...(opts.kindOf ? { kindOf: opts.kindOf } : {}),
     }),
     providers,
     refreshPolicy: liveRefreshPolicy(opts.refresh),

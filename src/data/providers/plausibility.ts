@@ -9,7 +9,9 @@
  *      - `MOVE_Z` robust standard deviations of the series' own log returns, the deviation being
  *        1.4826 × the median absolute deviation (MAD) from their median — the MAD ignores the very
  *        outliers it is meant to find, where a plain standard deviation is inflated by them; and
- *      - the absolute floor `MOVE_FLOOR` = 0.25 in log terms (a rise of 28.4 % or a fall of 22.1 %).
+ *      - an absolute floor: `MOVE_FLOOR` = 0.25 in log terms (a rise of 28.4 % or a fall of 22.1 %)
+ *        for indexes and funds, `SINGLE_NAME_FLOOR` = 0.8 for single stocks and coins, raised for a
+ *        series whose own trusted record holds a bigger real day (`moveFloorFor`).
  *    Why the floor: a pure z-score cannot tell a real crash from bad data. The biggest real days in
  *    the bundled history are 15–31 robust deviations out (S&P 500 on 1987-10-19: −20.5 %, log −0.229,
  *    z ≈ 31; SPY on 2008-10-13: +14.5 %, z ≈ 17; XLE on 2020-03-09: −20.1 %, log −0.225), while a
@@ -33,8 +35,37 @@ import type { DailyBar } from '../../core/series.ts';
 
 /** Robust deviations beyond which a move is far outside the series' own distribution. */
 export const MOVE_Z = 12;
-/** log(1.284): no real one-day move of the covered funds and indexes reaches it (see above). */
+/** log(1.284): no real one-day move of the covered broad funds and indexes reaches it (see above). */
 export const MOVE_FLOOR = 0.25;
+/**
+ * The floor for a single company, a coin, or a ticker tapebot knows nothing about: log(2.23), a rise
+ * of 123 % or a fall of 55 %. Single names move far more than the funds that hold them: the bundled
+ * record has Apple −51.9 % on 2000-09-29 (log −0.731, the largest), bitcoin −37.2 % on 2020-03-12,
+ * Nvidia, Robinhood and Microsoft beyond −30 % on one day. A bad ×1.3 close on a stock is therefore
+ * left to rule 2 (continuity); a ×3.7 spike or a lost decimal is still caught here.
+ */
+export const SINGLE_NAME_FLOOR = 0.8;
+/** A series whose own trusted record holds a bigger real move gets a floor this much above it. */
+export const OWN_RECORD_MARGIN = 1.1;
+
+/** The kinds of series (the bundled manifest's `kind`) that the broad floor fits: indexes and funds. */
+const BROAD_KINDS = new Set(['index', 'etf']);
+
+/**
+ * The floor of rule 1 for one series: `MOVE_FLOOR` for an index or a fund, `SINGLE_NAME_FLOOR` for
+ * anything else (a stock, a coin, an unknown live ticker), raised to `OWN_RECORD_MARGIN` × the largest
+ * one-day move in the series' own trusted record when that is bigger (silver's SLV fell 28.5 % on
+ * 2026-01-30: a real day of a fund that the broad floor alone would call suspect).
+ */
+export function moveFloorFor(kind: string | undefined, record: readonly Pick<DailyBar, 'adjClose'>[] = []): number {
+  let largest = 0;
+  for (let i = 1; i < record.length; i++) {
+    const m = Math.abs(Math.log((record[i] as DailyBar).adjClose / (record[i - 1] as DailyBar).adjClose));
+    if (m > largest && Number.isFinite(m)) largest = m;
+  }
+  const base = kind !== undefined && BROAD_KINDS.has(kind) ? MOVE_FLOOR : SINGLE_NAME_FLOOR;
+  return Math.max(base, OWN_RECORD_MARGIN * largest);
+}
 /** Below this many returns the robust deviation is not estimated: the floor alone decides. */
 export const MIN_RETURNS_FOR_SCALE = 250;
 /** How far (relative) a close may sit from the reference's common ratio before it breaks continuity. */
@@ -78,19 +109,19 @@ export function robustScale(values: readonly number[]): { center: number; scale:
 }
 
 /** The smallest |log move| that is suspect for a series with these log returns. */
-export function moveThreshold(logReturns: readonly number[]): number {
-  if (logReturns.length < MIN_RETURNS_FOR_SCALE) return MOVE_FLOOR;
+export function moveThreshold(logReturns: readonly number[], floor = MOVE_FLOOR): number {
+  if (logReturns.length < MIN_RETURNS_FOR_SCALE) return floor;
   const { scale } = robustScale(logReturns);
-  return Math.max(MOVE_FLOOR, MOVE_Z * scale);
+  return Math.max(floor, MOVE_Z * scale);
 }
 
 /** Rule 1 over bars in date order: the moves far outside the series' own distribution. */
-export function suspectMoves(bars: readonly Pick<DailyBar, 'date' | 'adjClose'>[]): SuspectMove[] {
+export function suspectMoves(bars: readonly Pick<DailyBar, 'date' | 'adjClose'>[], floor = MOVE_FLOOR): SuspectMove[] {
   const moves: number[] = [];
   for (let i = 1; i < bars.length; i++) {
     moves.push(Math.log((bars[i] as DailyBar).adjClose / (bars[i - 1] as DailyBar).adjClose));
   }
-  const threshold = moveThreshold(moves);
+  const threshold = moveThreshold(moves, floor);
   const out: SuspectMove[] = [];
   for (let i = 0; i < moves.length; i++) {
     const m = moves[i] as number;

@@ -53,8 +53,9 @@ describe('the answer’s time budget', () => {
     const app = liveApp('yahoo,bundled', clockAt(SATURDAY));
     const r = await app.runner.runText('/compare IWM SPY period:1m');
     if (!r.ok) throw new Error(r.error.message);
-    expect(r.answer.warnings).toContain('Data as of Aug 21, 2026, live data unavailable.');
-    expect(r.answer.asOf).toBe('2026-08-21');
+    // The bundled files that answered run to Oct 8, past the stand-ins' Aug 22 clock: the note names their newest close.
+    expect(r.answer.warnings).toContain('Data as of Oct 8, 2026, live data unavailable.');
+    expect(r.answer.asOf, 'answered wholly from the bundled files').toBe('2026-10-08');
     // SPY (the reference) waited on yahoo until the budget ran out; its retries were abandoned, and
     // IWM, loaded after it in the same answer, did not wait on yahoo at all.
     expect(yahooServer.requests.map((q) => q.path)).toEqual(['/v8/finance/chart/SPY']);

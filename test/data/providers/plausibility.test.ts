@@ -13,7 +13,8 @@ import { createApp, type App } from '../../../src/app.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { createBundledProvider } from '../../../src/data/bundled.ts';
 import { createFailoverProvider } from '../../../src/data/providers/failover.ts';
-import { continuityBreaks, MOVE_FLOOR, suspectMoves } from '../../../src/data/providers/plausibility.ts';
+import { continuityBreaks, MOVE_FLOOR, moveFloorFor, SINGLE_NAME_FLOOR, suspectMoves } from '../../../src/data/providers/plausibility.ts';
+import { loadManifest } from '../../../src/data/symbols.ts';
 import { createTiingoProvider } from '../../../src/data/providers/tiingo.ts';
 import { createYahooProvider } from '../../../src/data/providers/yahoo.ts';
 import { describeError, ImplausibleDataError, ProviderError } from '../../../src/errors.ts';
@@ -22,6 +23,9 @@ import { startFakeServer, type FakeRequest, type FakeServer, type Reply } from '
 import { csv, openSeconds, tiingoRoute, yahooRoute } from './_upstreams.ts';
 
 const BUNDLED = new URL('../../../data/prices/', import.meta.url);
+/** The manifest's kind of each bundled symbol, as the app hands it to the failover chain. */
+const kindOf = (symbol: string): string | undefined => loadManifest().find((m) => m.symbol === symbol)?.kind;
+
 const bundledSymbols = readdirSync(BUNDLED)
   .filter((f) => f.endsWith('.csv'))
   .map((f) => f.slice(0, -4));
@@ -29,13 +33,35 @@ const bundledSymbols = readdirSync(BUNDLED)
 describe('no false alarm on the bundled history', () => {
   it('finds no suspect move in any bundled series, and no continuity break against itself', async () => {
     const bundled = createBundledProvider();
-    expect(bundledSymbols.length, 'every bundled series').toBeGreaterThanOrEqual(20);
+    const kinds = new Map(loadManifest().map((m) => [m.symbol, m.kind]));
+    expect(bundledSymbols.length, 'every bundled series').toBeGreaterThanOrEqual(30);
+    const raisedByOwnRecord: string[] = [];
     for (const symbol of bundledSymbols) {
       const bars = await bundled.fetchDaily(symbol);
-      expect(suspectMoves(bars), symbol).toEqual([]);
+      const kind = kinds.get(symbol);
+      // The floor as production sets it: by kind, raised by the series' own record where that is bigger.
+      expect(suspectMoves(bars, moveFloorFor(kind, bars)), symbol).toEqual([]);
       expect(continuityBreaks(bars, bars), symbol).toEqual([]);
+      // Non-vacuous: the kind's floor alone holds for every series but the ones named below.
+      if (suspectMoves(bars, moveFloorFor(kind)).length > 0) raisedByOwnRecord.push(symbol);
     }
+    expect(raisedByOwnRecord, "only silver's Jan 30, 2026 crash (−28.5 %) needs its own record to pass").toEqual(['SLV']);
   }, 60_000);
+
+  it('the floors by kind: 0.25 for funds and indexes, 0.8 for single names; a ×3.7 spike is over both', () => {
+    expect(moveFloorFor('etf')).toBe(MOVE_FLOOR);
+    expect(moveFloorFor('index')).toBe(MOVE_FLOOR);
+    expect(moveFloorFor('stock')).toBe(SINGLE_NAME_FLOOR);
+    expect(moveFloorFor(undefined), 'an unknown live ticker is treated as a single name').toBe(SINGLE_NAME_FLOOR);
+    expect(Math.log(3.7)).toBeGreaterThan(SINGLE_NAME_FLOOR);
+    expect(Math.log(1.3)).toBeGreaterThan(MOVE_FLOOR);
+    // Apple's −51.9 % of 2000-09-29, read naively from the CSV, is inside the single-name floor.
+    const rows = csv('AAPL');
+    const i = rows.findIndex((r) => r.date === '2000-09-29');
+    const move = Math.log((rows[i] as { adj: number }).adj / (rows[i - 1] as { adj: number }).adj);
+    expect(move).toBeLessThan(-0.7);
+    expect(-move).toBeLessThan(SINGLE_NAME_FLOOR);
+  });
 
   it('the history checked really holds the crash days (read naively from the CSVs)', () => {
     // Closes straight from the files: the days a detector is most likely to mistake for bad data.
@@ -120,15 +146,15 @@ const tiingo = () => createTiingoProvider({ apiKey: 'test-key-123456', baseURL: 
 describe('a suspect move is cross-checked: the failover chain', () => {
   it('×1.3 IWM close from yahoo: tiingo contradicts it, yahoo is refused, tiingo’s true close answers', async () => {
     yahooServer.setRoute(tampered('IWM', '2026-08-21', 1.3));
-    const chain = createFailoverProvider([yahoo(), tiingo()], { reference: createBundledProvider() });
+    const chain = createFailoverProvider([yahoo(), tiingo()], { kindOf, reference: createBundledProvider() });
     const h = await chain.fetchHistory('IWM');
     expect(h.provider).toBe('tiingo');
-    expect(h.bars.at(-1)).toMatchObject({ date: '2026-08-21', close: 299.94 });
+    expect(h.bars.at(-1)).toMatchObject({ date: '2026-08-21', close: 299.96 });
   });
 
   it('×3.7 one-day spike in the past: refused, the next provider answers with the real close', async () => {
     yahooServer.setRoute(tampered('IWM', '2026-08-14', 3.7));
-    const chain = createFailoverProvider([yahoo(), tiingo()]);
+    const chain = createFailoverProvider([yahoo(), tiingo()], { kindOf });
     const h = await chain.fetchHistory('IWM');
     expect(h.provider).toBe('tiingo');
     expect(h.bars.find((b) => b.date === '2026-08-14')?.close).toBe(305.09);
@@ -146,7 +172,7 @@ describe('a suspect move is cross-checked: the failover chain', () => {
   for (const [what, date, factor] of refusedAlone) {
     it(`${what}, nothing to confirm it: refused with invalid-data, never served`, async () => {
       yahooServer.setRoute(tampered('IWM', date, factor));
-      const chain = createFailoverProvider([yahoo()], { reference: createBundledProvider() });
+      const chain = createFailoverProvider([yahoo()], { kindOf, reference: createBundledProvider() });
       const err: unknown = await chain.fetchHistory('IWM').catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ProviderError);
       expect((err as ProviderError).failure).toBe('invalid-data');
@@ -156,10 +182,10 @@ describe('a suspect move is cross-checked: the failover chain', () => {
   it('an unconfirmed suspect move on a day no other source has is refused, and people read why', async () => {
     // Only yahoo, no reference: nothing can confirm the ×1.3 close.
     yahooServer.setRoute(tampered('IWM', '2026-08-21', 1.3));
-    const chain = createFailoverProvider([yahoo()]);
+    const chain = createFailoverProvider([yahoo()], { kindOf });
     const err: unknown = await chain.fetchHistory('IWM').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ImplausibleDataError);
-    // By hand: 299.94 × 1.3 = 389.922 after a close of 297.67 on Aug 20: +30.99 %.
+    // By hand: 299.96 × 1.3 = 389.948 (data v2's close; v1 had 299.94) after a close of 297.67 on Aug 20: +30.99 %.
     const said = describeError(err, 'ab12cd');
     expect(said).toEqual({
       audience: 'retry',
@@ -181,10 +207,10 @@ describe('a suspect move is cross-checked: the failover chain', () => {
       return { ...reply, body: rows };
     };
     tiingoServer.setRoute(raised);
-    const chain = createFailoverProvider([yahoo(), tiingo()]);
+    const chain = createFailoverProvider([yahoo(), tiingo()], { kindOf });
     const h = await chain.fetchHistory('IWM');
     expect(h.provider, 'yahoo’s answer stood').toBe('yahoo');
-    expect(h.bars.at(-1)?.close).toBeCloseTo(299.94 * 1.3, 2);
+    expect(h.bars.at(-1)?.close).toBeCloseTo(299.96 * 1.3, 2);
     expect(tiingoServer.requests.length, 'tiingo was asked to confirm').toBe(1);
   });
 });
@@ -216,7 +242,8 @@ describe('the issue’s reproductions, through the whole app', () => {
     expect(r.answer.lines.join('\n')).not.toMatch(/31\.5%|30\.99%/);
     // The same figures tiingo alone gives (it served IWM), and within rounding of the bundled prices.
     const tiingoOnly = await liveApp('tiingo').runner.runText(text);
-    const truth = await bundledApp().runner.runText(text);
+    // The bundled files reach past the stand-ins' Aug 22 clock: the truth is asked as of the same close.
+    const truth = await bundledApp().runner.runText(`${text} asof:2026-08-21`);
     if (!tiingoOnly.ok || !truth.ok) throw new Error('both answer');
     expect(r.answer.facts).toEqual(tiingoOnly.answer.facts);
     expect(r.answer.facts['return_IWM'] as number).toBeCloseTo(truth.answer.facts['return_IWM'] as number, 3);
@@ -235,7 +262,7 @@ describe('the issue’s reproductions, through the whole app', () => {
     const alone = await liveApp('yahoo').runner.runText('/drawdown IWM');
     expect(alone.ok, 'yahoo alone: refused').toBe(false);
     const withTiingo = await liveApp('yahoo,tiingo').runner.runText('/drawdown IWM');
-    const truth = await bundledApp().runner.runText('/drawdown IWM');
+    const truth = await bundledApp().runner.runText('/drawdown IWM asof:2026-08-21');
     if (!withTiingo.ok || !truth.ok) throw new Error('both answer');
     expect(withTiingo.answer.lines.join('\n')).not.toMatch(/1,128\.83|73\.4%/);
     expect(withTiingo.answer.facts).toEqual(truth.answer.facts);
@@ -246,7 +273,9 @@ describe('the issue’s reproductions, through the whole app', () => {
     const r = await liveApp('yahoo,bundled').runner.runText('/compare IWM SPY period:1m');
     if (!r.ok) throw new Error(r.error.message);
     expect(r.answer.lines.join('\n')).not.toMatch(/31\.5%/);
-    expect(r.answer.warnings).toContain('Data as of Aug 21, 2026, live data unavailable.');
+    // The note names the newest close of the fallback that was stored (the bundled files run to Oct 8,
+    // past the stand-ins' Aug 22 clock).
+    expect(r.answer.warnings).toContain('Data as of Oct 8, 2026, live data unavailable.');
   }, 60_000);
 });
 
@@ -258,7 +287,7 @@ describe('an old suspect move nothing can confirm or contradict is kept, and eve
 
   it('the chain alone: kept with a doubt, not refused (one unverifiable day must not refuse a whole history for good)', async () => {
     yahooServer.setRoute(tampered('IWM', '2026-06-15', 3.7));
-    const h = await createFailoverProvider([yahoo()]).fetchHistory('IWM');
+    const h = await createFailoverProvider([yahoo()], { kindOf }).fetchHistory('IWM');
     expect(h.provider).toBe('yahoo');
     // By hand from data/prices/IWM.csv (total-return closes: Jun 15 is an ex-dividend day):
     // Jun 12 292.2550, Jun 15 294.64 × 3.7 = 1090.168, Jun 16 292.08.
