@@ -13,7 +13,6 @@ import { Worker } from 'node:worker_threads';
 import type { ChartSpec } from '../answer/chart-spec.ts';
 import { chartConfig, type ChartJsConfig } from './config.ts';
 import { BusyError } from '../errors.ts';
-import { renderPng } from './render-local.ts';
 import type { ChartRenderer } from './renderer.ts';
 import type { RenderReply, RenderRequest } from './render-worker.ts';
 
@@ -80,6 +79,8 @@ function inlineRenderer(maxQueue: number, configOf: (spec: ChartSpec) => ChartJs
       if (inFlight >= maxQueue) throw new RenderQueueFullError(maxQueue);
       inFlight++;
       try {
+        // Chart.js and the canvas load with the first chart, so a console or bot starts without them.
+        const { renderPng } = await import('./render-local.ts');
         return await renderPng(configOf(spec));
       } finally {
         inFlight--;
@@ -107,12 +108,15 @@ interface Slot {
   proven: boolean;
 }
 
-/** How a worker is started: under tsx or vitest the worker file is TypeScript and needs tsx's loader registered in that thread. */
+/**
+ * How a worker is started. From the build (dist/) the worker is plain JavaScript beside this module.
+ * Under tsx or vitest this module is TypeScript, and so is the worker: tsx registers its hooks on the
+ * main thread only, so the worker registers them itself (tsx's ESM API) before importing any .ts.
+ */
 function spawnWorker(): Worker {
+  const compiled = !new URL(import.meta.url).pathname.endsWith('.ts');
+  if (compiled) return new Worker(new URL('./render-worker.js', import.meta.url));
   const entry = new URL('./render-worker.ts', import.meta.url);
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry);
-  // tsx registers its hooks on the main thread only; a worker must register them itself before
-  // importing any .ts. The ESM build of its API is the one that can.
   const tsxApi =
     typeof import.meta.resolve === 'function'
       ? import.meta.resolve('tsx/esm/api')
