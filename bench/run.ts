@@ -9,6 +9,7 @@ import { benchDiscord } from './discord.bench.ts';
 import { benchHardening } from './hardening.bench.ts';
 import { benchSkeleton } from './skeleton.bench.ts';
 import { benchSlack } from './slack.bench.ts';
+import { benchStartup } from './startup.bench.ts';
 
 /** Benchmarks that report named figures are printed one per line. */
 function lines(record: Record<string, number>): string[] {
@@ -22,6 +23,7 @@ const suites: Record<string, () => Promise<string[]>> = {
   slack: async () => lines(await benchSlack()),
   digest: benchDigest,
   hardening: () => benchHardening(),
+  startup: benchStartup,
 };
 
 const wanted = process.argv.slice(2);

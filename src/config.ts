@@ -60,6 +60,8 @@ const schema = z
     RATE_CHANNEL_PER_MIN: count(60),
     RATE_CHANNEL_BURST: count(20, 1),
     RENDER_CACHE_MB: count(64),
+    PRICE_CACHE_MB: count(64),
+    RENDER_IDLE_S: count(60),
     SHUTDOWN_GRACE_S: count(10),
 
     TIINGO_API_KEY: optionalString,

@@ -4,7 +4,9 @@
  * charts draw. `threads: 0` draws inline on the calling thread instead (the CLI, tests).
  *
  * Workers start on first use and are unref'd while idle, so an idle pool never keeps the process
- * alive. A worker that crashes or hangs fails only its own chart and is replaced on demand.
+ * alive; one idle for `idleMs` is stopped (a worker with Chart.js and a canvas holds ~40-80 MB) and
+ * started again by the next chart (~150 ms). A worker that crashes or hangs fails only its own chart
+ * and is replaced on demand.
  */
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
@@ -51,13 +53,19 @@ export interface LocalRendererOptions {
   maxQueue?: number;
   /** Per-chart limit in worker mode. Default 30 s. */
   timeoutMs?: number;
+  /** A worker without a chart for this long is stopped, and started again when needed. 0 = never. Default 60 s. */
+  idleMs?: number;
   /** CSS size of every chart (PNG pixels are twice this). Default 1000 × 560. */
   width?: number;
   height?: number;
 }
 
 /** A local renderer also tells how many charts wait for a thread (the render-queue metric). */
-export type LocalRenderer = ChartRenderer & { queueDepth(): number };
+export type LocalRenderer = ChartRenderer & {
+  queueDepth(): number;
+  /** Worker threads running now (0 inline, and while the pool is idle and stopped). */
+  workers(): number;
+};
 
 export function createLocalRenderer(opts: LocalRendererOptions = {}): LocalRenderer {
   const threads = opts.threads ?? Math.max(1, availableParallelism() - 1);
@@ -66,7 +74,7 @@ export function createLocalRenderer(opts: LocalRendererOptions = {}): LocalRende
   const configOf = (spec: ChartSpec): ChartJsConfig =>
     chartConfig(spec, { ...(size.width ? { width: size.width } : {}), ...(size.height ? { height: size.height } : {}) });
   if (threads <= 0) return inlineRenderer(maxQueue, configOf);
-  return new WorkerPool(threads, maxQueue, opts.timeoutMs ?? 30_000, configOf);
+  return new WorkerPool(threads, maxQueue, opts.timeoutMs ?? 30_000, configOf, opts.idleMs ?? 60_000);
 }
 
 function inlineRenderer(maxQueue: number, configOf: (spec: ChartSpec) => ChartJsConfig): LocalRenderer {
@@ -90,6 +98,7 @@ function inlineRenderer(maxQueue: number, configOf: (spec: ChartSpec) => ChartJs
       closed = true;
     },
     queueDepth: () => Math.max(0, inFlight - 1),
+    workers: () => 0,
   };
 }
 
@@ -104,6 +113,8 @@ interface Slot {
   worker: Worker;
   job: Job | null;
   timer: NodeJS.Timeout | null;
+  /** Stops the worker after `idleMs` without a chart. */
+  idle: NodeJS.Timeout | null;
   /** Whether this worker ever finished a chart; one that dies before that cannot even start. */
   proven: boolean;
 }
@@ -137,6 +148,7 @@ class WorkerPool implements LocalRenderer {
     private readonly maxQueue: number,
     private readonly timeoutMs: number,
     private readonly configOf: (spec: ChartSpec) => ChartJsConfig,
+    private readonly idleMs: number,
   ) {
     this.name = `local(${threads} thread${threads === 1 ? '' : 's'})`;
   }
@@ -160,6 +172,10 @@ class WorkerPool implements LocalRenderer {
   /** Charts waiting for a free thread (metrics). */
   queueDepth(): number {
     return this.queue.length;
+  }
+
+  workers(): number {
+    return this.slots.length;
   }
 
   async close(): Promise<void> {
@@ -186,7 +202,7 @@ class WorkerPool implements LocalRenderer {
   }
 
   private start(): Slot {
-    const slot: Slot = { worker: spawnWorker(), job: null, timer: null, proven: false };
+    const slot: Slot = { worker: spawnWorker(), job: null, timer: null, idle: null, proven: false };
     this.slots.push(slot);
     slot.worker.on('message', (reply: RenderReply) => this.onReply(slot, reply));
     slot.worker.on('error', (err) => this.onDeath(slot, err));
@@ -195,6 +211,8 @@ class WorkerPool implements LocalRenderer {
   }
 
   private dispatch(slot: Slot, job: Job): void {
+    if (slot.idle) clearTimeout(slot.idle);
+    slot.idle = null;
     slot.job = job;
     slot.worker.ref();
     slot.timer = setTimeout(() => {
@@ -221,6 +239,17 @@ class WorkerPool implements LocalRenderer {
       job.reject(new Error(`chart render failed: ${reply.error}`));
     }
     this.pump();
+    if (slot.job === null && this.idleMs > 0) this.stopWhenIdle(slot);
+  }
+
+  /** Stops a worker left without a chart for `idleMs`; the next chart starts a fresh one. */
+  private stopWhenIdle(slot: Slot): void {
+    slot.idle = setTimeout(() => {
+      slot.idle = null;
+      if (slot.job !== null || !this.remove(slot)) return;
+      void slot.worker.terminate();
+    }, this.idleMs);
+    slot.idle.unref();
   }
 
   private onDeath(slot: Slot, err: Error): void {
@@ -249,5 +278,7 @@ class WorkerPool implements LocalRenderer {
   private clearTimer(slot: Slot): void {
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = null;
+    if (slot.idle) clearTimeout(slot.idle);
+    slot.idle = null;
   }
 }

@@ -19,7 +19,7 @@
  * `notes(symbol)` carries "Data as of …, live data unavailable." for the answer.
  */
 import { formatDate } from '../core/format.ts';
-import { lastDate, seriesFromBars, type DailyBar, type DailySeries } from '../core/series.ts';
+import { compactColumn, internDate, lastDate, seriesFromBars, type DailyBar, type DailySeries } from '../core/series.ts';
 import { ProviderError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { runMigrations, type Database } from '../store/db.ts';
@@ -27,6 +27,7 @@ import type { MarketData } from './market-data.ts';
 import { validateBars, type PriceProvider } from './provider.ts';
 import { isHistoryProvider, type HistoryProvider, type PriceHistory } from './providers/actions.ts';
 import { checkAgainstCache } from './providers/sanity.ts';
+import { createSeriesMemo } from './series-memo.ts';
 import type { SymbolDirectory } from './symbols.ts';
 
 /** Schema of the price cache, migration set `'bars'`. Append only. */
@@ -106,6 +107,8 @@ export interface CachedMarketData extends MarketData {
   notes(symbol: string): readonly string[];
   /** Every stored series' newest close and where it came from, for /status. */
   cacheStatus(): CachedSeriesStatus[];
+  /** The in-memory layer: estimated bytes of the series held beyond the pinned ones, entries held, drops so far. */
+  memoryStats(): { bytes: number; entries: number; evictions: number };
 }
 
 export interface CachedSeriesStatus {
@@ -126,6 +129,13 @@ export interface CachedMarketDataOptions {
   /** For answers' footnotes; defaults to the upstream provider's name. */
   sourceLabel?: string;
   refreshPolicy?: RefreshPolicy;
+  /**
+   * Bound on the series held in memory (bytes, estimated: series-memo.ts); the least recently used
+   * are dropped beyond it and read back from SQLite when next asked for. Default: unbounded.
+   */
+  maxMemoryBytes?: number;
+  /** Symbols always kept in memory and not counted against the bound (the bundled reference set). */
+  pinned?: (symbol: string) => boolean;
   /** After a failed top-up, serve the cached series without asking upstream again for this long. Default 30 s. */
   failureBackoffMs?: number;
   logger?: Logger;
@@ -169,6 +179,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
   const selectBars = db
     .prepare('SELECT date, open, high, low, close, adj_close, volume FROM bars WHERE symbol = ? ORDER BY date')
     .raw(true);
+  const countBars = db.prepare('SELECT count(*) FROM bars WHERE symbol = ?').pluck(true);
   const deleteBars = db.prepare('DELETE FROM bars WHERE symbol = ?');
   const upsertBar = db.prepare(
     `INSERT INTO bars (symbol, date, open, high, low, close, adj_close, volume, provider)
@@ -233,31 +244,41 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
     return r && { symbol: r.symbol, provider: r.provider, fetchedAt: r.fetched_at, firstDate: r.first_date, lastDate: r.last_date };
   };
 
-  /** Columns straight from SQLite rows, without building a DailyBar per row. */
-  const readSeries = (symbol: string): DailySeries => {
-    const rows = selectBars.all(symbol) as BarRow[];
-    const n = rows.length;
+  /**
+   * Columns straight from SQLite rows, one row at a time (no array of every row, no DailyBar per
+   * row): adjClose into a Float64Array of the exact length, dates interned (series.ts).
+   */
+  const readSeries = (symbol: string): DailySeries => readSeriesTx(symbol);
+  // One read transaction: the count and the rows come from the same snapshot.
+  const readSeriesTx = db.transaction((symbol: string): DailySeries => {
+    const n = (countBars.get(symbol) as number | undefined) ?? 0;
     const dates = new Array<string>(n);
-    const open = new Array<number | null>(n);
-    const high = new Array<number | null>(n);
-    const low = new Array<number | null>(n);
-    const close = new Array<number | null>(n);
-    const adjClose = new Array<number>(n);
-    const volume = new Array<number | null>(n);
-    for (let i = 0; i < n; i++) {
-      const r = rows[i] as BarRow;
-      dates[i] = r[0];
-      open[i] = r[1];
-      high[i] = r[2];
-      low[i] = r[3];
-      close[i] = r[4];
+    const open: (number | null)[] = [];
+    const high: (number | null)[] = [];
+    const low: (number | null)[] = [];
+    const close: (number | null)[] = [];
+    const adjClose = new Float64Array(n);
+    const volume: (number | null)[] = [];
+    let i = 0;
+    for (const row of selectBars.iterate(symbol)) {
+      const r = row as BarRow;
+      dates[i] = internDate(r[0]);
+      open.push(r[1]);
+      high.push(r[2]);
+      low.push(r[3]);
+      close.push(r[4]);
       adjClose[i] = r[5];
-      volume[i] = r[6];
+      volume.push(r[6]);
+      i++;
     }
-    return { symbol, dates, open, high, low, close, adjClose, volume };
-  };
+    return { symbol, dates, open: compactColumn(open), high: compactColumn(high), low: compactColumn(low), close: compactColumn(close), adjClose, volume: compactColumn(volume) };
+  });
 
-  const memo = new Map<string, { meta: SeriesMeta; series: DailySeries }>();
+  const memo = createSeriesMemo<{ meta: SeriesMeta; series: DailySeries }>({
+    maxBytes: opts.maxMemoryBytes ?? Infinity,
+    pinned: (symbol) => opts.pinned?.(symbol) ?? false,
+    onEvict: (symbol) => logger?.debug({ symbol }, 'price cache: least recently used series dropped from memory'),
+  });
   const refreshListeners = new Set<(symbol: string, lastDate: string) => void>();
   /** Keeps what an upstream fetch stored; tells the refresh listeners when the symbol was held before. */
   const rememberFetched = (symbol: string, entry: { meta: SeriesMeta; series: DailySeries }): void => {
@@ -513,6 +534,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
       const note = stale.get(symbols.resolve(input));
       return note === undefined ? [] : [note];
     },
+    memoryStats: () => memo.stats(),
     cacheStatus() {
       return (selectStatus.all() as [string, string, string, string][]).map(([symbol, last, fetchedAt, source]) => {
         const note = stale.get(symbol);
