@@ -9,6 +9,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { loadManifest } from '../src/data/symbols.ts';
 import { row, stats } from './harness.ts';
 
@@ -84,10 +86,20 @@ async function timeToPrompt(v: Variant, e: NodeJS.ProcessEnv): Promise<number> {
   return ms;
 }
 
-/** VmRSS of a process in MB (Linux). */
+/** VmRSS of a process in MB, and its thread count (Linux). */
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
+}
+function threads(pid: number): number {
+  const m = /Threads:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}
+
+/** The glibc malloc settings the image sets (ENV MALLOC_* in the Dockerfile's runtime stage). */
+export function imageMallocEnv(): Record<string, string> {
+  const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+  return Object.fromEntries([...dockerfile.matchAll(/\b(MALLOC_[A-Z_]+)=(\S+)/g)].map((m) => [m[1] as string, m[2] as string]));
 }
 
 /** The first example of every command that only reads, and a chart of every bundled symbol. */
@@ -111,7 +123,16 @@ export function everyCommandOnce(symbols: readonly string[]): string[] {
   return [...commands, ...symbols.map((s) => `/chart ${s} period:max`)];
 }
 
-export async function rssAfterEverything(v: Variant, e: NodeJS.ProcessEnv, lines: readonly string[]): Promise<{ atPrompt: number; after: number }> {
+/**
+ * RSS at the prompt, after every line is answered, and (`waitIdle`) once the render worker has
+ * stopped for being idle: its thread leaving the process is the signal waited on.
+ */
+export async function rssAfterEverything(
+  v: Variant,
+  e: NodeJS.ProcessEnv,
+  lines: readonly string[],
+  waitIdle = false,
+): Promise<{ atPrompt: number; after: number; idle?: number }> {
   const c = startConsole(v.main, e);
   await c.prompt(1);
   const atPrompt = rssMb(c.pid);
@@ -121,8 +142,37 @@ export async function rssAfterEverything(v: Variant, e: NodeJS.ProcessEnv, lines
     await c.prompt(++n);
   }
   const after = rssMb(c.pid);
+  let idle: number | undefined;
+  if (waitIdle) {
+    const busy = threads(c.pid);
+    const until = Date.now() + 30_000;
+    while (threads(c.pid) >= busy && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    idle = rssMb(c.pid);
+  }
   await c.exit();
-  return { atPrompt, after };
+  return { atPrompt, after, ...(idle !== undefined ? { idle } : {}) };
+}
+
+/** Heap + ArrayBuffer bytes the 22 bundled series add once loaded (warm SQLite cache), per symbol-year. */
+export async function seriesBytesPerSymbolYear(dataDir: string): Promise<string> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const { createApp } = await import('../src/app.ts');
+  const { loadConfig } = await import('../src/config.ts');
+  const app = createApp(loadConfig({ DATA_DIR: dataDir }));
+  const manifest = loadManifest();
+  const used = () => {
+    gc();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const before = used();
+  const held = await Promise.all(manifest.map((m) => app.market.series(m.symbol)));
+  const bytes = used() - before;
+  const rows = held.reduce((sum, s) => sum + s.dates.length, 0);
+  await app.close();
+  const years = rows / 252;
+  return `${'price series in memory, 22 bundled symbols (heap + buffers)'.padEnd(58)} ${(bytes / 1048576).toFixed(1)} MB   ${(bytes / rows).toFixed(0)} bytes per bar   ${((bytes / 1048576) / years).toFixed(4)} MB per symbol-year`;
 }
 
 export async function benchStartup(): Promise<string[]> {
@@ -147,15 +197,21 @@ export async function benchStartup(): Promise<string[]> {
     out.push(row('console to its prompt, node --import tsx src/main.ts (baseline)', stats(prompt.tsx ?? [])));
 
     const manifest = loadManifest();
+    out.push(await seriesBytesPerSymbolYear(dataDir));
     const symbolYears = manifest.reduce((sum, m) => sum + m.rows, 0) / 252;
     const lines = everyCommandOnce(manifest.map((m) => m.symbol));
     const mb = (x: number) => `${x.toFixed(0)} MB`;
-    for (const v of [BUILD, TSX]) {
-      const r = await rssAfterEverything(v, e, lines);
-      out.push(`${`RSS at the prompt (${v.name})`.padEnd(58)} ${mb(r.atPrompt)}`);
-      out.push(
-        `${`RSS, ${manifest.length} symbols loaded + every command once (${v.name})`.padEnd(58)} ${mb(r.after)}   ${(r.after / symbolYears).toFixed(3)} MB per symbol-year over ${symbolYears.toFixed(0)} symbol-years${v === BUILD ? '   target ≤ 250 MB' : ''}`,
-      );
+    const perYear = (x: number) => `${(x / symbolYears).toFixed(3)} MB per symbol-year over ${symbolYears.toFixed(0)} symbol-years`;
+    const runs: { label: string; v: Variant; env: NodeJS.ProcessEnv; idle?: boolean }[] = [
+      { label: "build, the image's malloc settings", v: BUILD, env: env(dataDir, { ...imageMallocEnv(), RENDER_IDLE_S: '2' }), idle: true },
+      { label: 'build, glibc defaults', v: BUILD, env: e },
+      { label: 'tsx baseline, glibc defaults', v: TSX, env: e },
+    ];
+    for (const run of runs) {
+      const r = await rssAfterEverything(run.v, run.env, lines, run.idle);
+      out.push(`${`RSS at the prompt (${run.label})`.padEnd(58)} ${mb(r.atPrompt)}`);
+      out.push(`${`RSS, ${manifest.length} symbols + every command once (${run.label})`.padEnd(58)} ${mb(r.after)}   ${perYear(r.after)}${run.idle ? '   target ≤ 250 MB' : ''}`);
+      if (r.idle !== undefined) out.push(`${`RSS after the idle render worker stopped (${run.label})`.padEnd(58)} ${mb(r.idle)}`);
     }
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
