@@ -28,7 +28,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 # glibc malloc: two arenas instead of 8 per core, and large blocks returned to the system instead of
 # kept in the heap. Measured on the console with every bundled symbol loaded and every command
-# answered once: RSS ~350 MB with glibc's defaults, ~250 MB with these (docs/operations.md).
+# answered once: RSS ~350 MB with glibc's defaults, ~250 MB with these (docs/build-and-memory.md).
 ENV NODE_ENV=production \
     DATA_DIR=/var/lib/tapebot \
     HEALTH_PORT=8080 \
