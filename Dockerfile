@@ -29,7 +29,10 @@ RUN apt-get update \
 # glibc malloc: two arenas instead of 8 per core, and large blocks returned to the system instead of
 # kept in the heap. Measured on the console with every bundled symbol loaded and every command
 # answered once: RSS ~350 MB with glibc's defaults, ~250 MB with these (docs/build-and-memory.md).
+# NODE_COMPILE_CACHE (Node ≥ 22): V8's compiled code is kept on disk, so starts after the first skip
+# compiling (one-shot /rotation on Node 24: ~0.63 s without, ~0.54 s with, hyperfine means).
 ENV NODE_ENV=production \
+    NODE_COMPILE_CACHE=/tmp/tapebot-compile-cache \
     DATA_DIR=/var/lib/tapebot \
     HEALTH_PORT=8080 \
     MALLOC_ARENA_MAX=2 \
