@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'var/**', 'out/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'var/**', 'out/**', 'coverage/**', '.cache/**'] },
   ...tseslint.configs.recommended,
   {
     languageOptions: {
