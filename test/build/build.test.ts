@@ -16,7 +16,8 @@ const run = promisify(execFile);
 const dataDir = mkdtempSync(path.join(tmpdir(), 'tapebot-build-'));
 const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
   const e: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, DATA_PROVIDERS: 'bundled', HEALTH_PORT: '', LOG_LEVEL: 'warn', ...extra };
-  for (const k of ['DISCORD_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'NODE_OPTIONS']) delete e[k];
+  // NODE_OPTIONS is kept: under scripts/node24.sh it carries the better-sqlite3 redirect.
+  for (const k of ['DISCORD_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN']) delete e[k];
   return e;
 };
 const loaded = (stderr: string): Set<string> => new Set([...stderr.matchAll(/^PKG (\S+)$/gm)].map((m) => m[1] as string));
@@ -64,11 +65,12 @@ describe('the build', () => {
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await new Promise<void>((resolve) => {
+    await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => {
         stdout += d.toString();
         if (stdout.includes('tapebot> ')) resolve();
       });
+      void exited.then((code) => reject(new Error(`the console exited (${code}) before its prompt: ${stderr.slice(-400)}`)));
     });
     child.stdin.end('exit\n');
     expect(await exited).toBe(0);
