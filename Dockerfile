@@ -1,31 +1,47 @@
 # syntax=docker/dockerfile:1
-# tapebot: multi-stage build, non-root runtime. The bundled real prices (data/) and the chart font
+# tapebot: multi-stage build, non-root runtime on Node 24 LTS. The build stage type-checks and
+# compiles TypeScript to dist/; the image runs that JavaScript with production dependencies only
+# (no tsx, no esbuild, no TypeScript). The bundled real prices (data/) and the chart font
 # (@expo-google-fonts/inter, an npm package) are part of the image, so it runs offline by default.
 
-# ---- build: install production dependencies (better-sqlite3 compiles from source here) ----
-FROM node:20-bookworm-slim AS deps
+# ---- build: every dependency, type-check + compile, then drop the dev dependencies ----
+FROM node:24-bookworm-slim AS build
+# better-sqlite3 compiles from source when no prebuilt binary matches.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev
+RUN npm ci
+COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build.mjs ./scripts/build.mjs
+COPY src ./src
+COPY commands ./commands
+# tsc -p tsconfig.build.json: fails the image on any type error in src/ or commands/.
+RUN npm run build \
+ && npm prune --omit=dev
 
-# ---- runtime ----
-FROM node:20-bookworm-slim AS runtime
+# ---- runtime: compiled JavaScript and production dependencies only ----
+FROM node:24-bookworm-slim AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends dumb-init \
  && rm -rf /var/lib/apt/lists/*
+# glibc malloc: two arenas instead of 8 per core, and large blocks returned to the system instead of
+# kept in the heap. Measured on the console with every bundled symbol loaded and every command
+# answered once: RSS ~350 MB with glibc's defaults, ~250 MB with these (docs/build-and-memory.md).
+# NODE_COMPILE_CACHE (Node ≥ 22): V8's compiled code is kept on disk, so starts after the first skip
+# compiling (one-shot /rotation on Node 24: ~0.63 s without, ~0.54 s with, hyperfine means).
 ENV NODE_ENV=production \
+    NODE_COMPILE_CACHE=/tmp/tapebot-compile-cache \
     DATA_DIR=/var/lib/tapebot \
-    HEALTH_PORT=8080
+    HEALTH_PORT=8080 \
+    MALLOC_ARENA_MAX=2 \
+    MALLOC_MMAP_THRESHOLD_=131072 \
+    MALLOC_TRIM_THRESHOLD_=131072
 WORKDIR /app
-COPY --from=deps /app/node_modules ./node_modules
-COPY package.json tsconfig.json ./
-COPY src ./src
-COPY commands ./commands
-# scripts/: `npm run restore` (README, "Restoring a backup") and `npm run register`.
-COPY scripts ./scripts
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
 COPY data ./data
 # out/ is where the console (no chat tokens set) writes its chart PNGs: `docker run -it` for that.
 RUN mkdir -p /var/lib/tapebot /app/out && chown node:node /var/lib/tapebot /app/out
@@ -40,4 +56,4 @@ EXPOSE 8080 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "const h=process.env.HEALTH_HOST;const host=!h||h==='0.0.0.0'?'127.0.0.1':h==='::'?'[::1]':h.includes(':')?'['+h+']':h;fetch('http://'+host+':'+process.env.HEALTH_PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["/usr/bin/dumb-init", "--"]
-CMD ["node", "--import", "tsx", "src/main.ts"]
+CMD ["node", "dist/src/main.js"]

@@ -10,6 +10,7 @@ import { benchHardening } from './hardening.bench.ts';
 import { benchRotation } from './rotation.bench.ts';
 import { benchSkeleton } from './skeleton.bench.ts';
 import { benchSlack } from './slack.bench.ts';
+import { benchStartup } from './startup.bench.ts';
 
 /** Benchmarks that report named figures are printed one per line. */
 function lines(record: Record<string, number>): string[] {
@@ -24,6 +25,7 @@ const suites: Record<string, () => Promise<string[]>> = {
   slack: async () => lines(await benchSlack()),
   digest: benchDigest,
   hardening: () => benchHardening(),
+  startup: benchStartup,
 };
 
 const wanted = process.argv.slice(2);

@@ -119,8 +119,11 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     ...(data.refreshPolicy ? { live: true } : {}),
     ...(opts.data?.clock ? { clock: opts.data.clock } : {}),
     onLookup: (source) => metrics.priceLookup(source),
+    maxMemoryBytes: config.PRICE_CACHE_MB * 1024 * 1024,
+    pinned: (symbol) => symbols.isKnown(symbol),
   });
-  const local = (): ChartRenderer => createLocalRenderer(config.RENDER_THREADS !== undefined ? { threads: config.RENDER_THREADS } : {});
+  const local = (): ChartRenderer =>
+    createLocalRenderer({ ...(config.RENDER_THREADS !== undefined ? { threads: config.RENDER_THREADS } : {}), idleMs: config.RENDER_IDLE_S * 1000 });
   const health = opts.health ?? processHealth;
   const removers: (() => void)[] = [];
   let renderer: ChartRenderer;
@@ -159,6 +162,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     ...(opts.limiter ? { limiter: opts.limiter } : {}),
   });
   removers.push(
+    metrics.addCacheBytes('price', () => market.memoryStats().bytes),
     metrics.addInFlight(() => gate.inFlight),
     metrics.addProviderStatus(status),
     health.setCheck('database', () => {

@@ -61,6 +61,8 @@ const schema = z
     RATE_CHANNEL_PER_MIN: count(60),
     RATE_CHANNEL_BURST: count(20, 1),
     RENDER_CACHE_MB: count(64),
+    PRICE_CACHE_MB: count(64),
+    RENDER_IDLE_S: count(60),
     SHUTDOWN_GRACE_S: count(10),
     /** The most time one answer waits for live market data before the labelled fallback answers (seconds; decimals allowed). */
     ANSWER_BUDGET_S: z.preprocess(emptyToUndefined, z.coerce.number().min(0.1).max(120).default(8)),

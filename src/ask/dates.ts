@@ -3,9 +3,20 @@
  * against a *reference day*: the latest close of the data (or the close the person asked about),
  * never the wall clock — the same question about the same data always reads the same way.
  */
-import * as chrono from 'chrono-node';
+import { createRequire } from 'node:module';
+import type * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
 import { MONTH_ABBREVIATIONS, own } from './vocabulary.ts';
+
+/**
+ * chrono-node (~150 ms to load) is loaded by the first question that needs a date read, not at start;
+ * the readers below are synchronous, so its CommonJS build is required rather than imported.
+ */
+let chronoLib: typeof chrono | null = null;
+function casual(): typeof chrono.casual {
+  chronoLib ??= createRequire(import.meta.url)('chrono-node') as typeof chrono;
+  return chronoLib.casual;
+}
 
 export type DateReading =
   /** `words`: how many words of the text the date took. `end`: the end of a range ("to july 31"), if one was given. */
@@ -42,7 +53,7 @@ function readAgainst(text: string, reference: string): { date: string; end?: str
   for (const n of [words.length, 3, 2, 1]) {
     if (n > words.length) continue;
     const part = words.slice(0, n).join(' ');
-    const found = chrono.casual.parse(part, refAt(reference), { forwardDate: false }).find((r) => r.index === 0);
+    const found = casual().parse(part, refAt(reference), { forwardDate: false }).find((r) => r.index === 0);
     if (!found) continue;
     let date = isoOf(found.start);
     if (date === null) return null;
@@ -96,7 +107,7 @@ function monthAgainst(text: string, reference: string): { first: string; words: 
   const words = text.split(' ');
   for (const n of [3, 2, 1]) {
     if (n > words.length) continue;
-    const found = chrono.casual.parse(words.slice(0, n).join(' '), refAt(reference), { forwardDate: false }).find((r) => r.index === 0);
+    const found = casual().parse(words.slice(0, n).join(' '), refAt(reference), { forwardDate: false }).find((r) => r.index === 0);
     if (!found) continue;
     // A day ("july 4") or a range is not a month; a month must be said outright.
     if (found.end || found.start.isCertain('day') || !found.start.isCertain('month')) return null;

@@ -17,9 +17,9 @@
  *   after `breakerThreshold` failures in a row QuickChart is not asked for `breakerHalfOpenAfterMs`
  *   (a cockatiel circuit breaker), so a dead server costs no timeouts.
  */
-import axios, { isAxiosError, type AxiosResponse } from 'axios';
+import type { AxiosResponse, AxiosStatic } from 'axios';
 import { circuitBreaker, ConsecutiveBreaker, handleAll, isBrokenCircuitError } from 'cockatiel';
-import quickchartModule from 'quickchart-js';
+import type quickchartModule from 'quickchart-js';
 import type { ChartSpec } from '../answer/chart-spec.ts';
 import type { Logger } from '../log.ts';
 import { chartConfig, DEVICE_PIXEL_RATIO } from './config.ts';
@@ -31,8 +31,20 @@ export const QUICKCHART_DEFAULT_URL = 'https://quickchart.io';
  * reads as CommonJS (the class under `.default`); accept either shape.
  */
 type QuickChartClass = typeof quickchartModule.default;
-const QuickChart: QuickChartClass =
-  (quickchartModule as unknown as { default?: QuickChartClass }).default ?? (quickchartModule as unknown as QuickChartClass);
+/** quickchart-js and axios load with the first chart sent to QuickChart, not at start. */
+let libs: Promise<{ QuickChart: QuickChartClass; axios: AxiosStatic }> | null = null;
+function loadLibs(): NonNullable<typeof libs> {
+  libs ??= Promise.all([import('quickchart-js'), import('axios')]).then(([qc, ax]) => ({
+    QuickChart: (qc.default as unknown as { default?: QuickChartClass }).default ?? (qc.default as unknown as QuickChartClass),
+    axios: ax.default,
+  }));
+  return libs;
+}
+
+/** axios's own `isAxiosError`, without loading axios to ask. */
+function isAxiosError(err: unknown): err is { code?: string; message: string } {
+  return typeof err === 'object' && err !== null && (err as { isAxiosError?: unknown }).isAxiosError === true;
+}
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 export interface QuickChartRendererOptions {
@@ -78,6 +90,7 @@ export function createQuickChartRenderer(opts: QuickChartRendererOptions): Chart
       ...(opts.height !== undefined ? { height: opts.height } : {}),
     });
     const { width, height, background } = config.options.plugins.tapebot;
+    const { QuickChart, axios } = await loadLibs();
     const body = new QuickChart(opts.apiKey)
       .setVersion('4')
       .setConfig(JSON.stringify(config))

@@ -15,6 +15,15 @@ export interface Alignment {
 }
 
 /** column[rows[0..n)]: a plain slice when the kept rows are contiguous (the usual case: one history inside another). */
+/** `pick` for a Float64Array column: a subarray view when the rows are contiguous, else a compact copy. */
+function pickFloat(column: Float64Array, rows: Int32Array, n: number): Float64Array {
+  const first = n > 0 ? (rows[0] as number) : 0;
+  if (n === 0 || (rows[n - 1] as number) - first === n - 1) return column.subarray(first, first + n);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = column[rows[i] as number] as number;
+  return out;
+}
+
 function pick<T>(column: readonly T[], rows: Int32Array, n: number): T[] {
   const first = n > 0 ? (rows[0] as number) : 0;
   if (n === 0 || (rows[n - 1] as number) - first === n - 1) return column.slice(first, first + n);
@@ -157,7 +166,7 @@ export function alignSeries(series: readonly DailySeries[]): Alignment {
       high: pick(s.high, r, n),
       low: pick(s.low, r, n),
       close: pick(s.close, r, n),
-      adjClose: pick(s.adjClose, r, n),
+      adjClose: pickFloat(s.adjClose, r, n),
       volume: pick(s.volume, r, n),
     };
   });

@@ -49,7 +49,7 @@ export function hasOhlc(s: DailySeries, fromIndex: number, endIndex: number): bo
  */
 export function levelValuesIn(s: DailySeries, fromIndex: number, endIndex: number): { values: number[]; basis: PriceBasis } {
   const gaps = missingCloses(s, fromIndex, endIndex);
-  if (gaps.length > 0) return { values: s.adjClose.slice(), basis: 'adjClose' };
+  if (gaps.length > 0) return { values: Array.from(s.adjClose), basis: 'adjClose' };
   return { values: s.close.map((c, i) => c ?? (s.adjClose[i] as number)), basis: 'close' };
 }
 

@@ -58,7 +58,7 @@ export function levelValues(s: DailySeries): { values: number[]; basis: PriceBas
   const values = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     const c = s.close[i];
-    if (c === null || c === undefined) return { values: s.adjClose.slice(), basis: 'adjClose' };
+    if (c === null || c === undefined) return { values: Array.from(s.adjClose), basis: 'adjClose' };
     values[i] = c;
   }
   return { values, basis: 'close' };

@@ -4,7 +4,7 @@
  */
 
 /** a[i] / b[i] for two arrays already aligned on the same dates (see alignSeries). */
-export function ratioLine(a: readonly number[], b: readonly number[]): number[] {
+export function ratioLine(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
   const n = a.length;
   if (b.length !== n) throw new RangeError(`ratioLine: arrays not aligned (${n} vs ${b.length} values)`);
   const out = new Array<number>(n);
@@ -17,7 +17,7 @@ export function ratioLine(a: readonly number[], b: readonly number[]): number[] 
  * A running sum keeps it O(n); Neumaier compensation keeps the add-one-drop-one sum from drifting
  * over tens of thousands of steps.
  */
-export function movingAverage(values: readonly number[], window: number): (number | null)[] {
+export function movingAverage(values: ArrayLike<number>, window: number): (number | null)[] {
   if (!Number.isInteger(window) || window < 1) throw new RangeError(`movingAverage: window must be a positive integer, got ${window}`);
   const n = values.length;
   const out = new Array<number | null>(n);

@@ -65,7 +65,7 @@ export function periodReturn(s: DailySeries, p: Period, endIndex: number = s.dat
  * null before `showFrom` (default fromIndex). A `showFrom` before fromIndex keeps the sessions
  * before the period on the same scale, as context.
  */
-export function rebase(values: readonly number[], fromIndex: number, base = 100, showFrom = fromIndex): (number | null)[] {
+export function rebase(values: ArrayLike<number>, fromIndex: number, base = 100, showFrom = fromIndex): (number | null)[] {
   const start = values[fromIndex];
   if (start === undefined || !Number.isInteger(fromIndex)) {
     throw new RangeError(`rebase: index ${fromIndex} outside 0..${values.length - 1}`);

@@ -49,7 +49,7 @@ export interface StreakAnalysis {
  * flags[i] = A beat B on day i (see the header); flags[0] = false. Compares the growth factors
  * a[i]/a[i−1] vs b[i]/b[i−1], which order exactly like the returns; NaN compares false, ending a streak.
  */
-export function beatFlags(a: readonly number[], b: readonly number[]): boolean[] {
+export function beatFlags(a: ArrayLike<number>, b: ArrayLike<number>): boolean[] {
   const n = a.length;
   if (b.length !== n) throw new RangeError(`beatFlags: arrays not aligned (${n} vs ${b.length} values)`);
   const flags = new Array<boolean>(n);

@@ -13,6 +13,7 @@ import type { DailyBar } from '../core/series.ts';
 import { ProviderError } from '../errors.ts';
 import { validateBars, type PriceProvider } from './provider.ts';
 import type { RefreshPolicy } from './cache.ts';
+import { PROJECT_ROOT } from '../root.ts';
 
 const NAME = 'bundled';
 const HEADER = ['date', 'open', 'high', 'low', 'close', 'adj_close', 'volume'];
@@ -31,7 +32,7 @@ const Row = z.tuple([z.iso.date(), optional, optional, optional, optional, z.str
 const toNumber = (field: string): number | null => (field === '' ? null : Number(field));
 
 /** The default data directory, found relative to this module so it works from any working directory. */
-export const BUNDLED_PRICES_DIR: URL = new URL('../../data/prices/', import.meta.url);
+export const BUNDLED_PRICES_DIR: URL = new URL('data/prices/', PROJECT_ROOT);
 
 function parseCsv(symbol: string, file: string, text: string): DailyBar[] {
   const invalid = (why: string): never => {

@@ -19,7 +19,7 @@
  * `notes(symbol)` carries "Data as of …, live data unavailable." for the answer.
  */
 import { formatDate } from '../core/format.ts';
-import { barAt, indexOnOrBefore, lastDate, seriesFromBars, type DailyBar, type DailySeries } from '../core/series.ts';
+import { barAt, compactColumn, indexOnOrBefore, internDate, lastDate, seriesFromBars, type DailyBar, type DailySeries } from '../core/series.ts';
 import { ProviderError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { runMigrations, type Database } from '../store/db.ts';
@@ -30,6 +30,7 @@ import { newYorkDate } from './providers/live.ts';
 import { validateBars, type PriceProvider } from './provider.ts';
 import { isHistoryProvider, type HistoryProvider, type PriceHistory } from './providers/actions.ts';
 import { checkAgainstCache } from './providers/sanity.ts';
+import { createSeriesMemo } from './series-memo.ts';
 import type { SymbolDirectory } from './symbols.ts';
 
 /** Schema of the price cache, migration set `'bars'`. Append only. */
@@ -116,6 +117,8 @@ export interface CachedMarketData extends MarketData {
   notes(symbol: string): readonly string[];
   /** Every stored series' newest close and where it came from, for /status. */
   cacheStatus(): CachedSeriesStatus[];
+  /** The in-memory layer: estimated bytes of the series held beyond the pinned ones, entries held, drops so far. */
+  memoryStats(): { bytes: number; entries: number; evictions: number };
 }
 
 export interface CachedSeriesStatus {
@@ -141,6 +144,13 @@ export interface CachedMarketDataOptions {
    * newest bar more than two sessions old. Default false.
    */
   live?: boolean;
+  /**
+   * Bound on the series held in memory (bytes, estimated: series-memo.ts); the least recently used
+   * are dropped beyond it and read back from SQLite when next asked for. Default: unbounded.
+   */
+  maxMemoryBytes?: number;
+  /** Symbols always kept in memory and not counted against the bound (the bundled reference set). */
+  pinned?: (symbol: string) => boolean;
   /** After a failed top-up, serve the cached series without asking upstream again for this long. Default 30 s. */
   failureBackoffMs?: number;
   logger?: Logger;
@@ -205,8 +215,9 @@ export function spliceTopUp(s: DailySeries, bars: readonly DailyBar[], opts: { d
     const at = indexOnOrBefore(s.dates, first.date);
     k = s.dates[at] === first.date ? at : at + 1;
   }
-  const prefix = (col: readonly (number | null)[], f: (x: number) => number): (number | null)[] => {
-    const out = col.slice(0, k);
+  const prefix = (col: ArrayLike<number | null>, f: (x: number) => number): (number | null)[] => {
+    // A plain array whatever the column's storage (adjClose is a Float64Array): it grows below.
+    const out = Array.prototype.slice.call(col, 0, k) as (number | null)[];
     if (!opts.rebase) return out;
     for (let i = 0; i < k && (s.dates[i] as string) < opts.rebase.before; i++) {
       const x = out[i];
@@ -259,7 +270,17 @@ export function spliceTopUp(s: DailySeries, bars: readonly DailyBar[], opts: { d
     });
   }
   while (j < bars.length) push(bars[j++] as DailyBar);
-  return { symbol: s.symbol, ...out };
+  // Stored as a fresh read is (series.ts): adjClose typed, the other columns compact.
+  return {
+    symbol: s.symbol,
+    dates: out.dates.map(internDate),
+    open: compactColumn(out.open),
+    high: compactColumn(out.high),
+    low: compactColumn(out.low),
+    close: compactColumn(out.close),
+    adjClose: Float64Array.from(out.adjClose),
+    volume: compactColumn(out.volume),
+  };
 }
 
 /** Relative difference above which an overlapping bar's adjClose means upstream re-based its history. */
@@ -288,6 +309,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
   const selectBars = db
     .prepare('SELECT date, open, high, low, close, adj_close, volume FROM bars WHERE symbol = ? ORDER BY date')
     .raw(true);
+  const countBars = db.prepare('SELECT count(*) FROM bars WHERE symbol = ?').pluck(true);
   const deleteBars = db.prepare('DELETE FROM bars WHERE symbol = ?');
   const upsertBar = db.prepare(
     `INSERT INTO bars (symbol, date, open, high, low, close, adj_close, volume, provider)
@@ -358,32 +380,42 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
     return r && { symbol: r.symbol, provider: r.provider, fetchedAt: r.fetched_at, firstDate: r.first_date, lastDate: r.last_date };
   };
 
-  /** Columns straight from SQLite rows, without building a DailyBar per row. */
-  const readSeries = (symbol: string): DailySeries => {
-    const rows = selectBars.all(symbol) as BarRow[];
-    const n = rows.length;
+  /**
+   * Columns straight from SQLite rows, one row at a time (no array of every row, no DailyBar per
+   * row): adjClose into a Float64Array of the exact length, dates interned (series.ts).
+   */
+  const readSeries = (symbol: string): DailySeries => readSeriesTx(symbol);
+  // One read transaction: the count and the rows come from the same snapshot.
+  const readSeriesTx = db.transaction((symbol: string): DailySeries => {
+    const n = (countBars.get(symbol) as number | undefined) ?? 0;
     opts.onBarsRead?.(symbol, n);
     const dates = new Array<string>(n);
-    const open = new Array<number | null>(n);
-    const high = new Array<number | null>(n);
-    const low = new Array<number | null>(n);
-    const close = new Array<number | null>(n);
-    const adjClose = new Array<number>(n);
-    const volume = new Array<number | null>(n);
-    for (let i = 0; i < n; i++) {
-      const r = rows[i] as BarRow;
-      dates[i] = r[0];
-      open[i] = r[1];
-      high[i] = r[2];
-      low[i] = r[3];
-      close[i] = r[4];
+    const open: (number | null)[] = [];
+    const high: (number | null)[] = [];
+    const low: (number | null)[] = [];
+    const close: (number | null)[] = [];
+    const adjClose = new Float64Array(n);
+    const volume: (number | null)[] = [];
+    let i = 0;
+    for (const row of selectBars.iterate(symbol)) {
+      const r = row as BarRow;
+      dates[i] = internDate(r[0]);
+      open.push(r[1]);
+      high.push(r[2]);
+      low.push(r[3]);
+      close.push(r[4]);
       adjClose[i] = r[5];
-      volume[i] = r[6];
+      volume.push(r[6]);
+      i++;
     }
-    return { symbol, dates, open, high, low, close, adjClose, volume };
-  };
+    return { symbol, dates, open: compactColumn(open), high: compactColumn(high), low: compactColumn(low), close: compactColumn(close), adjClose, volume: compactColumn(volume) };
+  });
 
-  const memo = new Map<string, { meta: SeriesMeta; series: DailySeries }>();
+  const memo = createSeriesMemo<{ meta: SeriesMeta; series: DailySeries }>({
+    maxBytes: opts.maxMemoryBytes ?? Infinity,
+    pinned: (symbol) => opts.pinned?.(symbol) ?? false,
+    onEvict: (symbol) => logger?.debug({ symbol }, 'price cache: least recently used series dropped from memory'),
+  });
   const refreshListeners = new Set<(symbol: string, lastDate: string) => void>();
   /** Keeps what an upstream fetch stored; tells the refresh listeners when the symbol was held before. */
   const rememberFetched = (symbol: string, entry: { meta: SeriesMeta; series: DailySeries }): void => {
@@ -674,6 +706,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
       return note === undefined ? [] : [note];
     },
     doubts: (input) => doubts.get(symbols.resolve(input)) ?? [],
+    memoryStats: () => memo.stats(),
     cacheStatus() {
       return (selectStatus.all() as [string, string, string, string][]).map(([symbol, last, fetchedAt, source]) => {
         const note = stale.get(symbol);

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { UnknownSymbolError } from '../errors.ts';
+import { PROJECT_ROOT } from '../root.ts';
 
 const IsoDate = z.iso.date();
 export const ManifestEntrySchema = z.object({
@@ -29,7 +30,7 @@ export const ManifestEntrySchema = z.object({
 });
 export type ManifestEntry = z.infer<typeof ManifestEntrySchema>;
 
-export const BUNDLED_MANIFEST: URL = new URL('../../data/manifest.json', import.meta.url);
+export const BUNDLED_MANIFEST: URL = new URL('data/manifest.json', PROJECT_ROOT);
 
 /** Reads and validates a manifest (by default the bundled data/manifest.json). */
 export function loadManifest(file: string | URL = BUNDLED_MANIFEST): ManifestEntry[] {

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { Chart, type ChartConfiguration, type ChartItem } from 'chart.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Answer } from '../../src/answer/answer.ts';
 import type { ChartSpec } from '../../src/answer/chart-spec.ts';
 import { chartConfig } from '../../src/charts/config.ts';
@@ -207,6 +207,16 @@ describe('createLocalRenderer', SLOW, () => {
   it('fails a chart that takes too long with RenderTimeoutError', async () => {
     const r = make({ threads: 1, timeoutMs: 1 });
     await expect(r.render(sectorBars())).rejects.toBeInstanceOf(RenderTimeoutError);
+  });
+
+  it('stops a worker left idle for idleMs, and starts one again for the next chart', async () => {
+    const r = make({ threads: 1, idleMs: 50 });
+    expect(r.workers(), 'nothing started before the first chart').toBe(0);
+    await expectReadableChart(await r.render(sectorBars()), 'first chart');
+    await vi.waitFor(() => expect(r.workers(), 'stopped once idle').toBe(0), { timeout: 20_000, interval: 20 });
+    const again = r.render(sectorBars());
+    expect(r.workers(), 'the next chart starts a worker').toBe(1);
+    await expectReadableChart(await again, 'chart after the idle stop');
   });
 
   it('after close(), rejects waiting and new charts with RendererClosedError', async () => {

@@ -25,7 +25,7 @@ describe('alignSeries (hand-made)', () => {
     expect(dates).toEqual([day(2), day(3), day(5)]);
     expect(series.map((s) => s.dates)).toEqual([dates, dates]);
     expect(series[0]?.close, "A's closes on the common days").toEqual([102, 103, 105]);
-    expect(series[1]?.adjClose, "B's adjusted closes on the common days").toEqual([102, 103, 105]);
+    expect(Array.from(series[1]?.adjClose ?? []), "B's adjusted closes on the common days").toEqual([102, 103, 105]);
     expect(dropped).toEqual([
       { symbol: 'A', count: 1, firstDropped: day(1) },
       { symbol: 'B', count: 2, firstDropped: day(4) },
@@ -69,7 +69,7 @@ describe('alignSeries (hand-made)', () => {
       high: [2, 3],
       low: [1, 2],
       close: [null, 2.75],
-      adjClose: [1.7, 2.7],
+      adjClose: Float64Array.of(1.7, 2.7),
       volume: [1000, null],
     });
   });
@@ -107,7 +107,7 @@ describe('alignSeries (hand-made)', () => {
         series.forEach((s, i) => {
           const lost = s.dates.filter((d) => !want.includes(d));
           expect(dropped[i], `series ${i}`).toEqual({ symbol: s.symbol, count: lost.length, firstDropped: lost[0] ?? null });
-          expect(out[i]?.adjClose, `series ${i} values follow their dates`).toEqual(want.map((d) => 100 + Number(d.slice(8))));
+          expect(Array.from(out[i]?.adjClose ?? []), `series ${i} values follow their dates`).toEqual(want.map((d) => 100 + Number(d.slice(8))));
         });
       }),
       { numRuns: 500 },

@@ -96,7 +96,7 @@ describe('relativeStrength', () => {
     const cut = (sym: string) => {
       const s = realSeries(sym);
       const n = s.dates.filter((d) => d <= '2026-01-21').length;
-      return seriesFromCloses(sym, s.dates.slice(0, n), s.adjClose.slice(0, n));
+      return seriesFromCloses(sym, s.dates.slice(0, n), Array.from(s.adjClose.slice(0, n)));
     };
     const rs = relativeStrength(cut('XLE'), cut('SPY'), [period('3m')]);
     expect(rs.periods[0]?.from).toBe(base.date);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { barAt, indexOnOrBefore, lastDate, NotEnoughDataError, seriesFromBars, seriesFromCloses, sliceSeries, truncateAsOf } from '../../src/core/series.ts';
+import { barAt, compactColumn, indexOnOrBefore, internDate, lastDate, NotEnoughDataError, seriesFromBars, seriesFromCloses, sliceSeries, truncateAsOf } from '../../src/core/series.ts';
 
 // Fri Aug 14 – Fri Aug 21, 2026: a weekend in the middle.
 const DATES = ['2026-08-14', '2026-08-17', '2026-08-18', '2026-08-19', '2026-08-20', '2026-08-21'];
@@ -36,7 +36,7 @@ describe('sliceSeries and truncateAsOf', () => {
   it('slices every column together, half-open like Array.slice', () => {
     const t = sliceSeries(s, 1, 3);
     expect(t.dates).toEqual(['2026-08-17', '2026-08-18']);
-    expect([t.open, t.high, t.low, t.close, t.adjClose, t.volume]).toEqual([
+    expect([t.open, t.high, t.low, t.close, Array.from(t.adjClose), t.volume]).toEqual([
       [101, 102],
       [102, 103],
       [100, 101],
@@ -50,7 +50,7 @@ describe('sliceSeries and truncateAsOf', () => {
   it('drops every row after asOf, and returns the series itself when nothing is later', () => {
     const t = truncateAsOf(s, '2026-08-16');
     expect(t.dates, 'Sunday Aug 16: as known at Friday’s close').toEqual(['2026-08-14']);
-    expect(t.adjClose).toEqual([100.25]);
+    expect(Array.from(t.adjClose)).toEqual([100.25]);
     expect(truncateAsOf(s, '2026-08-21'), 'nothing later: the same object').toBe(s);
     expect(truncateAsOf(s, '2026-08-01').dates, 'before the start: empty').toEqual([]);
   });
@@ -67,5 +67,34 @@ describe('sliceSeries and truncateAsOf', () => {
 
   it('seriesFromCloses refuses mismatched lengths', () => {
     expect(() => seriesFromCloses('X', DATES, [1, 2])).toThrow(/6 dates, 2 closes/);
+  });
+});
+
+describe('typed columns', () => {
+  it('adjClose is a Float64Array of exactly the rows; nullable columns keep their nulls and values', () => {
+    const s = seriesFromBars('X', [
+      { date: '2026-08-14', open: null, high: 2, low: 1, close: null, adjClose: 1.5, volume: 10 },
+      { date: '2026-08-17', open: 2.5, high: 3, low: 2, close: 2.75, adjClose: 2.5, volume: null },
+    ]);
+    expect(s.adjClose).toBeInstanceOf(Float64Array);
+    expect(Array.from(s.adjClose)).toEqual([1.5, 2.5]);
+    expect([s.open, s.high, s.close, s.volume]).toEqual([
+      [null, 2.5],
+      [2, 3],
+      [null, 2.75],
+      [10, null],
+    ]);
+  });
+
+  it('compactColumn copies values and nulls as they are', () => {
+    expect(compactColumn([1, null, 3])).toEqual([1, null, 3]);
+    expect(compactColumn(Float64Array.of(1.25, 2))).toEqual([1.25, 2]);
+    expect(compactColumn([])).toEqual([]);
+  });
+
+  it('internDate gives back an equal string', () => {
+    const d = '2026-08-14,1,2'.slice(0, 10);
+    expect(internDate(d)).toBe('2026-08-14');
+    expect(internDate('2026-08-14')).toBe(internDate(d));
   });
 });

@@ -79,7 +79,7 @@ describe('cached market data over the bundled files (in-memory database)', () =>
     expect(spy.symbol).toBe('SPY');
     expect(spy.dates).toEqual(csv.dates);
     expect(spy.close).toEqual(csv.close);
-    expect(spy.adjClose).toEqual(csv.adjClose);
+    expect(Array.from(spy.adjClose)).toEqual(csv.adjClose);
     expect(spy.volume).toEqual(csv.volume);
     // SPY.csv line 2: 1993-01-29,43.9688,43.9688,43.7500,43.9375,24.0536,1003200 (data v2: adj_close rescaled to 2026-10-08)
     expect([spy.dates[0], spy.close[0], spy.adjClose[0]]).toEqual(['1993-01-29', 43.9375, 24.0536]);
@@ -281,7 +281,7 @@ describe('refresh seam (for live providers)', () => {
     state.bars = [bar('2024-01-02', 99), bar('2024-01-03', 99.99), bar('2024-01-04', 100.5)];
     const s = await md.refresh('SPY');
     expect(state.calls, 'top-up noticed the changed overlap bar, then fetched all').toEqual([undefined, '2024-01-03', undefined]);
-    expect(s.adjClose, 'one consistent basis').toEqual([99, 99.99, 100.5]);
+    expect(Array.from(s.adjClose), 'one consistent basis').toEqual([99, 99.99, 100.5]);
   });
 
   it('shares one top-up between concurrent refreshes', async () => {

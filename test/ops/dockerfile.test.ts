@@ -56,11 +56,46 @@ describe('Dockerfile', () => {
 
   it('copies only what exists, and nothing it copies is left out of the build context', () => {
     const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => (m[1] as string).split(/\s+/));
-    expect(sources).toEqual(expect.arrayContaining(['src', 'commands', 'data', 'package.json', 'package-lock.json']));
+    expect(sources).toEqual(expect.arrayContaining(['src', 'commands', 'data', 'package.json', 'package-lock.json', 'tsconfig.build.json', 'scripts/build.mjs']));
     for (const s of sources) {
       expect(existsSync(new URL(s, root)), `${s} exists`).toBe(true);
       expect(dockerignore, `${s} is not ignored`).not.toContain(s);
     }
     for (const secret of ['node_modules', '.env', 'var']) expect(dockerignore, `${secret} stays out of the context`).toContain(secret);
+  });
+
+  /** The lines of one stage, from its FROM to the next. */
+  function stage(name: string): string {
+    const m = new RegExp(`^FROM \\S+ AS ${name}\\n([\\s\\S]*?)(?=^FROM |(?![\\s\\S]))`, 'm').exec(dockerfile);
+    if (!m) throw new Error(`no stage ${name}`);
+    return m[0];
+  }
+
+  it('builds on Node 24 LTS: npm ci, then the type-checking compile, then only production dependencies', () => {
+    const build = stage('build');
+    expect(build).toMatch(/^FROM node:24-bookworm-slim AS build$/m);
+    const steps = ['RUN npm ci', 'RUN npm run build', 'npm prune --omit=dev'].map((s) => build.indexOf(s));
+    expect(steps.every((i) => i >= 0), 'all three steps are there').toBe(true);
+    expect([...steps].sort((a, b) => a - b), 'in that order').toEqual(steps);
+    const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { scripts: Record<string, string>; dependencies: Record<string, string> };
+    expect(pkg.scripts.build, 'npm run build is the tsc compile').toContain('scripts/build.mjs');
+    expect(readFileSync(new URL('scripts/build.mjs', root), 'utf8')).toContain('tsconfig.build.json');
+    for (const tool of ['tsx', 'esbuild', 'typescript']) expect(Object.keys(pkg.dependencies), `${tool} is not a production dependency`).not.toContain(tool);
+  });
+
+  it('runs compiled JavaScript on Node 24 as a non-root user, with no TypeScript sources in the image', () => {
+    const runtime = stage('runtime');
+    expect(runtime).toMatch(/^FROM node:24-bookworm-slim AS runtime$/m);
+    expect(runtime).toMatch(/^USER node$/m);
+    const copied = [...runtime.matchAll(/^COPY (?:--from=(\S+) )?(.+) (\S+)$/gm)].map((m) => ({ from: m[1], what: m[2] }));
+    expect(copied.filter((c) => c.from === 'build').map((c) => c.what).sort()).toEqual(['/app/dist', '/app/node_modules']);
+    expect(copied.filter((c) => !c.from).map((c) => c.what).sort(), 'from the context: data and package.json only').toEqual(['data', 'package.json']);
+    const cmd = /^CMD (\[.*\])$/m.exec(runtime);
+    expect(JSON.parse(cmd?.[1] ?? '[]')).toEqual(['node', 'dist/src/main.js']);
+    expect(runtime, 'no TypeScript loader at run time').not.toMatch(/tsx|--import/);
+  });
+
+  it('sets the glibc malloc limits the memory benchmark measures', () => {
+    expect(stage('runtime')).toMatch(/MALLOC_ARENA_MAX=2/);
   });
 });

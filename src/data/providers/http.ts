@@ -21,7 +21,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import axios, { type AxiosInstance, isAxiosError } from 'axios';
+import type { AxiosInstance } from 'axios';
 import {
   CircuitState,
   ConsecutiveBreaker,
@@ -43,17 +43,29 @@ export const TAPEBOT_USER_AGENT = 'tapebot/0.1 (market commentary bot; +https://
  * The one axios instance every provider shares: keep-alive sockets, bodies as text (JSON is parsed
  * by us, so an HTML error page or a truncated body becomes a clear error rather than a string where
  * an object was expected), and every HTTP status resolved so providers can read their error payloads.
+ * axios is loaded with the first request, not at start: the bundled data never needs it.
  */
-export const sharedAxios: AxiosInstance = axios.create({
-  headers: { Accept: 'application/json', 'User-Agent': TAPEBOT_USER_AGENT },
-  responseType: 'text',
-  transformResponse: [(data: unknown) => data],
-  validateStatus: () => true,
-  maxRedirects: 3,
-  maxContentLength: 64 * 1024 * 1024,
-  httpAgent: new http.Agent({ keepAlive: true, maxSockets: 16 }),
-  httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 16 }),
-});
+let shared: Promise<AxiosInstance> | null = null;
+export function sharedAxios(): Promise<AxiosInstance> {
+  shared ??= import('axios').then(({ default: axios }) =>
+    axios.create({
+      headers: { Accept: 'application/json', 'User-Agent': TAPEBOT_USER_AGENT },
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+      validateStatus: () => true,
+      maxRedirects: 3,
+      maxContentLength: 64 * 1024 * 1024,
+      httpAgent: new http.Agent({ keepAlive: true, maxSockets: 16 }),
+      httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 16 }),
+    }),
+  );
+  return shared;
+}
+
+/** axios's own `isAxiosError`, without loading axios to ask. */
+function isAxiosError(err: unknown): err is { code?: string; message: string } {
+  return typeof err === 'object' && err !== null && (err as { isAxiosError?: unknown }).isAxiosError === true;
+}
 
 /** A quota: at most `limit` requests per `perMs` milliseconds. */
 export interface RateWindow {
@@ -304,7 +316,6 @@ export function providerHttpFor(name: string, defaults: ProviderDefaults, opts: 
 export function createProviderHttp(opts: ProviderHttpOptions): ProviderHttp {
   const { name, baseURL } = opts;
   const policy: HttpPolicy = { ...DEFAULT_HTTP_POLICY, ...opts.policy };
-  const client = opts.axios ?? sharedAxios;
   const clock = opts.clock ?? (() => new Date());
   const limiter = createRateLimiter(name, policy.rateLimits, { maxQueueMs: policy.maxQueueMs });
 
@@ -341,6 +352,7 @@ export function createProviderHttp(opts: ProviderHttpOptions): ProviderHttp {
     requests++;
     let res: HttpResponse;
     try {
+      const client = opts.axios ?? (await sharedAxios());
       const r = await client.get<string>(path, {
         baseURL,
         params: o.params,

@@ -81,8 +81,8 @@ describe('top-up through a history provider', () => {
     const f = 1 - 1.5 / 102;
     expect(s.adjClose[0]).toBeCloseTo(100 * f, 12);
     expect(s.adjClose[1]).toBeCloseTo(101 * f, 12);
-    expect(s.adjClose.slice(2)).toEqual([102 * f, 100]);
-    expect(s.adjClose, 'same as a fresh full download').toEqual(fullNow().map((b) => expect.closeTo(b.adjClose, 10)));
+    expect(Array.from(s.adjClose.slice(2))).toEqual([102 * f, 100]);
+    expect(Array.from(s.adjClose), 'same as a fresh full download').toEqual(fullNow().map((b) => expect.closeTo(b.adjClose, 10)));
     expect(sqlAll(db, "SELECT date, kind, value, provider FROM events WHERE symbol = 'SPY'")).toEqual([['2026-08-20', 'dividend', 1.5, 'yahoo']]);
     expect(md.notes('SPY')).toEqual([]);
   });
@@ -98,7 +98,7 @@ describe('top-up through a history provider', () => {
     state.splits = [{ date: '2025-12-05', ratio: 2 }];
     const s = await md.series('SPY');
     expect(s.close).toEqual([145, 146, 147, 148]);
-    expect(s.adjClose).toEqual([145, 146, 147, 148]);
+    expect(Array.from(s.adjClose)).toEqual([145, 146, 147, 148]);
     expect(s.volume, 'volume doubles on the old days').toEqual([2000, 2000, 1000, 1000]);
     // Asked again (nothing new), the split is not applied twice.
     const again = await md.series('SPY');
