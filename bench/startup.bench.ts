@@ -5,7 +5,7 @@
  * Runs are alternated (build, tsx, build, …) so a busy moment on this shared machine hits both.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,10 +96,16 @@ function threads(pid: number): number {
   return m ? Number(m[1]) : NaN;
 }
 
-/** The glibc malloc settings the image sets (ENV MALLOC_* in the Dockerfile's runtime stage). */
+/**
+ * The allocator settings the image sets (ENV MALLOC_* and the jemalloc LD_PRELOAD in the Dockerfile's
+ * runtime stage); jemalloc from this machine's own copy where it has one (Debian's libjemalloc2).
+ */
 export function imageMallocEnv(): Record<string, string> {
   const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
-  return Object.fromEntries([...dockerfile.matchAll(/\b(MALLOC_[A-Z_]+)=(\S+)/g)].map((m) => [m[1] as string, m[2] as string]));
+  const env: Record<string, string> = Object.fromEntries([...dockerfile.matchAll(/\b(MALLOC_[A-Z_]+)=(\S+)/g)].map((m) => [m[1] as string, m[2] as string]));
+  const jemalloc = ['/usr/lib/x86_64-linux-gnu/libjemalloc.so.2', '/usr/lib/aarch64-linux-gnu/libjemalloc.so.2'].find((p) => existsSync(p));
+  if (/LD_PRELOAD=\S*jemalloc/.test(dockerfile) && jemalloc) env.LD_PRELOAD = jemalloc;
+  return env;
 }
 
 /** The first example of every command that only reads, and a chart of every bundled symbol. */

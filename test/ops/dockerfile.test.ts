@@ -95,7 +95,12 @@ describe('Dockerfile', () => {
     expect(runtime, 'no TypeScript loader at run time').not.toMatch(/tsx|--import/);
   });
 
-  it('sets the glibc malloc limits the memory benchmark measures', () => {
-    expect(stage('runtime')).toMatch(/MALLOC_ARENA_MAX=2/);
+  it('runs on jemalloc, as the soak test and the memory benchmark do, with glibc limits as the fallback', () => {
+    const runtime = stage('runtime');
+    expect(runtime).toMatch(/apt-get install[^\n]*libjemalloc2/);
+    const preload = /LD_PRELOAD=(\S+)/.exec(runtime)?.[1];
+    expect(preload, 'LD_PRELOAD names the path the install step links').toBe('/usr/local/lib/libjemalloc.so.2');
+    expect(runtime).toContain(`ln -s "$(ls /usr/lib/*-linux-gnu/libjemalloc.so.2 | head -n 1)" ${preload}`);
+    expect(runtime).toMatch(/MALLOC_ARENA_MAX=2/);
   });
 });
