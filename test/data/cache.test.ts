@@ -160,7 +160,7 @@ describe('persistence across a restart (temp-file database)', () => {
     const spy = await md.series('SPY');
     const csv = naive('SPY');
     expect(spy.dates[spy.dates.length - 1], 'the newest date of the new bundle').toBe('2026-10-08');
-    expect(spy.adjClose, 'the new total-return level throughout, not a splice of the two').toEqual(csv.adjClose);
+    expect(Array.from(spy.adjClose), 'the new total-return level throughout, not a splice of the two').toEqual(csv.adjClose);
     expect(calls, 'a top-up from the stored last day sees the re-based total return and re-reads the whole file').toEqual([
       { symbol: 'SPY', from: '2026-08-21' },
       { symbol: 'SPY' },

@@ -98,18 +98,21 @@ describe('provider keys never reach a chat', () => {
   });
 
   it('Discord and Slack: an unknown symbol, a failing live look-up and /status say what failed in fixed words, never the provider text', async () => {
-    const texts = ['/compare ZZZZ SPY', '/chart ZZZZ', '/compare IWM SPY period:1m', '/status', '/leaky'];
+    const texts = ['/compare ZZZZ SPY', '/chart ZZZZ', '/compare IWM SPY period:1m', '/leaky'];
     const discord = texts.map((t) => ({ text: t, d: rig.sendDiscord(t) }));
-    const slack = await Promise.all(
-      texts.map(async (t, k) => {
-        const channel = `C0KEYS${String(k).padStart(4, '0')}`;
-        const sent = await rig.sendSlack(t, { channel });
-        expect(sent.status, `Slack acknowledged ${t}`).toBe(200);
-        return { text: t, channel, responseUrl: sent.responseUrl };
-      }),
-    );
+    const sendSlack = async (t: string, k: number) => {
+      const channel = `C0KEYS${String(k).padStart(4, '0')}`;
+      const sent = await rig.sendSlack(t, { channel });
+      expect(sent.status, `Slack acknowledged ${t}`).toBe(200);
+      return { text: t, channel, responseUrl: sent.responseUrl };
+    };
+    const slack = await Promise.all(texts.map(sendSlack));
     await until('every Discord reply', () => discord.every((x) => rig.discordOutcome(x.d) !== null), 90_000);
     await until('every Slack reply', () => slack.every((x) => rig.slackOutcome(x) !== null), 90_000);
+    // /status once the failures have happened, so it has a last failure to (not) quote.
+    discord.push({ text: '/status', d: rig.sendDiscord('/status') });
+    slack.push(await sendSlack('/status', texts.length));
+    await until('the /status replies', () => discord.every((x) => rig.discordOutcome(x.d) !== null) && slack.every((x) => rig.slackOutcome(x) !== null), 90_000);
 
     const discordText = (t: string) => {
       const d = discord.find((x) => x.text === t)?.d;
