@@ -206,5 +206,6 @@ try {
   await main();
 } catch (err) {
   process.stderr.write(startupLine('tapebot could not start', err));
-  process.exitCode = 1;
+  // Exit now: what had started (the storage check, the backup schedule) would keep the process alive.
+  process.exit(1);
 }
