@@ -2,7 +2,7 @@
  * A start-up that fails on a provider which quotes our key: the real entry point prints one masked
  * line and exits non-zero, with no stack trace (a stack carries the message, and so the key).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,10 +15,15 @@ const TSX = import.meta.resolve('tsx');
 const KEY = 'tiingo-SECRET-KEY-7c1e5a';
 
 let tiingo: FakeServer;
+const children: ChildProcess[] = [];
 beforeAll(async () => {
   tiingo = await startFakeServer(() => ({ status: 403, body: { detail: `Invalid token ${KEY}; see https://api.tiingo.com/account/token?token=${KEY}` } }));
 });
-afterAll(() => tiingo?.close());
+afterAll(async () => {
+  // A child that outlived a failed assertion must not outlive the run.
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  await tiingo?.close();
+});
 
 function runMain(env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tapebot-startup-'));
@@ -27,6 +32,7 @@ function runMain(env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout:
     env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: path.join(dir, 'var'), RENDER_THREADS: '0', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  children.push(child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
