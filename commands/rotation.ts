@@ -1,9 +1,12 @@
 /**
  * /rotation — small caps against large and mega caps, the way a strategist's morning note opens.
+ *
+ * compute → typed facts → present: `computeRotation` works the facts out of the series (what `--json`
+ * prints), `presentRotation` turns them into words and the chart.
  */
 import type { Answer } from '../src/answer/answer.ts';
 import type { DateRangeSpec } from '../src/answer/chart-spec.ts';
-import { BASIS_LEVELS, BASIS_TOTAL_RETURN, chartFooter, emptyAnswer, pick, thinIndices } from '../src/answer/build.ts';
+import { answerWith, BASIS_LEVELS, BASIS_TOTAL_RETURN, chartFooter, pick, thinIndices } from '../src/answer/build.ts';
 import { alignSeries } from '../src/core/align.ts';
 import { formatDate, formatMonthYear, formatPercent, formatPrice } from '../src/core/format.ts';
 import { highsAndLows, levelValues } from '../src/core/highs.ts';
@@ -11,7 +14,7 @@ import { describePeriod, formatPeriod, periodBaseIndex, type Period, periodLabel
 import { movingAverage, ratioLine } from '../src/core/ratio.ts';
 import { periodReturn, rebase } from '../src/core/returns.ts';
 import { indexOnOrBefore, NotEnoughDataError, truncateAsOf, type DailySeries } from '../src/core/series.ts';
-import { analyzeStreak } from '../src/core/streaks.ts';
+import { analyzeStreak, type StreakSides } from '../src/core/streaks.ts';
 import { defineCommand, type CommandContext } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
 import { formatPoints, streakSentence } from '../src/answer/phrases.ts';
@@ -19,6 +22,221 @@ import { formatPoints, streakSentence } from '../src/answer/phrases.ts';
 const MA_WINDOW = 50;
 /** Charts show at least this many sessions so a 1-day or 1-week question still has context. */
 const MIN_CHART_SESSIONS = 63;
+
+/** What /rotation found; `--json` prints it. Dates are ISO, returns are fractions (0.012 = 1.2 %). */
+export type RotationFacts = {
+  /** The period as typed back ("ytd", "since:2026-06-01"), and the close it is measured from. */
+  period: string;
+  from: string;
+  asOf: string;
+  small: string;
+  large: string;
+  /** The mega-cap proxy actually used (QQQ stands in for MAGS before it existed). */
+  mega: string;
+  smallReturn: number;
+  largeReturn: number;
+  megaReturn: number;
+  /** smallReturn − largeReturn. */
+  spread: number;
+  /** The last session's total returns; null when the period is that session (the returns above say it). */
+  day: { small: number; large: number; mega: number | null } | null;
+  /** Who holds the current small-vs-large out-performance streak, and for how many sessions. */
+  streakLeader: string | null;
+  streakLength: number;
+  streak: StreakSides;
+  /** The small/large ratio against its 50-day average (0.02 = 2 % above), null before 50 sessions. */
+  ratioVsMa50: number | null;
+  /** The ratio crossed its average within the last 10 sessions: which way, and how many sessions ago (1 = today). */
+  ratioCross: { direction: 'above' | 'below'; sessions: number } | null;
+  /** Which of the three closed at a record or a 52-week high; `close` only when levels are on closes. */
+  highs: { symbol: string; kind: 'all-time' | '52-week'; close: number | null }[];
+};
+
+export interface RotationInputs {
+  small: DailySeries;
+  large: DailySeries;
+  /** The mega-cap proxy, chosen already (see megaCapSeries). */
+  mega: DailySeries;
+  period: Period;
+  /** The close asked for, for the refusal when the two series do not reach back far enough. */
+  asOf: string;
+}
+
+/** What the chart draws: the common dates, the period's first index, and the lines on them. */
+export interface RotationPlot {
+  dates: readonly string[];
+  base: number;
+  small: DailySeries['adjClose'];
+  large: DailySeries['adjClose'];
+  mega: DailySeries;
+  ratio: readonly number[];
+  ma: readonly (number | null)[];
+}
+
+/** Pure: small against large and mega caps over the period. */
+export function computeRotation(inp: RotationInputs): { facts: RotationFacts; plot: RotationPlot } {
+  const { period } = inp;
+  // Small vs large on their common days; the mega-cap proxy on its own calendar, so a day it
+  // lacks (MAGS has a shorter, patchier history) never shifts the main comparison.
+  const al = alignSeries([inp.small, inp.large]);
+  const [s, l] = al.series as [DailySeries, DailySeries];
+  const end = al.dates.length - 1;
+  const base = periodBaseIndex(al.dates, period, end);
+  if (end < 1 || base < 0) {
+    throw new NotEnoughDataError(`${s.symbol} and ${l.symbol} trade together only from ${formatDate(al.dates[0] ?? inp.asOf)}, not far enough back for ${formatPeriod(period)}`);
+  }
+  const asOf = al.dates[end] as string;
+  // When small or large ends early (KRE's data stops Jul 2), the answer is as of that day: the
+  // mega-cap proxy must not bring in its later closes.
+  const m = truncateAsOf(inp.mega, asOf);
+  const ret = (x: DailySeries, from: number) => (x.adjClose[end] as number) / (x.adjClose[from] as number) - 1;
+  const rs = ret(s, base);
+  const rl = ret(l, base);
+  const megaReturn = periodReturn(m, period);
+  const rm = megaReturn.change;
+  const megaCurrent = megaReturn.to === asOf;
+
+  // The day's move (not when the period is the day itself).
+  let day: RotationFacts['day'] = null;
+  if (!(period.kind === 'named' && period.name === '1d')) {
+    const mi = m.dates.length - 1;
+    day = {
+      small: ret(s, end - 1),
+      large: ret(l, end - 1),
+      mega: megaCurrent && mi >= 1 ? (m.adjClose[mi] as number) / (m.adjClose[mi - 1] as number) - 1 : null,
+    };
+  }
+
+  // The current out-performance streak, in whichever direction it runs.
+  // On the two series alone: the mega-cap proxy's calendar must not drop days from the streak.
+  const st = analyzeStreak(inp.small, inp.large);
+
+  // The small/large ratio against its 50-day average.
+  const ratio = ratioLine(s.adjClose, l.adjClose);
+  const ma = movingAverage(ratio, MA_WINDOW);
+  const maNow = ma[end];
+  const ratioVsMa = maNow !== null && maNow !== undefined ? (ratio[end] as number) / maNow - 1 : null;
+
+  const highs: RotationFacts['highs'] = [];
+  for (const x of [s, l, m]) {
+    const lv = levelValues(x);
+    const h = highsAndLows(lv.values, x.dates);
+    const close = lv.basis === 'close' ? h.last : null;
+    if (h.isNewAllTimeHigh) highs.push({ symbol: x.symbol, kind: 'all-time', close });
+    else if (h.isNew52wHigh) highs.push({ symbol: x.symbol, kind: '52-week', close });
+  }
+
+  const facts: RotationFacts = {
+    period: formatPeriod(period),
+    from: al.dates[base] as string,
+    asOf,
+    small: s.symbol,
+    large: l.symbol,
+    mega: m.symbol,
+    smallReturn: rs,
+    largeReturn: rl,
+    megaReturn: rm,
+    spread: rs - rl,
+    day,
+    streakLeader: st.current ? s.symbol : st.opposite ? l.symbol : null,
+    streakLength: st.current?.length ?? st.opposite?.length ?? 0,
+    streak: { a: st.a, b: st.b, current: st.current, opposite: st.opposite, longestSince: st.longestSince, oppositeLongestSince: st.oppositeLongestSince },
+    ratioVsMa50: ratioVsMa,
+    ratioCross: ratioVsMa === null ? null : crossedRecently(ratio, ma, end),
+    highs,
+  };
+  return { facts, plot: { dates: al.dates, base, small: s.adjClose, large: l.adjClose, mega: m, ratio, ma } };
+}
+
+/** Pure: the words and the chart for rotation facts. */
+export function presentRotation(f: RotationFacts, plot: RotationPlot, period: Period, sourceLabel: string): Answer<RotationFacts> {
+  const { small, large, mega, asOf } = f;
+  const when = describePeriod(period);
+  const rs = f.smallReturn;
+  const rl = f.largeReturn;
+  const rm = f.megaReturn;
+  const a = answerWith('rotation', `Small vs large caps · ${periodLabel(period)}`, asOf, sourceLabel, f);
+  a.basis = `${BASIS_TOTAL_RETURN} ${BASIS_LEVELS}`;
+  a.period = { option: 'period', value: f.period };
+
+  // 1. Who leads over the period, and by how much.
+  const spread = f.spread;
+  const leader = Math.abs(spread) < 0.0005 ? null : spread > 0 ? 'Small caps' : 'Large caps';
+  const verb = leader === null ? 'Small and large caps are level' : `**${leader} lead**`;
+  a.lines.push(`${verb} ${when}: ${small} ${formatPercent(rs)} vs ${large} ${formatPercent(rl)} (${formatPoints(spread)}), with mega caps (${mega}) ${formatPercent(rm)}.`);
+  const rsm = rs - rm;
+  if (Math.abs(rsm) >= 0.0005) {
+    a.lines.push(`Against mega caps, small caps are ${rsm > 0 ? 'ahead' : 'behind'} by ${formatPoints(Math.abs(rsm)).replace(/^\+/, '')}.`);
+  }
+
+  // 2. The day's move (skipped when the period is the day itself: line 1 already says it).
+  if (f.day) {
+    const megaDay = f.day.mega !== null ? `, ${mega} ${formatPercent(f.day.mega, 2)}` : '';
+    a.lines.push(`On ${formatDate(asOf)}: ${small} ${formatPercent(f.day.small, 2)}, ${large} ${formatPercent(f.day.large, 2)}${megaDay}.`);
+  }
+
+  // 3. The current out-performance streak, in whichever direction it runs.
+  const streakLine = streakSentence(f.streak);
+  if (streakLine) a.lines.push(streakLine);
+
+  // 4. The small/large ratio against its 50-day average.
+  const ratioVsMa = f.ratioVsMa50;
+  if (ratioVsMa !== null) {
+    const cross = f.ratioCross ? ` — it crossed ${f.ratioCross.direction} ${f.ratioCross.sessions === 1 ? 'today' : `${f.ratioCross.sessions} sessions ago`}` : '';
+    a.lines.push(`The ${small}/${large} ratio is ${formatPercent(Math.abs(ratioVsMa)).replace(/^[+−]/, '')} ${ratioVsMa >= 0 ? 'above' : 'below'} its ${MA_WINDOW}-day average${cross}.`);
+  }
+
+  // 5. New highs, only when there is one.
+  const highs = f.highs.map((h) => `${h.symbol} closed at ${h.kind === 'all-time' ? 'an all-time' : 'a 52-week'} high${h.close !== null ? ` at ${formatPrice(h.close)}` : ''}`);
+  if (highs.length > 0) a.lines.push(`${highs.join('; ')}.`);
+
+  // Chart: rebased performance on top, the ratio and its average below. Rebased at the period's
+  // start, so the lines end where the text's returns do; a short period shows earlier sessions
+  // for context, shaded as before the period.
+  const { dates, base } = plot;
+  const end = dates.length - 1;
+  const from = Math.max(0, Math.min(base, end - MIN_CHART_SESSIONS));
+  const idx = thinIndices(from, end);
+  const shade: DateRangeSpec[] = [];
+  if (from < base) shade.push({ from: dates[from] as string, to: dates[base - 1] as string, label: 'Before the period', color: 'gray' });
+  const cur = f.streak.current;
+  if (cur && cur.length >= 2 && cur.startDate >= (dates[from] as string)) {
+    shade.push({ from: cur.startDate, to: cur.endDate, label: `${small} streak`, color: 'orange' });
+  }
+  a.charts.push({
+    kind: 'time',
+    id: 'rotation',
+    title: `Small vs large vs mega caps, ${when}`,
+    subtitle: `Total return rebased to 100 on ${formatDate(f.from)}; ${small}/${large} ratio with its ${MA_WINDOW}-day average`,
+    altText: `Line chart: ${small} ${formatPercent(rs)}, ${large} ${formatPercent(rl)}, ${mega} ${formatPercent(rm)} ${when}; the ${small}/${large} ratio is ${ratioVsMa === null ? 'shown' : `${ratioVsMa >= 0 ? 'above' : 'below'} its ${MA_WINDOW}-day average`}.`,
+    footer: chartFooter(sourceLabel, asOf),
+    dates: pick(dates, idx),
+    panels: [
+      {
+        yLabel: 'Rebased (100 = start)',
+        format: 'index',
+        weight: 2,
+        series: [
+          { type: 'line', label: `${small} (small)`, values: pick(rebase(plot.small, base, 100, from), idx), color: 'orange', width: 2.5 },
+          { type: 'line', label: `${large} (large)`, values: pick(rebase(plot.large, base, 100, from), idx), color: 'blue', width: 2.5 },
+          { type: 'line', label: `${mega} (mega)`, values: pick(onDates(plot.mega, dates, from, base), idx), color: 'purple', width: 2 },
+        ],
+        levels: [{ value: 100, label: 'Start', color: 'gray' }],
+      },
+      {
+        yLabel: `${small}/${large} ratio`,
+        format: 'ratio',
+        weight: 1,
+        series: [
+          { type: 'line', label: `${small}/${large}`, values: pick(plot.ratio, idx), color: 'teal', width: 2 },
+          { type: 'line', label: `${MA_WINDOW}-day average`, values: pick(plot.ma, idx), color: 'gray', dashed: true, width: 1.5 },
+        ],
+      },
+    ],
+    ...(shade.length > 0 ? { shade } : {}),
+  });
+  return a;
+}
 
 export default defineCommand({
   name: 'rotation',
@@ -30,139 +248,11 @@ export default defineCommand({
     mega: opt.symbol({ description: 'Mega-cap proxy (falls back to QQQ before MAGS existed)', default: 'MAGS' }),
   },
   examples: ['/rotation', '/rotation 1m', '/rotation period:1y asof:2025-06-30', '/rotation small:^RUT large:^GSPC'],
-  async run(ctx, o): Promise<Answer> {
+  async run(ctx, o): Promise<Answer<RotationFacts>> {
     const [small, large] = await Promise.all([ctx.series(o.small), ctx.series(o.large)]);
     const mega = await megaCapSeries(ctx, o.mega, small, o.period);
-    // Small vs large on their common days; the mega-cap proxy on its own calendar, so a day it
-    // lacks (MAGS has a shorter, patchier history) never shifts the main comparison.
-    const al = alignSeries([small, large]);
-    const [s, l] = al.series as [DailySeries, DailySeries];
-    const end = al.dates.length - 1;
-    const base = periodBaseIndex(al.dates, o.period, end);
-    if (end < 1 || base < 0) {
-      throw new NotEnoughDataError(`${s.symbol} and ${l.symbol} trade together only from ${formatDate(al.dates[0] ?? ctx.asOf)}, not far enough back for ${formatPeriod(o.period)}`);
-    }
-    const asOf = al.dates[end] as string;
-    // When small or large ends early (KRE's data stops Jul 2), the answer is as of that day: the
-    // mega-cap proxy must not bring in its later closes.
-    const m = truncateAsOf(mega, asOf);
-    const when = describePeriod(o.period);
-    const ret = (x: DailySeries, from: number) => (x.adjClose[end] as number) / (x.adjClose[from] as number) - 1;
-    const rs = ret(s, base);
-    const rl = ret(l, base);
-    const megaReturn = periodReturn(m, o.period);
-    const rm = megaReturn.change;
-    const megaCurrent = megaReturn.to === asOf;
-    const a = emptyAnswer('rotation', `Small vs large caps · ${periodLabel(o.period)}`, asOf, ctx.sourceLabel);
-    a.basis = `${BASIS_TOTAL_RETURN} ${BASIS_LEVELS}`;
-    a.period = { option: 'period', value: formatPeriod(o.period) };
-
-    // 1. Who leads over the period, and by how much.
-    const spread = rs - rl;
-    const leader = Math.abs(spread) < 0.0005 ? null : spread > 0 ? 'Small caps' : 'Large caps';
-    const verb = leader === null ? 'Small and large caps are level' : `**${leader} lead**`;
-    a.lines.push(
-      `${verb} ${when}: ${s.symbol} ${formatPercent(rs)} vs ${l.symbol} ${formatPercent(rl)} (${formatPoints(spread)}), with mega caps (${m.symbol}) ${formatPercent(rm)}.`,
-    );
-    const rsm = rs - rm;
-    if (Math.abs(rsm) >= 0.0005) {
-      a.lines.push(`Against mega caps, small caps are ${rsm > 0 ? 'ahead' : 'behind'} by ${formatPoints(Math.abs(rsm)).replace(/^\+/, '')}.`);
-    }
-
-    // 2. The day's move (skip when the period is the day itself: line 1 already says it).
-    if (!(o.period.kind === 'named' && o.period.name === '1d')) {
-      const mi = m.dates.length - 1;
-      const megaDay = megaCurrent && mi >= 1 ? `, ${m.symbol} ${formatPercent((m.adjClose[mi] as number) / (m.adjClose[mi - 1] as number) - 1, 2)}` : '';
-      a.lines.push(`On ${formatDate(asOf)}: ${s.symbol} ${formatPercent(ret(s, end - 1), 2)}, ${l.symbol} ${formatPercent(ret(l, end - 1), 2)}${megaDay}.`);
-    }
-
-    // 3. The current out-performance streak, in whichever direction it runs.
-    // On the two series alone: the mega-cap proxy's calendar must not drop days from the streak.
-    const st = analyzeStreak(small, large);
-    const streakLine = streakSentence(st);
-    if (streakLine) a.lines.push(streakLine);
-
-    // 4. The small/large ratio against its 50-day average.
-    const ratio = ratioLine(s.adjClose, l.adjClose);
-    const ma = movingAverage(ratio, MA_WINDOW);
-    const maNow = ma[end];
-    let ratioVsMa: number | null = null;
-    if (maNow !== null && maNow !== undefined) {
-      ratioVsMa = (ratio[end] as number) / maNow - 1;
-      a.lines.push(
-        `The ${s.symbol}/${l.symbol} ratio is ${formatPercent(Math.abs(ratioVsMa)).replace(/^[+−]/, '')} ${ratioVsMa >= 0 ? 'above' : 'below'} its ${MA_WINDOW}-day average${crossedRecently(ratio, ma, end)}.`,
-      );
-    }
-
-    // 5. New highs, only when there is one.
-    const highs: string[] = [];
-    for (const x of [s, l, m]) {
-      const lv = levelValues(x);
-      const h = highsAndLows(lv.values, x.dates);
-      const price = lv.basis === 'close' ? ` at ${formatPrice(h.last)}` : '';
-      if (h.isNewAllTimeHigh) highs.push(`${x.symbol} closed at an all-time high${price}`);
-      else if (h.isNew52wHigh) highs.push(`${x.symbol} closed at a 52-week high${price}`);
-    }
-    if (highs.length > 0) a.lines.push(`${highs.join('; ')}.`);
-
-    a.facts = {
-      period: formatPeriod(o.period),
-      from: al.dates[base] as string,
-      small: s.symbol,
-      large: l.symbol,
-      mega: m.symbol,
-      smallReturn: rs,
-      largeReturn: rl,
-      megaReturn: rm,
-      spread,
-      streakLeader: st.current ? s.symbol : st.opposite ? l.symbol : null,
-      streakLength: st.current?.length ?? st.opposite?.length ?? 0,
-      ratioVsMa50: ratioVsMa,
-    };
-
-    // Chart: rebased performance on top, the ratio and its average below. Rebased at the period's
-    // start, so the lines end where the text's returns do; a short period shows earlier sessions
-    // for context, shaded as before the period.
-    const from = Math.max(0, Math.min(base, end - MIN_CHART_SESSIONS));
-    const idx = thinIndices(from, end);
-    const shade: DateRangeSpec[] = [];
-    if (from < base) shade.push({ from: al.dates[from] as string, to: al.dates[base - 1] as string, label: 'Before the period', color: 'gray' });
-    if (st.current && st.current.length >= 2 && st.current.startDate >= (al.dates[from] as string)) {
-      shade.push({ from: st.current.startDate, to: st.current.endDate, label: `${s.symbol} streak`, color: 'orange' });
-    }
-    a.charts.push({
-      kind: 'time',
-      id: 'rotation',
-      title: `Small vs large vs mega caps, ${when}`,
-      subtitle: `Total return rebased to 100 on ${formatDate(al.dates[base] as string)}; ${s.symbol}/${l.symbol} ratio with its ${MA_WINDOW}-day average`,
-      altText: `Line chart: ${s.symbol} ${formatPercent(rs)}, ${l.symbol} ${formatPercent(rl)}, ${m.symbol} ${formatPercent(rm)} ${when}; the ${s.symbol}/${l.symbol} ratio is ${ratioVsMa === null ? 'shown' : `${ratioVsMa >= 0 ? 'above' : 'below'} its ${MA_WINDOW}-day average`}.`,
-      footer: chartFooter(ctx.sourceLabel, asOf),
-      dates: pick(al.dates, idx),
-      panels: [
-        {
-          yLabel: 'Rebased (100 = start)',
-          format: 'index',
-          weight: 2,
-          series: [
-            { type: 'line', label: `${s.symbol} (small)`, values: pick(rebase(s.adjClose, base, 100, from), idx), color: 'orange', width: 2.5 },
-            { type: 'line', label: `${l.symbol} (large)`, values: pick(rebase(l.adjClose, base, 100, from), idx), color: 'blue', width: 2.5 },
-            { type: 'line', label: `${m.symbol} (mega)`, values: pick(onDates(m, al.dates, from, base), idx), color: 'purple', width: 2 },
-          ],
-          levels: [{ value: 100, label: 'Start', color: 'gray' }],
-        },
-        {
-          yLabel: `${s.symbol}/${l.symbol} ratio`,
-          format: 'ratio',
-          weight: 1,
-          series: [
-            { type: 'line', label: `${s.symbol}/${l.symbol}`, values: pick(ratio, idx), color: 'teal', width: 2 },
-            { type: 'line', label: `${MA_WINDOW}-day average`, values: pick(ma, idx), color: 'gray', dashed: true, width: 1.5 },
-          ],
-        },
-      ],
-      ...(shade.length > 0 ? { shade } : {}),
-    });
-    return a;
+    const { facts, plot } = computeRotation({ small, large, mega, period: o.period, asOf: ctx.asOf });
+    return presentRotation(facts, plot, o.period, ctx.sourceLabel);
   },
 });
 
@@ -190,12 +280,13 @@ function onDates(s: DailySeries, dates: readonly string[], from: number, baseInd
   return dates.map((d, i) => (i < from ? null : byDate.has(d) ? ((byDate.get(d) as number) / base) * 100 : null));
 }
 
-function crossedRecently(ratio: readonly number[], ma: readonly (number | null)[], end: number): string {
+/** The ratio's last cross of its average, when it came within the last 10 sessions. */
+function crossedRecently(ratio: readonly number[], ma: readonly (number | null)[], end: number): RotationFacts['ratioCross'] {
   const above = (i: number) => (ratio[i] as number) > (ma[i] ?? Infinity);
   const nowAbove = above(end);
   let k = end;
   while (k > 0 && ma[k - 1] !== null && above(k - 1) === nowAbove) k--;
   const sessions = end - k + 1;
-  if (ma[k - 1] === null || k === 0) return '';
-  return sessions <= 10 ? ` — it crossed ${nowAbove ? 'above' : 'below'} ${sessions === 1 ? 'today' : `${sessions} sessions ago`}` : '';
+  if (ma[k - 1] === null || k === 0) return null;
+  return sessions <= 10 ? { direction: nowAbove ? 'above' : 'below', sessions } : null;
 }

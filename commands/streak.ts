@@ -1,17 +1,150 @@
-/** /streak — how long A has been beating B, when that last happened, and the record streaks. */
+/**
+ * /streak — how long A has been beating B, when that last happened, and the record streaks.
+ *
+ * compute → typed facts → present: `computeStreak` works the facts out of the two series (what `--json`
+ * prints), `presentStreak` turns them into words and the chart.
+ */
 import type { Answer } from '../src/answer/answer.ts';
-import { BASIS_TOTAL_RETURN, chartFooter, emptyAnswer, pick, thinIndices } from '../src/answer/build.ts';
+import { answerWith, BASIS_TOTAL_RETURN, chartFooter, pick, thinIndices } from '../src/answer/build.ts';
 import { streakSentence } from '../src/answer/phrases.ts';
 import { formatDate, formatMonthYear, formatPercent } from '../src/core/format.ts';
 import { movingAverage, ratioLine } from '../src/core/ratio.ts';
-import { NotEnoughDataError } from '../src/core/series.ts';
-import { analyzeStreak } from '../src/core/streaks.ts';
+import { NotEnoughDataError, type DailySeries } from '../src/core/series.ts';
+import { analyzeStreak, type StreakRun, type StreakSides } from '../src/core/streaks.ts';
 import { alignSeries } from '../src/core/align.ts';
 import { defineCommand } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
 
 /** Sessions of history the chart shows before the current streak. */
 const CHART_SESSIONS = 126;
+
+/** What /streak found; `--json` prints it. Dates are ISO, returns are fractions (0.012 = 1.2 %). */
+export type StreakFacts = {
+  a: string;
+  b: string;
+  /** The last common close. */
+  asOf: string;
+  /** The first common close: where "on record" starts. */
+  dataFrom: string;
+  /** Sessions in A's current streak over B (0: none). */
+  current: number;
+  currentStart: string | null;
+  /** Sessions in B's current streak over A (0 when A holds one). */
+  opposite: number;
+  /** When A's current streak was last matched (an end date), `none since <date>`, or null. */
+  longestSince: string | null;
+  /** A's longest streak on record, and when it ended. */
+  record: number;
+  recordEnd: string | null;
+  /** Both sides' streaks on the last date, as the sentence about them needs them. */
+  sides: StreakSides;
+  /** A current streak of 2+ sessions against A's other runs: the longest on record, a tie, or neither. */
+  currentVsRecord: 'record' | 'tie' | null;
+  /** Total returns over the streak on the last date (whichever side holds it), from the close before it began. */
+  overStreak: { a: number; b: number } | null;
+  /** A's five longest streaks on record, longest first. */
+  top: { length: number; endDate: string }[];
+};
+
+/** What the chart draws: the ratio line on the common dates, and A's runs to shade. */
+export interface StreakPlot {
+  dates: readonly string[];
+  ratio: readonly number[];
+  ma50: readonly (number | null)[];
+  runs: readonly StreakRun[];
+}
+
+/** Pure: the streak facts of `a` over `b` as of their last common close. */
+export function computeStreak(sa: DailySeries, sb: DailySeries): { facts: StreakFacts; plot: StreakPlot } {
+  const st = analyzeStreak(sa, sb);
+  const end = st.dates.length - 1;
+  if (end < 1) throw new NotEnoughDataError(`${sa.symbol} and ${sb.symbol} share fewer than two trading days`);
+  const cur = st.current;
+  let currentVsRecord: StreakFacts['currentVsRecord'] = null;
+  if (cur && cur.length >= 2) {
+    const others = st.runs.filter((r) => r !== cur).reduce((mx, r) => Math.max(mx, r.length), 0);
+    currentVsRecord = cur.length > others ? 'record' : cur.length === others ? 'tie' : null;
+  }
+  const run = st.current ?? st.opposite;
+  const al = alignSeries([sa, sb]);
+  const [xa, xb] = al.series;
+  let overStreak: StreakFacts['overStreak'] = null;
+  if (run && xa && xb && run.startIndex >= 1) {
+    const from = run.startIndex - 1;
+    overStreak = {
+      a: (xa.adjClose[end] as number) / (xa.adjClose[from] as number) - 1,
+      b: (xb.adjClose[end] as number) / (xb.adjClose[from] as number) - 1,
+    };
+  }
+  const ratio = xa && xb ? ratioLine(xa.adjClose, xb.adjClose) : [];
+  const facts: StreakFacts = {
+    a: sa.symbol,
+    b: sb.symbol,
+    asOf: st.dates[end] as string,
+    dataFrom: st.dates[0] as string,
+    current: st.current?.length ?? 0,
+    currentStart: st.current?.startDate ?? null,
+    opposite: st.opposite?.length ?? 0,
+    longestSince: st.longestSince?.kind === 'run' ? st.longestSince.run.endDate : st.longestSince?.kind === 'none' ? `none since ${st.longestSince.since}` : null,
+    record: st.top[0]?.length ?? 0,
+    recordEnd: st.top[0]?.endDate ?? null,
+    sides: { a: st.a, b: st.b, current: st.current, opposite: st.opposite, longestSince: st.longestSince, oppositeLongestSince: st.oppositeLongestSince },
+    currentVsRecord,
+    overStreak,
+    top: st.top.slice(0, 5).map((r) => ({ length: r.length, endDate: r.endDate })),
+  };
+  return { facts, plot: { dates: st.dates, ratio, ma50: movingAverage(ratio, 50), runs: st.runs } };
+}
+
+/** Pure: the words and the chart for streak facts. */
+export function presentStreak(f: StreakFacts, plot: StreakPlot, sourceLabel: string): Answer<StreakFacts> {
+  const { a: sa, b: sb, asOf } = f;
+  const a = answerWith('streak', `${sa} vs ${sb} · out-performance streak`, asOf, sourceLabel, f);
+  a.basis = `${BASIS_TOTAL_RETURN} A session counts when ${sa}'s daily total return is strictly higher than ${sb}'s.`;
+
+  const sentence = streakSentence(f.sides, { minLength: 1 });
+  if (f.sides.current) {
+    a.lines.push(sentence ?? '');
+  } else {
+    a.lines.push(`${sa} has no current streak: ${sb} did better on ${formatDate(asOf)}.`);
+    if (sentence) a.lines.push(sentence);
+  }
+  if (f.currentVsRecord === 'record') a.lines.push(`That is **the longest streak on record** for ${sa} over ${sb} (data from ${formatMonthYear(f.dataFrom)}).`);
+  else if (f.currentVsRecord === 'tie') a.lines.push(`That **ties the record** for ${sa} over ${sb} (data from ${formatMonthYear(f.dataFrom)}).`);
+  if (f.overStreak) a.lines.push(`Over the streak ${sa} returned ${formatPercent(f.overStreak.a, 2)} against ${sb}'s ${formatPercent(f.overStreak.b, 2)}.`);
+  if (f.top.length > 0) {
+    a.lines.push(`Longest on record: ${f.top.map((r) => `${r.length} (${formatMonthYear(r.endDate)})`).join(', ')} — in data from ${formatMonthYear(f.dataFrom)}.`);
+  }
+
+  const end = plot.dates.length - 1;
+  const run = f.sides.current ?? f.sides.opposite;
+  const from = Math.max(0, (run ? run.startIndex : end) - CHART_SESSIONS);
+  const idx = thinIndices(from, end);
+  const shadeA = plot.runs
+    .filter((r) => r.endIndex >= from && r.length >= 3)
+    .map((r) => ({ from: plot.dates[Math.max(r.startIndex, from)] as string, to: r.endDate, label: `${sa} streaks (3+ sessions)`, color: 'green' as const }));
+  a.charts.push({
+    kind: 'time',
+    id: 'streak',
+    title: `${sa} relative to ${sb}`,
+    subtitle: `Total-return ratio ${sa}/${sb}; shaded: runs of 3+ sessions in which ${sa} beat ${sb} every day`,
+    altText: `Ratio of ${sa} to ${sb} over the last ${idx.length} sessions with ${sa}'s winning streaks shaded; ${f.current > 0 ? `current streak ${f.current} sessions` : 'no current streak'}.`,
+    footer: chartFooter(sourceLabel, asOf),
+    dates: pick(plot.dates, idx),
+    panels: [
+      {
+        yLabel: `${sa}/${sb} ratio`,
+        format: 'ratio',
+        series: [
+          { type: 'line', label: `${sa}/${sb}`, values: pick(plot.ratio, idx), color: 'blue', width: 2.25 },
+          { type: 'line', label: '50-day average', values: pick(plot.ma50, idx), color: 'gray', dashed: true, width: 1.5 },
+        ],
+      },
+    ],
+    shade: shadeA,
+  });
+  return a;
+}
 
 export default defineCommand({
   name: 'streak',
@@ -21,77 +154,10 @@ export default defineCommand({
     b: opt.requiredSymbol({ description: 'The benchmark, e.g. SPY', positional: true }),
   },
   examples: ['/streak IWM SPY', '/streak IWM SPY asof:2026-01-21', '/streak XLE XLK'],
-  async run(ctx, o): Promise<Answer> {
+  async run(ctx, o): Promise<Answer<StreakFacts>> {
     if (o.a === o.b) throw new NotEnoughDataError(`compare ${o.a} with a different symbol; against itself there is never a streak`);
     const [sa, sb] = await Promise.all([ctx.series(o.a), ctx.series(o.b)]);
-    const st = analyzeStreak(sa, sb);
-    const end = st.dates.length - 1;
-    if (end < 1) throw new NotEnoughDataError(`${o.a} and ${o.b} share fewer than two trading days`);
-    const asOf = st.dates[end] as string;
-    const a = emptyAnswer('streak', `${o.a} vs ${o.b} · out-performance streak`, asOf, ctx.sourceLabel);
-    a.basis = `${BASIS_TOTAL_RETURN} A session counts when ${o.a}'s daily total return is strictly higher than ${o.b}'s.`;
-
-    const sentence = streakSentence(st, { minLength: 1 });
-    if (st.current) {
-      a.lines.push(sentence ?? '');
-    } else {
-      a.lines.push(`${o.a} has no current streak: ${o.b} did better on ${formatDate(asOf)}.`);
-      if (sentence) a.lines.push(sentence);
-    }
-    const cur = st.current;
-    if (cur && cur.length >= 2) {
-      const others = st.runs.filter((r) => r !== cur).reduce((mx, r) => Math.max(mx, r.length), 0);
-      if (cur.length > others) a.lines.push(`That is **the longest streak on record** for ${o.a} over ${o.b} (data from ${formatMonthYear(st.dates[0] as string)}).`);
-      else if (cur.length === others) a.lines.push(`That **ties the record** for ${o.a} over ${o.b} (data from ${formatMonthYear(st.dates[0] as string)}).`);
-    }
-    const run = st.current ?? st.opposite;
-    const al = alignSeries([sa, sb]);
-    const [xa, xb] = al.series;
-    if (run && xa && xb && run.startIndex >= 1) {
-      const from = run.startIndex - 1;
-      const ga = (xa.adjClose[end] as number) / (xa.adjClose[from] as number) - 1;
-      const gb = (xb.adjClose[end] as number) / (xb.adjClose[from] as number) - 1;
-      a.lines.push(`Over the streak ${o.a} returned ${formatPercent(ga, 2)} against ${o.b}'s ${formatPercent(gb, 2)}.`);
-    }
-    if (st.top.length > 0) {
-      a.lines.push(`Longest on record: ${st.top.slice(0, 5).map((r) => `${r.length} (${formatMonthYear(r.endDate)})`).join(', ')} — in data from ${formatMonthYear(st.dates[0] as string)}.`);
-    }
-    a.facts = {
-      a: o.a,
-      b: o.b,
-      current: st.current?.length ?? 0,
-      currentStart: st.current?.startDate ?? null,
-      opposite: st.opposite?.length ?? 0,
-      longestSince: st.longestSince?.kind === 'run' ? st.longestSince.run.endDate : st.longestSince?.kind === 'none' ? `none since ${st.longestSince.since}` : null,
-      record: st.top[0]?.length ?? 0,
-      recordEnd: st.top[0]?.endDate ?? null,
-    };
-
-    const from = Math.max(0, (run ? run.startIndex : end) - CHART_SESSIONS);
-    const idx = thinIndices(from, end);
-    const ratio = xa && xb ? ratioLine(xa.adjClose, xb.adjClose) : [];
-    const ma = movingAverage(ratio, 50);
-    const shadeA = st.runs.filter((r) => r.endIndex >= from && r.length >= 3).map((r) => ({ from: st.dates[Math.max(r.startIndex, from)] as string, to: r.endDate, label: `${o.a} streaks (3+ sessions)`, color: 'green' as const }));
-    a.charts.push({
-      kind: 'time',
-      id: 'streak',
-      title: `${o.a} relative to ${o.b}`,
-      subtitle: `Total-return ratio ${o.a}/${o.b}; shaded: runs of 3+ sessions in which ${o.a} beat ${o.b} every day`,
-      altText: `Ratio of ${o.a} to ${o.b} over the last ${idx.length} sessions with ${o.a}'s winning streaks shaded; ${st.current ? `current streak ${st.current.length} sessions` : 'no current streak'}.`,
-      footer: chartFooter(ctx.sourceLabel, asOf),
-      dates: pick(st.dates, idx),
-      panels: [
-        {
-          yLabel: `${o.a}/${o.b} ratio`,
-          format: 'ratio',
-          series: [
-            { type: 'line', label: `${o.a}/${o.b}`, values: pick(ratio, idx), color: 'blue', width: 2.25 },
-            { type: 'line', label: '50-day average', values: pick(ma, idx), color: 'gray', dashed: true, width: 1.5 },
-          ],
-        },
-      ],
-      shade: shadeA,
-    });
-    return a;
+    const { facts, plot } = computeStreak(sa, sb);
+    return presentStreak(facts, plot, ctx.sourceLabel);
   },
 });

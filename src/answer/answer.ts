@@ -3,6 +3,15 @@ import type { ChartSpec } from './chart-spec.ts';
 /** A structured fact behind the prose, for JSON output, tests and digests. */
 export type FactValue = string | number | boolean | null;
 
+/** A fact may also be a list or a record of facts: whatever `--json` can print as it is. */
+export type Fact = FactValue | readonly Fact[] | { readonly [key: string]: Fact };
+
+/**
+ * The facts an Answer is built from. Each command names its own shape (`RotationFacts`, …) as a type
+ * alias, so it checks against this one; lists and records replace keys made up at run time.
+ */
+export type Facts = { [key: string]: Fact };
+
 /**
  * What every command returns: platform-free. Each adapter has one function that turns an Answer
  * into its native reply (Discord embed + attachments, Slack blocks + files, console text + PNG paths).
@@ -10,13 +19,14 @@ export type FactValue = string | number | boolean | null;
  * `lines` use one piece of markup only: `**bold**`. Adapters translate it (Slack `*bold*`,
  * the console strips or styles it).
  */
-export interface Answer {
+export interface Answer<F extends Facts = Facts> {
   /** The command that produced it, and the options to run it again (period buttons re-run with another period). */
   command: string;
   args: Record<string, string>;
   title: string;
   lines: string[];
-  facts: Record<string, FactValue>;
+  /** What the words and charts say, as data: what `--json` prints, what tests and digests read. */
+  facts: F;
   charts: ChartSpec[];
   /** The close the answer is computed as of (ISO date). */
   asOf: string | null;

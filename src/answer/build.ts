@@ -1,6 +1,6 @@
 /** Small pieces every command uses to assemble an Answer, so wording of footers and bases stays in one place. */
 import { formatDate } from '../core/format.ts';
-import type { Answer } from './answer.ts';
+import type { Answer, Facts } from './answer.ts';
 
 export const BASIS_TOTAL_RETURN = 'Returns, ratios and streaks use total return (dividends reinvested).';
 export const BASIS_LEVELS = 'Price levels use split-adjusted closes.';
@@ -11,7 +11,12 @@ export function chartFooter(source: string, asOf: string): string {
 }
 
 export function emptyAnswer(command: string, title: string, asOf: string | null, source: string | null): Answer {
-  return { command, args: {}, title, lines: [], facts: {}, charts: [], asOf, source, warnings: [] };
+  return answerWith(command, title, asOf, source, {});
+}
+
+/** An Answer with its facts already worked out; the words, charts and warnings are added after. */
+export function answerWith<F extends Facts>(command: string, title: string, asOf: string | null, source: string | null, facts: F): Answer<F> {
+  return { command, args: {}, title, lines: [], facts, charts: [], asOf, source, warnings: [] };
 }
 
 /**

@@ -3,7 +3,7 @@
  * notable, so callers leave the line out instead of printing an empty one.
  */
 import { formatDate, formatMonthYear, formatPercent, ordinal } from '../core/format.ts';
-import type { StreakAnalysis, StreakRun } from '../core/streaks.ts';
+import type { LongestSince, StreakRun, StreakSides } from '../core/streaks.ts';
 
 /** A spread in percentage points: +3.1 pts. */
 export function formatPoints(x: number, digits = 1): string {
@@ -17,7 +17,7 @@ export const NOTABLE_STREAK = 2;
  * "IWM has beaten SPY for 6 straight sessions (since Jan 13, 2026), its longest streak since Mar 2025."
  * Speaks of whichever side holds the current streak.
  */
-export function streakSentence(st: StreakAnalysis, opts: { minLength?: number } = {}): string | null {
+export function streakSentence(st: StreakSides, opts: { minLength?: number } = {}): string | null {
   const min = opts.minLength ?? NOTABLE_STREAK;
   if (st.current && st.current.length >= min) return oneSide(st.a, st.b, st.current, st.longestSince);
   if (st.opposite && st.opposite.length >= min) return oneSide(st.b, st.a, st.opposite, st.oppositeLongestSince);
@@ -34,7 +34,7 @@ const FULL_DATE_WITHIN_DAYS = 365;
 
 const daysBetween = (from: string, to: string) => (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
 
-function oneSide(winner: string, loser: string, run: StreakRun, since: StreakAnalysis['longestSince']): string {
+function oneSide(winner: string, loser: string, run: StreakRun, since: LongestSince | null): string {
   const sessions = run.length === 1 ? '1 session' : `${run.length} straight sessions`;
   const head = `${winner} has beaten ${loser} for **${sessions}** (since ${formatDate(run.startDate)})`;
   if (!since || run.length < 2) return `${head}.`;

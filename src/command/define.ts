@@ -2,7 +2,7 @@
  * A chat command: its declaration and a platform-free `run` that returns an Answer.
  * One file per command under `commands/`, listed in `commands/index.ts`.
  */
-import type { Answer } from '../answer/answer.ts';
+import type { Answer, Facts } from '../answer/answer.ts';
 import type { DailySeries } from '../core/series.ts';
 import type { StatusReport } from '../data/providers/status.ts';
 import type { SymbolDirectory } from '../data/symbols.ts';
@@ -51,7 +51,7 @@ export interface CommandContext {
   readonly status?: () => StatusReport;
 }
 
-export interface CommandDefinition<Opts extends Record<string, OptionDecl>> {
+export interface CommandDefinition<Opts extends Record<string, OptionDecl>, F extends Facts = Facts> {
   readonly name: string;
   /** One line, ≤ 100 characters (Discord's limit for command descriptions). */
   readonly description: string;
@@ -60,7 +60,7 @@ export interface CommandDefinition<Opts extends Record<string, OptionDecl>> {
   readonly examples: readonly string[];
   /** False for commands that don't read prices (e.g. /help): the runner then skips `asof` resolution. */
   readonly usesMarketData?: boolean;
-  run(ctx: CommandContext, options: BoundOptions<Opts>): Promise<Answer>;
+  run(ctx: CommandContext, options: BoundOptions<Opts>): Promise<Answer<F>>;
 }
 
 /** A command with its option types erased, as held in the registry. */
@@ -73,8 +73,13 @@ export interface AnyCommand {
   run(ctx: CommandContext, options: Record<string, unknown>): Promise<Answer>;
 }
 
-export function defineCommand<const Opts extends Record<string, OptionDecl>>(def: CommandDefinition<Opts>): AnyCommand {
-  return def as unknown as AnyCommand;
+/** A command whose Answer's facts have a known shape `F` (tests and other callers read them typed). */
+export interface Command<F extends Facts = Facts> extends AnyCommand {
+  run(ctx: CommandContext, options: Record<string, unknown>): Promise<Answer<F>>;
+}
+
+export function defineCommand<const Opts extends Record<string, OptionDecl>, F extends Facts = Facts>(def: CommandDefinition<Opts, F>): Command<F> {
+  return def as unknown as Command<F>;
 }
 
 /** Options every market command accepts without declaring them. */

@@ -53,7 +53,7 @@ export function levelValuesIn(s: DailySeries, fromIndex: number, endIndex: numbe
   return { values: s.close.map((c, i) => c ?? (s.adjClose[i] as number)), basis: 'close' };
 }
 
-function describeGaps(gaps: readonly CloseGap[]): string {
+function describeGaps(gaps: readonly { from: string; to: string }[]): string {
   const words = gaps.slice(0, 2).map((g) => (g.from === g.to ? formatDate(g.from) : `${formatDate(g.from)} to ${formatDate(g.to)}`));
   if (gaps.length > 2) words.push(`${gaps.length - 2} more stretch${gaps.length > 3 ? 'es' : ''}`);
   return words.join(' and ');
@@ -63,7 +63,7 @@ function describeGaps(gaps: readonly CloseGap[]): string {
  * The sentence for an Answer's `basis`: which column the levels use and, on `adjClose`, why.
  * `gaps` are the missing closes that forced the fallback (empty on `close`).
  */
-export function levelBasisNote(symbol: string, basis: PriceBasis, gaps: readonly CloseGap[], allMissing = false): string {
+export function levelBasisNote(symbol: string, basis: PriceBasis, gaps: readonly { from: string; to: string }[], allMissing = false): string {
   if (basis === 'close') return 'Price levels use split-adjusted closes (the prices that traded, not adjusted for dividends).';
   const why = allMissing
     ? `the data has no split-adjusted closes for ${symbol}`

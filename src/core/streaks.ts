@@ -12,22 +12,21 @@ import { NotEnoughDataError } from './series.ts';
 import type { DailySeries } from './series.ts';
 
 /** One streak; indices are into the aligned dates and inclusive at both ends. */
-export interface StreakRun {
+export type StreakRun = {
   length: number;
   startIndex: number;
   endIndex: number;
   startDate: string;
   endDate: string;
-}
+};
 
 /** How a current streak ranks against history: the most recent earlier run at least as long, or none since `since`. */
 export type LongestSince = { kind: 'run'; run: StreakRun } | { kind: 'none'; since: string };
 
-export interface StreakAnalysis {
+/** Where the streak on the last date stands, for either side: what a sentence about it needs. */
+export type StreakSides = {
   a: string;
   b: string;
-  /** The aligned dates every index refers to. */
-  dates: string[];
   /** A-over-B streak that ends on the last aligned date, or null when A did not beat B that day. */
   current: StreakRun | null;
   /** B-over-A streak that ends on the last aligned date (only possible when A did not win that day). */
@@ -39,6 +38,11 @@ export interface StreakAnalysis {
   longestSince: LongestSince | null;
   /** The same for `opposite`, among B-over-A runs. */
   oppositeLongestSince: LongestSince | null;
+};
+
+export interface StreakAnalysis extends StreakSides {
+  /** The aligned dates every index refers to. */
+  dates: string[];
   /** The 5 longest A-over-B runs on record, longest first; equal lengths, most recent first. */
   top: StreakRun[];
   /** Every A-over-B run, oldest first. */

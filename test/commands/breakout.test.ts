@@ -9,7 +9,7 @@ import { naiveRows, type NaiveRow } from './_naive.ts';
 
 const app = createTestApp({ commands: [breakout, drawdown, chart] });
 afterAll(() => app.close());
-const { answer, refusal } = commandDriver(app);
+const { answerOf, refusal } = commandDriver(app);
 
 
 /** Rows up to and including `asOf`, with a close. */
@@ -33,7 +33,7 @@ describe('/breakout', () => {
     expect(prior).toMatchObject({ date: '2022-01-03', close: 477.71 });
     expect(rows.filter((r) => r.date > prior.date && r.date < last.date).every((r) => r.close <= prior.close), 'no record in between').toBe(true);
 
-    const a = await answer('/breakout SPY asof:2024-01-19');
+    const a = await answerOf(breakout, '/breakout SPY asof:2024-01-19');
     expect(a.facts.isNewAllTimeHigh).toBe(true);
     expect(a.facts.close).toBe(last.close);
     expect(a.facts.previousRecordDate).toBe('2022-01-03');
@@ -53,11 +53,11 @@ describe('/breakout', () => {
     let ath = rows[0] as { date: string; close: number };
     for (const r of rows) if (r.close > ath.close) ath = r;
     expect(ath).toMatchObject({ date: '2022-01-14', close: 78.78 });
-    const a = await answer('/breakout KRE asof:2024-12-31');
+    const a = await answerOf(breakout, '/breakout KRE asof:2024-12-31');
     expect(a.facts.isNewAllTimeHigh).toBe(false);
     expect(a.facts.isNew52wHigh).toBe(false);
-    expect(a.facts.fromAllTimeHigh as number).toBeCloseTo(last / ath.close - 1, 12);
-    expect(a.facts.neededToRegainHigh as number).toBeCloseTo(ath.close / last - 1, 12);
+    expect(a.facts.fromAllTimeHigh).toBeCloseTo(last / ath.close - 1, 12);
+    expect(a.facts.neededToRegainHigh).toBeCloseTo(ath.close / last - 1, 12);
     expect(a.lines[0]).toContain(`KRE closed at $60.35 on Dec 31, 2024, ${((1 - last / ath.close) * 100).toFixed(1)}% below its record of $78.78 (Jan 14, 2022)`);
     expect(a.lines[0]).toContain(`needs a ${((ath.close / last - 1) * 100).toFixed(1)}% gain`);
   });
@@ -66,11 +66,11 @@ describe('/breakout', () => {
     const rows = naiveRows('QQQ').filter((r) => r.date <= '2022-12-30');
     const last = rows[rows.length - 1]?.close as number;
     const first = rows.find((r) => r.close !== null && r.close >= last);
-    const a = await answer('/breakout QQQ asof:2022-12-30');
+    const a = await answerOf(breakout, '/breakout QQQ asof:2022-12-30');
     expect(a.facts.firstAtThisLevel).toBe(first?.date);
     expect(a.lines.join(' ')).toContain(`It is back where it was on Jul 20, 2020, when it first closed this high`);
     expect(first?.date, 'the line above names the same day').toBe('2020-07-20');
-    const record = await answer('/breakout SPY asof:2024-01-19');
+    const record = await answerOf(breakout, '/breakout SPY asof:2024-01-19');
     expect(record.facts.firstAtThisLevel, 'a record close was never reached before').toBeNull();
     expect(record.lines.join(' ')).not.toContain('back where it was');
   });
@@ -81,18 +81,18 @@ describe('/breakout', () => {
     const last = rows[rows.length - 1] as { close: number };
     let j = rows.length - 2;
     while (j >= 0 && (rows[j] as { close: number }).close < last.close) j--;
-    const a = await answer('/breakout SPY asof:2023-05-26');
+    const a = await answerOf(breakout, '/breakout SPY asof:2023-05-26');
     expect(a.facts.highestSince).toBe(rows[j]?.date);
     expect(a.facts.lookbackSessions).toBe(rows.length - 1 - j);
     expect(a.facts.rangeBreakoutDate).toBe('2023-05-26');
-    expect(a.facts.rangeStart as string).toMatch(/^2022-11-/);
+    expect(a.facts.rangeStart).toMatch(/^2022-11-/);
     // Independent check of the range: every close from its start to the day before stays within 15% and below 420.02.
-    const range = rows.filter((r) => r.date >= (a.facts.rangeStart as string) && r.date < '2023-05-26').map((r) => r.close);
+    const range = rows.filter((r) => r.date >= (a.facts.rangeStart ?? '9999') && r.date < '2023-05-26').map((r) => r.close);
     expect(Math.max(...range) / Math.min(...range) - 1).toBeLessThanOrEqual(0.15);
     expect(Math.max(...range)).toBe(a.facts.rangeHigh);
     expect(Math.min(...range)).toBe(a.facts.rangeLow);
     expect(Math.max(...range)).toBeLessThan(420.02);
-    expect(a.lines.join(' ')).toContain(`It broke out of a 6-month range between $${(a.facts.rangeLow as number).toFixed(2)} and $${(a.facts.rangeHigh as number).toFixed(2)}`);
+    expect(a.lines.join(' ')).toContain(`It broke out of a 6-month range between $${a.facts.rangeLow?.toFixed(2)} and $${a.facts.rangeHigh?.toFixed(2)}`);
     const c = a.charts[0] as TimeChartSpec;
     expect(c.shade?.[0]?.from).toBe(a.facts.rangeStart);
   });
@@ -101,7 +101,7 @@ describe('/breakout', () => {
     const rows = upTo('SPY', '2025-06-30');
     let n = 0;
     for (let i = rows.length - 1; i >= 0 && (rows[i] as { close: number }).close > 600; i--) n++;
-    const a = await answer('/breakout SPY level:600 asof:2025-06-30');
+    const a = await answerOf(breakout, '/breakout SPY level:600 asof:2025-06-30');
     expect(a.facts.levelAbove).toBe(true);
     expect(a.facts.levelRunSessions).toBe(n);
     expect(a.lines[0]).toContain(`**SPY has closed above $600 for ${n} sessions in a row**`);
@@ -114,7 +114,7 @@ describe('/breakout', () => {
     // SPY.csv: no close above 480 before 2024-01-19 (482.43); the record before was 477.71.
     const rows = upTo('SPY', '2024-01-19');
     expect(rows.slice(0, -1).every((r) => r.close <= 480)).toBe(true);
-    const a = await answer('/breakout SPY 480 asof:2024-01-19');
+    const a = await answerOf(breakout, '/breakout SPY 480 asof:2024-01-19');
     expect(a.facts.level).toBe(480);
     expect(a.facts.levelRunSessions).toBe(1);
     expect(a.facts.levelPreviousAbove).toBeNull();
@@ -124,7 +124,7 @@ describe('/breakout', () => {
   it('below a level: when it last closed above it', async () => {
     const rows = upTo('KRE', '2024-12-31');
     const lastAbove = [...rows].reverse().find((r) => r.close > 70);
-    const a = await answer('/breakout KRE 70 asof:2024-12-31');
+    const a = await answerOf(breakout, '/breakout KRE 70 asof:2024-12-31');
     expect(a.facts.levelAbove).toBe(false);
     expect(a.facts.levelPreviousAbove).toBe(lastAbove?.date);
     expect(a.lines[0]).toMatch(/^KRE closed at \$60\.35, 13\.8% below \$70; it last closed above it on /);
@@ -138,14 +138,14 @@ describe('/breakout', () => {
     expect(byDate.get('2023-01-23')).toBeGreaterThan(400);
     expect(byDate.get('2023-02-02')).toBeGreaterThan(408);
     expect(Math.abs((byDate.get('2023-02-21') ?? 0) / 400 - 1)).toBeLessThanOrEqual(0.02);
-    const a = await answer('/breakout SPY 400 asof:2023-02-21');
+    const a = await answerOf(breakout, '/breakout SPY 400 asof:2023-02-21');
     expect(a.facts.levelRetest).toBe(true);
     expect(a.lines[0]).toBe('**SPY is retesting $400 from above**: it closed at $399.09, 0.2% below it, after breaking above on Jan 23, 2023 and reaching $416.78.');
     expect(a.lines[1], 'the close is not repeated after the level line').toMatch(/^It is 16\.5% below its record of \$477\.71/);
   });
 
   it('DIA: highs fall back to total return (closes missing 2024–2026), and a level looks back only over closes', async () => {
-    const a = await answer('/breakout DIA level:500 asof:2026-08-21');
+    const a = await answerOf(breakout, '/breakout DIA level:500 asof:2026-08-21');
     expect(a.facts.basis).toBe('adjClose');
     expect(a.basis).toContain('missing from Apr 12, 2024 to Mar 19, 2026');
     expect(a.warnings.join(' ')).toContain('looks back only to Mar 20, 2026');
@@ -168,7 +168,7 @@ describe('/breakout', () => {
   });
 
   it('renders its chart to a PNG', async () => {
-    const a = await answer('/breakout SPY asof:2023-05-26');
+    const a = await answerOf(breakout, '/breakout SPY asof:2023-05-26');
     const png = await app.renderer.render(a.charts[0] as TimeChartSpec);
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     mkdirSync(new URL('../../out/', import.meta.url), { recursive: true });

@@ -1,17 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LineSeriesSpec, TimeChartSpec } from '../../src/answer/chart-spec.ts';
+import rotation from '../../commands/rotation.ts';
+import streak from '../../commands/streak.ts';
 import { commandDriver, createTestApp } from '../_app.ts';
 import { naiveReturn, naiveStreak } from './_naive.ts';
 
 const app = createTestApp();
 afterAll(() => app.close());
-const { answer, refusal } = commandDriver(app);
+const { answer, answerOf, refusal } = commandDriver(app);
 
 
 describe('/rotation', () => {
   it('reports year-to-date total returns as of a past close, matching a naive calculation over the CSVs', async () => {
-    const a = await answer('/rotation asof:2025-06-30');
+    const a = await answerOf(rotation, '/rotation asof:2025-06-30');
     expect(a.asOf).toBe('2025-06-30');
     // ytd base: the last close of 2024 (Dec 31, 2024).
     expect(a.facts.smallReturn).toBeCloseTo(naiveReturn('IWM', '2024-12-31', '2025-06-30'), 10);
@@ -26,7 +28,7 @@ describe('/rotation', () => {
 
   it('counts the current out-performance streak the way a naive loop does', async () => {
     for (const d of ['2025-06-30', '2026-01-21', '2026-08-21', '2024-11-08']) {
-      const a = await answer(`/rotation asof:${d}`);
+      const a = await answerOf(rotation, `/rotation asof:${d}`);
       const smallStreak = naiveStreak('IWM', 'SPY', d);
       const largeStreak = naiveStreak('SPY', 'IWM', d);
       const expected = smallStreak > 0 ? { leader: 'IWM', n: smallStreak } : largeStreak > 0 ? { leader: 'SPY', n: largeStreak } : { leader: null, n: 0 };
@@ -35,7 +37,7 @@ describe('/rotation', () => {
   });
 
   it('falls back to QQQ for mega caps before MAGS existed, and says so', async () => {
-    const a = await answer('/rotation period:1y asof:2023-06-30');
+    const a = await answerOf(rotation, '/rotation period:1y asof:2023-06-30');
     expect(a.facts.mega).toBe('QQQ');
     expect(a.warnings.join(' ')).toMatch(/MAGS.*QQQ/);
     expect(a.facts.megaReturn).toBeCloseTo(naiveReturn('QQQ', '2022-06-30', '2023-06-30'), 10);
@@ -45,17 +47,17 @@ describe('/rotation', () => {
     // Data v2: TOST's data ends Sep 15, 2026 and MAGS's Oct 1 (KRE, the old example, now runs to Oct 8):
     // without asof the answer is as of Sep 15, and MAGS must be measured to Sep 15 as well, exactly as
     // an explicit asof:2026-09-15 does.
-    const a = await answer('/rotation small:TOST');
+    const a = await answerOf(rotation, '/rotation small:TOST');
     expect(a.asOf).toBe('2026-09-15');
     expect(a.facts.megaReturn).toBeCloseTo(naiveReturn('MAGS', '2025-12-31', '2026-09-15'), 10);
     expect(a.facts.megaReturn, 'not MAGS through Oct 1').not.toBeCloseTo(naiveReturn('MAGS', '2025-12-31', '2026-10-01'), 4);
-    expect(a.lines.join(' ')).toBe((await answer('/rotation small:TOST asof:2026-09-15')).lines.join(' '));
+    expect(a.lines.join(' ')).toBe((await answerOf(rotation, '/rotation small:TOST asof:2026-09-15')).lines.join(' '));
   });
 
   it('a weekend is the Friday close; a trading day after the latest close is refused', async () => {
     // Data v2 ends Thu Oct 8, 2026 (pinned: the old Aug 21 end was a Friday). Oct 3–4 is a weekend;
     // Fri Oct 9 is a trading day the data lacks, and so is the weekend after it.
-    const a = await answer('/rotation asof:2026-10-04');
+    const a = await answerOf(rotation, '/rotation asof:2026-10-04');
     expect(a.asOf).toBe('2026-10-02');
     expect(a.warnings).toContain('Oct 4, 2026 was not a trading day; answering as of the close of Oct 2, 2026.');
     expect(await refusal('/rotation asof:2026-10-09')).toMatch(/Oct 9, 2026 is after the latest close I have \(Oct 8, 2026\)/);
@@ -64,7 +66,7 @@ describe('/rotation', () => {
 
   it('its chart ends where the text’s returns do: rebased at the period’s start, earlier sessions shaded as context', async () => {
     // Jan 3, 2023 is one session into the year: the chart shows ~3 months, rebased on Dec 30, 2022.
-    const a = await answer('/rotation asof:2023-01-03');
+    const a = await answerOf(rotation, '/rotation asof:2023-01-03');
     const c = a.charts[0] as TimeChartSpec;
     const line = (label: string) => (c.panels[0]?.series.find((x) => x.label === label) as LineSeriesSpec).values;
     const iwm = line('IWM (small)');
@@ -75,7 +77,7 @@ describe('/rotation', () => {
   });
 
   it('answers a weekend asof as of the Friday close and says so', async () => {
-    const a = await answer('/rotation asof:2025-06-29');
+    const a = await answerOf(rotation, '/rotation asof:2025-06-29');
     expect(a.asOf, 'Jun 29, 2025 was a Sunday').toBe('2025-06-27');
     expect(a.warnings.join(' ')).toMatch(/not a trading day/);
   });
@@ -116,16 +118,16 @@ describe('/compare', () => {
 describe('/streak', () => {
   it('matches a naive count in both directions on several dates', async () => {
     for (const d of ['2026-01-21', '2025-03-14', '2026-08-21']) {
-      const a = await answer(`/streak IWM SPY asof:${d}`);
+      const a = await answerOf(streak, `/streak IWM SPY asof:${d}`);
       expect(a.facts.current, `IWM over SPY as of ${d}`).toBe(naiveStreak('IWM', 'SPY', d));
       expect(a.facts.opposite, `SPY over IWM as of ${d}`).toBe(a.facts.current === 0 ? naiveStreak('SPY', 'IWM', d) : 0);
     }
   });
 
   it('lists record streaks longest first', async () => {
-    const a = await answer('/streak XLE XLK');
+    const a = await answerOf(streak, '/streak XLE XLK');
     expect(a.lines.join('\n')).toMatch(/Longest on record: \d+ \(/);
-    expect(a.facts.record as number).toBeGreaterThanOrEqual(a.facts.current as number);
+    expect(a.facts.record).toBeGreaterThanOrEqual(a.facts.current);
   });
 });
 

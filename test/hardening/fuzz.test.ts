@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
 import { stripLeadingMentions, unescapeSlackText } from '../../src/adapters/slack/mrkdwn.ts';
+import type { Fact } from '../../src/answer/answer.ts';
 import { GLOBAL_OPTIONS } from '../../src/command/define.ts';
 import type { OptionDecl } from '../../src/command/options.ts';
 import { parseCommandText } from '../../src/command/parse.ts';
@@ -135,11 +136,17 @@ function valueFor(decl: OptionDecl | undefined): fc.Arbitrary<string> {
   }
 }
 
+/** Every leaf of the facts as text (they nest: lists and records of facts). */
+function factTexts(f: Fact): string[] {
+  if (f === null || typeof f !== 'object') return [String(f)];
+  return (Array.isArray(f) ? f : Object.values(f)).flatMap((x: Fact) => factTexts(x));
+}
+
 /** What a person would read: everything but the chart data. */
 function visibleText(r: RunResult): string {
   if (!r.ok) return r.error.message;
   const a = r.answer;
-  return [a.title, ...a.lines, ...a.warnings, a.source ?? '', a.basis ?? '', ...Object.values(a.facts).map(String), ...a.charts.flatMap((c) => [c.title, c.subtitle ?? '', c.altText, c.footer])].join('\n');
+  return [a.title, ...a.lines, ...a.warnings, a.source ?? '', a.basis ?? '', ...factTexts(a.facts), ...a.charts.flatMap((c) => [c.title, c.subtitle ?? '', c.altText, c.footer])].join('\n');
 }
 
 /** Leaks that must never reach a chat, unless the person typed them (then it is an echo, not a leak). */
