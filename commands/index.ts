@@ -6,6 +6,7 @@ import type { AnyCommand } from '../src/command/define.ts';
 import breakout from './breakout.ts';
 import chart from './chart.ts';
 import alert from './alert.ts';
+import analogs from './analogs.ts';
 import compare from './compare.ts';
 import digest from './digest.ts';
 import drawdown from './drawdown.ts';
@@ -18,4 +19,4 @@ import status from './status.ts';
 import streak from './streak.ts';
 import watch from './watch.ts';
 
-export const commands: readonly AnyCommand[] = [rotation, compare, streak, perf, leaders, rotationmap, breakout, drawdown, chart, status, digest, watch, alert, help];
+export const commands: readonly AnyCommand[] = [rotation, compare, streak, perf, leaders, rotationmap, breakout, drawdown, analogs, chart, status, digest, watch, alert, help];

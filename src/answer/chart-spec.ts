@@ -43,6 +43,10 @@ export interface LineSeriesSpec {
   width?: number;
   /** Fill between the line and zero (underwater curves). */
   fillToZero?: boolean;
+  /** False keeps the line out of the legend (one of many drawn alike; another line of the group carries the label). */
+  legend?: false;
+  /** Drawn half-transparent: one of many background lines (earlier episodes behind their median). */
+  faint?: boolean;
 }
 
 export interface BarSeriesSpec {
@@ -101,8 +105,12 @@ export interface TimePanelSpec {
 /** Daily series over a shared trading-day axis, in one or more stacked panels. */
 export interface TimeChartSpec extends ChartSpecBase {
   kind: 'time';
-  /** Trading days, ascending ISO dates; every series has one value per date. */
+  /**
+   * Trading days, ascending ISO dates; every series has one value per date. With `axis: 'sessions'`
+   * the entries are session offsets from an event ('0', '1', …) instead, labelled in months of 21 sessions.
+   */
   dates: readonly string[];
+  axis?: 'dates' | 'sessions';
   panels: readonly TimePanelSpec[];
   shade?: readonly DateRangeSpec[];
 }

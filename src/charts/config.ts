@@ -21,7 +21,7 @@ import type {
   TimePanelSpec,
   ValueFormat,
 } from '../answer/chart-spec.ts';
-import { dateAxisLabels, formatValue, intlTickFormat, niceRange, niceRangeWithZero, niceSymmetricRange } from './format.ts';
+import { dateAxisLabels, formatValue, sessionAxisLabels, intlTickFormat, niceRange, niceRangeWithZero, niceSymmetricRange } from './format.ts';
 import { colorOf, PALETTE, QUADRANTS, THEME, TRANSPARENT, withAlpha } from './theme.ts';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -240,16 +240,18 @@ function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
     const tagLines = panel.series.filter((s) => s.type !== 'bar').length + (panel.levels?.length ?? 0) <= 4;
     for (const s of panel.series) {
       if (s.type === 'line') {
-        const c = colorOf(s.color, nextColor++);
+        const solid = colorOf(s.color, nextColor++);
+        const c = s.faint ? withAlpha(solid, 0.45) : solid;
         const last = lastValue(s.values);
         datasets.push(
           lineDataset(s.label, finite(s.values), axis, c, {
             borderWidth: s.width ?? 2,
             borderDash: s.dashed ? [6, 4] : [],
             fill: s.fillToZero ? 'origin' : false,
-            backgroundColor: s.fillToZero ? withAlpha(c, 0.16) : c,
+            backgroundColor: s.fillToZero ? withAlpha(solid, 0.16) : c,
             order: 1,
             ...(tagLines && last !== null ? { tapebotValueTag: formatValue(last, panel.format) } : {}),
+            ...(s.legend === false ? { tapebotHideInLegend: true } : {}),
           }),
         );
       } else if (s.type === 'bar') {
@@ -351,7 +353,8 @@ function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
     });
   });
 
-  const dateLabels = dateAxisLabels(spec.dates, Math.max(2, Math.floor((size.width - 180) / 100)));
+  const maxLabels = Math.max(2, Math.floor((size.width - 180) / 100));
+  const dateLabels = spec.axis === 'sessions' ? sessionAxisLabels(n, maxLabels) : dateAxisLabels(spec.dates, maxLabels);
   const labelled = new Set(dateLabels.ticks);
   const gridColors = spec.dates.map((_, i) => (labelled.has(i) ? THEME.grid : TRANSPARENT));
   const scales: JsonObject = {

@@ -191,6 +191,28 @@ export function dateAxisLabels(dates: readonly string[], maxLabels: number): Dat
   return { labels, ticks: chosen };
 }
 
+/** Sessions per month on a sessions axis (21 trading days ≈ one month). */
+const SESSIONS_PER_MONTH = 21;
+
+/**
+ * Labels for an axis of session offsets 0…n−1 after an event: "Event" at 0, then "+1m", "+3m", … on
+ * whole months, every month when they fit, else every 3rd or 6th month.
+ */
+export function sessionAxisLabels(n: number, maxLabels: number): DateAxisLabels {
+  const labels: string[] = Array.from({ length: n }, () => '');
+  if (n === 0) return { labels, ticks: [] };
+  const months = Math.floor((n - 1) / SESSIONS_PER_MONTH);
+  const every = [1, 2, 3, 6, 12].find((k) => Math.floor(months / k) + 1 <= maxLabels) ?? 12;
+  const ticks: number[] = [0];
+  labels[0] = 'Event';
+  for (let m = every; m <= months; m += every) {
+    const i = m * SESSIONS_PER_MONTH;
+    labels[i] = `+${m}m`;
+    ticks.push(i);
+  }
+  return { labels, ticks };
+}
+
 export interface NiceScale {
   min: number;
   max: number;

@@ -29,6 +29,9 @@
  * **Small samples**: no statistic is given for fewer than MIN_CASES cases, and fewer than SMALL_SAMPLE are
  * called "only N earlier cases". The numbers describe what happened; they do not predict.
  */
+import { alignSeries } from './align.ts';
+import { levelValues } from './highs.ts';
+import type { DailySeries } from './series.ts';
 import { beatFlags, streakRuns } from './streaks.ts';
 
 export const HORIZONS = [
@@ -62,6 +65,14 @@ export interface AnalogInput {
   levels: readonly number[];
   /** The benchmark's total-return series on the same dates; streak events need it. */
   benchAdj?: ArrayLike<number>;
+}
+
+/** The input for one symbol, or for a pair on their common trading days (the benchmark second). */
+export function analogInput(a: DailySeries, b?: DailySeries): AnalogInput {
+  if (!b) return { dates: a.dates, adj: a.adjClose, levels: levelValues(a).values };
+  const { dates, series } = alignSeries([a, b]);
+  const [sa, sb] = series as [DailySeries, DailySeries];
+  return { dates, adj: sa.adjClose, levels: levelValues(sa).values, benchAdj: sb.adjClose };
 }
 
 export interface Outcome {
@@ -199,8 +210,9 @@ export function outcomeAt(input: AnalogInput, i: number, h: number, end: number)
  * Every episode of `event` up to `end` (default: the last day) and what followed it. Only windows that
  * end on or before `end` are measured.
  */
-export function analogStudy(event: AnalogEvent, input: AnalogInput, end: number = input.dates.length - 1): AnalogStudy {
-  const days = eventDays(event, input, end);
+export function analogStudy(event: AnalogEvent, input: AnalogInput, end: number = input.dates.length - 1, opts: { before?: number } = {}): AnalogStudy {
+  // `before` leaves out today's own episode (a drawdown in progress whose event is months old).
+  const days = eventDays(event, input, end).filter((i) => opts.before === undefined || i < opts.before);
   const episodes: Episode[] = days.map((i) => ({
     index: i,
     date: input.dates[i] as string,
@@ -252,13 +264,25 @@ export function chooseStreakLength(
   countFor: (k: number) => number,
   opts: { enough?: number; minK?: number } = {},
 ): { k: number; n: number } | null {
-  const enough = opts.enough ?? SMALL_SAMPLE;
   const minK = Math.max(2, opts.minK ?? Math.ceil(current / 2));
-  for (let k = current; k >= minK; k--) {
-    const n = countFor(k);
-    if (n >= enough) return { k, n };
+  const ks: number[] = [];
+  for (let k = current; k >= minK; k--) ks.push(k);
+  if (ks.length === 0) ks.push(current);
+  const r = chooseByCount(ks, countFor, opts.enough);
+  return r && { k: r.value, n: r.n };
+}
+
+/**
+ * The first candidate (most like today first) with at least `enough` cases; failing that the last
+ * (the most cases) when it has at least MIN_CASES; otherwise null.
+ */
+export function chooseByCount<T>(candidates: readonly T[], countFor: (c: T) => number, enough: number = SMALL_SAMPLE): { value: T; n: number } | null {
+  for (const c of candidates) {
+    const n = countFor(c);
+    if (n >= enough) return { value: c, n };
   }
-  const k = Math.min(current, minK);
-  const n = countFor(k);
-  return n >= MIN_CASES ? { k, n } : null;
+  const last = candidates[candidates.length - 1];
+  if (last === undefined) return null;
+  const n = countFor(last);
+  return n >= MIN_CASES ? { value: last, n } : null;
 }
