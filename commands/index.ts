@@ -8,6 +8,7 @@ import chart from './chart.ts';
 import alert from './alert.ts';
 import analogs from './analogs.ts';
 import compare from './compare.ts';
+import composition from './composition.ts';
 import digest from './digest.ts';
 import drawdown from './drawdown.ts';
 import help from './help.ts';
@@ -19,4 +20,4 @@ import status from './status.ts';
 import streak from './streak.ts';
 import watch from './watch.ts';
 
-export const commands: readonly AnyCommand[] = [rotation, compare, streak, perf, leaders, rotationmap, breakout, drawdown, analogs, chart, status, digest, watch, alert, help];
+export const commands: readonly AnyCommand[] = [rotation, compare, streak, perf, leaders, rotationmap, breakout, drawdown, analogs, composition, chart, status, digest, watch, alert, help];

@@ -4,8 +4,8 @@
  * config renders locally, in a worker thread, or on a QuickChart server).
  */
 
-/** How values on an axis are written: 12.3% · $412.50 · 104.2 · 1.0342 · 12.4M. */
-export type ValueFormat = 'percent' | 'price' | 'index' | 'ratio' | 'volume';
+/** How values on an axis are written: +12.3% · $412.50 · 104.2 · 1.0342 · 12.4M · 16.2% (`share`: a part of a whole, never signed). */
+export type ValueFormat = 'percent' | 'price' | 'index' | 'ratio' | 'volume' | 'share';
 
 /** Palette roles; the renderer maps them to colours readable on light and dark chat themes. */
 export type SeriesColor =

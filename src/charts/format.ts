@@ -39,6 +39,8 @@ export function formatValue(x: number, format: ValueFormat): string {
       return signed(fixed(Math.abs(x), 4), x);
     case 'volume':
       return formatVolume(x);
+    case 'share':
+      return `${fixed(x * 100, 1)}%`;
   }
 }
 
@@ -73,6 +75,8 @@ export function formatTick(value: number, format: ValueFormat, step: number): st
       const div = a >= 1e9 ? 1e9 : a >= 1e6 ? 1e6 : a >= 1e3 ? 1e3 : 1;
       return formatVolume(x, decimalsFor(step / div));
     }
+    case 'share':
+      return `${fixed(x * 100, decimalsFor(step * 100))}%`;
   }
 }
 
@@ -92,6 +96,8 @@ export function intlTickFormat(format: ValueFormat): Record<string, string | num
       return { minimumFractionDigits: 2, maximumFractionDigits: 4 };
     case 'volume':
       return { notation: 'compact', minimumFractionDigits: 0, maximumFractionDigits: 1 };
+    case 'share':
+      return { style: 'percent', minimumFractionDigits: 0, maximumFractionDigits: 1 };
   }
 }
 
