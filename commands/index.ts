@@ -16,8 +16,9 @@ import leaders from './leaders.ts';
 import perf from './perf.ts';
 import rotation from './rotation.ts';
 import rotationmap from './rotationmap.ts';
+import scan from './scan.ts';
 import status from './status.ts';
 import streak from './streak.ts';
 import watch from './watch.ts';
 
-export const commands: readonly AnyCommand[] = [rotation, compare, streak, perf, leaders, rotationmap, breakout, drawdown, analogs, composition, chart, status, digest, watch, alert, help];
+export const commands: readonly AnyCommand[] = [rotation, compare, streak, perf, leaders, rotationmap, scan, breakout, drawdown, analogs, composition, chart, status, digest, watch, alert, help];

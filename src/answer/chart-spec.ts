@@ -137,4 +137,22 @@ export interface RotationChartSpec extends ChartSpecBase {
   items: readonly { label: string; tail: readonly { x: number; y: number; date: string }[]; color?: SeriesColor }[];
 }
 
-export type ChartSpec = TimeChartSpec | BarChartSpec | RotationChartSpec;
+/**
+ * Small multiples: one mini line chart per item (at most 6) over the same trading days, two columns,
+ * each mini with its own value axis, so a scan's names are read side by side.
+ */
+export interface MultiplesChartSpec extends ChartSpecBase {
+  kind: 'multiples';
+  dates: readonly string[];
+  format: ValueFormat;
+  cells: readonly {
+    /** Drawn in the mini's top-left corner, e.g. "HOOD −32% from its high". */
+    title: string;
+    values: readonly (number | null)[];
+    color?: SeriesColor;
+    /** A dashed reference line in the mini (the level broken, the 3-month high). */
+    level?: number;
+  }[];
+}
+
+export type ChartSpec = TimeChartSpec | BarChartSpec | RotationChartSpec | MultiplesChartSpec;

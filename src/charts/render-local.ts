@@ -122,6 +122,16 @@ function tapebotPlugin(opts: TapebotOptions, bands: readonly Band[]): Plugin {
       ctx.font = cssFont(15, 600);
       for (const c of opts.cornerLabels) drawCorner(ctx, a, c.text, c.color, c.corner);
       ctx.restore();
+      ctx.save();
+      ctx.font = cssFont(13, 600);
+      ctx.textBaseline = 'top';
+      ctx.textAlign = 'left';
+      for (const t of opts.cellTitles ?? []) {
+        const xs = chart.scales[t.xScale];
+        const ys = chart.scales[t.yScale];
+        if (xs && ys) haloText(ctx, t.text, xs.left + 6, ys.top + 3, t.color);
+      }
+      ctx.restore();
     },
     afterDatasetsDraw(chart) {
       const ctx = chart.ctx as unknown as SKRSContext2D;
