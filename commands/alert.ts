@@ -11,24 +11,25 @@ import type { ChoiceOption, IntegerOption, SymbolOption } from '../src/command/o
 import { opt, PRICE_LEVEL_RANGE } from '../src/command/options.ts';
 import { describeAlert } from '../src/digest/alerts.ts';
 import { digestBackend, requireChannel, requireManager, requirePostable } from '../src/digest/backend.ts';
-import { ALERT_KINDS, MAX_ALERTS_PER_CHANNEL, type AlertKind, type AlertSpec } from '../src/digest/store.ts';
+import { ALERT_KINDS, ALERT_SCANS, MAX_ALERTS_PER_CHANNEL, type AlertKind, type AlertSpec } from '../src/digest/store.ts';
 import { UserInputError } from '../src/errors.ts';
 
 const DEFAULT_N: Readonly<Record<'streak' | 'ratio-cross', number>> = { streak: 5, 'ratio-cross': 50 };
 
 export default defineCommand({
   name: 'alert',
-  description: 'Alerts in this channel after a close: level crosses, new highs, streaks, ratio crosses, quadrants',
+  description: 'Alerts after a close: level crosses, new highs, streaks, ratio crosses, quadrants, scans',
   options: {
     action: opt.choice({ description: 'add, list or remove', choices: ['list', 'add', 'remove'] as const, default: 'list', positional: true }),
-    type: { kind: 'choice', description: 'above, below, ath, high52, streak, ratio-cross or quadrant', choices: ALERT_KINDS, positional: true, required: false } as ChoiceOption<AlertKind>,
+    type: { kind: 'choice', description: 'above, below, ath, high52, streak, ratio-cross, quadrant or scan', choices: ALERT_KINDS, positional: true, required: false } as ChoiceOption<AlertKind>,
     symbol: opt.optionalSymbol({ description: 'The symbol the alert is about', positional: true }),
     level: opt.optionalNumber({ description: 'Price level for above/below, e.g. 600', ...PRICE_LEVEL_RANGE }),
     vs: { kind: 'symbol', description: 'Second symbol for streak, ratio-cross and quadrant (default SPY)', positional: false, required: false } as SymbolOption,
     n: { kind: 'integer', description: 'Sessions for streak (default 5) or the average for ratio-cross (default 50)', positional: false, required: false, min: 2, max: 250 } as IntegerOption,
     id: { kind: 'integer', description: 'The alert to remove (see /alert list)', positional: false, required: false, min: 1, max: 1_000_000_000 } as IntegerOption,
+    scan: { kind: 'choice', description: 'For scan alerts: snapback (default) or breakouts', choices: ALERT_SCANS, positional: false, required: false } as ChoiceOption<(typeof ALERT_SCANS)[number]>,
   },
-  examples: ['/alert add above SPY level:600', '/alert add ath QQQ', '/alert add streak IWM vs:SPY n:5', '/alert add ratio-cross IWM vs:SPY n:50', '/alert add quadrant XLE', '/alert list', '/alert remove id:3'],
+  examples: ['/alert add above SPY level:600', '/alert add ath QQQ', '/alert add streak IWM vs:SPY n:5', '/alert add ratio-cross IWM vs:SPY n:50', '/alert add quadrant XLE', '/alert add scan HOOD scan:snapback', '/alert list', '/alert remove id:3'],
   async run(ctx, o): Promise<Answer> {
     const { store, clock } = digestBackend();
     if (o.action === 'list') {
@@ -77,6 +78,9 @@ export default defineCommand({
       case 'quadrant':
         if (other === o.symbol) throw new UserInputError(`${o.symbol} against itself sits at the centre of the map.`, 'Pick a benchmark with vs:, e.g. vs:SPY.');
         spec = { kind: 'quadrant', symbol: o.symbol, other };
+        break;
+      case 'scan':
+        spec = { kind: 'scan', symbol: o.symbol, scan: o.scan ?? 'snapback' };
         break;
     }
     // The symbols must have prices as of the latest close.

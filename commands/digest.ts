@@ -19,6 +19,7 @@ const PRESET_WORDS: Readonly<Record<Preset, string>> = {
   close: 'the close (indexes, small vs large, sectors, your watchlist)',
   rotation: 'small vs large caps (/rotation)',
   sectors: 'sector leaders (/leaders sectors 1d)',
+  scan: 'the scans over the bundled stocks (/scan all stocks)',
 };
 
 /** /rotation and /leaders run inside this command's context, so a preview uses the same "as of". */
@@ -37,7 +38,7 @@ export default defineCommand({
   description: 'Daily market note after every close: subscribe this channel, unsubscribe, list, preview',
   options: {
     action: opt.choice({ description: 'subscribe, unsubscribe, list or preview', choices: ['list', 'subscribe', 'unsubscribe', 'preview'] as const, default: 'list', positional: true }),
-    preset: { kind: 'choice', description: 'close (default), rotation or sectors', choices: PRESETS, positional: true, required: false } as ChoiceOption<Preset>,
+    preset: { kind: 'choice', description: 'close (default), rotation, sectors or scan', choices: PRESETS, positional: true, required: false } as ChoiceOption<Preset>,
     time: { kind: 'text', description: 'Local time to post, HH:MM (default 16:30)', positional: false, required: false, maxLength: 5 } as TextOption,
     tz: { kind: 'text', description: 'Time zone, e.g. America/New_York (default), Europe/London', positional: false, required: false, maxLength: 64 } as TextOption,
   },

@@ -57,8 +57,16 @@ function channelWatchlist(ctx: CommandContext): string[] | null {
   }
 }
 
-/** Runs a scan the way /scan does; shared with the `scan` digest preset and scan alerts. */
-export async function scanUniverse(ctx: CommandContext, kind: ScanKind, universe: string | undefined, more: readonly string[] | undefined, vs: string): Promise<ScanResult> {
+/** The names a scan runs over: the channel's watchlist, a universe or a list, loaded and checked for staleness. */
+export interface ScanList {
+  label: string;
+  plural: string;
+  scanned: { member: UniverseMember; series: DailySeries }[];
+  leftOut: string[];
+  asOf: string;
+}
+
+export async function loadScanList(ctx: CommandContext, universe: string | undefined, more: readonly string[] | undefined): Promise<ScanList> {
   const word = universe?.trim().toLowerCase();
   let members: UniverseMember[];
   let label: string;
@@ -75,7 +83,6 @@ export async function scanUniverse(ctx: CommandContext, kind: ScanKind, universe
     label = picked.universe?.label ?? 'the list';
     plural = picked.universe?.plural ?? 'symbols';
   }
-  const benchmark = kind === 'streaks' ? await ctx.series(vs) : undefined;
   const loaded = await Promise.all(
     members.map(async (member) => {
       try {
@@ -96,11 +103,16 @@ export async function scanUniverse(ctx: CommandContext, kind: ScanKind, universe
   const scanned = withData.filter((x) => {
     const behind = refEnd - indexOnOrBefore(ref.dates, lastDate(x.series));
     if (behind > MAX_STALE_SESSIONS) leftOut.push(`${x.member.symbol} (its prices end ${formatDate(lastDate(x.series))})`);
-    return behind <= MAX_STALE_SESSIONS && !(kind === 'streaks' && x.member.symbol === vs);
+    return behind <= MAX_STALE_SESSIONS;
   });
+  return { label, plural, scanned, leftOut, asOf: lastDate(ref) };
+}
+
+/** One scan over a loaded list (streaks leave the benchmark itself out). */
+export function scanList(list: ScanList, kind: ScanKind, benchmark?: DailySeries): ScanResult {
+  const scanned = kind === 'streaks' && benchmark ? list.scanned.filter((x) => x.member.symbol !== benchmark.symbol) : list.scanned;
   const inputs: ScanInput[] = scanned.map((x) => ({ symbol: x.member.symbol, series: x.series }));
-  const hits = runScan(kind, inputs, benchmark);
-  return { kind, label, plural, hits, scanned, leftOut, ...(benchmark ? { benchmark } : {}), asOf: lastDate(ref) };
+  return { kind, label: list.label, plural: list.plural, hits: runScan(kind, inputs, benchmark), scanned, leftOut: list.leftOut, ...(benchmark ? { benchmark } : {}), asOf: list.asOf };
 }
 
 function numberOf(kind: ScanKind, h: ScanHit): string {
@@ -113,31 +125,51 @@ export default defineCommand({
   name: 'scan',
   description: 'Names showing a setup: snapback, breakouts, streaks or unwind, over a watchlist or universe',
   options: {
-    kind: opt.choice({ description: 'snapback, breakouts, streaks or unwind', choices: SCAN_KINDS, default: 'snapback', positional: true }),
+    kind: opt.choice({ description: 'snapback, breakouts, streaks, unwind, or all four', choices: [...SCAN_KINDS, 'all'] as const, default: 'snapback', positional: true }),
     ...UNIVERSE_OPTIONS,
     universe: opt.text({ description: 'watch (this channel’s list; the default when it has one), stocks, mag7, sectors, smallcap-drivers, styles, or symbols', maxLength: 100, positional: true }),
     vs: { kind: 'symbol', description: 'Benchmark for streaks (default SPY)', positional: false, required: false } as SymbolOption,
   },
-  examples: ['/scan snapback stocks', '/scan breakouts sectors', '/scan streaks mag7 vs:SPY', '/scan unwind stocks asof:2025-04-08', '/scan snapback watch'],
+  examples: ['/scan snapback stocks', '/scan breakouts sectors', '/scan streaks mag7 vs:SPY', '/scan unwind stocks asof:2025-04-08', '/scan snapback watch', '/scan all stocks'],
   async run(ctx, o): Promise<Answer> {
     const vs = o.vs ?? 'SPY';
-    const r = await scanUniverse(ctx, o.kind, o.universe, o.symbols, vs);
-    const a = emptyAnswer('scan', `Scan · ${o.kind} · ${r.label}`, r.asOf, ctx.sourceLabel);
+    const list = await loadScanList(ctx, o.universe, o.symbols);
+    const needsBench = o.kind === 'streaks' || o.kind === 'all';
+    const benchmark = needsBench ? await ctx.series(vs) : undefined;
+    const a = emptyAnswer('scan', `Scan · ${o.kind === 'all' ? 'every setup' : o.kind} · ${list.label}`, list.asOf, ctx.sourceLabel);
     a.args = { kind: o.kind, ...(o.universe ? { universe: o.universe } : {}), ...(o.vs ? { vs: o.vs } : {}) };
-    a.basis = o.kind === 'snapback' || o.kind === 'breakouts' ? BASIS_LEVELS : BASIS_TOTAL_RETURN;
-    const n = r.scanned.length;
-    const rule = `${o.kind[0]?.toUpperCase()}${o.kind.slice(1)}: ${SCAN_RULES[o.kind].replace('the benchmark', vs)}.`;
-    if (r.hits.length === 0) {
-      a.lines.push(`**None of the ${n} ${r.plural}** made the ${o.kind} cut on ${formatDate(r.asOf)}.`);
-    } else {
-      a.lines.push(`**${r.hits.length} of the ${n} ${r.plural}** made the ${o.kind} cut on ${formatDate(r.asOf)}: ${listing(r.hits.map((h) => h.symbol))}.`);
+    a.basis = o.kind === 'snapback' || o.kind === 'breakouts' ? BASIS_LEVELS : o.kind === 'all' ? `${BASIS_LEVELS} ${BASIS_TOTAL_RETURN}` : BASIS_TOTAL_RETURN;
+    const n = list.scanned.length;
+    const rule = (k: ScanKind): string => `${k[0]?.toUpperCase()}${k.slice(1)}: ${SCAN_RULES[k].replace('the benchmark', vs)}.`;
+    if (o.kind === 'all') {
+      const results = SCAN_KINDS.map((k) => scanList(list, k, benchmark));
+      const total = results.reduce((s, r) => s + r.hits.length, 0);
+      a.lines.push(total === 0 ? `**None of the ${n} ${list.plural}** made any scan’s cut on ${formatDate(list.asOf)}.` : `Scans over the ${n} ${list.plural} on ${formatDate(list.asOf)}:`);
+      for (const r of results) {
+        a.lines.push(`**${r.kind[0]?.toUpperCase()}${r.kind.slice(1)}** (${r.hits.length}): ${r.hits.length === 0 ? 'none' : r.hits.map((h) => `${h.symbol} ${numberOf(r.kind, h)}`).join(', ')}.`);
+        a.facts[`${r.kind}`] = r.hits.map((h) => h.symbol).join(',');
+      }
+      a.lines.push(`Rules — ${SCAN_KINDS.map((k) => rule(k)).join(' ')}`);
+      if (list.leftOut.length > 0) a.lines.push(`Not scanned: ${list.leftOut.join('; ')}.`);
+      a.facts.scanned = n;
+      a.facts.hits = total;
+      const first = results.find((r) => r.hits.length > 0);
+      const chart = first ? minisChart(first, ctx.sourceLabel, vs) : null;
+      if (chart) a.charts.push(chart);
+      return a;
     }
-    a.lines.push(rule);
+    const r = scanList(list, o.kind, benchmark);
+    if (r.hits.length === 0) {
+      a.lines.push(`**None of the ${r.scanned.length} ${r.plural}** made the ${o.kind} cut on ${formatDate(r.asOf)}.`);
+    } else {
+      a.lines.push(`**${r.hits.length} of the ${r.scanned.length} ${r.plural}** made the ${o.kind} cut on ${formatDate(r.asOf)}: ${listing(r.hits.map((h) => h.symbol))}.`);
+    }
+    a.lines.push(rule(o.kind));
     if (r.hits.length > 0) {
-      a.lines.push(codeBlock(['#', '', NUMBER_HEADER[o.kind], 'why'], r.hits.map((h, i) => [String(i + 1), h.symbol, numberOf(o.kind, h), h.label]), 2));
+      a.lines.push(codeBlock(['#', '', NUMBER_HEADER[o.kind], 'why'], r.hits.map((h, i) => [String(i + 1), h.symbol, numberOf(r.kind, h), h.label]), 2));
     }
     if (r.leftOut.length > 0) a.lines.push(`Not scanned: ${r.leftOut.join('; ')}.`);
-    a.facts = { kind: o.kind, scanned: n, hits: r.hits.length, names: r.hits.map((h) => h.symbol).join(',') };
+    a.facts = { kind: o.kind, scanned: r.scanned.length, hits: r.hits.length, names: r.hits.map((h) => h.symbol).join(',') };
     r.hits.forEach((h, i) => (a.facts[`hit${i + 1}`] = h.value));
     const chart = minisChart(r, ctx.sourceLabel, vs);
     if (chart) a.charts.push(chart);
@@ -153,8 +185,9 @@ export function minisChart(r: ScanResult, source: string, vs: string): Multiples
   // The shared axis: the last six months of the reference calendar (the longest of the hits' series).
   const longest = hits.map((h) => bySymbol.get(h.symbol) as DailySeries).reduce((p, q) => (lastDate(q) > lastDate(p) || (lastDate(q) === lastDate(p) && q.dates.length > p.dates.length) ? q : p));
   const dates = longest.dates.slice(-MINI_SESSIONS);
-  const ratio = r.kind === 'streaks' && r.benchmark;
-  const bench = ratio ? new Map(r.benchmark.dates.map((d, i) => [d, r.benchmark?.adjClose[i] as number])) : null;
+  const b = r.kind === 'streaks' ? r.benchmark : undefined;
+  const ratio = b !== undefined;
+  const bench = b ? new Map(b.dates.map((d, i) => [d, b.adjClose[i] as number])) : null;
   const cells = hits.map((h, k) => {
     const s = bySymbol.get(h.symbol) as DailySeries;
     const lv = r.kind === 'unwind' || ratio ? Array.from(s.adjClose) : levelValues(s).values;

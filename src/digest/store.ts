@@ -95,7 +95,7 @@ export const DIGEST_MIGRATIONS: readonly string[] = [
    ) WITHOUT ROWID;`,
 ];
 
-export const PRESETS = ['close', 'rotation', 'sectors'] as const;
+export const PRESETS = ['close', 'rotation', 'sectors', 'scan'] as const;
 export type Preset = (typeof PRESETS)[number];
 
 export interface Subscription {
@@ -107,7 +107,9 @@ export interface Subscription {
   createdBy: string | null;
 }
 
-export const ALERT_KINDS = ['above', 'below', 'ath', 'high52', 'streak', 'ratio-cross', 'quadrant'] as const;
+export const ALERT_KINDS = ['above', 'below', 'ath', 'high52', 'streak', 'ratio-cross', 'quadrant', 'scan'] as const;
+/** The scans a `scan` alert can watch: the per-name rules (unwind ranks a whole list, streak has its own alert). */
+export const ALERT_SCANS = ['snapback', 'breakouts'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /** What an alert watches for; see alerts.ts for each kind's event. */
@@ -117,6 +119,7 @@ export const AlertSpecSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('streak'), symbol: z.string().min(1), other: z.string().min(1), n: z.number().int().min(2).max(60) }),
   z.object({ kind: z.literal('ratio-cross'), symbol: z.string().min(1), other: z.string().min(1), n: z.number().int().min(5).max(250) }),
   z.object({ kind: z.literal('quadrant'), symbol: z.string().min(1), other: z.string().min(1) }),
+  z.object({ kind: z.literal('scan'), symbol: z.string().min(1), scan: z.enum(ALERT_SCANS) }),
 ]);
 export type AlertSpec = z.infer<typeof AlertSpecSchema>;
 
