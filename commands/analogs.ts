@@ -71,8 +71,8 @@ export default defineCommand({
     if (study.latest) a.lines.push(latestLine(study.latest, input, end, sb !== undefined));
 
     if (study.summaries.some((h) => (sb ? h.rel : h.ret) !== null)) a.lines.push(summaryTable(study, sb !== undefined));
-    if (earlierEpisodes.length > 0) a.lines.push(episodeTable(earlierEpisodes, sb !== undefined));
-    if (earlierEpisodes.length > TABLE_ROWS) a.lines.push(`The table lists the ${TABLE_ROWS} most recent of ${earlierEpisodes.length}; the statistics use all of them.`);
+    if (study.episodes.length > 0) a.lines.push(episodeTable(study.episodes, sb !== undefined));
+    if (study.episodes.length > TABLE_ROWS) a.lines.push(`The table lists the ${TABLE_ROWS} most recent of ${study.episodes.length} episodes; the statistics use every complete window.`);
 
     a.facts = {
       symbol: sa.symbol,
