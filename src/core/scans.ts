@@ -9,11 +9,12 @@
  *   about two quarterly standard deviations for a typical 30%-volatility stock, which is what "sharply"
  *   means; 5% off the low and a close above the 10-day average say the fall has paused and the short-term
  *   trend turned up, rather than a stock still falling. Number: the fall from the high (deepest first).
- * - **breakouts**: in the last 5 sessions (a week), a record close, a new 52-week high close, or the
- *   first close above a round level (a multiple of half a power of ten: $50 steps at $482, $5 at $28)
- *   that no close had passed for a year (252 sessions), and still above that level at the as-of close.
+ * - **breakouts**: in the last 5 sessions (a week), a record close, the first close above a round level
+ *   (a multiple of half a power of ten: $50 steps at $482, $5 at $28) that no close had passed for a
+ *   year (252 sessions), or a new 52-week high close; still above the level broken at the as-of close.
  *   A week, so a breakout two days ago is still on the list; "still above" drops the ones that already
- *   failed. Number: how far the close is above the level broken (records, then 52-week highs, then levels).
+ *   failed. Number: how far the close is above the level broken (records, then round levels, then
+ *   52-week highs; the latest day wins among equals).
  * - **streaks**: the current out-performance streak against a benchmark (see streaks.ts), 3 sessions or
  *   more (1 or 2 happen by chance every week). Number: sessions (longest first).
  * - **unwind**: the momentum leaders that lost the most in the last month. Leaders: total return over the
@@ -72,13 +73,17 @@ export function roundStep(price: number): number {
   return 10 ** Math.floor(Math.log10(price)) / 2;
 }
 
-const KIND_ORDER: Record<string, number> = { record: 0, high52: 1, level: 2 };
+/** Records first; a round level crossed says more than the 52-week high it also is. */
+const KIND_ORDER: Record<string, number> = { record: 0, level: 1, high52: 2 };
+type BreakoutKind = 'record' | 'level' | 'high52';
 
-/** The strongest breakout of the last BREAKOUT.window sessions still holding at `end`, or null. */
+/**
+ * The strongest breakout of the last BREAKOUT.window sessions still holding at `end`, or null. A first
+ * close above a round level untouched for a year is always a 52-week high too; it is named by its level.
+ */
 export function breakoutAt(values: readonly number[], end: number = values.length - 1): ScanHit | null {
   const last = values[end] as number;
-  let best: { kind: 'record' | 'high52' | 'level'; level: number; day: number } | null = null;
-  const better = (k: 'record' | 'high52' | 'level'): boolean => best === null || (KIND_ORDER[k] as number) < (KIND_ORDER[best.kind] as number);
+  let best: { kind: BreakoutKind; level: number; day: number } | null = null;
   for (let d = Math.max(1, end - BREAKOUT.window + 1); d <= end; d++) {
     const v = values[d] as number;
     let allMax = -Infinity;
@@ -88,15 +93,16 @@ export function breakoutAt(values: readonly number[], end: number = values.lengt
       if (x > allMax) allMax = x;
       if (i >= d - BREAKOUT.year && x > yearMax) yearMax = x;
     }
-    if (v > allMax && last > allMax && better('record')) best = { kind: 'record', level: allMax, day: d };
-    else if (d >= BREAKOUT.year && v > yearMax && last > yearMax && better('high52')) best = { kind: 'high52', level: yearMax, day: d };
-    else if (d >= BREAKOUT.year && better('level')) {
+    let found: { kind: BreakoutKind; level: number } | null = null;
+    if (v > allMax && last > allMax) found = { kind: 'record', level: allMax };
+    else if (d >= BREAKOUT.year && v > yearMax) {
       const step = roundStep(v);
       const r = Math.floor(v / step) * step;
-      const prev = values[d - 1] as number;
-      // r < v (strictly above), the previous close at or below it, and no close above it for a year.
-      if (r > 0 && r < v && prev <= r && yearMax <= r && last > r) best = { kind: 'level', level: r, day: d };
+      // r < v (strictly above), and no close above it for a year (yearMax ≤ r): the first close above r in a year.
+      if (r > 0 && r < v && yearMax <= r && last > r) found = { kind: 'level', level: r };
+      else if (last > yearMax) found = { kind: 'high52', level: yearMax };
     }
+    if (found && (best === null || (KIND_ORDER[found.kind] as number) <= (KIND_ORDER[best.kind] as number))) best = { ...found, day: d };
   }
   if (!best) return null;
   const label = best.kind === 'record' ? 'record close' : best.kind === 'high52' ? '52-week high' : `first close above ${best.level} in a year`;
