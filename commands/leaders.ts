@@ -31,7 +31,7 @@ export const MAX_OWN_SYMBOLS = 12;
 const MORE_SYMBOLS = opt.optionalSymbols({ description: 'More symbols for a list of your own (the universe option takes the first)', positional: true, min: 1, max: 60 });
 
 export const UNIVERSE_OPTIONS = {
-  universe: opt.text({ description: `${UNIVERSE_NAMES.join(', ')} (default sectors), or your own symbols, e.g. XLE XLK XLF`, maxLength: 100, positional: true }),
+  universe: opt.text({ description: `${UNIVERSE_NAMES.join(', ')} (default sectors), or symbols, e.g. XLE XLK XLF`, maxLength: 100, positional: true }),
   symbols: MORE_SYMBOLS,
 };
 

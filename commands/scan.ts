@@ -127,7 +127,7 @@ export default defineCommand({
   options: {
     kind: opt.choice({ description: 'snapback, breakouts, streaks, unwind, or all four', choices: [...SCAN_KINDS, 'all'] as const, default: 'snapback', positional: true }),
     ...UNIVERSE_OPTIONS,
-    universe: opt.text({ description: 'watch (this channel’s list; the default when it has one), stocks, mag7, sectors, smallcap-drivers, styles, or symbols', maxLength: 100, positional: true }),
+    universe: opt.text({ description: 'watch (the channel’s list, default), stocks, mag7, sectors, smallcap-drivers, or symbols', maxLength: 100, positional: true }),
     vs: { kind: 'symbol', description: 'Benchmark for streaks (default SPY)', positional: false, required: false } as SymbolOption,
   },
   examples: ['/scan snapback stocks', '/scan breakouts sectors', '/scan streaks mag7 vs:SPY', '/scan unwind stocks asof:2025-04-08', '/scan snapback watch', '/scan all stocks'],
