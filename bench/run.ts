@@ -3,6 +3,7 @@
  *   npm run bench -- skeleton commands
  * This 2-core machine is noisy: run it with nothing else going on and read the medians.
  */
+import { benchAnalogs } from './analogs.bench.ts';
 import { benchCommands } from './commands.bench.ts';
 import { benchDigest } from './digest.bench.ts';
 import { benchDiscord } from './discord.bench.ts';
@@ -20,6 +21,7 @@ function lines(record: Record<string, number>): string[] {
 const suites: Record<string, () => Promise<string[]>> = {
   skeleton: benchSkeleton,
   commands: benchCommands,
+  analogs: benchAnalogs,
   rotation: benchRotation,
   discord: async () => lines(await benchDiscord()),
   slack: async () => lines(await benchSlack()),
