@@ -5,6 +5,8 @@
  * compute → typed facts → present: `computeBreakout` works the facts out of the series (what `--json`
  * prints), `presentBreakout` turns them into words and the chart.
  */
+import { analogLineText, eventTodayLine, type AnalogLine } from '../src/answer/analogs.ts';
+import { analogInput } from '../src/core/analogs.ts';
 import type { Answer } from '../src/answer/answer.ts';
 import type { LevelSpec, MarkerSpec, TimeSeriesSpec } from '../src/answer/chart-spec.ts';
 import { answerWith, chartFooter, pick, thinIndices } from '../src/answer/build.ts';
@@ -102,6 +104,11 @@ export type BreakoutFacts = {
   levelLookbackFrom: string | null;
   /** The rest of the level check, when a level was asked about. */
   levelDetail: LevelFacts | null;
+  /**
+   * On the day of a first record close after a year without one, or a first close above the level
+   * asked about after a year without one: what followed the earlier such days (null otherwise).
+   */
+  whatFollowed: AnalogLine | null;
 };
 
 /** The close against a dollar level (see levelFacts), beyond the flat `level…` facts. */
@@ -198,10 +205,18 @@ export function computeBreakout(s: DailySeries, level: number | undefined, reque
     levelRetest: lv?.facts.isRetest ?? null,
     levelLookbackFrom: lv?.facts.from ?? null,
     levelDetail: lv?.facts ?? null,
+    whatFollowed: whatFollowedToday(s, sym, level, onClose, h.isNewAllTimeHigh),
   };
   // The range reaches back a little before it starts, for context.
   const rangeStartIndex = rb ? Math.max(0, rb.range.start.index - Math.round(rb.range.sessions * 0.15)) : null;
   return { facts, plot: { series: s, values, rangeStartIndex, levelBreakoutIndex: lv?.breakoutIndex ?? null } };
+}
+
+/** The "what followed" facts for a breakout today: the level asked about first, else a record after a quiet year. */
+function whatFollowedToday(s: DailySeries, sym: string, level: number | undefined, onClose: boolean, isRecord: boolean): AnalogLine | null {
+  if (!onClose || (level === undefined && !isRecord)) return null;
+  const input = analogInput(s);
+  return (level !== undefined ? eventTodayLine(input, { kind: 'level', level }, sym) : null) ?? (isRecord ? eventTodayLine(input, { kind: 'record' }, sym) : null);
 }
 
 /** Pure: the words and the chart for breakout facts. */
@@ -252,6 +267,8 @@ export function presentBreakout(f: BreakoutFacts, plot: BreakoutPlot, sourceLabe
     const head = lv ? 'It is' : `${sym} closed${at(last)} on ${day},`;
     a.lines.push(`${head} ${below} ${record} (${formatDate(f.allTimeHighDate)})${also}; it needs a ${pctAbs(need)} gain to get back there.`);
   }
+
+  if (f.whatFollowed) a.lines.push(analogLineText(f.whatFollowed));
 
   if (f.firstAtThisLevel && f.backWhereItWas) {
     a.lines.push(`It is back where it was on ${formatDate(f.firstAtThisLevel)}, when it first closed this high, ${formatSpan(f.firstAtThisLevel, asOf)} ago.`);

@@ -5,6 +5,8 @@
 import type { Answer } from '../src/answer/answer.ts';
 import type { DateRangeSpec, MarkerSpec } from '../src/answer/chart-spec.ts';
 import { chartFooter, emptyAnswer, pick, thinIndices } from '../src/answer/build.ts';
+import { analogLineText, declineAnalogLine } from '../src/answer/analogs.ts';
+import { analogInput } from '../src/core/analogs.ts';
 import { levelBasisNote, missingCloses } from '../src/core/basis.ts';
 import { currentDrawdown, drawdownCurve, drawdownEpisodes, drawdownRank, largestDrawdowns, type DrawdownEpisode } from '../src/core/drawdowns.ts';
 import { formatDate, formatMonthYear, formatPercent, formatPrice, ordinal } from '../src/core/format.ts';
@@ -103,6 +105,11 @@ export default defineCommand({
       }
     }
 
+    // What followed earlier declines as deep as this episode's (10% or more; the threshold is chosen so
+    // the sample says something), leaving this episode itself out.
+    const followed = open && open.depth <= -0.1 ? declineAnalogLine(analogInput(s), sym, -open.depth, cur.peak.index) : null;
+    if (followed) a.lines.push(analogLineText(followed));
+
     // The deepest drawdowns on record, as a short table.
     if (top.length > 0) {
       a.lines.push(`Deepest drawdowns since ${since}:`);
@@ -125,6 +132,8 @@ export default defineCommand({
       episodes: episodes.length,
       rallyFrom: rally?.from.date ?? null,
       rally: rally?.gain ?? null,
+      followedN: followed?.n ?? null,
+      followedMedian: followed?.median ?? null,
       ...Object.fromEntries(
         top.flatMap((e, k) => [
           [`dd${k + 1}Depth`, e.depth],

@@ -6,7 +6,9 @@
  */
 import type { Answer } from '../src/answer/answer.ts';
 import { answerWith, BASIS_TOTAL_RETURN, chartFooter, pick, thinIndices } from '../src/answer/build.ts';
+import { analogLineText, streakAnalogLine, type AnalogLine } from '../src/answer/analogs.ts';
 import { streakSentence } from '../src/answer/phrases.ts';
+import { analogInput } from '../src/core/analogs.ts';
 import { formatDate, formatMonthYear, formatPercent } from '../src/core/format.ts';
 import { movingAverage, ratioLine } from '../src/core/ratio.ts';
 import { NotEnoughDataError, type DailySeries } from '../src/core/series.ts';
@@ -44,6 +46,8 @@ export type StreakFacts = {
   overStreak: { a: number; b: number } | null;
   /** A's five longest streaks on record, longest first. */
   top: { length: number; endDate: string }[];
+  /** What followed A's earlier streaks of K+ sessions (K chosen so the sample says something), or null. */
+  whatFollowed: AnalogLine | null;
 };
 
 /** What the chart draws: the ratio line on the common dates, and A's runs to shade. */
@@ -92,6 +96,7 @@ export function computeStreak(sa: DailySeries, sb: DailySeries): { facts: Streak
     currentVsRecord,
     overStreak,
     top: st.top.slice(0, 5).map((r) => ({ length: r.length, endDate: r.endDate })),
+    whatFollowed: st.current ? streakAnalogLine(analogInput(sa, sb), sa.symbol, sb.symbol, st.current.length) : null,
   };
   return { facts, plot: { dates: st.dates, ratio, ma50: movingAverage(ratio, 50), runs: st.runs } };
 }
@@ -112,6 +117,7 @@ export function presentStreak(f: StreakFacts, plot: StreakPlot, sourceLabel: str
   if (f.currentVsRecord === 'record') a.lines.push(`That is **the longest streak on record** for ${sa} over ${sb} (data from ${formatMonthYear(f.dataFrom)}).`);
   else if (f.currentVsRecord === 'tie') a.lines.push(`That **ties the record** for ${sa} over ${sb} (data from ${formatMonthYear(f.dataFrom)}).`);
   if (f.overStreak) a.lines.push(`Over the streak ${sa} returned ${formatPercent(f.overStreak.a, 2)} against ${sb}'s ${formatPercent(f.overStreak.b, 2)}.`);
+  if (f.whatFollowed) a.lines.push(analogLineText(f.whatFollowed));
   if (f.top.length > 0) {
     a.lines.push(`Longest on record: ${f.top.map((r) => `${r.length} (${formatMonthYear(r.endDate)})`).join(', ')} — in data from ${formatMonthYear(f.dataFrom)}.`);
   }

@@ -8,7 +8,6 @@ import {
   analogStudy,
   chooseByCount,
   chooseStreakLength,
-  HORIZONS,
   MIN_CASES,
   SMALL_SAMPLE,
   type AnalogEvent,
@@ -32,7 +31,7 @@ export function eventPlural(event: AnalogEvent): string {
     case 'level':
       return `first closes above ${event.level} after a year without one`;
     case 'decline':
-      return `declines of ${Math.round(event.depth * 100)}% or more from a high`;
+      return `declines of ${Math.round(event.depth * 100)}% or more from a record close`;
   }
 }
 
@@ -46,22 +45,67 @@ function year(iso: string): string {
 }
 
 /**
- * "After the 10 earlier streaks of 8+ sessions since 2000, IWM beat SPY over the next 3 months 4 times
- * (median −0.8 pts; worst −9.1 pts, after Mar 5, 2009)." With no benchmark: "…, SPY was higher 3 months
- * later 7 times (median +2.1%; worst −12.0%, after …)." Null with fewer than MIN_CASES cases.
+ * The facts behind one "what followed" line: JSON-shaped, so a command's typed facts can carry them
+ * (`--json` prints them) and its present step words them with `analogLineText`.
  */
-export function analogSentence(study: AnalogStudy, names: { a: string; b?: string }, horizon: number = LINE_HORIZON): string | null {
+export type AnalogLine = {
+  /** "streaks of 8+ sessions", "declines of 20% or more from a high". */
+  what: string;
+  /** The first year of the data the cases come from. */
+  since: string;
+  /** Months the outcome is measured over (3). */
+  months: number;
+  horizon: string;
+  a: string;
+  /** The benchmark when the outcome is relative ("beat SPY"), else null ("was higher"). */
+  b: string | null;
+  n: number;
+  positives: number;
+  /** Fractions: return, or relative return in points when `b` is set. */
+  median: number;
+  worst: number;
+  worstDate: string;
+};
+
+/** The line's facts for a study, or null with fewer than MIN_CASES cases (nothing is said). */
+export function analogLine(study: AnalogStudy, names: { a: string; b?: string }, horizon: number = LINE_HORIZON): AnalogLine | null {
   const h = study.summaries[horizon];
   if (!h) return null;
   const rel = names.b !== undefined ? h.rel : null;
   const s: Summary | null = rel ?? h.ret;
   if (!s || s.n < MIN_CASES) return null;
-  const label = HORIZONS[horizon]?.label ?? '';
-  const head = `After ${earlier(s.n, eventPlural(study.event))} since ${year(study.firstDate)}`;
-  if (rel && names.b !== undefined) {
-    return `${head}, ${names.a} beat ${names.b} over the next ${label} ${times(s.positives)} (median ${formatPoints(s.median)}; worst ${formatPoints(s.worst.value)}, after ${formatDate(s.worst.date)}).`;
+  return {
+    what: eventPlural(study.event),
+    since: year(study.firstDate),
+    months: Math.round(h.horizon.sessions / 21),
+    horizon: h.horizon.label,
+    a: names.a,
+    b: rel ? (names.b ?? null) : null,
+    n: s.n,
+    positives: s.positives,
+    median: s.median,
+    worst: s.worst.value,
+    worstDate: s.worst.date,
+  };
+}
+
+/**
+ * "After the 10 earlier streaks of 8+ sessions since 2000, IWM beat SPY over the next 3 months 4 times
+ * (median −0.8 pts; worst −9.1 pts, after Mar 5, 2009)." With no benchmark: "…, SPY was higher 3 months
+ * later 7 times (median +2.1%; worst −12.0%, after …)."
+ */
+export function analogLineText(l: AnalogLine): string {
+  const head = `After ${earlier(l.n, l.what)} since ${l.since}`;
+  if (l.b !== null) {
+    return `${head}, ${l.a} beat ${l.b} over the next ${l.horizon} ${times(l.positives)} (median ${formatPoints(l.median)}; worst ${formatPoints(l.worst)}, after ${formatDate(l.worstDate)}).`;
   }
-  return `${head}, ${names.a} was higher ${label} later ${times(s.positives)} (median ${formatPercent(s.median)}; worst ${formatPercent(s.worst.value)}, after ${formatDate(s.worst.date)}).`;
+  return `${head}, ${l.a} was higher ${l.horizon} later ${times(l.positives)} (median ${formatPercent(l.median)}; worst ${formatPercent(l.worst)}, after ${formatDate(l.worstDate)}).`;
+}
+
+/** analogLineText of analogLine, or null when nothing is said. */
+export function analogSentence(study: AnalogStudy, names: { a: string; b?: string }, horizon: number = LINE_HORIZON): string | null {
+  const l = analogLine(study, names, horizon);
+  return l ? analogLineText(l) : null;
 }
 
 function times(n: number): string {
@@ -81,10 +125,10 @@ export function streakStudy(input: AnalogInput, current: number): AnalogStudy | 
 }
 
 /** The one line for /streak: null without a current streak of 2+ sessions or enough earlier cases. */
-export function streakAnalogLine(input: AnalogInput, a: string, b: string, current: number): string | null {
+export function streakAnalogLine(input: AnalogInput, a: string, b: string, current: number): AnalogLine | null {
   if (current < 2) return null;
   const st = streakStudy(input, current);
-  return st ? analogSentence(st, { a, b }) : null;
+  return st ? analogLine(st, { a, b }) : null;
 }
 
 /** Decline thresholds the /drawdown line may quote, from today's depth (a fraction > 0) down to 10%, in steps of 5%. */
@@ -111,14 +155,17 @@ export function declineStudy(input: AnalogInput, depth: number, peakIndex: numbe
  * The one line for /drawdown, for today's decline of `depth` (a fraction > 0) from the peak on day
  * `peakIndex`: null when today is less than 10% below the high or there are too few earlier cases.
  */
-export function declineAnalogLine(input: AnalogInput, symbol: string, depth: number, peakIndex: number): string | null {
+export function declineAnalogLine(input: AnalogInput, symbol: string, depth: number, peakIndex: number): AnalogLine | null {
   const st = declineStudy(input, depth, peakIndex);
-  return st ? analogSentence(st, { a: symbol }) : null;
+  return st ? analogLine(st, { a: symbol }) : null;
 }
 
-/** The one line for /breakout: only on the day of a first record close after a year without one. */
-export function recordAnalogLine(input: AnalogInput, symbol: string): string | null {
-  const st = analogStudy({ kind: 'record' }, input);
+/**
+ * The one line for /breakout: only on the day of the event itself (a first record close after a year
+ * without one, or a first close above the level asked about after a year without one).
+ */
+export function eventTodayLine(input: AnalogInput, event: AnalogEvent, symbol: string): AnalogLine | null {
+  const st = analogStudy(event, input);
   if (st.latest?.index !== st.endIndex) return null;
-  return analogSentence(st, { a: symbol });
+  return analogLine(st, { a: symbol });
 }

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import analogs from '../../commands/analogs.ts';
+import breakout from '../../commands/breakout.ts';
+import drawdown from '../../commands/drawdown.ts';
+import streak from '../../commands/streak.ts';
 import composition from '../../commands/composition.ts';
 import scan from '../../commands/scan.ts';
 import type { MultiplesChartSpec, TimeChartSpec } from '../../src/answer/chart-spec.ts';
@@ -62,7 +65,7 @@ describe('/analogs', () => {
     expect(series.filter((s) => s.label.startsWith('Earlier episodes'))).toHaveLength(10);
     const median = series.find((s) => s.label === 'Median');
     expect(median?.type === 'line' && median.width, 'the median is drawn bold').toBeGreaterThan(3);
-    expect(median?.values[0]).toBe(100);
+    expect(median?.type === 'line' ? median.values[0] : undefined).toBe(100);
     expect(series.some((s) => s.label.startsWith('Latest (from Jan 13, 2026)')), 'today’s path over them').toBe(true);
   });
 
@@ -79,7 +82,7 @@ describe('/analogs', () => {
 
   it('declines: says small samples are small; a level needs a value; refusals are friendly', async () => {
     const a = await answer('/analogs SPY decline 20 asof:2026-10-08');
-    expect(a.lines[0]).toMatch(/^After only \d earlier declines of 20% or more from a high since 1993, SPY was higher 3 months later/);
+    expect(a.lines[0]).toMatch(/^After only \d earlier declines of 20% or more from a record close since 1993, SPY was higher 3 months later/);
     expect(await refusal('/analogs SPY level')).toMatch(/Which level/);
     expect(await refusal('/analogs IWM streak 1 vs:SPY')).toMatch(/2 to 60/);
     expect(await refusal('/analogs SPY vs:SPY')).toMatch(/another symbol/);
@@ -158,5 +161,68 @@ describe('/scan', () => {
     expect(own.facts.scanned).toBe(3);
     expect(await refusal('/scan snapback nosuchthing')).toMatch(/neither a universe nor a symbol/);
     expect(await refusal('/scan snapback watch')).toMatch(/not enabled|watches nothing/);
+  });
+});
+
+describe('the "what followed" line in /streak, /drawdown and /breakout', () => {
+  const app2 = createTestApp({ commands: [streak, drawdown, breakout] });
+  afterAll(() => app2.close());
+  const drive = commandDriver(app2);
+
+  it('/streak IWM SPY on Jan 21, 2026 says what followed the earlier streaks', async () => {
+    const a = await drive.answer('/streak IWM SPY asof:2026-01-21');
+    const line = a.lines.find((l) => l.startsWith('After '));
+    expect(line).toMatch(/^After the 10 earlier streaks of 8\+ sessions since 2000, IWM beat SPY over the next 3 months \d+ times \(median [+−][\d.]+ pts; worst −10\.4 pts, after Feb 9, 2021\)\.$/);
+    const b = await drive.answer('/streak IWM SPY asof:2026-01-02');
+    expect(b.lines.some((l) => l.startsWith('After ')), 'a 1-session streak says nothing of what followed').toBe(false);
+  });
+
+  it('/drawdown SPY on Oct 12, 2022: earlier declines of 10%+ from a record close, this one left out', async () => {
+    // Naive: closes up to Oct 12, 2022; first close ≥ 10% below the running record, re-armed at a new (or tied) record; 63-session returns on adj_close.
+    const rows = naiveRows('SPY').filter((r) => r.date <= '2022-10-12');
+    let peak = -Infinity;
+    let armed = true;
+    let lastPeak = 0;
+    const events: number[] = [];
+    rows.forEach((r, i) => {
+      const c = r.close as number;
+      if (c >= peak) {
+        peak = c;
+        armed = true;
+        lastPeak = i;
+      } else if (armed && c / peak - 1 <= -0.1) {
+        events.push(i);
+        armed = false;
+      }
+    });
+    const earlier = events.filter((i) => i < lastPeak && i + 63 < rows.length);
+    const rets = earlier.map((i) => (rows[i + 63] as NaiveRow).adj / (rows[i] as NaiveRow).adj - 1);
+    const a = await drive.answer('/drawdown SPY asof:2022-10-12');
+    expect(a.facts.followedN).toBe(rets.length);
+    expect(a.facts.followedMedian as number).toBeCloseTo(naiveMedian(rets), 12);
+    const up = rets.filter((r) => r > 0).length;
+    expect(a.lines.find((l) => l.startsWith('After '))).toContain(`After the ${rets.length} earlier declines of 10% or more from a record close since 1993, SPY was higher 3 months later ${up} times`);
+  });
+
+  it('/breakout SPY on Jan 19, 2024 (a first record in two years): only 4 earlier cases, said as such', async () => {
+    // Naive: record closes (strictly above every earlier close) at least 252 sessions after the previous record.
+    const rows = naiveRows('SPY').filter((r) => r.date <= '2024-01-19');
+    let max = -Infinity;
+    let last = 0;
+    const events: number[] = [];
+    rows.forEach((r, i) => {
+      const c = r.close as number;
+      if (c > max) {
+        if (i > 0 && i - last >= 252) events.push(i);
+        max = c;
+        last = i;
+      }
+    });
+    const done = events.filter((i) => i + 63 < rows.length);
+    expect(events[events.length - 1], 'today is one').toBe(rows.length - 1);
+    const up = done.filter((i) => (rows[i + 63] as NaiveRow).adj > (rows[i] as NaiveRow).adj).length;
+    const a = await drive.answer('/breakout SPY asof:2024-01-19');
+    expect(a.lines.some((l) => l.startsWith(`After only ${done.length} earlier first record closes after a year without one since 1993, SPY was higher 3 months later ${up} times`))).toBe(true);
+    expect(done.length).toBe(4);
   });
 });
