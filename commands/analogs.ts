@@ -67,7 +67,7 @@ export default defineCommand({
     const earlierEpisodes = study.episodes.filter((e) => e !== study.latest);
     const sentence = analogSentence(study, names);
     if (sentence) a.lines.push(sentence);
-    else a.lines.push(`${tooFew(earlierEpisodes.length)} ${eventPlural(event)} before ${formatDate(asOf)} in data from ${study.firstDate.slice(0, 4)} — too few to say anything.`);
+    else a.lines.push(`${tooFew(earlierEpisodes.length, eventPlural(event))} before ${formatDate(asOf)} in data from ${study.firstDate.slice(0, 4)} — too few to say anything.`);
     if (study.latest) a.lines.push(latestLine(study.latest, input, end, sb !== undefined));
 
     if (study.summaries.some((h) => (sb ? h.rel : h.ret) !== null)) a.lines.push(summaryTable(study, sb !== undefined));
@@ -95,8 +95,9 @@ export default defineCommand({
   },
 });
 
-function tooFew(n: number): string {
-  return n === 0 ? 'No earlier' : `Only ${n} earlier`;
+/** "No earlier declines of 30% …", "Only 2 earlier cases (declines of 30% …)". */
+function tooFew(n: number, what: string): string {
+  return n === 0 ? `No earlier ${what}` : `Only ${n} earlier case${n === 1 ? '' : 's'} (${what})`;
 }
 
 /** The event asked for; with no value, the one that fits today (the current streak, today's decline). */
