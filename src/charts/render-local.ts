@@ -123,7 +123,8 @@ function tapebotPlugin(opts: TapebotOptions, bands: readonly Band[]): Plugin {
       for (const c of opts.cornerLabels) drawCorner(ctx, a, c.text, c.color, c.corner);
       ctx.restore();
       ctx.save();
-      ctx.font = cssFont(13, 600);
+      // Larger than tick labels: the name is what a reader looks for first in a small multiple.
+      ctx.font = cssFont(15, 600);
       ctx.textBaseline = 'top';
       ctx.textAlign = 'left';
       for (const t of opts.cellTitles ?? []) {
