@@ -17,6 +17,7 @@
 import { DateTime } from 'luxon';
 import { formatDate } from './format.ts';
 import { indexOnOrBefore } from './series.ts';
+import { readTypedDate } from './typed-dates.ts';
 
 export const NAMED_PERIODS = ['1d', '1w', '1m', '3m', '6m', 'ytd', '1y', '3y', '5y', 'max'] as const;
 export type NamedPeriod = (typeof NAMED_PERIODS)[number];
@@ -55,9 +56,12 @@ export function parsePeriod(text: string): Period | null {
   // Own properties only: 'constructor' or '__proto__' must not read as a period.
   const alias = Object.hasOwn(ALIASES, t) ? ALIASES[t] : undefined;
   if (alias !== undefined) return { kind: 'named', name: alias };
-  const since = /^since(?::\s*|\s+)(\S+)$/.exec(t);
-  const date = since ? (since[1] as string) : t;
-  return isRealDate(date) ? { kind: 'since', date } : null;
+  const since = /^since(?::\s*|\s+)(.+)$/.exec(t);
+  const rest = since ? (since[1] as string) : t;
+  if (isRealDate(rest)) return { kind: 'since', date: rest };
+  // Other common forms ("since:01/21/2026", "since:Jan 21 2026"); a bare one only when unambiguous (has a year).
+  const date = readTypedDate(rest);
+  return date ? { kind: 'since', date } : null;
 }
 
 /** Canonical token, the inverse of parsePeriod: '1m', 'ytd', 'since:2026-06-01'. */

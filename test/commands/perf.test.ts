@@ -114,7 +114,7 @@ describe('/perf', () => {
   });
 
   it.each([
-    ['/perf', /needs at least 1 symbol/],
+    ['/perf', /^\/perf needs a symbol, e\.g\. \/perf/],
     ['/perf SPY QQQ IWM DIA XLE XLK XLF XLV XLU XLP XLB', /Too many symbols: 11/],
     // 13 typed, SPY (the benchmark) among them: every one is counted.
     ['/leaders SPY QQQ IWM DIA XLE XLK XLF XLV XLU XLP XLB XLC XLI', /Too many symbols: 13 \(at most 12 in a list of your own\)/],

@@ -40,7 +40,9 @@ describe('parsePeriod', () => {
   it('rejects dates that are not on the calendar, and unknown words', () => {
     expect(parsePeriod('2023-02-29'), '2023 is not a leap year').toBeNull();
     expect(parsePeriod('since:2026-13-01')).toBeNull();
-    expect(parsePeriod('since:2026-6-1'), 'dates must be zero-padded ISO').toBeNull();
+    // Issue 12: dates in the forms people type (2026-6-1, 06/01/2026) are read as well.
+    expect(parsePeriod('since:2026-6-1')).toEqual({ kind: 'since', date: '2026-06-01' });
+    expect(parsePeriod('since:2026-6-31'), 'June has 30 days').toBeNull();
     expect(parsePeriod('since:')).toBeNull();
     expect(parsePeriod('2y')).toBeNull();
     expect(parsePeriod('')).toBeNull();
