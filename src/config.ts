@@ -53,6 +53,16 @@ const schema = z
     ),
     PORT: port,
 
+    /**
+     * PostgreSQL for subscriptions, watchlists, alerts and the digest outbox, shared by every replica
+     * (postgres://user:password@host:5432/db). Unset: the SQLite file in DATA_DIR. Secret (may hold a password).
+     */
+    DATABASE_URL: z.preprocess(emptyToUndefined, z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional()),
+    /** Redis for rate limits and scheduled work shared by every replica (redis://host:6379). Unset: in this process. Secret. */
+    REDIS_URL: z.preprocess(emptyToUndefined, z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional()),
+    /** This replica's name in logs and outbox claims; default the host name and process id. */
+    REPLICA_ID: optionalString,
+
     HEALTH_PORT: port,
     HEALTH_HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
 
@@ -137,8 +147,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee .env.example for every setting.`);
   }
   const c = parsed.data;
-  for (const s of [c.DISCORD_TOKEN, c.SLACK_BOT_TOKEN, c.SLACK_SIGNING_SECRET, c.SLACK_APP_TOKEN, c.TIINGO_API_KEY, c.POLYGON_API_KEY, c.ALPHAVANTAGE_API_KEY, c.QUICKCHART_API_KEY]) {
+  for (const s of [c.DATABASE_URL, c.REDIS_URL, c.DISCORD_TOKEN, c.SLACK_BOT_TOKEN, c.SLACK_SIGNING_SECRET, c.SLACK_APP_TOKEN, c.TIINGO_API_KEY, c.POLYGON_API_KEY, c.ALPHAVANTAGE_API_KEY, c.QUICKCHART_API_KEY]) {
     registerSecret(s);
+  }
+  // A database or Redis password can appear in an error on its own, without the rest of its URL.
+  for (const u of [c.DATABASE_URL, c.REDIS_URL]) {
+    if (u) registerSecret(decodeURIComponent(new URL(u).password));
   }
   return c;
 }

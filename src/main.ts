@@ -6,6 +6,7 @@
  * in flight finish, tell whoever still waits at the end of the grace period, and close everything
  * (src/ops/shutdown.ts); a second signal ends the grace period at once.
  */
+import { hostname } from 'node:os';
 import { PassThrough, type Readable } from 'node:stream';
 import { backupDirOf, createApp, limitsFromConfig, type App } from './app.ts';
 import { consoleBanner, createConsoleAsk, runRepl } from './adapters/console/repl.ts';
@@ -14,10 +15,9 @@ import { installDigestBackend } from './digest/backend.ts';
 import type { DigestPoster } from './digest/poster.ts';
 import { createDigestService, type DigestService } from './digest/service.ts';
 import { digestSettingsFromEnv, type DigestSettings } from './digest/settings.ts';
-import { createDigestStore } from './digest/store.ts';
+import { createDigestStore, type DigestStore } from './digest/store.ts';
 import { createLogger, redactSecrets } from './log.ts';
-import { health } from './ops/health.ts';
-import { startOpsServer } from './ops/health.ts';
+import { health, pollComponent, startOpsServer } from './ops/health.ts';
 import { metrics } from './ops/metrics.ts';
 import { createShutdown } from './ops/shutdown.ts';
 import { warmUp } from './ops/warmup.ts';
@@ -86,11 +86,32 @@ async function main(): Promise<void> {
   shutdown.onClose({ name: 'app', run: () => app.close() });
 
   // Digests: /digest, /watch and /alert reach the store in every mode (the console's `/digest preview`
-  // included); the service that posts runs only with a chat platform to post to (below).
-  const digestStore = createDigestStore(app.db, app.store);
+  // included); the service that posts runs only with a chat platform to post to (below). With
+  // DATABASE_URL the store is PostgreSQL, shared by every replica; otherwise the SQLite file.
+  let digestStore: DigestStore;
+  let outboxCounts: () => readonly { platform: string; kind: string; count: number }[];
+  if (config.DATABASE_URL) {
+    const { openPg } = await import('./store/pg.ts');
+    const { createPgDigestStore } = await import('./digest/store-pg.ts');
+    const pool = await openPg({ url: config.DATABASE_URL, logger });
+    shutdown.onClose({ name: 'postgres', run: () => pool.end() });
+    let counts: readonly { platform: string; kind: string; count: number }[] = [];
+    const pg = await createPgDigestStore(pool);
+    digestStore = pg;
+    // The gauge is read at scrape time, which cannot wait for a query: the health poll refreshes it.
+    outboxCounts = () => counts;
+    const stopPoll = pollComponent(health, 'postgres', async () => {
+      counts = await pg.pendingCounts();
+    }, 10_000, logger);
+    shutdown.onClose({ name: 'postgres health', run: async () => stopPoll() });
+  } else {
+    const sqlite = createDigestStore(app.db, app.store);
+    digestStore = sqlite;
+    outboxCounts = () => sqlite.pendingCounts();
+  }
   installDigestBackend({ store: digestStore });
   // Read at scrape time; after the database closes at shutdown the gauge reads nothing (see metrics.ts).
-  metrics.addDigestOutbox(() => digestStore.pendingCounts());
+  metrics.addDigestOutbox(outboxCounts);
   const posters: DigestPoster[] = [];
   let digests: DigestService | null = null;
   let digestsStopped: Promise<void> | null = null;
@@ -146,7 +167,7 @@ async function main(): Promise<void> {
   // digests of Discord or Slack channels (from a database shared with an earlier run) with no way to
   // post them would only leave them pending until they are too late to send.
   if (posters.length > 0) {
-    digests = createDigestService({ store: digestStore, market: app.market, runner: app.runner, renderer: app.renderer, posters, logger, settings: digestSettings, onPost: (e) => metrics.digestPost(e) });
+    digests = createDigestService({ store: digestStore, market: app.market, runner: app.runner, renderer: app.renderer, posters, logger, settings: digestSettings, onPost: (e) => metrics.digestPost(e), replicaId: config.REPLICA_ID ?? `${hostname()}-${process.pid}` });
     try {
       await digests.start();
     } catch (err) {
@@ -155,7 +176,7 @@ async function main(): Promise<void> {
       await shutdown.run('start-up failed', 1);
       return;
     }
-    logger.info({ platforms: posters.map((p) => p.platform), subscriptions: digestStore.subscriptions().length, alerts: digestStore.alerts().length }, 'digests started');
+    logger.info({ platforms: posters.map((p) => p.platform), subscriptions: (await digestStore.subscriptions()).length, alerts: (await digestStore.alerts()).length }, 'digests started');
   }
 
   if (mode.console) {
