@@ -27,7 +27,7 @@ import { silentLogger, type Logger } from './log.ts';
 import { createRenderCache } from './charts/render-cache.ts';
 import type { CommandLimiter } from './command/run.ts';
 import { health as processHealth, type HealthRegistry } from './ops/health.ts';
-import { createRequestLimiter } from './ops/limits.ts';
+import { createRequestLimiter, type LimitStore } from './ops/limits.ts';
 import { metrics as processMetrics, type Metrics } from './ops/metrics.ts';
 import { createWorkGate, type WorkGate } from './ops/shutdown.ts';
 
@@ -69,9 +69,13 @@ export interface AppOptions {
   health?: HealthRegistry;
 }
 
-/** The limiter the environment asks for (RATE_USER_PER_MIN, RATE_USER_BURST, RATE_CHANNEL_PER_MIN, RATE_CHANNEL_BURST). */
-export function limitsFromConfig(config: Config): CommandLimiter {
+/**
+ * The limiter the environment asks for (RATE_USER_PER_MIN, RATE_USER_BURST, RATE_CHANNEL_PER_MIN,
+ * RATE_CHANNEL_BURST); `store` shares its buckets (Redis, src/ops/limits-redis.ts), default in memory.
+ */
+export function limitsFromConfig(config: Config, store?: LimitStore): CommandLimiter {
   return createRequestLimiter({
+    ...(store ? { store } : {}),
     userPerMinute: config.RATE_USER_PER_MIN,
     userBurst: config.RATE_USER_BURST,
     channelPerMinute: config.RATE_CHANNEL_PER_MIN,

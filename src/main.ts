@@ -19,6 +19,8 @@ import { createDigestStore, type DigestStore } from './digest/store.ts';
 import { createLogger, redactSecrets } from './log.ts';
 import { health, pollComponent, startOpsServer } from './ops/health.ts';
 import { metrics } from './ops/metrics.ts';
+import type { LimitStore } from './ops/limits.ts';
+import type { Redis } from './ops/redis.ts';
 import { createShutdown } from './ops/shutdown.ts';
 import { warmUp } from './ops/warmup.ts';
 import { createBackups, scheduleBackups } from './store/backup.ts';
@@ -49,9 +51,18 @@ async function main(): Promise<void> {
   const mode = chatMode(config);
   // In the console the prompt owns the terminal: only warnings and errors are logged there.
   const logger = createLogger({ level: mode.console && config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
+  // REDIS_URL: the limits' buckets are shared by every replica (src/ops/limits-redis.ts).
+  let limitStore: LimitStore | undefined;
+  let redis: Redis | undefined;
+  if (config.REDIS_URL) {
+    const { openRedisForRequests } = await import('./ops/redis.ts');
+    const { createRedisLimitStore } = await import('./ops/limits-redis.ts');
+    redis = openRedisForRequests(config.REDIS_URL, logger);
+    limitStore = createRedisLimitStore(redis, { logger });
+  }
   let app: App;
   try {
-    app = createApp(config, { logger, limiter: limitsFromConfig(config) });
+    app = createApp(config, { logger, limiter: limitsFromConfig(config, limitStore) });
   } catch (e) {
     if (e instanceof StoreOpenError) {
       // DATA_DIR missing, not a directory, read-only or full, or a damaged database: one line naming the path.
@@ -66,6 +77,14 @@ async function main(): Promise<void> {
   const shutdown = createShutdown({ gate: app.gate, logger, graceMs, onDraining: () => health.setComponent('accepting', false, 'shutting down') });
   shutdown.installSignalHandlers();
 
+  if (redis) {
+    const r = redis;
+    const stopPoll = pollComponent(health, 'redis', async () => void (await r.ping()), 10_000, logger);
+    shutdown.onClose({ name: 'redis', run: async () => {
+      stopPoll();
+      r.disconnect();
+    } });
+  }
   if (config.HEALTH_PORT !== undefined) {
     const ops = await startOpsServer({ port: config.HEALTH_PORT, host: config.HEALTH_HOST, health, metrics, logger });
     shutdown.onClose({ name: 'health server', run: () => ops.close() });
