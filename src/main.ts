@@ -13,7 +13,7 @@ import { consoleBanner, createConsoleAsk, runRepl } from './adapters/console/rep
 import { chatMode, ConfigError, loadConfig, type Config } from './config.ts';
 import { installDigestBackend } from './digest/backend.ts';
 import type { DigestPoster } from './digest/poster.ts';
-import { createDigestService, type DigestService } from './digest/service.ts';
+import { createDigestService, type DigestJobs, type DigestService } from './digest/service.ts';
 import { digestSettingsFromEnv, type DigestSettings } from './digest/settings.ts';
 import { createDigestStore, type DigestStore } from './digest/store.ts';
 import { createLogger, redactSecrets } from './log.ts';
@@ -186,7 +186,16 @@ async function main(): Promise<void> {
   // digests of Discord or Slack channels (from a database shared with an earlier run) with no way to
   // post them would only leave them pending until they are too late to send.
   if (posters.length > 0) {
-    digests = createDigestService({ store: digestStore, market: app.market, runner: app.runner, renderer: app.renderer, posters, logger, settings: digestSettings, onPost: (e) => metrics.digestPost(e), replicaId: config.REPLICA_ID ?? `${hostname()}-${process.pid}` });
+    // REDIS_URL: the slots and the alert run are BullMQ job schedulers shared by every replica.
+    let jobs: DigestJobs | undefined;
+    if (config.REDIS_URL) {
+      const { openRedisForJobs } = await import('./ops/redis.ts');
+      const { createBullJobs } = await import('./digest/jobs-bullmq.ts');
+      const connection = openRedisForJobs(config.REDIS_URL, logger);
+      jobs = createBullJobs({ connection, logger });
+      shutdown.onClose({ name: 'redis (jobs)', run: async () => void connection.disconnect() });
+    }
+    digests = createDigestService({ ...(jobs ? { jobs } : {}), store: digestStore, market: app.market, runner: app.runner, renderer: app.renderer, posters, logger, settings: digestSettings, onPost: (e) => metrics.digestPost(e), replicaId: config.REPLICA_ID ?? `${hostname()}-${process.pid}` });
     try {
       await digests.start();
     } catch (err) {

@@ -80,13 +80,22 @@ export interface DigestServiceOptions {
   sweepMs?: number;
 }
 
-/** What a shared schedule must do: run `run(at)` at each occurrence of each job, once among replicas. */
+/**
+ * A shared schedule (BullMQ, src/digest/jobs-bullmq.ts): each job fires on a cron pattern in its
+ * zone, once among all replicas, on whichever replica's worker takes it.
+ */
 export interface DigestJobs {
-  /** Sets the jobs (slots by key, and 'alerts'); jobs no longer listed are removed. */
-  sync(jobs: readonly { name: string; next: (after: Date) => Date | null }[]): Promise<void>;
-  /** Starts taking due jobs; `run` is called with the job's name and the instant it was due. */
-  start(run: (name: string, at: Date) => Promise<void>): Promise<void>;
+  /** Sets the jobs (`slot KEY` per slot, and `alerts`); jobs no longer listed are removed. */
+  sync(jobs: readonly DigestJobSpec[]): Promise<void>;
+  /** Starts taking due jobs; `run` is called with the job's name. */
+  start(run: (name: string) => Promise<void>): Promise<void>;
   stop(): Promise<void>;
+}
+export interface DigestJobSpec {
+  name: string;
+  /** Five-field cron pattern, minutes first. */
+  cron: string;
+  tz: string;
 }
 
 export interface DigestService {
@@ -160,21 +169,33 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
     return wanted;
   }
 
-  /** Runs the job `name` ('slot KEY' or 'alerts') for its occurrence at `at`. */
-  async function runJob(name: string, at: Date, wanted?: Map<string, Slot>): Promise<void> {
-    if (name === 'alerts') return track(() => alerts.processAlerts(targetDay(at, calendar), false));
-    const slot = (wanted ?? (await wantedSlots())).get(name.slice(5));
-    if (slot) await track(() => slots.processSlot({ slot, at, waiting: false }));
+  /**
+   * Runs a shared-schedule job ('slot KEY' or 'alerts') that fired now. The cron fires on every
+   * weekday; the occurrence it stands for is the slot's latest posting occurrence (so a holiday's
+   * firing finds that occurrence already decided, and a late worker still targets the right day).
+   */
+  async function runJob(name: string): Promise<void> {
+    const now = clock.now();
+    if (name === 'alerts') return track(() => alerts.processAlerts(latestClosedDay(now, calendar), false));
+    const slot = (await wantedSlots()).get(name.slice(5));
+    if (slot) await track(() => slots.processSlot({ slot, at: previousPostingOccurrence(slot, now, calendar), waiting: false }));
   }
+
+  /** The slot's time as a weekday cron pattern (posting dates are local weekdays; holidays are skipped when it runs). */
+  const slotCron = (slot: Slot): string => {
+    const [h, m] = slot.time.split(':').map(Number);
+    return `${m ?? 0} ${h ?? 0} * * 1-5`;
+  };
+  const alertCron = (): string => {
+    const minutes = 16 * 60 + settings.alertDelayMin;
+    return `${minutes % 60} ${Math.floor(minutes / 60) % 24} * * 1-5`;
+  };
 
   // ---- jobs -------------------------------------------------------------------------------------
   async function syncSlots(): Promise<void> {
     const wanted = await wantedSlots();
     if (opts.jobs) {
-      await opts.jobs.sync([
-        ...[...wanted].map(([key, slot]) => ({ name: `slot ${key}`, next: (after: Date) => nextPostingOccurrence(slot, after, calendar) })),
-        { name: 'alerts', next: alerts.nextAlertRun },
-      ]);
+      await opts.jobs.sync([...[...wanted].map(([key, slot]) => ({ name: `slot ${key}`, cron: slotCron(slot), tz: slot.tz })), { name: 'alerts', cron: alertCron(), tz: 'America/New_York' }]);
       return;
     }
     for (const { name } of scheduler.upcoming()) {
@@ -254,7 +275,7 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
       // stop() may have run while the catch-up was awaited: then the scheduler must stay stopped.
       if (!started) return;
       scheduler.start();
-      if (opts.jobs) await opts.jobs.start((name, at) => runJob(name, at));
+      if (opts.jobs) await opts.jobs.start(runJob);
     },
     async stop() {
       started = false;
