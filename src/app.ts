@@ -67,6 +67,11 @@ export interface AppOptions {
   /** Where metrics and readiness go; default the process's own (what /metrics and /healthz serve). */
   metrics?: Metrics;
   health?: HealthRegistry;
+  /**
+   * A layer put in front of the live providers (not the bundled files): main.ts shares them across
+   * replicas with DATABASE_URL (src/data/shared-upstream.ts).
+   */
+  upstreamLayer?: (upstream: PriceProvider) => PriceProvider;
 }
 
 /**
@@ -111,9 +116,10 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   const metrics = opts.metrics ?? processMetrics;
   const searcher = data.providers.find((p): p is PriceProvider & Pick<YahooProvider, 'search'> => typeof (p as Partial<YahooProvider>).search === 'function');
   const lookup = searcher ? createSymbolLookup({ search: (q, o) => searcher.search(q, o) }) : undefined;
+  const live = config.DATA_PROVIDERS.some((p) => p !== 'bundled');
   const market = createCachedMarketData({
     db,
-    upstream: data.upstream,
+    upstream: live && opts.upstreamLayer ? opts.upstreamLayer(data.upstream) : data.upstream,
     symbols,
     sourceLabel: data.sourceLabel ?? bundledSourceLabel(manifest),
     logger,

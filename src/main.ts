@@ -19,7 +19,9 @@ import { createDigestStore, type DigestStore } from './digest/store.ts';
 import { createLogger, redactSecrets } from './log.ts';
 import { health, pollComponent, startOpsServer } from './ops/health.ts';
 import { metrics } from './ops/metrics.ts';
+import type { PriceProvider } from './data/provider.ts';
 import type { LimitStore } from './ops/limits.ts';
+import type { PgPool } from './store/pg.ts';
 import type { Redis } from './ops/redis.ts';
 import { createShutdown } from './ops/shutdown.ts';
 import { warmUp } from './ops/warmup.ts';
@@ -60,9 +62,20 @@ async function main(): Promise<void> {
     redis = openRedisForRequests(config.REDIS_URL, logger);
     limitStore = createRedisLimitStore(redis, { logger });
   }
+  // DATABASE_URL: one pool for the digest store and the shared provider answers (src/data/shared-upstream.ts).
+  let pool: PgPool | undefined;
+  let upstreamLayer: ((p: PriceProvider) => PriceProvider) | undefined;
+  if (config.DATABASE_URL) {
+    const { openPg } = await import('./store/pg.ts');
+    const { createSharedUpstream, migrateSharedPrices } = await import('./data/shared-upstream.ts');
+    const opened = await openPg({ url: config.DATABASE_URL, logger });
+    pool = opened;
+    await migrateSharedPrices(opened);
+    upstreamLayer = (upstream) => createSharedUpstream(upstream, { pool: opened, logger });
+  }
   let app: App;
   try {
-    app = createApp(config, { logger, limiter: limitsFromConfig(config, limitStore) });
+    app = createApp(config, { logger, limiter: limitsFromConfig(config, limitStore), ...(upstreamLayer ? { upstreamLayer } : {}) });
   } catch (e) {
     if (e instanceof StoreOpenError) {
       // DATA_DIR missing, not a directory, read-only or full, or a damaged database: one line naming the path.
@@ -109,13 +122,12 @@ async function main(): Promise<void> {
   // DATABASE_URL the store is PostgreSQL, shared by every replica; otherwise the SQLite file.
   let digestStore: DigestStore;
   let outboxCounts: () => readonly { platform: string; kind: string; count: number }[];
-  if (config.DATABASE_URL) {
-    const { openPg } = await import('./store/pg.ts');
+  if (pool) {
     const { createPgDigestStore } = await import('./digest/store-pg.ts');
-    const pool = await openPg({ url: config.DATABASE_URL, logger });
-    shutdown.onClose({ name: 'postgres', run: () => pool.end() });
+    const p = pool;
+    shutdown.onClose({ name: 'postgres', run: () => p.end() });
     let counts: readonly { platform: string; kind: string; count: number }[] = [];
-    const pg = await createPgDigestStore(pool);
+    const pg = await createPgDigestStore(p);
     digestStore = pg;
     // The gauge is read at scrape time, which cannot wait for a query: the health poll refreshes it.
     outboxCounts = () => counts;
