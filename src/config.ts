@@ -39,6 +39,20 @@ const schema = z
     /** Members with this role may manage a channel's digests, watchlist and alerts, besides those with Manage Channels. */
     DISCORD_DIGEST_ROLE_ID: z.preprocess(emptyToUndefined, z.string().regex(/^\d{15,22}$/, 'must be a numeric role id (a snowflake)').optional()),
 
+    /**
+     * Discord gateway shards in all (Discord requires sharding from 2,500 servers). Each replica runs
+     * the shards listed in SHARD_IDS (default all of them); together the replicas must run each once.
+     */
+    SHARD_COUNT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(4096).default(1)),
+    SHARD_IDS: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'must be shard numbers such as 0,1')
+        .transform((s) => [...new Set(s.split(',').map((x) => Number(x.trim())))].sort((a, b) => a - b))
+        .optional(),
+    ),
+
     SLACK_BOT_TOKEN: z.preprocess(emptyToUndefined, z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional()),
     SLACK_SIGNING_SECRET: optionalString,
     SLACK_APP_TOKEN: z.preprocess(emptyToUndefined, z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional()),
@@ -112,6 +126,9 @@ const schema = z
     }
     if (c.DISCORD_APPLICATION_ID && !c.DISCORD_TOKEN) {
       ctx.addIssue({ code: 'custom', path: ['DISCORD_TOKEN'], message: 'is required when DISCORD_APPLICATION_ID is set' });
+    }
+    for (const id of c.SHARD_IDS ?? []) {
+      if (id >= c.SHARD_COUNT) ctx.addIssue({ code: 'custom', path: ['SHARD_IDS'], message: `has shard ${id}, but SHARD_COUNT is ${c.SHARD_COUNT} (shards are numbered from 0)` });
     }
     if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is required when SLACK_BOT_TOKEN is set' });
