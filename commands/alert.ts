@@ -34,7 +34,7 @@ export default defineCommand({
     const { store, clock } = digestBackend();
     if (o.action === 'list') {
       const channel = requireChannel(ctx.channel);
-      const alerts = store.alerts(channel);
+      const alerts = await store.alerts(channel);
       const a = emptyAnswer('alert', 'Alerts in this channel', null, null);
       if (alerts.length === 0) a.lines.push('None yet. For example: `/alert add above SPY level:600` or `/alert add streak IWM vs:SPY n:5`.');
       for (const x of alerts) a.lines.push(`#${x.id} — ${describeAlert(x.spec)}${x.lastEvent ? ' (has fired)' : ''}`);
@@ -43,7 +43,7 @@ export default defineCommand({
     const channel = requireManager(ctx.channel, 'alerts');
     if (o.action === 'remove') {
       if (o.id === undefined) throw new UserInputError('Which alert? Give its number: /alert remove id:3.', 'See /alert list for the numbers.');
-      const ok = store.removeAlert(channel, o.id);
+      const ok = await store.removeAlert(channel, o.id);
       if (!ok) throw new UserInputError(`This channel has no alert #${o.id}.`, 'See /alert list.');
       const a = emptyAnswer('alert', 'Alert removed', null, null);
       a.lines.push(`Alert #${o.id} removed.`);
@@ -51,7 +51,7 @@ export default defineCommand({
     }
     if (!o.type) throw new UserInputError('What kind of alert?', `One of: ${ALERT_KINDS.join(', ')}. For example: /alert add above SPY level:600.`);
     if (!o.symbol) throw new UserInputError(`/alert add ${o.type} needs a symbol.`, `For example: /alert add ${o.type} SPY${o.type === 'above' || o.type === 'below' ? ' level:600' : ''}.`);
-    if (store.alerts(channel).length >= MAX_ALERTS_PER_CHANNEL) {
+    if ((await store.alerts(channel)).length >= MAX_ALERTS_PER_CHANNEL) {
       throw new UserInputError(`This channel already has ${MAX_ALERTS_PER_CHANNEL} alerts, the most it can have.`, 'Remove one first: /alert list, then /alert remove id:N.');
     }
     const other = o.vs ?? 'SPY';
@@ -86,7 +86,7 @@ export default defineCommand({
     // The symbols must have prices as of the latest close.
     await Promise.all(('other' in spec ? [spec.symbol, spec.other] : [spec.symbol]).map((s) => ctx.series(s)));
     await requirePostable(ctx.channel);
-    const alert = store.addAlert(channel, spec, ctx.asOf, ctx.channel?.userId ?? null, clock.now());
+    const alert = await store.addAlert(channel, spec, ctx.asOf, ctx.channel?.userId ?? null, clock.now());
     const a = emptyAnswer('alert', 'Alert set', ctx.asOf, null);
     a.lines.push(`Alert #${alert.id}: I’ll post here, with a chart, when ${describeAlert(spec)} — checked after every close from ${formatDate(ctx.asOf)} on, once per event.`);
     return a;

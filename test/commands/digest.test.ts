@@ -8,7 +8,7 @@ import type { ChannelContext } from '../../src/command/define.ts';
 import type { RunResult } from '../../src/command/run.ts';
 import { installDigestBackend } from '../../src/digest/backend.ts';
 import { createManualClock } from '../../src/digest/clock.ts';
-import { createDigestStore, type DigestStore } from '../../src/digest/store.ts';
+import { createDigestStore, type SqliteDigestStore } from '../../src/digest/store.ts';
 import { openDatabase } from '../../src/store/db.ts';
 import { ny } from '../digest/_fakes.ts';
 import { createTestApp } from '../_app.ts';
@@ -21,7 +21,7 @@ const ADMIN: ChannelContext = { platform: 'discord', id: '111', canManage: true,
 const MEMBER: ChannelContext = { platform: 'discord', id: '111', canManage: false, userId: 'u2' };
 const SLACK: ChannelContext = { platform: 'slack', id: 'C1', canManage: false, userId: 'U1' };
 
-let store: DigestStore;
+let store: SqliteDigestStore;
 let uninstall: () => void = () => {};
 beforeEach(() => {
   uninstall();
