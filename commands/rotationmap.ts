@@ -13,6 +13,7 @@ import {
   RS_MOMENTUM_WEEKS,
   RS_RATIO_LONG_WEEKS,
   RS_RATIO_SHORT_WEEKS,
+  weekNumbers,
   type Quadrant,
   type QuadrantStay,
   type RotationPoint,
@@ -55,8 +56,9 @@ export default defineCommand({
     const asOf = lastDate(u.benchmark);
     const leftOut: LeftOut[] = [...u.leftOut];
     const placed: Placed[] = [];
+    const benchmarkWeeks = weekNumbers(u.benchmark.dates); // read once for every member
     for (const { member, series } of u.members) {
-      const { points } = rotationPath(series, u.benchmark);
+      const { points } = rotationPath(series, u.benchmark, benchmarkWeeks);
       const head = points[points.length - 1];
       const stay = quadrantStay(points);
       if (!head || !stay) {
