@@ -11,6 +11,17 @@ import { NotEnoughDataError } from '../src/core/series.ts';
 import { defineCommand } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
 
+/** What /compare found; `--json` prints it. Returns are fractions (0.012 = 1.2 %). */
+export type CompareFacts = {
+  period: string;
+  from: string;
+  leader: string;
+  laggard: string;
+  spread: number;
+  /** Total return over the period, by symbol. */
+  returns: Record<string, number>;
+};
+
 export const COLORS: readonly SeriesColor[] = ['blue', 'orange', 'green', 'purple', 'red', 'teal', 'gold', 'pink', 'gray'];
 
 export default defineCommand({
@@ -21,7 +32,7 @@ export default defineCommand({
     period: opt.period({ description: 'Look-back period (1d 1w 1m 3m 6m ytd 1y 3y 5y max, since:YYYY-MM-DD)', default: 'ytd' }),
   },
   examples: ['/compare IWM SPY', '/compare IWM SPY QQQ period:1y', '/compare XLE XLK 3m asof:2025-12-31'],
-  async run(ctx, o): Promise<Answer> {
+  async run(ctx, o): Promise<Answer<CompareFacts>> {
     const all = await Promise.all(o.symbols.map((sym) => ctx.series(sym)));
     const al = alignSeries(all);
     const end = al.dates.length - 1;
@@ -56,14 +67,14 @@ export default defineCommand({
         a.warnings.push(`${d.symbol} has ${d.count} day(s) the others lack (first ${formatDate(d.firstDropped)}); compared on common trading days only.`);
       }
     }
-    a.facts = Object.fromEntries([
-      ['period', formatPeriod(o.period)],
-      ['from', al.dates[base] as string],
-      ['leader', best.symbol],
-      ['laggard', worst.symbol],
-      ['spread', spread],
-      ...rows.map((r) => [`return_${r.symbol}`, r.change] as const),
-    ]);
+    const facts: CompareFacts = {
+      period: formatPeriod(o.period),
+      from: al.dates[base] as string,
+      leader: best.symbol,
+      laggard: worst.symbol,
+      spread,
+      returns: Object.fromEntries(rows.map((r) => [r.symbol, r.change])),
+    };
 
     const idx = thinIndices(base, end);
     a.charts.push({
@@ -83,6 +94,6 @@ export default defineCommand({
         },
       ],
     });
-    return a;
+    return { ...a, facts };
   },
 });

@@ -8,6 +8,7 @@ import { commands as allCommands } from '../../../commands/index.ts';
 import status from '../../../commands/status.ts';
 import { createApp, type App } from '../../../src/app.ts';
 import { loadConfig } from '../../../src/config.ts';
+import { commandDriver } from '../../_app.ts';
 import { FAST, SATURDAY } from './_helpers.ts';
 import { startFakeServer, type FakeServer } from './_server.ts';
 import { tiingoRoute, yahooRoute } from './_upstreams.ts';
@@ -111,8 +112,9 @@ describe('live data through the app', () => {
     expect(text).toMatch(/\*\*tiingo\*\* — healthy \(circuit closed\) · no success yet · 0 requests, 0 failed/);
     expect(text).toMatch(/\*\*bundled\*\* — offline bundled files/);
     expect(text).toMatch(/Aug 21, 2026 \(from yahoo\): IWM, SPY/);
-    expect(r.answer.facts['provider.yahoo.circuit']).toBe('closed');
-    expect(r.answer.facts['cache.SPY.lastDate']).toBe('2026-08-21');
+    const facts = (await commandDriver(app).answerOf(status, '/status')).facts;
+    expect(facts.providers.find((p) => p.name === 'yahoo')?.circuit).toBe('closed');
+    expect(facts.cache.SPY).toBe('2026-08-21');
   });
 
   it('an unknown ticker on a live provider is answered with what Yahoo’s symbol search finds, cached', async () => {
