@@ -85,13 +85,16 @@ describe('formatPeriod / describePeriod / periodLabel', () => {
       '3y': 'over the past 3 years',
       '5y': 'over the past 5 years',
       max: 'over the full history',
+      wtd: 'week to date',
+      mtd: 'month to date',
+      qtd: 'quarter to date',
     };
     for (const name of NAMED_PERIODS) expect(describePeriod(named(name)), name).toBe(prose[name]);
     expect(describePeriod(since('2026-06-01'))).toBe('since Jun 1, 2026');
   });
 
   it('labels columns', () => {
-    const labels = ['1D', '1W', '1M', '3M', '6M', 'YTD', '1Y', '3Y', '5Y', 'Max'];
+    const labels = ['1D', '1W', '1M', '3M', '6M', 'YTD', '1Y', '3Y', '5Y', 'Max', 'WTD', 'MTD', 'QTD'];
     expect(NAMED_PERIODS.map((n) => periodLabel(named(n)))).toEqual(labels);
     expect(periodLabel(since('2026-06-01'))).toBe('Since Jun 1, 2026');
   });
