@@ -164,7 +164,9 @@ export function bearMarkets(values: readonly number[], dates: readonly string[],
   for (const p of points) {
     if (p.kind !== 'high' || p.index <= coveredTo) continue;
     const d = declineFrom(values, dates, p.index, endIndex);
-    if (d.depth <= -threshold) {
+    // The same comparison the swing rule confirmed the high with (a depth compared with −threshold could
+    // disagree with it in the last bit).
+    if (d.trough.value <= d.high.value * (1 - threshold)) {
       out.push(d);
       coveredTo = d.trough.index;
     }
