@@ -120,20 +120,23 @@ export function breakoutOutcome(
 /**
  * The most recent close in [endIndex − lookback, endIndex] that was a 52-week-high close (strictly above
  * every close of the year before it; see highs.ts), with the level it cleared: the highest close of the
- * 52 weeks before it. Null when there is none, or when there was no earlier close in its window.
+ * 52 weeks before it (latest on a tie). With `minSinceLevel` > 1 that prior high must be at least that
+ * many sessions older than the breakout, so a new high one day after another is not a "breakout" above
+ * it. Null when there is none, or when there was no earlier close in its window.
  */
 export function recent52wBreakout(
   values: readonly number[],
   dates: readonly string[],
   lookback: number,
   endIndex: number = values.length - 1,
+  minSinceLevel = 1,
 ): { index: number; level: number; levelIndex: number } | null {
   const end = checkedEnd(values, dates, endIndex, 'recent52wBreakout');
   for (let b = end; b >= Math.max(1, end - lookback); b--) {
     const cutoff = String(Number((dates[b] as string).slice(0, 4)) - 1).padStart(4, '0') + (dates[b] as string).slice(4);
     let best = -1;
     for (let i = b - 1; i >= 0 && (dates[i] as string) > cutoff; i--) if (best < 0 || (values[i] as number) > (values[best] as number)) best = i;
-    if (best >= 0 && (values[b] as number) > (values[best] as number)) return { index: b, level: values[best] as number, levelIndex: best };
+    if (best >= 0 && (values[b] as number) > (values[best] as number) && b - best >= minSinceLevel) return { index: b, level: values[best] as number, levelIndex: best };
   }
   return null;
 }
