@@ -177,12 +177,12 @@ describe('week, month and quarter to date', () => {
     expect(xbi.base).toBe('2026-10-02');
     const a = await answer('/compare XBI SPY wtd asof:2026-10-07');
     expect(a.facts.from).toBe('2026-10-02');
-    expect(a.facts.return_XBI as number).toBeCloseTo(xbi.r, 12);
+    expect((a.facts.returns as Record<string, number>).XBI).toBeCloseTo(xbi.r, 12);
     expect(a.lines.join(' ')).toContain('week to date');
     // Month and quarter to date on Oct 7, 2026: both from Sep 30, 2026.
     const m = await answer('/compare XBI SPY mtd asof:2026-10-07');
     expect(m.facts.from).toBe('2026-09-30');
-    expect(m.facts.return_XBI as number).toBeCloseTo(ret('XBI', '2026-09-30').r, 12);
+    expect((m.facts.returns as Record<string, number>).XBI).toBeCloseTo(ret('XBI', '2026-09-30').r, 12);
     const q = await answer('/compare XBI SPY qtd asof:2026-10-07');
     expect(q.facts.from).toBe('2026-09-30');
   });
