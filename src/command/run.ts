@@ -266,7 +266,9 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
         noteFor(symbol);
         loaded.add(full.symbol);
         // Prices as they traded on the as-of date: splits that came after it are data from after it.
-        const splits = splitsAfter(deps.symbols.info(full.symbol)?.splits ?? [], asOf);
+        // Splits from the manifest (bundled data) and from the live provider's split events, once each.
+        const known = [...(deps.symbols.info(full.symbol)?.splits ?? []), ...(deps.market.splits?.(full.symbol) ?? [])];
+        const splits = splitsAfter(known.filter((x, i) => known.findIndex((y) => y.date === x.date) === i), asOf);
         const cut = truncateAsOf(full, asOf);
         const s = splits.length > 0 && cut.dates.length > 0 ? undoSplits(cut, splits, asOf) : cut;
         if (splits.length > 0 && cut.dates.length > 0) ctx.warn(asTradedNote(full.symbol, splits, asOf));
