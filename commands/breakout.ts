@@ -143,6 +143,11 @@ export type BreakoutFacts = {
   roundTrip: { kind: 'high' | 'low'; date: string; value: number; distance: number } | null;
   /** After a range breakout: the measured-move objective (range height added to the range top). */
   measuredMove: number | null;
+  /**
+   * With a level: the latest first close above it in the last FOLLOW_UP_SESSIONS (before the end day), and
+   * whether that breakout held (a retest that held) or failed (breakoutOutcome in src/core/breakouts.ts).
+   */
+  levelOutcome: { date: string; status: 'failed' | 'held' | 'pending'; fellBack: { date: string; sessions: number } | null; retest: { date: string; value: number } | null } | null;
 };
 
 /** The close against a dollar level (see levelFacts), beyond the flat `level…` facts. */
@@ -274,6 +279,7 @@ export function computeBreakout(s: DailySeries, level: number | undefined, reque
     intraday,
     roundTrip: rt ? { kind: rt.point.kind, date: rt.point.date, value: rt.point.value, distance: rt.distance } : null,
     measuredMove: rb ? measuredMoveTarget(rb.range) : null,
+    levelOutcome: lv?.outcome ?? null,
   };
   // The range reaches back a little before it starts, for context.
   const rangeStartIndex = rb ? Math.max(0, rb.range.start.index - Math.round(rb.range.sessions * 0.15)) : null;
@@ -450,7 +456,7 @@ function levelFacts(
   end: number,
   level: number,
   gaps: readonly CloseGap[],
-): { facts: LevelFacts; breakoutIndex: number | null } {
+): { facts: LevelFacts; breakoutIndex: number | null; outcome: BreakoutFacts['levelOutcome'] } {
   const last = close[end];
   if (last === null || last === undefined) {
     throw new UserInputError(
@@ -483,7 +489,21 @@ function levelFacts(
     peakSinceBreakout: rt.peakSinceBreakout ? { value: rt.peakSinceBreakout.value, date: rt.peakSinceBreakout.date } : null,
     onChart: gaps.length === 0,
   };
-  return { facts, breakoutIndex: breakout === null ? null : breakout + start };
+  // The latest upward crossing before the end day within the follow-up window: did it hold?
+  let outcome: BreakoutFacts['levelOutcome'] = null;
+  for (let i = e - 1; i >= Math.max(1, e - FOLLOW_UP_SESSIONS); i--) {
+    if ((values[i] as number) > level && (values[i - 1] as number) <= level) {
+      const o = breakoutOutcome(values, ds, i, level, { failWithin: FAIL_WITHIN_SESSIONS, band: RETEST_BAND }, e);
+      outcome = {
+        date: o.breakout.date,
+        status: o.status,
+        fellBack: o.fellBack ? { date: o.fellBack.date, sessions: o.fellBack.sessions } : null,
+        retest: o.retest ? { date: o.retest.date, value: o.retest.value } : null,
+      };
+      break;
+    }
+  }
+  return { facts, breakoutIndex: breakout === null ? null : breakout + start, outcome };
 }
 
 /** The level check in words: the line, a short chart title ("retesting $400"), and a warning when closes are missing. */
@@ -557,6 +577,16 @@ function followUpWords(f: BreakoutFacts): string[] {
     out.push(`A failed breakout: ${sym} closed at ${what} on ${formatDate(u.date)}${px(u.close)}${shy}, then fell back below the prior high of ${formatDate(u.levelDate)}${px(u.level)} ${within}${after}.`);
   } else if (u && u.status === 'held' && u.retest) {
     out.push(`Its ${formatDate(u.date)} breakout above the prior high${px(u.level)} held: it pulled back to within ${pctAbs(RETEST_BAND, 0)} of that level on ${formatDate(u.retest.date)} without closing below it.`);
+  }
+  const lo = f.levelOutcome;
+  if (lo && f.level !== null) {
+    const L = fmtAsked(sym, f.level);
+    if (lo.status === 'failed' && lo.fellBack) {
+      const within = lo.fellBack.sessions === 1 ? 'the next session' : `within ${lo.fellBack.sessions} sessions`;
+      out.push(`A failed breakout above ${L}: it first closed above on ${formatDate(lo.date)} and fell back below ${within} (${formatDate(lo.fellBack.date)}).`);
+    } else if (lo.status === 'held' && lo.retest) {
+      out.push(`Its retest of ${L} held: after breaking above on ${formatDate(lo.date)} it came back to within ${pctAbs(RETEST_BAND, 0)} of the level on ${formatDate(lo.retest.date)} without closing below it.`);
+    }
   }
   const x = f.intraday;
   if (x) {

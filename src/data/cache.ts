@@ -115,6 +115,8 @@ export interface CachedMarketData extends MarketData {
   meta(symbol: string): SeriesMeta | undefined;
   /** Warnings an answer using this symbol must carry, e.g. "Data as of Aug 21, 2026, live data unavailable." */
   notes(symbol: string): readonly string[];
+  /** The split events stored for a symbol (from a history provider), oldest first; empty when none. */
+  splits(symbol: string): readonly { date: string; ratio: number }[];
   /** Every stored series' newest close and where it came from, for /status. */
   cacheStatus(): CachedSeriesStatus[];
   /** The in-memory layer: estimated bytes of the series held beyond the pinned ones, entries held, drops so far. */

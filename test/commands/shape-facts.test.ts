@@ -140,6 +140,30 @@ describe('/breakout: intraday, precision, round trip', () => {
     expect(a.facts.intraday).toMatchObject({ what: 'level', high: 70.25, close: 68.9, lastCloseAbove: '2022-03-30' });
   });
 
+  it('a failed breakout above a level (KRE $65, Dec 2024) is told apart from a retest that held (SPY $600, Jun 2025)', async () => {
+    const kre = naiveRows('KRE').filter((r) => r.date >= '2024-12-13' && r.date <= '2024-12-20').map((r) => [r.date, (r.close ?? 0) > 65]);
+    expect(kre, 'KRE.csv: above $65 on Dec 16 only').toEqual([
+      ['2024-12-13', false],
+      ['2024-12-16', true],
+      ['2024-12-17', false],
+      ['2024-12-18', false],
+      ['2024-12-19', false],
+      ['2024-12-20', false],
+    ]);
+    const k = await answer('/breakout KRE 65 asof:2024-12-20');
+    expect(k.facts.levelOutcome).toMatchObject({ date: '2024-12-16', status: 'failed', fellBack: { date: '2024-12-17', sessions: 1 } });
+    expect(k.lines.join('\n')).toContain('A failed breakout above $65: it first closed above on Dec 16, 2024 and fell back below the next session (Dec 17, 2024).');
+    // SPY: first close above $600 on Jun 23, 2025; no close below it in the next 10 sessions, one within 2% above it.
+    const spy = naiveRows('SPY').filter((r) => r.date >= '2025-06-20' && r.date <= '2025-07-08') as { date: string; close: number }[];
+    expect(spy[0]?.close).toBeLessThanOrEqual(600);
+    expect(spy[1]?.date).toBe('2025-06-23');
+    expect(spy.slice(1, 12).every((r) => r.close > 600)).toBe(true);
+    expect(spy.slice(2, 12).some((r) => r.close <= 612)).toBe(true);
+    const s = await answer('/breakout SPY 600 asof:2025-07-15');
+    expect(s.facts.levelOutcome).toMatchObject({ date: '2025-06-23', status: 'held' });
+    expect(s.lines.join('\n')).toContain('Its retest of $600 held');
+  });
+
   it('^RUT on Nov 25, 2024 is 0.03% short of its record, not "matching" it', async () => {
     const r = Number(csvRow('^RUT', '2024-11-25').close);
     const rec = naiveRows('^RUT').filter((x) => x.date < '2024-11-25').reduce((m, x) => Math.max(m, x.close ?? 0), 0);
