@@ -164,6 +164,17 @@ describe('/breakout: intraday, precision, round trip', () => {
     expect(s.lines.join('\n')).toContain('Its retest of $600 held');
   });
 
+  it('after a range breakout, the measured move: range height added to its top, labelled a projection', async () => {
+    // SPY broke out of a 6-month range on May 26, 2023 (breakout.test.ts); the range from its start to May 25 (naive).
+    const a = await answer('/breakout SPY asof:2023-05-26');
+    const start = a.facts.rangeStart as string;
+    const range = (naiveRows('SPY') as { date: string; close: number }[]).filter((r) => r.date >= start && r.date < '2023-05-26').map((r) => r.close);
+    const hi = Math.max(...range);
+    const lo = Math.min(...range);
+    expect(a.facts.measuredMove).toBeCloseTo(hi + (hi - lo), 10);
+    expect(a.lines.join('\n')).toContain(`Measured move: the range's height added to its top gives $${(2 * hi - lo).toFixed(2)} — a textbook technical projection, not a forecast or advice.`);
+  });
+
   it('^RUT on Nov 25, 2024 is 0.03% short of its record, not "matching" it', async () => {
     const r = Number(csvRow('^RUT', '2024-11-25').close);
     const rec = naiveRows('^RUT').filter((x) => x.date < '2024-11-25').reduce((m, x) => Math.max(m, x.close ?? 0), 0);
