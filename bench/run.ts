@@ -12,6 +12,7 @@ import { benchRotation } from './rotation.bench.ts';
 import { benchSkeleton } from './skeleton.bench.ts';
 import { benchSlack } from './slack.bench.ts';
 import { benchStartup } from './startup.bench.ts';
+import { benchSwings } from './swings.bench.ts';
 
 /** Benchmarks that report named figures are printed one per line. */
 function lines(record: Record<string, number>): string[] {
@@ -28,6 +29,7 @@ const suites: Record<string, () => Promise<string[]>> = {
   digest: benchDigest,
   hardening: () => benchHardening(),
   startup: benchStartup,
+  swings: benchSwings,
 };
 
 const wanted = process.argv.slice(2);
