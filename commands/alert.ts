@@ -10,7 +10,7 @@ import { defineCommand } from '../src/command/define.ts';
 import type { ChoiceOption, IntegerOption, SymbolOption } from '../src/command/options.ts';
 import { opt, PRICE_LEVEL_RANGE } from '../src/command/options.ts';
 import { describeAlert } from '../src/digest/alerts.ts';
-import { digestBackend, requireChannel, requireManager, requirePostable } from '../src/digest/backend.ts';
+import { requireDigests, requireChannel, requireManager, requirePostable } from '../src/digest/backend.ts';
 import { ALERT_KINDS, ALERT_SCANS, MAX_ALERTS_PER_CHANNEL, type AlertKind, type AlertSpec } from '../src/digest/store.ts';
 import { UserInputError } from '../src/errors.ts';
 
@@ -31,7 +31,7 @@ export default defineCommand({
   },
   examples: ['/alert add above SPY level:600', '/alert add ath QQQ', '/alert add streak IWM vs:SPY n:5', '/alert add ratio-cross IWM vs:SPY n:50', '/alert add quadrant XLE', '/alert add scan HOOD scan:snapback', '/alert list', '/alert remove id:3'],
   async run(ctx, o): Promise<Answer> {
-    const { store, clock } = digestBackend();
+    const { store, clock } = requireDigests(ctx);
     if (o.action === 'list') {
       const channel = requireChannel(ctx.channel);
       const alerts = await store.alerts(channel);

@@ -8,7 +8,7 @@ import { bindOptions } from '../src/command/bind.ts';
 import { defineCommand, type CommandContext } from '../src/command/define.ts';
 import type { ChoiceOption, TextOption } from '../src/command/options.ts';
 import { opt } from '../src/command/options.ts';
-import { digestBackend, requireChannel, requireManager, requirePostable } from '../src/digest/backend.ts';
+import { requireDigests, requireChannel, requireManager, requirePostable } from '../src/digest/backend.ts';
 import { composeDigest, type RunCommand } from '../src/digest/compose.ts';
 import { describeNext } from '../src/digest/describe.ts';
 import { DEFAULT_SLOT, parseSlotTime, parseZone } from '../src/digest/schedule.ts';
@@ -46,21 +46,15 @@ export default defineCommand({
   async run(ctx, o): Promise<Answer> {
     switch (o.action) {
       case 'preview': {
-        let watchlist: string[] = [];
-        if (ctx.channel) {
-          try {
-            watchlist = await digestBackend().store.watchlist({ platform: ctx.channel.platform, id: ctx.channel.id });
-          } catch {
-            // No store: preview without a watchlist.
-          }
-        }
+        // Without a store (digests not enabled), the preview has no watchlist.
+        const watchlist = ctx.channel && ctx.digests ? await ctx.digests.store.watchlist({ platform: ctx.channel.platform, id: ctx.channel.id }) : [];
         const a = await composeDigest(o.preset ?? 'close', { day: ctx.asOf, series: (s) => ctx.series(s), sourceLabel: ctx.sourceLabel, watchlist }, contextCommand(ctx));
         return { ...a, title: `Preview · ${a.title}` };
       }
       case 'subscribe': {
         const channel = requireManager(ctx.channel, 'digests');
         await requirePostable(ctx.channel);
-        const { store, clock } = digestBackend();
+        const { store, clock } = requireDigests(ctx);
         const slot = { time: o.time !== undefined ? parseSlotTime(o.time) : DEFAULT_SLOT.time, tz: o.tz !== undefined ? parseZone(o.tz) : DEFAULT_SLOT.tz };
         const preset = o.preset ?? 'close';
         const now = clock.now();
@@ -72,14 +66,14 @@ export default defineCommand({
       }
       case 'unsubscribe': {
         const channel = requireManager(ctx.channel, 'digests');
-        const n = await digestBackend().store.unsubscribe(channel, o.preset);
+        const n = await requireDigests(ctx).store.unsubscribe(channel, o.preset);
         const a = emptyAnswer('digest', 'Digest unsubscribed', null, null);
         a.lines.push(n === 0 ? `This channel had no ${o.preset ? `${o.preset} ` : ''}digest.` : `Done: ${n === 1 ? 'one digest' : `${n} digests`} removed from this channel.`);
         return a;
       }
       case 'list': {
         const channel = requireChannel(ctx.channel);
-        const { store, clock } = digestBackend();
+        const { store, clock } = requireDigests(ctx);
         const now = clock.now();
         const subs = await store.subscriptions(channel);
         const a = emptyAnswer('digest', 'Digests in this channel', null, null);

@@ -14,7 +14,6 @@ import { memberName, type UniverseMember } from '../src/core/universes.ts';
 import { defineCommand, type CommandContext } from '../src/command/define.ts';
 import type { SymbolOption } from '../src/command/options.ts';
 import { opt } from '../src/command/options.ts';
-import { digestBackend } from '../src/digest/backend.ts';
 import { UserInputError } from '../src/errors.ts';
 import { listing, MAX_STALE_SESSIONS, UNIVERSE_OPTIONS, universeMembers } from './leaders.ts';
 import { codeBlock } from './perf.ts';
@@ -47,14 +46,9 @@ export interface ScanResult {
 
 /** The channel's watchlist, or null when there is none (no channel, digests not enabled, empty list). */
 async function channelWatchlist(ctx: CommandContext): Promise<string[] | null> {
-  if (!ctx.channel) return null;
-  try {
-    const list = await digestBackend().store.watchlist({ platform: ctx.channel.platform, id: ctx.channel.id });
-    return list.length > 0 ? list : null;
-  } catch (e) {
-    if (e instanceof UserInputError) return null;
-    throw e;
-  }
+  if (!ctx.channel || !ctx.digests) return null;
+  const list = await ctx.digests.store.watchlist({ platform: ctx.channel.platform, id: ctx.channel.id });
+  return list.length > 0 ? list : null;
 }
 
 /** The names a scan runs over: the channel's watchlist, a universe or a list, loaded and checked for staleness. */

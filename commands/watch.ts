@@ -4,7 +4,7 @@ import { emptyAnswer } from '../src/answer/build.ts';
 import { defineCommand } from '../src/command/define.ts';
 import type { SymbolsOption } from '../src/command/options.ts';
 import { opt } from '../src/command/options.ts';
-import { digestBackend, requireChannel, requireManager } from '../src/digest/backend.ts';
+import { requireDigests, requireChannel, requireManager } from '../src/digest/backend.ts';
 import { MAX_WATCHLIST } from '../src/digest/store.ts';
 import { UserInputError } from '../src/errors.ts';
 
@@ -18,7 +18,7 @@ export default defineCommand({
   },
   examples: ['/watch add XLE KRE', '/watch remove KRE', '/watch list'],
   async run(ctx, o): Promise<Answer> {
-    const { store, clock } = digestBackend();
+    const { store, clock } = requireDigests(ctx);
     const a = emptyAnswer('watch', 'Watchlist', null, null);
     if (o.action === 'list') {
       const channel = requireChannel(ctx.channel);

@@ -26,9 +26,12 @@ import { openStore, type StoreGuard } from './store/guard.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { createRenderCache } from './charts/render-cache.ts';
 import type { CommandLimiter } from './command/run.ts';
-import { health as processHealth, type HealthRegistry } from './ops/health.ts';
+import { createHealthRegistry, type HealthRegistry } from './ops/health.ts';
 import { createRequestLimiter, type LimitStore } from './ops/limits.ts';
-import { metrics as processMetrics, type Metrics } from './ops/metrics.ts';
+import { createMetrics, type Metrics } from './ops/metrics.ts';
+import type { DigestBackend } from './digest/backend.ts';
+import { systemClock, type Clock } from './digest/clock.ts';
+import { createDigestStore, type DigestStore, type SqliteDigestStore } from './digest/store.ts';
 import { createWorkGate, type WorkGate } from './ops/shutdown.ts';
 
 export interface App {
@@ -45,6 +48,11 @@ export interface App {
   renderer: ChartRenderer;
   /** Admission for commands: closing it makes the runner refuse new work while the rest finishes (shutdown). */
   gate: WorkGate;
+  /** Subscriptions, watchlists, alerts and the outbox, in the app's database (what /digest, /watch and /alert use). */
+  digests: DigestStore;
+  /** Where the app and its adapters record metrics and readiness (what /metrics and /healthz serve). */
+  metrics: Metrics;
+  health: HealthRegistry;
   /** Checkpoints the WAL and closes the database, after the chart renderer. */
   close(): Promise<void>;
 }
@@ -64,7 +72,7 @@ export interface AppOptions {
    * the CLI, tests and benchmarks run without.
    */
   limiter?: CommandLimiter;
-  /** Where metrics and readiness go; default the process's own (what /metrics and /healthz serve). */
+  /** Where metrics and readiness go; main.ts passes the ones /metrics and /healthz serve. Default: the app's own. */
   metrics?: Metrics;
   health?: HealthRegistry;
   /**
@@ -72,6 +80,12 @@ export interface AppOptions {
    * replicas with DATABASE_URL (src/data/shared-upstream.ts).
    */
   upstreamLayer?: (upstream: PriceProvider) => PriceProvider;
+  /**
+   * What /digest, /watch and /alert use: by default a digest store in the app's SQLite file, dated by
+   * the system clock. A clock (tests), a store and clock (main.ts with PostgreSQL; tests that swap
+   * stores), or null: digests not enabled.
+   */
+  digests?: { clock: Clock } | DigestBackend | null;
 }
 
 /**
@@ -113,7 +127,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   const manifest = loadManifest();
   const symbols = createSymbolDirectory(manifest, { allowUnknown: config.DATA_PROVIDERS.some((p) => p !== 'bundled') });
   const data = createDataSources(config, { logger, kindOf: (s) => symbols.info(s)?.kind, ...opts.data });
-  const metrics = opts.metrics ?? processMetrics;
+  const metrics = opts.metrics ?? createMetrics();
   const searcher = data.providers.find((p): p is PriceProvider & Pick<YahooProvider, 'search'> => typeof (p as Partial<YahooProvider>).search === 'function');
   const lookup = searcher ? createSymbolLookup({ search: (q, o) => searcher.search(q, o) }) : undefined;
   const live = config.DATA_PROVIDERS.some((p) => p !== 'bundled');
@@ -134,7 +148,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   });
   const local = (): ChartRenderer =>
     createLocalRenderer({ ...(config.RENDER_THREADS !== undefined ? { threads: config.RENDER_THREADS } : {}), idleMs: config.RENDER_IDLE_S * 1000 });
-  const health = opts.health ?? processHealth;
+  const health = opts.health ?? createHealthRegistry();
   const removers: (() => void)[] = [];
   let renderer: ChartRenderer;
   if (opts.renderer) {
@@ -158,6 +172,18 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     }
   }
   const status = () => buildStatusReport(data.providers, market, opts.data?.clock?.() ?? new Date());
+  const given = opts.digests && 'store' in opts.digests ? opts.digests : null;
+  // The SQLite digest store, unless another was given; its outbox gauge is read at scrape time.
+  let sqliteDigests: SqliteDigestStore | null = null;
+  let digestStore: DigestStore;
+  if (given) {
+    digestStore = given.store;
+  } else {
+    sqliteDigests = createDigestStore(db, store);
+    digestStore = sqliteDigests;
+  }
+  const outbox = sqliteDigests;
+  const digestBackend: DigestBackend | null = opts.digests === null ? null : (given ?? { store: digestStore, clock: opts.digests?.clock ?? systemClock });
   const gate = createWorkGate();
   const runner = createCommandRunner({
     commands: opts.commands ?? allCommands,
@@ -167,11 +193,14 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     logger,
     status,
     gate,
+    ...(digestBackend ? { digests: digestBackend } : {}),
     onDone: (e) => metrics.commandDone(e),
     answerBudgetMs: Math.round(config.ANSWER_BUDGET_S * 1000),
     ...(opts.limiter ? { limiter: opts.limiter } : {}),
   });
   removers.push(
+    // Read at scrape time; removed before the database closes.
+    ...(outbox ? [metrics.addDigestOutbox(() => outbox.pendingCounts())] : []),
     metrics.addCacheBytes('price', () => market.memoryStats().bytes),
     metrics.addInFlight(() => gate.inFlight),
     metrics.addProviderStatus(status),
@@ -193,6 +222,9 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     runner,
     renderer,
     gate,
+    digests: digestStore,
+    metrics,
+    health,
     close() {
       closing ??= (async () => {
         for (const remove of removers) remove();

@@ -11,14 +11,14 @@ import { PassThrough, type Readable } from 'node:stream';
 import { backupDirOf, createApp, limitsFromConfig, type App } from './app.ts';
 import { consoleBanner, createConsoleAsk, runRepl } from './adapters/console/repl.ts';
 import { chatMode, ConfigError, loadConfig, type Config } from './config.ts';
-import { installDigestBackend } from './digest/backend.ts';
 import type { DigestPoster } from './digest/poster.ts';
 import { createDigestService, type DigestJobs, type DigestService } from './digest/service.ts';
 import { digestSettingsFromEnv, type DigestSettings } from './digest/settings.ts';
-import { createDigestStore, type DigestStore } from './digest/store.ts';
+import type { DigestStore } from './digest/store.ts';
 import { createLogger, redactSecrets } from './log.ts';
-import { health, pollComponent, startOpsServer } from './ops/health.ts';
-import { metrics } from './ops/metrics.ts';
+import { createHealthRegistry, pollComponent, startOpsServer } from './ops/health.ts';
+import { createMetrics } from './ops/metrics.ts';
+import { systemClock } from './digest/clock.ts';
 import type { PriceProvider } from './data/provider.ts';
 import type { LimitStore } from './ops/limits.ts';
 import type { PgPool } from './store/pg.ts';
@@ -73,9 +73,24 @@ async function main(): Promise<void> {
     await migrateSharedPrices(opened);
     upstreamLayer = (upstream) => createSharedUpstream(upstream, { pool: opened, logger });
   }
+  // The process's metrics and readiness: what /metrics and /healthz serve, recorded by the app and the adapters.
+  const metrics = createMetrics({ defaultMetrics: true });
+  const health = createHealthRegistry();
+  // Digests: /digest, /watch and /alert reach the store in every mode (the console's `/digest preview`
+  // included), through the app; the service that posts runs only with a chat platform to post to
+  // (below). With DATABASE_URL the store is PostgreSQL, shared by every replica; otherwise the app
+  // keeps it in its SQLite file.
+  const pgDigests = pool ? await (await import('./digest/store-pg.ts')).createPgDigestStore(pool) : null;
   let app: App;
   try {
-    app = createApp(config, { logger, limiter: limitsFromConfig(config, limitStore), ...(upstreamLayer ? { upstreamLayer } : {}) });
+    app = createApp(config, {
+      logger,
+      limiter: limitsFromConfig(config, limitStore),
+      metrics,
+      health,
+      ...(upstreamLayer ? { upstreamLayer } : {}),
+      ...(pgDigests ? { digests: { store: pgDigests, clock: systemClock } } : {}),
+    });
   } catch (e) {
     if (e instanceof StoreOpenError) {
       // DATA_DIR missing, not a directory, read-only or full, or a damaged database: one line naming the path.
@@ -117,32 +132,20 @@ async function main(): Promise<void> {
   }
   shutdown.onClose({ name: 'app', run: () => app.close() });
 
-  // Digests: /digest, /watch and /alert reach the store in every mode (the console's `/digest preview`
-  // included); the service that posts runs only with a chat platform to post to (below). With
-  // DATABASE_URL the store is PostgreSQL, shared by every replica; otherwise the SQLite file.
-  let digestStore: DigestStore;
-  let outboxCounts: () => readonly { platform: string; kind: string; count: number }[];
-  if (pool) {
-    const { createPgDigestStore } = await import('./digest/store-pg.ts');
+  const digestStore: DigestStore = app.digests;
+  if (pool && pgDigests) {
     const p = pool;
+    const pg = pgDigests;
     shutdown.onClose({ name: 'postgres', run: () => p.end() });
     let counts: readonly { platform: string; kind: string; count: number }[] = [];
-    const pg = await createPgDigestStore(p);
-    digestStore = pg;
     // The gauge is read at scrape time, which cannot wait for a query: the health poll refreshes it.
-    outboxCounts = () => counts;
+    // (The SQLite store's gauge is the app's own.)
+    metrics.addDigestOutbox(() => counts);
     const stopPoll = pollComponent(health, 'postgres', async () => {
       counts = await pg.pendingCounts();
     }, 10_000, logger);
     shutdown.onClose({ name: 'postgres health', run: async () => stopPoll() });
-  } else {
-    const sqlite = createDigestStore(app.db, app.store);
-    digestStore = sqlite;
-    outboxCounts = () => sqlite.pendingCounts();
   }
-  installDigestBackend({ store: digestStore });
-  // Read at scrape time; after the database closes at shutdown the gauge reads nothing (see metrics.ts).
-  metrics.addDigestOutbox(outboxCounts);
   const posters: DigestPoster[] = [];
   let digests: DigestService | null = null;
   let digestsStopped: Promise<void> | null = null;
@@ -162,7 +165,7 @@ async function main(): Promise<void> {
       health.setComponent('discord', false, 'connecting');
       // Chat adapters load only when configured, so the console starts without their weight.
       const { startDiscord } = await import('./adapters/discord/index.ts');
-      const discord = await startDiscord({ config, runner: app.runner, renderer: app.renderer, logger, symbols: app.symbols, asOf: () => app.market.latestClose(), lookup: app.lookup });
+      const discord = await startDiscord({ config, runner: app.runner, renderer: app.renderer, logger, symbols: app.symbols, asOf: () => app.market.latestClose(), lookup: app.lookup, health, metrics });
       health.setComponent('discord', true);
       posters.push(discord.poster);
       shutdown.onDrain({ name: 'discord', run: (deadline) => stopDigests().then(() => discord.stop(graceMs, deadline)) });
@@ -181,6 +184,8 @@ async function main(): Promise<void> {
         symbols: app.symbols,
         asOf: () => app.market.latestClose(),
         seen: createStoredRecentKeys(app.db, { scope: 'slack', writes: app.store }),
+        health,
+        metrics,
       });
       health.setComponent('slack', true);
       posters.push(slack.poster);

@@ -5,6 +5,7 @@
 import type { Answer, Facts } from '../answer/answer.ts';
 import type { DailySeries } from '../core/series.ts';
 import type { StatusReport } from '../data/providers/status.ts';
+import type { DigestBackend } from '../digest/backend.ts';
 import type { SymbolDirectory } from '../data/symbols.ts';
 import type { BoundOptions, OptionDecl } from './options.ts';
 
@@ -49,6 +50,8 @@ export interface CommandContext {
   readonly channel?: ChannelContext;
   /** Health of the data providers and the cache (for /status); absent when the app does not provide it. */
   readonly status?: () => StatusReport;
+  /** The digest store (/digest, /watch, /alert); absent when digests are not enabled. */
+  readonly digests?: DigestBackend;
 }
 
 export interface CommandDefinition<Opts extends Record<string, OptionDecl>, F extends Facts = Facts> {

@@ -13,6 +13,7 @@ import { calendarFor, EVERY_DAY_CALENDAR, NYSE_CALENDAR } from '../data/calendar
 import type { MarketData, Staleness } from '../data/market-data.ts';
 import type { StatusReport } from '../data/providers/status.ts';
 import type { SymbolDirectory } from '../data/symbols.ts';
+import type { DigestBackend } from '../digest/backend.ts';
 import { describeError, newErrorRef, ProviderError, RateLimitedError, ShuttingDownError, UnknownSymbolError, UserInputError, type DescribedError } from '../errors.ts';
 import type { SymbolLookup } from '../data/symbol-lookup.ts';
 import type { Logger } from '../log.ts';
@@ -93,6 +94,8 @@ export interface CommandRunnerDeps {
   referenceSymbol?: string;
   /** Provider and cache health, handed to commands as `ctx.status` (/status). */
   status?: () => StatusReport;
+  /** The digest store, handed to commands as `ctx.digests` (/digest, /watch, /alert). */
+  digests?: DigestBackend;
   /** Per-person and per-channel limits; none when absent. */
   limiter?: CommandLimiter;
   /** Refuses new commands while shutting down, and counts the ones in flight. */
@@ -256,6 +259,7 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
       commands: deps.commands,
       ...(inv.channel ? { channel: inv.channel } : {}),
       ...(deps.status ? { status: deps.status } : {}),
+      ...(deps.digests ? { digests: deps.digests } : {}),
       warn: (m) => {
         if (!warnings.includes(m)) warnings.push(m);
       },

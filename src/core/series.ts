@@ -15,7 +15,7 @@
  * Memory (tens of thousands of rows per symbol, every symbol anyone asks about): `adjClose` is a
  * Float64Array (8 bytes a row, off the JavaScript heap); the columns that may hold null are
  * arrays built so V8 keeps them as unboxed doubles whenever they hold no null (`compactColumn`);
- * dates are interned, so the same trading day is one string across every series (`internDate`).
+ * dates can be interned, so the same trading day is one string across every series (`createDateInterner`).
  */
 export interface DailySeries {
   readonly symbol: string;
@@ -53,19 +53,25 @@ export class NotEnoughDataError extends Error {
   }
 }
 
-const interned = new Map<string, string>();
+/** A date as its own flat string: a date sliced out of a larger string (a CSV line) would keep that whole string alive. */
+export function ownDate(date: string): string {
+  return (' ' + date).slice(1);
+}
 
 /**
- * One string per ISO date across every series: a cache of 22 symbols holds ~160,000 rows but only
- * ~25,000 distinct trading days. The table only grows by distinct days (≈ 252 a year), never by rows.
+ * One string per ISO date across every series its owner builds: a cache of 22 symbols holds ~160,000
+ * rows but only ~25,000 distinct trading days. The table only grows by distinct days (≈ 252 a year),
+ * never by rows. The price cache owns one (data/cache.ts).
  */
-export function internDate(date: string): string {
-  const known = interned.get(date);
-  if (known !== undefined) return known;
-  // A flat copy: a date sliced out of a larger string (a CSV line) would keep that whole string alive.
-  const own = (' ' + date).slice(1);
-  interned.set(own, own);
-  return own;
+export function createDateInterner(): (date: string) => string {
+  const interned = new Map<string, string>();
+  return (date) => {
+    const known = interned.get(date);
+    if (known !== undefined) return known;
+    const own = ownDate(date);
+    interned.set(own, own);
+    return own;
+  };
 }
 
 /**
@@ -94,12 +100,13 @@ function boxed(values: ArrayLike<number | null>): (number | null)[] {
   return out;
 }
 
-export function seriesFromBars(symbol: string, bars: readonly DailyBar[]): DailySeries {
+/** `intern`: how each date is kept (default: as its own flat string; the price cache passes its interner). */
+export function seriesFromBars(symbol: string, bars: readonly DailyBar[], intern: (date: string) => string = ownDate): DailySeries {
   const adjClose = new Float64Array(bars.length);
   for (let i = 0; i < bars.length; i++) adjClose[i] = (bars[i] as DailyBar).adjClose;
   return {
     symbol,
-    dates: bars.map((b) => internDate(b.date)),
+    dates: bars.map((b) => intern(b.date)),
     open: compactColumn(bars.map((b) => b.open)),
     high: compactColumn(bars.map((b) => b.high)),
     low: compactColumn(bars.map((b) => b.low)),

@@ -19,7 +19,7 @@
  * `notes(symbol)` carries "Data as of …, live data unavailable." for the answer.
  */
 import { formatDate } from '../core/format.ts';
-import { barAt, compactColumn, indexOnOrBefore, internDate, lastDate, seriesFromBars, type DailyBar, type DailySeries } from '../core/series.ts';
+import { barAt, compactColumn, createDateInterner, indexOnOrBefore, lastDate, seriesFromBars, type DailyBar, type DailySeries } from '../core/series.ts';
 import { ProviderError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { runMigrations, type Database } from '../store/db.ts';
@@ -207,7 +207,7 @@ interface Rebase {
  * stored ones when `rebase` says so), stored rows after `dropAfter` are dropped, and the fetched bars
  * replace or join the rest by date. Costs a copy of the columns, not a SQLite read of every row.
  */
-export function spliceTopUp(s: DailySeries, bars: readonly DailyBar[], opts: { dropAfter?: string; rebase?: Rebase } = {}): DailySeries {
+export function spliceTopUp(s: DailySeries, bars: readonly DailyBar[], opts: { dropAfter?: string; rebase?: Rebase; intern?: (date: string) => string } = {}): DailySeries {
   const first = bars[0];
   if (!first && !opts.dropAfter && !opts.rebase) return s;
   const n = s.dates.length;
@@ -275,7 +275,7 @@ export function spliceTopUp(s: DailySeries, bars: readonly DailyBar[], opts: { d
   // Stored as a fresh read is (series.ts): adjClose typed, the other columns compact.
   return {
     symbol: s.symbol,
-    dates: out.dates.map(internDate),
+    dates: out.dates.map(opts.intern ?? ((d) => d)),
     open: compactColumn(out.open),
     high: compactColumn(out.high),
     low: compactColumn(out.low),
@@ -292,6 +292,8 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
   const { db, upstream, symbols } = opts;
   const logger = opts.logger;
   const writes = opts.writes ?? unguarded;
+  /** One string per trading day across every series this cache holds. */
+  const internDate = createDateInterner();
   /** Runs a cache write; false when the store could not take it (logged; the caller serves from memory). */
   const persist = (symbol: string, write: () => void): boolean => {
     try {
@@ -492,7 +494,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
       stale.set(symbol, staleNote(last.date));
       logger?.warn({ symbol, reason: history.fallbackReason }, 'live data unavailable: stored the offline fallback');
     } else stale.delete(symbol);
-    const series = seriesFromBars(symbol, bars);
+    const series = seriesFromBars(symbol, bars, internDate);
     // Unsaved, it is not remembered either: a later top-up must not build on bars the database lacks.
     if (saved) rememberFetched(symbol, { meta, series });
     return series;
@@ -524,7 +526,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
     // Not saved: the cached series is served as it was, and the next lookup tries again.
     if (!persist(symbol, () => merge(symbol, bars, meta))) return cached.series;
     // The new bars join the series in memory: the history already there is not read again.
-    const series = bars.length > 0 ? spliceTopUp(cached.series, bars) : cached.series;
+    const series = bars.length > 0 ? spliceTopUp(cached.series, bars, { intern: internDate }) : cached.series;
     rememberFetched(symbol, { meta, series });
     return series;
   };
@@ -589,6 +591,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
     stale.delete(symbol);
     // The database's changes, made to the series in memory too: no re-read of the whole history.
     const series = spliceTopUp(cached.series, bars, {
+      intern: internDate,
       dropAfter: newest.date > anchorDate ? newest.date : anchorDate,
       ...(newSplits.length > 0 || Math.abs(k - 1) > 1e-12 ? { rebase: { before: anchorDate, splits: newSplits.map((x) => x.ratio), adjFactor: Math.abs(k - 1) > 1e-12 ? k : null } } : {}),
     });

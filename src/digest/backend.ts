@@ -1,34 +1,24 @@
 /**
- * How /digest, /watch and /alert reach the digest store. Commands are static objects listed in
- * commands/index.ts and their context carries no database, so main.ts installs the store here once
- * it has opened it; without one, those commands say digests are not enabled (the preview still works).
+ * How /digest, /watch and /alert reach the digest store: through their context (`ctx.digests`), which
+ * createApp fills with the app's store; without one, those commands say digests are not enabled (the
+ * preview still works). Also the checks those commands make on the channel they run in.
  */
 import { UserInputError } from '../errors.ts';
 import type { ChannelContext } from '../command/define.ts';
 import type { Clock } from './clock.ts';
-import { systemClock } from './clock.ts';
 import type { ChannelRef } from './poster.ts';
 import type { DigestStore } from './store.ts';
 
+/** The digest store and the clock subscriptions are dated by. */
 export interface DigestBackend {
-  store: DigestStore;
-  clock: Clock;
+  readonly store: DigestStore;
+  readonly clock: Clock;
 }
 
-let current: DigestBackend | undefined;
-
-/** Makes the store available to the commands; returns a function that uninstalls it (tests). */
-export function installDigestBackend(backend: { store: DigestStore; clock?: Clock }): () => void {
-  const b: DigestBackend = { store: backend.store, clock: backend.clock ?? systemClock };
-  current = b;
-  return () => {
-    if (current === b) current = undefined;
-  };
-}
-
-export function digestBackend(): DigestBackend {
-  if (!current) throw new UserInputError('Digests, watchlists and alerts are not enabled on this bot.', 'The operator starts them with the chat adapters; see docs/digests.md.');
-  return current;
+/** The context's digest store, or the refusal that says digests are not enabled here. */
+export function requireDigests(ctx: { readonly digests?: DigestBackend | undefined }): DigestBackend {
+  if (!ctx.digests) throw new UserInputError('Digests, watchlists and alerts are not enabled on this bot.', 'The operator starts them with the chat adapters; see docs/digests.md.');
+  return ctx.digests;
 }
 
 /** The channel a command runs in, or a refusal that says why it must run in one. */

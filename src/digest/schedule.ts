@@ -73,18 +73,10 @@ export function parseZone(text: string): string {
   return new Intl.DateTimeFormat('en-US', { timeZone: t }).resolvedOptions().timeZone;
 }
 
-const crons = new Map<string, Cron>();
-
-/** A paused croner job used only to compute occurrences (the scheduler owns the timers). */
+/** A paused croner job used only to compute occurrences (the scheduler owns the timers); cheap to make, so made each time. */
 function cronOf(slot: Slot): Cron {
-  const key = slotKey(slot);
-  let c = crons.get(key);
-  if (!c) {
-    const [h, m] = slot.time.split(':').map(Number);
-    c = new Cron(`0 ${m} ${h} * * *`, { timezone: slot.tz, paused: true });
-    crons.set(key, c);
-  }
-  return c;
+  const [h, m] = slot.time.split(':').map(Number);
+  return new Cron(`0 ${m} ${h} * * *`, { timezone: slot.tz, paused: true });
 }
 
 /** The first occurrence of the slot strictly after `after`. */

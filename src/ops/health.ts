@@ -81,8 +81,11 @@ export function createHealthRegistry(now: () => Date = () => new Date()): Health
   };
 }
 
-/** The process's readiness, which adapters report into. */
-export const health: HealthRegistry = createHealthRegistry();
+/** What a chat adapter reports its connection into; main.ts hands it the process's registry. */
+export type ComponentReporter = Pick<HealthRegistry, 'setComponent'>;
+
+/** Reports nowhere: for adapters started without a registry (tests, tools). */
+export const NO_HEALTH: ComponentReporter = Object.freeze({ setComponent() {} });
 
 export interface OpsServer {
   readonly port: number;

@@ -280,17 +280,11 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
   };
 }
 
-/** The process's metrics: what GET /metrics serves, and what the helpers below record into. */
-export const metrics: Metrics = createMetrics({ defaultMetrics: true });
-
 /**
- * Adapters call these two. `ms` is measured from when the request reached tapebot (the gateway
- * event or the HTTP request), e.g. `observeAck('discord', performance.now() - receivedAt)`.
+ * What the chat adapters record: `ms` from when the request reached tapebot (the gateway event or the
+ * HTTP request) to its acknowledgement or final reply. main.ts hands them the process's metrics.
  */
-export function observeAck(platform: string, ms: number): void {
-  metrics.observeAck(platform, ms);
-}
+export type LatencyObserver = Pick<Metrics, 'observeAck' | 'observeReply'>;
 
-export function observeReply(platform: string, ms: number, outcome: ReplyOutcome = 'ok'): void {
-  metrics.observeReply(platform, ms, outcome);
-}
+/** Records nothing: for adapters started without metrics (tests, tools). */
+export const NO_LATENCY: LatencyObserver = Object.freeze({ observeAck() {}, observeReply() {} });

@@ -229,14 +229,10 @@ describe('the "what followed" line in /streak, /drawdown and /breakout', () => {
 
 describe('/scan over a channel’s watchlist', () => {
   it('scans the watched names by default, and says so', async () => {
-    const { createDigestStore } = await import('../../src/digest/store.ts');
-    const { openDatabase } = await import('../../src/store/db.ts');
-    const { installDigestBackend } = await import('../../src/digest/backend.ts');
-    const store = createDigestStore(openDatabase(':memory:'));
-    const uninstall = installDigestBackend({ store });
-    try {
+    {
+      // The app's own digest store, as /watch would fill it.
       const channel = { platform: 'discord' as const, id: 'c1', canManage: true };
-      store.watch(channel, ['HOOD', 'SHOP', 'XLE'], new Date('2025-05-12T20:00:00Z'));
+      await app.digests.watch(channel, ['HOOD', 'SHOP', 'XLE'], new Date('2025-05-12T20:00:00Z'));
       const r = await app.runner.runText('/scan snapback asof:2025-05-12', undefined, channel);
       if (!r.ok) throw new Error(r.error.message);
       expect(r.answer.title).toBe('Scan · snapback · the watchlist');
@@ -245,8 +241,6 @@ describe('/scan over a channel’s watchlist', () => {
       expect(r.answer.facts.names).toBe(['HOOD', 'SHOP', 'XLE'].filter((s) => naiveSnapback(s, '2025-05-12') !== null).join(','));
       const other = await app.runner.runText('/scan snapback watch', undefined, { platform: 'discord', id: 'c2', canManage: true });
       expect(other.ok || other.error.message).toMatch(/watches nothing/);
-    } finally {
-      uninstall();
     }
   });
 });

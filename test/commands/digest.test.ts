@@ -6,7 +6,6 @@ import { commands } from '../../commands/index.ts';
 import watch from '../../commands/watch.ts';
 import type { ChannelContext } from '../../src/command/define.ts';
 import type { RunResult } from '../../src/command/run.ts';
-import { installDigestBackend } from '../../src/digest/backend.ts';
 import { createManualClock } from '../../src/digest/clock.ts';
 import { createDigestStore, type SqliteDigestStore } from '../../src/digest/store.ts';
 import { openDatabase } from '../../src/store/db.ts';
@@ -14,19 +13,20 @@ import { ny } from '../digest/_fakes.ts';
 import { createTestApp } from '../_app.ts';
 import { naiveRows } from './_naive.ts';
 
-const app = createTestApp({ commands: [...commands.filter((c) => !['digest', 'watch', 'alert'].includes(c.name)), digest, watch, alert] });
+const COMMANDS = [...commands.filter((c) => !['digest', 'watch', 'alert'].includes(c.name)), digest, watch, alert];
+let store: SqliteDigestStore;
+const clock = createManualClock(ny('2025-07-03T14:00'));
+// A fresh store for every test, behind the one app.
+const app = createTestApp({ commands: COMMANDS, digests: { get store() { return store; }, clock } });
 afterAll(() => app.close());
 
 const ADMIN: ChannelContext = { platform: 'discord', id: '111', canManage: true, userId: 'u1' };
 const MEMBER: ChannelContext = { platform: 'discord', id: '111', canManage: false, userId: 'u2' };
 const SLACK: ChannelContext = { platform: 'slack', id: 'C1', canManage: false, userId: 'U1' };
 
-let store: SqliteDigestStore;
-let uninstall: () => void = () => {};
 beforeEach(() => {
-  uninstall();
   store = createDigestStore(openDatabase(':memory:'));
-  uninstall = installDigestBackend({ store, clock: createManualClock(ny('2025-07-03T14:00')) });
+  clock.set(ny('2025-07-03T14:00'));
 });
 
 async function ok(text: string, channel?: ChannelContext) {
@@ -141,7 +141,15 @@ describe('/alert', () => {
   });
 
   it('says when digests are not enabled', async () => {
-    uninstall();
-    expect(await refused('/alert list', ADMIN)).toMatch(/not enabled/);
+    const without = createTestApp({ commands: COMMANDS, digests: null });
+    try {
+      const r = await without.runner.runText('/alert list', {}, ADMIN);
+      expect(r.ok || r.error.message).toMatch(/not enabled/);
+      expect(r.ok || r.error.audience, 'a refusal, not an internal error').toBe('user');
+      const preview = await without.runner.runText('/digest preview asof:2025-04-09', {}, ADMIN);
+      expect(preview.ok, 'the preview works without a store, with no watchlist').toBe(true);
+    } finally {
+      await without.close();
+    }
   });
 });

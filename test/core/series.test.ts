@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { barAt, compactColumn, indexOnOrBefore, internDate, lastDate, NotEnoughDataError, seriesFromBars, seriesFromCloses, sliceSeries, truncateAsOf } from '../../src/core/series.ts';
+import { barAt, compactColumn, createDateInterner, indexOnOrBefore, lastDate, NotEnoughDataError, seriesFromBars, seriesFromCloses, sliceSeries, truncateAsOf } from '../../src/core/series.ts';
 
 // Fri Aug 14 – Fri Aug 21, 2026: a weekend in the middle.
 const DATES = ['2026-08-14', '2026-08-17', '2026-08-18', '2026-08-19', '2026-08-20', '2026-08-21'];
@@ -92,7 +92,8 @@ describe('typed columns', () => {
     expect(compactColumn([])).toEqual([]);
   });
 
-  it('internDate gives back an equal string', () => {
+  it('a date interner gives back an equal string, the same one each time', () => {
+    const internDate = createDateInterner();
     const d = '2026-08-14,1,2'.slice(0, 10);
     expect(internDate(d)).toBe('2026-08-14');
     expect(internDate('2026-08-14')).toBe(internDate(d));

@@ -11,11 +11,11 @@ import { startDiscord, type DiscordAdapter } from '../../src/adapters/discord/in
 import { runRegister } from '../../src/adapters/discord/register-cli.ts';
 import { emptyAnswer } from '../../src/answer/build.ts';
 import type { App } from '../../src/app.ts';
-import { installDigestBackend } from '../../src/digest/backend.ts';
 import { createManualClock, type ManualClock } from '../../src/digest/clock.ts';
 import { PostError } from '../../src/digest/poster.ts';
 import { createDigestService, type DigestService } from '../../src/digest/service.ts';
 import { createDigestStore, type SqliteDigestStore } from '../../src/digest/store.ts';
+import { openDatabase } from '../../src/store/db.ts';
 import { createLogger } from '../../src/log.ts';
 import { naiveRows } from '../commands/_naive.ts';
 import { EVERYONE_PERMISSIONS, FakeDiscord, MANAGE_CHANNELS, MESSAGE_FLAGS, pngSize, snowflake, type DispatchedInteraction, type RecordedRequest } from '../fakes/discord/server.ts';
@@ -34,7 +34,6 @@ let adapter: DiscordAdapter;
 let store: SqliteDigestStore;
 let clock: ManualClock;
 let service: DigestService;
-let uninstall: () => void = () => {};
 const logLines: { level: number; msg: string }[] = [];
 
 const isEdit = (d: DispatchedInteraction) => (r: RecordedRequest) => r.method === 'PATCH' && r.path === `/webhooks/${fake.applicationId}/${d.token}/messages/@original`;
@@ -61,15 +60,15 @@ beforeAll(async () => {
     },
   });
   const env = { DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl, DISCORD_DIGEST_ROLE_ID: fake.extraRoleId };
-  app = createTestApp({ logger: createLogger({ level: 'info', destination: sink }) }, env);
+  // As main.ts wires it, with a manual clock at noon on the day.
+  clock = createManualClock(ny(`${DAY}T12:00`));
+  // The digest store in its own database, handed to the app as main.ts hands it one.
+  store = createDigestStore(openDatabase(':memory:'));
+  app = createTestApp({ logger: createLogger({ level: 'info', destination: sink }), digests: { store, clock } }, env);
   const out: string[] = [];
   const code = await runRegister({ env: { ...env, DISCORD_GUILD_ID: fake.guildId }, args: [], out: (l) => out.push(l), err: (l) => out.push(l) });
   if (code !== 0) throw new Error(`registration failed: ${out.join('\n')}`);
 
-  // As main.ts wires it, with a manual clock at noon on the day.
-  clock = createManualClock(ny(`${DAY}T12:00`));
-  store = createDigestStore(app.db);
-  uninstall = installDigestBackend({ store, clock });
   adapter = await startDiscord({ config: app.config, runner: app.runner, renderer: app.renderer, logger: app.logger, symbols: app.symbols });
   service = createDigestService({ store, market: app.market, runner: app.runner, renderer: app.renderer, posters: [adapter.poster], clock, logger: app.logger });
   await service.start();
@@ -77,7 +76,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await service?.stop();
-  uninstall();
   await adapter?.stop(1000);
   await app?.close();
   await fake?.close();

@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POST_EVENT_TYPE } from '../../src/adapters/slack/poster.ts';
 import { startSlack, type SlackAdapter } from '../../src/adapters/slack/start.ts';
 import type { App } from '../../src/app.ts';
-import { installDigestBackend } from '../../src/digest/backend.ts';
 import { createManualClock, type ManualClock } from '../../src/digest/clock.ts';
 import { createDigestService, type DigestService } from '../../src/digest/service.ts';
 import { createDigestStore, type SqliteDigestStore } from '../../src/digest/store.ts';
+import { openDatabase } from '../../src/store/db.ts';
 import { silentLogger } from '../../src/log.ts';
 import { FORM, sendSigned, slashCommandBody } from '../fakes/slack/requests.ts';
 import { pngSize } from '../fakes/discord/server.ts';
@@ -33,7 +33,6 @@ let slack: SlackAdapter;
 let store: SqliteDigestStore;
 let clock: ManualClock;
 let service: DigestService;
-let uninstall: () => void = () => {};
 
 const work = () => service.busy() + service.queued();
 const posts = () => fake.callsTo('chat.postMessage').filter((c) => (c.result as { ok?: boolean }).ok === true);
@@ -48,10 +47,10 @@ async function command(text: string, userId: string, channel = CHANNEL): Promise
 
 beforeAll(async () => {
   fake = await startFakeSlack();
-  app = createTestApp({}, { SLACK_BOT_TOKEN: fake.token, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, SLACK_ADMIN_USERS: `${ADMIN},U0OTHER002` });
   clock = createManualClock(ny(`${DAY}T12:00`));
-  store = createDigestStore(app.db);
-  uninstall = installDigestBackend({ store, clock });
+  // The digest store in its own database, handed to the app as main.ts hands it one.
+  store = createDigestStore(openDatabase(':memory:'));
+  app = createTestApp({ digests: { store, clock } }, { SLACK_BOT_TOKEN: fake.token, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, SLACK_ADMIN_USERS: `${ADMIN},U0OTHER002` });
   // As main.ts wires it: the admin list from the configuration.
   const admins = new Set(app.config.SLACK_ADMIN_USERS);
   slack = await startSlack({
@@ -69,7 +68,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await service?.stop();
-  uninstall();
   await slack?.stop();
   await fake?.close();
   await app?.close();

@@ -78,8 +78,8 @@ export async function startChatRig(o: ChatRigOptions = {}): Promise<ChatRig> {
   });
   const app = createApp(config, { dbFile: ':memory:', logger, ...(o.commands ? { commands: o.commands } : {}), ...(o.limiter ? { limiter: o.limiter } : {}), ...(o.data ? { data: o.data } : {}) });
   await registerCommands({ rest: createDiscordRest({ token: SECRETS.discordToken, apiUrl: fakeDiscord.apiUrl }), applicationId: fakeDiscord.applicationId, guildId: fakeDiscord.guildId, commands: app.runner.commands });
-  const discord = await startDiscord({ config, runner: app.runner, renderer: app.renderer, logger, symbols: app.symbols });
-  const slack = await startSlack({ config, runner: app.runner, renderer: app.renderer, logger, listen: { port: 0, host: '127.0.0.1' }, retryConfig: { retries: 0 } });
+  const discord = await startDiscord({ config, runner: app.runner, renderer: app.renderer, logger, symbols: app.symbols, health: app.health, metrics: app.metrics });
+  const slack = await startSlack({ config, runner: app.runner, renderer: app.renderer, logger, listen: { port: 0, host: '127.0.0.1' }, retryConfig: { retries: 0 }, health: app.health, metrics: app.metrics });
   const slackUrl = slack.url ?? '';
 
   const appId = fakeDiscord.applicationId;

@@ -3,9 +3,7 @@
  * ack and reply latencies for /metrics, and the runner's rate limit reaching only the person over it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { health } from '../../src/ops/health.ts';
 import { createRequestLimiter } from '../../src/ops/limits.ts';
-import { metrics } from '../../src/ops/metrics.ts';
 import { startChatRig, until, type ChatRig } from './_chat.ts';
 
 let rig: ChatRig;
@@ -15,15 +13,15 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => rig?.close());
 
-/** The value of one sample in the process's /metrics text. */
+/** The value of one sample in the app's /metrics text (the adapters record into the app's metrics). */
 async function sample(series: string): Promise<number> {
-  const line = (await metrics.text()).split('\n').find((l) => l.startsWith(`${series} `));
+  const line = (await rig.app.metrics.text()).split('\n').find((l) => l.startsWith(`${series} `));
   return line ? Number(line.slice(series.length + 1)) : 0;
 }
 
 describe('adapters and operations', () => {
   it('report their connections as ready', () => {
-    const report = health.report();
+    const report = rig.app.health.report();
     expect(report.components.discord?.ready, 'Discord READY').toBe(true);
     expect(report.components.slack?.ready, 'Slack listening').toBe(true);
   });
@@ -69,7 +67,7 @@ describe('adapters and operations', () => {
   it('report not ready once stopped', async () => {
     await rig.discord.stop(1_000);
     await rig.slack.stop(1_000);
-    const report = health.report();
+    const report = rig.app.health.report();
     expect(report.status).toBe('unavailable');
     expect(report.components.discord).toMatchObject({ ready: false, detail: 'stopped' });
     expect(report.components.slack).toMatchObject({ ready: false, detail: 'stopped' });

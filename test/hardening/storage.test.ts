@@ -13,9 +13,8 @@ import { commands } from '../../commands/index.ts';
 import { createApp, type App } from '../../src/app.ts';
 import type { ChannelContext } from '../../src/command/define.ts';
 import { loadConfig } from '../../src/config.ts';
-import { installDigestBackend } from '../../src/digest/backend.ts';
 import { createManualClock } from '../../src/digest/clock.ts';
-import { createDigestStore, type SqliteDigestStore } from '../../src/digest/store.ts';
+import type { DigestStore } from '../../src/digest/store.ts';
 import { createHealthRegistry, startOpsServer, type OpsServer } from '../../src/ops/health.ts';
 import { createBackups } from '../../src/store/backup.ts';
 import { StoreOpenError } from '../../src/store/guard.ts';
@@ -28,7 +27,7 @@ const CHANNEL = { platform: 'discord', id: '111' } as const;
 
 interface Bot {
   app: App;
-  store: SqliteDigestStore;
+  store: DigestStore;
   ops: OpsServer;
   log: MemoryLog;
   dbFile: string;
@@ -50,15 +49,13 @@ function tempDir(): string {
 async function startBot(dataDir: string, env: Record<string, string> = {}): Promise<Bot> {
   const log = memoryLog('info');
   const health = createHealthRegistry();
-  const app = createApp(loadConfig({ RENDER_THREADS: '0', DATA_DIR: dataDir, ...env }), { logger: log.logger, health, commands });
-  const store = createDigestStore(app.db, app.store);
-  const uninstall = installDigestBackend({ store, clock: createManualClock(ny('2025-07-03T14:00')) });
+  const app = createApp(loadConfig({ RENDER_THREADS: '0', DATA_DIR: dataDir, ...env }), { logger: log.logger, health, commands, digests: { clock: createManualClock(ny('2025-07-03T14:00')) } });
+  const store = app.digests;
   const ops = await startOpsServer({ port: 0, host: '127.0.0.1', health, metrics: { text: async () => '', contentType: 'text/plain' } });
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    uninstall();
     await ops.close();
     await app.close();
   };
@@ -103,8 +100,8 @@ describe('the database file deleted while tapebot runs', () => {
 
     await bot.stop();
     const again = await startBot(dir);
-    expect(again.store.subscriptions(CHANNEL).map((s) => s.preset), 'the subscription survives the restart').toEqual(['close']);
-    expect(again.store.watchlist(CHANNEL), 'so does the watchlist; the refused change is not there').toEqual(['KRE', 'XLE']);
+    expect((await again.store.subscriptions(CHANNEL)).map((s) => s.preset), 'the subscription survives the restart').toEqual(['close']);
+    expect(await again.store.watchlist(CHANNEL), 'so does the watchlist; the refused change is not there').toEqual(['KRE', 'XLE']);
     expect((await healthz(again)).status).toBe(200);
     expect((await run(again, '/watch add IWM')).message, 'and changes are saved again').toMatch(/Added IWM/);
   }, 60_000);
@@ -142,8 +139,8 @@ describe('a truncated database at start-up', () => {
     truncateSync(bot.dbFile, 4096);
 
     const again = await startBot(dir, { BACKUP_DIR: backupDir });
-    expect(again.store.subscriptions(CHANNEL).map((s) => s.preset)).toEqual(['close']);
-    expect(again.store.watchlist(CHANNEL)).toEqual(['XLE']);
+    expect((await again.store.subscriptions(CHANNEL)).map((s) => s.preset)).toEqual(['close']);
+    expect(await again.store.watchlist(CHANNEL)).toEqual(['XLE']);
     expect(readdirSync(dir).some((n) => n.startsWith('tapebot.db.before-restore-')), 'the damaged file is kept for a look').toBe(true);
     expect(again.log.records().some((r) => r.level === 40 && /restored the newest good backup/.test(String(r.msg)))).toBe(true);
   }, 60_000);
@@ -158,7 +155,7 @@ describe('a truncated database at start-up', () => {
     await bot.stop();
     truncateSync(bot.dbFile, 0);
     const again = await startBot(dir, { BACKUP_DIR: backupDir });
-    expect(again.store.subscriptions(CHANNEL).map((s) => s.preset)).toEqual(['close']);
+    expect((await again.store.subscriptions(CHANNEL)).map((s) => s.preset)).toEqual(['close']);
   }, 60_000);
 
   it('with no backup, stops start-up with one line naming the file', async () => {
@@ -268,7 +265,7 @@ describe('a full disk', () => {
     rmSync(path.join(mnt, 'filler2'), { force: true });
     expect((await healthz(bot)).status, 'healthy again once there is space').toBe(200);
     expect((await run(bot, '/digest subscribe sectors')).ok).toBe(true);
-    expect(bot.store.subscriptions(CHANNEL).map((s) => s.preset)).toEqual(['close', 'sectors']);
+    expect((await bot.store.subscriptions(CHANNEL)).map((s) => s.preset)).toEqual(['close', 'sectors']);
     await bot.stop();
     expect(statSync(bot.dbFile).size).toBeGreaterThan(0);
     expect(existsSync(bot.dbFile)).toBe(true);

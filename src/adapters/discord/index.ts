@@ -19,7 +19,8 @@ import type { Config } from '../../config.ts';
 import type { DigestPoster } from '../../digest/poster.ts';
 import type { SymbolDirectory } from '../../data/symbols.ts';
 import type { Logger } from '../../log.ts';
-import { health } from '../../ops/health.ts';
+import { NO_HEALTH, type ComponentReporter } from '../../ops/health.ts';
+import type { LatencyObserver } from '../../ops/metrics.ts';
 import { createDiscordClient } from './client.ts';
 import { createInteractionHandler, tellRestarting } from './interactions.ts';
 import { createMessageHandler, RESTARTING_REACTION } from './mentions.ts';
@@ -42,6 +43,10 @@ export interface DiscordDeps {
   asOf?: () => Promise<string>;
   /** With a live provider: symbol search for autocomplete beyond the bundled list. */
   lookup?: SymbolLookup | undefined;
+  /** Where the gateway connection's readiness goes (/healthz); default nowhere. */
+  health?: ComponentReporter;
+  /** Where ack and reply latencies go (/metrics); default nowhere. */
+  metrics?: LatencyObserver;
 }
 
 export interface DiscordAdapter {
@@ -70,6 +75,7 @@ const TELL_MS = 2_000;
  */
 export async function startDiscord(deps: DiscordDeps): Promise<DiscordAdapter> {
   const { config, logger } = deps;
+  const health = deps.health ?? NO_HEALTH;
   const token = config.DISCORD_TOKEN;
   if (!token) throw new Error('startDiscord: DISCORD_TOKEN is not set');
 

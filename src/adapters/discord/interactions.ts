@@ -35,7 +35,7 @@ import type { CommandRunner, Invocation } from '../../command/run.ts';
 import type { SymbolDirectory } from '../../data/symbols.ts';
 import { describeError, newErrorRef, ShuttingDownError, UserInputError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
-import { observeAck, observeReply } from '../../ops/metrics.ts';
+import { NO_LATENCY, type LatencyObserver } from '../../ops/metrics.ts';
 import { decodeRerun } from '../rerun.ts';
 import { autocompleteChoices, liveChoices, type Choice } from './autocomplete.ts';
 import type { SymbolLookup } from '../../data/symbol-lookup.ts';
@@ -55,6 +55,8 @@ export interface InteractionDeps {
   digestRoleId?: string | undefined;
   /** With a live provider: any ticker, found by the provider's symbol search (cached, rate-limited). */
   lookup?: SymbolLookup | undefined;
+  /** Where ack and reply latencies go (/metrics); default nowhere. */
+  metrics?: LatencyObserver;
 }
 
 /** How long autocomplete waits for a live symbol search: Discord allows 3 s for the whole reply. */
@@ -122,12 +124,13 @@ export async function tellRestarting(i: Interaction, logger: Logger): Promise<vo
 export function createInteractionHandler(deps: InteractionDeps): (interaction: Interaction) => Promise<void> {
   const { runner, renderer, symbols, logger } = deps;
   const scheduler = deps.scheduler ?? createAckFirstScheduler();
+  const latency = deps.metrics ?? NO_LATENCY;
   /** When each interaction reached tapebot, for the ack and reply latency metrics. */
   const arrived = new WeakMap<Interaction, number>();
   const since = (i: Interaction) => performance.now() - (arrived.get(i) ?? performance.now());
   const acknowledge = <T>(i: Interaction, send: () => Promise<T>): Promise<T> =>
     scheduler.acknowledge(send).then((r) => {
-      observeAck('discord', since(i));
+      latency.observeAck('discord', since(i));
       return r;
     });
 
@@ -266,7 +269,7 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
       if (interaction.isChatInputCommand()) await onCommand(interaction);
       else if (interaction.isButton()) await onButton(interaction);
       else if (interaction.isAutocomplete()) await onAutocomplete(interaction);
-      if (!interaction.isAutocomplete()) observeReply('discord', since(interaction), 'ok');
+      if (!interaction.isAutocomplete()) latency.observeReply('discord', since(interaction), 'ok');
     } catch (err) {
       if (interaction.isAutocomplete()) {
         // Too late or broken: Discord shows no suggestions, which is the honest outcome.
@@ -274,7 +277,7 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
         return;
       }
       await rescue(interaction, err);
-      observeReply('discord', since(interaction), 'error');
+      latency.observeReply('discord', since(interaction), 'error');
     }
   };
 }

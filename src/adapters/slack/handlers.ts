@@ -16,7 +16,7 @@ import type { ChannelContext } from '../../command/define.ts';
 import type { CommandRunner, Invocation, RunResult } from '../../command/run.ts';
 import { describeError, newErrorRef } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
-import { observeAck, observeReply } from '../../ops/metrics.ts';
+import type { LatencyObserver } from '../../ops/metrics.ts';
 import { decodeRerun } from '../rerun.ts';
 import { answerMessage, errorText, imageFileIds, inviteHintText, PERIOD_ACTION_PREFIX, type AnswerMessageOptions } from './blocks.ts';
 import { deleteFiles, prepareImages, sendWithImageRetry, slackErrorCode, type DeliveryOptions } from './deliver.ts';
@@ -42,6 +42,8 @@ export interface SlackHandlerDeps {
   canManage(userId: string, channelId: string): boolean;
   /** The private reply of every request still being answered: at shutdown, who to tell "restarting" (start.ts). */
   waiting?: Set<{ reply: (text: string) => Promise<void> }>;
+  /** Where ack and reply latencies go (/metrics). */
+  metrics: LatencyObserver;
 }
 
 /** The channel a command came from, for commands that act on it (digests, watchlists, alerts). */
@@ -86,9 +88,9 @@ export async function afterAck(deps: SlackHandlerDeps, replyPrivately: (text: st
       await deps.scheduler.turn();
       await job();
     });
-    observeReply('slack', performance.now() - received, 'ok');
+    deps.metrics.observeReply('slack', performance.now() - received, 'ok');
   } catch (err) {
-    observeReply('slack', performance.now() - received, 'error');
+    deps.metrics.observeReply('slack', performance.now() - received, 'error');
     if (err instanceof WorkQueueFullError) {
       deps.logger.warn({ ...meta, waiting: deps.queue.waiting }, 'slack work queue full; request refused');
       return replyPrivately(errorText(BUSY_TEXT));
@@ -150,7 +152,7 @@ export function registerCommands(app: App, deps: SlackHandlerDeps): void {
     app.command(slackCommandName(cmd.name), async ({ ack, command, client, respond, context }) => {
       const received = performance.now();
       await deps.scheduler.acknowledge(() => ack());
-      observeAck('slack', performance.now() - received);
+      deps.metrics.observeAck('slack', performance.now() - received);
       // platform/userId/channelId key the runner's rate limits; the rest is for the log.
       const meta = { adapter: 'slack', platform: 'slack', kind: 'command', team: command.team_id, channel: command.channel_id, channelId: command.channel_id, user: command.user_id, userId: command.user_id };
       const reply = privateResponder(respond, deps.logger, meta);
@@ -176,7 +178,7 @@ export function registerPeriodButtons(app: App, deps: SlackHandlerDeps): void {
   app.action({ type: 'block_actions', action_id: new RegExp(`^${PERIOD_ACTION_PREFIX}`) }, async ({ ack, body, action, client, respond }) => {
     const received = performance.now();
     await deps.scheduler.acknowledge(() => ack());
-    observeAck('slack', performance.now() - received);
+    deps.metrics.observeAck('slack', performance.now() - received);
     const container = body.container as { channel_id?: unknown; message_ts?: unknown };
     const channel = typeof container.channel_id === 'string' ? container.channel_id : body.channel?.id;
     const ts = typeof container.message_ts === 'string' ? container.message_ts : body.message?.ts;

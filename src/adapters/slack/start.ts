@@ -20,7 +20,8 @@ import { describeError, ShuttingDownError } from '../../errors.ts';
 import type { DrainReport } from '../../ops/shutdown.ts';
 import { deadlineOf } from '../../ops/deadline.ts';
 import { errorText } from './blocks.ts';
-import { health } from '../../ops/health.ts';
+import { NO_HEALTH, type ComponentReporter } from '../../ops/health.ts';
+import { NO_LATENCY, type LatencyObserver } from '../../ops/metrics.ts';
 import { DEFAULT_DELIVERY, type DeliveryOptions } from './deliver.ts';
 import { createSymbolDirectory, loadManifest, type SymbolDirectory } from '../../data/symbols.ts';
 import { registerCommands, registerPeriodButtons } from './handlers.ts';
@@ -62,6 +63,10 @@ export interface StartSlackOptions {
   seen?: RecentKeys;
   /** HTTP mode: when idle and unfinished connections are closed (default DEFAULT_HTTP_TIMEOUTS; tests shorten them). */
   httpTimeouts?: Partial<SlackHttpTimeouts>;
+  /** Where the connection's readiness goes (/healthz); default nowhere. */
+  health?: ComponentReporter;
+  /** Where ack and reply latencies go (/metrics); default nowhere. */
+  metrics?: LatencyObserver;
 }
 
 export interface SlackAdapter {
@@ -104,6 +109,7 @@ const TELL_MS = 2_000;
 
 export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter> {
   const { config, logger } = opts;
+  const health = opts.health ?? NO_HEALTH;
   const token = config.SLACK_BOT_TOKEN;
   const signingSecret = config.SLACK_SIGNING_SECRET;
   if (!token) throw new ConfigError('SLACK_BOT_TOKEN is required to start the Slack app.');
@@ -133,7 +139,7 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
 
   const delivery = { ...DEFAULT_DELIVERY, ...opts.delivery };
   const waiting = new Set<{ reply: (text: string) => Promise<void> }>();
-  const deps = { runner: opts.runner, renderer: opts.renderer, logger, delivery, queue, scheduler: createAckFirstScheduler(), canManage: opts.canManage ?? (() => false), waiting };
+  const deps = { runner: opts.runner, renderer: opts.renderer, logger, delivery, queue, scheduler: createAckFirstScheduler(), canManage: opts.canManage ?? (() => false), waiting, metrics: opts.metrics ?? NO_LATENCY };
   registerCommands(app, deps);
   registerPeriodButtons(app, deps);
   registerQuestions(app, { ...deps, symbols: opts.symbols ?? createSymbolDirectory(loadManifest()), ...(opts.asOf ? { asOf: opts.asOf } : {}), ...(opts.seen ? { seen: opts.seen } : {}) });

@@ -17,6 +17,7 @@ import { createWorkQueue } from '../../../src/adapters/slack/work-queue.ts';
 import type { ChartRenderer } from '../../../src/charts/renderer.ts';
 import type { CommandRunner } from '../../../src/command/run.ts';
 import { silentLogger } from '../../../src/log.ts';
+import { NO_LATENCY } from '../../../src/ops/metrics.ts';
 import { createTestApp } from '../../_app.ts';
 
 const SYMBOLS = ['SPY', 'QQQ', 'IWM', 'DIA', 'XLE', 'XLK', 'XLF', 'XLU', 'KRE', 'XBI'];
@@ -60,6 +61,7 @@ describe('Slack acknowledgements come before work', () => {
       runner: runner as CommandRunner,
       renderer,
       logger: silentLogger,
+      metrics: NO_LATENCY,
       delivery: DEFAULT_DELIVERY,
       queue,
       // No forced turn on a slow machine: the order below must hold however long anything takes.
