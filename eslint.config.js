@@ -17,6 +17,15 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'error',
     },
   },
+  {
+    // A command imports nothing from another command (commands/index.ts lists them all): what two
+    // commands share lives in src/answer/ (words, tables, colours) or src/command/ (options, universes).
+    files: ['commands/*.ts'],
+    ignores: ['commands/index.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['./*', '../commands/*'], message: 'Commands import nothing from other commands; move what they share to src/answer/ or src/command/.' }] }],
+    },
+  },
   { files: ['eslint.config.js', 'scripts/**/*.mjs', 'test/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   { files: ['scripts/**/*.mjs', 'test/**/*.mjs'], languageOptions: { globals: { process: 'readonly' } } },
 );

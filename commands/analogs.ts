@@ -27,7 +27,7 @@ import { defineCommand } from '../src/command/define.ts';
 import type { SymbolOption } from '../src/command/options.ts';
 import { opt } from '../src/command/options.ts';
 import { UserInputError } from '../src/errors.ts';
-import { codeBlock } from './perf.ts';
+import { codeBlock } from '../src/answer/table.ts';
 
 const EVENTS = ['streak', 'record', 'level', 'decline'] as const;
 /** Default decline when none is given: a bear-market-sized fall. */

@@ -10,10 +10,11 @@ import { analogInput } from '../src/core/analogs.ts';
 import type { Answer } from '../src/answer/answer.ts';
 import type { LevelSpec, MarkerSpec, TimeSeriesSpec } from '../src/answer/chart-spec.ts';
 import { answerWith, chartFooter, pick, thinIndices } from '../src/answer/build.ts';
+import { fmtLevel, pctAbs } from '../src/answer/phrases.ts';
 import { hasOhlc, levelBasisNote, missingCloses, type CloseGap } from '../src/core/basis.ts';
 import { breakoutOutcome, lookbackHigh, recent52wBreakout, recordCloses } from '../src/core/breakouts.ts';
 import { levelCrossing, retest } from '../src/core/crossings.ts';
-import { formatDate, formatMonthYear, formatPercent, formatPrice, ordinal } from '../src/core/format.ts';
+import { formatDate, formatMonthYear, ordinal } from '../src/core/format.ts';
 import { firstReached, highsAndLows, levelValues } from '../src/core/highs.ts';
 import { intradayCross } from '../src/core/intraday.ts';
 import { formatSpan, measuredMoveTarget, recentRangeBreakout, withArticle } from '../src/core/ranges.ts';
@@ -49,19 +50,9 @@ const MIN_SESSIONS_SINCE_PRIOR_HIGH = 5;
 const ROUND_TRIP_BAND = 0.01;
 const ROUND_TRIP_MIN_SESSIONS = 252;
 
-/** An index level is points, not dollars. */
-function fmtLevel(symbol: string, v: number): string {
-  return symbol.startsWith('^') ? formatPrice(v).replace('$', '') : formatPrice(v);
-}
-
 /** A level someone typed, as they typed it: "$600", "$612.50". */
 function fmtAsked(symbol: string, v: number): string {
   return fmtLevel(symbol, v).replace(/\.00$/, '');
-}
-
-/** Unsigned percent: "3.2%". */
-function pctAbs(x: number, digits = 1): string {
-  return formatPercent(Math.abs(x), digits).replace(/^[+−]/, '');
 }
 
 /** A past date as commentary says it: the day when recent, the month when long ago. */

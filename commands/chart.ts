@@ -5,9 +5,10 @@
 import type { Answer } from '../src/answer/answer.ts';
 import type { TimeSeriesSpec } from '../src/answer/chart-spec.ts';
 import { chartFooter, emptyAnswer, pick, thinIndices } from '../src/answer/build.ts';
+import { fmtLevel, pctAbs } from '../src/answer/phrases.ts';
 import { hasOhlc, levelBasisNote, levelValuesIn, missingCloses } from '../src/core/basis.ts';
 import { lastCross, sideRun } from '../src/core/averages.ts';
-import { formatDate, formatPercent, formatPrice } from '../src/core/format.ts';
+import { formatDate, formatPercent } from '../src/core/format.ts';
 import { describePeriod, formatPeriod, periodBaseIndex, periodLabel } from '../src/core/periods.ts';
 import { movingAverage } from '../src/core/ratio.ts';
 import { resampleBars, type BarInterval } from '../src/core/resample.ts';
@@ -33,14 +34,6 @@ const LIGHT_VOLUME = 0.5;
 /** Runs on one side of the 200-day this short are "just crossed", this long are "has held". */
 const JUST_CROSSED = 5;
 const LONG_RUN = 60;
-
-function fmtLevel(symbol: string, v: number): string {
-  return symbol.startsWith('^') ? formatPrice(v).replace('$', '') : formatPrice(v);
-}
-
-function pctAbs(x: number, digits = 1): string {
-  return formatPercent(Math.abs(x), digits).replace(/^[+−]/, '');
-}
 
 /** "2.1% above its 50-day average", or "right at" it when the gap rounds to nothing. */
 function versus(gap: number, what: string): string {

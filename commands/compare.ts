@@ -2,7 +2,7 @@
 import type { Answer } from '../src/answer/answer.ts';
 import { BASIS_TOTAL_RETURN, chartFooter, emptyAnswer, pick, thinIndices } from '../src/answer/build.ts';
 import { formatPoints } from '../src/answer/phrases.ts';
-import type { SeriesColor } from '../src/answer/chart-spec.ts';
+import { COLORS, type SeriesColor } from '../src/answer/chart-spec.ts';
 import { alignSeries } from '../src/core/align.ts';
 import { formatDate, formatPercent } from '../src/core/format.ts';
 import { describePeriod, formatPeriod, periodBaseIndex, periodLabel } from '../src/core/periods.ts';
@@ -21,8 +21,6 @@ export type CompareFacts = {
   /** Total return over the period, by symbol. */
   returns: Record<string, number>;
 };
-
-export const COLORS: readonly SeriesColor[] = ['blue', 'orange', 'green', 'purple', 'red', 'teal', 'gold', 'pink', 'gray'];
 
 export default defineCommand({
   name: 'compare',

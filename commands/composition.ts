@@ -12,7 +12,7 @@ import { opt } from '../src/command/options.ts';
 import { holdingsFunds, loadHoldings } from '../src/data/holdings.ts';
 import { echo } from '../src/echo.ts';
 import { UserInputError } from '../src/errors.ts';
-import { codeBlock } from './perf.ts';
+import { codeBlock } from '../src/answer/table.ts';
 
 /** The sector the sentence is about when none is asked for: the one the Russell 2000 letter wrote about. */
 const DEFAULT_SECTOR = 'Financials';

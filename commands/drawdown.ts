@@ -5,11 +5,12 @@
 import type { Answer } from '../src/answer/answer.ts';
 import type { DateRangeSpec, MarkerSpec } from '../src/answer/chart-spec.ts';
 import { chartFooter, emptyAnswer, pick, thinIndices } from '../src/answer/build.ts';
+import { fmtLevel, pctAbs } from '../src/answer/phrases.ts';
 import { analogLineText, declineAnalogLine } from '../src/answer/analogs.ts';
 import { analogInput } from '../src/core/analogs.ts';
 import { levelBasisNote, missingCloses } from '../src/core/basis.ts';
 import { currentDrawdown, drawdownCurve, drawdownEpisodes, drawdownRank, largestDrawdowns, type DrawdownEpisode } from '../src/core/drawdowns.ts';
-import { formatDate, formatMonthYear, formatPercent, formatPrice, ordinal } from '../src/core/format.ts';
+import { formatDate, formatMonthYear, formatPercent, ordinal } from '../src/core/format.ts';
 import { levelValues } from '../src/core/highs.ts';
 import { formatSpan, withArticle } from '../src/core/ranges.ts';
 import { NotEnoughDataError } from '../src/core/series.ts';
@@ -30,14 +31,6 @@ const MAX_RANK_SAID = 20;
 const CHART_POINTS = 500;
 /** Price spans beyond this ratio (high / low) are drawn on a log scale, so early decades stay readable. */
 const LOG_SCALE_RATIO = 4;
-
-function fmtLevel(symbol: string, v: number): string {
-  return symbol.startsWith('^') ? formatPrice(v).replace('$', '') : formatPrice(v);
-}
-
-function pctAbs(x: number, digits = 1): string {
-  return formatPercent(Math.abs(x), digits).replace(/^[+−]/, '');
-}
 
 /** "the 5th-deepest drawdown in its history", "its deepest drawdown on record". */
 function rankWords(rank: number): string {

@@ -2,154 +2,19 @@
  * /leaders — a universe (the sectors, the small-cap drivers, the size and style groups, or a list of
  * symbols) ranked by relative strength against a benchmark, with each member's current streak.
  */
-import { distance } from 'fastest-levenshtein';
 import type { Answer } from '../src/answer/answer.ts';
 import { BASIS_TOTAL_RETURN, chartFooter, emptyAnswer } from '../src/answer/build.ts';
 import { formatDate, formatPercent } from '../src/core/format.ts';
 import { describePeriod, formatPeriod, periodLabel, type Period } from '../src/core/periods.ts';
 import { relativeStrength, type RelativePerformance } from '../src/core/relative-strength.ts';
-import { indexOnOrBefore, lastDate, NotEnoughDataError, type DailySeries } from '../src/core/series.ts';
+import { lastDate, NotEnoughDataError } from '../src/core/series.ts';
 import { analyzeStreak } from '../src/core/streaks.ts';
-import { findUniverse, memberName, UNIVERSE_NAMES, type Universe, type UniverseMember } from '../src/core/universes.ts';
-import { defineCommand, type CommandContext } from '../src/command/define.ts';
+import type { UniverseMember } from '../src/core/universes.ts';
+import { defineCommand } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
-import { UnknownSymbolError, UserInputError } from '../src/errors.ts';
-import { codeBlock } from './perf.ts';
-import { echo } from '../src/echo.ts';
-
-// ---------------------------------------------------------------------------------------------
-// Universe options and loading, shared with /rotationmap.
-
-/**
- * The universe is one text option so Discord shows one field ("sectors", or "XLE XLK XLF"). In the text
- * syntax the first bare word fills it and any further bare words fill `symbols`, so "/leaders XLE XLK XLF"
- * reads as a list. Declared by hand because `opt.symbols` is always required.
- */
-/** The most symbols a list of one's own may have (the universe word and the more-symbols option together). */
-export const MAX_OWN_SYMBOLS = 12;
-// The count is checked over both options together in universeMembers; the option's own bound only keeps out pastes.
-const MORE_SYMBOLS = opt.optionalSymbols({ description: 'More symbols for a list of your own (the universe option takes the first)', positional: true, min: 1, max: 60 });
-
-export const UNIVERSE_OPTIONS = {
-  universe: opt.text({ description: `${UNIVERSE_NAMES.join(', ')} (default sectors), or symbols, e.g. XLE XLK XLF`, maxLength: 100, positional: true }),
-  symbols: MORE_SYMBOLS,
-};
-
-/** A member left out, and why ("its prices end Jul 2, 2026"). */
-export interface LeftOut {
-  symbol: string;
-  reason: string;
-}
-
-export interface LoadedUniverse {
-  /** The named universe, or null for a list of symbols. */
-  universe: Universe | null;
-  /** "the sectors", or "the group" for a list. */
-  label: string;
-  /** "sectors", or "symbols" for a list. */
-  plural: string;
-  benchmark: DailySeries;
-  members: { member: UniverseMember; series: DailySeries }[];
-  leftOut: LeftOut[];
-}
-
-/**
- * A member whose prices stop more than this many of the benchmark's sessions before the as-of date is
- * left out: ranking it on an older window would compare different periods. One or two days (a fund
- * whose last close has not been published yet) are kept, with the runner's warning.
- */
-export const MAX_STALE_SESSIONS = 5;
-
-/** Members to rank: a named universe, or the symbols typed; the benchmark itself is never a member. */
-export function universeMembers(ctx: CommandContext, universe: string | undefined, more: readonly string[] | undefined): { universe: Universe | null; members: UniverseMember[] } {
-  const words = [...(universe ?? 'sectors').split(/[\s,]+/).filter((w) => w.length > 0), ...(more ?? [])];
-  const [first] = words;
-  const named = first !== undefined ? findUniverse(first) : undefined;
-  if (named && words.length === 1) return { universe: named, members: [...named.members] };
-  if (words.length > MAX_OWN_SYMBOLS) throw new UserInputError(`Too many symbols: ${words.length} (at most ${MAX_OWN_SYMBOLS} in a list of your own).`);
-  const stray = words.find((w) => findUniverse(w) !== undefined);
-  if (stray !== undefined) {
-    throw new UserInputError(`${echo(stray)} is a universe; name one universe or list symbols, not both.`, `Universes: ${UNIVERSE_NAMES.join(', ')}.`);
-  }
-  const symbols: string[] = [];
-  for (const w of words) {
-    let sym: string;
-    try {
-      sym = ctx.symbols.resolve(w);
-    } catch (e) {
-      if (e instanceof UnknownSymbolError && words.length === 1) {
-        const near = UNIVERSE_NAMES.filter((u) => distance(u, w.toLowerCase()) <= 2);
-        const hint = near.length > 0 ? `Did you mean ${near.join(' or ')}?` : `Universes: ${UNIVERSE_NAMES.join(', ')}.${e.hint ? ` ${e.hint}` : ''}`;
-        throw new UserInputError(`${echo(w)} is neither a universe nor a symbol I know.`, hint);
-      }
-      throw e;
-    }
-    if (!symbols.includes(sym)) symbols.push(sym);
-  }
-  return { universe: null, members: symbols.map((symbol) => ({ symbol, name: memberName(symbol) ?? symbol })) };
-}
-
-export async function loadUniverse(ctx: CommandContext, universe: string | undefined, more: readonly string[] | undefined, vs: string): Promise<LoadedUniverse> {
-  const picked = universeMembers(ctx, universe, more);
-  const benchmark = await ctx.series(vs);
-  const leftOut: LeftOut[] = [];
-  const candidates = picked.members.filter((m) => m.symbol !== vs);
-  if (candidates.length < picked.members.length) leftOut.push({ symbol: vs, reason: 'it is the benchmark' });
-  if (candidates.length === 0) throw new UserInputError(`Nothing to rank against ${vs}: the only member is ${vs} itself.`, 'Pick another benchmark with vs:SYMBOL.');
-  const benchEnd = benchmark.dates.length - 1;
-  const loaded = await Promise.all(
-    candidates.map(async (member) => {
-      try {
-        return { member, series: await ctx.series(member.symbol) };
-      } catch (e) {
-        if (!(e instanceof NotEnoughDataError)) throw e;
-        return { member, series: null };
-      }
-    }),
-  );
-  const members: LoadedUniverse['members'] = [];
-  for (const { member, series } of loaded) {
-    if (series === null) {
-      leftOut.push({ symbol: member.symbol, reason: `it has no prices on or before ${formatDate(ctx.asOf)}` });
-      continue;
-    }
-    const last = lastDate(series);
-    const behind = benchEnd - indexOnOrBefore(benchmark.dates, last);
-    if (behind > MAX_STALE_SESSIONS) {
-      leftOut.push({ symbol: member.symbol, reason: `its prices end ${formatDate(last)}, ${behind} sessions before ${formatDate(lastDate(benchmark))}` });
-      continue;
-    }
-    members.push({ member, series });
-  }
-  if (members.length === 0) {
-    throw new NotEnoughDataError(`none of ${candidates.map((m) => m.symbol).join(', ')} has prices up to ${formatDate(lastDate(benchmark))}`);
-  }
-  return {
-    universe: picked.universe,
-    label: picked.universe?.label ?? 'the group',
-    plural: picked.universe?.plural ?? 'symbols',
-    benchmark,
-    members,
-    leftOut,
-  };
-}
-
-/** "XLE (Energy)", or just "XLE" for a symbol in no universe. */
-export function withName(m: UniverseMember): string {
-  return m.name === m.symbol ? m.symbol : `${m.symbol} (${m.name})`;
-}
-
-/** "XLE, XLU and XLV". */
-export function listing(items: readonly string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] as string}`;
-}
-
-/** One sentence naming what was left out and why ("Not ranked: KRE (its prices end …)"), or null. */
-export function leftOutSentence(head: string, leftOut: readonly LeftOut[]): string | null {
-  if (leftOut.length === 0) return null;
-  return `${head}: ${leftOut.map((l) => `${l.symbol} (${l.reason})`).join('; ')}.`;
-}
+import { codeBlock } from '../src/answer/table.ts';
+import { leftOutSentence, listing, withName } from '../src/answer/phrases.ts';
+import { loadUniverse, UNIVERSE_OPTIONS } from '../src/command/universe.ts';
 
 // ---------------------------------------------------------------------------------------------
 // /leaders

@@ -8,7 +8,8 @@ import { describePeriod, formatPeriod, periodBaseIndex, periodLabel, type Period
 import type { DailySeries } from '../src/core/series.ts';
 import { defineCommand } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
-import { COLORS } from './compare.ts';
+import { COLORS } from '../src/answer/chart-spec.ts';
+import { codeBlock } from '../src/answer/table.ts';
 
 /** What /perf found; `--json` prints it. Returns are fractions (0.012 = 1.2 %). */
 export type PerfFacts = {
@@ -174,16 +175,6 @@ function commentary(rows: readonly PerfRow[], leaders: readonly ({ symbol: strin
   return lines;
 }
 
-/** Right-aligned monospace columns, fenced so chat clients keep the alignment; one Answer line. */
-export function codeBlock(header: readonly string[], body: readonly (readonly string[])[], leftAligned = 1): string {
-  const widths = header.map((h, c) => Math.max(h.length, ...body.map((r) => (r[c] ?? '').length)));
-  const fmt = (cells: readonly string[]) =>
-    cells
-      .map((cell, c) => (c < leftAligned ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return ['```', fmt(header), ...body.map(fmt), '```'].join('\n');
-}
 
 function table(rows: readonly PerfRow[], leaders: readonly ({ symbol: string; value: number } | null)[]): string {
   // Values are padded to leave room for the leader mark, so the digits of a column stay aligned.

@@ -22,8 +22,9 @@ import { lastDate, NotEnoughDataError } from '../src/core/series.ts';
 import type { UniverseMember } from '../src/core/universes.ts';
 import { defineCommand } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
-import { leftOutSentence, listing, loadUniverse, UNIVERSE_OPTIONS, type LeftOut } from './leaders.ts';
-import { codeBlock } from './perf.ts';
+import { leftOutSentence, listing, type LeftOut } from '../src/answer/phrases.ts';
+import { loadUniverse, UNIVERSE_OPTIONS } from '../src/command/universe.ts';
+import { codeBlock } from '../src/answer/table.ts';
 
 /** Clockwise, the order members travel: how the table groups them. */
 const CLOCKWISE: readonly Quadrant[] = ['leading', 'weakening', 'lagging', 'improving'];

@@ -15,8 +15,9 @@ import { defineCommand, type CommandContext } from '../src/command/define.ts';
 import type { SymbolOption } from '../src/command/options.ts';
 import { opt } from '../src/command/options.ts';
 import { UserInputError } from '../src/errors.ts';
-import { listing, MAX_STALE_SESSIONS, UNIVERSE_OPTIONS, universeMembers } from './leaders.ts';
-import { codeBlock } from './perf.ts';
+import { listing } from '../src/answer/phrases.ts';
+import { MAX_STALE_SESSIONS, UNIVERSE_OPTIONS, universeMembers } from '../src/command/universe.ts';
+import { codeBlock } from '../src/answer/table.ts';
 
 /** What each scan looks for, in one line for the answer (the rules and their reasons: src/core/scans.ts). */
 export const SCAN_RULES: Readonly<Record<ScanKind, string>> = {

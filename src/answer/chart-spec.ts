@@ -21,6 +21,9 @@ export type SeriesColor =
   | 'positive'
   | 'negative';
 
+/** Colours for a chart's series in order, when they are peers (compared symbols, table columns). */
+export const COLORS: readonly SeriesColor[] = ['blue', 'orange', 'green', 'purple', 'red', 'teal', 'gold', 'pink', 'gray'];
+
 interface ChartSpecBase {
   /** Stable within one Answer; used for file names (`rotation-ratio.png`). */
   id: string;

@@ -2,8 +2,9 @@
  * Sentences more than one command says the same way. Each returns null when the fact is not
  * notable, so callers leave the line out instead of printing an empty one.
  */
-import { formatDate, formatMonthYear, formatPercent, ordinal } from '../core/format.ts';
+import { formatDate, formatMonthYear, formatPercent, formatPrice, ordinal } from '../core/format.ts';
 import type { LongestSince, StreakRun, StreakSides } from '../core/streaks.ts';
+import type { UniverseMember } from '../core/universes.ts';
 
 /** A spread in percentage points: +3.1 pts. */
 export function formatPoints(x: number, digits = 1): string {
@@ -51,4 +52,37 @@ function oneSide(winner: string, loser: string, run: StreakRun, since: LongestSi
 export function recordRank(rank: number, of = 10): string | null {
   if (rank < 1 || rank > of) return null;
   return rank === 1 ? 'the longest on record' : `the ${ordinal(rank)}-longest on record`;
+}
+
+/** "XLE (Energy)", or just "XLE" for a symbol in no universe. */
+export function withName(m: UniverseMember): string {
+  return m.name === m.symbol ? m.symbol : `${m.symbol} (${m.name})`;
+}
+
+/** "XLE, XLU and XLV". */
+export function listing(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] as string}`;
+}
+
+/** A member left out, and why ("its prices end Jul 2, 2026"). */
+export interface LeftOut {
+  symbol: string;
+  reason: string;
+}
+
+/** One sentence naming what was left out and why ("Not ranked: KRE (its prices end …)"), or null. */
+export function leftOutSentence(head: string, leftOut: readonly LeftOut[]): string | null {
+  if (leftOut.length === 0) return null;
+  return `${head}: ${leftOut.map((l) => `${l.symbol} (${l.reason})`).join('; ')}.`;
+}
+
+/** A price level as people write it: "$612.50"; an index level is points, not dollars ("5,432.10"). */
+export function fmtLevel(symbol: string, v: number): string {
+  return symbol.startsWith('^') ? formatPrice(v).replace('$', '') : formatPrice(v);
+}
+
+/** Unsigned percent: "3.2%". */
+export function pctAbs(x: number, digits = 1): string {
+  return formatPercent(Math.abs(x), digits).replace(/^[+−]/, '');
 }
