@@ -26,6 +26,19 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: ['./*', '../commands/*'], message: 'Commands import nothing from other commands; move what they share to src/answer/ or src/command/.' }] }],
     },
   },
+  {
+    // No cast on an indexed read: `xs[i] as number` silences noUncheckedIndexedAccess and turns an index
+    // past the end into a NaN in chat; `at(xs, i)` (src/core/at.ts) throws IndexOutOfRangeError instead.
+    // Scoped to the files converted so far; widen the list as the casts go.
+    files: ['src/core/at.ts', 'commands/rotation.ts', 'commands/streak.ts', 'commands/breakout.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSAsExpression > MemberExpression[computed=true]', message: 'Read with at(xs, i) (src/core/at.ts) instead of casting an indexed read.' },
+        { selector: 'TSNonNullExpression > MemberExpression[computed=true]', message: 'Read with at(xs, i) (src/core/at.ts) instead of asserting an indexed read.' },
+      ],
+    },
+  },
   { files: ['eslint.config.js', 'scripts/**/*.mjs', 'test/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   { files: ['scripts/**/*.mjs', 'test/**/*.mjs'], languageOptions: { globals: { process: 'readonly' } } },
 );

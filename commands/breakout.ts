@@ -12,6 +12,7 @@ import type { LevelSpec, MarkerSpec, TimeSeriesSpec } from '../src/answer/chart-
 import { answerWith, chartFooter, pick, thinIndices } from '../src/answer/build.ts';
 import { fmtLevel, pctAbs } from '../src/answer/phrases.ts';
 import { hasOhlc, levelBasisNote, missingCloses, type CloseGap } from '../src/core/basis.ts';
+import { at } from '../src/core/at.ts';
 import { breakoutOutcome, lookbackHigh, recent52wBreakout, recordCloses } from '../src/core/breakouts.ts';
 import { levelCrossing, retest } from '../src/core/crossings.ts';
 import { formatDate, formatMonthYear, ordinal } from '../src/core/format.ts';
@@ -177,7 +178,7 @@ export function computeBreakout(s: DailySeries, level: number | undefined, reque
   const sym = s.symbol;
   const end = s.dates.length - 1;
   if (end < 1) throw new NotEnoughDataError(`${sym} has a single close on or before ${formatDate(requestedAsOf)}, nothing to break out from`, sym);
-  const asOf = s.dates[end] as string;
+  const asOf = at(s.dates, end);
   const { values, basis } = levelValues(s);
   const onClose = basis === 'close';
   const gaps = onClose ? [] : missingCloses(s, 0, end);
@@ -206,12 +207,12 @@ export function computeBreakout(s: DailySeries, level: number | undefined, reque
     const o = breakoutOutcome(values, s.dates, b.index, b.level, { failWithin: FAIL_WITHIN_SESSIONS, band: RETEST_BAND }, end);
     const d = declineFrom(values, s.dates, b.index, end);
     let rec = -Infinity;
-    for (let i = 0; i < b.index; i++) rec = Math.max(rec, values[i] as number);
+    for (let i = 0; i < b.index; i++) rec = Math.max(rec, at(values, i));
     followUp = {
       date: o.breakout.date,
       close: o.breakout.value,
       level: b.level,
-      levelDate: s.dates[b.levelIndex] as string,
+      levelDate: at(s.dates, b.levelIndex),
       fromRecord: o.breakout.value / rec - 1,
       status: o.status,
       fellBack: o.fellBack ? { date: o.fellBack.date, sessions: o.fellBack.sessions } : null,
@@ -292,7 +293,7 @@ export function presentBreakout(f: BreakoutFacts, plot: BreakoutPlot, sourceLabe
   const end = s.dates.length - 1;
   const onClose = f.basis === 'close';
   const px = (v: number) => (onClose ? fmtLevel(sym, v) : null);
-  const at = (v: number) => (onClose ? ` at ${fmtLevel(sym, v)}` : '');
+  const atPrice = (v: number) => (onClose ? ` at ${fmtLevel(sym, v)}` : '');
   const a = answerWith('breakout', `${sym} · breakout check`, asOf, sourceLabel, f);
   a.basis = levelBasisNote(sym, f.basis, f.missingCloses, f.allMissing);
   const day = formatDate(asOf);
@@ -312,16 +313,16 @@ export function presentBreakout(f: BreakoutFacts, plot: BreakoutPlot, sourceLabe
     const above = `${pctAbs(last / prior.value - 1, 2)} above`;
     if (f.recordsThisYear === null) {
       a.lines.push(
-        `**${sym} closed at a record**${at(last)} on ${day}, its first record close since ${formatDate(prior.date)}: ${above} that peak${onClose ? ` of ${px(prior.value)}` : ''}, ${formatSpan(prior.date, asOf)} later.`,
+        `**${sym} closed at a record**${atPrice(last)} on ${day}, its first record close since ${formatDate(prior.date)}: ${above} that peak${onClose ? ` of ${px(prior.value)}` : ''}, ${formatSpan(prior.date, asOf)} later.`,
       );
     } else {
       const n = f.recordsThisYear;
       a.lines.push(
-        `**${sym} closed at a record**${at(last)} on ${day}, ${above} the previous one (${formatDate(prior.date)})${n >= 2 ? ` — its ${ordinal(n)} record close of ${asOf.slice(0, 4)}` : ''}.`,
+        `**${sym} closed at a record**${atPrice(last)} on ${day}, ${above} the previous one (${formatDate(prior.date)})${n >= 2 ? ` — its ${ordinal(n)} record close of ${asOf.slice(0, 4)}` : ''}.`,
       );
     }
   } else if (f.isNew52wHigh && f.highestSince) {
-    a.lines.push(`**${sym} closed at a 52-week high**${at(last)} on ${day}, its highest close since ${formatDate(f.highestSince)}.`);
+    a.lines.push(`**${sym} closed at a 52-week high**${atPrice(last)} on ${day}, its highest close since ${formatDate(f.highestSince)}.`);
     const record = `its ${formatMonthYear(f.allTimeHighDate)} record${onClose ? ` of ${px(f.allTimeHigh)}` : ''}`;
     a.lines.push(recordWords(sym, last, f.allTimeHigh, record, onClose));
   } else {
@@ -329,7 +330,7 @@ export function presentBreakout(f: BreakoutFacts, plot: BreakoutPlot, sourceLabe
     const also = !f.high52w.isRecord ? ` and ${pctAbs(f.from52wHigh)} below its 52-week high (${formatDate(f.high52w.date)})` : '';
     const record = onClose ? `its record of ${px(f.allTimeHigh)}` : 'its total-return record';
     // After a level line the close has been said; don't say it twice.
-    const head = lv ? 'It is' : `${sym} closed${at(last)} on ${day},`;
+    const head = lv ? 'It is' : `${sym} closed${atPrice(last)} on ${day},`;
     a.lines.push(`${head} ${below} ${record} (${formatDate(f.allTimeHighDate)})${also}; it needs a ${pctAbs(need)} gain to get back there.`);
   }
 
@@ -361,11 +362,11 @@ export function presentBreakout(f: BreakoutFacts, plot: BreakoutPlot, sourceLabe
   const candles = onClose && sessions <= CANDLE_SESSIONS && hasOhlc(s, from, end);
   const idx = candles ? thinIndices(from, end, CANDLE_SESSIONS) : thinIndices(from, end);
   // Total return has no meaningful dollar level: draw it rebased to 100 on the chart's first day.
-  const k = onClose ? 1 : 100 / (values[from] as number);
+  const k = onClose ? 1 : 100 / at(values, from);
   const priceSeries: TimeSeriesSpec = candles
     ? { type: 'candles', label: sym, open: pick(s.open, idx), high: pick(s.high, idx), low: pick(s.low, idx), close: pick(s.close, idx) }
     : { type: 'line', label: onClose ? `${sym} close` : `${sym} total return`, values: pick(values, idx).map((v) => v * k), color: 'blue', width: 2 };
-  const shown = idx.map((i) => values[i] as number);
+  const shown = idx.map((i) => at(values, i));
   const lo = Math.min(...shown);
   const hi = Math.max(...shown);
   const near = (v: number) => v <= hi * 1.3 && v >= lo / 1.3;
@@ -383,14 +384,14 @@ export function presentBreakout(f: BreakoutFacts, plot: BreakoutPlot, sourceLabe
     levels.push({ value: rb.high * k, label: `Range top${onClose ? ` ${px(rb.high)}` : ''}`, color: 'gold' });
     markers.push({ date: rb.date, value: rb.breakoutClose * k, label: `Breakout ${formatDate(rb.date)}`, color: 'green' });
   } else if (lb !== null && lf?.onChart && lb >= from) {
-    markers.push({ date: s.dates[lb] as string, value: s.close[lb] as number, label: `Crossed ${fmtAsked(sym, lf.level)}`, color: 'green' });
+    markers.push({ date: at(s.dates, lb), value: at(s.close, lb) ?? at(values, lb), label: `Crossed ${fmtAsked(sym, lf.level)}`, color: 'green' });
   }
   a.charts.push({
     kind: 'time',
     id: 'breakout',
     title: `${sym}: ${lv ? lv.title : f.isNewAllTimeHigh ? 'record close' : f.isNew52wHigh ? '52-week high' : rb ? 'range breakout' : `${pctAbs(f.fromAllTimeHigh)} below its record`}`,
-    subtitle: `${candles ? 'Daily candles' : onClose ? 'Daily closes' : 'Total return (dividends reinvested, 100 = first day)'}, ${formatDate(s.dates[from] as string)} to ${day}${rb ? `; shaded: the ${formatSpan(rb.start, rb.end, true)} range` : ''}`,
-    altText: `${candles ? 'Candlestick' : 'Line'} chart of ${sym} over ${formatSpan(s.dates[from] as string, asOf)}: ${a.lines[lv ? 1 : 0] ?? ''}`.replace(/\*\*/g, ''),
+    subtitle: `${candles ? 'Daily candles' : onClose ? 'Daily closes' : 'Total return (dividends reinvested, 100 = first day)'}, ${formatDate(at(s.dates, from))} to ${day}${rb ? `; shaded: the ${formatSpan(rb.start, rb.end, true)} range` : ''}`,
+    altText: `${candles ? 'Candlestick' : 'Line'} chart of ${sym} over ${formatSpan(at(s.dates, from), asOf)}: ${a.lines[lv ? 1 : 0] ?? ''}`.replace(/\*\*/g, ''),
     footer: chartFooter(sourceLabel, asOf),
     dates: pick(s.dates, idx),
     panels: [{ yLabel: onClose ? (sym.startsWith('^') ? 'Index level' : 'Price') : 'Total return (rebased)', format: onClose ? (sym.startsWith('^') ? 'index' : 'price') : 'index', series: [priceSeries], levels, markers }],
@@ -451,7 +452,7 @@ function levelFacts(
   const last = close[end];
   if (last === null || last === undefined) {
     throw new UserInputError(
-      `The data has no split-adjusted close for ${sym} on ${formatDate(dates[end] as string)}, so I can't compare it with ${fmtAsked(sym, level)}.`,
+      `The data has no split-adjusted close for ${sym} on ${formatDate(at(dates, end))}, so I can't compare it with ${fmtAsked(sym, level)}.`,
       'Try /breakout without a level (it then uses total return), or an asof date that has closes.',
     );
   }
@@ -467,8 +468,8 @@ function levelFacts(
   const facts: LevelFacts = {
     level,
     close: last,
-    from: ds[0] as string,
-    missingUntil: start > 0 ? (dates[start - 1] as string) : null,
+    from: at(ds, 0),
+    missingUntil: start > 0 ? at(dates, start - 1) : null,
     isAbove: c.isAbove,
     runLength: c.runLength,
     runStart: c.runStart?.date ?? null,
@@ -483,7 +484,7 @@ function levelFacts(
   // The latest upward crossing before the end day within the follow-up window: did it hold?
   let outcome: BreakoutFacts['levelOutcome'] = null;
   for (let i = e - 1; i >= Math.max(1, e - FOLLOW_UP_SESSIONS); i--) {
-    if ((values[i] as number) > level && (values[i - 1] as number) <= level) {
+    if (at(values, i) > level && at(values, i - 1) <= level) {
       const o = breakoutOutcome(values, ds, i, level, { failWithin: FAIL_WITHIN_SESSIONS, band: RETEST_BAND }, e);
       outcome = {
         date: o.breakout.date,

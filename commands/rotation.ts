@@ -8,6 +8,7 @@ import type { Answer } from '../src/answer/answer.ts';
 import type { DateRangeSpec } from '../src/answer/chart-spec.ts';
 import { answerWith, BASIS_LEVELS, BASIS_TOTAL_RETURN, chartFooter, pick, thinIndices } from '../src/answer/build.ts';
 import { alignSeries } from '../src/core/align.ts';
+import { at } from '../src/core/at.ts';
 import { formatDate, formatMonthYear, formatPercent, formatPrice } from '../src/core/format.ts';
 import { highsAndLows, levelValues } from '../src/core/highs.ts';
 import { describePeriod, formatPeriod, periodBaseIndex, type Period, periodLabel } from '../src/core/periods.ts';
@@ -85,11 +86,11 @@ export function computeRotation(inp: RotationInputs): { facts: RotationFacts; pl
   if (end < 1 || base < 0) {
     throw new NotEnoughDataError(`${s.symbol} and ${l.symbol} trade together only from ${formatDate(al.dates[0] ?? inp.asOf)}, not far enough back for ${formatPeriod(period)}`);
   }
-  const asOf = al.dates[end] as string;
+  const asOf = at(al.dates, end);
   // When small or large ends early (KRE's data stops Jul 2), the answer is as of that day: the
   // mega-cap proxy must not bring in its later closes.
   const m = truncateAsOf(inp.mega, asOf);
-  const ret = (x: DailySeries, from: number) => (x.adjClose[end] as number) / (x.adjClose[from] as number) - 1;
+  const ret = (x: DailySeries, from: number) => at(x.adjClose, end) / at(x.adjClose, from) - 1;
   const rs = ret(s, base);
   const rl = ret(l, base);
   const megaReturn = periodReturn(m, period);
@@ -103,7 +104,7 @@ export function computeRotation(inp: RotationInputs): { facts: RotationFacts; pl
     day = {
       small: ret(s, end - 1),
       large: ret(l, end - 1),
-      mega: megaCurrent && mi >= 1 ? (m.adjClose[mi] as number) / (m.adjClose[mi - 1] as number) - 1 : null,
+      mega: megaCurrent && mi >= 1 ? at(m.adjClose, mi) / at(m.adjClose, mi - 1) - 1 : null,
     };
   }
 
@@ -115,7 +116,7 @@ export function computeRotation(inp: RotationInputs): { facts: RotationFacts; pl
   const ratio = ratioLine(s.adjClose, l.adjClose);
   const ma = movingAverage(ratio, MA_WINDOW);
   const maNow = ma[end];
-  const ratioVsMa = maNow !== null && maNow !== undefined ? (ratio[end] as number) / maNow - 1 : null;
+  const ratioVsMa = maNow !== null && maNow !== undefined ? at(ratio, end) / maNow - 1 : null;
 
   const highs: RotationFacts['highs'] = [];
   for (const x of [s, l, m]) {
@@ -128,7 +129,7 @@ export function computeRotation(inp: RotationInputs): { facts: RotationFacts; pl
 
   const facts: RotationFacts = {
     period: formatPeriod(period),
-    from: al.dates[base] as string,
+    from: at(al.dates, base),
     asOf,
     small: s.symbol,
     large: l.symbol,
@@ -198,9 +199,9 @@ export function presentRotation(f: RotationFacts, plot: RotationPlot, period: Pe
   const from = Math.max(0, Math.min(base, end - MIN_CHART_SESSIONS));
   const idx = thinIndices(from, end);
   const shade: DateRangeSpec[] = [];
-  if (from < base) shade.push({ from: dates[from] as string, to: dates[base - 1] as string, label: 'Before the period', color: 'gray' });
+  if (from < base) shade.push({ from: at(dates, from), to: at(dates, base - 1), label: 'Before the period', color: 'gray' });
   const cur = f.streak.current;
-  if (cur && cur.length >= 2 && cur.startDate >= (dates[from] as string)) {
+  if (cur && cur.length >= 2 && cur.startDate >= at(dates, from)) {
     shade.push({ from: cur.startDate, to: cur.endDate, label: `${small} streak`, color: 'orange' });
   }
   a.charts.push({
@@ -263,7 +264,7 @@ async function megaCapSeries(ctx: CommandContext, mega: string, small: DailySeri
     const mags = await ctx.series('MAGS');
     const al = alignSeries([small, mags]);
     if (periodBaseIndex(al.dates, period, al.dates.length - 1) >= 0) return mags;
-    ctx.warn(`MAGS began trading ${formatMonthYear(mags.dates[0] as string)}, so QQQ (the Nasdaq-100) stands in for mega caps over this period.`);
+    ctx.warn(`MAGS began trading ${formatMonthYear(at(mags.dates, 0))}, so QQQ (the Nasdaq-100) stands in for mega caps over this period.`);
   } catch (e) {
     if (!(e instanceof NotEnoughDataError)) throw e;
     ctx.warn('MAGS did not trade yet on that date, so QQQ (the Nasdaq-100) stands in for mega caps.');
@@ -274,15 +275,15 @@ async function megaCapSeries(ctx: CommandContext, mega: string, small: DailySeri
 /** `s` rebased to 100 at `dates[from]` and laid on `dates` (null where it has no close). */
 /** `s` on the chart's dates from index `from`, rebased to 100 at `dates[baseIndex]`. */
 function onDates(s: DailySeries, dates: readonly string[], from: number, baseIndex: number): (number | null)[] {
-  const byDate = new Map(s.dates.map((d, i) => [d, s.adjClose[i] as number]));
-  const baseDate = dates[baseIndex] as string;
-  const base = byDate.get(baseDate) ?? (s.adjClose[Math.max(0, indexOnOrBefore(s.dates, baseDate))] as number);
+  const byDate = new Map(s.dates.map((d, i) => [d, at(s.adjClose, i)]));
+  const baseDate = at(dates, baseIndex);
+  const base = byDate.get(baseDate) ?? at(s.adjClose, Math.max(0, indexOnOrBefore(s.dates, baseDate)));
   return dates.map((d, i) => (i < from ? null : byDate.has(d) ? ((byDate.get(d) as number) / base) * 100 : null));
 }
 
 /** The ratio's last cross of its average, when it came within the last 10 sessions. */
 function crossedRecently(ratio: readonly number[], ma: readonly (number | null)[], end: number): RotationFacts['ratioCross'] {
-  const above = (i: number) => (ratio[i] as number) > (ma[i] ?? Infinity);
+  const above = (i: number) => at(ratio, i) > (ma[i] ?? Infinity);
   const nowAbove = above(end);
   let k = end;
   while (k > 0 && ma[k - 1] !== null && above(k - 1) === nowAbove) k--;

@@ -14,6 +14,7 @@ import { movingAverage, ratioLine } from '../src/core/ratio.ts';
 import { NotEnoughDataError, type DailySeries } from '../src/core/series.ts';
 import { analyzeStreak, type StreakRun, type StreakSides } from '../src/core/streaks.ts';
 import { alignSeries } from '../src/core/align.ts';
+import { at } from '../src/core/at.ts';
 import { defineCommand } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
 
@@ -78,22 +79,22 @@ export function computeStreak(sa: DailySeries, sb: DailySeries): { facts: Streak
   if (run && xa && xb && run.startIndex >= 1) {
     const from = run.startIndex - 1;
     overStreak = {
-      a: (xa.adjClose[end] as number) / (xa.adjClose[from] as number) - 1,
-      b: (xb.adjClose[end] as number) / (xb.adjClose[from] as number) - 1,
+      a: at(xa.adjClose, end) / at(xa.adjClose, from) - 1,
+      b: at(xb.adjClose, end) / at(xb.adjClose, from) - 1,
     };
   }
   const ratio = xa && xb ? ratioLine(xa.adjClose, xb.adjClose) : [];
   let lastDayTie: StreakFacts['lastDayTie'] = null;
   if (xa && xb && !st.current && !st.opposite) {
-    const ra = (xa.adjClose[end] as number) / (xa.adjClose[end - 1] as number) - 1;
-    const rb = (xb.adjClose[end] as number) / (xb.adjClose[end - 1] as number) - 1;
+    const ra = at(xa.adjClose, end) / at(xa.adjClose, end - 1) - 1;
+    const rb = at(xb.adjClose, end) / at(xb.adjClose, end - 1) - 1;
     if (ra === rb) lastDayTie = { return: ra };
   }
   const facts: StreakFacts = {
     a: sa.symbol,
     b: sb.symbol,
-    asOf: st.dates[end] as string,
-    dataFrom: st.dates[0] as string,
+    asOf: at(st.dates, end),
+    dataFrom: at(st.dates, 0),
     current: st.current?.length ?? 0,
     currentStart: st.current?.startDate ?? null,
     opposite: st.opposite?.length ?? 0,
@@ -141,7 +142,7 @@ export function presentStreak(f: StreakFacts, plot: StreakPlot, sourceLabel: str
   const idx = thinIndices(from, end);
   const shadeA = plot.runs
     .filter((r) => r.endIndex >= from && r.length >= 3)
-    .map((r) => ({ from: plot.dates[Math.max(r.startIndex, from)] as string, to: r.endDate, label: `${sa} streaks (3+ sessions)`, color: 'green' as const }));
+    .map((r) => ({ from: at(plot.dates, Math.max(r.startIndex, from)), to: r.endDate, label: `${sa} streaks (3+ sessions)`, color: 'green' as const }));
   a.charts.push({
     kind: 'time',
     id: 'streak',
