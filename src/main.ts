@@ -174,7 +174,9 @@ async function main(): Promise<void> {
       health.setComponent('slack', false, 'connecting');
       const { startSlack } = await import('./adapters/slack/start.ts');
       const admins = new Set(config.SLACK_ADMIN_USERS);
-      const { createStoredRecentKeys } = await import('./store/recent-keys.ts');
+      const { createPgRecentKeys, createStoredRecentKeys } = await import('./store/recent-keys.ts');
+      // With DATABASE_URL the event ids are shared: a retry is recognised by whichever replica it reaches.
+      const seen = pool ? await createPgRecentKeys(pool, { scope: 'slack', logger }) : createStoredRecentKeys(app.db, { scope: 'slack', writes: app.store });
       const slack = await startSlack({
         config,
         runner: app.runner,
@@ -183,7 +185,7 @@ async function main(): Promise<void> {
         canManage: (userId) => admins.has(userId),
         symbols: app.symbols,
         asOf: () => app.market.latestClose(),
-        seen: createStoredRecentKeys(app.db, { scope: 'slack', writes: app.store }),
+        seen,
         health,
         metrics,
       });

@@ -6,9 +6,17 @@
 import type { Database } from './db.ts';
 import { runMigrations } from './db.ts';
 import { isStorageFailure, unguarded, type StoreWrites } from './guard.ts';
+import type { Logger } from '../log.ts';
+import { runPgMigrations, type PgPool } from './pg.ts';
+
+/** "Have I taken this one already?", whichever store answers (the PostgreSQL one answers later). */
+export interface SeenKeys {
+  /** True when the key is new (and now remembered); false when it was seen before. */
+  add(key: string): boolean | Promise<boolean>;
+}
 
 /** A bounded memory of keys. */
-export interface RecentKeys {
+export interface RecentKeys extends SeenKeys {
   /** True when the key is new (and now remembered); false when it was seen before. */
   add(key: string): boolean;
   readonly size: number;
@@ -117,3 +125,46 @@ export function createStoredRecentKeys(db: Database, opts: StoredRecentKeysOptio
     },
   };
 }
+
+/**
+ * In PostgreSQL (DATABASE_URL): the same rule as the SQLite memory above, shared by every replica, so
+ * a retry of an event one replica answered is recognised by whichever replica Slack sends it to.
+ * When PostgreSQL cannot be reached, keys are remembered in this replica's memory meanwhile.
+ */
+export async function createPgRecentKeys(pool: PgPool, opts: { scope: string; ttlMs?: number; now?: () => number; logger?: Logger }): Promise<SeenKeys> {
+  await runPgMigrations(pool, 'recent_keys', PG_MIGRATIONS);
+  const ttl = opts.ttlMs ?? RECENT_KEYS_TTL_MS;
+  const now = opts.now ?? Date.now;
+  const fallback = createRecentKeys();
+  let lastPrune = -Infinity;
+  return {
+    async add(key) {
+      const t = now();
+      try {
+        if (t - lastPrune >= 60_000) {
+          lastPrune = t;
+          await pool.query('DELETE FROM recent_keys WHERE scope = $1 AND seen_at <= $2', [opts.scope, t - ttl]);
+        }
+        const r = await pool.query(
+          `INSERT INTO recent_keys (scope, key, seen_at) VALUES ($1, $2, $3)
+           ON CONFLICT (scope, key) DO UPDATE SET seen_at = excluded.seen_at WHERE recent_keys.seen_at <= $4`,
+          [opts.scope, key, t, t - ttl],
+        );
+        return r.rowCount === 1;
+      } catch (err) {
+        opts.logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'recent keys: PostgreSQL unreachable; remembering in memory');
+        return fallback.add(key);
+      }
+    },
+  };
+}
+
+const PG_MIGRATIONS = [
+  `CREATE TABLE recent_keys (
+     scope TEXT NOT NULL,
+     key TEXT NOT NULL,
+     seen_at BIGINT NOT NULL,
+     PRIMARY KEY (scope, key)
+   );
+   CREATE INDEX recent_keys_by_age ON recent_keys (scope, seen_at);`,
+];

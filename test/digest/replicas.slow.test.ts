@@ -1,12 +1,16 @@
 /**
  * Two tapebot replicas as real child processes (test/digest/_replica-child.ts) on one PostgreSQL,
- * posting to the fake Slack: CHANNELS subscribed channels over DAYS trading days. Each day both
- * replicas start at the digest's due time and share the work; one of them is SIGKILLed at a random
- * checkpoint (seeded, so a failure replays) and restarted five minutes later, when its claims have
- * lapsed. Every (channel, day) must reach Slack exactly once, and none later than the late window.
+ * posting to the fake Slack: CHANNELS subscribed channels over DAYS trading days. Each day replica
+ * "a" or "b" (seeded choice) starts at the digest's due time, decides every digest of the slot and is
+ * SIGKILLed at a random checkpoint of its posting (before/after deciding, recording an attempt, the
+ * HTTP call, recording the send); a minute later the other replica starts and posts what the dead
+ * one had decided but not claimed; the dead one restarts five minutes after the due time, when its
+ * claims have lapsed, and finishes the posts it was in the middle of (the Slack look-up says whether
+ * each had gone out). Every (channel, day) must reach Slack exactly once, none later than the late
+ * window.
  *
- * Scale: the issue asks for 1,000 channels over 20 days; that run takes several minutes on this
- * shared 2-core machine, so the default is 150 × 8 (REPLICA_TEST_CHANNELS, REPLICA_TEST_DAYS raise it).
+ * Scale: the issue asks for 1,000 channels over 20 days; on this shared 2-core machine that is many
+ * minutes, so the default is 100 × 6 (REPLICA_TEST_CHANNELS, REPLICA_TEST_DAYS raise it).
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -22,8 +26,8 @@ import { hasPg, TEST_DATABASE_URL, testSchema } from '../_services/services.ts';
 const up = await hasPg();
 const CHILD = fileURLToPath(new URL('./_replica-child.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHANNELS = Number(process.env.REPLICA_TEST_CHANNELS ?? 150);
-const N_DAYS = Number(process.env.REPLICA_TEST_DAYS ?? 8);
+const CHANNELS = Number(process.env.REPLICA_TEST_CHANNELS ?? 100);
+const N_DAYS = Number(process.env.REPLICA_TEST_DAYS ?? 6);
 const SLOT = { time: '16:30', tz: 'America/New_York' };
 const DAYS = naiveRows('SPY')
   .map((r) => r.date)
@@ -78,29 +82,27 @@ describe.skipIf(!up)('two replicas, one killed every day', () => {
     slack = await startFakeSlack();
     const first = dueInstant(SLOT, DAYS[0] ?? '');
     for (let i = 0; i < CHANNELS; i++) await store.subscribe({ platform: 'slack', id: `C${String(i).padStart(5, '0')}` }, 'close', SLOT, null, new Date(first.getTime() - 3_600_000));
-    const random = rng(20260304);
+    const random = rng(Number(process.env.REPLICA_TEST_SEED ?? 20260305));
     const base = { DATABASE_URL: TEST_DATABASE_URL, SCHEMA: schema, API: slack.apiUrl, TOKEN: slack.token, LAST_DAY: LAST };
     const log: string[] = [];
     let kills = 0;
     for (const day of DAYS) {
       const due = dueInstant(SLOT, day);
       const at = (min: number) => new Date(due.getTime() + min * 60_000).toISOString();
-      // Killed between its first checkpoint and about the end of its half of the day's posts.
-      const crashAt = 1 + Math.floor(random() * (2 + 3 * CHANNELS));
+      // A clean run of one replica passes 2 + 6 × CHANNELS checkpoints: the kill always lands inside it.
+      const crashAt = 1 + Math.floor(random() * (2 + 6 * CHANNELS));
       const victim = random() < 0.5 ? 'a' : 'b';
-      const runs = await Promise.all(
-        (['a', 'b'] as const).map((r) => replica({ ...base, REPLICA: `${r}-${day}`, NOW: at(1), ...(r === victim ? { CRASH_AT: String(crashAt) } : {}) })),
-      );
-      const killed = runs.filter((r) => r.signal === 'SIGKILL').length;
+      const other = victim === 'a' ? 'b' : 'a';
+      const first = await replica({ ...base, REPLICA: `${victim}-${day}`, NOW: at(1), CRASH_AT: String(crashAt) });
+      const killed = first.signal === 'SIGKILL' ? 1 : 0;
       kills += killed;
-      // The killed one comes back after its claims' lease (2 min) and finishes what it held.
-      if (killed > 0) {
-        const again = await replica({ ...base, REPLICA: `${victim}-${day}-restart`, NOW: at(5) });
-        expect(again.out, `${day}: the restarted replica finishes`).toMatch(/^DONE/);
-      }
+      const second = await replica({ ...base, REPLICA: `${other}-${day}`, NOW: at(2) });
+      expect(second.out, `${day}: the other replica finishes`).toMatch(/^DONE/);
+      const again = await replica({ ...base, REPLICA: `${victim}-${day}-restart`, NOW: at(5) });
+      expect(again.out, `${day}: the restarted replica finishes`).toMatch(/^DONE/);
       const rows = (await store.outbox({ kind: 'digest' })).filter((r) => r.event === day);
       const sent = rows.filter((r) => r.status === 'sent');
-      log.push(`${day}: ${sent.length}/${CHANNELS} sent, ${killed ? `replica ${victim} killed at checkpoint ${crashAt}` : 'no kill (the run ended before the checkpoint)'}`);
+      log.push(`${day}: ${sent.length}/${CHANNELS} sent; replica ${victim} ${killed ? `killed at checkpoint ${crashAt}` : 'not killed'}, then ${other}, then ${victim} again`);
       expect(sent.length, `${day}: every channel's digest sent`).toBe(CHANNELS);
       for (const r of sent) {
         expect(Date.parse(r.sentAt ?? '') - due.getTime(), `${day}: ${r.channel.id} within the late window`).toBeLessThanOrEqual(DEFAULT_DIGEST_SETTINGS.lateWindowMin * 60_000);
@@ -115,6 +117,6 @@ describe.skipIf(!up)('two replicas, one killed every day', () => {
     expect(perChannelDay.size, 'every (channel, day) on Slack').toBe(CHANNELS * N_DAYS);
     const doubled = [...perChannelDay].filter(([, n]) => n !== 1);
     expect(doubled, 'no (channel, day) twice').toEqual([]);
-    expect(kills, 'replicas really died').toBeGreaterThanOrEqual(Math.ceil(N_DAYS / 2));
+    expect(kills, 'a replica really died every day').toBe(N_DAYS);
   }, 900_000);
 });

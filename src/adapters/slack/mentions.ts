@@ -30,14 +30,14 @@ import { slackErrorCode } from './deliver.ts';
 import { escapeMrkdwn } from './mrkdwn.ts';
 import { errorText } from './blocks.ts';
 import { slackCommandName } from './manifest.ts';
-import { createRecentKeys, type RecentKeys } from '../../store/recent-keys.ts';
+import { createRecentKeys, type SeenKeys } from '../../store/recent-keys.ts';
 
 export interface SlackQuestionDeps extends SlackHandlerDeps {
   symbols: SymbolDirectory;
   /** The data's latest close (`() => market.latestClose()`): what "since june" counts from. */
   asOf?: () => Promise<string>;
   /** Events and messages already taken (default: a fresh in-memory `createRecentKeys()`). */
-  seen?: RecentKeys;
+  seen?: SeenKeys;
 }
 
 interface Question {
@@ -61,9 +61,9 @@ export function registerQuestions(app: App, deps: SlackQuestionDeps): void {
   const seen = deps.seen ?? createRecentKeys();
 
   /** False (and logged) when this event or this message was already taken: a retry, or a second event for one message. */
-  function firstTime(q: Question): boolean {
-    const byEvent = q.eventId === undefined || seen.add(`event:${q.eventId}`);
-    const byMessage = seen.add(`message:${q.channel}:${q.ts}`);
+  async function firstTime(q: Question): Promise<boolean> {
+    const byEvent = q.eventId === undefined || (await seen.add(`event:${q.eventId}`));
+    const byMessage = await seen.add(`message:${q.channel}:${q.ts}`);
     if (byEvent && byMessage) return true;
     deps.logger.info({ adapter: 'slack', eventId: q.eventId, channel: q.channel, ts: q.ts, retryNum: q.retryNum }, 'slack event already answered; ignored');
     return false;
@@ -119,13 +119,13 @@ export function registerQuestions(app: App, deps: SlackQuestionDeps): void {
     // A mention inside a DM (channel ids `D…`) is still a DM: private already, answered in place.
     const direct = event.channel.startsWith('D');
     const q: Question = { text: event.text, channel: event.channel, user: event.user, ts: event.ts, threadTs: event.thread_ts, direct, eventId: body.event_id, retryNum: context.retryNum };
-    if (firstTime(q)) await answer(client, q);
+    if (await firstTime(q)) await answer(client, q);
   });
 
   app.message(async ({ message, body, context, client }) => {
     // Only plain messages people write to the bot directly; edits, joins and other bots are ignored.
     if (message.channel_type !== 'im' || message.subtype !== undefined || message.bot_id || !message.user) return;
     const q: Question = { text: message.text ?? '', channel: message.channel, user: message.user, ts: message.ts, threadTs: message.thread_ts, direct: true, eventId: body.event_id, retryNum: context.retryNum };
-    if (firstTime(q)) await answer(client, q);
+    if (await firstTime(q)) await answer(client, q);
   });
 }

@@ -32,7 +32,7 @@ import { createWorkQueue } from './work-queue.ts';
 import { createAckFirstScheduler } from '../ack-first.ts';
 import { EVENTS_PATH } from './manifest.ts';
 import { applyServerTimeouts, createRequestGuard, DEFAULT_HTTP_TIMEOUTS, type SlackHttpTimeouts } from './http-guard.ts';
-import type { RecentKeys } from '../../store/recent-keys.ts';
+import type { SeenKeys } from '../../store/recent-keys.ts';
 
 export type SlackConfig = Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL' | 'PORT'>;
 
@@ -60,7 +60,7 @@ export interface StartSlackOptions {
   /** The data's latest close (`() => market.latestClose()`): what "since june" in a question counts from. */
   asOf?: () => Promise<string>;
   /** Events already answered; main.ts passes one kept in the database, so retries are recognised across a restart. */
-  seen?: RecentKeys;
+  seen?: SeenKeys;
   /** HTTP mode: when idle and unfinished connections are closed (default DEFAULT_HTTP_TIMEOUTS; tests shorten them). */
   httpTimeouts?: Partial<SlackHttpTimeouts>;
   /** Where the connection's readiness goes (/healthz); default nowhere. */

@@ -59,6 +59,18 @@ export interface FakeMessage {
   metadata?: unknown;
   /** Earlier versions, oldest first, when the message was updated. */
   history: { text: string | undefined; blocks: unknown[] | undefined }[];
+  /** The workspace whose bot token posted it. */
+  team: string;
+}
+
+/** A workspace that can install the app through OAuth (`grantCode`, then `oauth.v2.access`). */
+export interface FakeWorkspace {
+  teamId: string;
+  teamName: string;
+  /** The bot token `oauth.v2.access` hands out for it. */
+  botToken: string;
+  /** Who clicks "Allow". */
+  installerUserId: string;
 }
 
 export type ChannelState = 'member' | 'not_in_channel' | 'channel_not_found';
@@ -89,6 +101,16 @@ export interface FakeSlack {
   readonly calls: FakeCall[];
   readonly files: Map<string, FakeFile>;
   readonly messages: FakeMessage[];
+  /** The OAuth client id and secret `oauth.v2.access` accepts. */
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /**
+   * What Slack does when a person allows the app in a workspace: a one-time code for
+   * `oauth.v2.access` (the browser carries it to the redirect URL with the state).
+   */
+  grantCode(workspace: FakeWorkspace): string;
+  /** Makes a workspace's bot token stop working (an uninstall or a revocation). */
+  revoke(teamId: string): void;
   /** Calls of one method, in order. */
   callsTo(method: string): FakeCall[];
   /** A fresh response_url for a command or button. */
@@ -124,6 +146,12 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const botUserId = 'U0FAKEBOT1';
   const botId = 'B0FAKEBOT1';
   const appId = 'A0FAKEAPP1';
+  const clientId = '1111111111.2222222222';
+  const clientSecret = 'fake-client-secret-0123456789';
+  /** One-time OAuth codes → the workspace that allowed the app. */
+  const codes = new Map<string, FakeWorkspace>();
+  /** Bot tokens of installed workspaces → the workspace. */
+  const installed = new Map<string, FakeWorkspace>();
   let readyDelay = opts.fileReadyDelayMs ?? 0;
   let refusals = 0;
 
@@ -245,20 +273,46 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const invalidBlocks = (errors: string[]): Result => fail('invalid_blocks', { errors, response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) } });
 
   function webApi(method: string, params: Record<string, unknown>, auth: string | undefined): Result {
+    if (method === 'oauth.v2.access') {
+      // Client credentials as form fields or HTTP Basic; the code is single use.
+      const basic = auth?.startsWith('Basic ') ? Buffer.from(auth.slice(6), 'base64').toString().split(':') : [];
+      const id = params.client_id ?? basic[0];
+      const secret = params.client_secret ?? basic[1];
+      if (id !== clientId) return fail('invalid_client_id');
+      if (secret !== clientSecret) return fail('bad_client_secret');
+      const ws = codes.get(String(params.code));
+      if (!ws) return fail('invalid_code');
+      codes.delete(String(params.code));
+      installed.set(ws.botToken, ws);
+      return {
+        ok: true,
+        app_id: appId,
+        authed_user: { id: ws.installerUserId },
+        scope: 'commands,chat:write,app_mentions:read,files:write,channels:history',
+        token_type: 'bot',
+        access_token: ws.botToken,
+        bot_user_id: `U${ws.teamId.slice(1)}BOT`,
+        team: { id: ws.teamId, name: ws.teamName },
+        enterprise: null,
+        is_enterprise_install: false,
+      };
+    }
     const given = auth?.replace(/^Bearer\s+/i, '') ?? (typeof params.token === 'string' ? params.token : undefined);
     if (!given) return fail('not_authed');
+    const workspace = installed.get(given);
+    const team = workspace?.teamId ?? teamId;
     if (method === 'apps.connections.open') {
       if (given !== appToken) return fail(given === token ? 'not_allowed_token_type' : 'invalid_auth');
       return { ok: true, url: `ws://127.0.0.1:${port}/link/?ticket=${next()}&app_id=${appId}` };
     }
-    if (given !== token) return fail(given === appToken ? 'not_allowed_token_type' : 'invalid_auth');
+    if (given !== token && !workspace) return fail(given === appToken ? 'not_allowed_token_type' : 'invalid_auth');
 
     const queued = failures.get(method)?.shift();
     if (queued) return fail(queued.error, queued.extra);
 
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://tapebot-fake.slack.com/', team: 'tapebot fake', user: 'tapebot', team_id: teamId, user_id: botUserId, bot_id: botId, is_enterprise_install: false };
+        return { ok: true, url: 'https://tapebot-fake.slack.com/', team: workspace?.teamName ?? 'tapebot fake', user: 'tapebot', team_id: team, user_id: workspace ? `U${workspace.teamId.slice(1)}BOT` : botUserId, bot_id: botId, is_enterprise_install: false };
       case 'chat.postMessage': {
         const bad = channelError(params.channel);
         if (bad) return fail(bad);
@@ -281,9 +335,10 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
           ...(typeof params.thread_ts === 'string' ? { threadTs: params.thread_ts } : {}),
           ...(params.metadata !== undefined ? { metadata: params.metadata } : {}),
           history: [],
+          team,
         };
         messages.push(msg);
-        return { ok: true, channel: msg.channel, ts: msg.ts, message: { type: 'message', user: botUserId, bot_id: botId, app_id: appId, team: teamId, ts: msg.ts, text: msg.text ?? '', blocks: msg.blocks } };
+        return { ok: true, channel: msg.channel, ts: msg.ts, message: { type: 'message', user: botUserId, bot_id: botId, app_id: appId, team, ts: msg.ts, text: msg.text ?? '', blocks: msg.blocks } };
       }
       case 'chat.update': {
         const bad = channelError(params.channel);
@@ -486,6 +541,16 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     appToken,
     teamId,
     botUserId,
+    clientId,
+    clientSecret,
+    grantCode(ws) {
+      const code = `code-${ws.teamId}-${next()}`;
+      codes.set(code, ws);
+      return code;
+    },
+    revoke(team) {
+      for (const [t, ws] of installed) if (ws.teamId === team) installed.delete(t);
+    },
     calls,
     files,
     messages,
