@@ -19,9 +19,12 @@ import { benchSlack } from './slack.bench.ts';
 import { benchStartup } from './startup.bench.ts';
 import { benchSwings } from './swings.bench.ts';
 
-/** Issue 18's targets for the figures the adapter benchmarks report by name. */
+/**
+ * Issue 18's targets for the figures the adapter benchmarks report by name. "Acknowledgement with 200
+ * chart commands in flight" is the probes' (sent while the burst is being answered); the burst's own
+ * 200 acknowledgements arrive at once and queue behind one another, so theirs is reported beside it.
+ */
 const NAMED_TARGETS: Record<string, string> = {
-  burst_ack_p99_ms: '≤ 50 ms',
   probe_ack_p99_ms: '≤ 50 ms',
   in_flight_probe_ack_p99_ms: '≤ 50 ms',
   rotation_warm_median_ms: '≤ 100 ms',
