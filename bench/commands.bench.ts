@@ -1,4 +1,7 @@
-/** Issue 3's figures: each commentary command warm, end to end with its PNG; the sector rotation map's analysis. */
+/**
+ * Issue 3's figures: each commentary command warm, end to end with its PNG; the sector rotation map's
+ * analysis. Issue 18's: warm /rotation with its PNG drawn in the default render worker pool.
+ */
 import { createApp } from '../src/app.ts';
 import { renderAnswerCharts } from '../src/charts/renderer.ts';
 import { loadConfig } from '../src/config.ts';
@@ -32,5 +35,18 @@ export async function benchCommands(): Promise<string[]> {
   };
   out.push(row('rotation map analysis, 11 sectors vs SPY, full history', await measure(analysis, { iterations: 50, warmup: 5 }), '≤ 20 ms'));
   await app.close();
+
+  // Issue 18: warm /rotation with its PNG as the bot runs it, charts in the default render worker pool.
+  const pooled = createApp(loadConfig({ RENDER_CACHE_MB: '0' }), { dbFile: ':memory:' });
+  try {
+    const rotation = async () => {
+      const r = await pooled.runner.runText('/rotation');
+      if (!r.ok) throw new Error(`/rotation: ${r.error.message}`);
+      await renderAnswerCharts(pooled.renderer, r.answer);
+    };
+    out.push(row(`/rotation warm, end to end with PNG (${pooled.renderer.name})`, await measure(rotation, { iterations: 30, warmup: 3 }), '≤ 100 ms'));
+  } finally {
+    await pooled.close();
+  }
   return out;
 }

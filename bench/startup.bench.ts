@@ -159,7 +159,7 @@ export async function rssAfterEverything(
   return { atPrompt, after, ...(idle !== undefined ? { idle } : {}) };
 }
 
-/** Heap + ArrayBuffer bytes the 22 bundled series add once loaded from a warm SQLite cache, per bar and symbol-year. */
+/** Heap + ArrayBuffer bytes the bundled series add once loaded from a warm SQLite cache, per bar and symbol-year. */
 export async function seriesBytesPerSymbolYear(dataDir: string): Promise<string> {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
@@ -183,7 +183,7 @@ export async function seriesBytesPerSymbolYear(dataDir: string): Promise<string>
   const rows = held.reduce((sum, s) => sum + s.dates.length, 0);
   await app.close();
   const years = rows / 252;
-  return `${'price series in memory, 22 bundled symbols (heap + buffers)'.padEnd(58)} ${(bytes / 1048576).toFixed(1)} MB   ${(bytes / rows).toFixed(0)} bytes per bar   ${((bytes / 1048576) / years).toFixed(4)} MB per symbol-year`;
+  return `${`price series in memory, ${manifest.length} bundled symbols (heap + buffers)`.padEnd(58)} ${(bytes / 1048576).toFixed(1)} MB   ${(bytes / rows).toFixed(0)} bytes per bar   ${((bytes / 1048576) / years).toFixed(4)} MB per symbol-year`;
 }
 
 export async function benchStartup(): Promise<string[]> {

