@@ -4,7 +4,9 @@
  */
 import { NAMED_PERIODS, parsePeriod, type NamedPeriod } from '../core/periods.ts';
 import { PRICE_LEVEL_RANGE } from '../command/options.ts';
+import type { AnyCommand } from '../command/define.ts';
 import type { SymbolDirectory } from '../data/symbols.ts';
+import { correctTypo, lexiconOf, type Lexicon, type Payload } from './lexicon.ts';
 import { readDateAt, readMonthAt, minusSpan } from './dates.ts';
 import { tokenize, type Token } from './normalize.ts';
 import {
@@ -12,7 +14,6 @@ import {
   CHART_AVERAGES,
   FILLER_WORDS,
   INDEX_WORDS,
-  INTENTS,
   LEVEL_WORDS,
   LOSING_WORDS,
   MOVING_AVERAGE_WORDS,
@@ -66,6 +67,8 @@ export interface Reading {
   /** A relative date was read and needs the reference day. */
   readonly needsReference: boolean;
   readonly smallTalk: boolean;
+  /** Advice-shaped ("what should I rotate into"): answered with what has moved, under a line that says no advice is given. */
+  readonly advice: boolean;
   readonly words: number;
   /** What tapebot cannot answer ("RSI", "should I buy"): the reply that says so, the first one named. */
   readonly unsupported?: string;
@@ -73,64 +76,22 @@ export interface Reading {
   readonly movingAverage?: { said: string };
   /** Content words nothing read ("semis"), to quote back when the question is not understood. */
   readonly unread: string[];
+  /** Misspelt words and what they were read as ("smal" → "small"), shown on the Read-as line. */
+  readonly corrections: { from: string; to: string }[];
 }
 
 export interface ReadContext {
   symbols: SymbolDirectory;
+  /** The registered commands: their ask declarations are the intent words read. */
+  commands: readonly AnyCommand[];
   /** ISO day relative dates are read against: the latest close, or the asof the question asks for. */
   reference?: string;
 }
 
-type Payload =
-  | { kind: 'strong' | 'weak' | 'vague'; intent: IntentId }
-  | { kind: 'unsupported'; reply: string }
-  | { kind: 'average' }
-  | { kind: 'symbol'; name: SymbolName }
-  | { kind: 'universe'; id: string }
-  | { kind: 'period'; period: NamedPeriod }
-  | { kind: 'ambiguous'; what: string }
-  | { kind: 'index' }
-  | { kind: 'losing' }
-  | { kind: 'smalltalk' };
-
-/** Phrase → what it means, indexed by its first word. Built once from the vocabulary. */
-const PHRASES: Map<string, { words: string[]; payloads: Payload[] }[]> = (() => {
-  const byKey = new Map<string, Payload[]>();
-  const add = (phrase: string, p: Payload) => {
-    const key = tokenize(phrase)
-      .map((t) => t.word)
-      .join(' ');
-    if (key === '') return;
-    byKey.set(key, [...(byKey.get(key) ?? []), p]);
-  };
-  for (const i of INTENTS) {
-    for (const w of i.strong) add(w, { kind: 'strong', intent: i.id });
-    for (const w of i.weak) add(w, { kind: 'weak', intent: i.id });
-    for (const w of i.vague ?? []) add(w, { kind: 'vague', intent: i.id });
-  }
-  for (const u of UNSUPPORTED) for (const p of u.phrases) add(p, { kind: 'unsupported', reply: u.reply });
-  for (const p of MOVING_AVERAGE_WORDS) add(p, { kind: 'average' });
-  for (const name of SYMBOL_NAMES) for (const p of name.phrases) add(p, { kind: 'symbol', name });
-  for (const [id, phrases] of Object.entries(UNIVERSE_NAMES)) for (const p of phrases) add(p, { kind: 'universe', id });
-  for (const [p, period] of Object.entries(PERIOD_NAMES)) add(p, { kind: 'period', period });
-  for (const [p, what] of Object.entries(AMBIGUOUS_PERIODS)) add(p, { kind: 'ambiguous', what });
-  for (const p of INDEX_WORDS) add(p, { kind: 'index' });
-  for (const p of LOSING_WORDS) add(p, { kind: 'losing' });
-  for (const p of SMALL_TALK) add(p, { kind: 'smalltalk' });
-  const index = new Map<string, { words: string[]; payloads: Payload[] }[]>();
-  for (const [key, payloads] of byKey) {
-    const words = key.split(' ');
-    const first = words[0] as string;
-    index.set(first, [...(index.get(first) ?? []), { words, payloads }]);
-  }
-  for (const list of index.values()) list.sort((a, b) => b.words.length - a.words.length);
-  return index;
-})();
-
-function matchPhrase(tokens: readonly Token[], i: number): { words: string[]; payloads: Payload[] } | undefined {
+function matchPhrase(lexicon: Lexicon, tokens: readonly Token[], i: number): { words: string[]; payloads: Payload[] } | undefined {
   const first = tokens[i];
   if (!first) return undefined;
-  return PHRASES.get(first.word)?.find((p) => p.words.every((w, k) => tokens[i + k]?.word === w));
+  return lexicon.phrases.get(first.word)?.find((p) => p.words.every((w, k) => tokens[i + k]?.word === w));
 }
 
 const SPAN_TO_NAMED: Readonly<Record<string, NamedPeriod>> = {
@@ -193,7 +154,23 @@ const MONTH_WORDS = new Set(['in', 'during', 'for', 'throughout', 'over']);
 const bareTicker = (raw: string): string => raw.replace(/^\$/, '').replace(/['’]s$/i, '');
 
 export function readQuestion(text: string, ctx: ReadContext): Reading {
-  const tokens = tokenize(text);
+  const lexicon = lexiconOf(ctx.commands);
+  const written = tokenize(text);
+  const etfTickers = new Set(
+    ctx.symbols
+      .list()
+      .filter((s) => s.kind === 'etf' || (s.kind === 'stock' && !LOWER_CASE_WORDS.has(s.symbol)))
+      .map((s) => s.symbol.toLowerCase()),
+  );
+  // Misspelt words read as the word they most likely are ("smal caps" → "small caps"), and said so.
+  const corrections: { from: string; to: string }[] = [];
+  const tokens: Token[] = written.map((t) => {
+    if (t.raw !== t.word || etfTickers.has(t.word)) return t;
+    const to = correctTypo(lexicon, t.word);
+    if (to === undefined) return t;
+    if (!corrections.some((c) => c.from === t.word)) corrections.push({ from: t.word, to });
+    return { ...t, word: to };
+  });
   const strong: IntentId[] = [];
   const weak: IntentId[] = [];
   const vague: IntentId[] = [];
@@ -214,13 +191,8 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
   let losingAt = -1;
   let needsReference = false;
   let smallTalk = false;
+  let advice = false;
   const shouting = isShouting(text);
-  const etfTickers = new Set(
-    ctx.symbols
-      .list()
-      .filter((s) => s.kind === 'etf' || (s.kind === 'stock' && !LOWER_CASE_WORDS.has(s.symbol)))
-      .map((s) => s.symbol.toLowerCase()),
-  );
 
   const said = (from: number, n: number) =>
     tokens
@@ -320,7 +292,7 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
     const w = t.word;
 
     // Dates after "since", "as of", "from".
-    const fixedSince = w === 'since' && (matchPhrase(tokens, i)?.words.length ?? 0) > 1;
+    const fixedSince = w === 'since' && (matchPhrase(lexicon, tokens, i)?.words.length ?? 0) > 1;
     if ((w === 'since' || w === 'starting' || w === 'sinve' || w === 'snce') && !fixedSince) {
       const took = dateAfter(i, 1, 'since');
       if (took > 0) {
@@ -336,7 +308,7 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
         continue;
       }
     }
-    if (w === 'from' && (matchPhrase(tokens, i)?.words.length ?? 0) <= 1) {
+    if (w === 'from' && (matchPhrase(lexicon, tokens, i)?.words.length ?? 0) <= 1) {
       const took = dateAfter(i, 1, 'from');
       if (took > 0) {
         advance(took);
@@ -369,7 +341,7 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
     }
 
     // The longest vocabulary phrase, unless a number with a unit ("6 months") is longer.
-    const phrase = matchPhrase(tokens, i);
+    const phrase = matchPhrase(lexicon, tokens, i);
     const span = readSpan(tokens, i);
     if (span && (!phrase || span.words > phrase.words.length)) {
       const named = own(SPAN_TO_NAMED, `${span.n} ${span.unit}`);
@@ -427,6 +399,9 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
             break;
           case 'smalltalk':
             smallTalk = true;
+            break;
+          case 'advice':
+            advice = true;
             break;
         }
       }
@@ -529,10 +504,12 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
     problems,
     needsReference,
     smallTalk,
+    advice,
     words: tokens.length,
     ...(unsupported !== undefined ? { unsupported } : {}),
     ...(movingAverage ? { movingAverage } : {}),
     unread,
+    corrections,
   };
 }
 
