@@ -20,6 +20,7 @@ import {
   PERIOD_UNITS,
   SMALL_TALK,
   SYMBOL_NAMES,
+  TO_DATE_PERIODS,
   UNIVERSE_NAMES,
   UNSUPPORTED,
   type IntentId,
@@ -38,7 +39,8 @@ export type Payload =
   | { kind: 'index' }
   | { kind: 'losing' }
   | { kind: 'smalltalk' }
-  | { kind: 'advice' };
+  | { kind: 'advice' }
+  | { kind: 'todate'; unit: 'week' | 'month' | 'quarter' };
 
 export interface Lexicon {
   readonly intents: readonly IntentWords[];
@@ -91,6 +93,7 @@ function compile(intents: readonly IntentWords[]): Lexicon {
   for (const p of LOSING_WORDS) add(p, { kind: 'losing' });
   for (const p of SMALL_TALK) add(p, { kind: 'smalltalk' });
   for (const p of ADVICE_WORDS) add(p, { kind: 'advice' });
+  for (const [p, unit] of Object.entries(TO_DATE_PERIODS)) add(p, { kind: 'todate', unit });
   const phrases = new Map<string, { words: string[]; payloads: Payload[] }[]>();
   const known = new Set<string>([...FILLER_WORDS, ...Object.keys(NUMBER_WORDS), ...Object.keys(PERIOD_UNITS), ...DATE_WORDS]);
   for (const [key, payloads] of byKey) {
@@ -115,14 +118,17 @@ function compile(intents: readonly IntentWords[]): Lexicon {
  */
 export function correctTypo(lex: Lexicon, word: string): string | undefined {
   if (word.length < 4 || !/^[a-z]+$/.test(word) || lex.known.has(word)) return undefined;
-  const allowed = word.length >= 7 ? 2 : 1;
+  const allowed = word.length >= 8 ? 2 : 1;
   let best: string | undefined;
   let bestD = allowed + 1;
   let tie = false;
   for (let len = word.length - allowed; len <= word.length + allowed; len++) {
     for (const c of lex.wordsByLength.get(len) ?? []) {
       if (c.length < 4) continue;
-      const d = distance(word, c);
+      // A four-letter word is only a clipped longer one ("smal", "larg"): "make" is not "take".
+      if (word.length === 4 && !c.startsWith(word)) continue;
+      // A clipped word ("smal") is its longest completion's prefix: a shared prefix breaks ties.
+      const d = distance(word, c) - (c.startsWith(word) ? 0.5 : 0);
       if (d < bestD) {
         best = c;
         bestD = d;

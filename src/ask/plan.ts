@@ -77,8 +77,9 @@ function plan(text: string, ctx: PlanContext, withExamples: boolean): AskPlan {
   // "since june, as of 2025-08-01": relative dates count back from the close asked about.
   if (r.asof && ctx.reference !== undefined && r.asof.date < ctx.reference) {
     const asof = r.asof;
+    // The day itself was read against the latest close ("yesterday", "last friday"): it stays as read.
     const again = readQuestion(clean, { ...ctx, reference: asof.date });
-    r = again.asof ? again : { ...again, asof };
+    r = { ...again, asof };
   }
   if (r.needsReference && ctx.reference === undefined) return { kind: 'needs-reference' };
 

@@ -7,7 +7,8 @@ import { PRICE_LEVEL_RANGE } from '../command/options.ts';
 import type { AnyCommand } from '../command/define.ts';
 import type { SymbolDirectory } from '../data/symbols.ts';
 import { correctTypo, lexiconOf, type Lexicon, type Payload } from './lexicon.ts';
-import { readDateAt, readMonthAt, minusSpan } from './dates.ts';
+import { readDateAt, readMonthAt, minusSpan, toDateStart } from './dates.ts';
+import { isTradingDay, previousTradingDay } from '../data/calendar.ts';
 import { tokenize, type Token } from './normalize.ts';
 import {
   AMBIGUOUS_PERIODS,
@@ -16,6 +17,7 @@ import {
   INDEX_WORDS,
   LEVEL_WORDS,
   LOSING_WORDS,
+  MARKET_WORDS,
   MOVING_AVERAGE_WORDS,
   NOT_TICKERS,
   NUMBER_WORDS,
@@ -146,6 +148,12 @@ function isShouting(text: string): boolean {
   const upper = letters.replace(/[^\p{Lu}]/gu, '').length;
   return upper / letters.length > 0.7;
 }
+
+/** The symbol that stands for the market as a whole. */
+const MARKET_SYMBOL = 'SPY';
+
+/** Words after a year that make it a level of that year ("the 2022 low"), not a period. */
+const PEAK_WORDS = new Set(['high', 'highs', 'low', 'lows', 'peak', 'peaks', 'top', 'bottom', 'trough', 'ath', 'record']);
 
 /** "in july", "during march 2023": a calendar month. */
 const MONTH_WORDS = new Set(['in', 'during', 'for', 'throughout', 'over']);
@@ -316,6 +324,37 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
       }
       fromAt.push(i);
     }
+    // "yesterday": the trading day before the latest close, and its one-day move.
+    if (w === 'yesterday' || w === 'yday' || w === 'yest') {
+      if (ctx.reference === undefined) needsReference = true;
+      else {
+        asof = { date: previousTradingDay(ctx.reference), said: w };
+        addPeriod('1d', i, 1);
+      }
+      advance(1);
+      continue;
+    }
+    // "on jan 21, 2026", "on 2025-12-04", "last friday": the close of that day (or the last one before it).
+    const weekday = /^(?:mon|tue|tues|wed|thu|thur|thurs|fri)(?:day|nesday|rsday|sday)?$/.test(tokens[i + 1]?.word ?? '');
+    if ((w === 'on' && /^[a-z0-9]/.test(tokens[i + 1]?.word ?? '')) || (w === 'last' && weekday)) {
+      const k = w === 'on' ? 1 : 0;
+      const next = tokens[i + k];
+      const r = next ? readDateAt(text.slice(next.start), ctx.reference) : { kind: 'none' as const };
+      if (r.kind === 'needs-reference') {
+        needsReference = true;
+        advance(1 + (w === 'last' ? 1 : 0));
+        continue;
+      }
+      // A bare year after "on" ("on 2025") is not a day.
+      if (r.kind === 'date' && r.end === undefined && !(YEAR.test(next?.word ?? '') && r.words === 1)) {
+        const took = k + r.words;
+        const day = isTradingDay(r.date) ? r.date : previousTradingDay(r.date);
+        if (ctx.reference !== undefined && day > ctx.reference) problems.push(`"${said(i, took)}" is after the latest close I have (${ctx.reference})`);
+        else asof = { date: day, said: said(i, took) };
+        advance(took);
+        continue;
+      }
+    }
     if (MONTH_WORDS.has(w) && !YEAR.test(tokens[i + 1]?.word ?? '')) {
       const took = monthAfter(i);
       if (took > 0) {
@@ -324,6 +363,11 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
       }
     }
     // "in 2025": that calendar year, i.e. year to date as of its last day.
+    // "its 2022 high", "at the 2021 peak": a level in that year, not the year's change.
+    if (YEAR.test(w) && PEAK_WORDS.has(tokens[i + 1]?.word ?? '')) {
+      advance(2);
+      continue;
+    }
     if (YEAR.test(w)) {
       const prev = tokens[i - 1]?.word;
       if (prev === undefined || CALENDAR_YEAR_WORDS.has(prev) || !LEVEL_WORDS.includes(prev)) {
@@ -403,6 +447,10 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
           case 'advice':
             advice = true;
             break;
+          case 'todate':
+            if (ctx.reference === undefined) needsReference = true;
+            else addPeriod(`since:${toDateStart(ctx.reference, p.unit)}`, i, phrase.words.length);
+            break;
         }
       }
       advance(phrase.words.length);
@@ -477,6 +525,15 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
       const n = momentWords(at, 1);
       problems.push(`"${said(at, n)}" is not a date I can look up; write the day, e.g. "from apr 8 2026" or since:2026-04-08`);
       take(at, n);
+    }
+  }
+
+  // "how did stocks do today", "what happened on march 23 2020": the market, when nothing else is named.
+  if (symbols.length === 0 && !universe && unknownTickers.length === 0) {
+    const at = tokens.findIndex((t) => MARKET_WORDS.includes(t.word));
+    if (at >= 0) {
+      symbols.push({ symbol: MARKET_SYMBOL, said: said(at, 1), at, afterVs: false });
+      used[at] = true;
     }
   }
 

@@ -128,27 +128,20 @@ export const PERIOD_NAMES: Readonly<Record<string, NamedPeriod>> = {
   ytd: 'ytd',
   'for the year': 'ytd',
   'on the year': 'ytd',
-  'this month': '1m',
   'past month': '1m',
   'last month': '1m',
   'the month': '1m',
   'on the month': '1m',
   'over the month': '1m',
   'for the month': '1m',
-  mtd: '1m',
-  'month to date': '1m',
-  'this week': '1w',
   'last week': '1w',
   'past week': '1w',
   'on the week': '1w',
   'for the week': '1w',
   'the week': '1w',
-  wtd: '1w',
-  'this quarter': '3m',
   'past quarter': '3m',
   'last quarter': '3m',
   'the quarter': '3m',
-  qtd: '3m',
   'half a year': '6m',
   'past half year': '6m',
   'past year': '1y',
@@ -180,7 +173,6 @@ export const PERIOD_NAMES: Readonly<Record<string, NamedPeriod>> = {
 /** Period phrases that could mean two different things: the question is answered with a question. Each finishes "\"last year\" …". */
 export const AMBIGUOUS_PERIODS: Readonly<Record<string, string>> = {
   'last year': 'could mean the past 12 months (say "past year") or calendar {lastYear} (say "in {lastYear}")',
-  yesterday: 'needs a date: say "as of" and the day, e.g. "as of aug 20"',
   'mid year': 'needs a date, e.g. "since june 30"',
   q1: 'needs dates: say e.g. "since dec 31 as of mar 31"',
   q2: 'needs dates: say e.g. "since mar 31 as of jun 30"',
@@ -189,6 +181,28 @@ export const AMBIGUOUS_PERIODS: Readonly<Record<string, string>> = {
   h1: 'needs dates: say e.g. "since dec 31 as of jun 30"',
   h2: 'needs dates: say e.g. "since jun 30 as of dec 31"',
 };
+
+/**
+ * "this week", "mtd": the change since the last close before the week, month or quarter began
+ * (week-, month-, quarter-to-date), written as the equivalent `since:` date.
+ */
+export const TO_DATE_PERIODS: Readonly<Record<string, 'week' | 'month' | 'quarter'>> = {
+  'this week': 'week',
+  'so far this week': 'week',
+  'week to date': 'week',
+  wtd: 'week',
+  'this month': 'month',
+  'so far this month': 'month',
+  'month to date': 'month',
+  mtd: 'month',
+  'this quarter': 'quarter',
+  'so far this quarter': 'quarter',
+  'quarter to date': 'quarter',
+  qtd: 'quarter',
+};
+
+/** Words that mean the market as a whole when no symbol is named ("how did stocks do today"). */
+export const MARKET_WORDS: readonly string[] = ['stocks', 'equities', 'happened', 'happen', 'everything', 'markets'];
 
 /** "since …" phrases that mean the start of the year. */
 export const SINCE_YEAR_START: readonly string[] = ['the start of the year', 'the beginning of the year', 'start of the year', 'beginning of the year', 'the new year', 'new year', 'new years', 'the year began', 'the year started'];

@@ -108,10 +108,18 @@ describe('Read-as line', () => {
 describe('questions back', () => {
   const ctx = { commands: allCommands, symbols, reference: corpus.reference };
 
-  it('offer two or three example questions, each of which really reads as a command', () => {
+  it('offer two or three example questions (or one honest line and the closest command), each of which really reads as a command', () => {
     for (const { q } of corpus.clarify) {
       const p = planQuestion(q, ctx);
       if (p.kind !== 'clarify') continue; // (typed commands that fail to bind are caught later, in answerQuestion)
+      const lines = p.message.split('\n');
+      if (lines.length === 2) {
+        // Something the data cannot answer: one line that says so, then where the commands are.
+        const closest = /The closest I can do: `([^`]+)`/.exec(lines[0] ?? '')?.[1];
+        if (closest !== undefined) expect(planQuestion(closest, ctx).kind, `"${closest}" (offered for "${q}") runs`).toBe('run');
+        expect(lines[1], `"${q}"`).toMatch(/^Or type \/help/);
+        continue;
+      }
       const examples = p.message
         .split('\n')
         .filter((l) => l.startsWith('• '))
@@ -195,7 +203,7 @@ describe('questions tapebot cannot answer', () => {
   it.each([
     ['is SPY overbought?', /can't answer "overbought" questions/],
     ["what's the RSI on QQQ", /can't answer RSI questions/],
-    ['why did KRE drop', /^I can't tell why a market moved, only how it moved\. The closest I can do: \/perf KRE\n/],
+    ['why did KRE drop', /^I can't tell why a market moved, only how it moved\. The closest I can do: `\/perf KRE`\n/],
     ['how are semis doing', /^I have no semiconductor fund .*closest I have is tech \(XLK\)/],
     ["what's the correlation between IWM and SPY", /can't answer correlation questions/],
     ['is QQQ above its 20 day moving average?', /"20 day moving average".*50- and 200-day/],

@@ -75,14 +75,14 @@ describe('readQuestion: periods and dates', () => {
     ['YTD', 'ytd'],
     ['year to date', 'ytd'],
     ['since the start of the year', 'ytd'],
-    ['this month', '1m'],
+    ['this month', 'since:2026-07-31'],
     ['past month', '1m'],
     ['last month', '1m'],
     ['past six months', '6m'],
     ['6 months', '6m'],
     ['3mo', '3m'],
     ['last week', '1w'],
-    ['this week', '1w'],
+    ['this week', 'since:2026-08-16'],
     ['today', '1d'],
     ['last 12 months', '1y'],
     ['5 years', '5y'],
@@ -108,7 +108,7 @@ describe('readQuestion: periods and dates', () => {
 
   it('asks for the reference day only when a date depends on it', () => {
     expect(readQuestion('iwm vs spy since june', { symbols, commands: allCommands }).needsReference).toBe(true);
-    expect(readQuestion('iwm vs spy this month since 6/1/26', { symbols, commands: allCommands }).needsReference).toBe(false);
+    expect(readQuestion('iwm vs spy past month since 6/1/26', { symbols, commands: allCommands }).needsReference).toBe(false);
   });
 });
 
