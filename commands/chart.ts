@@ -60,7 +60,7 @@ export const ask = {
   topic: 'a chart',
   strong: ['chart', 'charts', 'plot', 'graph', 'candles', 'candlestick', 'candlesticks'],
   // The chart's lines start with the last price.
-  weak: ['price', 'prices', 'quote', 'trading at', 'last price', 'share price'],
+  weak: ['price', 'prices', 'quote', 'trading at', 'trading', 'last price', 'share price'],
   examples: ['chart XLE 6 months'],
   yields: true,
   withSeveral: 'compare',

@@ -60,7 +60,7 @@ export const ask = {
   ],
   examples: ['biotech drawdown', 'how far off the highs is the nasdaq?'],
   noPeriod: 'it measures from the highest close',
-  outranks: ['breakout', 'perf'],
+  outranks: ['perf'],
 } as const satisfies AskDeclaration;
 
 export default defineCommand({

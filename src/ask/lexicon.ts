@@ -128,7 +128,8 @@ export function correctTypo(lex: Lexicon, word: string): string | undefined {
       // A four-letter word is only a clipped longer one ("smal", "larg"): "make" is not "take".
       if (word.length === 4 && !c.startsWith(word)) continue;
       // A clipped word ("smal") is its longest completion's prefix: a shared prefix breaks ties.
-      const d = distance(word, c) - (c.startsWith(word) ? 0.5 : 0);
+      // Same length first ("bankz" is "banks", not "bank"), then a common start ("brekaing" is "breaking").
+      const d = distance(word, c) - (c.startsWith(word) ? 0.5 : 0) - (c.length === word.length ? 0.25 : 0) - (c.slice(0, 3) === word.slice(0, 3) ? 0.1 : 0);
       if (d < bestD) {
         best = c;
         bestD = d;

@@ -240,7 +240,7 @@ function decideIntent(r: Reading, lex: Lexicon, commands: readonly AnyCommand[],
       // "how far is SPY from 600", "is SPY near 700": a price level.
       else if (r.level && level) intent = level.id;
       // "is tech leading or lagging", "is iwm outperforming": against the market, the benchmark /leaders uses.
-      else if (versus?.benchmark !== undefined && only.symbol !== versus.benchmark && !(lagging && weak.has(lagging.id)) && ((lag && lead) || outperform || (weak.has(versus.id) && !lag && !lead && !(one && weak.has(one.id))))) {
+      else if (versus?.benchmark !== undefined && only.symbol !== versus.benchmark && !(lagging && weak.has(lagging.id)) && r.unread.length === 0 && ((lag && lead) || outperform || (weak.has(versus.id) && !lag && !lead && !(one && weak.has(one.id))))) {
         intent = versus.id;
         against = { symbol: versus.benchmark, ahead: false };
       }

@@ -172,7 +172,10 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
   );
   // Misspelt words read as the word they most likely are ("smal caps" → "small caps"), and said so.
   const corrections: { from: string; to: string }[] = [];
-  const tokens: Token[] = written.map((t) => {
+  const tokens: Token[] = written
+    // "its 2022 high", "at the 2021 peak": a level of that year, read as the level ("its high"), never as the year's change.
+    .filter((t, k) => !(YEAR.test(t.word) && PEAK_WORDS.has(written[k + 1]?.word ?? '')))
+    .map((t) => {
     if (t.raw !== t.word || etfTickers.has(t.word)) return t;
     const to = correctTypo(lexicon, t.word);
     if (to === undefined) return t;
@@ -363,11 +366,6 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
       }
     }
     // "in 2025": that calendar year, i.e. year to date as of its last day.
-    // "its 2022 high", "at the 2021 peak": a level in that year, not the year's change.
-    if (YEAR.test(w) && PEAK_WORDS.has(tokens[i + 1]?.word ?? '')) {
-      advance(2);
-      continue;
-    }
     if (YEAR.test(w)) {
       const prev = tokens[i - 1]?.word;
       if (prev === undefined || CALENDAR_YEAR_WORDS.has(prev) || !LEVEL_WORDS.includes(prev)) {

@@ -93,7 +93,7 @@ export const SYMBOL_NAMES: readonly SymbolName[] = [
   { symbol: 'MSFT', label: 'Microsoft', phrases: ['microsoft', 'msft stock'] },
   { symbol: 'GOOGL', label: 'Alphabet', phrases: ['alphabet', 'google', 'googl stock'] },
   { symbol: 'AMZN', label: 'Amazon', phrases: ['amazon', 'amzn stock'] },
-  { symbol: 'META', label: 'Meta', phrases: ['meta platforms', 'facebook', 'meta stock'] },
+  { symbol: 'META', label: 'Meta', phrases: ['meta', 'meta platforms', 'facebook', 'meta stock'] },
   { symbol: 'NVDA', label: 'Nvidia', phrases: ['nvidia', 'nvda stock'] },
   { symbol: 'TSLA', label: 'Tesla', phrases: ['tesla', 'tsla stock'] },
   { symbol: 'HOOD', label: 'Robinhood', phrases: ['robinhood', 'hood stock'] },
@@ -117,7 +117,7 @@ export const UNIVERSE_NAMES: Readonly<Record<string, readonly string[]>> = {
   sectors: ['sector rotation', 'sectors', 'sector', 'the sectors', 'sectros', 'sector etfs', 'sector funds', 'spdrs', 'sector spdrs', 'all sectors', 'all the sectors', 'all 11 sectors', 'groups', 'industries'],
   'smallcap-drivers': ['small cap drivers', 'smallcap drivers', 'drivers', 'small cap groups'],
   styles: ['styles', 'style', 'size and style', 'style boxes', 'size groups'],
-  mag7: ['the seven stocks', 'each of the mag 7', 'each of the magnificent seven', 'mag 7 names', 'mag7 names', 'magnificent seven names', 'the mag 7 names'],
+  mag7: ['rank the mag 7', 'rank the mag7', 'rank the magnificent seven', 'mag 7 ranked', 'the seven stocks', 'each of the mag 7', 'each of the magnificent seven', 'mag 7 names', 'mag7 names', 'magnificent seven names', 'the mag 7 names'],
 };
 
 /** Fixed phrases for the named periods. Numbers with a unit ("6 months", "2 weeks") are read separately. */
@@ -202,7 +202,7 @@ export const TO_DATE_PERIODS: Readonly<Record<string, 'week' | 'month' | 'quarte
 };
 
 /** Words that mean the market as a whole when no symbol is named ("how did stocks do today"). */
-export const MARKET_WORDS: readonly string[] = ['stocks', 'equities', 'happened', 'happen', 'everything', 'markets'];
+export const MARKET_WORDS: readonly string[] = ['market', 'markets', 'stocks', 'equities', 'happened', 'happen', 'everything'];
 
 /** "since …" phrases that mean the start of the year. */
 export const SINCE_YEAR_START: readonly string[] = ['the start of the year', 'the beginning of the year', 'start of the year', 'beginning of the year', 'the new year', 'new year', 'new years', 'the year began', 'the year started'];
@@ -329,7 +329,7 @@ export const UNSUPPORTED: readonly { readonly phrases: readonly string[]; readon
     phrases: ['p e', 'pe', 'pe ratio', 'p e ratio', 'forward pe', 'valuation', 'valuations', 'multiples', 'cheap', 'expensive', 'overvalued', 'undervalued'],
     reply: "I can't answer valuation questions (P/E and the like): I only know prices.",
   },
-  { phrases: ['forecast', 'forecasts', 'predict', 'prediction', 'predictions', 'price target', 'price targets', 'outlook'], reply: "I don't make forecasts; I can tell you what prices have done." },
+  { phrases: ['forecast', 'forecasts', 'predict', 'prediction', 'predictions', 'price target', 'price targets', 'outlook', 'where will', 'will it', 'going to be', 'next week', 'next month', 'next year', 'tomorrow', 'by year end', 'by end of year'], reply: "I don't make forecasts; I can tell you what prices have done." },
   { phrases: ['volatility', 'volatile', 'vix'], reply: "I can't answer volatility questions." },
   { phrases: ['short interest', 'shorted', 'short squeeze'], reply: "I can't answer short-interest questions." },
   { phrases: ['why', 'news', 'headlines', 'what caused', 'reason', 'catalyst', 'catalysts'], reply: "I can't tell why a market moved, only how it moved." },
