@@ -4,6 +4,7 @@
  * This 2-core machine is noisy: run it with nothing else going on and read the medians.
  */
 import { benchAnalogs } from './analogs.bench.ts';
+import { benchAsk } from './ask.bench.ts';
 import { benchCommands } from './commands.bench.ts';
 import { benchDigest } from './digest.bench.ts';
 import { benchDiscord } from './discord.bench.ts';
@@ -28,6 +29,7 @@ const suites: Record<string, () => Promise<string[]>> = {
   digest: benchDigest,
   hardening: () => benchHardening(),
   startup: benchStartup,
+  ask: benchAsk,
 };
 
 const wanted = process.argv.slice(2);
