@@ -11,24 +11,15 @@ import { readDateAt, readMonthAt, minusSpan, toDateStart } from './dates.ts';
 import { isTradingDay, previousTradingDay } from '../data/calendar.ts';
 import { tokenize, type Token } from './normalize.ts';
 import {
-  AMBIGUOUS_PERIODS,
   CHART_AVERAGES,
   FILLER_WORDS,
-  INDEX_WORDS,
   LEVEL_WORDS,
-  LOSING_WORDS,
   MARKET_WORDS,
-  MOVING_AVERAGE_WORDS,
   NOT_TICKERS,
   NUMBER_WORDS,
-  PERIOD_NAMES,
   PERIOD_UNITS,
   SINCE_PREFIXES,
   SINCE_YEAR_START,
-  SMALL_TALK,
-  SYMBOL_NAMES,
-  UNIVERSE_NAMES,
-  UNSUPPORTED,
   VS_WORDS,
   own,
   type IntentId,
@@ -379,8 +370,6 @@ export function recogniseDate(st: ReadingState, i: number): number {
 
 /** Phrases of the lexicon (intents, names, groups, named periods, comparisons, advice) and numbers with a unit ("6 months"). */
 export function recognisePhrase(st: ReadingState, i: number): number {
-  const t = st.tokens[i] as Token;
-  const w = t.word;
   // The longest vocabulary phrase, unless a number with a unit ("6 months") is longer.
   const phrase = matchPhrase(st.lexicon, st.tokens, i);
   const span = readSpan(st.tokens, i);
@@ -528,34 +517,12 @@ export function readQuestion(text: string, ctx: ReadContext): Reading {
     // "its 2022 high", "at the 2021 peak": a level of that year, read as the level ("its high"), never as the year's change.
     .filter((t, k) => !(YEAR.test(t.word) && PEAK_WORDS.has(written[k + 1]?.word ?? '')))
     .map((t) => {
-    if (t.raw !== t.word || etfTickers.has(t.word)) return t;
-    const to = correctTypo(lexicon, t.word);
-    if (to === undefined) return t;
-    if (!corrections.some((c) => c.from === t.word)) corrections.push({ from: t.word, to });
-    return { ...t, word: to };
-  });
-  const strong: IntentId[] = [];
-  const weak: IntentId[] = [];
-  const vague: IntentId[] = [];
-  const symbols: SymbolMention[] = [];
-  const unknownTickers: string[] = [];
-  const problems: string[] = [];
-  const periods: { token: string; said: string; at: number }[] = [];
-  /** Tokens something took (a phrase, a symbol, a date, a level): the rest may be quoted back as not understood. */
-  const used: boolean[] = tokens.map(() => false);
-  /** Where "from" was followed by no date: checked once everything else is read. */
-  const fromAt: number[] = [];
-  let universe: { id: string; said: string } | undefined;
-  let asof: { date: string; said: string } | undefined;
-  let level: { value: number; said: string } | undefined;
-  let unsupported: string | undefined;
-  let movingAverage: { said: string } | undefined;
-  let indexWanted = false;
-  let losingAt = -1;
-  let needsReference = false;
-  let smallTalk = false;
-  let advice = false;
-  const shouting = isShouting(text);
+      if (t.raw !== t.word || etfTickers.has(t.word)) return t;
+      const to = correctTypo(lexicon, t.word);
+      if (to === undefined) return t;
+      if (!corrections.some((c) => c.from === t.word)) corrections.push({ from: t.word, to });
+      return { ...t, word: to };
+    });
 
   const st = new ReadingState(text, tokens, ctx, lexicon, etfTickers);
   let i = 0;
