@@ -13,6 +13,7 @@ import { benchRotation } from './rotation.bench.ts';
 import { benchSkeleton } from './skeleton.bench.ts';
 import { benchSlack } from './slack.bench.ts';
 import { benchStartup } from './startup.bench.ts';
+import { benchSwings } from './swings.bench.ts';
 
 /** Benchmarks that report named figures are printed one per line. */
 function lines(record: Record<string, number>): string[] {
@@ -30,6 +31,7 @@ const suites: Record<string, () => Promise<string[]>> = {
   hardening: () => benchHardening(),
   startup: benchStartup,
   ask: benchAsk,
+  swings: benchSwings,
 };
 
 const wanted = process.argv.slice(2);

@@ -46,10 +46,10 @@ export interface ScanResult {
 }
 
 /** The channel's watchlist, or null when there is none (no channel, digests not enabled, empty list). */
-function channelWatchlist(ctx: CommandContext): string[] | null {
+async function channelWatchlist(ctx: CommandContext): Promise<string[] | null> {
   if (!ctx.channel) return null;
   try {
-    const list = digestBackend().store.watchlist({ platform: ctx.channel.platform, id: ctx.channel.id });
+    const list = await digestBackend().store.watchlist({ platform: ctx.channel.platform, id: ctx.channel.id });
     return list.length > 0 ? list : null;
   } catch (e) {
     if (e instanceof UserInputError) return null;
@@ -71,7 +71,7 @@ export async function loadScanList(ctx: CommandContext, universe: string | undef
   let members: UniverseMember[];
   let label: string;
   let plural: string;
-  const watched = word === undefined || WATCH_WORDS.has(word) ? channelWatchlist(ctx) : null;
+  const watched = word === undefined || WATCH_WORDS.has(word) ? await channelWatchlist(ctx) : null;
   if (word !== undefined && WATCH_WORDS.has(word) && !watched) throw new UserInputError('This channel watches nothing yet.', '`/watch add HOOD SHOP` adds names; or scan a universe, e.g. `/scan snapback stocks`.');
   if (watched) {
     members = watched.map((symbol) => ({ symbol, name: memberName(symbol) ?? symbol }));

@@ -48,6 +48,8 @@ export type StreakFacts = {
   top: { length: number; endDate: string }[];
   /** What followed A's earlier streaks of K+ sessions (K chosen so the sample says something), or null. */
   whatFollowed: AnalogLine | null;
+  /** Both daily total returns on the last date were exactly equal: a tie, a day for neither side. */
+  lastDayTie: { return: number } | null;
 };
 
 /** What the chart draws: the ratio line on the common dates, and A's runs to shade. */
@@ -81,6 +83,12 @@ export function computeStreak(sa: DailySeries, sb: DailySeries): { facts: Streak
     };
   }
   const ratio = xa && xb ? ratioLine(xa.adjClose, xb.adjClose) : [];
+  let lastDayTie: StreakFacts['lastDayTie'] = null;
+  if (xa && xb && !st.current && !st.opposite) {
+    const ra = (xa.adjClose[end] as number) / (xa.adjClose[end - 1] as number) - 1;
+    const rb = (xb.adjClose[end] as number) / (xb.adjClose[end - 1] as number) - 1;
+    if (ra === rb) lastDayTie = { return: ra };
+  }
   const facts: StreakFacts = {
     a: sa.symbol,
     b: sb.symbol,
@@ -97,6 +105,7 @@ export function computeStreak(sa: DailySeries, sb: DailySeries): { facts: Streak
     overStreak,
     top: st.top.slice(0, 5).map((r) => ({ length: r.length, endDate: r.endDate })),
     whatFollowed: st.current ? streakAnalogLine(analogInput(sa, sb), sa.symbol, sb.symbol, st.current.length) : null,
+    lastDayTie,
   };
   return { facts, plot: { dates: st.dates, ratio, ma50: movingAverage(ratio, 50), runs: st.runs } };
 }
@@ -111,7 +120,11 @@ export function presentStreak(f: StreakFacts, plot: StreakPlot, sourceLabel: str
   if (f.sides.current) {
     a.lines.push(sentence ?? '');
   } else {
-    a.lines.push(`${sa} has no current streak: ${sb} did better on ${formatDate(asOf)}.`);
+    a.lines.push(
+      f.lastDayTie
+        ? `${sa} has no current streak: ${sa} and ${sb} tied on ${formatDate(asOf)}, both returning ${formatPercent(f.lastDayTie.return, 3)}.`
+        : `${sa} has no current streak: ${sb} did better on ${formatDate(asOf)}.`,
+    );
     if (sentence) a.lines.push(sentence);
   }
   if (f.currentVsRecord === 'record') a.lines.push(`That is **the longest streak on record** for ${sa} over ${sb} (data from ${formatMonthYear(f.dataFrom)}).`);

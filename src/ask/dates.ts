@@ -146,10 +146,3 @@ export function readMonthAt(text: string, reference: string | undefined): MonthR
     words: m.words,
   };
 }
-
-/** The day before the week (from Monday), month or quarter of `reference` began: a to-date change is measured from the close on or before it. */
-export function toDateStart(reference: string, unit: 'week' | 'month' | 'quarter'): string {
-  const d = DateTime.fromISO(reference, { zone: 'utc' });
-  const start = unit === 'week' ? d.startOf('week') : unit === 'month' ? d.startOf('month') : d.startOf('quarter');
-  return start.minus({ days: 1 }).toISODate() ?? reference;
-}

@@ -39,8 +39,7 @@ export type Payload =
   | { kind: 'index' }
   | { kind: 'losing' }
   | { kind: 'smalltalk' }
-  | { kind: 'advice' }
-  | { kind: 'todate'; unit: 'week' | 'month' | 'quarter' };
+  | { kind: 'advice' };
 
 export interface Lexicon {
   readonly intents: readonly IntentWords[];
@@ -93,7 +92,7 @@ function compile(intents: readonly IntentWords[]): Lexicon {
   for (const p of LOSING_WORDS) add(p, { kind: 'losing' });
   for (const p of SMALL_TALK) add(p, { kind: 'smalltalk' });
   for (const p of ADVICE_WORDS) add(p, { kind: 'advice' });
-  for (const [p, unit] of Object.entries(TO_DATE_PERIODS)) add(p, { kind: 'todate', unit });
+  for (const [p, period] of Object.entries(TO_DATE_PERIODS)) add(p, { kind: 'period', period });
   const phrases = new Map<string, { words: string[]; payloads: Payload[] }[]>();
   const known = new Set<string>([...FILLER_WORDS, ...Object.keys(NUMBER_WORDS), ...Object.keys(PERIOD_UNITS), ...DATE_WORDS]);
   for (const [key, payloads] of byKey) {

@@ -7,7 +7,7 @@ import { PRICE_LEVEL_RANGE } from '../command/options.ts';
 import type { AnyCommand } from '../command/define.ts';
 import type { SymbolDirectory } from '../data/symbols.ts';
 import { correctTypo, lexiconOf, type Lexicon, type Payload } from './lexicon.ts';
-import { readDateAt, readMonthAt, minusSpan, toDateStart } from './dates.ts';
+import { readDateAt, readMonthAt, minusSpan } from './dates.ts';
 import { isTradingDay, previousTradingDay } from '../data/calendar.ts';
 import { tokenize, type Token } from './normalize.ts';
 import {
@@ -431,10 +431,6 @@ export function recognisePhrase(st: ReadingState, i: number): number {
           break;
         case 'advice':
           st.advice = true;
-          break;
-        case 'todate':
-          if (st.ctx.reference === undefined) st.needsReference = true;
-          else st.addPeriod(`since:${toDateStart(st.ctx.reference, p.unit)}`, i, phrase.words.length);
           break;
       }
     }

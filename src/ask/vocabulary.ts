@@ -182,23 +182,20 @@ export const AMBIGUOUS_PERIODS: Readonly<Record<string, string>> = {
   h2: 'needs dates: say e.g. "since jun 30 as of dec 31"',
 };
 
-/**
- * "this week", "mtd": the change since the last close before the week, month or quarter began
- * (week-, month-, quarter-to-date), written as the equivalent `since:` date.
- */
-export const TO_DATE_PERIODS: Readonly<Record<string, 'week' | 'month' | 'quarter'>> = {
-  'this week': 'week',
-  'so far this week': 'week',
-  'week to date': 'week',
-  wtd: 'week',
-  'this month': 'month',
-  'so far this month': 'month',
-  'month to date': 'month',
-  mtd: 'month',
-  'this quarter': 'quarter',
-  'so far this quarter': 'quarter',
-  'quarter to date': 'quarter',
-  qtd: 'quarter',
+/** "this week", "mtd": week-, month-, quarter-to-date, from the last close before it began (src/core/periods.ts). */
+export const TO_DATE_PERIODS: Readonly<Record<string, NamedPeriod>> = {
+  'this week': 'wtd',
+  'so far this week': 'wtd',
+  'week to date': 'wtd',
+  wtd: 'wtd',
+  'this month': 'mtd',
+  'so far this month': 'mtd',
+  'month to date': 'mtd',
+  mtd: 'mtd',
+  'this quarter': 'qtd',
+  'so far this quarter': 'qtd',
+  'quarter to date': 'qtd',
+  qtd: 'qtd',
 };
 
 /** Words that mean the market as a whole when no symbol is named ("how did stocks do today"). */

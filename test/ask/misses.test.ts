@@ -1,8 +1,7 @@
 /**
  * The misses quoted in issue 16, each read right, with the command it must become. Relative dates are
  * read against 2026-08-21 (a Friday, the latest close in the bundled data): the trading day before it
- * is Thursday 2026-08-20; the Friday before it 2026-08-14; the week began Monday 2026-08-17, so
- * "this week" is since the close on or before Sunday 2026-08-16.
+ * is Thursday 2026-08-20; the Friday before it 2026-08-14; "this week" is week to date (wtd).
  */
 import { describe, expect, it } from 'vitest';
 import { answerQuestion } from '../../src/ask/answer.ts';
@@ -33,7 +32,7 @@ describe('issue 16: the misses, read right', () => {
     ['IWM vs SPY on Jan 21, 2026', '/compare IWM SPY asof:2026-01-21'],
     ['how much does KRE need to get back to its 2022 high', '/drawdown KRE'],
     ['how much did XBI fall after its 2021 peak', '/drawdown XBI'],
-    ['how is IWM vs SPY this week', '/compare IWM SPY since:2026-08-16'],
+    ['how is IWM vs SPY this week', '/compare IWM SPY wtd'],
     ['how did spy do last friday', '/perf SPY asof:2026-08-14'],
   ])('"%s" reads as %s', async (q, want) => {
     const { out, bound: got } = await readAs(q);

@@ -50,7 +50,7 @@ describe('recognisePhrase', () => {
     expect(st.symbols[0]?.symbol).toBe('KRE');
     const wk = state('this week');
     expect(recognisePhrase(wk, 0)).toBe(2);
-    expect(wk.periods[0]?.token, 'the week began Monday 2026-08-17').toBe('since:2026-08-16');
+    expect(wk.periods[0]?.token, 'week to date').toBe('wtd');
     const rec = state('all time high');
     recognisePhrase(rec, 0);
     expect(rec.strong).toEqual(['breakout']);

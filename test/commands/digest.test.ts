@@ -134,7 +134,7 @@ describe('/alert', () => {
   it('explains what is missing', async () => {
     expect(await refused('/alert add above SPY', ADMIN)).toMatch(/needs a price level/);
     expect(await refused('/alert add', ADMIN)).toMatch(/What kind of alert/);
-    expect(await refused('/alert add streak SPY vs:SPY', ADMIN)).toMatch(/against itself/);
+    expect(await refused('/alert add streak SPY vs:SPY', ADMIN)).toMatch(/pick two different symbols/);
     expect(await refused('/alert remove', ADMIN)).toMatch(/Which alert/);
     expect(await refused('/alert remove id:99', ADMIN)).toMatch(/no alert #99/);
     expect(await refused('/alert add ath QQQ', MEMBER)).toMatch(/manage this channel/);
