@@ -9,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchAnalogs } from './analogs.bench.ts';
+import { benchAsk } from './ask.bench.ts';
 import { benchCommands } from './commands.bench.ts';
 import { benchDigest } from './digest.bench.ts';
 import { benchDiscord } from './discord.bench.ts';
@@ -92,6 +93,7 @@ const suites: Record<string, () => Promise<string[]>> = {
   digest: benchDigest,
   hardening: () => benchHardening(),
   startup: benchStartup,
+  ask: benchAsk,
   swings: benchSwings,
 };
 

@@ -21,7 +21,7 @@ import { intradayCross } from '../src/core/intraday.ts';
 import { formatSpan, measuredMoveTarget, recentRangeBreakout, withArticle } from '../src/core/ranges.ts';
 import { PULLBACK, declineFrom, roundTrip } from '../src/core/swings.ts';
 import { NotEnoughDataError, type DailySeries, type PriceBasis } from '../src/core/series.ts';
-import { defineCommand } from '../src/command/define.ts';
+import { defineCommand, type AskDeclaration } from '../src/command/define.ts';
 import { opt, PRICE_LEVEL_RANGE } from '../src/command/options.ts';
 import { UserInputError } from '../src/errors.ts';
 
@@ -400,7 +400,24 @@ export function presentBreakout(f: BreakoutFacts, plot: BreakoutPlot, sourceLabe
   return a;
 }
 
+/** How /breakout is asked in plain words: read by the question reader (src/ask). */
+export const ask = {
+  tailored: 'is {symbol} breaking out?',
+  topic: 'a breakout',
+  strong: [
+    'breakout', 'breakouts', 'breaking out', 'break out', 'broke out', 'broken out', 'new high', 'new highs', 'all time high', 'all time highs',
+    'ath', 'aths', 'record high', 'record highs', '52 week high', '52 week highs', '52w high', '52wk high', 'at highs', 'making highs', 'at the highs',
+    'retest', 'retesting', 'retested', 'braking out', 'breakin out', 'brekout', 'breakou',
+    'record', 'records', 'at a record', 'record close', 'new record', 'new records', 'new ath', 'fresh high', 'fresh highs',
+  ],
+  weak: ['above', 'reclaim', 'reclaiming', 'reclaimed', 'holding'],
+  examples: ['is KRE breaking out?', 'is SPY holding above 600?', 'is the s&p at a record?'],
+  noPeriod: 'it looks at the whole history',
+  answersLevel: true,
+} as const satisfies AskDeclaration;
+
 export default defineCommand({
+  ask,
   name: 'breakout',
   description: 'New highs and breakouts: records, 52-week highs, ranges left behind, or a price level',
   options: {

@@ -13,7 +13,7 @@ import { describePeriod, formatPeriod, periodBaseIndex, periodLabel } from '../s
 import { movingAverage } from '../src/core/ratio.ts';
 import { resampleBars, type BarInterval } from '../src/core/resample.ts';
 import { NotEnoughDataError } from '../src/core/series.ts';
-import { defineCommand } from '../src/command/define.ts';
+import { defineCommand, type AskDeclaration } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
 
 const FAST = 50;
@@ -47,7 +47,22 @@ function fmtVolume(x: number): string {
   return `${(x / div).toFixed(div === 1 ? 0 : 1)}${unit}`;
 }
 
+/** How /chart is asked in plain words: read by the question reader (src/ask). */
+export const ask = {
+  tailored: 'chart {symbol} 6 months',
+  topic: 'a chart',
+  strong: ['chart', 'charts', 'plot', 'graph', 'candles', 'candlestick', 'candlesticks'],
+  // The chart's lines start with the last price.
+  weak: ['price', 'prices', 'quote', 'trading at', 'trading', 'last price', 'share price'],
+  examples: ['chart XLE 6 months'],
+  yields: true,
+  withSeveral: 'compare',
+  weakAnswersOne: true,
+  answersMovingAverages: true,
+} as const satisfies AskDeclaration;
+
 export default defineCommand({
+  ask,
   name: 'chart',
   description: 'Price chart with the 50- and 200-day averages and volume; candles or a line',
   options: {

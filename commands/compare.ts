@@ -8,7 +8,7 @@ import { formatDate, formatPercent } from '../src/core/format.ts';
 import { describePeriod, formatPeriod, periodBaseIndex, periodLabel } from '../src/core/periods.ts';
 import { rebase } from '../src/core/returns.ts';
 import { NotEnoughDataError } from '../src/core/series.ts';
-import { defineCommand } from '../src/command/define.ts';
+import { defineCommand, type AskDeclaration } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
 
 /** What /compare found; `--json` prints it. Returns are fractions (0.012 = 1.2 %). */
@@ -22,7 +22,21 @@ export type CompareFacts = {
   returns: Record<string, number>;
 };
 
+/** How /compare is asked in plain words: read by the question reader (src/ask). */
+export const ask = {
+  tailored: 'compare {symbol} and {other} this month',
+  topic: 'a comparison',
+  strong: ['compare', 'comparison', 'compared', 'comparing', 'head to head', 'compair', 'comapre', 'compre'],
+  weak: ['vs', 'v', 'versus', 'against', 'relative to', 'beating', 'beat', 'outperforming', 'outperform', 'outperformed', 'underperforming', 'underperform', 'lagging', 'trailing', 'better', 'worse', 'or'],
+  examples: ['compare IWM and QQQ since june', 'regional banks vs the s&p this month', 'is iwm outperforming?'],
+  outranks: ['perf', 'rotation'],
+  withGroup: 'leaders',
+  answersPair: true,
+  benchmark: 'SPY',
+} as const satisfies AskDeclaration;
+
 export default defineCommand({
+  ask,
   name: 'compare',
   description: 'Compare 2–6 symbols over a period: returns side by side, the leader, the spread',
   options: {

@@ -16,7 +16,7 @@ import { formatSpan, withArticle } from '../src/core/ranges.ts';
 import { NotEnoughDataError } from '../src/core/series.ts';
 import { breakoutOutcome, recent52wBreakout } from '../src/core/breakouts.ts';
 import { BEAR_MARKET, bearMarkets, CORRECTION, currentDecline } from '../src/core/swings.ts';
-import { defineCommand } from '../src/command/define.ts';
+import { defineCommand, type AskDeclaration } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
 
 /** How many of the deepest drawdowns the answer lists. */
@@ -37,7 +37,29 @@ function rankWords(rank: number): string {
   return rank === 1 ? 'the deepest drawdown in its history' : `the ${ordinal(rank)}-deepest drawdown in its history`;
 }
 
+/** How /drawdown is asked in plain words: read by the question reader (src/ask). */
+export const ask = {
+  tailored: '{symbol} drawdown',
+  topic: 'a drawdown',
+  strong: [
+    'drawdown', 'drawdowns', 'draw down', 'dd', 'max drawdown', 'off the high', 'off the highs', 'off its high', 'off its highs', 'off highs', 'off the top',
+    'from the high', 'from the highs', 'from its high', 'from its highs', 'from the peak', 'from its peak', 'off the peak', 'off its peak', 'below the high',
+    'below its high', 'below the highs', 'below its highs', 'below the peak', 'from ath', 'off ath', 'correction', 'bear market', 'underwater', 'how far down',
+    // Longer than "all time high" (a breakout word), so "how far is IWM from its all-time high" is a drawdown.
+    'from its all time high', 'from the all time high', 'from all time highs', 'from its all time highs', 'off its all time high', 'off the all time high',
+    'off all time highs', 'below its all time high', 'below the all time high', 'from the ath', 'from its ath', 'off the ath', 'off its ath', 'from the record',
+    'drawdwon', 'drawndown', 'draw-down', 'dd from the high',
+    // A change from a past peak: "back to its 2022 high", "fall after its 2021 peak".
+    'get back to', 'back to its', 'back to the', 'need to get back', 'recover to', 'to recover', 'fall after', 'fell after', 'drop after', 'dropped after',
+    'down from its peak', 'after its peak', 'after the peak', 'since its peak', 'since the peak', 'since its high', 'since the high', 'gain needed',
+  ],
+  examples: ['biotech drawdown', 'how far off the highs is the nasdaq?'],
+  noPeriod: 'it measures from the highest close',
+  outranks: ['perf'],
+} as const satisfies AskDeclaration;
+
 export default defineCommand({
+  ask,
   name: 'drawdown',
   description: 'How far below its peak, the gain needed to get back, and its deepest drawdowns on record',
   options: {

@@ -2,13 +2,24 @@
 import type { Answer } from '../src/answer/answer.ts';
 import { emptyAnswer } from '../src/answer/build.ts';
 import { NAMED_PERIODS } from '../src/core/periods.ts';
-import { defineCommand, GLOBAL_OPTIONS } from '../src/command/define.ts';
+import { defineCommand, GLOBAL_OPTIONS, type AskDeclaration } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
 import { usage } from '../src/command/usage.ts';
 import { anyTickerHint, UserInputError } from '../src/errors.ts';
 import { echo } from '../src/echo.ts';
 
+/** How /help is asked in plain words: read by the question reader (src/ask). */
+export const ask = {
+  topic: 'help',
+  strong: ['help', 'commands', 'what can you do', 'what can i ask', 'how do i use', 'how does this work', 'what do you do', 'usage'],
+  examples: ['help'],
+  yields: true,
+  needsNoSymbol: true,
+  aboutTapebot: true,
+} as const satisfies AskDeclaration;
+
 export default defineCommand({
+  ask,
   name: 'help',
   description: 'List the commands, or explain one: /help compare',
   usesMarketData: false,

@@ -10,7 +10,7 @@ import { relativeStrength, type RelativePerformance } from '../src/core/relative
 import { lastDate, NotEnoughDataError } from '../src/core/series.ts';
 import { analyzeStreak } from '../src/core/streaks.ts';
 import type { UniverseMember } from '../src/core/universes.ts';
-import { defineCommand } from '../src/command/define.ts';
+import { defineCommand, type AskDeclaration } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
 import { codeBlock } from '../src/answer/table.ts';
 import { leftOutSentence, listing, withName } from '../src/answer/phrases.ts';
@@ -49,7 +49,20 @@ interface Ranked {
   streak: number;
 }
 
+/** How /leaders is asked in plain words: read by the question reader (src/ask). */
+export const ask = {
+  topic: 'the leaders',
+  strong: ['leaders', 'laggards', 'leaderboard', 'leader board', 'ranking', 'rankings', 'rank', 'ranked', 'leaders and laggards'],
+  weak: ['leading', 'lagging', 'best', 'worst', 'strongest', 'weakest', 'top', 'bottom', 'leader', 'laggard'],
+  examples: ['which sectors are leading this month?', 'best and worst sectors ytd'],
+  outranks: ['perf'],
+  needsNoSymbol: true,
+  answersGroup: true,
+  answersAdvice: true,
+} as const satisfies AskDeclaration;
+
 export default defineCommand({
+  ask,
   name: 'leaders',
   description: 'Rank sectors, small-cap drivers, styles or your symbols by strength relative to a benchmark',
   options: {

@@ -6,7 +6,7 @@ import { formatPoints } from '../src/answer/phrases.ts';
 import { formatDate, formatPercent } from '../src/core/format.ts';
 import { describePeriod, formatPeriod, periodBaseIndex, periodLabel, type Period } from '../src/core/periods.ts';
 import type { DailySeries } from '../src/core/series.ts';
-import { defineCommand } from '../src/command/define.ts';
+import { defineCommand, type AskDeclaration } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
 import { COLORS } from '../src/answer/chart-spec.ts';
 import { codeBlock } from '../src/answer/table.ts';
@@ -36,7 +36,25 @@ interface PerfRow {
   returns: (number | null)[];
 }
 
+/** How /perf is asked in plain words: read by the question reader (src/ask). */
+export const ask = {
+  tailored: 'how is {symbol} doing?',
+  topic: 'performance',
+  strong: ['perf', 'performance', 'returns', 'return'],
+  weak: [
+    'doing', 'doin', 'done', 'did', 'up', 'down', 'moving', 'moved', 'move', 'looking', 'performing', 'performed', 'returned', 'gained', 'gain', 'gains',
+    'rallied', 'rally', 'rallying', 'fell', 'falling', 'dropped', 'rose', 'going', 'sell off', 'selloff', 'selling off', 'happened', 'happen', 'drop', 'dump', 'dumped', 'pumped', 'ripped',
+  ],
+  vague: ['how', 'hows'],
+  examples: ['how is energy doing?', 'perf XLE XLK XLF'],
+  noPeriod: 'it shows 1D to 1Y side by side',
+  columns: { '1d': '1D', '1w': '1W', '1m': '1M', '3m': '3M', '6m': '6M', ytd: 'YTD', '1y': '1Y' },
+  withGroup: 'leaders',
+  answersOne: true,
+} as const satisfies AskDeclaration;
+
 export default defineCommand({
+  ask,
   name: 'perf',
   description: 'Returns over 1D, 1W, 1M, 3M, 6M, YTD and 1Y for up to 10 symbols, each period’s leader marked',
   options: {

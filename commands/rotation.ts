@@ -16,7 +16,7 @@ import { movingAverage, ratioLine } from '../src/core/ratio.ts';
 import { periodReturn, rebase } from '../src/core/returns.ts';
 import { indexOnOrBefore, NotEnoughDataError, truncateAsOf, type DailySeries } from '../src/core/series.ts';
 import { analyzeStreak, type StreakSides } from '../src/core/streaks.ts';
-import { defineCommand, type CommandContext } from '../src/command/define.ts';
+import { defineCommand, type CommandContext, type AskDeclaration } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
 import { formatPoints, streakSentence } from '../src/answer/phrases.ts';
 
@@ -239,7 +239,21 @@ export function presentRotation(f: RotationFacts, plot: RotationPlot, period: Pe
   return a;
 }
 
+/** How /rotation is asked in plain words: read by the question reader (src/ask). */
+export const ask = {
+  topic: 'small vs large caps',
+  strong: ['rotation', 'rotating', 'rotate', 'rotated', 'size rotation'],
+  examples: ['how are small caps doing against the mega caps this year?', 'small caps vs large caps this month?'],
+  outranks: ['perf'],
+  needsNoSymbol: true,
+  withGroup: 'rotationmap',
+  withSeveral: 'compare',
+  sizeSlots: true,
+  answersSizes: true,
+} as const satisfies AskDeclaration;
+
 export default defineCommand({
+  ask,
   name: 'rotation',
   description: 'Small caps vs large and mega caps: who leads, the streak, the ratio trend, new highs',
   options: {

@@ -20,7 +20,7 @@ import {
 } from '../src/core/rotation-map.ts';
 import { lastDate, NotEnoughDataError } from '../src/core/series.ts';
 import type { UniverseMember } from '../src/core/universes.ts';
-import { defineCommand } from '../src/command/define.ts';
+import { defineCommand, type AskDeclaration } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
 import { leftOutSentence, listing, type LeftOut } from '../src/answer/phrases.ts';
 import { loadUniverse, UNIVERSE_OPTIONS } from '../src/command/universe.ts';
@@ -58,7 +58,17 @@ export type RotationMapFacts = {
   members: Record<string, { quadrant: Quadrant; ratio: number; momentum: number; previous: Quadrant | null; weeks: number }>;
 };
 
+/** How /rotationmap is asked in plain words: read by the question reader (src/ask). */
+export const ask = {
+  topic: 'the rotation map',
+  strong: ['rotation map', 'rotationmap', 'rotation graph', 'relative rotation', 'rrg', 'quadrant', 'quadrants', 'rs ratio', 'rs momentum', 'sector rotation'],
+  examples: ['where are the sectors on the rotation map?'],
+  outranks: ['rotation'],
+  needsNoSymbol: true,
+} as const satisfies AskDeclaration;
+
 export default defineCommand({
+  ask,
   name: 'rotationmap',
   description: 'Relative rotation map: weekly RS-Ratio and RS-Momentum vs a benchmark, with tails',
   options: {

@@ -15,7 +15,7 @@ import { NotEnoughDataError, type DailySeries } from '../src/core/series.ts';
 import { analyzeStreak, type StreakRun, type StreakSides } from '../src/core/streaks.ts';
 import { alignSeries } from '../src/core/align.ts';
 import { at } from '../src/core/at.ts';
-import { defineCommand } from '../src/command/define.ts';
+import { defineCommand, type AskDeclaration } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
 
 /** Sessions of history the chart shows before the current streak. */
@@ -166,7 +166,22 @@ export function presentStreak(f: StreakFacts, plot: StreakPlot, sourceLabel: str
   return a;
 }
 
+/** How /streak is asked in plain words: read by the question reader (src/ask). */
+export const ask = {
+  tailored: 'how long has {symbol} been beating {other}?',
+  topic: 'an out-performance streak',
+  strong: ['streak', 'streaks', 'in a row', 'consecutive', 'straight days', 'straight sessions', 'straight session', 'straight day', 'winning streak', 'losing streak'],
+  weak: ['how long', 'how many days', 'how many sessions'],
+  examples: ['how long has the russell been beating the s&p?'],
+  noPeriod: 'it counts the current streak',
+  outranks: ['compare', 'rotation', 'perf', 'leaders'],
+  weakAnswersTwo: true,
+  benchmark: 'SPY',
+  lagging: true,
+} as const satisfies AskDeclaration;
+
 export default defineCommand({
+  ask,
   name: 'streak',
   description: 'How many sessions in a row A has beaten B, the longest since when, and the record streaks',
   options: {

@@ -4,7 +4,7 @@
  * AND what runs — it is split by the same parser as typed commands, so the two cannot differ.
  * When the question cannot be read with confidence the plan is a clarification, never a guess.
  */
-import type { AnyCommand } from '../command/define.ts';
+import type { AnyCommand, AskDeclaration } from '../command/define.ts';
 import type { OptionDecl, SymbolsOption } from '../command/options.ts';
 import { parseArgsText, parseCommandText, type RawArgs } from '../command/parse.ts';
 import { UNIVERSES } from '../core/universes.ts';
@@ -12,7 +12,8 @@ import type { SymbolDirectory } from '../data/symbols.ts';
 import { anyTickerHint } from '../errors.ts';
 import { cleanQuestion, MAX_QUESTION_CHARS, tokenize } from './normalize.ts';
 import { readQuestion, type Reading, type SymbolMention } from './read.ts';
-import { CHOICE_SYNONYMS, INTENTS, MARKET_BENCHMARK, own, SIZE_GROUP_SYMBOLS, type IntentId, type IntentWords, type SizeGroup } from './vocabulary.ts';
+import { CHOICE_SYNONYMS, own, SIZE_GROUP_SYMBOLS, type IntentId, type IntentWords, type SizeGroup } from './vocabulary.ts';
+import { lexiconOf, type Lexicon } from './lexicon.ts';
 import { echo } from '../echo.ts';
 
 export interface PlanContext {
@@ -51,7 +52,6 @@ export type AskPlan =
 /** Longest clarification; well inside Discord's 2000 and Slack's 3000 characters. */
 export const MAX_CLARIFY_CHARS = 1200;
 
-const intentWords = (id: IntentId): IntentWords => INTENTS.find((i) => i.id === id) as IntentWords;
 
 export function planQuestion(text: string, ctx: PlanContext): AskPlan {
   return plan(text, ctx, true);
@@ -77,11 +77,11 @@ function plan(text: string, ctx: PlanContext, withExamples: boolean): AskPlan {
   // "since june, as of 2025-08-01": relative dates count back from the close asked about.
   if (r.asof && ctx.reference !== undefined && r.asof.date < ctx.reference) {
     const asof = r.asof;
+    // The day itself was read against the latest close ("yesterday", "last friday"): it stays as read.
     const again = readQuestion(clean, { ...ctx, reference: asof.date });
-    r = again.asof ? again : { ...again, asof };
+    r = { ...again, asof };
   }
   if (r.needsReference && ctx.reference === undefined) return { kind: 'needs-reference' };
-  const available = new Set(ctx.commands.map((c) => c.name));
 
   if (r.unknownTickers.length > 0) {
     const known = ctx.symbols
@@ -94,15 +94,44 @@ function plan(text: string, ctx: PlanContext, withExamples: boolean): AskPlan {
     return say(r, `I don't have prices for ${r.unknownTickers.join(', ')}. ${how} Symbols I know: ${known}.`);
   }
   if (r.problems.length > 0) return say(r, `I couldn't tell: ${r.problems.slice(0, 2).join('; ')}.`);
-  // "is SPY overbought?", "should I buy IWM": named, and not something tapebot answers. (A help question may name anything.)
-  if (r.unsupported !== undefined && !r.strong.includes('help')) return say(r, r.unsupported, [...r.strong, ...(r.symbols.length > 1 ? (['compare', 'streak'] as const) : r.symbols.length > 0 ? (['chart', 'perf', 'breakout'] as const) : [])]);
+  const lex = lexiconOf(ctx.commands);
+  const intentWords = (id: IntentId): IntentWords | undefined => lex.intents.find((i) => i.id === id);
+  // "is SPY overbought?", "why did KRE drop": one honest line, and the closest thing tapebot can do. (A help question may name anything.)
+  const aboutTapebot = r.strong.some((i) => intentWords(i)?.aboutTapebot);
+  if (r.unsupported !== undefined && !aboutTapebot) {
+    const closest = runPlan({ ...r, unread: [] }, lex, clean, ctx);
+    const line = closest.kind === 'run' ? `${r.unsupported} The closest I can do: ${echo(shownCommandText(closest.text, ctx.commandName), 120)}` : r.unsupported;
+    return { kind: 'clarify', message: withHelp(line, ctx) };
+  }
+  // "what should I rotate into", "what's working": what has moved, never advice.
+  if (r.advice && !aboutTapebot) {
+    const adviser = lex.intents.find((i) => i.answersAdvice);
+    const keep = r.strong.filter((i) => intentWords(i)?.needsNoSymbol && !intentWords(i)?.sizeSlots && !intentWords(i)?.aboutTapebot);
+    const reading: Reading = r.symbols.length === 0 && adviser ? { ...r, strong: keep.length > 0 ? keep : [adviser.id], weak: [], unread: [] } : { ...r, unread: [] };
+    const p = runPlan(reading, lex, clean, ctx);
+    if (p.kind === 'run') return { ...p, notes: [NO_ADVICE, ...p.notes] };
+    return { kind: 'clarify', message: withHelp(NO_ADVICE, ctx) };
+  }
+  const p = runPlan(r, lex, clean, ctx);
+  if (p.kind === 'run') return p;
+  return say(r, p.why, p.prefer);
+}
 
-  const decided = decideIntent(r, available, new Set(tokenize(clean).map((t) => t.word)));
-  if (decided.kind === 'unclear') return say(r, decided.why, decided.prefer);
-  const intent = intentWords(decided.intent);
-  const cmd = ctx.commands.find((c) => c.name === intent.command);
-  if (!cmd) return say(r, `I can't answer questions about ${intent.topic} yet.`);
+/** Said above every advice-shaped question's answer. */
+export const NO_ADVICE = 'tapebot reports what has moved and gives no advice';
 
+function withHelp(line: string, ctx: PlanContext): string {
+  const text = `${line}\nOr type ${shownCommand('help', ctx.commandName)} for the commands.`;
+  return text.length <= MAX_CLARIFY_CHARS ? text : `${text.slice(0, MAX_CLARIFY_CHARS - 1)}…`;
+}
+
+/** The command a reading amounts to, or why it amounts to none. */
+function runPlan(r: Reading, lex: Lexicon, clean: string, ctx: PlanContext): Extract<AskPlan, { kind: 'run' }> | { kind: 'none'; why: string; prefer: IntentId[] } {
+  const decided = decideIntent(r, lex, ctx.commands, new Set(tokenize(clean).map((t) => t.word)));
+  if (decided.kind === 'unclear') return { kind: 'none', why: decided.why, prefer: decided.prefer };
+  const intent = lex.intents.find((i) => i.id === decided.intent);
+  const cmd = intent && ctx.commands.find((c) => c.name === intent.command);
+  if (!intent || !cmd) return { kind: 'none', why: "I can't answer that question here yet.", prefer: [] };
   // "is KRE lagging?": against the market.
   if (decided.against !== undefined) {
     const only = r.symbols[0] as SymbolMention;
@@ -110,9 +139,10 @@ function plan(text: string, ctx: PlanContext, withExamples: boolean): AskPlan {
     r = { ...r, symbols: decided.against.ahead ? [market, only] : [only, market], losingAt: -1 };
   }
   const filled = fillOptions(intent, cmd, r, clean, ctx);
-  if ('problem' in filled) return say(r, filled.problem, [intent.id]);
+  if ('problem' in filled) return { kind: 'none', why: filled.problem, prefer: [intent.id] };
   const rest = filled.parts.join(' ');
-  return { kind: 'run', name: cmd.name, args: parseArgsText(rest), text: `/${cmd.name}${rest ? ` ${rest}` : ''}`, notes: filled.notes };
+  const notes = [...r.corrections.map((c) => `read "${c.from}" as "${c.to}"`), ...filled.notes];
+  return { kind: 'run', name: cmd.name, args: parseArgsText(rest), text: `/${cmd.name}${rest ? ` ${rest}` : ''}`, notes };
 }
 
 function typedCommand(clean: string, ctx: PlanContext): AskPlan | undefined {
@@ -128,18 +158,31 @@ function typedCommand(clean: string, ctx: PlanContext): AskPlan | undefined {
 }
 
 type Decision =
-  /** `against`: a lone symbol measured against the market; `ahead` when the market is the one ahead ("KRE lagging"). */
+  /** `against`: a lone symbol measured against a benchmark; `ahead` when the benchmark is the one ahead ("KRE lagging"). */
   | { kind: 'intent'; intent: IntentId; against?: { symbol: string; ahead: boolean } }
   | { kind: 'unclear'; why: string; prefer: IntentId[] };
-
-/** Commands that answer with no symbol named. */
-const NEEDS_NO_SYMBOL: ReadonlySet<IntentId> = new Set(['rotation', 'leaders', 'rotationmap', 'help']);
 
 function isUniverseMember(symbol: string): boolean {
   return UNIVERSES.some((u) => u.members.some((m) => m.symbol === symbol));
 }
 
-function decideIntent(r: Reading, available: ReadonlySet<string>, words: ReadonlySet<string>): Decision {
+/** How many symbols a command's options take: a list's maximum, or one per symbol option. */
+function symbolCapacity(cmd: AnyCommand | undefined): number {
+  if (!cmd) return 0;
+  const decls = Object.values(cmd.options);
+  const list = decls.find((d): d is SymbolsOption => d.kind === 'symbols');
+  return list ? list.max : decls.filter((d) => d.kind === 'symbol').length;
+}
+
+/**
+ * Which question the reading asks, from the registered commands' ask declarations: strong words first
+ * (with each declaration's `outranks` and `yields`), then the shapes commands claim (`answersPair`,
+ * `answersLevel` …) when only weak words or none were said.
+ */
+function decideIntent(r: Reading, lex: Lexicon, commands: readonly AnyCommand[], words: ReadonlySet<string>): Decision {
+  const intents = lex.intents;
+  const decl = (id: IntentId | undefined): IntentWords | undefined => (id === undefined ? undefined : intents.find((i) => i.id === id));
+  const claiming = (flag: keyof AskDeclaration): IntentWords | undefined => intents.find((i) => i[flag] !== undefined && i[flag] !== false);
   const s = new Set(r.strong);
   const subjects = r.symbols.length;
   const sizeOnly = subjects > 0 && r.symbols.every((x) => x.size !== undefined);
@@ -147,61 +190,70 @@ function decideIntent(r: Reading, available: ReadonlySet<string>, words: Readonl
 
   // Several strong words: the more specific question wins where one clearly contains the other.
   // "help compare" asks about the command; "help me compare IWM and SPY" asks the question.
-  if (s.has('help') && subjects === 0) for (const x of [...s]) if (x !== 'help') s.delete(x);
-  if (s.size > 1) s.delete('help');
-  if (s.has('chart') && s.size > 1) s.delete('chart');
-  if (s.has('rotationmap')) s.delete('rotation');
-  if (s.has('streak')) for (const x of ['compare', 'rotation', 'perf', 'leaders'] as const) s.delete(x);
-  if (s.has('compare')) for (const x of ['perf', 'rotation'] as const) s.delete(x);
-  if (s.has('leaders')) s.delete('perf');
-  if (s.has('rotation')) s.delete('perf');
+  const about = [...s].find((x) => decl(x)?.aboutTapebot);
+  if (about !== undefined && subjects === 0) for (const x of [...s]) if (x !== about) s.delete(x);
+  for (const x of [...s]) if (s.size > 1 && decl(x)?.yields) s.delete(x);
+  for (const x of [...s]) if (s.has(x)) for (const y of decl(x)?.outranks ?? []) if (y !== x) s.delete(y);
   if (s.size > 1) {
-    const topics = [...s].map((i) => intentWords(i).topic);
+    const topics = [...s].map((i) => decl(i)?.topic ?? i);
     return { kind: 'unclear', why: `I read two questions in one (${topics.join(' and ')}); ask them one at a time.`, prefer: [...s] };
   }
 
   let intent: IntentId | undefined = [...s][0];
-  if (intent === 'rotation' && r.universe) intent = 'rotationmap';
-  if (intent === 'rotation' && subjects >= 2 && !r.symbols.every((x) => sizeGroupOf(x.symbol) !== undefined)) intent = 'compare';
-  if (intent === 'chart' && subjects >= 2) intent = 'compare';
-  // "ytd perf of the sectors", "compare the sectors": a named group is ranked, not listed.
-  if ((intent === 'perf' || intent === 'compare') && r.universe && subjects === 0) intent = 'leaders';
+  const strongDecl = decl(intent);
+  if (strongDecl?.withGroup !== undefined && r.universe && (subjects === 0 || strongDecl.sizeSlots)) intent = strongDecl.withGroup;
+  else if (strongDecl?.withSeveral !== undefined && subjects >= 2) {
+    const fits = strongDecl.sizeSlots ? r.symbols.every((x) => sizeGroupOf(x.symbol) !== undefined) : subjects <= symbolCapacity(commands.find((c) => c.name === strongDecl.command));
+    if (!fits) intent = strongDecl.withSeveral;
+  }
 
-  // "is QQQ above its 200 day?": /chart says where the price stands against its 50- and 200-day averages.
-  if (r.movingAverage) {
-    if (subjects === 1 && (intent === undefined || intent === 'chart' || intent === 'perf')) intent = 'chart';
-    else {
+  // "is QQQ above its 200 day?": the command that shows the moving averages answers.
+  const averages = claiming('answersMovingAverages');
+  if (r.movingAverage && averages) {
+    if (subjects === 1 && (intent === undefined || decl(intent)?.yields || decl(intent)?.answersOne)) intent = averages.id;
+    else if (intent !== averages.id) {
       const one = subjects === 1 ? `, e.g. "chart ${(r.symbols[0] as SymbolMention).symbol}"` : '';
-      return { kind: 'unclear', why: `I answer moving-average questions with a chart of one symbol${one}: it shows the 50- and 200-day averages.`, prefer: ['chart'] };
+      return { kind: 'unclear', why: `I answer moving-average questions with a chart of one symbol${one}: it shows the 50- and 200-day averages.`, prefer: [averages.id] };
     }
   }
 
   let against: { symbol: string; ahead: boolean } | undefined;
   if (intent === undefined) {
     const weak = new Set(r.weak);
-    if (r.universe) intent = 'leaders';
-    else if (weak.has('streak') && subjects === 2) intent = 'streak';
-    else if (weak.has('breakout') && r.level && subjects === 1) intent = 'breakout';
-    else if (subjects >= 2) intent = sizeOnly && hasSmall ? 'rotation' : 'compare';
+    const weakSaid = (flag: keyof AskDeclaration) => intents.find((i) => i[flag] === true && weak.has(i.id));
+    const group = claiming('answersGroup');
+    const sizes = claiming('answersSizes');
+    const level = claiming('answersLevel');
+    const pair = claiming('answersPair');
+    const one = claiming('answersOne');
+    const lagging = intents.find((i) => i.lagging && i.benchmark !== undefined);
+    const versus = intents.find((i) => !i.lagging && i.benchmark !== undefined);
+    if (r.universe && group) intent = group.id;
+    else if (subjects === 2 && weakSaid('weakAnswersTwo')) intent = weakSaid('weakAnswersTwo')?.id;
+    else if (subjects >= 2) intent = sizeOnly && hasSmall && sizes ? sizes.id : pair?.id;
     else if (subjects === 1) {
       const only = r.symbols[0] as SymbolMention;
       const lag = LAG_WORDS.some((w) => words.has(w));
       const lead = LEAD_WORDS.some((w) => words.has(w));
-      if (only.size === 'small') intent = 'rotation';
-      // "how far is SPY from 600", "is SPY near 700": a price level is a breakout check.
-      else if (r.level) intent = 'breakout';
-      // "is KRE lagging?", "how long has XLE been leading?": a streak against the market, the benchmark /leaders uses.
-      else if (only.symbol !== MARKET_BENCHMARK && (lag || (lead && weak.has('streak')))) {
-        intent = 'streak';
-        against = { symbol: MARKET_BENCHMARK, ahead: lag };
-      } else if (weak.has('leaders') && isUniverseMember(only.symbol)) intent = 'leaders';
-      else if (weak.has('compare') && !weak.has('perf')) {
-        return { kind: 'unclear', why: `Against what? Name a second symbol, e.g. "${only.symbol} vs ${only.symbol === 'SPY' ? 'QQQ' : 'SPY'}".`, prefer: ['compare', 'streak'] };
-      } else if (weak.has('chart')) intent = 'chart';
+      const outperform = OUTPERFORM_WORDS.some((w) => words.has(w));
+      if (only.size === 'small' && sizes) intent = sizes.id;
+      // "how far is SPY from 600", "is SPY near 700": a price level.
+      else if (r.level && level) intent = level.id;
+      // "is tech leading or lagging", "is iwm outperforming": against the market, the benchmark /leaders uses.
+      else if (versus?.benchmark !== undefined && only.symbol !== versus.benchmark && !(lagging && weak.has(lagging.id)) && r.unread.length === 0 && ((lag && lead) || outperform || (weak.has(versus.id) && !lag && !lead && !(one && weak.has(one.id))))) {
+        intent = versus.id;
+        against = { symbol: versus.benchmark, ahead: false };
+      }
+      // "is KRE lagging?", "how long has XLE been leading?": a streak against the market.
+      else if (lagging?.benchmark !== undefined && only.symbol !== lagging.benchmark && (lag || ((lead || outperform) && weak.has(lagging.id)))) {
+        intent = lagging.id;
+        against = { symbol: lagging.benchmark, ahead: lag };
+      } else if (group && weak.has(group.id) && isUniverseMember(only.symbol)) intent = group.id;
+      else if (weakSaid('weakAnswersOne')) intent = weakSaid('weakAnswersOne')?.id;
       // Performance only when the question asks how it did ("how is KRE doing", "since june"), or is just the name ("KRE?").
-      else if (weak.has('perf') || r.period || r.asof || r.unread.length === 0) intent = 'perf';
-      else return { kind: 'unclear', why: "I couldn't tell which question you're asking.", prefer: ['perf', 'chart', 'breakout'] };
-    } else if (weak.has('leaders')) intent = 'leaders';
+      else if (one && (weak.has(one.id) || r.period || r.asof || r.unread.length === 0)) intent = one.id;
+      else return { kind: 'unclear', why: "I couldn't tell which question you're asking.", prefer: intents.filter((i) => i.answersOne || i.weakAnswersOne || i.answersLevel).map((i) => i.id) };
+    } else if (group && weak.has(group.id)) intent = group.id;
   }
   if (intent === undefined) {
     const nothing = subjects === 0 && !r.period && !r.universe && r.weak.length === 0 && r.vague.length === 0;
@@ -211,16 +263,16 @@ function decideIntent(r: Reading, available: ReadonlySet<string>, words: Readonl
       prefer: [],
     };
   }
-  // /perf shows fixed columns (1D … 1Y): another period is measured by a command that takes it.
-  if (intent === 'perf' && r.period && own(intentWords('perf').columns ?? {}, r.period.token) === undefined) {
-    if (subjects === 1 && available.has('chart')) intent = 'chart';
-    else if (subjects >= 2 && available.has('compare')) intent = 'compare';
+  // A command that shows fixed columns (/perf's 1D … 1Y): another period is measured by a command that takes it.
+  const chosen = decl(intent);
+  if (chosen?.columns && r.period && own(chosen.columns, r.period.token) === undefined) {
+    const instead = subjects === 1 ? claiming('weakAnswersOne') : subjects >= 2 ? claiming('answersPair') : undefined;
+    if (instead) intent = instead.id;
   }
-  if (subjects === 0 && !NEEDS_NO_SYMBOL.has(intent)) {
-    return { kind: 'unclear', why: `Which symbol? I read a question about ${intentWords(intent).topic} but no symbol I know.`, prefer: [intent] };
-  }
-  if (!available.has(intentWords(intent).command)) {
-    return { kind: 'unclear', why: `I can't answer questions about ${intentWords(intent).topic} yet.`, prefer: [] };
+  const final = decl(intent);
+  if (!final) return { kind: 'unclear', why: "I can't answer that question here yet.", prefer: [] };
+  if (subjects === 0 && !final.needsNoSymbol) {
+    return { kind: 'unclear', why: `Which symbol? I read a question about ${final.topic} but no symbol I know.`, prefer: [intent] };
   }
   return { kind: 'intent', intent, ...(against ? { against } : {}) };
 }
@@ -228,6 +280,7 @@ function decideIntent(r: Reading, available: ReadonlySet<string>, words: Readonl
 /** A lone "lagging" or "leading" measures against the market ("is KRE lagging?"). */
 const LAG_WORDS: readonly string[] = ['lagging', 'lagged', 'laggard'];
 const LEAD_WORDS: readonly string[] = ['leading', 'leader', 'led'];
+const OUTPERFORM_WORDS: readonly string[] = ['outperforming', 'outperformed', 'outperform', 'beating', 'beat', 'ahead'];
 
 function sizeGroupOf(symbol: string): SizeGroup | undefined {
   return (Object.keys(SIZE_GROUP_SYMBOLS) as SizeGroup[]).find((g) => SIZE_GROUP_SYMBOLS[g].includes(symbol));
@@ -248,14 +301,14 @@ function fillOptions(intent: IntentWords, cmd: AnyCommand, r: Reading, clean: st
   let subjects = [...r.symbols];
 
   // "how long has the S&P been lagging the Russell": the Russell is the one ahead.
-  if (intent.id === 'streak' && subjects.length === 2 && r.losingAt > (subjects[0] as SymbolMention).at && r.losingAt < (subjects[1] as SymbolMention).at) {
+  if (intent.lagging && subjects.length === 2 && r.losingAt > (subjects[0] as SymbolMention).at && r.losingAt < (subjects[1] as SymbolMention).at) {
     subjects = [subjects[1] as SymbolMention, subjects[0] as SymbolMention];
   }
 
   const universeDecl = decls.find(([name, d]) => name === 'universe' || (d.kind === 'choice' && r.universe !== undefined && d.choices.includes(r.universe.id)));
   const benchmark = decls.find(([, d]) => d.kind === 'symbol' && !d.required && !d.positional && 'default' in d && d.default !== undefined);
 
-  if (intent.id === 'rotation') {
+  if (intent.sizeSlots) {
     // Each symbol fills the option whose default stands for the same size group (small:, large:, mega:).
     for (const m of subjects) {
       const group = sizeGroupOf(m.symbol);
@@ -336,9 +389,9 @@ function fillOptions(intent: IntentWords, cmd: AnyCommand, r: Reading, clean: st
       if (chosen !== undefined && !given.has(name)) given.set(name, chosen);
     }
     // /help COMMAND: a command's name said in a help question.
-    if (d.kind === 'text' && intent.id === 'help' && !given.has(name)) {
-      const about = r.strong.filter((i) => i !== 'help').map((i) => intentWords(i).command);
-      const named = [...about, ...words].find((w) => w !== 'help' && ctx.commands.some((c) => c.name === w));
+    if (d.kind === 'text' && intent.aboutTapebot && !given.has(name)) {
+      const about = r.strong.filter((i) => i !== intent.id);
+      const named = [...about, ...words].find((w) => w !== intent.id && ctx.commands.some((c) => c.name === w));
       if (named) given.set(name, named);
     }
   }
@@ -371,7 +424,7 @@ function renderParts(decls: readonly [string, OptionDecl][], given: ReadonlyMap<
 /** "I read … / I couldn't … / Questions that work: …", always well under the chat limits. */
 function clarification(r: Reading | undefined, problem: string, shown: readonly string[], ctx: PlanContext): string {
   const lines: string[] = [];
-  const understood = r ? understoodParts(r) : [];
+  const understood = r ? understoodParts(r, lexiconOf(ctx.commands)) : [];
   if (understood.length > 0) lines.push(`I read: ${understood.join(', ')}.`);
   // The words nothing matched ("semis"), unless the problem already quotes them.
   const unread = (r?.unread ?? []).filter((w) => !problem.toLowerCase().includes(w)).slice(0, 3);
@@ -386,9 +439,9 @@ function clarification(r: Reading | undefined, problem: string, shown: readonly 
   return text.length <= MAX_CLARIFY_CHARS ? text : `${text.slice(0, MAX_CLARIFY_CHARS - 1)}…`;
 }
 
-function understoodParts(r: Reading): string[] {
+function understoodParts(r: Reading, lex: Lexicon): string[] {
   const parts: string[] = [];
-  const topics = r.strong.map((i) => intentWords(i).topic);
+  const topics = r.strong.map((i) => lex.intents.find((x) => x.id === i)?.topic ?? i);
   if (topics.length > 0) parts.push(`a question about ${topics.slice(0, 3).join(' and ')}`);
   for (const m of r.symbols.slice(0, 6)) {
     const plain = m.said.replace(/^\$/, '').toUpperCase() === m.symbol.replace(/^\^/, '') || m.said.toUpperCase() === m.symbol;
@@ -403,24 +456,14 @@ function understoodParts(r: Reading): string[] {
 
 /** Example questions that work, tailored to the symbol the question named when there is one. */
 function examples(ctx: PlanContext, r: Reading | undefined, prefer: readonly IntentId[]): string[] {
+  const intents = lexiconOf(ctx.commands).intents;
   const s = r?.symbols[0]?.symbol;
   const other = s === 'SPY' ? 'QQQ' : 'SPY';
-  const tailored: Partial<Record<IntentId, string>> = s
-    ? {
-        breakout: `is ${s} breaking out?`,
-        drawdown: `${s} drawdown`,
-        compare: `compare ${s} and ${other} this month`,
-        streak: `how long has ${s} been beating ${other}?`,
-        perf: `how is ${s} doing?`,
-        chart: `chart ${s} 6 months`,
-      }
-    : {};
-  const order: IntentId[] = [...prefer, 'rotation', 'breakout', 'compare', 'drawdown', 'leaders', 'streak', 'perf', 'chart', 'rotationmap'];
+  const order: IntentWords[] = [...prefer.flatMap((id) => intents.filter((i) => i.id === id)), ...intents];
   const candidates: string[] = [];
-  for (const id of order) {
-    const t = tailored[id];
-    if (t) candidates.push(t);
-    candidates.push(...intentWords(id).examples);
+  for (const i of order) {
+    if (s && i.tailored) candidates.push(i.tailored.replace('{symbol}', s).replace('{other}', other));
+    candidates.push(...i.examples);
   }
   const out: { q: string; command: string }[] = [];
   for (const q of candidates) {

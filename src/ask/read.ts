@@ -4,28 +4,22 @@
  */
 import { NAMED_PERIODS, parsePeriod, type NamedPeriod } from '../core/periods.ts';
 import { PRICE_LEVEL_RANGE } from '../command/options.ts';
+import type { AnyCommand } from '../command/define.ts';
 import type { SymbolDirectory } from '../data/symbols.ts';
+import { correctTypo, lexiconOf, type Lexicon, type Payload } from './lexicon.ts';
 import { readDateAt, readMonthAt, minusSpan } from './dates.ts';
+import { isTradingDay, previousTradingDay } from '../data/calendar.ts';
 import { tokenize, type Token } from './normalize.ts';
 import {
-  AMBIGUOUS_PERIODS,
   CHART_AVERAGES,
   FILLER_WORDS,
-  INDEX_WORDS,
-  INTENTS,
   LEVEL_WORDS,
-  LOSING_WORDS,
-  MOVING_AVERAGE_WORDS,
+  MARKET_WORDS,
   NOT_TICKERS,
   NUMBER_WORDS,
-  PERIOD_NAMES,
   PERIOD_UNITS,
   SINCE_PREFIXES,
   SINCE_YEAR_START,
-  SMALL_TALK,
-  SYMBOL_NAMES,
-  UNIVERSE_NAMES,
-  UNSUPPORTED,
   VS_WORDS,
   own,
   type IntentId,
@@ -66,6 +60,8 @@ export interface Reading {
   /** A relative date was read and needs the reference day. */
   readonly needsReference: boolean;
   readonly smallTalk: boolean;
+  /** Advice-shaped ("what should I rotate into"): answered with what has moved, under a line that says no advice is given. */
+  readonly advice: boolean;
   readonly words: number;
   /** What tapebot cannot answer ("RSI", "should I buy"): the reply that says so, the first one named. */
   readonly unsupported?: string;
@@ -73,64 +69,22 @@ export interface Reading {
   readonly movingAverage?: { said: string };
   /** Content words nothing read ("semis"), to quote back when the question is not understood. */
   readonly unread: string[];
+  /** Misspelt words and what they were read as ("smal" → "small"), shown on the Read-as line. */
+  readonly corrections: { from: string; to: string }[];
 }
 
 export interface ReadContext {
   symbols: SymbolDirectory;
+  /** The registered commands: their ask declarations are the intent words read. */
+  commands: readonly AnyCommand[];
   /** ISO day relative dates are read against: the latest close, or the asof the question asks for. */
   reference?: string;
 }
 
-type Payload =
-  | { kind: 'strong' | 'weak' | 'vague'; intent: IntentId }
-  | { kind: 'unsupported'; reply: string }
-  | { kind: 'average' }
-  | { kind: 'symbol'; name: SymbolName }
-  | { kind: 'universe'; id: string }
-  | { kind: 'period'; period: NamedPeriod }
-  | { kind: 'ambiguous'; what: string }
-  | { kind: 'index' }
-  | { kind: 'losing' }
-  | { kind: 'smalltalk' };
-
-/** Phrase → what it means, indexed by its first word. Built once from the vocabulary. */
-const PHRASES: Map<string, { words: string[]; payloads: Payload[] }[]> = (() => {
-  const byKey = new Map<string, Payload[]>();
-  const add = (phrase: string, p: Payload) => {
-    const key = tokenize(phrase)
-      .map((t) => t.word)
-      .join(' ');
-    if (key === '') return;
-    byKey.set(key, [...(byKey.get(key) ?? []), p]);
-  };
-  for (const i of INTENTS) {
-    for (const w of i.strong) add(w, { kind: 'strong', intent: i.id });
-    for (const w of i.weak) add(w, { kind: 'weak', intent: i.id });
-    for (const w of i.vague ?? []) add(w, { kind: 'vague', intent: i.id });
-  }
-  for (const u of UNSUPPORTED) for (const p of u.phrases) add(p, { kind: 'unsupported', reply: u.reply });
-  for (const p of MOVING_AVERAGE_WORDS) add(p, { kind: 'average' });
-  for (const name of SYMBOL_NAMES) for (const p of name.phrases) add(p, { kind: 'symbol', name });
-  for (const [id, phrases] of Object.entries(UNIVERSE_NAMES)) for (const p of phrases) add(p, { kind: 'universe', id });
-  for (const [p, period] of Object.entries(PERIOD_NAMES)) add(p, { kind: 'period', period });
-  for (const [p, what] of Object.entries(AMBIGUOUS_PERIODS)) add(p, { kind: 'ambiguous', what });
-  for (const p of INDEX_WORDS) add(p, { kind: 'index' });
-  for (const p of LOSING_WORDS) add(p, { kind: 'losing' });
-  for (const p of SMALL_TALK) add(p, { kind: 'smalltalk' });
-  const index = new Map<string, { words: string[]; payloads: Payload[] }[]>();
-  for (const [key, payloads] of byKey) {
-    const words = key.split(' ');
-    const first = words[0] as string;
-    index.set(first, [...(index.get(first) ?? []), { words, payloads }]);
-  }
-  for (const list of index.values()) list.sort((a, b) => b.words.length - a.words.length);
-  return index;
-})();
-
-function matchPhrase(tokens: readonly Token[], i: number): { words: string[]; payloads: Payload[] } | undefined {
+function matchPhrase(lexicon: Lexicon, tokens: readonly Token[], i: number): { words: string[]; payloads: Payload[] } | undefined {
   const first = tokens[i];
   if (!first) return undefined;
-  return PHRASES.get(first.word)?.find((p) => p.words.every((w, k) => tokens[i + k]?.word === w));
+  return lexicon.phrases.get(first.word)?.find((p) => p.words.every((w, k) => tokens[i + k]?.word === w));
 }
 
 const SPAN_TO_NAMED: Readonly<Record<string, NamedPeriod>> = {
@@ -186,355 +140,455 @@ function isShouting(text: string): boolean {
   return upper / letters.length > 0.7;
 }
 
+/** The symbol that stands for the market as a whole. */
+const MARKET_SYMBOL = 'SPY';
+
+/** Words after a year that make it a level of that year ("the 2022 low"), not a period. */
+const PEAK_WORDS = new Set(['high', 'highs', 'low', 'lows', 'peak', 'peaks', 'top', 'bottom', 'trough', 'ath', 'record']);
+
 /** "in july", "during march 2023": a calendar month. */
 const MONTH_WORDS = new Set(['in', 'during', 'for', 'throughout', 'over']);
 
 /** A possessive ("SPY's", "KRE’s") and a leading `$` are not part of a ticker. */
 const bareTicker = (raw: string): string => raw.replace(/^\$/, '').replace(/['’]s$/i, '');
 
-export function readQuestion(text: string, ctx: ReadContext): Reading {
-  const tokens = tokenize(text);
-  const strong: IntentId[] = [];
-  const weak: IntentId[] = [];
-  const vague: IntentId[] = [];
-  const symbols: SymbolMention[] = [];
-  const unknownTickers: string[] = [];
-  const problems: string[] = [];
-  const periods: { token: string; said: string; at: number }[] = [];
+/**
+ * The one reading state the recognisers share: the question's tokens, which of them something has
+ * taken, and what has been read so far. Each recogniser looks at token i and returns how many tokens
+ * it took (0: not its kind of word), recording what it read here.
+ */
+export class ReadingState {
+  readonly strong: IntentId[] = [];
+  readonly weak: IntentId[] = [];
+  readonly vague: IntentId[] = [];
+  readonly symbols: SymbolMention[] = [];
+  readonly unknownTickers: string[] = [];
+  readonly problems: string[] = [];
+  readonly periods: { token: string; said: string; at: number }[] = [];
   /** Tokens something took (a phrase, a symbol, a date, a level): the rest may be quoted back as not understood. */
-  const used: boolean[] = tokens.map(() => false);
+  readonly used: boolean[];
   /** Where "from" was followed by no date: checked once everything else is read. */
-  const fromAt: number[] = [];
-  let universe: { id: string; said: string } | undefined;
-  let asof: { date: string; said: string } | undefined;
-  let level: { value: number; said: string } | undefined;
-  let unsupported: string | undefined;
-  let movingAverage: { said: string } | undefined;
-  let indexWanted = false;
-  let losingAt = -1;
-  let needsReference = false;
-  let smallTalk = false;
-  const shouting = isShouting(text);
+  readonly fromAt: number[] = [];
+  universe: { id: string; said: string } | undefined;
+  asof: { date: string; said: string } | undefined;
+  level: { value: number; said: string } | undefined;
+  unsupported: string | undefined;
+  movingAverage: { said: string } | undefined;
+  indexWanted = false;
+  losingAt = -1;
+  needsReference = false;
+  smallTalk = false;
+  advice = false;
+  readonly shouting: boolean;
+
+  constructor(
+    readonly text: string,
+    readonly tokens: readonly Token[],
+    readonly ctx: ReadContext,
+    readonly lexicon: Lexicon,
+    readonly etfTickers: ReadonlySet<string>,
+  ) {
+    this.used = tokens.map(() => false);
+    this.shouting = isShouting(text);
+  }
+
+  /** The words of tokens [from, from + n), as quoted back. */
+  said(from: number, n: number): string {
+    return this.tokens
+      .slice(from, from + n)
+      .map((t) => t.word)
+      .join(' ')
+      .slice(0, 40);
+  }
+
+  take(from: number, n: number): void {
+    for (let k = from; k < from + n && k < this.used.length; k++) this.used[k] = true;
+  }
+
+  addSymbol(symbol: string, at: number, words: number, name?: SymbolName): void {
+    if (this.symbols.some((s) => s.symbol === symbol)) return;
+    let k = at - 1;
+    while (k >= 0 && (this.tokens[k]?.word === 'the' || this.tokens[k]?.word === 'a')) k--;
+    const afterVs = VS_WORDS.includes(this.tokens[k]?.word ?? '');
+    this.symbols.push({ symbol, said: this.said(at, words), at, afterVs, ...(name?.size ? { size: name.size } : {}), ...(name?.index ? { index: name.index } : {}) });
+  }
+
+  addPeriod(token: string, at: number, words: number): void {
+    this.periods.push({ token, said: this.said(at, words), at });
+  }
+
+  /** "since the election": the words quoted back, up to three after the keyword. */
+  momentWords(i: number, keywordWords: number): number {
+    let n = keywordWords;
+    while (n < keywordWords + 3 && this.tokens[i + n] && !ENDS_A_DATE.has(this.tokens[i + n]?.word ?? '')) n++;
+    return n;
+  }
+}
+
+/** Reads a date after a keyword at token i; returns how many tokens (keyword included) it took, or 0. */
+export function dateAfter(st: ReadingState, i: number, keywordWords: number, as: 'since' | 'asof' | 'from'): number {
+  const next = st.tokens[i + keywordWords];
+  if (!next) return 0;
+  let tail = st.text.slice(next.start);
+  let skipped = 0;
+  const lowered = tail.toLowerCase();
+  if (as === 'since') {
+    const yearStart = SINCE_YEAR_START.find((p) => lowered.startsWith(p) && !/[\p{L}\p{N}]/u.test(lowered.charAt(p.length)));
+    if (yearStart) {
+      const n = tokenize(yearStart).length;
+      st.addPeriod('ytd', i, keywordWords + n);
+      return keywordWords + n;
+    }
+    const prefix = SINCE_PREFIXES.find((p) => lowered.startsWith(`${p} `));
+    if (prefix) {
+      tail = tail.slice(prefix.length + 1);
+      skipped = tokenize(prefix).length;
+    }
+  }
+  const r = readDateAt(tail, st.ctx.reference);
+  if (r.kind === 'none') {
+    if (as === 'from') return 0;
+    // "since the election": a moment, not a date tapebot can look up.
+    const n = st.momentWords(i, keywordWords);
+    st.problems.push(`"${st.said(i, n)}" is not a date I can look up; write the day, e.g. "since nov 5 2024" or since:2024-11-05`);
+    st.take(i, n);
+    return keywordWords;
+  }
+  if (r.kind === 'needs-reference') {
+    st.needsReference = true;
+    return keywordWords + 1;
+  }
+  const took = keywordWords + skipped + r.words;
+  if (as === 'asof') st.asof = { date: r.date, said: st.said(i, took) };
+  else {
+    st.addPeriod(`since:${r.date}`, i, took);
+    if (r.end !== undefined && r.end !== r.date) st.asof = { date: r.end, said: st.said(i, took) };
+  }
+  return took;
+}
+
+/** "in july", "in march 2023": the month's change, from the close before it to its last close. */
+export function monthAfter(st: ReadingState, i: number): number {
+  const next = st.tokens[i + 1];
+  if (!next) return 0;
+  const m = readMonthAt(st.text.slice(next.start), st.ctx.reference);
+  if (m.kind === 'none') return 0;
+  if (m.kind === 'needs-reference') {
+    st.needsReference = true;
+    return 2;
+  }
+  const took = 1 + m.words;
+  const reference = st.ctx.reference;
+  if (reference !== undefined && m.first > reference) {
+    st.problems.push(`"${st.said(i, took)}" is after the latest close I have (${reference})`);
+    return took;
+  }
+  st.addPeriod(`since:${m.before}`, i, took);
+  // The month still under way runs to the latest close.
+  if (reference === undefined || m.last < reference) st.asof = { date: m.last, said: st.said(i, took) };
+  return took;
+}
+
+/** Dates: "since june", "as of 6/30/25", "from may 1", "yesterday", "on jan 21, 2026", "last friday", "in july", "in 2025". */
+export function recogniseDate(st: ReadingState, i: number): number {
+  const t = st.tokens[i] as Token;
+  const w = t.word;
+  // Dates after "since", "as of", "from".
+  const fixedSince = w === 'since' && (matchPhrase(st.lexicon, st.tokens, i)?.words.length ?? 0) > 1;
+  if ((w === 'since' || w === 'starting' || w === 'sinve' || w === 'snce') && !fixedSince) {
+    const took = dateAfter(st, i, 1, 'since');
+    if (took > 0) {
+      return took;
+    }
+  }
+  if ((w === 'as' && (st.tokens[i + 1]?.word === 'of' || st.tokens[i + 1]?.word === 'at')) || w === 'asof') {
+    const k = w === 'asof' ? 1 : 2;
+    const took = dateAfter(st, i, k, 'asof');
+    if (took > 0) {
+      return took;
+    }
+  }
+  if (w === 'from' && (matchPhrase(st.lexicon, st.tokens, i)?.words.length ?? 0) <= 1) {
+    const took = dateAfter(st, i, 1, 'from');
+    if (took > 0) {
+      return took;
+    }
+    st.fromAt.push(i);
+  }
+  // "yesterday": the trading day before the latest close, and its one-day move.
+  if (w === 'yesterday' || w === 'yday' || w === 'yest') {
+    if (st.ctx.reference === undefined) st.needsReference = true;
+    else {
+      st.asof = { date: previousTradingDay(st.ctx.reference), said: w };
+      st.addPeriod('1d', i, 1);
+    }
+    return 1;
+  }
+  // "on jan 21, 2026", "on 2025-12-04", "last friday": the close of that day (or the last one before it).
+  const weekday = /^(?:mon|tue|tues|wed|thu|thur|thurs|fri)(?:day|nesday|rsday|sday)?$/.test(st.tokens[i + 1]?.word ?? '');
+  if ((w === 'on' && /^[a-z0-9]/.test(st.tokens[i + 1]?.word ?? '')) || (w === 'last' && weekday)) {
+    const k = w === 'on' ? 1 : 0;
+    const next = st.tokens[i + k];
+    const r = next ? readDateAt(st.text.slice(next.start), st.ctx.reference) : { kind: 'none' as const };
+    if (r.kind === 'needs-reference') {
+      st.needsReference = true;
+      return 1 + (w === 'last' ? 1 : 0);
+    }
+    // A bare year after "on" ("on 2025") is not a day.
+    if (r.kind === 'date' && r.end === undefined && !(YEAR.test(next?.word ?? '') && r.words === 1)) {
+      const took = k + r.words;
+      const day = isTradingDay(r.date) ? r.date : previousTradingDay(r.date);
+      if (st.ctx.reference !== undefined && day > st.ctx.reference) st.problems.push(`"${st.said(i, took)}" is after the latest close I have (${st.ctx.reference})`);
+      else st.asof = { date: day, said: st.said(i, took) };
+      return took;
+    }
+  }
+  if (MONTH_WORDS.has(w) && !YEAR.test(st.tokens[i + 1]?.word ?? '')) {
+    const took = monthAfter(st, i);
+    if (took > 0) {
+      return took;
+    }
+  }
+  // "in 2025": that calendar year, i.e. year to date as of its last day.
+  if (YEAR.test(w)) {
+    const prev = st.tokens[i - 1]?.word;
+    if (prev === undefined || CALENDAR_YEAR_WORDS.has(prev) || !LEVEL_WORDS.includes(prev)) {
+      const y = Number(w);
+      const refYear = st.ctx.reference !== undefined ? Number(st.ctx.reference.slice(0, 4)) : undefined;
+      if (refYear === undefined) st.needsReference = true;
+      else if (y > refYear) st.problems.push(`${w} is after the latest close I have (${st.ctx.reference})`);
+      else {
+        st.addPeriod('ytd', i, 1);
+        if (y < refYear) st.asof = { date: `${w}-12-31`, said: w };
+      }
+      return 1;
+    }
+  }
+
+  return 0;
+}
+
+/** Phrases of the lexicon (intents, names, groups, named periods, comparisons, advice) and numbers with a unit ("6 months"). */
+export function recognisePhrase(st: ReadingState, i: number): number {
+  // The longest vocabulary phrase, unless a number with a unit ("6 months") is longer.
+  const phrase = matchPhrase(st.lexicon, st.tokens, i);
+  const span = readSpan(st.tokens, i);
+  if (span && (!phrase || span.words > phrase.words.length)) {
+    const named = own(SPAN_TO_NAMED, `${span.n} ${span.unit}`);
+    if (named) st.addPeriod(named, i, span.words);
+    else if (st.ctx.reference === undefined) st.needsReference = true;
+    else st.addPeriod(`since:${minusSpan(st.ctx.reference, span.n, span.unit)}`, i, span.words);
+    return span.words;
+  }
+  if (phrase) {
+    for (const p of phrase.payloads) {
+      switch (p.kind) {
+        case 'strong':
+          if (!st.strong.includes(p.intent)) st.strong.push(p.intent);
+          break;
+        case 'weak':
+          if (!st.weak.includes(p.intent)) st.weak.push(p.intent);
+          break;
+        case 'vague':
+          if (!st.vague.includes(p.intent)) st.vague.push(p.intent);
+          break;
+        case 'unsupported':
+          st.unsupported ??= p.reply.replace('{said}', st.said(i, phrase.words.length));
+          break;
+        case 'average': {
+          // "the 20 day moving average": a length /chart does not draw ("20 day" was read as a period just before).
+          const before = st.tokens[i - 1]?.word ?? '';
+          const days = /^(\d{1,3})d?(?:ay)?$/.exec(before)?.[1] ?? (/^(?:day|days|d|period)$/.test(before) && /^\d{1,3}$/.test(st.tokens[i - 2]?.word ?? '') ? st.tokens[i - 2]?.word : undefined);
+          if (days !== undefined && !CHART_AVERAGES.includes(Number(days))) {
+            const from = /^\d/.test(before) ? i - 1 : i - 2;
+            for (let k = st.periods.length - 1; k >= 0; k--) if ((st.periods[k]?.at ?? -1) >= from) st.periods.splice(k, 1);
+            st.unsupported ??= `I can't answer questions about the "${st.said(from, i - from + phrase.words.length)}": I show the 50- and 200-day moving averages only, on a chart.`;
+          } else st.movingAverage ??= { said: st.said(i, phrase.words.length) };
+          break;
+        }
+        case 'symbol':
+          st.addSymbol(p.name.symbol, i, phrase.words.length, p.name);
+          break;
+        case 'universe':
+          st.universe ??= { id: p.id, said: st.said(i, phrase.words.length) };
+          break;
+        case 'period':
+          st.addPeriod(p.period, i, phrase.words.length);
+          break;
+        case 'ambiguous':
+          // "calendar {lastYear}" names the year before the reference day's: without one, ask for it.
+          if (st.ctx.reference === undefined && p.what.includes('{lastYear}')) st.needsReference = true;
+          else st.problems.push(`"${st.said(i, phrase.words.length)}" ${p.what.replace(/\{lastYear\}/g, st.ctx.reference ? String(Number(st.ctx.reference.slice(0, 4)) - 1) : 'last year')}`);
+          break;
+        case 'index':
+          st.indexWanted = true;
+          break;
+        case 'losing':
+          if (st.losingAt < 0) st.losingAt = i;
+          break;
+        case 'smalltalk':
+          st.smallTalk = true;
+          break;
+        case 'advice':
+          st.advice = true;
+          break;
+      }
+    }
+    return phrase.words.length;
+  }
+
+  return 0;
+}
+
+/** Price levels: "$600", "above 600"; a number only JavaScript would read is said, never dropped. */
+export function recogniseLevel(st: ReadingState, i: number): number {
+  const t = st.tokens[i] as Token;
+  const w = t.word;
+  // A number after "above", "level"... that only JavaScript would read ("0x10", "1e308", "NaN"):
+  // said, never dropped (a `level:` option typed into a question is checked once, below the loop).
+  if (LEVEL_WORDS.includes(st.tokens[i - 1]?.word ?? '') && UNREADABLE_NUMBER.test(w) && st.text.charAt(t.start - 1) !== ':') {
+    st.problems.push(`"${st.said(i - 1, 2)}" is not a price level I can read; write it in plain digits, e.g. above 600`);
+    return 1;
+  }
+  // A price level: "$600", or a number after "above", "retesting"...
+  const money = /^\$(\d{1,7}(?:\.\d{1,4})?)$/.exec(t.raw) ?? (/^\d{1,7}(?:\.\d{1,4})?$/.test(w) && LEVEL_WORDS.includes(st.tokens[i - 1]?.word ?? '') ? [w, w] : null);
+  if (money) {
+    st.level ??= { value: Number(money[1]), said: st.said(i, 1) };
+    return 1;
+  }
+
+  return 0;
+}
+
+/** Tickers ("$KRE", "KRE", "kre", "^rut") and unknown ones, and period tokens ("3mo"). */
+export function recogniseTicker(st: ReadingState, i: number): number {
+  const t = st.tokens[i] as Token;
+  const w = t.word;
+  // Tickers: `$KRE` (always meant as one), `KRE` in capitals when the directory knows it, and the
+  // bundled ETFs' tickers in lower case ("kre", "xlk"). A common word ("A", "IT", "ON", "ALL") is a
+  // ticker only with a `$`, or in capitals in a message that is not all capitals.
+  const bare = bareTicker(t.raw);
+  const cashtag = t.raw.startsWith('$') && /\p{L}/u.test(bare);
+  const upper = bare.toUpperCase();
+  const capsWord = /^\^?[A-Z][A-Z0-9.]{0,9}$/.test(bare);
+  const lowerEtf = /^[a-z]{3,5}$/.test(bare) && st.etfTickers.has(bare) && !NOT_TICKERS.has(upper);
+  // The index caret says "ticker" as clearly as a `$` does: "^rut".
+  const caret = /^\^[a-z0-9]{2,9}$/i.test(bare);
+  if (cashtag || capsWord || lowerEtf || caret) {
+    const symbol = st.shouting && !cashtag && NOT_TICKERS.has(upper) ? undefined : resolveTicker(st.ctx.symbols, bare, cashtag);
+    if (symbol !== undefined) {
+      st.addSymbol(symbol, i, 1);
+      return 1;
+    }
+    // Report what looks like a ticker tapebot lacks ("NVDA"), but not shouting or chat words ("LOL", "IMO").
+    if (cashtag || (capsWord && !st.shouting && /^[A-Z]{1,5}$/.test(bare) && !NOT_TICKERS.has(bare))) {
+      if (!st.unknownTickers.includes(upper)) st.unknownTickers.push(upper.slice(0, 12));
+      return 1;
+    }
+    // Shouted or chat words ("LOL", "IMO") are not words to quote back.
+    if (NOT_TICKERS.has(upper)) st.used[i] = true;
+  }
+  // A named period or alias typed as a token: "3mo", "12m".
+  // (Only real period names: parsePeriod must not hand back whatever a prototype lookup found.)
+  const p = parsePeriod(w);
+  if (p && p.kind === 'named' && (NAMED_PERIODS as readonly string[]).includes(p.name)) {
+    st.addPeriod(p.name, i, 1);
+    st.used[i] = true;
+  }
+  return 0;
+}
+
+export function readQuestion(text: string, ctx: ReadContext): Reading {
+  const lexicon = lexiconOf(ctx.commands);
+  const written = tokenize(text);
   const etfTickers = new Set(
     ctx.symbols
       .list()
       .filter((s) => s.kind === 'etf' || (s.kind === 'stock' && !LOWER_CASE_WORDS.has(s.symbol)))
       .map((s) => s.symbol.toLowerCase()),
   );
+  // Misspelt words read as the word they most likely are ("smal caps" → "small caps"), and said so.
+  const corrections: { from: string; to: string }[] = [];
+  const tokens: Token[] = written
+    // "its 2022 high", "at the 2021 peak": a level of that year, read as the level ("its high"), never as the year's change.
+    .filter((t, k) => !(YEAR.test(t.word) && PEAK_WORDS.has(written[k + 1]?.word ?? '')))
+    .map((t) => {
+      if (t.raw !== t.word || etfTickers.has(t.word)) return t;
+      const to = correctTypo(lexicon, t.word);
+      if (to === undefined) return t;
+      if (!corrections.some((c) => c.from === t.word)) corrections.push({ from: t.word, to });
+      return { ...t, word: to };
+    });
 
-  const said = (from: number, n: number) =>
-    tokens
-      .slice(from, from + n)
-      .map((t) => t.word)
-      .join(' ')
-      .slice(0, 40);
-  const take = (from: number, n: number) => {
-    for (let k = from; k < from + n && k < used.length; k++) used[k] = true;
-  };
-  const addSymbol = (symbol: string, at: number, words: number, name?: SymbolName) => {
-    if (symbols.some((s) => s.symbol === symbol)) return;
-    let k = at - 1;
-    while (k >= 0 && (tokens[k]?.word === 'the' || tokens[k]?.word === 'a')) k--;
-    const afterVs = VS_WORDS.includes(tokens[k]?.word ?? '');
-    symbols.push({ symbol, said: said(at, words), at, afterVs, ...(name?.size ? { size: name.size } : {}), ...(name?.index ? { index: name.index } : {}) });
-  };
-  const addPeriod = (token: string, at: number, words: number) => periods.push({ token, said: said(at, words), at });
-  /** "since the election": the words quoted back, up to three after the keyword. */
-  const momentWords = (i: number, keywordWords: number): number => {
-    let n = keywordWords;
-    while (n < keywordWords + 3 && tokens[i + n] && !ENDS_A_DATE.has(tokens[i + n]?.word ?? '')) n++;
-    return n;
-  };
-
-  /** Reads a date after a keyword at token i; returns how many tokens (keyword included) it took, or 0. */
-  const dateAfter = (i: number, keywordWords: number, as: 'since' | 'asof' | 'from'): number => {
-    const next = tokens[i + keywordWords];
-    if (!next) return 0;
-    let tail = text.slice(next.start);
-    let skipped = 0;
-    const lowered = tail.toLowerCase();
-    if (as === 'since') {
-      const yearStart = SINCE_YEAR_START.find((p) => lowered.startsWith(p) && !/[\p{L}\p{N}]/u.test(lowered.charAt(p.length)));
-      if (yearStart) {
-        const n = tokenize(yearStart).length;
-        addPeriod('ytd', i, keywordWords + n);
-        return keywordWords + n;
-      }
-      const prefix = SINCE_PREFIXES.find((p) => lowered.startsWith(`${p} `));
-      if (prefix) {
-        tail = tail.slice(prefix.length + 1);
-        skipped = tokenize(prefix).length;
-      }
-    }
-    const r = readDateAt(tail, ctx.reference);
-    if (r.kind === 'none') {
-      if (as === 'from') return 0;
-      // "since the election": a moment, not a date tapebot can look up.
-      const n = momentWords(i, keywordWords);
-      problems.push(`"${said(i, n)}" is not a date I can look up; write the day, e.g. "since nov 5 2024" or since:2024-11-05`);
-      take(i, n);
-      return keywordWords;
-    }
-    if (r.kind === 'needs-reference') {
-      needsReference = true;
-      return keywordWords + 1;
-    }
-    const took = keywordWords + skipped + r.words;
-    if (as === 'asof') asof = { date: r.date, said: said(i, took) };
-    else {
-      addPeriod(`since:${r.date}`, i, took);
-      if (r.end !== undefined && r.end !== r.date) asof = { date: r.end, said: said(i, took) };
-    }
-    return took;
-  };
-
-  /** "in july", "in march 2023": the month's change, from the close before it to its last close. */
-  const monthAfter = (i: number): number => {
-    const next = tokens[i + 1];
-    if (!next) return 0;
-    const m = readMonthAt(text.slice(next.start), ctx.reference);
-    if (m.kind === 'none') return 0;
-    if (m.kind === 'needs-reference') {
-      needsReference = true;
-      return 2;
-    }
-    const took = 1 + m.words;
-    const reference = ctx.reference;
-    if (reference !== undefined && m.first > reference) {
-      problems.push(`"${said(i, took)}" is after the latest close I have (${reference})`);
-      return took;
-    }
-    addPeriod(`since:${m.before}`, i, took);
-    // The month still under way runs to the latest close.
-    if (reference === undefined || m.last < reference) asof = { date: m.last, said: said(i, took) };
-    return took;
-  };
-
+  const st = new ReadingState(text, tokens, ctx, lexicon, etfTickers);
   let i = 0;
-  const advance = (n: number) => {
-    take(i, n);
-    i += n;
-  };
   while (i < tokens.length) {
-    const t = tokens[i] as Token;
-    const w = t.word;
-
-    // Dates after "since", "as of", "from".
-    const fixedSince = w === 'since' && (matchPhrase(tokens, i)?.words.length ?? 0) > 1;
-    if ((w === 'since' || w === 'starting' || w === 'sinve' || w === 'snce') && !fixedSince) {
-      const took = dateAfter(i, 1, 'since');
-      if (took > 0) {
-        advance(took);
-        continue;
-      }
-    }
-    if ((w === 'as' && (tokens[i + 1]?.word === 'of' || tokens[i + 1]?.word === 'at')) || w === 'asof') {
-      const k = w === 'asof' ? 1 : 2;
-      const took = dateAfter(i, k, 'asof');
-      if (took > 0) {
-        advance(took);
-        continue;
-      }
-    }
-    if (w === 'from' && (matchPhrase(tokens, i)?.words.length ?? 0) <= 1) {
-      const took = dateAfter(i, 1, 'from');
-      if (took > 0) {
-        advance(took);
-        continue;
-      }
-      fromAt.push(i);
-    }
-    if (MONTH_WORDS.has(w) && !YEAR.test(tokens[i + 1]?.word ?? '')) {
-      const took = monthAfter(i);
-      if (took > 0) {
-        advance(took);
-        continue;
-      }
-    }
-    // "in 2025": that calendar year, i.e. year to date as of its last day.
-    if (YEAR.test(w)) {
-      const prev = tokens[i - 1]?.word;
-      if (prev === undefined || CALENDAR_YEAR_WORDS.has(prev) || !LEVEL_WORDS.includes(prev)) {
-        const y = Number(w);
-        const refYear = ctx.reference !== undefined ? Number(ctx.reference.slice(0, 4)) : undefined;
-        if (refYear === undefined) needsReference = true;
-        else if (y > refYear) problems.push(`${w} is after the latest close I have (${ctx.reference})`);
-        else {
-          addPeriod('ytd', i, 1);
-          if (y < refYear) asof = { date: `${w}-12-31`, said: w };
-        }
-        advance(1);
-        continue;
-      }
-    }
-
-    // The longest vocabulary phrase, unless a number with a unit ("6 months") is longer.
-    const phrase = matchPhrase(tokens, i);
-    const span = readSpan(tokens, i);
-    if (span && (!phrase || span.words > phrase.words.length)) {
-      const named = own(SPAN_TO_NAMED, `${span.n} ${span.unit}`);
-      if (named) addPeriod(named, i, span.words);
-      else if (ctx.reference === undefined) needsReference = true;
-      else addPeriod(`since:${minusSpan(ctx.reference, span.n, span.unit)}`, i, span.words);
-      advance(span.words);
-      continue;
-    }
-    if (phrase) {
-      for (const p of phrase.payloads) {
-        switch (p.kind) {
-          case 'strong':
-            if (!strong.includes(p.intent)) strong.push(p.intent);
-            break;
-          case 'weak':
-            if (!weak.includes(p.intent)) weak.push(p.intent);
-            break;
-          case 'vague':
-            if (!vague.includes(p.intent)) vague.push(p.intent);
-            break;
-          case 'unsupported':
-            unsupported ??= p.reply.replace('{said}', said(i, phrase.words.length));
-            break;
-          case 'average': {
-            // "the 20 day moving average": a length /chart does not draw ("20 day" was read as a period just before).
-            const before = tokens[i - 1]?.word ?? '';
-            const days = /^(\d{1,3})d?(?:ay)?$/.exec(before)?.[1] ?? (/^(?:day|days|d|period)$/.test(before) && /^\d{1,3}$/.test(tokens[i - 2]?.word ?? '') ? tokens[i - 2]?.word : undefined);
-            if (days !== undefined && !CHART_AVERAGES.includes(Number(days))) {
-              const from = /^\d/.test(before) ? i - 1 : i - 2;
-              for (let k = periods.length - 1; k >= 0; k--) if ((periods[k]?.at ?? -1) >= from) periods.splice(k, 1);
-              unsupported ??= `I can't answer questions about the "${said(from, i - from + phrase.words.length)}": I show the 50- and 200-day moving averages only, on a chart.`;
-            } else movingAverage ??= { said: said(i, phrase.words.length) };
-            break;
-          }
-          case 'symbol':
-            addSymbol(p.name.symbol, i, phrase.words.length, p.name);
-            break;
-          case 'universe':
-            universe ??= { id: p.id, said: said(i, phrase.words.length) };
-            break;
-          case 'period':
-            addPeriod(p.period, i, phrase.words.length);
-            break;
-          case 'ambiguous':
-            // "calendar {lastYear}" names the year before the reference day's: without one, ask for it.
-            if (ctx.reference === undefined && p.what.includes('{lastYear}')) needsReference = true;
-            else problems.push(`"${said(i, phrase.words.length)}" ${p.what.replace(/\{lastYear\}/g, ctx.reference ? String(Number(ctx.reference.slice(0, 4)) - 1) : 'last year')}`);
-            break;
-          case 'index':
-            indexWanted = true;
-            break;
-          case 'losing':
-            if (losingAt < 0) losingAt = i;
-            break;
-          case 'smalltalk':
-            smallTalk = true;
-            break;
-        }
-      }
-      advance(phrase.words.length);
-      continue;
-    }
-
-    // A number after "above", "level"... that only JavaScript would read ("0x10", "1e308", "NaN"):
-    // said, never dropped (a `level:` option typed into a question is checked once, below the loop).
-    if (LEVEL_WORDS.includes(tokens[i - 1]?.word ?? '') && UNREADABLE_NUMBER.test(w) && text.charAt(t.start - 1) !== ':') {
-      problems.push(`"${said(i - 1, 2)}" is not a price level I can read; write it in plain digits, e.g. above 600`);
-      advance(1);
-      continue;
-    }
-    // A price level: "$600", or a number after "above", "retesting"...
-    const money = /^\$(\d{1,7}(?:\.\d{1,4})?)$/.exec(t.raw) ?? (/^\d{1,7}(?:\.\d{1,4})?$/.test(w) && LEVEL_WORDS.includes(tokens[i - 1]?.word ?? '') ? [w, w] : null);
-    if (money) {
-      level ??= { value: Number(money[1]), said: said(i, 1) };
-      advance(1);
-      continue;
-    }
-
-    // Tickers: `$KRE` (always meant as one), `KRE` in capitals when the directory knows it, and the
-    // bundled ETFs' tickers in lower case ("kre", "xlk"). A common word ("A", "IT", "ON", "ALL") is a
-    // ticker only with a `$`, or in capitals in a message that is not all capitals.
-    const bare = bareTicker(t.raw);
-    const cashtag = t.raw.startsWith('$') && /\p{L}/u.test(bare);
-    const upper = bare.toUpperCase();
-    const capsWord = /^\^?[A-Z][A-Z0-9.]{0,9}$/.test(bare);
-    const lowerEtf = /^[a-z]{3,5}$/.test(bare) && etfTickers.has(bare) && !NOT_TICKERS.has(upper);
-    // The index caret says "ticker" as clearly as a `$` does: "^rut".
-    const caret = /^\^[a-z0-9]{2,9}$/i.test(bare);
-    if (cashtag || capsWord || lowerEtf || caret) {
-      const symbol = shouting && !cashtag && NOT_TICKERS.has(upper) ? undefined : resolveTicker(ctx.symbols, bare, cashtag);
-      if (symbol !== undefined) {
-        addSymbol(symbol, i, 1);
-        advance(1);
-        continue;
-      }
-      // Report what looks like a ticker tapebot lacks ("NVDA"), but not shouting or chat words ("LOL", "IMO").
-      if (cashtag || (capsWord && !shouting && /^[A-Z]{1,5}$/.test(bare) && !NOT_TICKERS.has(bare))) {
-        if (!unknownTickers.includes(upper)) unknownTickers.push(upper.slice(0, 12));
-        advance(1);
-        continue;
-      }
-      // Shouted or chat words ("LOL", "IMO") are not words to quote back.
-      if (NOT_TICKERS.has(upper)) used[i] = true;
-    }
-    // A named period or alias typed as a token: "3mo", "12m".
-    // (Only real period names: parsePeriod must not hand back whatever a prototype lookup found.)
-    const p = parsePeriod(w);
-    if (p && p.kind === 'named' && (NAMED_PERIODS as readonly string[]).includes(p.name)) {
-      addPeriod(p.name, i, 1);
-      used[i] = true;
-    }
-    i += 1;
+    const took = recogniseDate(st, i) || recognisePhrase(st, i) || recogniseLevel(st, i) || recogniseTicker(st, i);
+    st.take(i, took);
+    i += Math.max(took, 1);
   }
-
   // `level:VALUE` typed as a command option: a value that is not a plain price is said, not dropped.
-  for (const m of text.matchAll(/\blevel:(\S*)/giu)) {
+  for (const m of st.text.matchAll(/\blevel:(\S*)/giu)) {
     const v = (m[1] ?? '').replace(/[?!.,;]+$/, '');
     const n = PLAIN_LEVEL.test(v) ? Number(v.replace(/^\$/, '')) : NaN;
     if (!(n >= PRICE_LEVEL_RANGE.min && n <= PRICE_LEVEL_RANGE.max)) {
-      problems.push(`"level:${v.slice(0, 24)}" is not a price level I can read; a level is a number from ${PRICE_LEVEL_RANGE.min} to ${PRICE_LEVEL_RANGE.max.toLocaleString('en-US')}, e.g. level:600`);
+      st.problems.push(`"level:${v.slice(0, 24)}" is not a price level I can read; a level is a number from ${PRICE_LEVEL_RANGE.min} to ${PRICE_LEVEL_RANGE.max.toLocaleString('en-US')}, e.g. level:600`);
     }
   }
 
   // "up from the april low": "from" and words nothing else read are a moment, not a date.
-  for (const at of fromAt) {
+  for (const at of st.fromAt) {
     let k = at + 1;
-    while (tokens[k] && (tokens[k]?.word === 'the' || tokens[k]?.word === 'its' || tokens[k]?.word === 'a')) k++;
-    if (tokens[k] && !used[k]) {
-      const n = momentWords(at, 1);
-      problems.push(`"${said(at, n)}" is not a date I can look up; write the day, e.g. "from apr 8 2026" or since:2026-04-08`);
-      take(at, n);
+    while (st.tokens[k] && (st.tokens[k]?.word === 'the' || st.tokens[k]?.word === 'its' || st.tokens[k]?.word === 'a')) k++;
+    if (st.tokens[k] && !st.used[k]) {
+      const n = st.momentWords(at, 1);
+      st.problems.push(`"${st.said(at, n)}" is not a date I can look up; write the day, e.g. "from apr 8 2026" or since:2026-04-08`);
+      st.take(at, n);
+    }
+  }
+
+  // "how did stocks do today", "what happened on march 23 2020": the market, when nothing else is named.
+  if (st.symbols.length === 0 && !st.universe && st.unknownTickers.length === 0) {
+    const at = st.tokens.findIndex((t) => MARKET_WORDS.includes(t.word));
+    if (at >= 0) {
+      st.symbols.push({ symbol: MARKET_SYMBOL, said: st.said(at, 1), at, afterVs: false });
+      st.used[at] = true;
     }
   }
 
   // "the russell 2000 index": the index itself where there is one.
-  const finalSymbols = indexWanted
-    ? symbols.map((s) => {
-        return s.index && ctx.symbols.isKnown(s.index) ? { ...s, symbol: s.index } : s;
+  const finalSymbols = st.indexWanted
+    ? st.symbols.map((s) => {
+        return s.index && st.ctx.symbols.isKnown(s.index) ? { ...s, symbol: s.index } : s;
       })
-    : symbols;
-  const distinct = [...new Map(periods.map((p) => [p.token, p])).values()];
-  if (distinct.length > 1) problems.push(`I read two periods (${distinct.map((p) => `"${p.said}"`).join(' and ')}); ask about one`);
-  const unread = [...new Set(tokens.filter((t, k) => !used[k] && /\p{L}/u.test(t.word) && !FILLER_WORDS.has(t.word)).map((t) => t.word.slice(0, 30)))];
+    : st.symbols;
+  const distinct = [...new Map(st.periods.map((p) => [p.token, p])).values()];
+  if (distinct.length > 1) st.problems.push(`I read two periods (${distinct.map((p) => `"${p.said}"`).join(' and ')}); ask about one`);
+  const unread = [...new Set(st.tokens.filter((t, k) => !st.used[k] && /\p{L}/u.test(t.word) && !FILLER_WORDS.has(t.word)).map((t) => t.word.slice(0, 30)))];
 
   return {
-    strong,
-    weak,
-    vague,
+    strong: st.strong,
+    weak: st.weak,
+    vague: st.vague,
     symbols: dedupe(finalSymbols),
-    ...(universe ? { universe } : {}),
+    ...(st.universe ? { universe: st.universe } : {}),
     ...(distinct[0] ? { period: { token: distinct[0].token, said: distinct[0].said } } : {}),
-    ...(asof ? { asof } : {}),
-    ...(level ? { level } : {}),
-    losingAt,
-    unknownTickers: unknownTickers.slice(0, 3),
-    problems,
-    needsReference,
-    smallTalk,
+    ...(st.asof ? { asof: st.asof } : {}),
+    ...(st.level ? { level: st.level } : {}),
+    losingAt: st.losingAt,
+    unknownTickers: st.unknownTickers.slice(0, 3),
+    problems: st.problems,
+    needsReference: st.needsReference,
+    smallTalk: st.smallTalk,
+    advice: st.advice,
     words: tokens.length,
-    ...(unsupported !== undefined ? { unsupported } : {}),
-    ...(movingAverage ? { movingAverage } : {}),
+    ...(st.unsupported !== undefined ? { unsupported: st.unsupported } : {}),
+    ...(st.movingAverage ? { movingAverage: st.movingAverage } : {}),
     unread,
+    corrections,
   };
 }
+
 
 function dedupe(list: SymbolMention[]): SymbolMention[] {
   const seen = new Set<string>();

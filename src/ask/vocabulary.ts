@@ -8,6 +8,7 @@
  * ("tech-heavy" is "tech heavy"), a possessive "'s" is dropped. When phrases overlap the longest one
  * wins, so "regional banks" beats "banks" and "52 week high" beats "52 weeks".
  */
+import type { AnyCommand, AskDeclaration } from '../command/define.ts';
 import type { NamedPeriod } from '../core/periods.ts';
 
 /** A record's own entry: what people type must never find `constructor` or `__proto__` on a plain object. */
@@ -15,138 +16,20 @@ export function own<T>(record: Readonly<Record<string, T>>, key: string): T | un
   return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
-export type IntentId = 'rotation' | 'compare' | 'streak' | 'perf' | 'breakout' | 'drawdown' | 'leaders' | 'rotationmap' | 'chart' | 'help';
+/** A question kind: the name of the command that answers it. */
+export type IntentId = string;
 
-export interface IntentWords {
+/** A command's ask declaration (src/command/define.ts) with the command it belongs to. */
+export interface IntentWords extends AskDeclaration {
   readonly id: IntentId;
   /** The chat command that answers it. */
   readonly command: string;
-  /** What the question is about, after "I read": "a drawdown". */
-  readonly topic: string;
-  /** Words that name this question outright ("drawdown", "breaking out"). */
-  readonly strong: readonly string[];
-  /** Words that only lean towards it ("leading", "how long"); they count when nothing strong was said. */
-  readonly weak: readonly string[];
-  /** Questions that work, shown when a question could not be read. Each must read as this intent (tested). */
-  readonly examples: readonly string[];
-  /** Said when the question names a period the command takes none of. */
-  readonly noPeriod?: string;
-  /**
-   * Words that lean towards this intent only when nothing else in the question is left unread:
-   * "how's KRE?" asks for its performance, "how cheap is KRE?" does not.
-   */
-  readonly vague?: readonly string[];
-  /**
-   * The periods the command shows as columns though it takes no period option (/perf's 1D … 1Y):
-   * a question about one of these is answered by that column. Must match the command (tested).
-   */
-  readonly columns?: Readonly<Partial<Record<NamedPeriod, string>>>;
 }
 
-export const INTENTS: readonly IntentWords[] = [
-  {
-    id: 'rotationmap',
-    command: 'rotationmap',
-    topic: 'the rotation map',
-    strong: ['rotation map', 'rotationmap', 'rotation graph', 'relative rotation', 'rrg', 'quadrant', 'quadrants', 'rs ratio', 'rs momentum', 'sector rotation'],
-    weak: [],
-    examples: ['where are the sectors on the rotation map?'],
-  },
-  {
-    id: 'rotation',
-    command: 'rotation',
-    topic: 'small vs large caps',
-    strong: ['rotation', 'rotating', 'rotate', 'rotated', 'size rotation'],
-    weak: [],
-    examples: ['how are small caps doing against the mega caps this year?', 'small caps vs large caps this month?'],
-  },
-  {
-    id: 'streak',
-    command: 'streak',
-    topic: 'an out-performance streak',
-    strong: ['streak', 'streaks', 'in a row', 'consecutive', 'straight days', 'straight sessions', 'straight session', 'straight day', 'winning streak', 'losing streak'],
-    weak: ['how long', 'how many days', 'how many sessions'],
-    examples: ['how long has the russell been beating the s&p?'],
-    noPeriod: 'it counts the current streak',
-  },
-  {
-    id: 'breakout',
-    command: 'breakout',
-    topic: 'a breakout',
-    strong: [
-      'breakout', 'breakouts', 'breaking out', 'break out', 'broke out', 'broken out', 'new high', 'new highs', 'all time high', 'all time highs',
-      'ath', 'aths', 'record high', 'record highs', '52 week high', '52 week highs', '52w high', '52wk high', 'at highs', 'making highs', 'at the highs',
-      'retest', 'retesting', 'retested', 'braking out', 'breakin out', 'brekout', 'breakou',
-    ],
-    weak: ['above', 'reclaim', 'reclaiming', 'reclaimed', 'holding'],
-    examples: ['is KRE breaking out?', 'is SPY holding above 600?'],
-    noPeriod: 'it looks at the whole history',
-  },
-  {
-    id: 'drawdown',
-    command: 'drawdown',
-    topic: 'a drawdown',
-    strong: [
-      'drawdown', 'drawdowns', 'draw down', 'dd', 'max drawdown', 'off the high', 'off the highs', 'off its high', 'off its highs', 'off highs', 'off the top',
-      'from the high', 'from the highs', 'from its high', 'from its highs', 'from the peak', 'from its peak', 'off the peak', 'off its peak', 'below the high',
-      'below its high', 'below the highs', 'below its highs', 'below the peak', 'from ath', 'off ath', 'correction', 'bear market', 'underwater', 'how far down',
-      // Longer than "all time high" (a breakout word), so "how far is IWM from its all-time high" is a drawdown.
-      'from its all time high', 'from the all time high', 'from all time highs', 'from its all time highs', 'off its all time high', 'off the all time high',
-      'off all time highs', 'below its all time high', 'below the all time high', 'from the ath', 'from its ath', 'off the ath', 'off its ath', 'from the record',
-      'drawdwon', 'drawndown', 'draw-down', 'dd from the high',
-    ],
-    weak: [],
-    examples: ['biotech drawdown', 'how far off the highs is the nasdaq?'],
-    noPeriod: 'it measures from the highest close',
-  },
-  {
-    id: 'leaders',
-    command: 'leaders',
-    topic: 'the leaders',
-    strong: ['leaders', 'laggards', 'leaderboard', 'leader board', 'ranking', 'rankings', 'rank', 'ranked', 'leaders and laggards'],
-    weak: ['leading', 'lagging', 'best', 'worst', 'strongest', 'weakest', 'top', 'bottom', 'leader', 'laggard'],
-    examples: ['which sectors are leading this month?', 'best and worst sectors ytd'],
-  },
-  {
-    id: 'chart',
-    command: 'chart',
-    topic: 'a chart',
-    strong: ['chart', 'charts', 'plot', 'graph', 'candles', 'candlestick', 'candlesticks'],
-    // The chart's lines start with the last price.
-    weak: ['price', 'prices', 'quote', 'trading at', 'last price', 'share price'],
-    examples: ['chart XLE 6 months'],
-  },
-  {
-    id: 'compare',
-    command: 'compare',
-    topic: 'a comparison',
-    strong: ['compare', 'comparison', 'compared', 'comparing', 'head to head', 'compair', 'comapre', 'compre'],
-    weak: ['vs', 'v', 'versus', 'against', 'relative to', 'beating', 'beat', 'outperforming', 'outperform', 'outperformed', 'underperforming', 'underperform', 'lagging', 'trailing', 'better', 'worse', 'or'],
-    examples: ['compare IWM and QQQ since june', 'regional banks vs the s&p this month'],
-  },
-  {
-    id: 'perf',
-    command: 'perf',
-    topic: 'performance',
-    strong: ['perf', 'performance', 'returns', 'return'],
-    weak: [
-      'doing', 'doin', 'done', 'did', 'up', 'down', 'moving', 'moved', 'move', 'looking', 'performing', 'performed', 'returned', 'gained', 'gain', 'gains',
-      'rallied', 'rally', 'rallying', 'fell', 'falling', 'dropped', 'rose', 'going', 'sell off', 'selloff', 'selling off',
-    ],
-    vague: ['how', 'hows'],
-    examples: ['how is energy doing?', 'perf XLE XLK XLF'],
-    noPeriod: 'it shows 1D to 1Y side by side',
-    columns: { '1d': '1D', '1w': '1W', '1m': '1M', '3m': '3M', '6m': '6M', ytd: 'YTD', '1y': '1Y' },
-  },
-  {
-    id: 'help',
-    command: 'help',
-    topic: 'help',
-    strong: ['help', 'commands', 'what can you do', 'what can i ask', 'how do i use', 'how does this work', 'what do you do', 'usage'],
-    weak: [],
-    examples: ['help'],
-  },
-];
+/** The question kinds of the registered commands, in registry order: every command that declares how it is asked. */
+export function intentsOf(commands: readonly AnyCommand[]): readonly IntentWords[] {
+  return commands.flatMap((c) => (c.ask ? [{ ...c.ask, id: c.name, command: c.name }] : []));
+}
 
 /** Which size group a symbol stands for, so "small caps vs mega caps" fills /rotation's small/large/mega options. */
 export type SizeGroup = 'small' | 'large' | 'mega';
@@ -210,7 +93,7 @@ export const SYMBOL_NAMES: readonly SymbolName[] = [
   { symbol: 'MSFT', label: 'Microsoft', phrases: ['microsoft', 'msft stock'] },
   { symbol: 'GOOGL', label: 'Alphabet', phrases: ['alphabet', 'google', 'googl stock'] },
   { symbol: 'AMZN', label: 'Amazon', phrases: ['amazon', 'amzn stock'] },
-  { symbol: 'META', label: 'Meta', phrases: ['meta platforms', 'facebook', 'meta stock'] },
+  { symbol: 'META', label: 'Meta', phrases: ['meta', 'meta platforms', 'facebook', 'meta stock'] },
   { symbol: 'NVDA', label: 'Nvidia', phrases: ['nvidia', 'nvda stock'] },
   { symbol: 'TSLA', label: 'Tesla', phrases: ['tesla', 'tsla stock'] },
   { symbol: 'HOOD', label: 'Robinhood', phrases: ['robinhood', 'hood stock'] },
@@ -234,7 +117,7 @@ export const UNIVERSE_NAMES: Readonly<Record<string, readonly string[]>> = {
   sectors: ['sector rotation', 'sectors', 'sector', 'the sectors', 'sectros', 'sector etfs', 'sector funds', 'spdrs', 'sector spdrs', 'all sectors', 'all the sectors', 'all 11 sectors', 'groups', 'industries'],
   'smallcap-drivers': ['small cap drivers', 'smallcap drivers', 'drivers', 'small cap groups'],
   styles: ['styles', 'style', 'size and style', 'style boxes', 'size groups'],
-  mag7: ['the seven stocks', 'each of the mag 7', 'each of the magnificent seven', 'mag 7 names', 'mag7 names', 'magnificent seven names', 'the mag 7 names'],
+  mag7: ['rank the mag 7', 'rank the mag7', 'rank the magnificent seven', 'mag 7 ranked', 'the seven stocks', 'each of the mag 7', 'each of the magnificent seven', 'mag 7 names', 'mag7 names', 'magnificent seven names', 'the mag 7 names'],
 };
 
 /** Fixed phrases for the named periods. Numbers with a unit ("6 months", "2 weeks") are read separately. */
@@ -245,29 +128,20 @@ export const PERIOD_NAMES: Readonly<Record<string, NamedPeriod>> = {
   ytd: 'ytd',
   'for the year': 'ytd',
   'on the year': 'ytd',
-  'this month': '1m',
   'past month': '1m',
   'last month': '1m',
   'the month': '1m',
   'on the month': '1m',
   'over the month': '1m',
   'for the month': '1m',
-  mtd: 'mtd',
-  'month to date': 'mtd',
-  'this week': '1w',
   'last week': '1w',
   'past week': '1w',
   'on the week': '1w',
   'for the week': '1w',
   'the week': '1w',
-  wtd: 'wtd',
-  'week to date': 'wtd',
-  'this quarter': '3m',
   'past quarter': '3m',
   'last quarter': '3m',
   'the quarter': '3m',
-  qtd: 'qtd',
-  'quarter to date': 'qtd',
   'half a year': '6m',
   'past half year': '6m',
   'past year': '1y',
@@ -299,7 +173,6 @@ export const PERIOD_NAMES: Readonly<Record<string, NamedPeriod>> = {
 /** Period phrases that could mean two different things: the question is answered with a question. Each finishes "\"last year\" …". */
 export const AMBIGUOUS_PERIODS: Readonly<Record<string, string>> = {
   'last year': 'could mean the past 12 months (say "past year") or calendar {lastYear} (say "in {lastYear}")',
-  yesterday: 'needs a date: say "as of" and the day, e.g. "as of aug 20"',
   'mid year': 'needs a date, e.g. "since june 30"',
   q1: 'needs dates: say e.g. "since dec 31 as of mar 31"',
   q2: 'needs dates: say e.g. "since mar 31 as of jun 30"',
@@ -308,6 +181,25 @@ export const AMBIGUOUS_PERIODS: Readonly<Record<string, string>> = {
   h1: 'needs dates: say e.g. "since dec 31 as of jun 30"',
   h2: 'needs dates: say e.g. "since jun 30 as of dec 31"',
 };
+
+/** "this week", "mtd": week-, month-, quarter-to-date, from the last close before it began (src/core/periods.ts). */
+export const TO_DATE_PERIODS: Readonly<Record<string, NamedPeriod>> = {
+  'this week': 'wtd',
+  'so far this week': 'wtd',
+  'week to date': 'wtd',
+  wtd: 'wtd',
+  'this month': 'mtd',
+  'so far this month': 'mtd',
+  'month to date': 'mtd',
+  mtd: 'mtd',
+  'this quarter': 'qtd',
+  'so far this quarter': 'qtd',
+  'quarter to date': 'qtd',
+  qtd: 'qtd',
+};
+
+/** Words that mean the market as a whole when no symbol is named ("how did stocks do today"). */
+export const MARKET_WORDS: readonly string[] = ['market', 'markets', 'stocks', 'equities', 'happened', 'happen', 'everything'];
 
 /** "since …" phrases that mean the start of the year. */
 export const SINCE_YEAR_START: readonly string[] = ['the start of the year', 'the beginning of the year', 'start of the year', 'beginning of the year', 'the new year', 'new year', 'new years', 'the year began', 'the year started'];
@@ -427,10 +319,6 @@ export const UNSUPPORTED: readonly { readonly phrases: readonly string[]; readon
     reply: 'I can\'t answer questions about "{said}": the only indicators I show are the 50- and 200-day moving averages, on a chart.',
   },
   { phrases: ['earnings', 'eps', 'guidance', 'revenue', 'revenues', 'earnings report', 'fundamentals'], reply: "I can't answer questions about earnings or fundamentals: I only know daily prices." },
-  {
-    phrases: ['buy', 'sell', 'should i', 'should we', 'worth buying', 'good buy', 'invest', 'investing', 'entry', 'entry point', 'short it', 'go long'],
-    reply: "I don't give buy or sell advice; I can tell you how prices have moved.",
-  },
   { phrases: ['correlation', 'correlations', 'correlated', 'correlate', 'beta'], reply: "I can't answer correlation questions." },
   { phrases: ['options', 'option chain', 'calls', 'puts', 'implied volatility', 'open interest', 'gamma'], reply: "I can't answer options questions." },
   { phrases: ['dividend', 'dividends', 'dividend yield', 'yield', 'yields', 'payout'], reply: "I can't answer dividend or yield questions." },
@@ -438,10 +326,20 @@ export const UNSUPPORTED: readonly { readonly phrases: readonly string[]; readon
     phrases: ['p e', 'pe', 'pe ratio', 'p e ratio', 'forward pe', 'valuation', 'valuations', 'multiples', 'cheap', 'expensive', 'overvalued', 'undervalued'],
     reply: "I can't answer valuation questions (P/E and the like): I only know prices.",
   },
-  { phrases: ['forecast', 'forecasts', 'predict', 'prediction', 'predictions', 'price target', 'price targets', 'outlook'], reply: "I don't make forecasts; I can tell you what prices have done." },
+  { phrases: ['forecast', 'forecasts', 'predict', 'prediction', 'predictions', 'price target', 'price targets', 'outlook', 'where will', 'will it', 'going to be', 'next week', 'next month', 'next year', 'tomorrow', 'by year end', 'by end of year'], reply: "I don't make forecasts; I can tell you what prices have done." },
   { phrases: ['volatility', 'volatile', 'vix'], reply: "I can't answer volatility questions." },
   { phrases: ['short interest', 'shorted', 'short squeeze'], reply: "I can't answer short-interest questions." },
-  { phrases: ['why', 'news', 'headlines'], reply: "I can't tell why a market moved, only how it moved." },
+  { phrases: ['why', 'news', 'headlines', 'what caused', 'reason', 'catalyst', 'catalysts'], reply: "I can't tell why a market moved, only how it moved." },
+  { phrases: ['fed', 'fomc', 'rate cut', 'rate cuts', 'rate hike', 'cpi', 'jobs report', 'payrolls', 'nfp', 'inflation', 'gdp', 'tariffs', 'election'], reply: "I don't follow the news or the economic calendar, only daily prices." },
+  // Themes tapebot has no prices for, said plainly (the bundled symbols: data/manifest.json).
+  { phrases: ['semis', 'semi', 'semiconductors', 'semiconductor', 'chip stocks', 'chips', 'chipmakers', 'smh', 'soxx', 'sox'], reply: 'I have no semiconductor fund (no SMH or SOXX); the closest I have is tech (XLK) and Nvidia (NVDA).' },
+  { phrases: ['homebuilders', 'home builders', 'housing stocks', 'xhb', 'itb'], reply: 'I have no homebuilder fund (no XHB or ITB).' },
+  { phrases: ['airlines', 'airline stocks', 'jets', 'transports', 'trucking', 'iyt'], reply: 'I have no airline or transport fund (no JETS or IYT); the closest I have is industrials (XLI).' },
+  { phrases: ['gold miners', 'miners', 'gdx', 'gdxj', 'uranium', 'lithium'], reply: 'I have no miners fund (no GDX); the closest I have is gold itself (GLD).' },
+  { phrases: ['china', 'chinese stocks', 'emerging markets', 'em stocks', 'europe', 'european stocks', 'japan', 'international stocks', 'eem', 'fxi', 'efa'], reply: 'I have no prices for markets outside the US.' },
+  { phrases: ['oil price', 'crude', 'crude oil', 'wti', 'brent', 'nat gas', 'natural gas', 'natty'], reply: 'I have no commodity prices other than gold (GLD) and silver (SLV); the closest I have is energy stocks (XLE).' },
+  { phrases: ['retail stocks', 'retailers', 'xrt'], reply: 'I have no retail fund (no XRT); the closest I have is discretionary (XLY).' },
+  { phrases: ['ethereum', 'eth', 'solana', 'dogecoin', 'altcoins'], reply: 'The only crypto I have is bitcoin (BTC-USD).' },
 ];
 
 /**
@@ -460,6 +358,18 @@ export const FILLER_WORDS: ReadonlySet<string> = new Set(
     'day days week weeks month months year years session sessions time'
   ).split(' '),
 );
+
+/**
+ * Advice-shaped questions ("what should I rotate into", "what's working", "should I buy IWM"): answered
+ * with what has moved (the command that declares `answersAdvice`, or the one the question names) under
+ * a line saying tapebot gives no advice.
+ */
+export const ADVICE_WORDS: readonly string[] = [
+  'buy', 'sell', 'should i', 'should we', 'worth buying', 'good buy', 'invest', 'investing', 'entry', 'entry point', 'short it', 'go long',
+  'rotate into', 'rotate to', 'rotating into', 'what to buy', 'what to own', 'what to sell', 'whats working', 'what is working', 'what s working', 'working',
+  'wheres the strength', 'where is the strength', 'where s the strength', 'the strength', 'strength', 'where is money going', 'where is the money going',
+  'money flowing', 'money going', 'flows', 'inflows', 'best place', 'where to put', 'put money', 'allocate', 'overweight', 'underweight', 'load up', 'bullish on', 'bearish on',
+];
 
 /** Greetings and thanks: answered with what tapebot can do, never read as a question about markets. */
 export const SMALL_TALK: readonly string[] = ['hi', 'hello', 'hey', 'yo', 'sup', 'thanks', 'thank you', 'thx', 'ty', 'gm', 'good morning', 'gn', 'lol', 'lmao', 'nice', 'cool', 'ok', 'okay'];

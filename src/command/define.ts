@@ -54,6 +54,76 @@ export interface CommandContext {
   readonly digests?: DigestBackend;
 }
 
+/**
+ * How a command is asked in plain words, declared in the command's own file beside its options. The
+ * question reader (src/ask) is derived from these declarations and names no command itself, as Discord
+ * registration and /help are derived from the options.
+ *
+ * Phrases are lower case, words separated by single spaces ("breaking out", "52 week high"); when
+ * phrases overlap the longest wins. The `answers…` flags say which *shapes* of question fall to this
+ * command when no strong word was said: at most one registered command should claim each.
+ */
+export interface AskDeclaration {
+  /** What the question is about, after "I read a question about": "a drawdown". */
+  readonly topic: string;
+  /** Words that name this question outright ("drawdown", "breaking out"). */
+  readonly strong: readonly string[];
+  /** Words that only lean towards it ("leading", "how long"); they count when nothing strong was said. */
+  readonly weak?: readonly string[];
+  /** Words that lean towards it only when nothing else in the question is left unread ("how's KRE?"). */
+  readonly vague?: readonly string[];
+  /** Questions that work, shown when a question could not be read. Each must read as this command (tested). */
+  readonly examples: readonly string[];
+  /** An example about the symbol a question named ("is {symbol} breaking out?"; `{other}`: a second one). */
+  readonly tailored?: string;
+  /** Said when the question names a period the command takes none of. */
+  readonly noPeriod?: string;
+  /** Periods shown as columns though the command takes no period option (/perf's 1D … 1Y). */
+  readonly columns?: Readonly<Record<string, string>>;
+  /** Commands whose strong words this one's outrank when both are said ("how long … vs" is a streak, not a comparison). */
+  readonly outranks?: readonly string[];
+  /** Gives way to any other command named outright ("chart the drawdown of KRE" asks for the drawdown). */
+  readonly yields?: boolean;
+  /** Answers with no symbol named (a group, the market, tapebot itself). */
+  readonly needsNoSymbol?: boolean;
+  /** The command that answers instead when a group is named and no symbol ("the rotation of the sectors"). */
+  readonly withGroup?: string;
+  /** The command that answers instead when more symbols are named than this one takes ("chart IWM and SPY"). */
+  readonly withSeveral?: string;
+  /** Its symbol options are size groups (small, large, mega caps): it takes symbols only of those groups. */
+  readonly sizeSlots?: boolean;
+  /** A question about tapebot itself ("help", "what can you do"): with no symbol named it wins over other words. */
+  readonly aboutTapebot?: boolean;
+  /** A group named alone ("the sectors this month") is this question; so is "leading" said of one of its members. */
+  readonly answersGroup?: boolean;
+  /** Size groups named alone ("small caps vs mega caps", "how are small caps") are this question. */
+  readonly answersSizes?: boolean;
+  /** A price level said with one symbol ("is SPY holding 600") is this question. */
+  readonly answersLevel?: boolean;
+  /** Two or more symbols with no other word ("IWM vs QQQ") are this question. */
+  readonly answersPair?: boolean;
+  /** One symbol with nothing else asked ("KRE?", "how's KRE this year") is this question. */
+  readonly answersOne?: boolean;
+  /** Its weak words alone, said of one symbol, are this question ("XLE price"). */
+  readonly weakAnswersOne?: boolean;
+  /** Its weak words said of two symbols are this question ("how long has IWM been ahead of SPY"). */
+  readonly weakAnswersTwo?: boolean;
+  /** A moving average asked of one symbol ("is QQQ above its 200 day") is this question. */
+  readonly answersMovingAverages?: boolean;
+  /**
+   * The benchmark a lone symbol is measured against ("is IWM outperforming" → vs SPY). With `lagging`,
+   * a lone "lagging"/"leading" is this question; without it, a lone "outperforming"/"vs" is.
+   */
+  readonly benchmark?: string;
+  readonly lagging?: boolean;
+  /** Records ("at a record", "new all-time high") are this question. */
+  readonly answersRecords?: boolean;
+  /** A change from a past level ("back to its 2022 high", "fall after its 2021 peak") is this question. */
+  readonly answersFromPeak?: boolean;
+  /** Advice-shaped questions ("what should I rotate into", "what's working") are answered with this command's data. */
+  readonly answersAdvice?: boolean;
+}
+
 export interface CommandDefinition<Opts extends Record<string, OptionDecl>, F extends Facts = Facts> {
   readonly name: string;
   /** One line, ≤ 100 characters (Discord's limit for command descriptions). */
@@ -63,6 +133,8 @@ export interface CommandDefinition<Opts extends Record<string, OptionDecl>, F ex
   readonly examples: readonly string[];
   /** False for commands that don't read prices (e.g. /help): the runner then skips `asof` resolution. */
   readonly usesMarketData?: boolean;
+  /** How the command is asked in plain words ("@tapebot is KRE breaking out?"); absent: it is only typed. */
+  readonly ask?: AskDeclaration;
   run(ctx: CommandContext, options: BoundOptions<Opts>): Promise<Answer<F>>;
 }
 
@@ -73,6 +145,7 @@ export interface AnyCommand {
   readonly options: Record<string, OptionDecl>;
   readonly examples: readonly string[];
   readonly usesMarketData?: boolean;
+  readonly ask?: AskDeclaration;
   run(ctx: CommandContext, options: Record<string, unknown>): Promise<Answer>;
 }
 

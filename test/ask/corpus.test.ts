@@ -17,8 +17,8 @@ const corpus = JSON.parse(readFileSync(new URL('./corpus.json', import.meta.url)
 
 describe('question corpus', () => {
   it('is big enough to mean something', () => {
-    expect(corpus.answer.length, 'at least 100 answerable questions').toBeGreaterThanOrEqual(100);
-    expect(corpus.clarify.length, 'at least 15 questions to decline').toBeGreaterThanOrEqual(15);
+    expect(corpus.answer.length, 'at least 300 answerable questions').toBeGreaterThanOrEqual(300);
+    expect(corpus.clarify.length, 'at least 80 questions to decline').toBeGreaterThanOrEqual(80);
   });
 
   it.each(corpus.answer)('"$q" reads as $expect', async ({ q, expect: want }) => {

@@ -6,7 +6,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { answerQuestion, type AskOutcome } from '../../src/ask/answer.ts';
 import { stripMentions } from '../../src/ask/normalize.ts';
-import { INTENTS, SYMBOL_NAMES } from '../../src/ask/vocabulary.ts';
+import { intentsOf, SYMBOL_NAMES } from '../../src/ask/vocabulary.ts';
+import { allCommands as registered } from './_commands.ts';
+
+const INTENTS = intentsOf(registered);
 import { bound, recordingRunner, symbols } from './_stub.ts';
 
 const DISCORD_LIMIT = 2000;
@@ -68,7 +71,7 @@ const HOSTILE = [
 
 /** Words tapebot knows, so random sentences reach deep into the reader rather than stopping at "nothing known". */
 const KNOWN = [
-  ...INTENTS.flatMap((i) => [...i.strong, ...i.weak]),
+  ...INTENTS.flatMap((i) => [...i.strong, ...(i.weak ?? [])]),
   ...SYMBOL_NAMES.flatMap((s) => s.phrases.slice(0, 3)),
   ...symbols.list().map((s) => s.symbol),
   'since june', 'since 2020', 'this year', 'ytd', '1m', '6 months', 'past 2 weeks', 'in 2025', 'in 2031', 'last year', 'as of 6/30/25', 'index',

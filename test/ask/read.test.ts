@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { readQuestion } from '../../src/ask/read.ts';
 import { createSymbolDirectory, loadManifest } from '../../src/data/symbols.ts';
 import { symbols } from './_stub.ts';
+import { allCommands } from './_commands.ts';
 
 const REF = '2026-08-21';
-const read = (q: string, dir = symbols) => readQuestion(q, { symbols: dir, reference: REF });
+const read = (q: string, dir = symbols) => readQuestion(q, { symbols: dir, commands: allCommands, reference: REF });
 const tickers = (q: string, dir = symbols) => read(q, dir).symbols.map((s) => s.symbol);
 
 /** A directory that also knows tickers spelled like English words. */
@@ -74,14 +75,14 @@ describe('readQuestion: periods and dates', () => {
     ['YTD', 'ytd'],
     ['year to date', 'ytd'],
     ['since the start of the year', 'ytd'],
-    ['this month', '1m'],
+    ['this month', 'mtd'],
     ['past month', '1m'],
     ['last month', '1m'],
     ['past six months', '6m'],
     ['6 months', '6m'],
     ['3mo', '3m'],
     ['last week', '1w'],
-    ['this week', '1w'],
+    ['this week', 'wtd'],
     ['today', '1d'],
     ['last 12 months', '1y'],
     ['5 years', '5y'],
@@ -106,8 +107,8 @@ describe('readQuestion: periods and dates', () => {
   });
 
   it('asks for the reference day only when a date depends on it', () => {
-    expect(readQuestion('iwm vs spy since june', { symbols }).needsReference).toBe(true);
-    expect(readQuestion('iwm vs spy this month since 6/1/26', { symbols }).needsReference).toBe(false);
+    expect(readQuestion('iwm vs spy since june', { symbols, commands: allCommands }).needsReference).toBe(true);
+    expect(readQuestion('iwm vs spy past month since 6/1/26', { symbols, commands: allCommands }).needsReference).toBe(false);
   });
 });
 
@@ -147,7 +148,7 @@ describe('readQuestion: possessives, months, "from", price levels', () => {
     expect(august.asof, 'no asof after the latest close').toBeUndefined();
     expect(read('spy in 2024').period?.token, '"in 2025" is still year to date').toBe('ytd');
     expect(read('kre beat xlf in a row').period?.token, '"in a row" is no month').toBeUndefined();
-    expect(readQuestion('qqq in july', { symbols }).needsReference, 'which July depends on the day').toBe(true);
+    expect(readQuestion('qqq in july', { symbols, commands: allCommands }).needsReference, 'which July depends on the day').toBe(true);
   });
 
   it('says when "from" is followed by something that is not a date, but not by a price, a name or a date', () => {
@@ -160,7 +161,7 @@ describe('readQuestion: possessives, months, "from", price levels', () => {
   });
 
   it('sets "last year" aside for the reference day when there is none, instead of naming no year', () => {
-    const r = readQuestion('how did the nasdaq do last year', { symbols });
+    const r = readQuestion('how did the nasdaq do last year', { symbols, commands: allCommands });
     expect(r.needsReference).toBe(true);
     expect(r.problems.join(' '), 'never "calendar last year"').not.toMatch(/calendar last year/);
   });
@@ -170,7 +171,8 @@ describe('readQuestion: what tapebot cannot answer, and words it does not know',
   it('names the unsupported term', () => {
     expect(read('is SPY overbought?').unsupported).toMatch(/"overbought"/);
     expect(read("what's the RSI on QQQ").unsupported).toMatch(/RSI/);
-    expect(read('should I buy IWM').unsupported).toMatch(/buy or sell/);
+    expect(read('should I buy IWM').unsupported, 'advice is answered with what moved').toBeUndefined();
+    expect(read('should I buy IWM').advice).toBe(true);
     expect(read("what's the correlation between IWM and SPY").unsupported).toMatch(/correlation/);
     expect(read('is the market in a sell off').unsupported, '"sell off" is a move, not advice').toBeUndefined();
   });
@@ -185,7 +187,7 @@ describe('readQuestion: what tapebot cannot answer, and words it does not know',
   });
 
   it('lists the content words nothing read, without filler words', () => {
-    expect(read('how are semis doing').unread).toEqual(['semis']);
+    expect(read('how are widgets doing').unread).toEqual(['widgets']);
     expect(read('what about KRE?').unread).toEqual([]);
     expect(read('since the election how are small caps doing').unread, 'quoted by the date problem already').toEqual([]);
   });
