@@ -52,3 +52,13 @@ export interface Answer<F extends Facts = Facts> {
 export function plainText(line: string): string {
   return line.replace(/\*\*(.+?)\*\*/g, '$1');
 }
+
+/**
+ * The answer with its detail shown: the lines, then `detail`, and no More left to show. What a
+ * More click and `--full` display; the facts are the same either way.
+ */
+export function withDetail<A extends Answer>(answer: A): A {
+  if (!answer.detail || answer.detail.length === 0) return answer;
+  const { detail, ...rest } = answer;
+  return { ...rest, lines: [...answer.lines, ...detail] } as A;
+}

@@ -9,7 +9,7 @@
  */
 import { renameCommands, slackCommandName } from './manifest.ts';
 import type { App, RespondFn, webApi } from '@slack/bolt';
-import type { Answer } from '../../answer/answer.ts';
+import { withDetail, type Answer } from '../../answer/answer.ts';
 import type { ChartRenderer } from '../../charts/renderer.ts';
 import { parseArgsText } from '../../command/parse.ts';
 import type { ChannelContext } from '../../command/define.ts';
@@ -17,8 +17,8 @@ import type { CommandRunner, Invocation, RunResult } from '../../command/run.ts'
 import { describeError, newErrorRef } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { observeAck, observeReply } from '../../ops/metrics.ts';
-import { decodeRerun } from '../rerun.ts';
-import { answerMessage, errorText, imageFileIds, inviteHintText, PERIOD_ACTION_PREFIX, type AnswerMessageOptions } from './blocks.ts';
+import { decodeRerun, type ButtonRun } from '../rerun.ts';
+import { answerMessage, errorText, imageFileIds, inviteHintText, RERUN_ACTION, type AnswerMessageOptions } from './blocks.ts';
 import { deleteFiles, prepareImages, sendWithImageRetry, slackErrorCode, type DeliveryOptions } from './deliver.ts';
 import { unescapeSlackText } from './mrkdwn.ts';
 import { WorkQueueFullError, type WorkQueue } from './work-queue.ts';
@@ -190,7 +190,7 @@ export function registerCommands(app: App, deps: SlackHandlerDeps): void {
 }
 
 export function registerPeriodButtons(app: App, deps: SlackHandlerDeps): void {
-  app.action({ type: 'block_actions', action_id: new RegExp(`^${PERIOD_ACTION_PREFIX}`) }, async ({ ack, body, action, client, respond }) => {
+  app.action({ type: 'block_actions', action_id: RERUN_ACTION }, async ({ ack, body, action, client, respond }) => {
     const received = performance.now();
     await deps.scheduler.acknowledge(() => ack());
     observeAck('slack', performance.now() - received);
@@ -200,12 +200,13 @@ export function registerPeriodButtons(app: App, deps: SlackHandlerDeps): void {
     const meta = { adapter: 'slack', platform: 'slack', kind: 'button', team: body.team?.id, channel, channelId: channel, user: body.user.id, userId: body.user.id };
     const reply = privateResponder(respond, deps, meta);
     await afterAck(deps, reply, async () => {
-      const invocation: Invocation | null = action.type === 'button' && typeof action.value === 'string' ? decodeRerun(action.value) : null;
+      const invocation: ButtonRun | null = action.type === 'button' && typeof action.value === 'string' ? decodeRerun(action.value) : null;
       if (!invocation) return reply(errorText('That button is out of date. Run the command again.'));
       if (!channel || !ts) return reply(errorText('I could not find the message to update. Run the command again.'));
       const result = await deps.runner.run({ ...invocation, channel: channelContext(deps, channel, body.user.id, client) }, meta);
       if (!result.ok) return reply(failureText(result));
-      const answer = forSlack(result.answer, slackWords(deps));
+      // A More click shows the same answer with its detail (Answer.detail), in place of the short one.
+      const answer = forSlack(invocation.full ? withDetail(result.answer) : result.answer, slackWords(deps));
       const prepared = await prepareImages(client, deps.renderer, answer, deps.logger, deps.scheduler.turn);
       const message = answerMessage(answer, prepared.images, prepared.note !== undefined ? { note: prepared.note } : {});
       const uploaded = prepared.images.map((i) => i.fileId);

@@ -31,7 +31,7 @@ describe('renameCommands', () => {
 describe('SLACK_COMMAND_PREFIX in the manifest', () => {
   it('registers every command as /tb-<name>, descriptions naming commands as registered', () => {
     const m = buildManifest(commands, { mode: { kind: 'socket' }, prefix: 'tb-' });
-    const slash = m.features.slash_commands ?? [];
+    const slash = m.features?.slash_commands ?? [];
     expect(slash.map((c) => c.command)).toEqual(names.map((n) => `/tb-${n}`));
     const help = slash.find((c) => c.command === '/tb-help');
     expect(help?.description, '"/help compare" in the description').toContain('/tb-help compare');
