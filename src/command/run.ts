@@ -249,6 +249,8 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     }
     /** Every symbol the command loaded, for the basis note below. */
     const loaded = new Set<string>();
+    /** Symbols whose data ends before the answer's close, and their last close. */
+    const endsEarly = new Map<string, string>();
     const ctx: CommandContext = {
       asOf,
       symbols: deps.symbols,
@@ -276,11 +278,12 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
           throw new NotEnoughDataError(`${symbol} has no data on or before ${formatDate(asOf)}; its history starts ${formatDate(full.dates[0] ?? asOf)}`, symbol);
         }
         const last = lastDate(s);
-        if (last < asOf) ctx.warn(`${symbol}: the data ends ${formatDate(last)}, so its figures stop there.`);
+        if (last < asOf) endsEarly.set(full.symbol, last);
         return s;
       },
     };
     const answer = await cmd.run(ctx, bound.options);
+    if (endsEarly.size > 0) return asOfCommonClose(cmd, bound, inv, budget, endsEarly, asOf.slice(0, 4));
     const basisNote = indexBasisNote(answer.basis, [...loaded], deps.symbols);
     if (basisNote.mixed) warnings.push(basisNote.mixed);
     // What the market data says against its own figures leads the answer, before any of them.
@@ -296,6 +299,22 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
       args: { ...bound.canonical, ...answer.args },
       warnings: [...warnings, ...answer.warnings.filter((w) => !warnings.includes(w))],
     };
+  }
+
+  /**
+   * When a symbol's data ends before the latest close (KRE on Jul 2 while the rest run to Aug 21),
+   * the answer mixes days silently. Instead the whole answer is as of the common last close, and its
+   * first line says so: "As of Jul 2, the last close I have for KRE: …".
+   */
+  async function asOfCommonClose(cmd: AnyCommand, bound: ReturnType<typeof bindOptions>, inv: Invocation, budget: AbortSignal | undefined, endsEarly: ReadonlyMap<string, string>, latestYear: string): Promise<Answer> {
+    const common = [...endsEarly.values()].sort()[0] as string;
+    const which = [...endsEarly].filter(([, d]) => d === common).map(([s]) => s);
+    const again = await answer(cmd, { ...bound, asof: common }, inv, budget);
+    // "Jul 2" within the year of the latest close, "Jul 2, 2025" before it.
+    const day = common.slice(0, 4) === latestYear ? formatDate(common).replace(/, \d{4}$/, '') : formatDate(common);
+    const say = `As of ${day}, the last close I have for ${which.join(' and ')}:`;
+    const [first, ...rest] = again.lines;
+    return { ...again, lines: first === undefined ? [say] : [`${say} ${first}`, ...rest] };
   }
 
   /** The meta's ids, falling back to the older field names (adapter/user/channel) and the invocation's channel. */
