@@ -292,9 +292,12 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     const lead = [...(staleLine ? [staleLine] : []), ...used.flatMap((s) => deps.market.doubts?.(s) ?? []).map((d) => `⚠ ${d}`)];
     const calendarNote = mixedCalendarNote([...loaded], deps.symbols);
     if (calendarNote && !warnings.includes(calendarNote)) warnings.push(calendarNote);
+    const lines = [...lead, ...answer.lines];
+    const glance = cmd.usesMarketData === false ? { lines, detail: answer.detail ?? [] } : atAGlance(lines, answer.detail ?? []);
     return {
       ...answer,
-      ...(lead.length > 0 ? { lines: [...lead, ...answer.lines] } : {}),
+      lines: glance.lines,
+      ...(glance.detail.length > 0 ? { detail: glance.detail } : {}),
       ...(basisNote.basis ? { basis: basisNote.basis } : {}),
       args: { ...bound.canonical, ...answer.args },
       warnings: [...warnings, ...answer.warnings.filter((w) => !warnings.includes(w))],
@@ -493,4 +496,28 @@ export function indexBasisNote(basis: string | undefined, symbols: readonly stri
         : `${priceSeries.join(', ')} ${priceSeries.length === 1 ? 'is' : 'are'} price return only and ${funds.join(', ')} total return: part of the gap between them is dividends.`;
   }
   return out;
+}
+
+/** Lines an answer shows at a glance, besides its tables; the rest waits behind More (Answer.detail). */
+export const GLANCE_LINES = 6;
+
+/** A line that is a table (a fenced block): it does not count against the glance. */
+export const isTable = (line: string): boolean => line.startsWith('```');
+
+/**
+ * The first GLANCE_LINES lines that are not tables, and the tables among them, stay; later lines move to
+ * the front of the detail, in order. Commands put what matters first, so this only cuts the tail.
+ */
+export function atAGlance(lines: readonly string[], detail: readonly string[]): { lines: string[]; detail: string[] } {
+  const keep: string[] = [];
+  const moved: string[] = [];
+  let words = 0;
+  for (const line of lines) {
+    if (isTable(line) ? moved.length > 0 : words >= GLANCE_LINES) moved.push(line);
+    else {
+      keep.push(line);
+      if (!isTable(line)) words++;
+    }
+  }
+  return { lines: keep, detail: [...moved, ...detail] };
 }
