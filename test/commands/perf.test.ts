@@ -42,8 +42,11 @@ describe('/perf', () => {
 
   it('marks the best return of each column, in the facts and in the table', async () => {
     const a = await answerOf(perf, `/perf ${SYMBOLS.join(' ')} asof:2026-01-21`);
-    const table = a.lines.find((l) => l.startsWith('```'));
+    // Issue 12: the full 7-column table is in the detail (More); the glance has a phone-width one.
+    const table = (a.detail ?? []).find((l) => l.startsWith('```'));
     expect(table, 'a fenced monospace table').toBeDefined();
+    const short = a.lines.find((l) => l.startsWith('```')) as string;
+    for (const row of short.split('\n')) expect(row.length, `fits a phone: ${row}`).toBeLessThanOrEqual(40);
     const rows = (table as string).split('\n');
     expect(rows[0]).toBe('```');
     expect(rows[rows.length - 1]).toBe('```');
@@ -66,8 +69,11 @@ describe('/perf', () => {
   it('says the YTD leader in the first line with the naive figures', async () => {
     const a = await answerOf(perf, '/perf XLE XLK XLF asof:2025-12-31');
     const ytd = ['XLE', 'XLK', 'XLF'].map((s) => ({ s, r: naiveReturn(s, '2024-12-31', '2025-12-31') })).sort((x, y) => y.r - x.r);
-    expect(a.lines[0]).toContain(`**${ytd[0]?.s} leads year to date**`);
-    expect(a.lines[0]).toContain(`${ytd[2]?.s} trails`);
+    expect(a.lines[1]).toContain(`**${ytd[0]?.s} leads year to date**`);
+    expect(a.lines[1]).toContain(`${ytd[2]?.s} trails`);
+    // Issue 12: the headline names each horizon's leader where they differ (naive: XLK YTD and 1Y, the same base in 2025).
+    expect(a.lines[0]).toMatch(new RegExp(`${ytd[0]?.s} (leads )?(\\S+, )*(\\S+ and )?YTD and 1Y`));
+    expect((a.lines[0] ?? '').length).toBeLessThan(120);
   });
 
   it('shows "—" where a symbol has no history that far back, and says where it starts', async () => {
