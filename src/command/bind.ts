@@ -139,7 +139,8 @@ function missing(cmd: AnyCommand, name: string, decl: OptionDecl): UserInputErro
 function sameSymbolTwice(cmd: AnyCommand, options: Record<string, unknown>): void {
   const seen = new Set<string>();
   for (const [name, decl] of Object.entries(cmd.options)) {
-    if (decl.kind !== 'symbol') continue;
+    // Positional symbols only ("/streak IWM IWM"); a named one (vs:) has its command's own words for it.
+    if (decl.kind !== 'symbol' || !decl.positional) continue;
     const v = options[name];
     if (typeof v !== 'string') continue;
     if (seen.has(v)) throw new UserInputError(`${v} twice: pick two different symbols, e.g. ${example(cmd)}`);
