@@ -11,7 +11,7 @@ import type { App } from '../../../src/app.ts';
 import { silentLogger } from '../../../src/log.ts';
 import { createTestApp } from '../../_app.ts';
 import { startFakeSlack, type FakeSlack } from '../../fakes/slack/server.ts';
-import { FORM, sendSigned, slashCommandBody } from '../../fakes/slack/requests.ts';
+import { blockActionsBody, FORM, sendSigned, slashCommandBody } from '../../fakes/slack/requests.ts';
 
 const SECRET = 'test-signing-secret-names';
 const CHANNEL = 'C0NAMES001';
@@ -82,6 +82,37 @@ describe.each([
     await send(streak, 'IWM');
     const reply = await fake.waitFor((c) => c.method === 'response_url', 10_000);
     expect(String(reply.params.text)).toContain(`${streak} needs two symbols, e.g. ${streak} IWM SPY`);
+  });
+
+  it('a More click (block_actions) re-runs the answer with its detail and replaces the message with chat.update', async () => {
+    if (prefix) return;
+    fake.reset();
+    await send('/drawdown', 'QQQ asof:2026-01-21');
+    const post = await fake.waitFor((c) => c.method === 'chat.postMessage', 10_000);
+    await slack.idle();
+    type Button = { action_id: string; value: string; text: { text: string } };
+    const blocks = post.params.blocks as { type: string; block_id?: string; elements?: Button[] }[];
+    const actions = blocks.find((b) => b.type === 'actions');
+    const more = actions?.elements?.find((e) => e.text.text === 'More');
+    expect(more, 'a More button under an answer with detail').toBeDefined();
+    const before = JSON.stringify(blocks);
+    const ts = (post.result as { ts: string }).ts;
+    await sendSigned(slack.url ?? '', SECRET, {
+      contentType: FORM,
+      body: blockActionsBody({ channel: CHANNEL, messageTs: ts, blocks: blocks as unknown[], actionId: more?.action_id ?? '', blockId: actions?.block_id ?? '', value: more?.value ?? '', label: 'More', responseUrl: fake.responseUrl() }),
+    });
+    const update = await fake.waitFor((c) => c.method === 'chat.update', 10_000);
+    await slack.idle();
+    expect(update.params).toMatchObject({ channel: CHANNEL, ts });
+    const after = JSON.stringify(update.params.blocks);
+    const ref = await app.runner.runText('/drawdown QQQ asof:2026-01-21');
+    if (!ref.ok) throw new Error(ref.error.message);
+    const hidden = ref.answer.detail?.[0] ?? '';
+    expect(hidden.length).toBeGreaterThan(0);
+    const word = (hidden.split('** ')[1] ?? hidden).slice(0, 24);
+    expect(before, 'the detail was not shown at first').not.toContain(word);
+    expect(after, 'the More click shows it in place').toContain(word);
+    expect((update.params.blocks as { type: string; elements?: Button[] }[]).find((b) => b.type === 'actions')?.elements?.some((e) => e.text.text === 'More') ?? false, 'no More once shown').toBe(false);
   });
 
   it('the unprefixed name is not registered when a prefix is set', async () => {
