@@ -251,6 +251,8 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     const loaded = new Set<string>();
     /** Symbols whose data ends before the answer's close, and their last close. */
     const endsEarly = new Map<string, string>();
+    /** Symbols the command left out of its answer (see CommandContext.leaveOut). */
+    const leftOut = new Set<string>();
     const ctx: CommandContext = {
       asOf,
       symbols: deps.symbols,
@@ -260,6 +262,10 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
       ...(deps.status ? { status: deps.status } : {}),
       warn: (m) => {
         if (!warnings.includes(m)) warnings.push(m);
+      },
+      leaveOut: (symbol) => {
+        endsEarly.delete(symbol);
+        leftOut.add(symbol);
       },
       async series(symbol: string): Promise<DailySeries> {
         const full = await deps.market.series(symbol, load).catch(async (err: unknown) => {
@@ -278,7 +284,7 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
           throw new NotEnoughDataError(`${symbol} has no data on or before ${formatDate(asOf)}; its history starts ${formatDate(full.dates[0] ?? asOf)}`, symbol);
         }
         const last = lastDate(s);
-        if (last < asOf) endsEarly.set(full.symbol, last);
+        if (last < asOf && !leftOut.has(full.symbol)) endsEarly.set(full.symbol, last);
         return s;
       },
     };
