@@ -323,7 +323,9 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     const day = common.slice(0, 4) === latestYear ? formatDate(common).replace(/, \d{4}$/, '') : formatDate(common);
     const say = `As of ${day}, the last close I have for ${which.join(' and ')}:`;
     const [first, ...rest] = again.lines;
-    return { ...again, lines: first === undefined ? [say] : [`${say} ${first}`, ...rest] };
+    // The day is said once, up front: "… made the cut on Oct 1, 2026." loses its " on Oct 1, 2026".
+    const once = first?.replace(` on ${formatDate(common)}`, '');
+    return { ...again, lines: once === undefined ? [say] : [`${say} ${once}`, ...rest] };
   }
 
   /** The meta's ids, falling back to the older field names (adapter/user/channel) and the invocation's channel. */

@@ -30,8 +30,13 @@ const COMMANDS = [
   '/chart SPY',
   '/rotationmap',
   '/digest preview',
+  '/scan breakouts sectors',
+  '/scan streaks mag7 vs:SPY',
+  '/drawdown ^GSPC',
+  '/chart IWM 3m',
 ];
-const CASES = COMMANDS.flatMap((c) => DATES.map((d) => `${c}${d}`));
+/** MAGS starts Apr 2023 and ends Oct 1, 2026: answered as of its last close. */
+const CASES = [...COMMANDS.flatMap((c) => DATES.map((d) => `${c}${d}`)), '/compare MAGS SPY', '/breakout MAGS', '/perf MAGS SPY QQQ'];
 
 describe('answers at a glance', () => {
   it('covers at least 50 real answers', () => {
