@@ -13,7 +13,7 @@ import { withDetail, type Answer } from '../../answer/answer.ts';
 import type { ChartRenderer } from '../../charts/renderer.ts';
 import { parseArgsText } from '../../command/parse.ts';
 import type { ChannelContext } from '../../command/define.ts';
-import type { CommandRunner, Invocation, RunResult } from '../../command/run.ts';
+import type { CommandRunner, RunResult } from '../../command/run.ts';
 import { describeError, newErrorRef } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { observeAck, observeReply } from '../../ops/metrics.ts';
