@@ -139,11 +139,14 @@ function missing(cmd: AnyCommand, name: string, decl: OptionDecl): UserInputErro
 function sameSymbolTwice(cmd: AnyCommand, options: Record<string, unknown>): void {
   const seen = new Set<string>();
   for (const [name, decl] of Object.entries(cmd.options)) {
-    // Positional symbols only ("/streak IWM IWM"); a named one (vs:) has its command's own words for it.
-    if (decl.kind !== 'symbol' || !decl.positional) continue;
+    if (decl.kind !== 'symbol') continue;
     const v = options[name];
     if (typeof v !== 'string') continue;
-    if (seen.has(v)) throw new UserInputError(`${v} twice: pick two different symbols, e.g. ${example(cmd)}`);
+    if (seen.has(v)) {
+      // The example shows the option that repeated the symbol when it is a named one ("vs:").
+      const shown = decl.positional ? example(cmd) : (cmd.examples.find((e) => e.includes(`${name}:`)) ?? example(cmd));
+      throw new UserInputError(`${v} twice: pick two different symbols, e.g. ${shown}`);
+    }
     seen.add(v);
   }
 }
