@@ -285,6 +285,37 @@ function whatFollowedToday(s: DailySeries, sym: string, level: number | undefine
   return (level !== undefined ? eventTodayLine(input, { kind: 'level', level }, sym) : null) ?? (isRecord ? eventTodayLine(input, { kind: 'record' }, sym) : null);
 }
 
+/** A day as a verdict says it: "Jul 1" this year, "Mar 2022" before. */
+function shortDay(date: string, asOf: string): string {
+  return date.slice(0, 4) === asOf.slice(0, 4) ? formatDate(date).replace(/, \d{4}$/, '') : formatMonthYear(date);
+}
+
+/**
+ * The answer to "is it breaking out?" in under 120 characters: yes on a record, a 52-week high or a
+ * range left in the last few sessions; otherwise how far it is from the high that would make it one.
+ * With a level asked about, the verdict is about that level.
+ */
+export function breakoutVerdict(f: BreakoutFacts): string {
+  const sym = f.symbol;
+  const onClose = f.basis === 'close';
+  const px = (v: number) => (onClose ? ` at ${fmtLevel(sym, v)}` : '');
+  const lv = f.levelDetail;
+  if (lv) {
+    const lvl = fmtAsked(sym, lv.level);
+    if (lv.isRetest) return `Retesting ${lvl} from above: ${sym} closed${px(lv.close)}, ${pctAbs(lv.close / lv.level - 1)} ${lv.isAbove ? 'above' : 'below'} it.`;
+    if (!lv.isAbove) return `Below ${lvl}: ${sym} closed${px(lv.close)}, ${pctAbs(lv.close / lv.level - 1)} under it.`;
+    if (lv.runLength === 1) return `Breaking out above ${lvl}: ${sym}'s first close above it${lv.previousAbove ? ` since ${shortDay(lv.previousAbove, f.asOf)}` : ''}.`;
+    return `Above ${lvl}: ${sym} has closed above it for ${lv.runLength} sessions${lv.isRetest ? ', and is back testing it' : ''}.`;
+  }
+  if (f.isNewAllTimeHigh) return `Breaking out: ${sym} closed at a record${onClose ? ` ${fmtLevel(sym, f.close)}` : ''}${f.previousRecord ? `, its first since ${shortDay(f.previousRecord.date, f.asOf)}` : ''}.`.replace(/, its first since (.+)\.$/, f.recordsThisYear !== null ? '.' : ', its first since $1.');
+  if (f.isNew52wHigh) return `Breaking out: ${sym}'s highest close${px(f.close)}${f.highestSince ? ` since ${shortDay(f.highestSince, f.asOf)}` : ''}, a 52-week high.`;
+  if (f.rangeBreakoutDate && f.rangeSessions !== null && f.rangeHigh !== null) {
+    return `Breaking out: ${sym} closed above its ${f.rangeSessions}-session range${onClose ? ` (top ${fmtLevel(sym, f.rangeHigh)})` : ''} on ${shortDay(f.rangeBreakoutDate, f.asOf)}.`;
+  }
+  if (!f.high52w.isRecord) return `Not breaking out: ${sym} is ${pctAbs(f.from52wHigh)} below its ${shortDay(f.high52w.date, f.asOf)} 52-week high.`;
+  return `Not breaking out: ${sym} is ${pctAbs(f.fromAllTimeHigh)} below its ${shortDay(f.allTimeHighDate, f.asOf)} record high.`;
+}
+
 /** Pure: the words and the chart for breakout facts. */
 export function presentBreakout(f: BreakoutFacts, plot: BreakoutPlot, sourceLabel: string): Answer<BreakoutFacts> {
   const { symbol: sym, asOf } = f;
@@ -297,6 +328,9 @@ export function presentBreakout(f: BreakoutFacts, plot: BreakoutPlot, sourceLabe
   const a = answerWith('breakout', `${sym} · breakout check`, asOf, sourceLabel, f);
   a.basis = levelBasisNote(sym, f.basis, f.missingCloses, f.allMissing);
   const day = formatDate(asOf);
+
+  // 0. The verdict, in one short line: is it breaking out?
+  a.lines.push(breakoutVerdict(f));
 
   // 1. The level someone asked about comes first.
   const lv = f.levelDetail ? levelWords(sym, asOf, f.levelDetail) : null;
@@ -331,7 +365,7 @@ export function presentBreakout(f: BreakoutFacts, plot: BreakoutPlot, sourceLabe
     const record = onClose ? `its record of ${px(f.allTimeHigh)}` : 'its total-return record';
     // After a level line the close has been said; don't say it twice.
     const head = lv ? 'It is' : `${sym} closed${atPrice(last)} on ${day},`;
-    a.lines.push(`${head} ${below} ${record} (${formatDate(f.allTimeHighDate)})${also}; it needs a ${pctAbs(need)} gain to get back there.`);
+    a.lines.push(`${head} ${below} ${record} (${formatDate(f.allTimeHighDate)})${also}; it needs a ${pctAbs(need)} gain to regain that record.`);
   }
 
   if (f.whatFollowed) a.lines.push(analogLineText(f.whatFollowed));

@@ -68,7 +68,7 @@ export default defineCommand({
     a.lines.push(
       Math.abs(spread) < 0.0005
         ? `${rows.map((r) => r.symbol).join(', ')} are level ${when} at ${formatPercent(best.change)}.`
-        : `**${best.symbol} leads** ${when} at ${formatPercent(best.change)}; ${worst.symbol} trails at ${formatPercent(worst.change)}, a spread of ${formatPoints(spread).replace(/^\+/, '')}.`,
+        : `**${best.symbol} leads** ${when} at ${formatPercent(best.change)}; ${worst.symbol} trails at ${formatPercent(worst.change)} (${formatPoints(spread).replace(/^\+/, '')} apart).`,
     );
     if (rows.length > 2) a.lines.push(rows.map((r, k) => `${k + 1}. ${r.symbol} ${formatPercent(r.change)}`).join(' · '));
     if (!(o.period.kind === 'named' && o.period.name === '1d')) {

@@ -98,16 +98,16 @@ export default defineCommand({
 
     // 1. The leader, with its streak when it has one.
     const verb = best.main.relative >= 0 ? 'leads' : 'holds up best among';
-    const run = best.streak >= NOTABLE_RUN ? `, and has beaten it ${best.streak} sessions running` : '';
-    a.lines.push(
-      `**${withName(best.member)} ${verb} ${u.label}** ${when}, ${formatPercent(best.main.relative)} relative to ${vs} (${best.member.symbol} ${formatPercent(best.main.returnA)}, ${vs} ${formatPercent(best.main.returnB)})${run}.`,
-    );
-    // 2. The laggard.
-    if (measured.length >= 2) {
-      const lagRun = worst.streak <= -NOTABLE_RUN ? `, and has trailed it ${-worst.streak} sessions running` : '';
-      const place = worst.main.relative < 0 ? 'trails at' : `is last, though still ahead, at`;
-      a.lines.push(`${withName(worst.member)} ${place} ${formatPercent(worst.main.relative)} relative to ${vs}${lagRun}.`);
-    }
+    // Leader and laggard in one line (issue 12); their returns and runs on the next.
+    const lagging = measured.length >= 2 ? `; ${worst.member.symbol} ${worst.main.relative < 0 ? 'trails' : 'is last, though still ahead'} at ${formatPercent(worst.main.relative)}` : '';
+    a.lines.push(`**${withName(best.member)} ${verb} ${u.label}** ${when}, ${formatPercent(best.main.relative)} relative to ${vs}${lagging}.`);
+    // 2. The returns behind it, and runs.
+    const runs = [
+      `${best.member.symbol} ${formatPercent(best.main.returnA)} against ${vs} ${formatPercent(best.main.returnB)}`,
+      ...(best.streak >= NOTABLE_RUN ? [`${best.member.symbol} has beaten ${vs} ${best.streak} sessions running`] : []),
+      ...(measured.length >= 2 && worst.streak <= -NOTABLE_RUN ? [`${worst.member.symbol} has trailed it ${-worst.streak} sessions running`] : []),
+    ];
+    a.lines.push(`${runs.join('; ')}.`);
     // 3. Breadth.
     const beating = measured.filter((r) => r.main.relative > 0).length;
     if (measured.length >= 3) {
@@ -125,11 +125,11 @@ export default defineCommand({
     const one = (r: Ranked) => (r.months[0] as RelativePerformance).relative;
     const turningUp = all3.filter((r) => one(r) > 0 && six(r) < 0).sort((x, y) => one(y) - one(x))[0];
     if (turningUp) {
-      a.lines.push(`**Turning up:** ${withName(turningUp.member)} beat ${vs} by ${formatPercent(one(turningUp))} over the past month after trailing by ${formatPercent(six(turningUp))} over 6 months.`);
+      a.lines.push(`**Turning up:** ${withName(turningUp.member)} beat ${vs} by ${pctAbs(one(turningUp))} over the past month after trailing it by ${pctAbs(six(turningUp))} over 6 months.`);
     }
     const turningDown = all3.filter((r) => one(r) < 0 && six(r) > 0).sort((x, y) => one(x) - one(y))[0];
     if (turningDown) {
-      a.lines.push(`**Turning down:** ${withName(turningDown.member)} trailed ${vs} by ${formatPercent(one(turningDown))} over the past month after leading by ${formatPercent(six(turningDown))} over 6 months.`);
+      a.lines.push(`**Turning down:** ${withName(turningDown.member)} trailed ${vs} by ${pctAbs(one(turningDown))} over the past month after leading it by ${pctAbs(six(turningDown))} over 6 months.`);
     }
 
     a.lines.push(table(ranked, o.period, vs));
@@ -173,11 +173,16 @@ export default defineCommand({
   },
 });
 
+/** Unsigned percent for "by 8.7%" after a verb that already says the direction (no "trailing by −8.7%"). */
+function pctAbs(x: number): string {
+  return formatPercent(Math.abs(x)).replace(/^[+−]/, '');
+}
+
 /** "**Rotating in:** XLE (Energy) and XLU (Utilities) beat SPY over each of the past 1, 3 and 6 months, by +10.3% and +4.1% over 6 months." */
 function rotationSentence(head: string, rows: readonly Ranked[], vs: string, verb: 'beat' | 'trail'): string {
   const shown = rows.slice(0, MAX_NAMED);
-  const names = shown.map((r) => withName(r.member));
-  if (rows.length > shown.length) names.push(`${rows.length - shown.length} more`);
+  // Every name in full (issue 12: "and 1 more" hid one); the figures for the first few.
+  const names = rows.map((r) => (shown.includes(r) ? withName(r.member) : r.member.symbol));
   const sixMonths = listing(shown.map((r) => formatPercent((r.months[2] as RelativePerformance).relative)));
   const which = rows.length > shown.length ? `, the first ${shown.length} by` : ', by';
   const verbForm = rows.length === 1 ? `${verb}s` : verb;

@@ -25,6 +25,8 @@ export const PERF_PERIODS: readonly Period[] = (['1d', '1w', '1m', '3m', '6m', '
 
 /** Written after a column's best return in the text table. */
 const LEADER_MARK = '*';
+/** The columns of the short table (1D, 1M, YTD, 1Y), which fits a phone's 40 characters; the full table is in the detail. */
+const PHONE_COLUMNS = [0, 2, 5, 6] as const;
 /** Columns the prose speaks of, by position in PERF_PERIODS. */
 const COL = { day: 0, month: 2, ytd: 5, year: 6 } as const;
 
@@ -73,8 +75,12 @@ export default defineCommand({
 
     const a = emptyAnswer('perf', `Performance · ${o.symbols.join(' ')}`, asOf, ctx.sourceLabel);
     a.basis = BASIS_TOTAL_RETURN;
-    a.lines.push(...commentary(ranked, leaders));
-    a.lines.push(table(rows, leaders));
+    const said = commentary(ranked, leaders);
+    const verdict = ranked.length > 1 ? horizonLeaders(leaders) : null;
+    // At a glance: who leads each horizon, the YTD spread, and a table narrow enough for a phone.
+    a.lines.push(...(verdict ? [verdict] : []), ...said.slice(0, 1));
+    a.lines.push(table(rows, leaders, PHONE_COLUMNS));
+    a.detail = [...said.slice(1), table(rows, leaders)];
     const missing = rows.filter((r) => r.returns.some((x) => x === null));
     const notes = [
       ...(ranked.length > 1 ? [`${LEADER_MARK} leads its column.`] : []),
@@ -194,16 +200,33 @@ function commentary(rows: readonly PerfRow[], leaders: readonly ({ symbol: strin
 }
 
 
-function table(rows: readonly PerfRow[], leaders: readonly ({ symbol: string; value: number } | null)[]): string {
+/**
+ * The verdict: who leads each horizon, grouped — "QQQ leads 1M, 3M, 6M, YTD and 1Y; SPY 1W; IWM 1D." —
+ * or "QQQ leads every period." when one symbol does.
+ */
+export function horizonLeaders(leaders: readonly ({ symbol: string; value: number } | null)[]): string | null {
+  const groups = new Map<string, string[]>();
+  leaders.forEach((l, c) => {
+    if (l) groups.set(l.symbol, [...(groups.get(l.symbol) ?? []), periodLabel(PERF_PERIODS[c] as Period)]);
+  });
+  if (groups.size === 0) return null;
+  const shown = leaders.filter((l) => l !== null).length;
+  const [[first, cols] = ['', []], ...rest] = [...groups.entries()].sort((x, y) => y[1].length - x[1].length);
+  if (rest.length === 0) return `**${first} leads every period** shown, ${shown === PERF_PERIODS.length ? '1D to 1Y' : cols.join(', ')}.`;
+  const list = (xs: readonly string[]) => (xs.length === 1 ? (xs[0] as string) : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1] as string}`);
+  return `**${first} leads ${list(cols)}**; ${rest.map(([sym, c]) => `${sym} ${list(c)}`).join('; ')}.`;
+}
+
+function table(rows: readonly PerfRow[], leaders: readonly ({ symbol: string; value: number } | null)[], columns: readonly number[] = PERF_PERIODS.map((_, c) => c)): string {
   // Values are padded to leave room for the leader mark, so the digits of a column stay aligned.
   const cell = (r: PerfRow, c: number): string => {
     const v = r.returns[c];
     if (v === null || v === undefined) return '— ';
     return `${formatPercent(v)}${leaders[c]?.symbol === r.symbol ? LEADER_MARK : ' '}`;
   };
-  const header = ['', ...PERF_PERIODS.map((p) => `${periodLabel(p)} `)];
+  const header = ['', ...columns.map((c) => `${periodLabel(PERF_PERIODS[c] as Period)} `)];
   return codeBlock(
     header,
-    rows.map((r) => [r.symbol, ...PERF_PERIODS.map((_, c) => cell(r, c))]),
+    rows.map((r) => [r.symbol, ...columns.map((c) => cell(r, c))]),
   );
 }

@@ -164,11 +164,13 @@ export function presentRotation(f: RotationFacts, plot: RotationPlot, period: Pe
   const spread = f.spread;
   const leader = Math.abs(spread) < 0.0005 ? null : spread > 0 ? 'Small caps' : 'Large caps';
   const verb = leader === null ? 'Small and large caps are level' : `**${leader} lead**`;
-  a.lines.push(`${verb} ${when}: ${small} ${formatPercent(rs)} vs ${large} ${formatPercent(rl)} (${formatPoints(spread)}), with mega caps (${mega}) ${formatPercent(rm)}.`);
+  a.lines.push(`${verb} ${when}: ${small} ${formatPercent(rs)} vs ${large} ${formatPercent(rl)} (${formatPoints(spread)}).`);
   const rsm = rs - rm;
-  if (Math.abs(rsm) >= 0.0005) {
-    a.lines.push(`Against mega caps, small caps are ${rsm > 0 ? 'ahead' : 'behind'} by ${formatPoints(Math.abs(rsm)).replace(/^\+/, '')}.`);
-  }
+  a.lines.push(
+    Math.abs(rsm) >= 0.0005
+      ? `Mega caps (${mega}) ${formatPercent(rm)}: small caps are ${rsm > 0 ? 'ahead of them' : 'behind them'} by ${formatPoints(Math.abs(rsm)).replace(/^\+/, '')}.`
+      : `Mega caps (${mega}) ${formatPercent(rm)}, level with small caps.`,
+  );
 
   // 2. The day's move (skipped when the period is the day itself: line 1 already says it).
   if (f.day) {

@@ -97,7 +97,11 @@ export async function loadScanList(ctx: CommandContext, universe: string | undef
   const refEnd = ref.dates.length - 1;
   const scanned = withData.filter((x) => {
     const behind = refEnd - indexOnOrBefore(ref.dates, lastDate(x.series));
-    if (behind > MAX_STALE_SESSIONS) leftOut.push(`${x.member.symbol} (its prices end ${formatDate(lastDate(x.series))})`);
+    if (behind > MAX_STALE_SESSIONS) {
+      leftOut.push(`${x.member.symbol} (its prices end ${formatDate(lastDate(x.series))})`);
+      // Named as left out: its early end does not move the answer's close.
+      ctx.leaveOut?.(x.member.symbol);
+    }
     return behind <= MAX_STALE_SESSIONS;
   });
   return { label, plural, scanned, leftOut, asOf: lastDate(ref) };

@@ -119,7 +119,10 @@ export function presentStreak(f: StreakFacts, plot: StreakPlot, sourceLabel: str
 
   const sentence = streakSentence(f.sides, { minLength: 1 });
   if (f.sides.current) {
-    a.lines.push(sentence ?? '');
+    // The verdict stays under 120 characters: "…for 13 straight sessions (since Jan 2, 2026)." first, then how long that is.
+    const cut = sentence && sentence.length >= 120 ? sentence.indexOf('), ') : -1;
+    if (sentence && cut > 0) a.lines.push(`${sentence.slice(0, cut + 1)}.`, `That is ${sentence.slice(cut + 3)}`);
+    else a.lines.push(sentence ?? '');
   } else {
     a.lines.push(
       f.lastDayTie
@@ -130,7 +133,8 @@ export function presentStreak(f: StreakFacts, plot: StreakPlot, sourceLabel: str
   }
   if (f.currentVsRecord === 'record') a.lines.push(`That is **the longest streak on record** for ${sa} over ${sb} (data from ${formatMonthYear(f.dataFrom)}).`);
   else if (f.currentVsRecord === 'tie') a.lines.push(`That **ties the record** for ${sa} over ${sb} (data from ${formatMonthYear(f.dataFrom)}).`);
-  if (f.overStreak) a.lines.push(`Over the streak ${sa} returned ${formatPercent(f.overStreak.a, 2)} against ${sb}'s ${formatPercent(f.overStreak.b, 2)}.`);
+  // A one-session streak is the day itself: its returns would repeat the first line.
+  if (f.overStreak && (f.sides.current?.length ?? 0) > 1) a.lines.push(`Over the streak ${sa} returned ${formatPercent(f.overStreak.a, 2)} against ${sb}'s ${formatPercent(f.overStreak.b, 2)}.`);
   if (f.whatFollowed) a.lines.push(analogLineText(f.whatFollowed));
   if (f.top.length > 0) {
     a.lines.push(`Longest on record: ${f.top.map((r) => `${r.length} (${formatMonthYear(r.endDate)})`).join(', ')} — in data from ${formatMonthYear(f.dataFrom)}.`);

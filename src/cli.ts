@@ -1,7 +1,8 @@
 /**
  * Scripted use:
  *   npm run tapebot -- run "/rotation asof:2025-06-30" --out DIR   prints the answer, writes its PNGs
- *   npm run tapebot -- run "/compare IWM SPY" --json                 prints the Answer as JSON
+ *   npm run tapebot -- run "/compare IWM SPY" --json                 prints the Answer as JSON (detail included)
+ *   npm run tapebot -- run "/breakout KRE" --full                    the whole answer, detail included (chat: More)
  *   npm run tapebot -- ask "is KRE breaking out?" [--json] [--out DIR]   a question in plain words: prints
  *                                                                    "Read as: /breakout KRE" and the answer
  * Exit code 0 on an answer, 1 on a refused or failed command (or a question answered with a question),
@@ -27,7 +28,7 @@ function buildApp(): App {
   return createApp({ ...config, RENDER_THREADS: config.RENDER_THREADS ?? 0 }, { logger: createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL }) });
 }
 
-async function runOnce(text: string, opts: { out: string; json?: boolean }): Promise<number> {
+async function runOnce(text: string, opts: { out: string; json?: boolean; full?: boolean }): Promise<number> {
   const app = buildApp();
   try {
     const result = await app.runner.runText(text, { adapter: 'cli' });
@@ -38,14 +39,14 @@ async function runOnce(text: string, opts: { out: string; json?: boolean }): Pro
     }
     const paths = await writeAnswerCharts(app.renderer, result.answer, opts.out);
     if (opts.json) print(`${JSON.stringify({ ok: true, answer: result.answer, charts: paths }, null, 2)}\n`);
-    else print(`${formatAnswerText(result.answer, paths)}\n`);
+    else print(`${formatAnswerText(result.answer, paths, { full: opts.full === true })}\n`);
     return 0;
   } finally {
     await app.close();
   }
 }
 
-async function askOnce(question: string, opts: { out: string; json?: boolean }): Promise<number> {
+async function askOnce(question: string, opts: { out: string; json?: boolean; full?: boolean }): Promise<number> {
   const app = buildApp();
   try {
     const out = await answerQuestion(question, { runner: app.runner, symbols: app.symbols, asOf: () => app.market.latestClose(), logger: app.logger, meta: { adapter: 'cli' } });
@@ -62,7 +63,7 @@ async function askOnce(question: string, opts: { out: string; json?: boolean }):
     }
     const paths = await writeAnswerCharts(app.renderer, result.answer, opts.out);
     if (opts.json) print(`${JSON.stringify({ ok: true, readAs: out.readAs, notes: out.notes, answer: result.answer, charts: paths }, null, 2)}\n`);
-    else print(`${out.line}\n${formatAnswerText(result.answer, paths)}\n`);
+    else print(`${out.line}\n${formatAnswerText(result.answer, paths, { full: opts.full === true })}\n`);
     return 0;
   } finally {
     await app.close();
@@ -80,7 +81,8 @@ program
   .argument('<command>', 'the command text, in quotes')
   .option('-o, --out <dir>', 'where to write chart PNGs', 'out')
   .option('--json', 'print the Answer as JSON')
-  .action(async (text: string, opts: { out: string; json?: boolean }) => {
+  .option('--full', 'the whole answer: the detail chat shows behind its More button')
+  .action(async (text: string, opts: { out: string; json?: boolean; full?: boolean }) => {
     process.exitCode = await runOnce(text, opts);
   });
 
@@ -90,7 +92,8 @@ program
   .argument('<question>', 'the question, in quotes')
   .option('-o, --out <dir>', 'where to write chart PNGs', 'out')
   .option('--json', 'print the reading and the Answer as JSON')
-  .action(async (question: string, opts: { out: string; json?: boolean }) => {
+  .option('--full', 'the whole answer: the detail chat shows behind its More button')
+  .action(async (question: string, opts: { out: string; json?: boolean; full?: boolean }) => {
     process.exitCode = await askOnce(question, opts);
   });
 

@@ -57,6 +57,8 @@ const schema = z
     SLACK_SIGNING_SECRET: optionalString,
     SLACK_APP_TOKEN: z.preprocess(emptyToUndefined, z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional()),
     SLACK_API_URL: optionalUrl,
+    /** Registers every Slack command with this prefix ("tb-" → /tb-chart, /tb-help), in the manifest and the handlers alike. */
+    SLACK_COMMAND_PREFIX: z.preprocess(emptyToUndefined, z.string().regex(/^[a-z0-9][a-z0-9_-]{0,15}$/, 'must be lower-case letters, digits, - or _ (at most 16), e.g. tb-').optional()),
     SLACK_ADMIN_USERS: z.preprocess(
       emptyToUndefined,
       z

@@ -5,6 +5,11 @@
  * Format: `rr1|<command>|<period>|<k>=<v>&<k>=<v>` with values URI-encoded. Discord limits a
  * custom_id to 100 characters; when the options do not fit, `encodeRerun` returns null and the
  * adapter shows no buttons rather than a broken one.
+ *
+ * The **More** button (`Answer.detail`) works the same way: `mr1|<command>|<k>=<v>&…` re-runs the
+ * command with its options and its close pinned (`asof`), and the adapter shows the answer with its
+ * detail in place of the short one. Nothing is stored, so a click still works after a restart, and
+ * it shows the same close the short answer did even after a newer close arrives.
  */
 import type { Answer } from '../answer/answer.ts';
 import type { Invocation } from '../command/run.ts';
@@ -18,6 +23,10 @@ export const PERIOD_BUTTONS = [
 ] as const;
 
 const PREFIX = 'rr1';
+const MORE_PREFIX = 'mr1';
+
+/** A button's re-run; `full` for a More click: show the answer with its detail. */
+export type ButtonRun = Invocation & { full?: true };
 
 export function encodeRerun(answer: Answer, periodValue: string, maxLength = 100): string | null {
   if (!answer.period) return null;
@@ -29,9 +38,25 @@ export function encodeRerun(answer: Answer, periodValue: string, maxLength = 100
   return id.length <= maxLength ? id : null;
 }
 
+/** The More button's id for an answer with detail, or null when it has none or the id would not fit. */
+export function encodeMore(answer: Answer, maxLength = 100): string | null {
+  if (!answer.detail || answer.detail.length === 0) return null;
+  const args: Record<string, string> = { ...answer.args };
+  if (answer.asOf && args['asof'] === undefined) args['asof'] = answer.asOf;
+  const rest = Object.entries(args)
+    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+    .join('&');
+  const id = `${MORE_PREFIX}|${answer.command}|${rest}`;
+  return id.length <= maxLength ? id : null;
+}
+
 /** Turns a button id back into an invocation, or null when the id is not ours / malformed. */
-export function decodeRerun(id: string): Invocation | null {
+export function decodeRerun(id: string): ButtonRun | null {
   const parts = id.split('|');
+  if (parts.length === 3 && parts[0] === MORE_PREFIX) {
+    const inv = decodeRerun(`${PREFIX}|${parts[1] ?? ''}||${parts[2] ?? ''}`);
+    return inv ? { ...inv, full: true } : null;
+  }
   if (parts.length !== 4 || parts[0] !== PREFIX) return null;
   const [, name, period, rest] = parts as [string, string, string, string];
   if (!/^[a-z][a-z0-9_-]*$/.test(name)) return null;

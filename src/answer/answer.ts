@@ -24,7 +24,16 @@ export interface Answer<F extends Facts = Facts> {
   command: string;
   args: Record<string, string>;
   title: string;
+  /**
+   * What a glance needs: the first line is the verdict for the question asked (under 120 characters),
+   * at most 6 lines in all besides a table. Everything else goes in `detail`.
+   */
   lines: string[];
+  /**
+   * The rest of the answer, shown on request: behind a **More** button in chat (the button re-runs the
+   * command with `full`, see adapters/rerun.ts), with `--full` in the console and the CLI, always in `--json`.
+   */
+  detail?: string[];
   /** What the words and charts say, as data: what `--json` prints, what tests and digests read. */
   facts: F;
   charts: ChartSpec[];
@@ -42,4 +51,14 @@ export interface Answer<F extends Facts = Facts> {
 /** Turns `**bold**` markup into plain text. */
 export function plainText(line: string): string {
   return line.replace(/\*\*(.+?)\*\*/g, '$1');
+}
+
+/**
+ * The answer with its detail shown: the lines, then `detail`, and no More left to show. What a
+ * More click and `--full` display; the facts are the same either way.
+ */
+export function withDetail<A extends Answer>(answer: A): A {
+  if (!answer.detail || answer.detail.length === 0) return answer;
+  const { detail, ...rest } = answer;
+  return { ...rest, lines: [...answer.lines, ...detail] } as A;
 }

@@ -142,7 +142,11 @@ function sameSymbolTwice(cmd: AnyCommand, options: Record<string, unknown>): voi
     if (decl.kind !== 'symbol') continue;
     const v = options[name];
     if (typeof v !== 'string') continue;
-    if (seen.has(v)) throw new UserInputError(`${v} twice: pick two different symbols, e.g. ${example(cmd)}`);
+    if (seen.has(v)) {
+      // The example shows the option that repeated the symbol when it is a named one ("vs:").
+      const shown = decl.positional ? example(cmd) : (cmd.examples.find((e) => e.includes(`${name}:`)) ?? example(cmd));
+      throw new UserInputError(`${v} twice: pick two different symbols, e.g. ${shown}`);
+    }
     seen.add(v);
   }
 }

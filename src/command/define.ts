@@ -44,6 +44,12 @@ export interface CommandContext {
   readonly sourceLabel: string;
   /** The registry of all commands (for /help). */
   readonly commands: readonly AnyCommand[];
+  /**
+   * The command leaves this symbol out of its answer and says so (a universe member whose prices stop
+   * weeks early). Otherwise any symbol whose data ends before the close puts the whole answer as of
+   * the common last close (run.ts).
+   */
+  leaveOut?(symbol: string): void;
   /** Adds a warning that the Answer will carry (e.g. "live data unavailable, using cached closes"). */
   warn(message: string): void;
   /** Where the command was typed; undefined in the console and the CLI. */

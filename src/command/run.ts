@@ -252,6 +252,10 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     }
     /** Every symbol the command loaded, for the basis note below. */
     const loaded = new Set<string>();
+    /** Symbols whose data ends before the answer's close, and their last close. */
+    const endsEarly = new Map<string, string>();
+    /** Symbols the command left out of its answer (see CommandContext.leaveOut). */
+    const leftOut = new Set<string>();
     const ctx: CommandContext = {
       asOf,
       symbols: deps.symbols,
@@ -262,6 +266,10 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
       ...(deps.digests ? { digests: deps.digests } : {}),
       warn: (m) => {
         if (!warnings.includes(m)) warnings.push(m);
+      },
+      leaveOut: (symbol) => {
+        endsEarly.delete(symbol);
+        leftOut.add(symbol);
       },
       async series(symbol: string): Promise<DailySeries> {
         const full = await deps.market.series(symbol, load).catch(async (err: unknown) => {
@@ -280,11 +288,12 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
           throw new NotEnoughDataError(`${symbol} has no data on or before ${formatDate(asOf)}; its history starts ${formatDate(full.dates[0] ?? asOf)}`, symbol);
         }
         const last = lastDate(s);
-        if (last < asOf) ctx.warn(`${symbol}: the data ends ${formatDate(last)}, so its figures stop there.`);
+        if (last < asOf && !leftOut.has(full.symbol)) endsEarly.set(full.symbol, last);
         return s;
       },
     };
     const answer = await cmd.run(ctx, bound.options);
+    if (endsEarly.size > 0) return asOfCommonClose(cmd, bound, inv, budget, endsEarly, asOf.slice(0, 4));
     const basisNote = indexBasisNote(answer.basis, [...loaded], deps.symbols);
     if (basisNote.mixed) warnings.push(basisNote.mixed);
     // What the market data says against its own figures leads the answer, before any of them.
@@ -293,13 +302,34 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     const lead = [...(staleLine ? [staleLine] : []), ...used.flatMap((s) => deps.market.doubts?.(s) ?? []).map((d) => `⚠ ${d}`)];
     const calendarNote = mixedCalendarNote([...loaded], deps.symbols);
     if (calendarNote && !warnings.includes(calendarNote)) warnings.push(calendarNote);
+    const lines = [...lead, ...answer.lines];
+    const glance = cmd.usesMarketData === false ? { lines, detail: answer.detail ?? [] } : atAGlance(lines, answer.detail ?? []);
     return {
       ...answer,
-      ...(lead.length > 0 ? { lines: [...lead, ...answer.lines] } : {}),
+      lines: glance.lines,
+      ...(glance.detail.length > 0 ? { detail: glance.detail } : {}),
       ...(basisNote.basis ? { basis: basisNote.basis } : {}),
       args: { ...bound.canonical, ...answer.args },
       warnings: [...warnings, ...answer.warnings.filter((w) => !warnings.includes(w))],
     };
+  }
+
+  /**
+   * When a symbol's data ends before the latest close (KRE on Jul 2 while the rest run to Aug 21),
+   * the answer mixes days silently. Instead the whole answer is as of the common last close, and its
+   * first line says so: "As of Jul 2, the last close I have for KRE: …".
+   */
+  async function asOfCommonClose(cmd: AnyCommand, bound: ReturnType<typeof bindOptions>, inv: Invocation, budget: AbortSignal | undefined, endsEarly: ReadonlyMap<string, string>, latestYear: string): Promise<Answer> {
+    const common = [...endsEarly.values()].sort()[0] as string;
+    const which = [...endsEarly].filter(([, d]) => d === common).map(([s]) => s);
+    const again = await answer(cmd, { ...bound, asof: common }, inv, budget);
+    // "Jul 2" within the year of the latest close, "Jul 2, 2025" before it.
+    const day = common.slice(0, 4) === latestYear ? formatDate(common).replace(/, \d{4}$/, '') : formatDate(common);
+    const say = `As of ${day}, the last close I have for ${which.join(' and ')}:`;
+    const [first, ...rest] = again.lines;
+    // The day is said once, up front: "… made the cut on Oct 1, 2026." loses its " on Oct 1, 2026".
+    const once = first?.replace(` on ${formatDate(common)}`, '');
+    return { ...again, lines: once === undefined ? [say] : [`${say} ${once}`, ...rest] };
   }
 
   /** The meta's ids, falling back to the older field names (adapter/user/channel) and the invocation's channel. */
@@ -478,4 +508,28 @@ export function indexBasisNote(basis: string | undefined, symbols: readonly stri
         : `${priceSeries.join(', ')} ${priceSeries.length === 1 ? 'is' : 'are'} price return only and ${funds.join(', ')} total return: part of the gap between them is dividends.`;
   }
   return out;
+}
+
+/** Lines an answer shows at a glance, besides its tables; the rest waits behind More (Answer.detail). */
+export const GLANCE_LINES = 6;
+
+/** A line that is a table (a fenced block): it does not count against the glance. */
+export const isTable = (line: string): boolean => line.startsWith('```');
+
+/**
+ * The first GLANCE_LINES lines that are not tables, and the tables among them, stay; later lines move to
+ * the front of the detail, in order. Commands put what matters first, so this only cuts the tail.
+ */
+export function atAGlance(lines: readonly string[], detail: readonly string[]): { lines: string[]; detail: string[] } {
+  const keep: string[] = [];
+  const moved: string[] = [];
+  let words = 0;
+  for (const line of lines) {
+    if (isTable(line) ? moved.length > 0 : words >= GLANCE_LINES) moved.push(line);
+    else {
+      keep.push(line);
+      if (!isTable(line)) words++;
+    }
+  }
+  return { lines: keep, detail: [...moved, ...detail] };
 }

@@ -106,6 +106,8 @@ export async function loadUniverse(ctx: CommandContext, universe: string | undef
     const behind = benchEnd - indexOnOrBefore(benchmark.dates, last);
     if (behind > MAX_STALE_SESSIONS) {
       leftOut.push({ symbol: member.symbol, reason: `its prices end ${formatDate(last)}, ${behind} sessions before ${formatDate(lastDate(benchmark))}` });
+      // Named as left out: its early end does not move the answer's close.
+      ctx.leaveOut?.(member.symbol);
       continue;
     }
     members.push({ member, series });

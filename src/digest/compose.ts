@@ -107,6 +107,53 @@ interface DigestEvent {
   symbol: string;
   text: string;
   weight: number;
+  /** Events that say the same of several symbols share one line: "closed at a 52-week low" with its price. */
+  same?: { what: string; at: string };
+}
+
+/**
+ * Like events on one line: "**XLK** ($250.10), **XLY** ($201.00) and **QQQ** ($500.00) closed at a
+ * 52-week low" instead of three lines; the weight is the group's heaviest.
+ */
+export function groupEvents(events: readonly DigestEvent[]): DigestEvent[] {
+  const out: DigestEvent[] = [];
+  const byWhat = new Map<string, DigestEvent[]>();
+  for (const e of events) {
+    if (!e.same) {
+      out.push(e);
+      continue;
+    }
+    const list = byWhat.get(e.same.what);
+    if (list) list.push(e);
+    else {
+      const fresh = [e];
+      byWhat.set(e.same.what, fresh);
+      out.push({ ...e, text: '', same: { what: e.same.what, at: '' } });
+    }
+  }
+  return out.map((e) => {
+    if (!e.same) return e;
+    const list = byWhat.get(e.same.what) ?? [];
+    if (list.length === 1) return list[0] as DigestEvent;
+    const names = list.map((x) => `**${x.symbol}**${x.same?.at ? ` (${x.same.at})` : ''}`);
+    const text = `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''} closed at a ${e.same.what}`;
+    return { symbol: list.map((x) => x.symbol).join(' '), text, weight: Math.max(...list.map((x) => x.weight)) };
+  });
+}
+
+/**
+ * The day's tone from its size and its breadth, not from the index signs alone: a −2.6% day with 2 of
+ * 11 sectors up is "Stocks fell", not "mixed". A move of 1% or more in SPY sets the tone; a smaller one
+ * does when breadth (the share of sectors, else indexes, that rose) agrees with it by 70/30 or more.
+ */
+export function dayTone(spy: number | undefined, indexUps: number, indexCount: number, sectorUps: number, sectorCount: number): string {
+  const breadth = sectorCount > 0 ? sectorUps / sectorCount : indexCount > 0 ? indexUps / indexCount : 0.5;
+  if (indexCount > 0 && indexUps === indexCount) return 'Stocks rose';
+  if (indexCount > 0 && indexUps === 0) return 'Stocks fell';
+  if (spy === undefined) return 'A mixed close';
+  if (spy <= -0.01 || (spy < 0 && breadth <= 0.3)) return 'Stocks fell';
+  if (spy >= 0.01 || (spy > 0 && breadth >= 0.7)) return 'Stocks rose';
+  return 'A mixed close';
 }
 
 /** Events of the day for one symbol; see the header. */
@@ -119,9 +166,9 @@ export function symbolEvents(s: DailySeries, day: string, benchmark: DailySeries
   const at = lv.basis === 'close' ? ` at ${formatPrice(lv.values[n - 1] as number)}` : ' (total-return basis)';
   const hl = highsAndLows(lv.values, s.dates);
   if (hl.isNewAllTimeHigh && hl.priorAllTimeHigh) {
-    out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a record${at}`, weight: 5 });
+    out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a record${at}`, weight: 5, same: { what: 'record', at: at.replace(/^ at /, '').trim() } });
   } else if (hl.isNew52wHigh && n > 252) {
-    out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a 52-week high${at}`, weight: 4 });
+    out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a 52-week high${at}`, weight: 4, same: { what: '52-week high', at: at.replace(/^ at /, '').trim() } });
   } else {
     const lb = lookbackHigh(lv.values, s.dates);
     if (lb.since && lb.sessions >= BREAKOUT_SESSIONS && lv.values[n - 1] !== undefined && (lv.values[n - 1] as number) > (lv.values[n - 2] as number)) {
@@ -132,7 +179,7 @@ export function symbolEvents(s: DailySeries, day: string, benchmark: DailySeries
       }
     }
   }
-  if (hl.isNew52wLow && n > 252) out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a 52-week low${at}`, weight: 4 });
+  if (hl.isNew52wLow && n > 252) out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a 52-week low${at}`, weight: 4, same: { what: '52-week low', at: at.replace(/^ at /, '').trim() } });
 
   const dd = currentDrawdown(lv.values, s.dates);
   const ddPrev = currentDrawdown(lv.values, s.dates, n - 2);
@@ -227,7 +274,8 @@ async function composeMarketLines(day: string, move: CloseFacts['move']): Promis
   const moves: DayMove[] = idx.map((x) => ({ symbol: x.sym, ret: x.m.ret }));
   for (const m of moves) facts[`return_${m.symbol}`] = m.ret;
   const ups = moves.filter((m) => m.ret > 0).length;
-  const lead = ups === moves.length ? 'Stocks rose' : ups === 0 ? 'Stocks fell' : 'A mixed close';
+  const sectors = (await Promise.all(SECTOR_SYMBOLS.map(async (sym) => ({ sym, m: await move(sym) })))).flatMap((x) => (x.m ? [{ symbol: x.sym, ret: x.m.ret }] : []));
+  const lead = dayTone(moves.find((m) => m.symbol === 'SPY')?.ret, ups, moves.length, sectors.filter((m) => m.ret > 0).length, sectors.length);
   lines.push(`${lead}: ${moves.map((m, i) => (i === 0 ? `**${m.symbol} ${formatPercent(m.ret, 2)}**` : `${m.symbol} ${formatPercent(m.ret, 2)}`)).join(', ')}.`);
 
   // 2. Small vs large.
@@ -248,7 +296,6 @@ async function composeMarketLines(day: string, move: CloseFacts['move']): Promis
   }
 
   // 3. Sectors.
-  const sectors = (await Promise.all(SECTOR_SYMBOLS.map(async (sym) => ({ sym, m: await move(sym) })))).flatMap((x) => (x.m ? [{ symbol: x.sym, ret: x.m.ret }] : []));
   sectors.sort((x, y) => y.ret - x.ret);
   const top = sectors[0];
   const bottom = sectors[sectors.length - 1];
@@ -290,8 +337,10 @@ export async function composeCloseDigest(inp: DigestInputs, shared?: CloseFacts)
   // 4. Events: the indexes first, then the channel's watchlist.
   const symbols = [...new Set([...INDEX_SYMBOLS, ...inp.watchlist])];
   const events: DigestEvent[] = [];
-  for (const sym of symbols) events.push(...(await f.events(sym)));
-  facts.events = events.length;
+  const each: DigestEvent[] = [];
+  for (const sym of symbols) each.push(...(await f.events(sym)));
+  facts.events = each.length;
+  events.push(...groupEvents(each));
   const room = MAX_DIGEST_LINES - a.lines.length;
   if (events.length <= room) {
     for (const e of events) a.lines.push(`${e.text}.`);

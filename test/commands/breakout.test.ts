@@ -37,9 +37,10 @@ describe('/breakout', () => {
     expect(a.facts.isNewAllTimeHigh).toBe(true);
     expect(a.facts.close).toBe(last.close);
     expect(a.facts.previousRecordDate).toBe('2022-01-03');
-    expect(a.lines[0]).toContain('**SPY closed at a record** at $482.43 on Jan 19, 2024');
-    expect(a.lines[0]).toContain('its first record close since Jan 3, 2022');
-    expect(a.lines[0]).toContain(`${((last.close / prior.close - 1) * 100).toFixed(2)}% above that peak of $477.71`);
+    expect(a.lines[0], 'issue 12: the verdict first').toBe('Breaking out: SPY closed at a record $482.43, its first since Jan 2022.');
+    expect(a.lines[1]).toContain('**SPY closed at a record** at $482.43 on Jan 19, 2024');
+    expect(a.lines[1]).toContain('its first record close since Jan 3, 2022');
+    expect(a.lines[1]).toContain(`${((last.close / prior.close - 1) * 100).toFixed(2)}% above that peak of $477.71`);
     expect(a.basis).toMatch(/split-adjusted closes/);
     const c = a.charts[0] as TimeChartSpec;
     expect(c.panels[0]?.levels?.some((l) => l.value === 477.71), 'the previous record is drawn as a level').toBe(true);
@@ -58,8 +59,13 @@ describe('/breakout', () => {
     expect(a.facts.isNew52wHigh).toBe(false);
     expect(a.facts.fromAllTimeHigh).toBeCloseTo(last / ath.close - 1, 12);
     expect(a.facts.neededToRegainHigh).toBeCloseTo(ath.close / last - 1, 12);
-    expect(a.lines[0]).toContain(`KRE closed at $60.35 on Dec 31, 2024, ${((1 - last / ath.close) * 100).toFixed(1)}% below its record of $78.78 (Jan 14, 2022)`);
-    expect(a.lines[0]).toContain(`needs a ${((ath.close / last - 1) * 100).toFixed(1)}% gain`);
+    // Issue 12: yes or no first, against the 52-week high (Nov 25, 2024) that would make it a breakout.
+    const year = rows.filter((r) => r.date > '2023-12-31');
+    const high52 = year.reduce((m, r) => Math.max(m, r.close), 0);
+    expect(year.find((r) => r.close === high52)?.date, 'the 52-week high, by a naive scan').toBe('2024-11-25');
+    expect(a.lines[0]).toBe(`Not breaking out: KRE is ${((1 - last / high52) * 100).toFixed(1)}% below its Nov 25 52-week high.`);
+    expect(a.lines[1]).toContain(`KRE closed at $60.35 on Dec 31, 2024, ${((1 - last / ath.close) * 100).toFixed(1)}% below its record of $78.78 (Jan 14, 2022)`);
+    expect(a.lines[1]).toContain(`needs a ${((ath.close / last - 1) * 100).toFixed(1)}% gain`);
   });
 
   it('says when it first traded at today’s level, found by a naive scan of the closes', async () => {
@@ -104,7 +110,7 @@ describe('/breakout', () => {
     const a = await answerOf(breakout, '/breakout SPY level:600 asof:2025-06-30');
     expect(a.facts.levelAbove).toBe(true);
     expect(a.facts.levelRunSessions).toBe(n);
-    expect(a.lines[0]).toContain(`**SPY has closed above $600 for ${n} sessions in a row**`);
+    expect(a.lines[1]).toContain(`**SPY has closed above $600 for ${n} sessions in a row**`);
     const c = a.charts[0] as TimeChartSpec;
     expect(c.panels[0]?.levels?.some((l) => l.value === 600)).toBe(true);
     expect(c.title).toContain('above $600');
@@ -118,7 +124,7 @@ describe('/breakout', () => {
     expect(a.facts.level).toBe(480);
     expect(a.facts.levelRunSessions).toBe(1);
     expect(a.facts.levelPreviousAbove).toBeNull();
-    expect(a.lines[0]).toContain('its first close above that level ever (the data starts Jan 1993)');
+    expect(a.lines[1]).toContain('its first close above that level ever (the data starts Jan 1993)');
   });
 
   it('below a level: when it last closed above it', async () => {
@@ -127,7 +133,8 @@ describe('/breakout', () => {
     const a = await answerOf(breakout, '/breakout KRE 70 asof:2024-12-31');
     expect(a.facts.levelAbove).toBe(false);
     expect(a.facts.levelPreviousAbove).toBe(lastAbove?.date);
-    expect(a.lines[0]).toMatch(/^KRE closed at \$60\.35, 13\.8% below \$70; it last closed above it on /);
+    expect(a.lines[0]).toBe('Below $70: KRE closed at $60.35, 13.8% under it.');
+    expect(a.lines[1]).toMatch(/^KRE closed at \$60\.35, 13\.8% below \$70; it last closed above it on /);
   });
 
   it('a retest: SPY back at $400 in Feb 2023 after breaking above it in January', async () => {
@@ -140,8 +147,9 @@ describe('/breakout', () => {
     expect(Math.abs((byDate.get('2023-02-21') ?? 0) / 400 - 1)).toBeLessThanOrEqual(0.02);
     const a = await answerOf(breakout, '/breakout SPY 400 asof:2023-02-21');
     expect(a.facts.levelRetest).toBe(true);
-    expect(a.lines[0]).toBe('**SPY is retesting $400 from above**: it closed at $399.09, 0.2% below it, after breaking above on Jan 23, 2023 and reaching $416.78.');
-    expect(a.lines[1], 'the close is not repeated after the level line').toMatch(/^It is 16\.5% below its record of \$477\.71/);
+    expect(a.lines[0]).toBe('Retesting $400 from above: SPY closed at $399.09, 0.2% below it.');
+    expect(a.lines[1]).toBe('**SPY is retesting $400 from above**: it closed at $399.09, 0.2% below it, after breaking above on Jan 23, 2023 and reaching $416.78.');
+    expect(a.lines[2], 'the close is not repeated after the level line').toMatch(/^It is 16\.5% below its record of \$477\.71/);
   });
 
   it('DIA: highs fall back to total return (closes missing 2024–2026), and a level looks back only over closes', async () => {

@@ -37,7 +37,7 @@ describe('/leaders', () => {
       const won = naiveStreak(s, 'SPY', '2026-01-21');
       expect(a.facts.members[s]?.streak, `${s} streak`).toBe(won > 0 ? won : -naiveStreak('SPY', s, '2026-01-21'));
     }
-    const table = a.lines.find((l) => l.startsWith('```')) as string;
+    const table = [...a.lines, ...(a.detail ?? [])].find((l) => l.startsWith('```')) as string;
     expect(table.split('\n')[1], 'the ranking period gets its own column before 1M 3M 6M').toMatch(/vs SPY\s+YTD\s+1M\s+3M\s+6M\s+Streak/);
   });
 
@@ -45,7 +45,7 @@ describe('/leaders', () => {
     const a = await answerOf(leaders, '/leaders sectors asof:2026-01-21');
     const rel = (s: string, from: string) => naiveRelative(s, 'SPY', from, '2026-01-21') as number;
     const steadyIn = SECTORS.filter((s) => ['2025-12-21', '2025-10-21', '2025-07-21'].every((d) => rel(s, d) > 0));
-    const text = a.lines.join('\n');
+    const text = [...a.lines, ...(a.detail ?? [])].join('\n');
     if (steadyIn.length > 0) {
       expect(text).toMatch(/\*\*Rotating in:\*\*/);
       // The strongest over 6 months is named first.
@@ -60,7 +60,7 @@ describe('/leaders', () => {
     const a = await answerOf(leaders, '/leaders styles ytd asof:2025-12-31');
     expect(a.facts.ranked).toBe(4);
     expect(a.facts.members).not.toHaveProperty('SPY');
-    expect(a.lines.join('\n')).toContain('SPY (it is the benchmark)');
+    expect([...a.lines, ...(a.detail ?? [])].join('\n')).toContain('SPY (it is the benchmark)');
     expect(a.facts.members.MAGS?.relative).toBeCloseTo(naiveRelative('MAGS', 'SPY', '2024-12-31', '2025-12-31') as number, 12);
   });
 
@@ -81,7 +81,7 @@ describe('/leaders', () => {
     const a = await answerOf(leaders, '/leaders KRE XBI IBB TOST');
     expect(a.asOf).toBe('2026-10-08');
     expect(a.facts.members).not.toHaveProperty('TOST');
-    expect(a.lines.join('\n')).toMatch(/TOST \(its prices end Sep 15, 2026/);
+    expect([...a.lines, ...(a.detail ?? [])].join('\n')).toMatch(/TOST \(its prices end Sep 15, 2026/);
     expect(a.facts.ranked).toBe(3);
   });
 
@@ -90,14 +90,14 @@ describe('/leaders', () => {
     expect(a.asOf).toBe('2026-10-08');
     expect(a.facts.ranked).toBe(4);
     expect(a.facts.members).toHaveProperty('KRE');
-    expect(a.lines.join('\n')).not.toMatch(/its prices end/);
+    expect([...a.lines, ...(a.detail ?? [])].join('\n')).not.toMatch(/its prices end/);
   });
 
   it('does not rank a sector too young for the period, and skips one that did not exist yet', async () => {
     const a = await answerOf(leaders, '/leaders sectors 1y asof:2016-06-30');
     expect(a.facts.members.XLRE?.relative, 'XLRE began Oct 8, 2015').toBeNull();
     expect(a.facts.members).not.toHaveProperty('XLC');
-    expect(a.lines.join('\n')).toMatch(/XLC \(it has no prices on or before Jun 30, 2016\)/);
+    expect([...a.lines, ...(a.detail ?? [])].join('\n')).toMatch(/XLC \(it has no prices on or before Jun 30, 2016\)/);
     expect(a.facts.ranked).toBe(9);
   });
 

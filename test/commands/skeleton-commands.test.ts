@@ -52,15 +52,17 @@ describe('/rotation', () => {
     expect(a.asOf).toBe('2026-09-15');
     expect(a.facts.megaReturn).toBeCloseTo(naiveReturn('MAGS', '2025-12-31', '2026-09-15'), 10);
     expect(a.facts.megaReturn, 'not MAGS through Oct 1').not.toBeCloseTo(naiveReturn('MAGS', '2025-12-31', '2026-10-01'), 4);
-    expect(a.lines.join(' ')).toBe((await answerOf(rotation, '/rotation small:TOST asof:2026-09-15')).lines.join(' '));
+    // Issue 12: the whole answer is as of TOST's last close, and its first line says so.
+    expect(a.lines.join(' ')).toBe(`As of Sep 15, the last close I have for TOST: ${(await answerOf(rotation, '/rotation small:TOST asof:2026-09-15')).lines.join(' ')}`);
   });
 
   it('a weekend is the Friday close; a trading day after the latest close is refused', async () => {
     // Data v2 ends Thu Oct 8, 2026 (pinned: the old Aug 21 end was a Friday). Oct 3–4 is a weekend;
     // Fri Oct 9 is a trading day the data lacks, and so is the weekend after it.
-    const a = await answerOf(rotation, '/rotation asof:2026-10-04');
-    expect(a.asOf).toBe('2026-10-02');
-    expect(a.warnings).toContain('Oct 4, 2026 was not a trading day; answering as of the close of Oct 2, 2026.');
+    // Issue 12: /rotation after MAGS's last close (Oct 1) is as of Oct 1 as a whole, so the weekend is Sep 26–27.
+    const a = await answerOf(rotation, '/rotation asof:2026-09-27');
+    expect(a.asOf).toBe('2026-09-25');
+    expect(a.warnings).toContain('Sep 27, 2026 was not a trading day; answering as of the close of Sep 25, 2026.');
     expect(await refusal('/rotation asof:2026-10-09')).toMatch(/Oct 9, 2026 is after the latest close I have \(Oct 8, 2026\)/);
     expect(await refusal('/rotation asof:2026-10-10')).toMatch(/Oct 10, 2026 is after the latest close I have \(Oct 8, 2026\)/);
   });

@@ -35,17 +35,19 @@ export async function handleConsoleLine(line: string, o: Pick<ReplOptions, 'runn
     if (o.ask) return o.ask(text);
     return formatErrorText('Commands start with a slash, e.g. /rotation or /compare IWM SPY. Try /help.');
   }
-  return resultText(await o.runner.runText(text, { adapter: 'console' }), o);
+  // "/breakout KRE --full": the whole answer, as a More click shows it in chat.
+  const full = /\s--full$/.test(text);
+  return resultText(await o.runner.runText(full ? text.replace(/\s--full$/, '') : text, { adapter: 'console' }), o, full);
 }
 
 /** A command's result as console text, with its charts written as PNGs. */
-async function resultText(result: RunResult, o: Pick<ReplOptions, 'renderer' | 'outDir'>): Promise<string> {
+async function resultText(result: RunResult, o: Pick<ReplOptions, 'renderer' | 'outDir'>, full = false): Promise<string> {
   if (!result.ok) return formatErrorText(result.error.message);
   try {
     const paths = await writeAnswerCharts(o.renderer, result.answer, o.outDir);
-    return formatAnswerText(result.answer, paths);
+    return formatAnswerText(result.answer, paths, { full });
   } catch {
-    return `${formatAnswerText(result.answer)}\n${formatErrorText("The chart could not be drawn this time; the numbers above stand.")}`;
+    return `${formatAnswerText(result.answer, [], { full })}\n${formatErrorText("The chart could not be drawn this time; the numbers above stand.")}`;
   }
 }
 

@@ -28,7 +28,7 @@ import {
   type CommandInteractionOption,
   type Interaction,
 } from 'discord.js';
-import type { Answer } from '../../answer/answer.ts';
+import { withDetail, type Answer } from '../../answer/answer.ts';
 import { renderAnswerCharts, type ChartRenderer, type RenderedChart } from '../../charts/renderer.ts';
 import { bindOptions } from '../../command/bind.ts';
 import type { CommandRunner, Invocation } from '../../command/run.ts';
@@ -226,10 +226,12 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
       await i.followUp({ content: errorText(result.error.message), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
       return;
     }
-    const { charts, failed } = await draw(result.answer, meta);
+    // A More click shows the same answer with its detail (Answer.detail), in place of the short one.
+    const answer = inv.full ? withDetail(result.answer) : result.answer;
+    const { charts, failed } = await draw(answer, meta);
     await scheduler.turn();
     // `content: ''` clears a question's "Read as: /…" line (mentions.ts), which no longer matches the new period.
-    await i.editReply({ ...answerReply(result.answer, charts, { chartFailed: failed }), content: '' });
+    await i.editReply({ ...answerReply(answer, charts, { chartFailed: failed }), content: '' });
   }
 
   async function onAutocomplete(i: AutocompleteInteraction): Promise<void> {

@@ -14,7 +14,7 @@ import {
 import type { Answer } from '../../answer/answer.ts';
 import type { RenderedChart } from '../../charts/renderer.ts';
 import { formatDate } from '../../core/format.ts';
-import { periodButtons } from '../rerun.ts';
+import { encodeMore, periodButtons } from '../rerun.ts';
 
 /** Discord's embed and message limits (message-resource docs). */
 export const EMBED_LIMITS = {
@@ -117,22 +117,18 @@ export function answerReply(answer: Answer, charts: readonly RenderedChart[], op
   const embeds = [main, ...names.slice(1).map((n): APIEmbed => ({ color: EMBED_COLOR, image: { url: `attachment://${n}` } }))];
 
   const buttons = periodButtons(answer);
-  const components: DiscordReply['components'] =
-    buttons.length === 0
-      ? []
-      : [
-          {
-            type: ComponentType.ActionRow,
-            components: buttons.map((b) => ({
-              type: ComponentType.Button,
-              style: b.current ? ButtonStyle.Primary : ButtonStyle.Secondary,
-              label: b.label,
-              custom_id: b.id,
-              // The period already shown: highlighted, and not clickable.
-              disabled: b.current,
-            })),
-          },
-        ];
+  const row: APIButtonComponentWithCustomId[] = buttons.map((b) => ({
+    type: ComponentType.Button,
+    style: b.current ? ButtonStyle.Primary : ButtonStyle.Secondary,
+    label: b.label,
+    custom_id: b.id,
+    // The period already shown: highlighted, and not clickable.
+    disabled: b.current,
+  }));
+  // The rest of the answer (Answer.detail), on request: the click edits this reply in place.
+  const more = encodeMore(answer);
+  if (more) row.push({ type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'More', custom_id: more });
+  const components: DiscordReply['components'] = row.length === 0 ? [] : [{ type: ComponentType.ActionRow, components: row }];
 
   return { embeds, files, components, attachments: [], allowedMentions: { parse: [] } };
 }

@@ -16,7 +16,7 @@ import type { types } from '@slack/bolt';
 import type { Answer } from '../../answer/answer.ts';
 import { plainText } from '../../answer/answer.ts';
 import { formatDate } from '../../core/format.ts';
-import { periodButtons } from '../rerun.ts';
+import { encodeMore, periodButtons } from '../rerun.ts';
 import { escapeMrkdwn, toMrkdwn, truncate } from './mrkdwn.ts';
 
 type KnownBlock = types.KnownBlock;
@@ -38,6 +38,10 @@ export const LIMITS = {
 /** `action_id` of every period button starts with this; the rest is the period, e.g. `tapebot_period_ytd`. */
 export const PERIOD_ACTION_PREFIX = 'tapebot_period_';
 export const PERIOD_BLOCK_ID = 'tapebot_periods';
+/** `action_id` of the More button: shows the answer's detail (Answer.detail) in place, via chat.update. */
+export const MORE_ACTION_ID = 'tapebot_more';
+/** Every button handled by the re-run listener (handlers.ts): a period or More. */
+export const RERUN_ACTION = new RegExp(`^(?:${PERIOD_ACTION_PREFIX}|${MORE_ACTION_ID}$)`);
 
 /** A chart already uploaded to Slack, ready to be shown by file id. */
 export interface SlackImage {
@@ -121,17 +125,21 @@ function footerBlock(answer: Answer, note: string | undefined): KnownBlock | nul
 
 function periodActions(answer: Answer): KnownBlock | null {
   const buttons = periodButtons(answer, LIMITS.buttonValue);
-  if (buttons.length === 0) return null;
+  const more = encodeMore(answer, LIMITS.buttonValue);
+  if (buttons.length === 0 && more === null) return null;
   return {
     type: 'actions',
     block_id: PERIOD_BLOCK_ID,
-    elements: buttons.map((b) => ({
-      type: 'button',
-      text: { type: 'plain_text', text: truncate(b.label, LIMITS.buttonText) },
-      action_id: `${PERIOD_ACTION_PREFIX}${b.label.toLowerCase()}`,
-      value: b.id,
-      ...(b.current ? { style: 'primary' as const } : {}),
-    })),
+    elements: [
+      ...buttons.map((b) => ({
+        type: 'button' as const,
+        text: { type: 'plain_text' as const, text: truncate(b.label, LIMITS.buttonText) },
+        action_id: `${PERIOD_ACTION_PREFIX}${b.label.toLowerCase()}`,
+        value: b.id,
+        ...(b.current ? { style: 'primary' as const } : {}),
+      })),
+      ...(more === null ? [] : [{ type: 'button' as const, text: { type: 'plain_text' as const, text: 'More' }, action_id: MORE_ACTION_ID, value: more }]),
+    ],
   };
 }
 

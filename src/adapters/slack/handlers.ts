@@ -7,18 +7,18 @@
  * Every listener acknowledges first (Slack waits 3 seconds at most), then works. Answers go to the
  * conversation for everyone; errors go only to the person who asked.
  */
-import { slackCommandName } from './manifest.ts';
+import { renameCommands, slackCommandName } from './manifest.ts';
 import type { App, RespondFn, webApi } from '@slack/bolt';
-import type { Answer } from '../../answer/answer.ts';
+import { withDetail, type Answer } from '../../answer/answer.ts';
 import type { ChartRenderer } from '../../charts/renderer.ts';
 import { parseArgsText } from '../../command/parse.ts';
 import type { ChannelContext } from '../../command/define.ts';
-import type { CommandRunner, Invocation, RunResult } from '../../command/run.ts';
+import type { CommandRunner, RunResult } from '../../command/run.ts';
 import { describeError, newErrorRef } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import type { LatencyObserver } from '../../ops/metrics.ts';
-import { decodeRerun } from '../rerun.ts';
-import { answerMessage, errorText, imageFileIds, inviteHintText, PERIOD_ACTION_PREFIX, type AnswerMessageOptions } from './blocks.ts';
+import { decodeRerun, type ButtonRun } from '../rerun.ts';
+import { answerMessage, errorText, imageFileIds, inviteHintText, RERUN_ACTION, type AnswerMessageOptions } from './blocks.ts';
 import { deleteFiles, prepareImages, sendWithImageRetry, slackErrorCode, type DeliveryOptions } from './deliver.ts';
 import { unescapeSlackText } from './mrkdwn.ts';
 import { WorkQueueFullError, type WorkQueue } from './work-queue.ts';
@@ -44,6 +44,20 @@ export interface SlackHandlerDeps {
   waiting?: Set<{ reply: (text: string) => Promise<void> }>;
   /** Where ack and reply latencies go (/metrics). */
   metrics: LatencyObserver;
+  /** How a declared command is registered in Slack (SLACK_COMMAND_PREFIX); default `slackCommandName`. */
+  commandName?: (name: string) => string;
+}
+
+/** Text with every command named as this Slack app registers it (help, hints, errors): "/help" → "/tapebot-help". */
+export function slackWords(deps: Pick<SlackHandlerDeps, 'runner' | 'commandName'>): (text: string) => string {
+  const names = deps.runner.commands.map((c) => c.name);
+  const name = deps.commandName ?? ((n: string) => slackCommandName(n));
+  return (text) => renameCommands(text, names, name);
+}
+
+/** The answer with its words renamed for Slack (see slackWords); numbers and facts untouched. */
+export function forSlack(answer: Answer, words: (text: string) => string): Answer {
+  return { ...answer, title: words(answer.title), lines: answer.lines.map(words), warnings: answer.warnings.map(words), ...(answer.detail ? { detail: answer.detail.map(words) } : {}) };
 }
 
 /** The channel a command came from, for commands that act on it (digests, watchlists, alerts). */
@@ -107,6 +121,7 @@ const CANNOT_POST_HERE = new Set(['not_in_channel', 'channel_not_found']);
 
 /** Posts an answer (charts uploaded first); deletes the uploads again when the post fails. `lead`: a line above it (a question's "Read as: /…"). */
 export async function postAnswer(client: WebClient, deps: SlackHandlerDeps, target: { channel: string; threadTs?: string }, answer: Answer, opts: Pick<AnswerMessageOptions, 'lead'> = {}): Promise<void> {
+  answer = forSlack(answer, slackWords(deps));
   const prepared = await prepareImages(client, deps.renderer, answer, deps.logger, deps.scheduler.turn);
   const message = answerMessage(answer, prepared.images, { ...(prepared.note !== undefined ? { note: prepared.note } : {}), ...(opts.lead !== undefined ? { lead: opts.lead } : {}) });
   const uploaded = prepared.images.map((i) => i.fileId);
@@ -132,10 +147,12 @@ export async function reportFailure(err: unknown, meta: Record<string, unknown>,
   await replyPrivately(errorText(describeError(err, ref).message));
 }
 
-function privateResponder(respond: RespondFn, logger: Logger, meta: Record<string, unknown>): (text: string) => Promise<void> {
+function privateResponder(respond: RespondFn, deps: SlackHandlerDeps, meta: Record<string, unknown>): (text: string) => Promise<void> {
+  const logger = deps.logger;
+  const words = slackWords(deps);
   return async (text) => {
     try {
-      await respond({ response_type: 'ephemeral', replace_original: false, text });
+      await respond({ response_type: 'ephemeral', replace_original: false, text: words(text) });
     } catch (err) {
       // The response_url expires after 30 minutes and 5 uses; nothing else can reach the person.
       logger.warn({ ...meta, err }, 'could not reply privately via response_url');
@@ -149,13 +166,13 @@ export function failureText(result: Extract<RunResult, { ok: false }>): string {
 
 export function registerCommands(app: App, deps: SlackHandlerDeps): void {
   for (const cmd of deps.runner.commands) {
-    app.command(slackCommandName(cmd.name), async ({ ack, command, client, respond, context }) => {
+    app.command((deps.commandName ?? ((n: string) => slackCommandName(n)))(cmd.name), async ({ ack, command, client, respond, context }) => {
       const received = performance.now();
       await deps.scheduler.acknowledge(() => ack());
       deps.metrics.observeAck('slack', performance.now() - received);
       // platform/userId/channelId key the runner's rate limits; the rest is for the log.
       const meta = { adapter: 'slack', platform: 'slack', kind: 'command', team: command.team_id, channel: command.channel_id, channelId: command.channel_id, user: command.user_id, userId: command.user_id };
-      const reply = privateResponder(respond, deps.logger, meta);
+      const reply = privateResponder(respond, deps, meta);
       await afterAck(deps, reply, async () => {
         const args = parseArgsText(unescapeSlackText(command.text ?? ''));
         const result = await deps.runner.run({ name: cmd.name, args, channel: channelContext(deps, command.channel_id, command.user_id, client) }, meta);
@@ -175,7 +192,7 @@ export function registerCommands(app: App, deps: SlackHandlerDeps): void {
 }
 
 export function registerPeriodButtons(app: App, deps: SlackHandlerDeps): void {
-  app.action({ type: 'block_actions', action_id: new RegExp(`^${PERIOD_ACTION_PREFIX}`) }, async ({ ack, body, action, client, respond }) => {
+  app.action({ type: 'block_actions', action_id: RERUN_ACTION }, async ({ ack, body, action, client, respond }) => {
     const received = performance.now();
     await deps.scheduler.acknowledge(() => ack());
     deps.metrics.observeAck('slack', performance.now() - received);
@@ -183,15 +200,17 @@ export function registerPeriodButtons(app: App, deps: SlackHandlerDeps): void {
     const channel = typeof container.channel_id === 'string' ? container.channel_id : body.channel?.id;
     const ts = typeof container.message_ts === 'string' ? container.message_ts : body.message?.ts;
     const meta = { adapter: 'slack', platform: 'slack', kind: 'button', team: body.team?.id, channel, channelId: channel, user: body.user.id, userId: body.user.id };
-    const reply = privateResponder(respond, deps.logger, meta);
+    const reply = privateResponder(respond, deps, meta);
     await afterAck(deps, reply, async () => {
-      const invocation: Invocation | null = action.type === 'button' && typeof action.value === 'string' ? decodeRerun(action.value) : null;
+      const invocation: ButtonRun | null = action.type === 'button' && typeof action.value === 'string' ? decodeRerun(action.value) : null;
       if (!invocation) return reply(errorText('That button is out of date. Run the command again.'));
       if (!channel || !ts) return reply(errorText('I could not find the message to update. Run the command again.'));
       const result = await deps.runner.run({ ...invocation, channel: channelContext(deps, channel, body.user.id, client) }, meta);
       if (!result.ok) return reply(failureText(result));
-      const prepared = await prepareImages(client, deps.renderer, result.answer, deps.logger, deps.scheduler.turn);
-      const message = answerMessage(result.answer, prepared.images, prepared.note !== undefined ? { note: prepared.note } : {});
+      // A More click shows the same answer with its detail (Answer.detail), in place of the short one.
+      const answer = forSlack(invocation.full ? withDetail(result.answer) : result.answer, slackWords(deps));
+      const prepared = await prepareImages(client, deps.renderer, answer, deps.logger, deps.scheduler.turn);
+      const message = answerMessage(answer, prepared.images, prepared.note !== undefined ? { note: prepared.note } : {});
       const uploaded = prepared.images.map((i) => i.fileId);
       let sent: { droppedImages: boolean };
       try {

@@ -37,6 +37,8 @@ export interface ManifestOptions {
   mode: ManifestMode;
   /** App and bot name (default "tapebot"). */
   name?: string;
+  /** `SLACK_COMMAND_PREFIX`: every command registered as `/<prefix><name>`. */
+  prefix?: string;
 }
 
 const DESCRIPTION = 'Market commentary from real prices: streaks, breakouts, drawdowns, rotation — with charts.';
@@ -75,8 +77,25 @@ export function requestUrl(url: string): string {
  */
 const SLACK_BUILT_INS = new Set(['help', 'status', 'away', 'active', 'dnd', 'feed', 'invite', 'leave', 'join', 'me', 'msg', 'dm', 'mute', 'remind', 'search', 'shrug', 'topic', 'who', 'collapse', 'expand', 'archive', 'rename', 'apps', 'open', 'star', 'shortcuts', 'prefs', 'call']);
 
-export function slackCommandName(name: string): string {
+export function slackCommandName(name: string, prefix?: string): string {
+  if (prefix) return `/${prefix}${name}`;
   return SLACK_BUILT_INS.has(name) ? `/tapebot-${name}` : `/${name}`;
+}
+
+/** The one naming rule for a deployment: `SLACK_COMMAND_PREFIX` ("tb-") when set, else built-ins moved aside. */
+export function slackCommandNamer(prefix?: string): (name: string) => string {
+  return (name) => slackCommandName(name, prefix);
+}
+
+/**
+ * Text for Slack with every declared command named as Slack knows it: "Type /help COMMAND" →
+ * "Type /tapebot-help COMMAND", "/chart SPY" → "/tb-chart SPY" with a prefix. Only whole words that
+ * start with "/" and name a declared command change; URLs and paths ("a/b", "https://x/help") do not.
+ */
+export function renameCommands(text: string, names: readonly string[], commandName: (name: string) => string): string {
+  if (names.length === 0) return text;
+  const known = new Set(names);
+  return text.replace(/(^|[\s(\[“"'`*_~>])\/([a-z][a-z0-9_-]*)(?![a-z0-9_/-])/g, (whole, before: string, name: string) => (known.has(name) ? `${before}${commandName(name)}` : whole));
 }
 
 /** What Slack shows after the command name while typing it: the usage without "/name". */
@@ -88,12 +107,12 @@ export function buildManifest(commands: readonly AnyCommand[], opts: ManifestOpt
   const name = opts.name ?? 'tapebot';
   const url = opts.mode.kind === 'http' ? requestUrl(opts.mode.url) : undefined;
   const slashCommands = commands.map((cmd) => {
-    const command = slackCommandName(cmd.name);
+    const command = slackCommandName(cmd.name, opts.prefix);
     if (command.length > MAX_COMMAND_LENGTH) throw new Error(`${command} is longer than Slack's ${MAX_COMMAND_LENGTH} characters for a command.`);
     const hint = usageHint(cmd);
     return {
       command,
-      description: cmd.description.slice(0, MAX_DESCRIPTION),
+      description: renameCommands(cmd.description, commands.map((c) => c.name), slackCommandNamer(opts.prefix)).slice(0, MAX_DESCRIPTION),
       ...(hint ? { usage_hint: hint.slice(0, MAX_USAGE_HINT) } : {}),
       // Commands take symbols and options, never @people or #channels, so nothing needs escaping.
       should_escape: false,

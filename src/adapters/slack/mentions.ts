@@ -25,7 +25,7 @@ import { answerQuestion } from '../../ask/answer.ts';
 import { stripMentions } from '../../ask/normalize.ts';
 import type { CommandRunner } from '../../command/run.ts';
 import type { SymbolDirectory } from '../../data/symbols.ts';
-import { afterAck, channelContext, failureText, postAnswer, reportFailure, type SlackHandlerDeps } from './handlers.ts';
+import { afterAck, channelContext, failureText, postAnswer, reportFailure, slackWords, type SlackHandlerDeps } from './handlers.ts';
 import { slackErrorCode } from './deliver.ts';
 import { escapeMrkdwn } from './mrkdwn.ts';
 import { errorText } from './blocks.ts';
@@ -73,7 +73,9 @@ export function registerQuestions(app: App, deps: SlackQuestionDeps): void {
     const received = performance.now();
     const meta = { adapter: 'slack', platform: 'slack', kind: q.direct ? 'dm' : 'mention', channel: q.channel, channelId: q.channel, user: q.user, userId: q.user, eventId: q.eventId };
     const inThread = q.threadTs !== undefined ? { thread_ts: q.threadTs } : {};
-    const replyPrivately = async (text: string) => {
+    const words = slackWords(deps);
+    const replyPrivately = async (raw: string) => {
+      const text = words(raw);
       try {
         if (q.direct) await client.chat.postMessage({ channel: q.channel, text, ...inThread });
         else await client.chat.postEphemeral({ channel: q.channel, user: q.user, text, ...inThread });
@@ -95,7 +97,7 @@ export function registerQuestions(app: App, deps: SlackQuestionDeps): void {
           logger: deps.logger,
           meta: admission.meta,
           // "Read as: /tapebot-help": commands shown as they are registered in Slack.
-          commandName: slackCommandName,
+          commandName: deps.commandName ?? ((n: string) => slackCommandName(n)),
         });
         // Echoes of what was typed: escaped, so "<!channel>" in a question cannot ping anyone.
         if (out.kind === 'clarify') return replyPrivately(escapeMrkdwn(out.message));

@@ -30,11 +30,11 @@ import { boltLogger } from './logger.ts';
 import { createSlackPoster } from './poster.ts';
 import { createWorkQueue } from './work-queue.ts';
 import { createAckFirstScheduler } from '../ack-first.ts';
-import { EVENTS_PATH } from './manifest.ts';
+import { EVENTS_PATH, slackCommandNamer } from './manifest.ts';
 import { applyServerTimeouts, createRequestGuard, DEFAULT_HTTP_TIMEOUTS, type SlackHttpTimeouts } from './http-guard.ts';
 import type { SeenKeys } from '../../store/recent-keys.ts';
 
-export type SlackConfig = Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL' | 'PORT'>;
+export type SlackConfig = Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL' | 'PORT'> & Partial<Pick<Config, 'SLACK_COMMAND_PREFIX'>>;
 
 export interface StartSlackOptions {
   config: SlackConfig;
@@ -139,7 +139,7 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
 
   const delivery = { ...DEFAULT_DELIVERY, ...opts.delivery };
   const waiting = new Set<{ reply: (text: string) => Promise<void> }>();
-  const deps = { runner: opts.runner, renderer: opts.renderer, logger, delivery, queue, scheduler: createAckFirstScheduler(), canManage: opts.canManage ?? (() => false), waiting, metrics: opts.metrics ?? NO_LATENCY };
+  const deps = { runner: opts.runner, renderer: opts.renderer, logger, delivery, queue, scheduler: createAckFirstScheduler(), canManage: opts.canManage ?? (() => false), waiting, metrics: opts.metrics ?? NO_LATENCY, commandName: slackCommandNamer(config.SLACK_COMMAND_PREFIX) };
   registerCommands(app, deps);
   registerPeriodButtons(app, deps);
   registerQuestions(app, { ...deps, symbols: opts.symbols ?? createSymbolDirectory(loadManifest()), ...(opts.asOf ? { asOf: opts.asOf } : {}), ...(opts.seen ? { seen: opts.seen } : {}) });
@@ -172,7 +172,7 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
     url = `http://${host}:${address.port}${EVENTS_PATH}`;
   }
   health.setComponent('slack', true);
-  logger.info({ mode: socketMode ? 'socket' : 'http', url, commands: opts.runner.commands.map((c) => `/${c.name}`), apiUrl: config.SLACK_API_URL ?? 'default' }, 'slack app started');
+  logger.info({ mode: socketMode ? 'socket' : 'http', url, commands: opts.runner.commands.map((c) => deps.commandName(c.name)), apiUrl: config.SLACK_API_URL ?? 'default' }, 'slack app started');
 
   let stopping: Promise<DrainReport> | null = null;
   return {
