@@ -14,6 +14,7 @@ import type {
   BarChartSpec,
   ChartSpec,
   LevelSpec,
+  LineSeriesSpec,
   MarkerSpec,
   RotationChartSpec,
   SeriesColor,
@@ -22,7 +23,7 @@ import type {
   ValueFormat,
 } from '../answer/chart-spec.ts';
 import { dateAxisLabels, formatValue, intlTickFormat, niceRange, niceRangeWithZero, niceSymmetricRange } from './format.ts';
-import { colorOf, PALETTE, QUADRANTS, THEME, TRANSPARENT, withAlpha } from './theme.ts';
+import { colorOf, PALETTE, QUADRANTS, symbolColors, THEME, TRANSPARENT, withAlpha } from './theme.ts';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -55,10 +56,16 @@ export type TapebotOptions = {
   cornerLabels: { text: string; color: string; corner: Corner }[];
 };
 
-export const DEFAULT_WIDTH = 1000;
-export const DEFAULT_HEIGHT = 560;
-/** Drawn at twice the CSS size: crisp when a chat client scales it, and still well under 500 KB. */
-export const DEVICE_PIXEL_RATIO = 2;
+/**
+ * Charts are designed at the width a chat column shows them (Discord and Slack both give an image
+ * about 520 px), so the type sizes in THEME are the sizes a reader sees.
+ */
+export const DEFAULT_WIDTH = 520;
+export const DEFAULT_HEIGHT = 340;
+/** Drawn at three times the CSS size: sharp on dense screens and when opened full size, and still under 300 KB. */
+export const DEVICE_PIXEL_RATIO = 3;
+/** A price or index panel whose high is more than this many times its low is drawn on a log scale. */
+export const LOG_SCALE_RATIO = 3;
 
 const FONT_FAMILY = `${THEME.fontFamily}, 'Helvetica Neue', Arial, sans-serif`;
 
@@ -97,7 +104,7 @@ function baseOptions(
     events: [],
     color: THEME.text,
     font: { family: FONT_FAMILY, size: THEME.tickSize },
-    layout: { padding: { top: 14, right: 20, bottom: 10, left: 18 } },
+    layout: { padding: { top: 8, right: 14, bottom: 6, left: 8 } },
     plugins: {
       title: {
         display: true,
@@ -111,12 +118,12 @@ function baseOptions(
       // its own box, and the legend's title sits exactly where a subtitle belongs.
       subtitle: {
         display: spec.footer !== '',
-        text: spec.footer,
+        text: wrapFooter(spec.footer, size.width),
         position: 'bottom',
         align: 'start',
         color: THEME.mutedText,
         font: font(THEME.footerSize),
-        padding: { top: 10, bottom: 0 },
+        padding: { top: 6, bottom: 0 },
       },
       legend: {
         display: legend.display || spec.subtitle !== undefined,
@@ -128,15 +135,15 @@ function baseOptions(
           position: 'start',
           color: THEME.mutedText,
           font: font(THEME.subtitleSize),
-          padding: { top: 0, bottom: 4 },
+          padding: { top: 0, bottom: 2 },
         },
         labels: {
           color: THEME.text,
           font: font(THEME.legendSize, 500),
           usePointStyle: legend.pointStyle,
-          boxWidth: 10,
-          boxHeight: 10,
-          padding: 12,
+          boxWidth: 8,
+          boxHeight: 8,
+          padding: 8,
         },
       },
       tooltip: { enabled: false },
@@ -145,8 +152,23 @@ function baseOptions(
   };
 }
 
+/**
+ * The footer in lines that fit the chart's width, broken at its " · " separators (a part too long
+ * for a line gets a line of its own). Inter at the footer size averages about 0.55 em a character.
+ */
+export function wrapFooter(footer: string, width: number): string[] {
+  const perLine = Math.floor((width - 24) / (THEME.footerSize * 0.55));
+  const lines: string[] = [];
+  for (const part of footer.split(' · ')) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && last.length + 3 + part.length <= perLine) lines[lines.length - 1] = `${last} · ${part}`;
+    else lines.push(part);
+  }
+  return lines;
+}
+
 function axisTitle(text: string): JsonObject {
-  return { display: text !== '', text, color: THEME.mutedText, font: font(THEME.axisTitleSize, 500), padding: 4 };
+  return { display: text !== '', text, color: THEME.mutedText, font: font(THEME.axisTitleSize, 500), padding: 2 };
 }
 
 function ticks(extra: JsonObject = {}): JsonObject {
@@ -230,6 +252,10 @@ function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
   const totalWeight = spec.panels.reduce((s, p) => s + (p.weight ?? 1), 0) || 1;
   let nextColor = 0;
   let hasBars = false;
+  // Lines that plot a symbol take the symbol's colour, distinct within the chart.
+  const symbolLines = spec.panels.flatMap((p) => p.series.filter((s): s is LineSeriesSpec => s.type === 'line' && s.symbol !== undefined && s.color === undefined));
+  const bySymbol = new Map<LineSeriesSpec, string>();
+  symbolColors(symbolLines.map((s) => s.symbol ?? '')).forEach((c, k) => bySymbol.set(symbolLines[k] as LineSeriesSpec, c));
 
   spec.panels.forEach((panel, p) => {
     const axis = `y${p}`;
@@ -240,7 +266,7 @@ function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
     const tagLines = panel.series.filter((s) => s.type !== 'bar').length + (panel.levels?.length ?? 0) <= 4;
     for (const s of panel.series) {
       if (s.type === 'line') {
-        const c = colorOf(s.color, nextColor++);
+        const c = bySymbol.get(s) ?? colorOf(s.color, nextColor++);
         const last = lastValue(s.values);
         datasets.push(
           lineDataset(s.label, finite(s.values), axis, c, {
@@ -351,7 +377,7 @@ function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
     });
   });
 
-  const dateLabels = dateAxisLabels(spec.dates, Math.max(2, Math.floor((size.width - 180) / 100)));
+  const dateLabels = dateAxisLabels(spec.dates, Math.max(2, Math.floor((size.width - 120) / 75)));
   const labelled = new Set(dateLabels.ticks);
   const gridColors = spec.dates.map((_, i) => (labelled.has(i) ? THEME.grid : TRANSPARENT));
   const scales: JsonObject = {
@@ -367,7 +393,7 @@ function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
   if (shadeGroups.length > 0) scales.shade = { type: 'linear', axis: 'y', display: false, min: 0, max: 1 };
   // Right-hand scales of one stack are laid out top-down in declaration order. An empty scale
   // between two panels keeps the bottom tick of one clear of the top tick of the next.
-  const gapWeight = (totalWeight * PANEL_GAP) / Math.max(120, size.height - 200);
+  const gapWeight = (totalWeight * PANEL_GAP) / Math.max(100, size.height - 130);
   panelScales.forEach(([id, scale], p) => {
     if (p > 0) scales[`gap${p}`] = spacerScale(gapWeight);
     scales[id] = scale;
@@ -379,7 +405,7 @@ function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
 }
 
 /** Pixels between stacked panels. */
-const PANEL_GAP = 24;
+const PANEL_GAP = 14;
 
 function spacerScale(weight: number): JsonObject {
   return {
@@ -417,21 +443,36 @@ function panelExtent(panel: TimePanelSpec): { lo: number; hi: number } | null {
   return lo <= hi ? { lo, hi } : null;
 }
 
-function panelScale(panel: TimePanelSpec, share: number, hasBars: boolean, size: Size): JsonObject {
-  const plotHeight = Math.max(80, size.height - 200);
-  // A labelled tick every 35 px or so.
-  const maxTicks = Math.max(3, Math.min(9, Math.floor((plotHeight * share) / 35) + 1));
+/**
+ * Whether a panel is drawn on a log scale: when its spec asks, or when it plots prices or an index
+ * over a range wider than LOG_SCALE_RATIO (low to high), where a linear axis flattens the early years
+ * and makes equal percentage moves look unequal.
+ */
+export function usesLogScale(panel: TimePanelSpec): boolean {
+  if (panel.logScale) return true;
+  if (panel.format !== 'price' && panel.format !== 'index') return false;
+  if (panel.series.some((s) => s.type === 'bar' || (s.type === 'line' && s.fillToZero))) return false;
   const extent = panelExtent(panel);
-  const range = !panel.logScale && extent ? niceRange(extent.lo, extent.hi, maxTicks) : null;
+  return extent !== null && extent.lo > 0 && extent.hi / extent.lo > LOG_SCALE_RATIO;
+}
+
+function panelScale(panel: TimePanelSpec, share: number, hasBars: boolean, size: Size): JsonObject {
+  const plotHeight = Math.max(80, size.height - 130);
+  // A labelled tick every 30 px or so.
+  const maxTicks = Math.max(3, Math.min(8, Math.floor((plotHeight * share) / 30) + 1));
+  const extent = panelExtent(panel);
+  const log = usesLogScale(panel);
+  const range = !log && extent ? niceRange(extent.lo, extent.hi, maxTicks) : null;
+  const title = log ? (panel.yLabel === '' ? 'log scale' : `${panel.yLabel} (log scale)`) : panel.yLabel;
   return {
-    type: panel.logScale ? 'logarithmic' : 'linear',
+    type: log ? 'logarithmic' : 'linear',
     position: 'right',
     stack: 'panels',
     stackWeight: panel.weight ?? 1,
     // Bars (volume) grow from zero; prices and ratios use the room they need.
     beginAtZero: hasBars,
     ...(range ? { min: range.min, max: range.max } : {}),
-    title: axisTitle(panel.yLabel),
+    title: axisTitle(title),
     grid: { color: THEME.grid },
     border: { color: THEME.border },
     ticks: ticks({
@@ -504,15 +545,21 @@ function barsConfig(spec: BarChartSpec, size: Size): ChartJsConfig {
   const valueAxis = spec.horizontal ? 'x' : 'y';
   const categoryAxis = spec.horizontal ? 'y' : 'x';
   const singleSigned = spec.groups.length === 1 && spec.colorBySign === true;
+  const symbolGroups = spec.groups.filter((g) => g.symbol !== undefined && g.color === undefined);
+  const ownColors = symbolColors(symbolGroups.map((g) => g.symbol ?? ''));
+  const groupColors = spec.groups.map((g) => {
+    const k = symbolGroups.indexOf(g);
+    return k >= 0 ? ownColors[k] : undefined;
+  });
 
   const datasets: JsonObject[] = spec.groups.map((g, k) => ({
     type: 'bar',
     label: g.label,
     data: finite(g.values),
-    backgroundColor: spec.colorBySign ? signColors(g.values, 1) : colorOf(g.color, k),
+    backgroundColor: spec.colorBySign ? signColors(g.values, 1) : (groupColors[k] ?? colorOf(g.color, k)),
     borderWidth: 0,
     borderRadius: 2,
-    maxBarThickness: 44,
+    maxBarThickness: 26,
     categoryPercentage: 0.8,
     barPercentage: 0.88,
     pointStyle: 'rect',
@@ -548,7 +595,7 @@ function barsConfig(spec: BarChartSpec, size: Size): ChartJsConfig {
       type: 'category',
       grid: { display: false },
       border: { color: THEME.border },
-      ticks: ticks({ color: THEME.text, font: font(THEME.tickSize + 1, 500), autoSkip: false, maxRotation: spec.horizontal ? 0 : 45 }),
+      ticks: ticks({ color: THEME.text, font: font(THEME.tickSize, 500), autoSkip: false, maxRotation: spec.horizontal ? 0 : 45 }),
     },
   };
   const options = baseOptions(spec, size, { display: spec.groups.length > 1 || signLegend !== undefined, pointStyle: true }, { formats: { [valueAxis]: spec.format }, cornerLabels: [] });
@@ -592,29 +639,34 @@ function rotationConfig(spec: RotationChartSpec, size: Size): ChartJsConfig {
     tapebotHideInLegend: true,
   });
 
+  // By symbol, never by rank: XLE keeps its colour from one week to the next.
+  const itemColors = symbolColors(spec.items.map((it) => it.symbol ?? it.label));
+  const labelled = spec.labelled ? new Set(spec.labelled) : null;
   const items: JsonObject[] = spec.items.map((it, k) => {
-    const c = colorOf(it.color, k);
+    const c = it.color ? colorOf(it.color, k) : (itemColors[k] ?? colorOf(undefined, k));
+    // Unnamed items stay on the map, quieter, so the named ones read first.
+    const named = labelled === null || labelled.has(it.symbol ?? it.label) || labelled.has(it.label);
     const tail = tails[k] ?? [];
     const last = tail.length - 1;
     // Older points are smaller; the head is large with a white ring so it reads over tails.
-    const radius = tail.map((_, i) => (i === last ? 6.5 : 2 + (1.5 * i) / Math.max(1, last)));
+    const radius = tail.map((_, i) => (i === last ? (named ? 4.5 : 3.5) : 1 + (1.2 * i) / Math.max(1, last)));
     return {
       type: 'scatter',
       label: it.label,
       data: tail.map((p) => ({ x: p.x, y: p.y })),
       showLine: true,
       tension: 0.15,
-      borderColor: withAlpha(c, 0.7),
-      borderWidth: 2,
+      borderColor: withAlpha(c, named ? 0.8 : 0.35),
+      borderWidth: named ? 1.75 : 1.25,
       backgroundColor: c,
-      pointBackgroundColor: c,
+      pointBackgroundColor: tail.map((_, i) => (i === last || named ? c : withAlpha(c, 0.45))),
       pointBorderColor: tail.map((_, i) => (i === last ? THEME.background : c)),
-      pointBorderWidth: tail.map((_, i) => (i === last ? 2 : 0)),
+      pointBorderWidth: tail.map((_, i) => (i === last ? 1.5 : 0)),
       pointRadius: radius,
       pointHoverRadius: radius,
       pointStyle: 'circle',
       order: 0,
-      tapebotHeadLabel: true,
+      tapebotHeadLabel: named,
     };
   });
 
