@@ -14,6 +14,7 @@ import { resampleBars, type BarInterval } from '../src/core/resample.ts';
 import { NotEnoughDataError } from '../src/core/series.ts';
 import { defineCommand } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
+import { chartName } from '../src/answer/names.ts';
 
 const FAST = 50;
 const SLOW = 200;
@@ -213,7 +214,7 @@ export default defineCommand({
       priceSeries =
         style === 'candles'
           ? { type: 'candles', label: sym, open: pick(s.open, idx), high: pick(s.high, idx), low: pick(s.low, idx), close: pick(s.close, idx) }
-          : { type: 'line', label: onClose ? `${sym} close` : `${sym} total return`, values: scaled(pick(values, idx)), color: 'blue', width: 2 };
+          : { type: 'line', label: onClose ? `${chartName(sym)} close` : `${chartName(sym)} total return`, symbol: sym, values: scaled(pick(values, idx)), width: 2 };
       fastShown = scaled(pick(fast, idx));
       slowShown = scaled(pick(slow, idx));
       // A thinned point stands for the sessions since the previous one: their average volume and net move.
@@ -239,7 +240,7 @@ export default defineCommand({
     a.charts.push({
       kind: 'time',
       id: 'chart',
-      title: `${sym}, ${when}`,
+      title: `${chartName(sym)}, ${when}`,
       subtitle: `${candleWord} with the ${FAST}- and ${SLOW}-day moving averages${logScale ? ' (log scale)' : ''}${hasVolume ? `; ${interval ? `${interval}ly volume` : sessions > dates.length ? 'average daily volume' : 'volume'} below, coloured by the move` : ''}`,
       altText: `${style === 'candles' ? 'Candlestick' : 'Line'} chart of ${sym} ${when} with its ${FAST}- and ${SLOW}-day averages${hasVolume ? ' and volume' : ''}. ${(a.lines[0] ?? '').replace(/\*\*/g, '')}`,
       footer: chartFooter(ctx.sourceLabel, asOf),

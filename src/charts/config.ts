@@ -545,6 +545,15 @@ function barsConfig(spec: BarChartSpec, size: Size): ChartJsConfig {
   const valueAxis = spec.horizontal ? 'x' : 'y';
   const categoryAxis = spec.horizontal ? 'y' : 'x';
   const singleSigned = spec.groups.length === 1 && spec.colorBySign === true;
+  const leaderOf = (i: number): number => {
+    let best = -1;
+    spec.groups.forEach((g, k) => {
+      const v = g.values[i];
+      const b = best >= 0 ? spec.groups[best]?.values[i] : undefined;
+      if (isNum(v) && (b === undefined || !isNum(b) || v > b)) best = k;
+    });
+    return best;
+  };
   const symbolGroups = spec.groups.filter((g) => g.symbol !== undefined && g.color === undefined);
   const ownColors = symbolColors(symbolGroups.map((g) => g.symbol ?? ''));
   const groupColors = spec.groups.map((g) => {
@@ -563,7 +572,9 @@ function barsConfig(spec: BarChartSpec, size: Size): ChartJsConfig {
     categoryPercentage: 0.8,
     barPercentage: 0.88,
     pointStyle: 'rect',
-    tapebotBarLabels: g.values.map((v) => (v === null || !Number.isFinite(v) ? '' : formatValue(v, spec.format))),
+    // One group: every bar's value. Several: only each category's leader (what the text names);
+    // the table has the rest, and 20 values in a chat column would cover each other's bars.
+    tapebotBarLabels: g.values.map((v, i) => (v === null || !Number.isFinite(v) || (spec.groups.length > 1 && leaderOf(i) !== k) ? '' : formatValue(v, spec.format))),
     // One sign-coloured series: its legend swatch would show one arbitrary colour; the axis title (and
     // signLegend's entries) say what it is. Not grouped, so the legend-only datasets take no room.
     ...(singleSigned ? { tapebotHideInLegend: true, grouped: false } : {}),

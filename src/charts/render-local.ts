@@ -451,6 +451,10 @@ function drawBarLabels(ctx: SKRSContext2D, chart: Chart, bars: readonly unknown[
       const positive = bar.y <= bar.base;
       box = { x: bar.x - w / 2, y: positive ? bar.y - 4 - size : bar.y + 4, w, h: size };
     }
+    // A label wider than its bar at the plot's edge moves in, along the bar's end.
+    const area = chart.chartArea;
+    if (horizontal) box.y = Math.min(Math.max(box.y, area.top), area.bottom - box.h);
+    else box.x = Math.min(Math.max(box.x, area.left), area.right - box.w);
     if (!inside(box, chart.chartArea)) {
       // No room beyond the bar's end (a near-zero bar at the edge): write it on the other side of the base.
       box = horizontal
