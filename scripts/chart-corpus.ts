@@ -41,13 +41,20 @@ interface DrawnText {
 export const CHAT_WIDTH = 520;
 
 /**
- * What breaks the rules for text on a chart drawn `pngWidth` pixels wide: any two text boxes that
- * overlap (by more than a hair of anti-aliasing), and any text smaller than `minPx` at 520 px.
- * `titles` names texts held to the title floor instead.
+ * What breaks the rules for text on a PNG: any two text boxes that overlap (by more than a hair of
+ * anti-aliasing), text cut off by the PNG's edge, and text smaller than `minPx` when the PNG is shown
+ * 520 px wide. `titles` names texts held to the title floor instead.
  */
-export function textProblems(texts: readonly DrawnText[], pngWidth: number, floors: { minPx: number; titlePx: number; titles: readonly string[] }): string[] {
-  const toChat = CHAT_WIDTH / pngWidth;
+export function textProblems(
+  texts: readonly DrawnText[],
+  png: { width: number; height: number },
+  floors: { minPx: number; titlePx: number; titles: readonly string[] },
+): string[] {
+  const toChat = CHAT_WIDTH / png.width;
   const out: string[] = [];
+  for (const t of texts) {
+    if (t.x < -0.5 || t.y < -0.5 || t.x + t.w > png.width + 0.5 || t.y + t.h > png.height + 0.5) out.push(`"${t.text}" is cut off by the edge`);
+  }
   for (const t of texts) {
     const px = t.size * toChat;
     const floor = floors.titles.includes(t.text) ? floors.titlePx : floors.minPx;

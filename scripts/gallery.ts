@@ -34,10 +34,10 @@ try {
       continue;
     }
     for (const spec of r.answer.charts) {
-      const { png, width, texts } = renderWithTextBoxes(chartConfig(spec));
+      const { png, width, height, texts } = renderWithTextBoxes(chartConfig(spec));
       const file = `${String(n).padStart(3, '0')}-${r.answer.command}-${spec.id}.png`;
       writeFileSync(join(OUT, file), png);
-      const problems = textProblems(texts, width, { minPx: MIN_TEXT_PX, titlePx: MIN_TITLE_PX, titles: [spec.title] });
+      const problems = textProblems(texts, { width, height }, { minPx: MIN_TEXT_PX, titlePx: MIN_TITLE_PX, titles: [spec.title] });
       charts++;
       largest = Math.max(largest, png.length);
       if (problems.length > 0) bad++;

@@ -54,6 +54,8 @@ export type TapebotOptions = {
   formats: { [scaleId: string]: ValueFormat };
   /** Names written in the corners of the chart area (rotation quadrants). */
   cornerLabels: { text: string; color: string; corner: Corner }[];
+  /** The footer's lines, drawn under everything in the room `layout.padding.bottom` leaves for them. */
+  footer: string[];
 };
 
 /**
@@ -95,8 +97,9 @@ function baseOptions(
   spec: ChartSpec,
   size: Size,
   legend: { display: boolean; pointStyle: boolean },
-  tapebot: Omit<TapebotOptions, 'width' | 'height' | 'background'>,
+  tapebot: Omit<TapebotOptions, 'width' | 'height' | 'background' | 'footer'>,
 ): ChartJsConfig['options'] {
+  const footer = spec.footer === '' ? [] : wrapFooter(spec.footer, size.width);
   return {
     responsive: false,
     animation: false,
@@ -104,7 +107,7 @@ function baseOptions(
     events: [],
     color: THEME.text,
     font: { family: FONT_FAMILY, size: THEME.tickSize },
-    layout: { padding: { top: 8, right: 14, bottom: 6, left: 8 } },
+    layout: { padding: { top: 8, right: 14, bottom: 6 + (footer.length > 0 ? FOOTER_GAP + footer.length * FOOTER_LINE : 0), left: PAD_LEFT } },
     plugins: {
       title: {
         display: true,
@@ -114,29 +117,21 @@ function baseOptions(
         font: font(THEME.titleSize, 600),
         padding: { top: 0, bottom: spec.subtitle ? 2 : 8 },
       },
-      // Chart.js has one subtitle box; the footer needs the bottom more than the subtitle needs
-      // its own box, and the legend's title sits exactly where a subtitle belongs.
+      // The subtitle in as many lines as the chat column needs. The footer is drawn by the tapebot
+      // plugin (Chart.js has one subtitle box), so a stock renderer leaves it out.
       subtitle: {
-        display: spec.footer !== '',
-        text: wrapFooter(spec.footer, size.width),
-        position: 'bottom',
-        align: 'start',
-        color: THEME.mutedText,
-        font: font(THEME.footerSize),
-        padding: { top: 6, bottom: 0 },
-      },
-      legend: {
-        display: legend.display || spec.subtitle !== undefined,
+        display: spec.subtitle !== undefined,
+        text: spec.subtitle === undefined ? '' : wrapWords(spec.subtitle, size.width - 24, THEME.subtitleSize),
         position: 'top',
         align: 'start',
-        title: {
-          display: spec.subtitle !== undefined,
-          text: spec.subtitle ?? '',
-          position: 'start',
-          color: THEME.mutedText,
-          font: font(THEME.subtitleSize),
-          padding: { top: 0, bottom: 2 },
-        },
+        color: THEME.mutedText,
+        font: font(THEME.subtitleSize),
+        padding: { top: 0, bottom: 6 },
+      },
+      legend: {
+        display: legend.display,
+        position: 'top',
+        align: 'start',
         labels: {
           color: THEME.text,
           font: font(THEME.legendSize, 500),
@@ -147,22 +142,49 @@ function baseOptions(
         },
       },
       tooltip: { enabled: false },
-      tapebot: { width: size.width, height: size.height, background: THEME.background, ...tapebot },
+      tapebot: { width: size.width, height: size.height, background: THEME.background, footer, ...tapebot },
     },
   };
 }
 
+/** Left padding of every chart; the footer starts there too. */
+export const PAD_LEFT = 8;
+/** Footer line height and the gap above the footer, in CSS px. */
+export const FOOTER_LINE = Math.ceil(THEME.footerSize * 1.25);
+const FOOTER_GAP = 6;
+
 /**
- * The footer in lines that fit the chart's width, broken at its " · " separators (a part too long
- * for a line gets a line of its own). Inter at the footer size averages about 0.55 em a character.
+ * Characters of Inter at `size` px that fit in `width` px. Inter's mixed-case text averages under
+ * 0.5 em a character; 0.54 leaves room for lines heavy in capitals and digits.
+ */
+function charsThatFit(width: number, size: number): number {
+  return Math.max(10, Math.floor(width / (size * 0.54)));
+}
+
+/** Text in lines that fit `width` px at `size` px, broken between words. */
+export function wrapWords(text: string, width: number, size: number): string[] {
+  const perLine = charsThatFit(width, size);
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && last.length + 1 + word.length <= perLine) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
+/**
+ * The footer in lines that fit the chart's width, broken at its " · " separators where it can
+ * (a part too long for a line is broken between words).
  */
 export function wrapFooter(footer: string, width: number): string[] {
-  const perLine = Math.floor((width - 24) / (THEME.footerSize * 0.55));
+  const room = width - 24;
+  const perLine = charsThatFit(room, THEME.footerSize);
   const lines: string[] = [];
   for (const part of footer.split(' · ')) {
     const last = lines[lines.length - 1];
     if (last !== undefined && last.length + 3 + part.length <= perLine) lines[lines.length - 1] = `${last} · ${part}`;
-    else lines.push(part);
+    else lines.push(...wrapWords(part, room, THEME.footerSize));
   }
   return lines;
 }
@@ -351,7 +373,7 @@ function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
       const ds = markerDataset(group, n, indexOf, axis);
       if (ds) datasets.push(ds);
     }
-    panelScales.push([axis, panelScale(panel, (panel.weight ?? 1) / totalWeight, panelHasBars, size)]);
+    panelScales.push([axis, panelScale(panel, (panel.weight ?? 1) / totalWeight, panelHasBars, size, spec.panels.length)]);
   });
 
   const shadeGroups = groupBy(spec.shade ?? []);
@@ -378,6 +400,13 @@ function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
   });
 
   const dateLabels = dateAxisLabels(spec.dates, Math.max(2, Math.floor((size.width - 120) / 75)));
+  // A label centred on the plot's left edge would be cut off by the image's: its grid line stays, unlabelled.
+  const plotWidth = size.width - 90;
+  dateLabels.ticks.forEach((i) => {
+    const x = n > 1 ? (i / (n - 1)) * plotWidth : plotWidth / 2;
+    const half = ((dateLabels.labels[i] ?? '').length * THEME.tickSize * 0.54) / 2;
+    if (x < half - 4) dateLabels.labels[i] = '';
+  });
   const labelled = new Set(dateLabels.ticks);
   const gridColors = spec.dates.map((_, i) => (labelled.has(i) ? THEME.grid : TRANSPARENT));
   const scales: JsonObject = {
@@ -456,14 +485,17 @@ export function usesLogScale(panel: TimePanelSpec): boolean {
   return extent !== null && extent.lo > 0 && extent.hi / extent.lo > LOG_SCALE_RATIO;
 }
 
-function panelScale(panel: TimePanelSpec, share: number, hasBars: boolean, size: Size): JsonObject {
+function panelScale(panel: TimePanelSpec, share: number, hasBars: boolean, size: Size, panels: number): JsonObject {
   const plotHeight = Math.max(80, size.height - 130);
   // A labelled tick every 30 px or so.
   const maxTicks = Math.max(3, Math.min(8, Math.floor((plotHeight * share) / 30) + 1));
   const extent = panelExtent(panel);
   const log = usesLogScale(panel);
   const range = !log && extent ? niceRange(extent.lo, extent.hi, maxTicks) : null;
-  const title = log ? (panel.yLabel === '' ? 'log scale' : `${panel.yLabel} (log scale)`) : panel.yLabel;
+  const named = log ? (panel.yLabel === '' ? 'log scale' : `${panel.yLabel} (log scale)`) : panel.yLabel;
+  // A title longer than its panel is tall would run into the next panel's; the legend names the lines.
+  const panelHeight = plotHeight * share - (panels > 1 ? PANEL_GAP : 0);
+  const title = named.length * THEME.axisTitleSize * 0.54 <= panelHeight ? named : log ? 'log scale' : '';
   return {
     type: log ? 'logarithmic' : 'linear',
     position: 'right',

@@ -25,7 +25,7 @@ import {
 } from 'chart.js';
 import type { ValueFormat } from '../answer/chart-spec.ts';
 import type { ChartJsConfig, Corner, JsonObject, TapebotOptions } from './config.ts';
-import { DEVICE_PIXEL_RATIO } from './config.ts';
+import { DEVICE_PIXEL_RATIO, FOOTER_LINE, PAD_LEFT } from './config.ts';
 import { formatTick, logTicks } from './format.ts';
 import { toFont, toPadding } from 'chart.js/helpers';
 import { THEME } from './theme.ts';
@@ -195,8 +195,23 @@ function tapebotPlugin(opts: TapebotOptions, bands: readonly Band[]): Plugin {
     },
     afterDraw(chart) {
       drawValueTags(chart);
+      drawFooter(chart, opts.footer);
     },
   };
+}
+
+/** The footer's lines at the bottom left, in the room config.ts left under the chart. */
+function drawFooter(chart: Chart, lines: readonly string[]): void {
+  if (lines.length === 0) return;
+  const ctx = chart.ctx as unknown as SKRSContext2D;
+  ctx.save();
+  ctx.font = cssFont(THEME.footerSize, 400);
+  ctx.fillStyle = THEME.mutedText;
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'bottom';
+  const bottom = chart.height - 6;
+  lines.forEach((line, i) => ctx.fillText(line, PAD_LEFT, bottom - (lines.length - 1 - i) * FOOTER_LINE));
+  ctx.restore();
 }
 
 const TAG_HEIGHT = 15;
