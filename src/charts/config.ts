@@ -23,6 +23,7 @@ import type {
   ValueFormat,
 } from '../answer/chart-spec.ts';
 import { dateAxisLabels, formatValue, intlTickFormat, niceRange, niceRangeWithZero, niceSymmetricRange } from './format.ts';
+import { formatPercent } from '../core/format.ts';
 import { colorOf, PALETTE, QUADRANTS, symbolColors, THEME, TRANSPARENT, withAlpha } from './theme.ts';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -165,7 +166,18 @@ function charsThatFit(width: number, size: number): number {
 export function wrapWords(text: string, width: number, size: number): string[] {
   const perLine = charsThatFit(width, size);
   const lines: string[] = [];
-  for (const word of text.split(' ')) {
+  // A one-character word ("−", "1", "=") stays with the next word instead of ending or starting a line alone.
+  const words: string[] = [];
+  let glue = '';
+  for (const w of text.split(' ')) {
+    if (w.length <= 1) glue += `${w}\u00a0`;
+    else {
+      words.push(glue + w);
+      glue = '';
+    }
+  }
+  if (glue !== '') words.push(glue.trimEnd());
+  for (const word of words) {
     const last = lines[lines.length - 1];
     if (last !== undefined && last.length + 1 + word.length <= perLine) lines[lines.length - 1] = `${last} ${word}`;
     else lines.push(word);
@@ -570,7 +582,8 @@ function barsConfig(spec: BarChartSpec, size: Size): ChartJsConfig {
   const span = hi - lo || 1;
   const pad = span * (spec.horizontal ? 0.12 : 0.07);
   // A side whose bars are all but invisible gets no room (their labels flip to the other side of zero).
-  const range = niceRangeWithZero(lo < -0.02 * span ? lo - pad : 0, hi > 0.02 * span ? hi + pad : 0, spec.horizontal ? 11 : 8);
+  // About one labelled tick per 70 px of a 520 px chart: more would need rotating.
+  const range = niceRangeWithZero(lo < -0.02 * span ? lo - pad : 0, hi > 0.02 * span ? hi + pad : 0, spec.horizontal ? 6 : 7);
   const tickCount = Math.round((range.max - range.min) / range.step) + 1;
   const zeroAt = Math.round(-range.min / range.step);
   const valueGrid = Array.from({ length: tickCount }, (_, i) => (i === zeroAt ? THEME.axisLine : THEME.grid));
@@ -606,7 +619,7 @@ function barsConfig(spec: BarChartSpec, size: Size): ChartJsConfig {
     pointStyle: 'rect',
     // One group: every bar's value. Several: only each category's leader (what the text names);
     // the table has the rest, and 20 values in a chat column would cover each other's bars.
-    tapebotBarLabels: g.values.map((v, i) => (v === null || !Number.isFinite(v) || (spec.groups.length > 1 && leaderOf(i) !== k) ? '' : formatValue(v, spec.format))),
+    tapebotBarLabels: g.values.map((v, i) => (v === null || !Number.isFinite(v) || (spec.groups.length > 1 && leaderOf(i) !== k) ? '' : barLabel(v, spec.format))),
     // One sign-coloured series: its legend swatch would show one arbitrary colour; the axis title (and
     // signLegend's entries) say what it is. Not grouped, so the legend-only datasets take no room.
     ...(singleSigned ? { tapebotHideInLegend: true, grouped: false } : {}),
@@ -632,7 +645,7 @@ function barsConfig(spec: BarChartSpec, size: Size): ChartJsConfig {
       title: axisTitle(spec.valueLabel),
       grid: { color: valueGrid, tickColor: valueGrid },
       border: { display: false },
-      ticks: ticks({ stepSize: range.step, format: intlTickFormat(spec.format) }),
+      ticks: ticks({ stepSize: range.step, format: intlTickFormat(spec.format), maxRotation: 0 }),
     },
     [categoryAxis]: {
       type: 'category',
@@ -645,6 +658,11 @@ function barsConfig(spec: BarChartSpec, size: Size): ChartJsConfig {
   options.indexAxis = spec.horizontal ? 'y' : 'x';
   options.scales = scales;
   return { type: 'bar', data: { labels: [...spec.categories], datasets }, options };
+}
+
+/** A bar's value as the answer's table writes it: percentages to one decimal (0.0%, not −0.03%). */
+function barLabel(v: number, format: ValueFormat): string {
+  return format === 'percent' ? formatPercent(v, 1) : formatValue(v, format);
 }
 
 // ---------------------------------------------------------------------------------------------
