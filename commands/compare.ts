@@ -87,7 +87,7 @@ export default defineCommand({
           levels: [{ value: 100, label: 'Start', color: 'gray' }],
         },
       ],
-      ...(from < base ? { shade: [{ from: al.dates[base + 1] as string, to: asOf, label: periodLabel(o.period), color: 'gold' as const }] } : {}),
+      ...(from < base ? { shade: [{ from: al.dates[base + 1] as string, to: asOf, label: periodLabel(o.period), color: 'blue' as const }] } : {}),
     });
     return a;
   },

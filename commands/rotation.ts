@@ -199,7 +199,7 @@ export function presentRotation(f: RotationFacts, plot: RotationPlot, period: Pe
   const idx = thinIndices(from, end);
   const shade: DateRangeSpec[] = [];
   // A period shorter than the chart (1d, 1w, year to date in January) is highlighted over its lead-in.
-  if (from < base) shade.push({ from: dates[Math.min(end, base + 1)] as string, to: dates[end] as string, label: periodLabel(period), color: 'gold' });
+  if (from < base) shade.push({ from: dates[Math.min(end, base + 1)] as string, to: dates[end] as string, label: periodLabel(period), color: 'blue' });
   const cur = f.streak.current;
   if (cur && cur.length >= 2 && cur.startDate >= (dates[from] as string)) {
     shade.push({ from: cur.startDate, to: cur.endDate, label: `${small} streak`, color: 'orange' });

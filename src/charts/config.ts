@@ -380,7 +380,7 @@ function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
         });
       }
     }
-    for (const level of (panel.levels ?? []).filter((l) => isNum(l.value))) datasets.push(levelDataset(level, n, axis, panel.format));
+    for (const level of (panel.levels ?? []).filter((l) => isNum(l.value))) datasets.push(levelDataset(level, n, axis, panel.format, true));
     for (const group of groupBy(panel.markers ?? [])) {
       const ds = markerDataset(group, n, indexOf, axis);
       if (ds) datasets.push(ds);
@@ -527,13 +527,16 @@ function panelScale(panel: TimePanelSpec, share: number, hasBars: boolean, size:
   };
 }
 
-function levelDataset(level: LevelSpec, n: number, axis: string, format: ValueFormat): JsonObject {
+function levelDataset(level: LevelSpec, n: number, axis: string, format: ValueFormat, tag: boolean): JsonObject {
   const c = colorOf(level.color ?? 'gray', 0);
+  // 100 on a rebased (index) panel is the start line: the axis's own "100" tick names it, and a tag
+  // would only crowd the latest values' tags.
+  const rebaseLine = format === 'index' && level.value === 100;
   return lineDataset(level.label, new Array<number>(n).fill(level.value), axis, c, {
     borderWidth: 1.5,
     borderDash: [6, 4],
     order: 3,
-    tapebotValueTag: formatValue(level.value, format),
+    ...(tag && !rebaseLine ? { tapebotValueTag: formatValue(level.value, format) } : {}),
   });
 }
 
