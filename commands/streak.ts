@@ -147,7 +147,7 @@ export function presentStreak(f: StreakFacts, plot: StreakPlot, sourceLabel: str
         yLabel: `${sa} relative to ${sb}`,
         format: 'index',
         series: [
-          { type: 'line', label: `${sa} relative to ${sb}`, values: rebased(plot.ratio), color: 'blue', width: 2.25 },
+          { type: 'line', label: `${sa} vs ${sb}`, values: rebased(plot.ratio), color: 'blue', width: 2.25 },
           { type: 'line', label: '50-day average', values: rebased(plot.ma50), color: 'gray', dashed: true, width: 1.5 },
         ],
       },

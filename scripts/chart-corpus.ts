@@ -55,9 +55,11 @@ export function textProblems(
   for (const t of texts) {
     if (t.x < -0.5 || t.y < -0.5 || t.x + t.w > png.width + 0.5 || t.y + t.h > png.height + 0.5) out.push(`"${t.text}" is cut off by the edge`);
   }
+  // The title is the topmost text that reads as one (a legend entry may repeat its words).
+  const titleBoxes = new Set(floors.titles.map((title) => texts.filter((t) => t.text === title).sort((p, q) => p.y - q.y)[0]));
   for (const t of texts) {
     const px = t.size * toChat;
-    const floor = floors.titles.includes(t.text) ? floors.titlePx : floors.minPx;
+    const floor = titleBoxes.has(t) ? floors.titlePx : floors.minPx;
     if (px < floor - 1e-9) out.push(`"${t.text}" is ${px.toFixed(1)} px at ${CHAT_WIDTH} px wide (floor ${floor})`);
   }
   const slack = 0.5 / toChat;
