@@ -261,6 +261,8 @@ export default defineCommand({
           ? [{ yLabel: 'Volume', format: 'volume' as const, weight: 1, series: [{ type: 'bar' as const, label: 'Volume', values: volShown, colorBySign: true, signOf: moveShown }] }]
           : []),
       ],
+      // A period shorter than the chart's month of context (1d, 1w) is highlighted in it.
+      ...(from < base ? { shade: [{ from: s.dates[base + 1] as string, to: asOf, label: periodLabel(o.period), color: 'blue' as const }] } : {}),
     });
     return a;
   },

@@ -476,7 +476,8 @@ function drawBarLabels(ctx: SKRSContext2D, chart: Chart, bars: readonly unknown[
         ? { ...box, x: box.x < (bar.base ?? 0) ? bar.base + 5 : bar.base - 5 - w }
         : { ...box, y: box.y > (bar.base ?? 0) ? bar.base - 4 - size : bar.base + 4 };
     }
-    const padded = { x: box.x - 2, y: box.y - 1, w: box.w + 4, h: box.h + 2 };
+    // Horizontally a little air; vertically the font's em box already holds more than the ink.
+    const padded = { x: box.x - 2, y: box.y, w: box.w + 4, h: box.h };
     if (placed.some((o) => overlaps(padded, o))) return;
     placed.push(padded);
     ctx.fillText(text, box.x, box.y);
