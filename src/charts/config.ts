@@ -381,8 +381,11 @@ function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
       }
     }
     for (const level of (panel.levels ?? []).filter((l) => isNum(l.value))) datasets.push(levelDataset(level, n, axis, panel.format, true));
-    for (const group of groupBy(panel.markers ?? [])) {
-      const ds = markerDataset(group, n, indexOf, axis);
+    const markerGroups = groupBy(panel.markers ?? []);
+    for (const group of markerGroups) {
+      // Two or more kinds of marker in a chat-sized panel (a peak and a low days apart) would label
+      // over each other and the line: the legend names them by colour instead.
+      const ds = markerDataset(group, n, indexOf, axis, markerGroups.length === 1);
       if (ds) datasets.push(ds);
     }
     panelScales.push([axis, panelScale(panel, (panel.weight ?? 1) / totalWeight, panelHasBars, size, spec.panels.length)]);
@@ -548,7 +551,7 @@ function lastValue(values: readonly (number | null)[]): number | null {
   return null;
 }
 
-function markerDataset(group: readonly MarkerSpec[], n: number, indexOf: (iso: string) => number | undefined, axis: string): JsonObject | null {
+function markerDataset(group: readonly MarkerSpec[], n: number, indexOf: (iso: string) => number | undefined, axis: string, labelled: boolean): JsonObject | null {
   const data: (number | null)[] = new Array<number | null>(n).fill(null);
   let count = 0;
   for (const m of group) {
@@ -570,7 +573,7 @@ function markerDataset(group: readonly MarkerSpec[], n: number, indexOf: (iso: s
     pointBorderWidth: 1.5,
     order: 0,
     // One marker gets its label beside it; many share the legend entry instead of cluttering.
-    ...(count === 1 ? { tapebotPointLabel: true } : {}),
+    ...(count === 1 && labelled ? { tapebotPointLabel: true } : {}),
   });
 }
 
