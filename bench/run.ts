@@ -3,6 +3,7 @@
  *   npm run bench -- skeleton commands
  * This 2-core machine is noisy: run it with nothing else going on and read the medians.
  */
+import { benchAnalogs } from './analogs.bench.ts';
 import { benchCommands } from './commands.bench.ts';
 import { benchDigest } from './digest.bench.ts';
 import { benchDiscord } from './discord.bench.ts';
@@ -11,6 +12,7 @@ import { benchRotation } from './rotation.bench.ts';
 import { benchSkeleton } from './skeleton.bench.ts';
 import { benchSlack } from './slack.bench.ts';
 import { benchStartup } from './startup.bench.ts';
+import { benchSwings } from './swings.bench.ts';
 
 /** Benchmarks that report named figures are printed one per line. */
 function lines(record: Record<string, number>): string[] {
@@ -20,12 +22,14 @@ function lines(record: Record<string, number>): string[] {
 const suites: Record<string, () => Promise<string[]>> = {
   skeleton: benchSkeleton,
   commands: benchCommands,
+  analogs: benchAnalogs,
   rotation: benchRotation,
   discord: async () => lines(await benchDiscord()),
   slack: async () => lines(await benchSlack()),
   digest: benchDigest,
   hardening: () => benchHardening(),
   startup: benchStartup,
+  swings: benchSwings,
 };
 
 const wanted = process.argv.slice(2);

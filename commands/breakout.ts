@@ -5,15 +5,19 @@
  * compute → typed facts → present: `computeBreakout` works the facts out of the series (what `--json`
  * prints), `presentBreakout` turns them into words and the chart.
  */
+import { analogLineText, eventTodayLine, type AnalogLine } from '../src/answer/analogs.ts';
+import { analogInput } from '../src/core/analogs.ts';
 import type { Answer } from '../src/answer/answer.ts';
 import type { LevelSpec, MarkerSpec, TimeSeriesSpec } from '../src/answer/chart-spec.ts';
 import { answerWith, chartFooter, pick, thinIndices } from '../src/answer/build.ts';
 import { hasOhlc, levelBasisNote, missingCloses, type CloseGap } from '../src/core/basis.ts';
-import { lookbackHigh, recordCloses } from '../src/core/breakouts.ts';
+import { breakoutOutcome, lookbackHigh, recent52wBreakout, recordCloses } from '../src/core/breakouts.ts';
 import { levelCrossing, retest } from '../src/core/crossings.ts';
 import { formatDate, formatMonthYear, formatPercent, formatPrice, ordinal } from '../src/core/format.ts';
 import { firstReached, highsAndLows, levelValues } from '../src/core/highs.ts';
-import { formatSpan, recentRangeBreakout, withArticle } from '../src/core/ranges.ts';
+import { intradayCross } from '../src/core/intraday.ts';
+import { formatSpan, measuredMoveTarget, recentRangeBreakout, withArticle } from '../src/core/ranges.ts';
+import { PULLBACK, declineFrom, roundTrip } from '../src/core/swings.ts';
 import { NotEnoughDataError, type DailySeries, type PriceBasis } from '../src/core/series.ts';
 import { defineCommand } from '../src/command/define.ts';
 import { opt, PRICE_LEVEL_RANGE } from '../src/command/options.ts';
@@ -36,6 +40,15 @@ const NOTABLE_GAP_SESSIONS = 21;
 /** The chart shows at least this many sessions; candles up to CANDLE_SESSIONS, a line beyond. */
 const CHART_SESSIONS = 126;
 const CANDLE_SESSIONS = 130;
+/** A 52-week-high breakout this many sessions old or newer is followed up: did it hold or fail? */
+const FOLLOW_UP_SESSIONS = 20;
+/** A breakout fails when a close falls back below the level it cleared within this many sessions (two weeks). */
+const FAIL_WITHIN_SESSIONS = 10;
+/** The prior high a breakout clears must be at least a week old: a high one day after another is a trend, not a breakout. */
+const MIN_SESSIONS_SINCE_PRIOR_HIGH = 5;
+/** Round trip: back within ±1% of a swing point (5% reversals) at least a year (252 sessions) old. */
+const ROUND_TRIP_BAND = 0.01;
+const ROUND_TRIP_MIN_SESSIONS = 252;
 
 /** An index level is points, not dollars. */
 function fmtLevel(symbol: string, v: number): string {
@@ -103,6 +116,39 @@ export type BreakoutFacts = {
   levelLookbackFrom: string | null;
   /** The rest of the level check, when a level was asked about. */
   levelDetail: LevelFacts | null;
+  /**
+   * On the day of a first record close after a year without one, or a first close above the level
+   * asked about after a year without one: what followed the earlier such days (null otherwise).
+   */
+  whatFollowed: AnalogLine | null;
+  /**
+   * The latest 52-week-high close of the last FOLLOW_UP_SESSIONS (before the end day), the prior high it
+   * cleared, and whether it held or failed (breakoutOutcome in src/core/breakouts.ts).
+   */
+  followUp: {
+    date: string;
+    close: number;
+    level: number;
+    levelDate: string;
+    /** close / record before it − 1; > 0 when it was a record. */
+    fromRecord: number;
+    status: 'failed' | 'held' | 'pending';
+    fellBack: { date: string; sessions: number } | null;
+    retest: { date: string; value: number } | null;
+    /** Decline from the breakout close to the lowest close since (before it was regained). */
+    decline: { depth: number; troughDate: string; regained: boolean };
+  } | null;
+  /** The day's range crossed a level (the asked one, else the record close) that its close did not. Closes stay the basis. */
+  intraday: { what: 'level' | 'record'; level: number; high: number; close: number; lastCloseAbove: string | null } | null;
+  /** Back within ±1% of an earlier swing high or low a year or more ago (roundTrip in src/core/swings.ts). */
+  roundTrip: { kind: 'high' | 'low'; date: string; value: number; distance: number } | null;
+  /** After a range breakout: the measured-move objective (range height added to the range top). */
+  measuredMove: number | null;
+  /**
+   * With a level: the latest first close above it in the last FOLLOW_UP_SESSIONS (before the end day), and
+   * whether that breakout held (a retest that held) or failed (breakoutOutcome in src/core/breakouts.ts).
+   */
+  levelOutcome: { date: string; status: 'failed' | 'held' | 'pending'; fellBack: { date: string; sessions: number } | null; retest: { date: string; value: number } | null } | null;
 };
 
 /** The close against a dollar level (see levelFacts), beyond the flat `level…` facts. */
@@ -163,6 +209,36 @@ export function computeBreakout(s: DailySeries, level: number | undefined, reque
   // "Back where it was on <date>": when it first traded at today's level, if that is a year or more ago.
   const first = h.isNewAllTimeHigh || allMissing ? null : firstReached(values, s.dates, end);
 
+  // A recent 52-week-high close (before today): did it hold or fail?
+  let followUp: BreakoutFacts['followUp'] = null;
+  const b = end >= 1 ? recent52wBreakout(values, s.dates, FOLLOW_UP_SESSIONS - 1, end - 1, MIN_SESSIONS_SINCE_PRIOR_HIGH) : null;
+  if (b) {
+    const o = breakoutOutcome(values, s.dates, b.index, b.level, { failWithin: FAIL_WITHIN_SESSIONS, band: RETEST_BAND }, end);
+    const d = declineFrom(values, s.dates, b.index, end);
+    let rec = -Infinity;
+    for (let i = 0; i < b.index; i++) rec = Math.max(rec, values[i] as number);
+    followUp = {
+      date: o.breakout.date,
+      close: o.breakout.value,
+      level: b.level,
+      levelDate: s.dates[b.levelIndex] as string,
+      fromRecord: o.breakout.value / rec - 1,
+      status: o.status,
+      fellBack: o.fellBack ? { date: o.fellBack.date, sessions: o.fellBack.sessions } : null,
+      retest: o.retest ? { date: o.retest.date, value: o.retest.value } : null,
+      decline: { depth: d.depth, troughDate: d.trough.date, regained: d.recovery !== null },
+    };
+  }
+  // The day's range against the asked level, or else the record close: what the close did not reach.
+  let intraday: BreakoutFacts['intraday'] = null;
+  if (onClose) {
+    const target = level ?? (h.isNewAllTimeHigh ? null : ath.value);
+    const x = target === null ? null : intradayCross(s.high, s.low, s.close, s.dates, target, 'above', end);
+    if (x && target !== null) intraday = { what: level === undefined ? 'record' : 'level', level: target, high: x.extreme, close: x.close, lastCloseAbove: x.lastCloseBeyond?.date ?? null };
+  }
+  // At a record there is no earlier level to come back to.
+  const rt = allMissing || h.isNewAllTimeHigh ? null : roundTrip(values, s.dates, { threshold: PULLBACK, band: ROUND_TRIP_BAND, minSessions: ROUND_TRIP_MIN_SESSIONS }, end);
+
   const facts: BreakoutFacts = {
     symbol: sym,
     asOf,
@@ -199,10 +275,23 @@ export function computeBreakout(s: DailySeries, level: number | undefined, reque
     levelRetest: lv?.facts.isRetest ?? null,
     levelLookbackFrom: lv?.facts.from ?? null,
     levelDetail: lv?.facts ?? null,
+    whatFollowed: whatFollowedToday(s, sym, level, onClose, h.isNewAllTimeHigh),
+    followUp,
+    intraday,
+    roundTrip: rt ? { kind: rt.point.kind, date: rt.point.date, value: rt.point.value, distance: rt.distance } : null,
+    measuredMove: rb ? measuredMoveTarget(rb.range) : null,
+    levelOutcome: lv?.outcome ?? null,
   };
   // The range reaches back a little before it starts, for context.
   const rangeStartIndex = rb ? Math.max(0, rb.range.start.index - Math.round(rb.range.sessions * 0.15)) : null;
   return { facts, plot: { series: s, values, rangeStartIndex, levelBreakoutIndex: lv?.breakoutIndex ?? null } };
+}
+
+/** The "what followed" facts for a breakout today: the level asked about first, else a record after a quiet year. */
+function whatFollowedToday(s: DailySeries, sym: string, level: number | undefined, onClose: boolean, isRecord: boolean): AnalogLine | null {
+  if (!onClose || (level === undefined && !isRecord)) return null;
+  const input = analogInput(s);
+  return (level !== undefined ? eventTodayLine(input, { kind: 'level', level }, sym) : null) ?? (isRecord ? eventTodayLine(input, { kind: 'record' }, sym) : null);
 }
 
 /** Pure: the words and the chart for breakout facts. */
@@ -244,7 +333,7 @@ export function presentBreakout(f: BreakoutFacts, plot: BreakoutPlot, sourceLabe
   } else if (f.isNew52wHigh && f.highestSince) {
     a.lines.push(`**${sym} closed at a 52-week high**${at(last)} on ${day}, its highest close since ${formatDate(f.highestSince)}.`);
     const record = `its ${formatMonthYear(f.allTimeHighDate)} record${onClose ? ` of ${px(f.allTimeHigh)}` : ''}`;
-    a.lines.push(need < 0.0005 ? `It matches ${record}.` : `It still needs a ${pctAbs(need)} gain to regain ${record}.`);
+    a.lines.push(recordWords(sym, last, f.allTimeHigh, record, onClose));
   } else {
     const below = f.fromAllTimeHigh > -0.0005 ? 'less than 0.1% below' : `${pctAbs(f.fromAllTimeHigh)} below`;
     const also = !f.high52w.isRecord ? ` and ${pctAbs(f.from52wHigh)} below its 52-week high (${formatDate(f.high52w.date)})` : '';
@@ -254,7 +343,10 @@ export function presentBreakout(f: BreakoutFacts, plot: BreakoutPlot, sourceLabe
     a.lines.push(`${head} ${below} ${record} (${formatDate(f.allTimeHighDate)})${also}; it needs a ${pctAbs(need)} gain to get back there.`);
   }
 
-  if (f.firstAtThisLevel && f.backWhereItWas) {
+  if (f.whatFollowed) a.lines.push(analogLineText(f.whatFollowed));
+
+  // A round trip naming the same day says it better (with the peak or trough), further down.
+  if (f.firstAtThisLevel && f.backWhereItWas && f.roundTrip?.date !== f.firstAtThisLevel) {
     a.lines.push(`It is back where it was on ${formatDate(f.firstAtThisLevel)}, when it first closed this high, ${formatSpan(f.firstAtThisLevel, asOf)} ago.`);
   }
 
@@ -266,6 +358,9 @@ export function presentBreakout(f: BreakoutFacts, plot: BreakoutPlot, sourceLabe
   if (!f.isNew52wHigh && f.highestSince && f.lookbackSessions >= NOTABLE_LOOKBACK_SESSIONS) {
     a.lines.push(`${rb ? 'It is' : 'Still, it is'} the highest close since ${formatDate(f.highestSince)}, ${withArticle(`${f.lookbackSessions}-session high`)}.`);
   }
+
+  // 4. Shape: what followed a recent breakout, the day's range, a round trip, a measured move.
+  for (const line of followUpWords(f)) a.lines.push(line);
 
   // Chart: six months, or enough to show the range it left.
   let from = Math.max(0, end - CHART_SESSIONS + 1);
@@ -362,7 +457,7 @@ function levelFacts(
   end: number,
   level: number,
   gaps: readonly CloseGap[],
-): { facts: LevelFacts; breakoutIndex: number | null } {
+): { facts: LevelFacts; breakoutIndex: number | null; outcome: BreakoutFacts['levelOutcome'] } {
   const last = close[end];
   if (last === null || last === undefined) {
     throw new UserInputError(
@@ -395,7 +490,21 @@ function levelFacts(
     peakSinceBreakout: rt.peakSinceBreakout ? { value: rt.peakSinceBreakout.value, date: rt.peakSinceBreakout.date } : null,
     onChart: gaps.length === 0,
   };
-  return { facts, breakoutIndex: breakout === null ? null : breakout + start };
+  // The latest upward crossing before the end day within the follow-up window: did it hold?
+  let outcome: BreakoutFacts['levelOutcome'] = null;
+  for (let i = e - 1; i >= Math.max(1, e - FOLLOW_UP_SESSIONS); i--) {
+    if ((values[i] as number) > level && (values[i - 1] as number) <= level) {
+      const o = breakoutOutcome(values, ds, i, level, { failWithin: FAIL_WITHIN_SESSIONS, band: RETEST_BAND }, e);
+      outcome = {
+        date: o.breakout.date,
+        status: o.status,
+        fellBack: o.fellBack ? { date: o.fellBack.date, sessions: o.fellBack.sessions } : null,
+        retest: o.retest ? { date: o.retest.date, value: o.retest.value } : null,
+      };
+      break;
+    }
+  }
+  return { facts, breakoutIndex: breakout === null ? null : breakout + start, outcome };
 }
 
 /** The level check in words: the line, a short chart title ("retesting $400"), and a warning when closes are missing. */
@@ -440,4 +549,58 @@ function levelWords(sym: string, asOf: string, lf: LevelFacts): { line: string; 
         : `above ${L} for ${lf.runLength} sessions`
       : `${dist} below ${L}`;
   return { line, title, warning };
+}
+
+/**
+ * "It matches its record" only when the close and the record are the same at the precision shown ($0.01
+ * or 0.01 point); otherwise how far short, to 2 decimals of a percent ("0.03% short of its record").
+ */
+function recordWords(sym: string, last: number, record: number, recordPhrase: string, onClose: boolean): string {
+  const need = record / last - 1;
+  if (onClose ? fmtLevel(sym, last) === fmtLevel(sym, record) : Math.abs(last / record - 1) < 0.00005) return `It matches ${recordPhrase}.`;
+  if (need < 0.001) return `It is ${pctAbs(1 - last / record, 2)} short of ${recordPhrase}.`;
+  return `It still needs a ${pctAbs(need)} gain to regain ${recordPhrase}.`;
+}
+
+/** The follow-up sentences, each its own line: failed or held breakout, intraday cross, round trip, measured move. */
+function followUpWords(f: BreakoutFacts): string[] {
+  const sym = f.symbol;
+  const onClose = f.basis === 'close';
+  const px = (v: number) => (onClose ? ` (${fmtLevel(sym, v)})` : '');
+  const out: string[] = [];
+  const u = f.followUp;
+  // A breakout that fell back but is above the level again is no longer a failure worth a sentence.
+  if (u && u.status === 'failed' && u.fellBack && f.close < u.level) {
+    const what = u.fromRecord >= 0 ? 'a record' : 'a 52-week high';
+    const shy = u.fromRecord < 0 && u.fromRecord > -0.01 ? `, ${pctAbs(u.fromRecord, 2)} short of its record` : '';
+    const within = u.fellBack.sessions === 1 ? 'the next session' : `within ${u.fellBack.sessions} sessions`;
+    const after = u.decline.depth < -0.0005 ? `; it has since lost as much as ${pctAbs(u.decline.depth)} (low on ${formatDate(u.decline.troughDate)})` : '';
+    out.push(`A failed breakout: ${sym} closed at ${what} on ${formatDate(u.date)}${px(u.close)}${shy}, then fell back below the prior high of ${formatDate(u.levelDate)}${px(u.level)} ${within}${after}.`);
+  } else if (u && u.status === 'held' && u.retest) {
+    out.push(`Its ${formatDate(u.date)} breakout above the prior high${px(u.level)} held: it pulled back to within ${pctAbs(RETEST_BAND, 0)} of that level on ${formatDate(u.retest.date)} without closing below it.`);
+  }
+  const lo = f.levelOutcome;
+  if (lo && f.level !== null) {
+    const L = fmtAsked(sym, f.level);
+    if (lo.status === 'failed' && lo.fellBack) {
+      const within = lo.fellBack.sessions === 1 ? 'the next session' : `within ${lo.fellBack.sessions} sessions`;
+      out.push(`A failed breakout above ${L}: it first closed above on ${formatDate(lo.date)} and fell back below ${within} (${formatDate(lo.fellBack.date)}).`);
+    } else if (lo.status === 'held' && lo.retest) {
+      out.push(`Its retest of ${L} held: after breaking above on ${formatDate(lo.date)} it came back to within ${pctAbs(RETEST_BAND, 0)} of the level on ${formatDate(lo.retest.date)} without closing below it.`);
+    }
+  }
+  const x = f.intraday;
+  if (x) {
+    const L = x.what === 'level' ? fmtAsked(sym, x.level) : `its record close of ${fmtLevel(sym, x.level)}`;
+    const since = x.what === 'level' ? (x.lastCloseAbove ? `; it has not closed above it since ${formatMonthYear(x.lastCloseAbove)}` : '; it has never closed above it') : '';
+    out.push(`Intraday, ${sym} traded above ${L} on ${formatDate(f.asOf)} (high ${fmtLevel(sym, x.high)}) but closed at ${fmtLevel(sym, x.close)}${since}. (Intraday high; every other figure here is on closes.)`);
+  }
+  const r = f.roundTrip;
+  if (r) {
+    out.push(`${sym} is back where it was at its ${formatMonthYear(r.date)} ${r.kind === 'high' ? 'peak' : 'trough'}${px(r.value)}, ${formatSpan(r.date, f.asOf)} on.`);
+  }
+  if (f.measuredMove !== null && onClose && f.rangeHigh !== null && f.rangeLow !== null) {
+    out.push(`Measured move: the range's height added to its top gives ${fmtLevel(sym, f.measuredMove)} — a textbook technical projection, not a forecast or advice.`);
+  }
+  return out;
 }

@@ -14,6 +14,17 @@ import { chartName } from '../src/answer/names.ts';
 /** Sessions of context a short period is drawn over (about a month). */
 const CONTEXT_SESSIONS = 21;
 
+/** What /compare found; `--json` prints it. Returns are fractions (0.012 = 1.2 %). */
+export type CompareFacts = {
+  period: string;
+  from: string;
+  leader: string;
+  laggard: string;
+  spread: number;
+  /** Total return over the period, by symbol. */
+  returns: Record<string, number>;
+};
+
 export default defineCommand({
   name: 'compare',
   description: 'Compare 2–6 symbols over a period: returns side by side, the leader, the spread',
@@ -22,7 +33,7 @@ export default defineCommand({
     period: opt.period({ description: 'Look-back period (1d 1w 1m 3m 6m ytd 1y 3y 5y max, since:YYYY-MM-DD)', default: 'ytd' }),
   },
   examples: ['/compare IWM SPY', '/compare IWM SPY QQQ period:1y', '/compare XLE XLK 3m asof:2025-12-31'],
-  async run(ctx, o): Promise<Answer> {
+  async run(ctx, o): Promise<Answer<CompareFacts>> {
     const all = await Promise.all(o.symbols.map((sym) => ctx.series(sym)));
     const al = alignSeries(all);
     const end = al.dates.length - 1;
@@ -57,14 +68,14 @@ export default defineCommand({
         a.warnings.push(`${d.symbol} has ${d.count} day(s) the others lack (first ${formatDate(d.firstDropped)}); compared on common trading days only.`);
       }
     }
-    a.facts = Object.fromEntries([
-      ['period', formatPeriod(o.period)],
-      ['from', al.dates[base] as string],
-      ['leader', best.symbol],
-      ['laggard', worst.symbol],
-      ['spread', spread],
-      ...rows.map((r) => [`return_${r.symbol}`, r.change] as const),
-    ]);
+    const facts: CompareFacts = {
+      period: formatPeriod(o.period),
+      from: al.dates[base] as string,
+      leader: best.symbol,
+      laggard: worst.symbol,
+      spread,
+      returns: Object.fromEntries(rows.map((r) => [r.symbol, r.change])),
+    };
 
     // A period shorter than a month (1d, 1w, a young YTD) is drawn over the last month with the
     // period highlighted: two points a day apart say nothing.
@@ -89,6 +100,6 @@ export default defineCommand({
       ],
       ...(from < base ? { shade: [{ from: al.dates[base + 1] as string, to: asOf, label: periodLabel(o.period), color: 'blue' as const }] } : {}),
     });
-    return a;
+    return { ...a, facts };
   },
 });

@@ -19,6 +19,7 @@ const PRESET_WORDS: Readonly<Record<Preset, string>> = {
   close: 'the close (indexes, small vs large, sectors, your watchlist)',
   rotation: 'small vs large caps (/rotation)',
   sectors: 'sector leaders (/leaders sectors 1d)',
+  scan: 'the scans over the bundled stocks (/scan all stocks)',
 };
 
 /** /rotation and /leaders run inside this command's context, so a preview uses the same "as of". */
@@ -37,7 +38,7 @@ export default defineCommand({
   description: 'Daily market note after every close: subscribe this channel, unsubscribe, list, preview',
   options: {
     action: opt.choice({ description: 'subscribe, unsubscribe, list or preview', choices: ['list', 'subscribe', 'unsubscribe', 'preview'] as const, default: 'list', positional: true }),
-    preset: { kind: 'choice', description: 'close (default), rotation or sectors', choices: PRESETS, positional: true, required: false } as ChoiceOption<Preset>,
+    preset: { kind: 'choice', description: 'close (default), rotation, sectors or scan', choices: PRESETS, positional: true, required: false } as ChoiceOption<Preset>,
     time: { kind: 'text', description: 'Local time to post, HH:MM (default 16:30)', positional: false, required: false, maxLength: 5 } as TextOption,
     tz: { kind: 'text', description: 'Time zone, e.g. America/New_York (default), Europe/London', positional: false, required: false, maxLength: 64 } as TextOption,
   },
@@ -48,7 +49,7 @@ export default defineCommand({
         let watchlist: string[] = [];
         if (ctx.channel) {
           try {
-            watchlist = digestBackend().store.watchlist({ platform: ctx.channel.platform, id: ctx.channel.id });
+            watchlist = await digestBackend().store.watchlist({ platform: ctx.channel.platform, id: ctx.channel.id });
           } catch {
             // No store: preview without a watchlist.
           }
@@ -63,7 +64,7 @@ export default defineCommand({
         const slot = { time: o.time !== undefined ? parseSlotTime(o.time) : DEFAULT_SLOT.time, tz: o.tz !== undefined ? parseZone(o.tz) : DEFAULT_SLOT.tz };
         const preset = o.preset ?? 'close';
         const now = clock.now();
-        const { replaced } = store.subscribe(channel, preset, slot, ctx.channel?.userId ?? null, now);
+        const { replaced } = await store.subscribe(channel, preset, slot, ctx.channel?.userId ?? null, now);
         const a = emptyAnswer('digest', replaced ? 'Digest updated' : 'Digest subscribed', null, null);
         a.lines.push(`This channel gets **${PRESET_WORDS[preset]}** after every NYSE close, at ${slot.time} ${slot.tz} (${describeNext(slot, now)}).`);
         a.lines.push(`No digest on weekends or market holidays, counted by the date in ${slot.tz} (a Friday close posted in the morning waits for Monday); if the day’s prices are late, it waits for them rather than repeat yesterday’s.`);
@@ -71,7 +72,7 @@ export default defineCommand({
       }
       case 'unsubscribe': {
         const channel = requireManager(ctx.channel, 'digests');
-        const n = digestBackend().store.unsubscribe(channel, o.preset);
+        const n = await digestBackend().store.unsubscribe(channel, o.preset);
         const a = emptyAnswer('digest', 'Digest unsubscribed', null, null);
         a.lines.push(n === 0 ? `This channel had no ${o.preset ? `${o.preset} ` : ''}digest.` : `Done: ${n === 1 ? 'one digest' : `${n} digests`} removed from this channel.`);
         return a;
@@ -80,13 +81,13 @@ export default defineCommand({
         const channel = requireChannel(ctx.channel);
         const { store, clock } = digestBackend();
         const now = clock.now();
-        const subs = store.subscriptions(channel);
+        const subs = await store.subscriptions(channel);
         const a = emptyAnswer('digest', 'Digests in this channel', null, null);
         if (subs.length === 0) a.lines.push('None yet. `/digest subscribe` posts the market close here every trading day at 16:30 New York time.');
         for (const s of subs) a.lines.push(`**${s.preset}** at ${s.slot.time} ${s.slot.tz} — ${describeNext(s.slot, now)}.`);
-        const watch = store.watchlist(channel);
+        const watch = await store.watchlist(channel);
         if (watch.length > 0) a.lines.push(`Watchlist: ${watch.join(', ')}.`);
-        const alerts = store.alerts(channel).length;
+        const alerts = (await store.alerts(channel)).length;
         if (alerts > 0) a.lines.push(`${alerts === 1 ? 'One alert' : `${alerts} alerts`} set here (\`/alert list\`).`);
         return a;
       }

@@ -5,12 +5,16 @@
 import type { Answer } from '../src/answer/answer.ts';
 import type { DateRangeSpec, MarkerSpec } from '../src/answer/chart-spec.ts';
 import { chartFooter, emptyAnswer, pick, thinIndices } from '../src/answer/build.ts';
+import { analogLineText, declineAnalogLine } from '../src/answer/analogs.ts';
+import { analogInput } from '../src/core/analogs.ts';
 import { levelBasisNote, missingCloses } from '../src/core/basis.ts';
 import { currentDrawdown, drawdownCurve, drawdownEpisodes, drawdownRank, largestDrawdowns, type DrawdownEpisode } from '../src/core/drawdowns.ts';
 import { formatDate, formatMonthYear, formatPercent, formatPrice, ordinal } from '../src/core/format.ts';
 import { levelValues } from '../src/core/highs.ts';
 import { formatSpan, withArticle } from '../src/core/ranges.ts';
 import { NotEnoughDataError } from '../src/core/series.ts';
+import { breakoutOutcome, recent52wBreakout } from '../src/core/breakouts.ts';
+import { BEAR_MARKET, bearMarkets, CORRECTION, currentDecline } from '../src/core/swings.ts';
 import { defineCommand } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
 import { chartName } from '../src/answer/names.ts';
@@ -104,11 +108,21 @@ export default defineCommand({
       }
     }
 
+    // What followed earlier declines as deep as this episode's (10% or more; the threshold is chosen so
+    // the sample says something), leaving this episode itself out.
+    const followed = open && open.depth <= -0.1 ? declineAnalogLine(analogInput(s), sym, -open.depth, cur.peak.index) : null;
+    if (followed) a.lines.push(analogLineText(followed));
+    // The decline from the latest swing high, when that is not the record (see computeSwingFacts).
+    const sw = computeSwingFacts(values, s.dates, end, cur.peak.index);
+    const swingLines = presentSwingFacts(sym, sw, asOf, onClose);
+    a.lines.push(...swingLines.current);
+
     // The deepest drawdowns on record, as a short table.
     if (top.length > 0) {
       a.lines.push(`Deepest drawdowns since ${since}:`);
       top.forEach((e, k) => a.lines.push(`${k + 1}. ${episodeLine(e, asOf)}`));
     }
+    a.lines.push(...swingLines.bears);
 
     a.facts = {
       symbol: sym,
@@ -126,6 +140,8 @@ export default defineCommand({
       episodes: episodes.length,
       rallyFrom: rally?.from.date ?? null,
       rally: rally?.gain ?? null,
+      followedN: followed?.n ?? null,
+      followedMedian: followed?.median ?? null,
       ...Object.fromEntries(
         top.flatMap((e, k) => [
           [`dd${k + 1}Depth`, e.depth],
@@ -134,6 +150,9 @@ export default defineCommand({
           [`dd${k + 1}Recovery`, e.recovery?.date ?? null],
         ]),
       ),
+      swingDecline: sw.decline,
+      failedBreakout: sw.failedBreakout,
+      bearMarketsInside: sw.bearMarketsInside,
     };
 
     // Chart: the whole history, price above its underwater curve. Thinning keeps every peak and trough
@@ -194,4 +213,105 @@ function episodeLine(e: DrawdownEpisode, asOf: string): string {
     ? `regained ${formatMonthYear(e.recovery.date)}, ${formatSpan(e.peak.date, e.recovery.date)} after the peak`
     : `not yet regained, ${formatSpan(e.peak.date, asOf)} on`;
   return `**${formatPercent(e.depth)}** ${down}; ${back}`;
+}
+
+/** A breakout fails when a close falls back below the prior high it cleared within this many sessions (as in /breakout). */
+const FAIL_WITHIN_SESSIONS = 10;
+/** The prior high a breakout clears must be at least a week old (as in /breakout). */
+const MIN_SESSIONS_SINCE_PRIOR_HIGH = 5;
+/** How many bear markets inside longer drawdowns the answer lists. */
+const TOP_BEARS = 3;
+
+/** What /drawdown adds about swing highs; JSON-shaped, the facts behind presentSwingFacts. */
+export interface SwingFacts {
+  /**
+   * The decline in progress from the latest swing high (10% rule, src/core/swings.ts) when that high is
+   * not the record the drawdown is measured from.
+   */
+  decline: {
+    highDate: string;
+    high: number;
+    troughDate: string;
+    trough: number;
+    /** trough / high − 1. */
+    depth: number;
+    /** last / high − 1. */
+    fromHigh: number;
+    recordDate: string;
+    record: number;
+    /** high / record − 1 (≤ 0). */
+    highFromRecord: number;
+  } | null;
+  /** That swing high was a 52-week-high close that fell back below the prior high it cleared within FAIL_WITHIN_SESSIONS. */
+  failedBreakout: { date: string; priorHighDate: string; priorHigh: number; sessions: number } | null;
+  /** Bear markets (20% rule) whose high was below the running record: falls inside longer drawdowns, deepest first. */
+  bearMarketsInside: { highDate: string; troughDate: string; depth: number; recovery: string | null }[];
+}
+
+/** Pure: the swing-high facts of `values` on day `end`, given the index of the record it is measured from. */
+export function computeSwingFacts(values: readonly number[], dates: readonly string[], end: number, recordIndex: number): SwingFacts {
+  const d = currentDecline(values, dates, CORRECTION, end);
+  let decline: SwingFacts['decline'] = null;
+  let failedBreakout: SwingFacts['failedBreakout'] = null;
+  if (d && d.high.index !== recordIndex && (values[d.high.index] as number) < (values[recordIndex] as number)) {
+    const last = values[end] as number;
+    const record = values[recordIndex] as number;
+    decline = {
+      highDate: d.high.date,
+      high: d.high.value,
+      troughDate: d.trough.date,
+      trough: d.trough.value,
+      depth: d.depth,
+      fromHigh: last / d.high.value - 1,
+      recordDate: dates[recordIndex] as string,
+      record,
+      highFromRecord: d.high.value / record - 1,
+    };
+    const b = recent52wBreakout(values, dates, 0, d.high.index, MIN_SESSIONS_SINCE_PRIOR_HIGH);
+    if (b) {
+      const o = breakoutOutcome(values, dates, b.index, b.level, { failWithin: FAIL_WITHIN_SESSIONS, band: 0.02 }, end);
+      if (o.status === 'failed' && o.fellBack) failedBreakout = { date: o.breakout.date, priorHighDate: dates[b.levelIndex] as string, priorHigh: b.level, sessions: o.fellBack.sessions };
+    }
+  }
+  // Running record before each bear market's high: "inside" means that high was below it.
+  const bears = bearMarkets(values, dates, BEAR_MARKET, end);
+  const inside: SwingFacts['bearMarketsInside'] = [];
+  let k = 0;
+  let best = -Infinity;
+  for (const bm of bears) {
+    for (; k < bm.high.index; k++) best = Math.max(best, values[k] as number);
+    if (bm.high.value < best) inside.push({ highDate: bm.high.date, troughDate: bm.trough.date, depth: bm.depth, recovery: bm.recovery?.date ?? null });
+  }
+  inside.sort((x, y) => x.depth - y.depth);
+  return { decline, failedBreakout, bearMarketsInside: inside.slice(0, TOP_BEARS) };
+}
+
+/** Pure: the sentences for swing facts, each its own line: the current decline, then the bear-market list. */
+export function presentSwingFacts(sym: string, f: SwingFacts, asOf: string, onClose: boolean): { current: string[]; bears: string[] } {
+  const current: string[] = [];
+  const d = f.decline;
+  const of = (v: number) => (onClose ? ` (${fmtLevel(sym, v)})` : '');
+  if (d) {
+    const shy = d.highFromRecord > -0.01 ? `, ${pctAbs(d.highFromRecord, 2)} short of its ${formatMonthYear(d.recordDate)} record` : '';
+    current.push(
+      d.troughDate === asOf
+        ? `${sym} has fallen ${pctAbs(d.depth)} in ${formatSpan(d.highDate, asOf)} from its ${formatDate(d.highDate)} high${of(d.high)}${shy}.`
+        : `${sym} is ${pctAbs(d.fromHigh)} below its ${formatDate(d.highDate)} high${of(d.high)}${shy}, after falling as much as ${pctAbs(d.depth)} by ${formatDate(d.troughDate)}.`,
+    );
+    const fb = f.failedBreakout;
+    if (fb) {
+      const within = fb.sessions === 1 ? 'the next session' : `within ${fb.sessions} sessions`;
+      current.push(
+        `A failed breakout: ${sym} closed at a 52-week high on ${formatDate(fb.date)}${shy ? `, ${pctAbs(d.highFromRecord, 2)} short of its record` : ''}, fell back below its ${formatDate(fb.priorHighDate)} high${of(fb.priorHigh)} ${within} and lost ${pctAbs(d.depth)} over the next ${formatSpan(d.highDate, d.troughDate)}.`,
+      );
+    }
+  }
+  const bears = f.bearMarketsInside.length === 0
+    ? []
+    : [
+        `Bear markets inside longer drawdowns (falls of 20% or more from a high, close to close): ${f.bearMarketsInside
+          .map((b) => `**${formatPercent(b.depth)}** ${formatMonthYear(b.highDate)} → ${formatMonthYear(b.troughDate)} (${formatSpan(b.highDate, b.troughDate)} down)`)
+          .join('; ')}.`,
+      ];
+  return { current, bears };
 }

@@ -31,7 +31,7 @@ export const MAX_OWN_SYMBOLS = 12;
 const MORE_SYMBOLS = opt.optionalSymbols({ description: 'More symbols for a list of your own (the universe option takes the first)', positional: true, min: 1, max: 60 });
 
 export const UNIVERSE_OPTIONS = {
-  universe: opt.text({ description: `${UNIVERSE_NAMES.join(', ')} (default sectors), or your own symbols, e.g. XLE XLK XLF`, maxLength: 100, positional: true }),
+  universe: opt.text({ description: `${UNIVERSE_NAMES.join(', ')} (default sectors), or symbols, e.g. XLE XLK XLF`, maxLength: 100, positional: true }),
   symbols: MORE_SYMBOLS,
 };
 
@@ -154,6 +154,21 @@ export function leftOutSentence(head: string, leftOut: readonly LeftOut[]): stri
 // ---------------------------------------------------------------------------------------------
 // /leaders
 
+/** What /leaders found; `--json` prints it. Relative returns are fractions (0.012 = 1.2 % ahead). */
+export type LeadersFacts = {
+  universe: string;
+  benchmark: string;
+  period: string;
+  from: string;
+  leader: string;
+  laggard: string;
+  /** Members ahead of the benchmark over the period, and members ranked. */
+  beating: number;
+  ranked: number;
+  /** Each member, best first: its return relative to the benchmark over the period (null: history too short), over 1m/3m/6m, and its streak (sessions beating it > 0, trailing it < 0). */
+  members: Record<string, { relative: number | null; months: Record<string, number | null>; streak: number }>;
+};
+
 const MONTHS: readonly Period[] = (['1m', '3m', '6m'] as const).map((name) => ({ kind: 'named', name }));
 /** Streaks shorter than this are not worth a clause in the headline. */
 const NOTABLE_RUN = 2;
@@ -178,7 +193,7 @@ export default defineCommand({
     vs: opt.symbol({ description: 'Benchmark to measure against', default: 'SPY' }),
   },
   examples: ['/leaders', '/leaders sectors 1m', '/leaders smallcap-drivers vs:IWM', '/leaders styles ytd asof:2025-12-31', '/leaders XLE XLK XLF XLV 6m'],
-  async run(ctx, o): Promise<Answer> {
+  async run(ctx, o): Promise<Answer<LeadersFacts>> {
     const u = await loadUniverse(ctx, o.universe, o.symbols, o.vs);
     const bench = u.benchmark;
     const vs = bench.symbol;
@@ -244,21 +259,22 @@ export default defineCommand({
     const lo = leftOutSentence('Not ranked', [...u.leftOut, ...unranked]);
     if (lo) a.lines.push(lo);
 
-    a.facts = Object.fromEntries([
-      ['universe', u.universe?.id ?? 'custom'],
-      ['benchmark', vs],
-      ['period', formatPeriod(o.period)],
-      ['from', best.main.from],
-      ['leader', best.member.symbol],
-      ['laggard', worst.member.symbol],
-      ['beating', beating],
-      ['ranked', measured.length],
-      ...ranked.flatMap((r) => [
-        [`relative_${r.member.symbol}`, r.main?.relative ?? null],
-        ...MONTHS.map((p, k) => [`relative${formatPeriod(p)}_${r.member.symbol}`, r.months[k]?.relative ?? null] as const),
-        [`streak_${r.member.symbol}`, r.streak],
-      ]),
-    ]);
+    const facts: LeadersFacts = {
+      universe: u.universe?.id ?? 'custom',
+      benchmark: vs,
+      period: formatPeriod(o.period),
+      from: best.main.from,
+      leader: best.member.symbol,
+      laggard: worst.member.symbol,
+      beating,
+      ranked: measured.length,
+      members: Object.fromEntries(
+        ranked.map((r) => [
+          r.member.symbol,
+          { relative: r.main?.relative ?? null, months: Object.fromEntries(MONTHS.map((p, k) => [formatPeriod(p), r.months[k]?.relative ?? null])), streak: r.streak },
+        ]),
+      ),
+    };
 
     a.charts.push({
       kind: 'bars',
@@ -275,7 +291,7 @@ export default defineCommand({
       colorBySign: true,
       signLegend: { positive: `Ahead of ${vs}`, negative: `Behind ${vs}` },
     });
-    return a;
+    return { ...a, facts };
   },
 });
 

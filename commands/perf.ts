@@ -9,6 +9,15 @@ import { defineCommand } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
 import { chartName } from '../src/answer/names.ts';
 
+/** What /perf found; `--json` prints it. Returns are fractions (0.012 = 1.2 %). */
+export type PerfFacts = {
+  symbols: string;
+  /** Each period's leader ("1d", "1w", … "1y"), null when fewer than two symbols compete. */
+  leaders: Record<string, string | null>;
+  /** Total return by symbol, then by period; null where the history does not reach back that far. */
+  returns: Record<string, Record<string, number | null>>;
+};
+
 /** The table's columns, shortest look-back first, as a chart site's performance tab shows them. */
 export const PERF_PERIODS: readonly Period[] = (['1d', '1w', '1m', '3m', '6m', 'ytd', '1y'] as const).map((name) => ({ kind: 'named', name }));
 
@@ -32,7 +41,7 @@ export default defineCommand({
     symbols: opt.symbols({ description: 'One to ten symbols, e.g. SPY QQQ IWM', min: 1, max: 10, positional: true }),
   },
   examples: ['/perf SPY QQQ IWM', '/perf XLE XLK XLF XLV asof:2025-12-31', '/perf spx rut'],
-  async run(ctx, o): Promise<Answer> {
+  async run(ctx, o): Promise<Answer<PerfFacts>> {
     const all = await Promise.all(o.symbols.map((sym) => ctx.series(sym)));
     const rows = all.map(perfRow);
     const asOf = rows.reduce((latest, r) => (r.last > latest ? r.last : latest), rows[0]?.last ?? ctx.asOf);
@@ -54,11 +63,11 @@ export default defineCommand({
     ];
     if (notes.length > 0) a.lines.push(notes.join(' '));
 
-    a.facts = Object.fromEntries([
-      ['symbols', o.symbols.join(' ')],
-      ...PERF_PERIODS.map((p, c) => [`leader_${formatPeriod(p)}`, leaders[c]?.symbol ?? null] as const),
-      ...rows.flatMap((r) => PERF_PERIODS.map((p, c) => [`return_${r.symbol}_${formatPeriod(p)}`, r.returns[c] ?? null] as const)),
-    ]);
+    const facts: PerfFacts = {
+      symbols: o.symbols.join(' '),
+      leaders: Object.fromEntries(PERF_PERIODS.map((p, c) => [formatPeriod(p), leaders[c]?.symbol ?? null])),
+      returns: Object.fromEntries(rows.map((r) => [r.symbol, Object.fromEntries(PERF_PERIODS.map((p, c) => [formatPeriod(p), r.returns[c] ?? null]))])),
+    };
 
     const labels = PERF_PERIODS.map(periodLabel);
     a.charts.push({
@@ -78,7 +87,7 @@ export default defineCommand({
       valueLabel: 'Total return',
       format: 'percent',
     });
-    return a;
+    return { ...a, facts };
   },
 });
 

@@ -13,6 +13,7 @@ import {
   RS_MOMENTUM_WEEKS,
   RS_RATIO_LONG_WEEKS,
   RS_RATIO_SHORT_WEEKS,
+  weekNumbers,
   type Quadrant,
   type QuadrantStay,
   type RotationPoint,
@@ -40,6 +41,22 @@ interface Placed {
 
 const index = (x: number): string => x.toFixed(1);
 
+/** What /rotationmap found; `--json` prints it. */
+export type RotationMapFacts = {
+  universe: string;
+  benchmark: string;
+  /** The last day of the latest (possibly partial) week. */
+  week: string;
+  tail: number;
+  /** Members in each quadrant. */
+  leading: number;
+  weakening: number;
+  lagging: number;
+  improving: number;
+  /** Each member on the map: its quadrant, RS-Ratio and RS-Momentum now, last week's quadrant, and weeks in this one. */
+  members: Record<string, { quadrant: Quadrant; ratio: number; momentum: number; previous: Quadrant | null; weeks: number }>;
+};
+
 export default defineCommand({
   name: 'rotationmap',
   description: 'Relative rotation map: weekly RS-Ratio and RS-Momentum vs a benchmark, with tails',
@@ -49,14 +66,15 @@ export default defineCommand({
     tail: opt.integer({ description: 'Weeks of path drawn behind each member (2–26)', min: 2, max: 26, default: 8 }),
   },
   examples: ['/rotationmap', '/rotationmap smallcap-drivers', '/rotationmap styles tail:12', '/rotationmap sectors asof:2025-12-31', '/rotationmap XLE XLK XLF vs:QQQ'],
-  async run(ctx, o): Promise<Answer> {
+  async run(ctx, o): Promise<Answer<RotationMapFacts>> {
     const u = await loadUniverse(ctx, o.universe, o.symbols, o.vs);
     const vs = u.benchmark.symbol;
     const asOf = lastDate(u.benchmark);
     const leftOut: LeftOut[] = [...u.leftOut];
     const placed: Placed[] = [];
+    const benchmarkWeeks = weekNumbers(u.benchmark.dates); // read once for every member
     for (const { member, series } of u.members) {
-      const { points } = rotationPath(series, u.benchmark);
+      const { points } = rotationPath(series, u.benchmark, benchmarkWeeks);
       const head = points[points.length - 1];
       const stay = quadrantStay(points);
       if (!head || !stay) {
@@ -132,20 +150,20 @@ export default defineCommand({
     const lo = leftOutSentence('Not on the map', leftOut);
     if (lo) a.lines.push(lo);
 
-    a.facts = Object.fromEntries([
-      ['universe', u.universe?.id ?? 'custom'],
-      ['benchmark', vs],
-      ['week', week],
-      ['tail', o.tail],
-      ...counts.map(([q, n]) => [q, n] as const),
-      ...placed.flatMap((p) => [
-        [`quadrant_${p.member.symbol}`, p.head.quadrant],
-        [`ratio_${p.member.symbol}`, p.head.ratio],
-        [`momentum_${p.member.symbol}`, p.head.momentum],
-        [`previous_${p.member.symbol}`, p.before?.quadrant ?? null],
-        [`weeks_${p.member.symbol}`, p.stay.weeks],
-      ]),
-    ]);
+    const inQuadrant = (q: Quadrant) => placed.filter((p) => p.head.quadrant === q).length;
+    const facts: RotationMapFacts = {
+      universe: u.universe?.id ?? 'custom',
+      benchmark: vs,
+      week,
+      tail: o.tail,
+      leading: inQuadrant('leading'),
+      weakening: inQuadrant('weakening'),
+      lagging: inQuadrant('lagging'),
+      improving: inQuadrant('improving'),
+      members: Object.fromEntries(
+        placed.map((p) => [p.member.symbol, { quadrant: p.head.quadrant, ratio: p.head.ratio, momentum: p.head.momentum, previous: p.before?.quadrant ?? null, weeks: p.stay.weeks }]),
+      ),
+    };
 
     // Words of the answer's sentences (not its table): the symbols the text names.
     const said = new Set(a.lines.filter((l) => !l.startsWith('```')).flatMap((l) => l.split(/[^A-Za-z0-9^.-]+/)));
@@ -167,7 +185,7 @@ export default defineCommand({
       // The map names the symbols the text talks about; the legend lists the rest (asking for fewer symbols labels them all).
       labelled: placed.length <= 5 ? placed.map((p) => p.member.symbol) : placed.map((p) => p.member.symbol).filter((sym) => said.has(sym)),
     });
-    return a;
+    return { ...a, facts };
   },
 });
 

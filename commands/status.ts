@@ -1,6 +1,6 @@
 /** /status — are the market-data providers healthy, and how fresh is the cache. */
 import type { Answer } from '../src/answer/answer.ts';
-import { emptyAnswer } from '../src/answer/build.ts';
+import { answerWith } from '../src/answer/build.ts';
 import { formatDate } from '../src/core/format.ts';
 import { defineCommand } from '../src/command/define.ts';
 import type { ProviderStatus, StatusReport } from '../src/data/providers/status.ts';
@@ -33,16 +33,23 @@ function providerLine(p: ProviderStatus, now: string): string {
   return `**${p.name}** — ${state} (circuit ${p.circuit}) · ${success} · ${counts}${failure}`;
 }
 
-function statusAnswer(report: StatusReport): Answer {
-  const a = emptyAnswer('status', 'Market data status', null, null);
+/** What /status found; `--json` prints it. Empty without a status report. */
+export type StatusFacts = {
+  /** In failover order: the circuit, the last success (ISO time) and the kind of the last failure. */
+  providers: { name: string; circuit: string; lastSuccessAt: string | null; lastFailure: ProviderFailure | null }[];
+  /** The newest cached close, by symbol. */
+  cache: Record<string, string>;
+};
+
+function statusAnswer(report: StatusReport): Answer<StatusFacts> {
+  const facts: StatusFacts = {
+    providers: report.providers.map((p) => ({ name: p.name, circuit: p.circuit, lastSuccessAt: p.lastSuccessAt, lastFailure: p.lastFailure ? p.lastFailure.failure : null })),
+    cache: Object.fromEntries(report.cache.map((c) => [c.symbol, c.lastDate])),
+  };
+  const a = answerWith('status', 'Market data status', null, null, facts);
   const now = report.generatedAt;
   a.lines.push('Providers, in failover order:');
-  for (const p of report.providers) {
-    a.lines.push(`• ${providerLine(p, now)}`);
-    a.facts[`provider.${p.name}.circuit`] = p.circuit;
-    a.facts[`provider.${p.name}.lastSuccessAt`] = p.lastSuccessAt;
-    a.facts[`provider.${p.name}.lastFailure`] = p.lastFailure ? p.lastFailure.failure : null;
-  }
+  for (const p of report.providers) a.lines.push(`• ${providerLine(p, now)}`);
   if (report.cache.length === 0) {
     a.lines.push('The cache is empty: nothing has been asked yet.');
     return a;
@@ -52,7 +59,6 @@ function statusAnswer(report: StatusReport): Answer {
   for (const c of report.cache) {
     const key = `${c.lastDate}|${c.source}`;
     groups.set(key, [...(groups.get(key) ?? []), c.symbol]);
-    a.facts[`cache.${c.symbol}.lastDate`] = c.lastDate;
   }
   a.lines.push('Newest cached close per symbol:');
   for (const [key, syms] of [...groups].sort(([x], [y]) => (x < y ? 1 : x > y ? -1 : 0))) {
@@ -70,9 +76,9 @@ export default defineCommand({
   usesMarketData: false,
   options: {},
   examples: ['/status'],
-  async run(ctx): Promise<Answer> {
+  async run(ctx): Promise<Answer<StatusFacts>> {
     if (!ctx.status) {
-      const a = emptyAnswer('status', 'Market data status', null, null);
+      const a = answerWith<StatusFacts>('status', 'Market data status', null, null, { providers: [], cache: {} });
       a.lines.push('Status is not available in this setup.');
       return a;
     }

@@ -6,7 +6,9 @@
  */
 import type { Answer } from '../src/answer/answer.ts';
 import { answerWith, BASIS_TOTAL_RETURN, chartFooter, pick, thinIndices } from '../src/answer/build.ts';
+import { analogLineText, streakAnalogLine, type AnalogLine } from '../src/answer/analogs.ts';
 import { streakSentence } from '../src/answer/phrases.ts';
+import { analogInput } from '../src/core/analogs.ts';
 import { formatDate, formatMonthYear, formatPercent } from '../src/core/format.ts';
 import { movingAverage, ratioLine } from '../src/core/ratio.ts';
 import { NotEnoughDataError, type DailySeries } from '../src/core/series.ts';
@@ -44,6 +46,10 @@ export type StreakFacts = {
   overStreak: { a: number; b: number } | null;
   /** A's five longest streaks on record, longest first. */
   top: { length: number; endDate: string }[];
+  /** What followed A's earlier streaks of K+ sessions (K chosen so the sample says something), or null. */
+  whatFollowed: AnalogLine | null;
+  /** Both daily total returns on the last date were exactly equal: a tie, a day for neither side. */
+  lastDayTie: { return: number } | null;
 };
 
 /** What the chart draws: the ratio line on the common dates, and both sides' runs to shade. */
@@ -79,6 +85,12 @@ export function computeStreak(sa: DailySeries, sb: DailySeries): { facts: Streak
     };
   }
   const ratio = xa && xb ? ratioLine(xa.adjClose, xb.adjClose) : [];
+  let lastDayTie: StreakFacts['lastDayTie'] = null;
+  if (xa && xb && !st.current && !st.opposite) {
+    const ra = (xa.adjClose[end] as number) / (xa.adjClose[end - 1] as number) - 1;
+    const rb = (xb.adjClose[end] as number) / (xb.adjClose[end - 1] as number) - 1;
+    if (ra === rb) lastDayTie = { return: ra };
+  }
   const facts: StreakFacts = {
     a: sa.symbol,
     b: sb.symbol,
@@ -94,6 +106,8 @@ export function computeStreak(sa: DailySeries, sb: DailySeries): { facts: Streak
     currentVsRecord,
     overStreak,
     top: st.top.slice(0, 5).map((r) => ({ length: r.length, endDate: r.endDate })),
+    whatFollowed: st.current ? streakAnalogLine(analogInput(sa, sb), sa.symbol, sb.symbol, st.current.length) : null,
+    lastDayTie,
   };
   const oppositeRuns = xa && xb ? streakRuns(beatFlags(xb.adjClose, xa.adjClose), st.dates) : [];
   return { facts, plot: { dates: st.dates, ratio, ma50: movingAverage(ratio, 50), runs: st.runs, oppositeRuns } };
@@ -109,12 +123,17 @@ export function presentStreak(f: StreakFacts, plot: StreakPlot, sourceLabel: str
   if (f.sides.current) {
     a.lines.push(sentence ?? '');
   } else {
-    a.lines.push(`${sa} has no current streak: ${sb} did better on ${formatDate(asOf)}.`);
+    a.lines.push(
+      f.lastDayTie
+        ? `${sa} has no current streak: ${sa} and ${sb} tied on ${formatDate(asOf)}, both returning ${formatPercent(f.lastDayTie.return, 3)}.`
+        : `${sa} has no current streak: ${sb} did better on ${formatDate(asOf)}.`,
+    );
     if (sentence) a.lines.push(sentence);
   }
   if (f.currentVsRecord === 'record') a.lines.push(`That is **the longest streak on record** for ${sa} over ${sb} (data from ${formatMonthYear(f.dataFrom)}).`);
   else if (f.currentVsRecord === 'tie') a.lines.push(`That **ties the record** for ${sa} over ${sb} (data from ${formatMonthYear(f.dataFrom)}).`);
   if (f.overStreak) a.lines.push(`Over the streak ${sa} returned ${formatPercent(f.overStreak.a, 2)} against ${sb}'s ${formatPercent(f.overStreak.b, 2)}.`);
+  if (f.whatFollowed) a.lines.push(analogLineText(f.whatFollowed));
   if (f.top.length > 0) {
     a.lines.push(`Longest on record: ${f.top.map((r) => `${r.length} (${formatMonthYear(r.endDate)})`).join(', ')} — in data from ${formatMonthYear(f.dataFrom)}.`);
   }

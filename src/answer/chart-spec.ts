@@ -4,8 +4,8 @@
  * config renders locally, in a worker thread, or on a QuickChart server).
  */
 
-/** How values on an axis are written: 12.3% · $412.50 · 104.2 · 1.0342 · 12.4M. */
-export type ValueFormat = 'percent' | 'price' | 'index' | 'ratio' | 'volume';
+/** How values on an axis are written: +12.3% · $412.50 · 104.2 · 1.0342 · 12.4M · 16.2% (`share`: a part of a whole, never signed). */
+export type ValueFormat = 'percent' | 'price' | 'index' | 'ratio' | 'volume' | 'share';
 
 /** Palette roles; the renderer maps them to colours readable on light and dark chat themes. */
 export type SeriesColor =
@@ -45,6 +45,10 @@ export interface LineSeriesSpec {
   width?: number;
   /** Fill between the line and zero (underwater curves). */
   fillToZero?: boolean;
+  /** False keeps the line out of the legend (one of many drawn alike; another line of the group carries the label). */
+  legend?: false;
+  /** Drawn half-transparent: one of many background lines (earlier episodes behind their median). */
+  faint?: boolean;
 }
 
 export interface BarSeriesSpec {
@@ -104,8 +108,12 @@ export interface TimePanelSpec {
 /** Daily series over a shared trading-day axis, in one or more stacked panels. */
 export interface TimeChartSpec extends ChartSpecBase {
   kind: 'time';
-  /** Trading days, ascending ISO dates; every series has one value per date. */
+  /**
+   * Trading days, ascending ISO dates; every series has one value per date. With `axis: 'sessions'`
+   * the entries are session offsets from an event ('0', '1', …) instead, labelled in months of 21 sessions.
+   */
   dates: readonly string[];
+  axis?: 'dates' | 'sessions';
   panels: readonly TimePanelSpec[];
   shade?: readonly DateRangeSpec[];
 }
@@ -136,4 +144,22 @@ export interface RotationChartSpec extends ChartSpecBase {
   labelled?: readonly string[];
 }
 
-export type ChartSpec = TimeChartSpec | BarChartSpec | RotationChartSpec;
+/**
+ * Small multiples: one mini line chart per item (at most 6) over the same trading days, two columns,
+ * each mini with its own value axis, so a scan's names are read side by side.
+ */
+export interface MultiplesChartSpec extends ChartSpecBase {
+  kind: 'multiples';
+  dates: readonly string[];
+  format: ValueFormat;
+  cells: readonly {
+    /** Drawn in the mini's top-left corner, e.g. "HOOD −32% from its high". */
+    title: string;
+    values: readonly (number | null)[];
+    color?: SeriesColor;
+    /** A dashed reference line in the mini (the level broken, the 3-month high). */
+    level?: number;
+  }[];
+}
+
+export type ChartSpec = TimeChartSpec | BarChartSpec | RotationChartSpec | MultiplesChartSpec;

@@ -13,6 +13,7 @@
 import type {
   BarChartSpec,
   ChartSpec,
+  MultiplesChartSpec,
   LevelSpec,
   LineSeriesSpec,
   MarkerSpec,
@@ -22,7 +23,7 @@ import type {
   TimePanelSpec,
   ValueFormat,
 } from '../answer/chart-spec.ts';
-import { dateAxisLabels, formatValue, intlTickFormat, niceRange, niceRangeWithZero, niceSymmetricRange } from './format.ts';
+import { dateAxisLabels, formatValue, sessionAxisLabels, intlTickFormat, niceRange, niceRangeWithZero, niceSymmetricRange } from './format.ts';
 import { formatPercent } from '../core/format.ts';
 import { colorOf, PALETTE, QUADRANTS, symbolColors, THEME, TRANSPARENT, withAlpha } from './theme.ts';
 
@@ -57,6 +58,8 @@ export type TapebotOptions = {
   cornerLabels: { text: string; color: string; corner: Corner }[];
   /** The footer's lines, drawn under everything in the room `layout.padding.bottom` leaves for them. */
   footer: string[];
+  /** Titles written in the top-left corner of the box two scales span (small multiples). */
+  cellTitles?: { text: string; color: string; xScale: string; yScale: string }[];
 };
 
 /**
@@ -81,6 +84,8 @@ export function chartConfig(spec: ChartSpec, opts: { width?: number; height?: nu
       return barsConfig(spec, size);
     case 'rotation':
       return rotationConfig(spec, size);
+    case 'multiples':
+      return multiplesConfig(spec, size);
   }
 }
 
@@ -300,16 +305,18 @@ function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
     const tagLines = panel.series.filter((s) => s.type !== 'bar').length + (panel.levels?.length ?? 0) <= 4;
     for (const s of panel.series) {
       if (s.type === 'line') {
-        const c = bySymbol.get(s) ?? colorOf(s.color, nextColor++);
+        const solid = bySymbol.get(s) ?? colorOf(s.color, nextColor++);
+        const c = s.faint ? withAlpha(solid, 0.45) : solid;
         const last = lastValue(s.values);
         datasets.push(
           lineDataset(s.label, finite(s.values), axis, c, {
             borderWidth: s.width ?? 2,
             borderDash: s.dashed ? [6, 4] : [],
             fill: s.fillToZero ? 'origin' : false,
-            backgroundColor: s.fillToZero ? withAlpha(c, 0.16) : c,
+            backgroundColor: s.fillToZero ? withAlpha(solid, 0.16) : c,
             order: 1,
             ...(tagLines && last !== null ? { tapebotValueTag: formatValue(last, panel.format) } : {}),
+            ...(s.legend === false ? { tapebotHideInLegend: true } : {}),
           }),
         );
       } else if (s.type === 'bar') {
@@ -414,7 +421,8 @@ function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
     });
   });
 
-  const dateLabels = dateAxisLabels(spec.dates, Math.max(2, Math.floor((size.width - 120) / 75)));
+  const maxLabels = Math.max(2, Math.floor((size.width - 120) / 75));
+  const dateLabels = spec.axis === 'sessions' ? sessionAxisLabels(n, maxLabels) : dateAxisLabels(spec.dates, maxLabels);
   // A label centred on the plot's left edge would be cut off by the image's: its grid line stays, unlabelled.
   const plotWidth = size.width - 90;
   dateLabels.ticks.forEach((i) => {
@@ -776,4 +784,100 @@ function rotationConfig(spec: RotationChartSpec, size: Size): ChartJsConfig {
     },
     options,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// kind: 'multiples'
+
+/** Most minis a multiples chart draws (two columns of three). */
+export const MAX_CELLS = 6;
+const COLUMNS = 2;
+/** Room for a mini's title above its line, in pixels. */
+const CELL_TITLE_ROOM = 22;
+
+/**
+ * Two columns of minis in one Chart.js chart: each column has its own category x axis (stacked side by
+ * side at the bottom, with a spacer between), each mini its own value axis (left column's on the left,
+ * right column's on the right, stacked top-down with spacers), so every mini keeps its own scale.
+ */
+function multiplesConfig(spec: MultiplesChartSpec, size: Size): ChartJsConfig {
+  const cells = spec.cells.slice(0, MAX_CELLS);
+  const rows = Math.max(1, Math.ceil(cells.length / COLUMNS));
+  const cols = cells.length > 1 ? COLUMNS : 1;
+  const datasets: JsonObject[] = [];
+  const scales: JsonObject = {};
+  const formats: { [id: string]: ValueFormat } = {};
+  const cellTitles: NonNullable<TapebotOptions['cellTitles']> = [];
+  const plotHeight = Math.max(120, size.height - 170);
+  const rowHeight = plotHeight / rows;
+  const dateLabels = dateAxisLabels(spec.dates, Math.max(2, Math.floor((size.width / cols - 120) / 90)));
+  const labelled = new Set(dateLabels.ticks);
+  const tickColors = spec.dates.map((_, i) => (labelled.has(i) ? THEME.grid : TRANSPARENT));
+
+  for (let c = 0; c < cols; c++) {
+    if (c > 0) scales[`xgap${c}`] = { type: 'linear', axis: 'x', position: 'bottom', stack: 'cols', stackWeight: 0.06, grid: { display: false }, border: { display: false }, ticks: { display: false } };
+    scales[`x${c}`] = {
+      type: 'category',
+      position: 'bottom',
+      stack: 'cols',
+      stackWeight: 1,
+      offset: false,
+      grid: { color: tickColors, tickColor: tickColors, drawOnChartArea: false, tickLength: 4 },
+      border: { color: THEME.border },
+      ticks: ticks({ autoSkip: false, maxRotation: 0, minRotation: 0, padding: 2 }),
+    };
+  }
+  // Rows gap weight relative to a row of weight 1.
+  const gapWeight = PANEL_GAP / Math.max(40, rowHeight - PANEL_GAP);
+  // Value scales per side, top row first; Chart.js stacks right-hand boxes top-down in declaration
+  // order and left-hand boxes bottom-up, so the left side is declared in reverse.
+  const sides: Record<'left' | 'right', [string, JsonObject][]> = { left: [], right: [] };
+  cells.forEach((cell, k) => {
+    const col = cols === 1 ? 0 : k % COLUMNS;
+    const row = cols === 1 ? k : Math.floor(k / COLUMNS);
+    const side = col === 0 ? 'left' : 'right';
+    const id = `y${k}`;
+    const xId = `x${col}`;
+    if (row > 0) sides[side].push([`gap${side}${row}`, { ...spacerScale(gapWeight), position: side, stack: side }]);
+    const values = finite(cell.values);
+    const nums = values.filter((v): v is number => v !== null);
+    if (cell.level !== undefined && isNum(cell.level)) nums.push(cell.level);
+    const lo = nums.length > 0 ? Math.min(...nums) : 0;
+    const hi = nums.length > 0 ? Math.max(...nums) : 1;
+    // Headroom for the title: the range is stretched so the line stays below it.
+    const headroom = (hi - lo || Math.abs(hi) * 0.1 || 1) * (CELL_TITLE_ROOM / Math.max(30, rowHeight - CELL_TITLE_ROOM - PANEL_GAP));
+    const range = niceRange(lo, hi + headroom, 4);
+    formats[id] = spec.format;
+    sides[side].push([
+      id,
+      {
+        type: 'linear',
+        position: side,
+        stack: side,
+        stackWeight: 1,
+        min: range.min,
+        max: range.max,
+        grid: { display: false },
+        border: { color: THEME.border },
+        ticks: ticks({ format: intlTickFormat(spec.format), stepSize: range.step, maxTicksLimit: 4 }),
+      },
+    ]);
+    const color = colorOf(cell.color, k);
+    datasets.push(lineDataset(cell.title, values, id, color, { xAxisID: xId, borderWidth: 2, order: 1, tapebotHideInLegend: true }));
+    if (cell.level !== undefined && isNum(cell.level)) {
+      datasets.push(lineDataset(`${cell.title} level`, new Array<number>(spec.dates.length).fill(cell.level), id, colorOf('gray', 0), { xAxisID: xId, borderWidth: 1.25, borderDash: [5, 4], order: 2, tapebotHideInLegend: true }));
+    }
+    cellTitles.push({ text: cell.title, color: THEME.text, xScale: xId, yScale: id });
+  });
+  // Every stack has the same rows, so the columns line up even with an odd number of cells.
+  if (cols === 2 && cells.length % 2 === 1) {
+    const row = rows - 1;
+    if (row > 0) sides.right.push([`gapright${row}`, { ...spacerScale(gapWeight), position: 'right', stack: 'right' }]);
+    sides.right.push(['yempty', { ...spacerScale(1), position: 'right', stack: 'right' }]);
+  }
+  for (const [id, scale] of [...sides.left].reverse()) scales[id] = scale;
+  for (const [id, scale] of sides.right) scales[id] = scale;
+  const options = baseOptions(spec, size, { display: false, pointStyle: true }, { formats, cornerLabels: [], cellTitles });
+  options.scales = scales;
+  return { type: 'line', data: { labels: dateLabels.labels, datasets }, options };
 }

@@ -39,6 +39,8 @@ export function formatValue(x: number, format: ValueFormat): string {
       return signed(fixed(Math.abs(x), 4), x);
     case 'volume':
       return formatVolume(x);
+    case 'share':
+      return `${fixed(x * 100, 1)}%`;
   }
 }
 
@@ -73,6 +75,8 @@ export function formatTick(value: number, format: ValueFormat, step: number): st
       const div = a >= 1e9 ? 1e9 : a >= 1e6 ? 1e6 : a >= 1e3 ? 1e3 : 1;
       return formatVolume(x, decimalsFor(step / div));
     }
+    case 'share':
+      return `${fixed(x * 100, decimalsFor(step * 100))}%`;
   }
 }
 
@@ -92,6 +96,8 @@ export function intlTickFormat(format: ValueFormat): Record<string, string | num
       return { minimumFractionDigits: 2, maximumFractionDigits: 4 };
     case 'volume':
       return { notation: 'compact', minimumFractionDigits: 0, maximumFractionDigits: 1 };
+    case 'share':
+      return { style: 'percent', minimumFractionDigits: 0, maximumFractionDigits: 1 };
   }
 }
 
@@ -189,6 +195,28 @@ export function dateAxisLabels(dates: readonly string[], maxLabels: number): Dat
   const label = rule?.label ?? yearOnly;
   for (const i of chosen) labels[i] = label(dates[i] ?? '');
   return { labels, ticks: chosen };
+}
+
+/** Sessions per month on a sessions axis (21 trading days ≈ one month). */
+const SESSIONS_PER_MONTH = 21;
+
+/**
+ * Labels for an axis of session offsets 0…n−1 after an event: "Event" at 0, then "+1m", "+3m", … on
+ * whole months, every month when they fit, else every 3rd or 6th month.
+ */
+export function sessionAxisLabels(n: number, maxLabels: number): DateAxisLabels {
+  const labels: string[] = Array.from({ length: n }, () => '');
+  if (n === 0) return { labels, ticks: [] };
+  const months = Math.floor((n - 1) / SESSIONS_PER_MONTH);
+  const every = [1, 2, 3, 6, 12].find((k) => Math.floor(months / k) + 1 <= maxLabels) ?? 12;
+  const ticks: number[] = [0];
+  labels[0] = 'Event';
+  for (let m = every; m <= months; m += every) {
+    const i = m * SESSIONS_PER_MONTH;
+    labels[i] = `+${m}m`;
+    ticks.push(i);
+  }
+  return { labels, ticks };
 }
 
 export interface NiceScale {

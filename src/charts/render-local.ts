@@ -157,6 +157,17 @@ function tapebotPlugin(opts: TapebotOptions, bands: readonly Band[]): Plugin {
       ctx.font = cssFont(THEME.labelSize, 600);
       for (const c of opts.cornerLabels) drawCorner(ctx, a, c.text, c.color, c.corner);
       ctx.restore();
+      ctx.save();
+      // Larger than tick labels: the name is what a reader looks for first in a small multiple.
+      ctx.font = cssFont(15, 600);
+      ctx.textBaseline = 'top';
+      ctx.textAlign = 'left';
+      for (const t of opts.cellTitles ?? []) {
+        const xs = chart.scales[t.xScale];
+        const ys = chart.scales[t.yScale];
+        if (xs && ys) haloText(ctx, t.text, xs.left + 6, ys.top + 3, t.color);
+      }
+      ctx.restore();
     },
 
     afterDatasetsDraw(chart) {

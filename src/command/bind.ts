@@ -2,8 +2,9 @@
  * Binds raw words and `name:value` pairs to a command's declared options, validating each value.
  * Every failure is a UserInputError that quotes the offending value and says what would work.
  */
-import { DateTime } from 'luxon';
+import { distance } from 'fastest-levenshtein';
 import { formatPeriod, NAMED_PERIODS, parsePeriod } from '../core/periods.ts';
+import { readTypedDate } from '../core/typed-dates.ts';
 import type { SymbolDirectory } from '../data/symbols.ts';
 import { UserInputError } from '../errors.ts';
 import type { AnyCommand } from './define.ts';
@@ -38,8 +39,10 @@ export function bindOptions(cmd: AnyCommand, raw: RawArgs, symbols: SymbolDirect
     } else if (periodName && given[periodName] === undefined && isPeriodWord(`${key}:${value}`)) {
       given[periodName] = `${key}:${value}`;
     } else {
-      const known = Object.keys(decls).join(', ');
-      throw new UserInputError(`/${cmd.name} has no option ${echo(key)}.`, `Its options: ${known}. Usage: ${usage(cmd)}`);
+      const known = Object.keys(decls);
+      const near = nearestName(key, known);
+      if (near) throw new UserInputError(`/${cmd.name} has no option ${echo(key)}. Did you mean ${near}:${echo(value)}?`, `Usage: ${usage(cmd)}`);
+      throw new UserInputError(`/${cmd.name} has no option ${echo(key)}.`, `Its options: ${known.join(', ')}. Usage: ${usage(cmd)}`);
     }
   }
 
@@ -73,9 +76,7 @@ export function bindOptions(cmd: AnyCommand, raw: RawArgs, symbols: SymbolDirect
   for (const [name, decl] of Object.entries(decls)) {
     const text = given[name];
     if (text === undefined) {
-      if (decl.required) {
-        throw new UserInputError(`/${cmd.name} needs ${placeholderName(name, decl)}.`, `Usage: ${usage(cmd)}`);
-      }
+      if (decl.required) throw missing(cmd, name, decl);
       const dflt = 'default' in decl ? decl.default : undefined;
       options[name] = dflt === undefined ? undefined : convert(cmd, name, decl, Array.isArray(dflt) ? dflt.join(' ') : String(dflt), symbols);
       continue;
@@ -84,6 +85,7 @@ export function bindOptions(cmd: AnyCommand, raw: RawArgs, symbols: SymbolDirect
     options[name] = value;
     canonical[name] = canonicalText(decl, value);
   }
+  sameSymbolTwice(cmd, options);
   const asof = options['asof'] as string | undefined;
   delete options['asof'];
   return { options, asof, canonical };
@@ -99,10 +101,50 @@ function isExtraSymbol(word: string, before: readonly [string, OptionDecl][], sy
   }
 }
 
-function placeholderName(name: string, decl: OptionDecl): string {
-  if (decl.kind === 'symbols') return `at least ${decl.min} symbol${decl.min === 1 ? '' : 's'} (${name})`;
-  if (decl.kind === 'symbol') return `a symbol (${name})`;
-  return `${name}`;
+/** The declared option nearest to a misspelt name ("peroid" → "period"), or null when none is close. */
+function nearestName(key: string, known: readonly string[]): string | null {
+  let best: { name: string; d: number } | null = null;
+  for (const name of known) {
+    const d = distance(key.toLowerCase(), name);
+    if (d <= Math.max(1, Math.floor(name.length / 3)) && (!best || d < best.d)) best = { name, d };
+  }
+  return best?.name ?? null;
+}
+
+const COUNT_WORDS = ['no', 'a', 'two', 'three', 'four', 'five'];
+const countWord = (n: number): string => COUNT_WORDS[n] ?? String(n);
+
+/** The first example that uses a command's symbols: "/streak IWM SPY". */
+function example(cmd: AnyCommand): string {
+  return cmd.examples[0] ?? usage(cmd);
+}
+
+/**
+ * A required option left out, in words: "/streak needs two symbols, e.g. /streak IWM SPY". Never the
+ * option's internal name (a, b): people see placeholders, not declarations.
+ */
+function missing(cmd: AnyCommand, name: string, decl: OptionDecl): UserInputError {
+  const symbolSlots = Object.values(cmd.options).filter((o) => o.kind === 'symbol' && o.required).length;
+  if (decl.kind === 'symbol') {
+    const what = symbolSlots <= 1 ? 'a symbol' : `${countWord(symbolSlots)} symbols`;
+    return new UserInputError(`/${cmd.name} needs ${what}, e.g. ${example(cmd)}`);
+  }
+  if (decl.kind === 'symbols') {
+    return new UserInputError(`/${cmd.name} needs ${decl.min === 1 ? 'a symbol' : `at least ${countWord(decl.min)} symbols`}, e.g. ${example(cmd)}`);
+  }
+  return new UserInputError(`/${cmd.name} needs ${name}.`, `Usage: ${usage(cmd)}`);
+}
+
+/** Two symbol options given the same symbol ("/streak IWM IWM") compare a series with itself: nothing to say. */
+function sameSymbolTwice(cmd: AnyCommand, options: Record<string, unknown>): void {
+  const seen = new Set<string>();
+  for (const [name, decl] of Object.entries(cmd.options)) {
+    if (decl.kind !== 'symbol') continue;
+    const v = options[name];
+    if (typeof v !== 'string') continue;
+    if (seen.has(v)) throw new UserInputError(`${v} twice: pick two different symbols, e.g. ${example(cmd)}`);
+    seen.add(v);
+  }
 }
 
 function canonicalText(decl: OptionDecl, value: unknown): string {
@@ -111,13 +153,13 @@ function canonicalText(decl: OptionDecl, value: unknown): string {
   return String(value);
 }
 
+/** A date option in any of the forms people type (see readTypedDate), as an ISO date. */
 export function parseIsoDate(text: string, what: string): string {
-  const t = text.trim();
-  const dt = /^\d{4}-\d{2}-\d{2}$/.test(t) ? DateTime.fromISO(t, { zone: 'utc' }) : null;
-  if (!dt || !dt.isValid) {
-    throw new UserInputError(`${echo(text)} is not a date I can read for ${what}.`, 'Write dates as YYYY-MM-DD, e.g. 2026-01-21.');
+  const iso = readTypedDate(text);
+  if (iso === null) {
+    throw new UserInputError(`${echo(text)} is not a date I can read for ${what}.`, 'Write it like 2026-01-21, 01/21/2026 or Jan 21 2026.');
   }
-  return t;
+  return iso;
 }
 
 function convert(cmd: AnyCommand, name: string, decl: OptionDecl, text: string, symbols: SymbolDirectory): unknown {
@@ -134,7 +176,8 @@ function convert(cmd: AnyCommand, name: string, decl: OptionDecl, text: string, 
       }
       const resolved = [...new Set(words.map((w) => symbols.resolve(w)))];
       if (resolved.length < decl.min) {
-        throw new UserInputError(`/${cmd.name} needs at least ${decl.min} different symbols; got ${resolved.length}.`, `Usage: ${usage(cmd)}`);
+        if (words.length >= decl.min) throw new UserInputError(`${resolved.join(', ')} twice: pick ${decl.min === 2 ? 'two' : `at least ${countWord(decl.min)}`} different symbols, e.g. ${example(cmd)}`);
+        throw new UserInputError(`/${cmd.name} needs at least ${countWord(decl.min)} symbols, e.g. ${example(cmd)}`);
       }
       return resolved;
     }

@@ -23,6 +23,12 @@ export const MAX_COMMAND_TEXT = 500;
 
 const NAMED = /^([a-z][a-z0-9_-]{0,31}):(.+)$/i;
 
+/**
+ * A token, except that an option whose value is a date written with spaces ("asof:Jan 21 2026",
+ * "since:21 Jan 2026", "asof:Jan 21, 2026") stays one token.
+ */
+const TOKEN = /[a-z][a-z0-9_-]{0,31}:(?:[a-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[a-z]{3,9}\.?\s+\d{4})(?=\s|$)|\S+/gi;
+
 export function parseCommandText(text: string): ParsedCommandText {
   const trimmed = text.trim();
   if (trimmed.length === 0) throw new UserInputError('Type a command, e.g. /rotation.', 'Try /help.');
@@ -41,7 +47,7 @@ export function parseCommandText(text: string): ParsedCommandText {
 export function parseArgsText(text: string): RawArgs {
   const words: string[] = [];
   const named: Record<string, string> = {};
-  for (const token of text.split(/\s+/).filter((t) => t.length > 0)) {
+  for (const token of text.match(TOKEN) ?? []) {
     const m = NAMED.exec(token);
     if (m) {
       const key = (m[1] as string).toLowerCase();

@@ -8,6 +8,7 @@ import type { Answer } from '../answer/answer.ts';
 import { formatDate } from '../core/format.ts';
 import type { Period } from '../core/periods.ts';
 import { indexOnOrBefore, lastDate, NotEnoughDataError, truncateAsOf, type DailySeries } from '../core/series.ts';
+import { splitFactorAfter, splitsAfter, undoSplits, type Split } from '../core/splits.ts';
 import { calendarFor, EVERY_DAY_CALENDAR, NYSE_CALENDAR } from '../data/calendar.ts';
 import type { MarketData, Staleness } from '../data/market-data.ts';
 import type { StatusReport } from '../data/providers/status.ts';
@@ -123,6 +124,21 @@ export interface CommandRunner {
   admit(meta: RunMeta, command?: string): Promise<Admission>;
 }
 
+/**
+ * "XLK prices are as traded on May 15, 2023, before its 2:1 split of Dec 5, 2025 (today's split-adjusted
+ * prices are 1/2 of these)."
+ */
+export function asTradedNote(symbol: string, splits: readonly Split[], asOf: string): string {
+  const f = splitFactorAfter(splits, asOf);
+  const named = splits.map((x) => `${ratioText(x.ratio)} split of ${formatDate(x.date)}`).join(' and ');
+  const share = Number.isInteger(f) ? `1/${f}` : `${(1 / f).toFixed(4)}×`;
+  return `${symbol} prices are as traded on ${formatDate(asOf)}, before its ${named} (today's split-adjusted prices are ${share} of these).`;
+}
+
+function ratioText(r: number): string {
+  return r >= 1 ? `${r}:1` : `1:${Math.round(1 / r)}`;
+}
+
 export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
   const logger = deps.logger ?? silentLogger;
   const reference = deps.referenceSymbol ?? 'SPY';
@@ -202,8 +218,21 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
           throw new UserInputError(`${formatDate(bound.asof)} is after the latest close I have (${formatDate(latest)}).`, 'Leave out asof for the latest close.');
         } else {
           const i = indexOnOrBefore(ref.dates, bound.asof);
-          if (i < 0) throw new UserInputError(`${formatDate(bound.asof)} is before the start of the data (${formatDate(ref.dates[0] ?? latest)}).`);
-          asOf = ref.dates[i] as string;
+          if (i >= 0) asOf = ref.dates[i] as string;
+          else {
+            // Before the reference's first day (SPY: Jan 29, 1993): the asked symbols' own calendars decide,
+            // so ^GSPC answers as of 1987. The latest of their closes on or before the date.
+            const own = await Promise.all(subjects.map((sym) => deps.market.series(sym, load).then((x) => x.dates, () => [] as readonly string[])));
+            let best = '';
+            let first = ref.dates[0] ?? latest;
+            for (const ds of own) {
+              const k = indexOnOrBefore(ds, bound.asof);
+              if (k >= 0 && (ds[k] as string) > best) best = ds[k] as string;
+              if (ds[0] !== undefined && ds[0] < first) first = ds[0];
+            }
+            if (best === '') throw new UserInputError(`${formatDate(bound.asof)} is before the start of the data (${formatDate(first)}).`);
+            asOf = best;
+          }
           if (asOf !== bound.asof) warnings.push(`${formatDate(bound.asof)} was not a trading day; answering as of the close of ${formatDate(asOf)}.`);
         }
       } else {
@@ -236,7 +265,13 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
         });
         noteFor(symbol);
         loaded.add(full.symbol);
-        const s = truncateAsOf(full, asOf);
+        // Prices as they traded on the as-of date: splits that came after it are data from after it.
+        // Splits from the manifest (bundled data) and from the live provider's split events, once each.
+        const known = [...(deps.symbols.info(full.symbol)?.splits ?? []), ...(deps.market.splits?.(full.symbol) ?? [])];
+        const splits = splitsAfter(known.filter((x, i) => known.findIndex((y) => y.date === x.date) === i), asOf);
+        const cut = truncateAsOf(full, asOf);
+        const s = splits.length > 0 && cut.dates.length > 0 ? undoSplits(cut, splits, asOf) : cut;
+        if (splits.length > 0 && cut.dates.length > 0) ctx.warn(asTradedNote(full.symbol, splits, asOf));
         if (s.dates.length === 0) {
           throw new NotEnoughDataError(`${symbol} has no data on or before ${formatDate(asOf)}; its history starts ${formatDate(full.dates[0] ?? asOf)}`, symbol);
         }

@@ -59,3 +59,84 @@ export function recordCloses(values: readonly number[], dates: readonly string[]
   }
   return out;
 }
+
+/**
+ * What followed a breakout: did it hold or fail?
+ *
+ * Terms:
+ * - A **breakout** above a level L on day b: the close on b is strictly above L (L being a prior record, a
+ *   prior 52-week high or a price someone named).
+ * - It **failed** when a close within `failWithin` sessions after b is strictly below L: the move did not
+ *   hold above the level it cleared. (Technical-analysis usage, e.g. Edwards & Magee, "Technical Analysis of
+ *   Stock Trends", on false breakouts: a close back inside the old range soon after the breakout.)
+ * - A **retest** is a pullback, within that window, to within `band` above L (a close ≤ L·(1 + band)). A
+ *   retest that **held** stayed at or above L through the window; one that did not is a failed breakout.
+ * - Still `pending` while fewer than `failWithin` sessions have passed and nothing has failed yet.
+ * - **What followed**: the decline from the breakout close (see `declineFrom` in swings.ts): the lowest
+ *   close after b before the breakout close was regained.
+ */
+export interface BreakoutOutcome {
+  breakout: Extreme;
+  level: number;
+  status: 'failed' | 'held' | 'pending';
+  /** The first close below the level within the window (failed only). */
+  fellBack: { date: string; index: number; sessions: number } | null;
+  /** The lowest close within the window that came back to within the band above the level; null if none. */
+  retest: Extreme | null;
+}
+
+export function breakoutOutcome(
+  values: readonly number[],
+  dates: readonly string[],
+  breakoutIndex: number,
+  level: number,
+  opts: { failWithin: number; band: number },
+  endIndex: number = values.length - 1,
+): BreakoutOutcome {
+  const what = 'breakoutOutcome';
+  const end = checkedEnd(values, dates, endIndex, what);
+  if (!(Number.isInteger(breakoutIndex) && breakoutIndex >= 0 && breakoutIndex <= end)) throw new RangeError(`${what}: breakout index ${breakoutIndex} outside 0..${end}`);
+  const b = values[breakoutIndex] as number;
+  if (!(b > level)) throw new RangeError(`${what}: the close ${b} on ${dates[breakoutIndex]} is not above the level ${level}`);
+  const last = Math.min(end, breakoutIndex + opts.failWithin);
+  let retest: Extreme | null = null;
+  for (let i = breakoutIndex + 1; i <= last; i++) {
+    const v = values[i] as number;
+    if (!(v > 0 && v < Infinity)) throw notAPrice(what, i, v);
+    if (v < level) {
+      return { breakout: { value: b, date: dates[breakoutIndex] as string, index: breakoutIndex }, level, status: 'failed', fellBack: { date: dates[i] as string, index: i, sessions: i - breakoutIndex }, retest };
+    }
+    if (v <= level * (1 + opts.band) && (retest === null || v < retest.value)) retest = { value: v, date: dates[i] as string, index: i };
+  }
+  return {
+    breakout: { value: b, date: dates[breakoutIndex] as string, index: breakoutIndex },
+    level,
+    status: last - breakoutIndex >= opts.failWithin ? 'held' : 'pending',
+    fellBack: null,
+    retest,
+  };
+}
+
+/**
+ * The most recent close in [endIndex − lookback, endIndex] that was a 52-week-high close (strictly above
+ * every close of the year before it; see highs.ts), with the level it cleared: the highest close of the
+ * 52 weeks before it (latest on a tie). With `minSinceLevel` > 1 that prior high must be at least that
+ * many sessions older than the breakout, so a new high one day after another is not a "breakout" above
+ * it. Null when there is none, or when there was no earlier close in its window.
+ */
+export function recent52wBreakout(
+  values: readonly number[],
+  dates: readonly string[],
+  lookback: number,
+  endIndex: number = values.length - 1,
+  minSinceLevel = 1,
+): { index: number; level: number; levelIndex: number } | null {
+  const end = checkedEnd(values, dates, endIndex, 'recent52wBreakout');
+  for (let b = end; b >= Math.max(1, end - lookback); b--) {
+    const cutoff = String(Number((dates[b] as string).slice(0, 4)) - 1).padStart(4, '0') + (dates[b] as string).slice(4);
+    let best = -1;
+    for (let i = b - 1; i >= 0 && (dates[i] as string) > cutoff; i--) if (best < 0 || (values[i] as number) > (values[best] as number)) best = i;
+    if (best >= 0 && (values[b] as number) > (values[best] as number) && b - best >= minSinceLevel) return { index: b, level: values[best] as number, levelIndex: best };
+  }
+  return null;
+}

@@ -9,6 +9,11 @@
  *          that does not exist in the earlier month clamps to its last day (luxon `minus`):
  *          Mar 31 − 1m → Feb 28 (29 in leap years); Feb 29 − 1y → Feb 28.
  * - 'ytd'  the last close on or before Dec 31 of the previous year (the prior year's final close).
+ * - 'wtd', 'mtd', 'qtd'  week, month and quarter to date, likewise from the last close of the previous
+ *          week (on or before the Sunday before the end date's Monday-to-Sunday week, ISO 8601), month (on
+ *          or before the last day of the previous month) or calendar quarter. A holiday Friday moves the
+ *          base to Thursday; a year end falls back into the previous year (Jan 2 wtd/mtd/qtd all start from
+ *          the last close of December).
  * - 'since:D'  the last close on or before D; a D on or after the end date gives the end close itself.
  * - 'max'  the first close of the series (index 0).
  * When the target date lies before the first date of the series the period cannot be measured and the
@@ -17,8 +22,9 @@
 import { DateTime } from 'luxon';
 import { formatDate } from './format.ts';
 import { indexOnOrBefore } from './series.ts';
+import { readTypedDate } from './typed-dates.ts';
 
-export const NAMED_PERIODS = ['1d', '1w', '1m', '3m', '6m', 'ytd', '1y', '3y', '5y', 'max'] as const;
+export const NAMED_PERIODS = ['1d', '1w', '1m', '3m', '6m', 'ytd', '1y', '3y', '5y', 'max', 'wtd', 'mtd', 'qtd'] as const;
 export type NamedPeriod = (typeof NAMED_PERIODS)[number];
 
 export type Period = { kind: 'named'; name: NamedPeriod } | { kind: 'since'; date: string };
@@ -55,9 +61,12 @@ export function parsePeriod(text: string): Period | null {
   // Own properties only: 'constructor' or '__proto__' must not read as a period.
   const alias = Object.hasOwn(ALIASES, t) ? ALIASES[t] : undefined;
   if (alias !== undefined) return { kind: 'named', name: alias };
-  const since = /^since(?::\s*|\s+)(\S+)$/.exec(t);
-  const date = since ? (since[1] as string) : t;
-  return isRealDate(date) ? { kind: 'since', date } : null;
+  const since = /^since(?::\s*|\s+)(.+)$/.exec(t);
+  const rest = since ? (since[1] as string) : t;
+  if (isRealDate(rest)) return { kind: 'since', date: rest };
+  // Other common forms ("since:01/21/2026", "since:Jan 21 2026"); a bare one only when unambiguous (has a year).
+  const date = readTypedDate(rest);
+  return date ? { kind: 'since', date } : null;
 }
 
 /** Canonical token, the inverse of parsePeriod: '1m', 'ytd', 'since:2026-06-01'. */
@@ -76,6 +85,9 @@ const PROSE: Readonly<Record<NamedPeriod, string>> = {
   '3y': 'over the past 3 years',
   '5y': 'over the past 5 years',
   max: 'over the full history',
+  wtd: 'week to date',
+  mtd: 'month to date',
+  qtd: 'quarter to date',
 };
 
 /** The period as it reads after a verb: "IWM rose 3.1% over the past month", "… since Jun 1, 2026". */
@@ -99,10 +111,22 @@ const SPANS: Readonly<Partial<Record<NamedPeriod, { days?: number; months?: numb
   '5y': { years: 5 },
 };
 
+/**
+ * The last calendar day before the end date's week (Monday to Sunday), month or quarter: the base close of
+ * wtd / mtd / qtd is the last close on or before it.
+ */
+export function periodToDateBase(endDate: string, unit: 'wtd' | 'mtd' | 'qtd'): string {
+  const d = DateTime.fromISO(endDate, { zone: 'utc' });
+  if (!d.isValid) throw new RangeError(`not an ISO date: "${endDate}"`);
+  const start = unit === 'wtd' ? d.startOf('week') : unit === 'mtd' ? d.startOf('month') : d.startOf('quarter');
+  return start.minus({ days: 1 }).toISODate() as string;
+}
+
 /** The calendar date the base close is looked up from (on or before), per the header's convention. */
 function targetDate(endDate: string, p: Period): string {
   if (p.kind === 'since') return p.date;
   if (p.name === 'ytd') return `${Number(endDate.slice(0, 4)) - 1}-12-31`;
+  if (p.name === 'wtd' || p.name === 'mtd' || p.name === 'qtd') return periodToDateBase(endDate, p.name);
   const span = SPANS[p.name];
   if (!span) throw new Error(`targetDate: no calendar span for '${p.name}'`);
   const d = DateTime.fromISO(endDate, { zone: 'utc' }).minus(span).toISODate();

@@ -197,3 +197,13 @@ export function withArticle(phrase: string): string {
   const an = digits.startsWith('8') || (digits.length % 3 === 2 && /^1[18]/.test(digits));
   return `${an ? 'an' : 'a'} ${phrase}`;
 }
+
+/**
+ * The **measured move** after a breakout from a sideways range: the range's height (high − low) added to
+ * the breakout level (the range high), the textbook price objective of a rectangle breakout (Edwards &
+ * Magee, "Technical Analysis of Stock Trends", ch. on rectangles; Bulkowski, "Encyclopedia of Chart
+ * Patterns"). A technical projection of how far such moves have tended to carry, not a forecast.
+ */
+export function measuredMoveTarget(range: Pick<SidewaysRange, 'high' | 'low'>): number {
+  return range.high.value + (range.high.value - range.low.value);
+}

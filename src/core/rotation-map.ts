@@ -96,6 +96,35 @@ export function weeklyCloseIndices(dates: readonly string[]): number[] {
 }
 
 /**
+ * Monday–Sunday week number of each of ascending `dates` (as weekNumber), read digit by digit with full
+ * calendar arithmetic only when the month changes. A map of many symbols against one benchmark computes
+ * the benchmark's once and hands it to every `rotationPath`: the common days then take their week from
+ * it and the members' dates are only compared, never read.
+ */
+export function weekNumbers(dates: readonly string[]): Int32Array {
+  const n = dates.length;
+  const out = new Int32Array(n);
+  let monthKey = -1;
+  let monthDay = 0;
+  let monthDn = 0;
+  for (let i = 0; i < n; i++) {
+    const x = dates[i] as string;
+    const key = (x.charCodeAt(0) * 1000 + x.charCodeAt(1) * 100 + x.charCodeAt(2) * 10 + x.charCodeAt(3) - 53328) * 12 + x.charCodeAt(5) * 10 + x.charCodeAt(6) - 528;
+    const dd = x.charCodeAt(8) * 10 + x.charCodeAt(9) - 528;
+    let dn: number;
+    if (key === monthKey) dn = monthDn + (dd - monthDay);
+    else {
+      dn = dayNumber(x);
+      monthKey = key;
+    }
+    monthDay = dd;
+    monthDn = dn;
+    out[i] = Math.floor((dn + 3) / 7);
+  }
+  return out;
+}
+
+/**
  * RS-Ratio for each value of a weekly relative-strength series (step 3 of the header); null until `long`
  * values exist.
  */
@@ -155,8 +184,11 @@ export function pointAt(path: RotationPath, i: number): RotationPoint | undefine
  * changes), writing each week's relative strength into one typed array. A short pass over the weeks then
  * computes RS-Ratio (window sums taken afresh each week, so no error accumulates) and RS-Momentum. No
  * aligned copies of the series and no per-week intermediate arrays or objects.
+ *
+ * `benchmarkWeeks`, when given, must be `weekNumbers(b.dates)`: the weeks are then read from it instead
+ * of from the dates (the same path, computed faster when many symbols share the benchmark).
  */
-export function rotationPath(a: DailySeries, b: DailySeries): RotationPath {
+export function rotationPath(a: DailySeries, b: DailySeries, benchmarkWeeks?: Int32Array): RotationPath {
   const ad = a.dates;
   const bd = b.dates;
   const ac = a.adjClose;
@@ -182,7 +214,16 @@ export function rotationPath(a: DailySeries, b: DailySeries): RotationPath {
   while (i < na && j < nb) {
     const x = ad[i] as string;
     const y = bd[j] as string;
-    if (x === y) {
+    if (x === y && benchmarkWeeks) {
+      const week = benchmarkWeeks[j] as number;
+      if (week !== openWeek && openA >= 0) {
+        rs[weeks] = 100 * ((ac[openA] as number) / (bc[openB] as number));
+        closeRow[weeks++] = openA;
+      }
+      openA = i++;
+      openB = j++;
+      openWeek = week;
+    } else if (x === y) {
       // Within a month the day number follows from the day of the month; calendar arithmetic once a month.
       const yy = x.charCodeAt(0) * 1000 + x.charCodeAt(1) * 100 + x.charCodeAt(2) * 10 + x.charCodeAt(3) - 53328;
       const mm = x.charCodeAt(5) * 10 + x.charCodeAt(6) - 528;

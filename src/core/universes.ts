@@ -80,6 +80,25 @@ export const UNIVERSES: readonly Universe[] = [
       { symbol: 'TSLA', name: 'Tesla' },
     ],
   },
+  {
+    id: 'stocks',
+    label: 'the bundled stocks',
+    plural: 'stocks',
+    // Every single stock in the bundled data (data/README.md): the Magnificent Seven and three names
+    // strategists' watchlists carry (the "snapback" letters' HOOD, SHOP, TOST).
+    members: [
+      { symbol: 'AAPL', name: 'Apple' },
+      { symbol: 'MSFT', name: 'Microsoft' },
+      { symbol: 'GOOGL', name: 'Alphabet' },
+      { symbol: 'AMZN', name: 'Amazon' },
+      { symbol: 'META', name: 'Meta' },
+      { symbol: 'NVDA', name: 'Nvidia' },
+      { symbol: 'TSLA', name: 'Tesla' },
+      { symbol: 'HOOD', name: 'Robinhood' },
+      { symbol: 'SHOP', name: 'Shopify' },
+      { symbol: 'TOST', name: 'Toast' },
+    ],
+  },
 ];
 
 /** Other words people use for the same universes. */
@@ -95,6 +114,8 @@ const ALIASES: Readonly<Record<string, string>> = {
   magnificent7: 'mag7',
   'magnificent-seven': 'mag7',
   magnificent: 'mag7',
+  stock: 'stocks',
+  'single-stocks': 'stocks',
 };
 
 export const UNIVERSE_NAMES: readonly string[] = UNIVERSES.map((u) => u.id);

@@ -115,6 +115,8 @@ export interface CachedMarketData extends MarketData {
   meta(symbol: string): SeriesMeta | undefined;
   /** Warnings an answer using this symbol must carry, e.g. "Data as of Aug 21, 2026, live data unavailable." */
   notes(symbol: string): readonly string[];
+  /** The split events stored for a symbol (from a history provider), oldest first; empty when none. */
+  splits(symbol: string): readonly { date: string; ratio: number }[];
   /** Every stored series' newest close and where it came from, for /status. */
   cacheStatus(): CachedSeriesStatus[];
   /** The in-memory layer: estimated bytes of the series held beyond the pinned ones, entries held, drops so far. */
@@ -339,6 +341,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
   const insertDoubt = db.prepare('INSERT OR IGNORE INTO doubts (symbol, note) VALUES (?, ?)');
   const selectBarProvider = db.prepare('SELECT provider FROM bars WHERE symbol = ? AND date = ?');
   const selectSplit = db.prepare("SELECT 1 FROM events WHERE symbol = ? AND date = ? AND kind = 'split'");
+  const selectSplits = db.prepare("SELECT date, value FROM events WHERE symbol = ? AND kind = 'split' ORDER BY date");
   const selectStatus = db
     .prepare(
       `SELECT m.symbol, m.last_date, m.fetched_at, coalesce(b.provider, m.provider) AS source
@@ -681,6 +684,10 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
       return () => void refreshListeners.delete(listener);
     },
     series,
+    splits(input) {
+      const rows = selectSplits.all(symbols.resolve(input)) as { date: string; value: number }[];
+      return rows.map((r) => ({ date: r.date, ratio: r.value }));
+    },
     async latestClose() {
       return lastDate(await series(symbols.reference));
     },

@@ -28,6 +28,12 @@ export interface MarketData {
    */
   doubts?(symbol: string): readonly string[];
   /**
+   * The splits the stored prices are adjusted for, as the live provider reported them (its split events;
+   * `ratio` new shares per old one, `date` the first day on the new basis). The bundled prices' splits are
+   * in the manifest instead. An answer as of an earlier date undoes them (src/core/splits.ts).
+   */
+  splits?(symbol: string): readonly { date: string; ratio: number }[];
+  /**
    * Calls `listener` each time a fetch from a live provider stored bars for a symbol already held,
    * with the newest stored date: how alerts learn of a close the moment it arrives. Returns the
    * unsubscribe. Absent for data that never changes (the bundled prices).

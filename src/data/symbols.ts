@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { distance } from 'fastest-levenshtein';
 import { z } from 'zod';
+import type { Split } from '../core/splits.ts';
 import { UnknownSymbolError } from '../errors.ts';
 import { PROJECT_ROOT } from '../root.ts';
 
@@ -27,6 +28,12 @@ export const ManifestEntrySchema = z.object({
    * returns are price returns only and every answer using them says so. Absent in older manifests: true.
    */
   adjusted: z.boolean().default(true),
+  /**
+   * The stock splits the bundled prices are adjusted for (data/README.md names each one its checks verify):
+   * `date` is the first trading day on the new basis, `ratio` new shares per old one. An answer as of an
+   * earlier date undoes them (src/core/splits.ts). Absent: none.
+   */
+  splits: z.array(z.object({ date: IsoDate, ratio: z.number().positive() })).default([]),
 });
 export type ManifestEntry = z.infer<typeof ManifestEntrySchema>;
 
@@ -48,6 +55,8 @@ export interface SymbolInfo {
   readonly adjusted?: boolean;
   /** Newest bundled date of this symbol, when it came from the manifest. */
   readonly last?: string;
+  /** Splits its prices are adjusted for (see the manifest schema); absent or empty: none known. */
+  readonly splits?: readonly Split[];
 }
 
 /**
@@ -134,13 +143,13 @@ export interface SymbolDirectoryOptions {
 const bare = (symbol: string): string => symbol.replace(/^\^/, '');
 
 export function createSymbolDirectory(
-  manifest: readonly (Pick<ManifestEntry, 'symbol' | 'name' | 'kind'> & Partial<Pick<ManifestEntry, 'adjusted' | 'last'>>)[],
+  manifest: readonly (Pick<ManifestEntry, 'symbol' | 'name' | 'kind'> & Partial<Pick<ManifestEntry, 'adjusted' | 'last' | 'splits'>>)[],
   opts: SymbolDirectoryOptions = {},
 ): SymbolDirectory {
   const allowUnknown = opts.allowUnknown ?? false;
   const reference = opts.reference ?? 'SPY';
-  const infos: SymbolInfo[] = manifest.map(({ symbol, name, kind, adjusted, last }) =>
-    Object.freeze({ symbol, name, kind, ...(adjusted !== undefined ? { adjusted } : {}), ...(last !== undefined ? { last } : {}) }),
+  const infos: SymbolInfo[] = manifest.map(({ symbol, name, kind, adjusted, last, splits }) =>
+    Object.freeze({ symbol, name, kind, ...(adjusted !== undefined ? { adjusted } : {}), ...(last !== undefined ? { last } : {}), ...(splits !== undefined && splits.length > 0 ? { splits } : {}) }),
   );
   const bySymbol = new Map(infos.map((i) => [i.symbol, i]));
   if (bySymbol.size !== infos.length) throw new Error('symbol directory: duplicate symbols in the manifest');

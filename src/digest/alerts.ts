@@ -16,6 +16,8 @@
  *   above after not above, or strictly below after not below); key: direction and date of the cross.
  * - `quadrant` A vs B: A's weekly point on the rotation map (rotation-map.ts) is in another quadrant
  *   than the week before; key: the week and the new quadrant, so flickers within a week fire once.
+ * - `scan` A, snapback or breakouts: A meets the scan's rule (scans.ts) at the close; key: the first day
+ *   of its current run of days in the scan, so a name fires when it enters, once per entry.
  *
  * Levels use split-adjusted closes (falling back to total return where closes are missing); ratios and
  * streaks use total return, like the commands.
@@ -31,6 +33,7 @@ import { movingAverage, ratioLine } from '../core/ratio.ts';
 import { rebase } from '../core/returns.ts';
 import { QUADRANT_NAMES, rotationPath } from '../core/rotation-map.ts';
 import type { DailySeries } from '../core/series.ts';
+import { breakoutAt, snapbackAt } from '../core/scans.ts';
 import { analyzeStreak } from '../core/streaks.ts';
 import type { Alert, AlertSpec } from './store.ts';
 
@@ -62,8 +65,13 @@ export function describeAlert(spec: AlertSpec): string {
       return `the ${spec.symbol}/${spec.other} ratio crosses its ${spec.n}-day average`;
     case 'quadrant':
       return `${spec.symbol} changes quadrant on the rotation map vs ${spec.other}`;
+    case 'scan':
+      return `${spec.symbol} enters the ${spec.scan} scan`;
   }
 }
+
+/** Longest run back a scan alert looks for the day a name entered its scan. */
+const SCAN_RUN_LIMIT = 63;
 
 /** The symbols an alert needs, the first always its own. */
 export function alertSymbols(spec: AlertSpec): string[] {
@@ -238,7 +246,31 @@ export function alertEvent(spec: AlertSpec, a: DailySeries, b: DailySeries | nul
         },
       };
     }
+    case 'scan':
+      return scanEvent(spec, a, day, footer);
   }
+}
+
+/** A scan alert's event: the name meets the rule today; dated and keyed by the day it entered. */
+function scanEvent(spec: Extract<AlertSpec, { kind: 'scan' }>, a: DailySeries, day: string, footer: string): AlertEvent | null {
+  const lv = levelValues(a).values;
+  const rule = spec.scan === 'snapback' ? snapbackAt : breakoutAt;
+  const end = lv.length - 1;
+  const hit = rule(lv, end);
+  if (!hit) return null;
+  let start = end;
+  while (start > 0 && end - start < SCAN_RUN_LIMIT && rule(lv, start - 1) !== null) start--;
+  const entered = a.dates[start] as string;
+  const number = `${(hit.value * 100).toFixed(1)}%`;
+  return {
+    key: `scan:${spec.scan}:${entered}`,
+    date: entered,
+    headline: `${spec.symbol} entered the ${spec.scan} scan`,
+    details: [`**${spec.symbol} is in the ${spec.scan} scan** as of ${formatDate(day)}${entered !== day ? ` (since ${formatDate(entered)})` : ''}: ${hit.label} (${number}).`],
+    chart: lineChart(`alert-${spec.symbol}-scan`, `${spec.symbol}: ${spec.scan}`, `Line chart of ${spec.symbol}'s closes; ${hit.label}.`, a.dates, [{ label: spec.symbol, values: lv }], footer, {
+      ...(hit.level !== undefined ? { level: hit.level, levelLabel: spec.scan === 'snapback' ? '3-month high' : 'Level broken' } : {}),
+    }),
+  };
 }
 
 /** The Monday of an ISO date's week (rotation-map.ts's weeks run Monday–Sunday). */

@@ -345,6 +345,7 @@ export function runnerCommand(runner: CommandRunner): RunCommand {
 export const PRESET_COMMANDS: Readonly<Record<Exclude<Preset, 'close'>, { name: string; named: Record<string, string> }>> = {
   rotation: { name: 'rotation', named: {} },
   sectors: { name: 'leaders', named: { universe: 'sectors', period: '1d' } },
+  scan: { name: 'scan', named: { kind: 'all', universe: 'stocks' } },
 };
 
 /**

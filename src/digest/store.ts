@@ -95,7 +95,7 @@ export const DIGEST_MIGRATIONS: readonly string[] = [
    ) WITHOUT ROWID;`,
 ];
 
-export const PRESETS = ['close', 'rotation', 'sectors'] as const;
+export const PRESETS = ['close', 'rotation', 'sectors', 'scan'] as const;
 export type Preset = (typeof PRESETS)[number];
 
 export interface Subscription {
@@ -107,7 +107,9 @@ export interface Subscription {
   createdBy: string | null;
 }
 
-export const ALERT_KINDS = ['above', 'below', 'ath', 'high52', 'streak', 'ratio-cross', 'quadrant'] as const;
+export const ALERT_KINDS = ['above', 'below', 'ath', 'high52', 'streak', 'ratio-cross', 'quadrant', 'scan'] as const;
+/** The scans a `scan` alert can watch: the per-name rules (unwind ranks a whole list, streak has its own alert). */
+export const ALERT_SCANS = ['snapback', 'breakouts'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /** What an alert watches for; see alerts.ts for each kind's event. */
@@ -117,6 +119,7 @@ export const AlertSpecSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('streak'), symbol: z.string().min(1), other: z.string().min(1), n: z.number().int().min(2).max(60) }),
   z.object({ kind: z.literal('ratio-cross'), symbol: z.string().min(1), other: z.string().min(1), n: z.number().int().min(5).max(250) }),
   z.object({ kind: z.literal('quadrant'), symbol: z.string().min(1), other: z.string().min(1) }),
+  z.object({ kind: z.literal('scan'), symbol: z.string().min(1), scan: z.enum(ALERT_SCANS) }),
 ]);
 export type AlertSpec = z.infer<typeof AlertSpecSchema>;
 
@@ -175,7 +178,7 @@ export interface Decision {
   dueAt?: Date;
 }
 
-interface SubRow {
+export interface SubRow {
   id: number;
   platform: string;
   channel: string;
@@ -185,7 +188,7 @@ interface SubRow {
   created_at: string;
   created_by: string | null;
 }
-interface AlertRow {
+export interface AlertRow {
   id: number;
   platform: string;
   channel: string;
@@ -199,7 +202,7 @@ interface AlertRow {
   created_by: string | null;
   last_event: string | null;
 }
-interface OutboxDbRow {
+export interface OutboxDbRow {
   id: number;
   kind: string;
   ref_id: number;
@@ -218,7 +221,7 @@ interface OutboxDbRow {
   note: string | null;
 }
 
-function toSubscription(r: SubRow): Subscription {
+export function toSubscription(r: SubRow): Subscription {
   return {
     id: r.id,
     channel: { platform: r.platform as Platform, id: r.channel },
@@ -229,7 +232,7 @@ function toSubscription(r: SubRow): Subscription {
   };
 }
 
-function toAlert(r: AlertRow): Alert {
+export function toAlert(r: AlertRow): Alert {
   const spec = AlertSpecSchema.parse({
     kind: r.kind,
     symbol: r.symbol,
@@ -248,7 +251,7 @@ function toAlert(r: AlertRow): Alert {
   };
 }
 
-function toOutbox(r: OutboxDbRow): OutboxRow {
+export function toOutbox(r: OutboxDbRow): OutboxRow {
   return {
     id: r.id,
     kind: r.kind as OutboxKind,
@@ -276,70 +279,90 @@ export interface SlotSubscription {
   decided: boolean;
 }
 
-export interface DigestStore {
-  readonly db: Database;
+/** A value, or a promise of one: the SQLite store answers at once, the PostgreSQL one later. */
+export type Awaitable<T> = T | Promise<T>;
+type R<T, S extends boolean> = S extends true ? T : Awaitable<T>;
+
+/**
+ * What the digest service and the commands need from a store, whichever engine keeps it. `S` says
+ * whether the answers are immediate: the SQLite store (`createDigestStore`) is synchronous, the
+ * PostgreSQL one (src/digest/store-pg.ts) is not, so code written against `DigestStore` awaits
+ * every call, and tests on SQLite may read results directly.
+ */
+export interface DigestStoreOf<S extends boolean> {
   onChange(listener: (what: StoreChange) => void): () => void;
 
   /** Adds or updates (same channel and preset) a subscription. */
-  subscribe(channel: ChannelRef, preset: Preset, slot: Slot, by: string | null, at: Date): { subscription: Subscription; replaced: boolean };
+  subscribe(channel: ChannelRef, preset: Preset, slot: Slot, by: string | null, at: Date): R<{ subscription: Subscription; replaced: boolean }, S>;
   /** Removes the channel's subscription to `preset`, or all of its subscriptions; returns how many. */
-  unsubscribe(channel: ChannelRef, preset?: Preset): number;
-  subscriptions(channel?: ChannelRef): Subscription[];
-  subscription(id: number): Subscription | undefined;
+  unsubscribe(channel: ChannelRef, preset?: Preset): R<number, S>;
+  subscriptions(channel?: ChannelRef): R<Subscription[], S>;
+  subscription(id: number): R<Subscription | undefined, S>;
   /**
    * A slot's subscriptions, each with its channel's watchlist (in `watchlist`'s order) and whether a
    * digest for `event` is already decided: one query for the whole slot, however many channels.
    */
-  slotSubscriptions(slot: Slot, event: string): SlotSubscription[];
+  slotSubscriptions(slot: Slot, event: string): R<SlotSubscription[], S>;
 
-  watchlist(channel: ChannelRef): string[];
+  watchlist(channel: ChannelRef): R<string[], S>;
   /** Adds symbols (up to MAX_WATCHLIST in all); returns those added and those already there. */
-  watch(channel: ChannelRef, symbols: readonly string[], at: Date): { added: string[]; already: string[]; overLimit: string[] };
-  unwatch(channel: ChannelRef, symbols: readonly string[]): { removed: string[]; absent: string[] };
+  watch(channel: ChannelRef, symbols: readonly string[], at: Date): R<{ added: string[]; already: string[]; overLimit: string[] }, S>;
+  unwatch(channel: ChannelRef, symbols: readonly string[]): R<{ removed: string[]; absent: string[] }, S>;
 
-  addAlert(channel: ChannelRef, spec: AlertSpec, createdAsOf: string, by: string | null, at: Date): Alert;
-  alerts(channel?: ChannelRef): Alert[];
-  alert(id: number): Alert | undefined;
-  removeAlert(channel: ChannelRef, id: number): boolean;
+  addAlert(channel: ChannelRef, spec: AlertSpec, createdAsOf: string, by: string | null, at: Date): R<Alert, S>;
+  alerts(channel?: ChannelRef): R<Alert[], S>;
+  alert(id: number): R<Alert | undefined, S>;
+  removeAlert(channel: ChannelRef, id: number): R<boolean, S>;
 
   /** Stores a computed Answer; its id goes on the outbox rows that send it. */
-  savePayload(configKey: string, answer: Answer, at: Date): number;
-  payload(id: number): Answer | undefined;
+  savePayload(configKey: string, answer: Answer, at: Date): R<number, S>;
+  payload(id: number): R<Answer | undefined, S>;
 
   /** The latest event (trading day, for digests) with an outbox row for this subscription or alert, or null. */
-  lastDecided(kind: OutboxKind, refId: number): string | null;
+  lastDecided(kind: OutboxKind, refId: number): R<string | null, S>;
   /** Whether an outbox row exists for (kind, ref, event), whatever its status. */
-  decided(kind: OutboxKind, refId: number, event: string): boolean;
+  decided(kind: OutboxKind, refId: number, event: string): R<boolean, S>;
   /**
    * In one transaction: stores the payload (when given) and inserts a 'pending' row per decision that
    * has none yet; for alerts, also records the event as the alert's last. Returns the rows inserted.
    */
-  decide(decisions: readonly Decision[], payload: { configKey: string; answer: Answer } | null, at: Date): OutboxRow[];
+  decide(decisions: readonly Decision[], payload: { configKey: string; answer: Answer } | null, at: Date): R<OutboxRow[], S>;
   /** Records a decision not to send (no data, missed during downtime) so it is not reconsidered. */
-  skip(decision: Decision, note: string, at: Date): void;
+  skip(decision: Decision, note: string, at: Date): R<void, S>;
+  /**
+   * Only where several replicas share the store (PostgreSQL): takes pending row `id` for `owner`'s
+   * attempt until `at + leaseMs`, or null when it is finished or another owner holds it (locked right
+   * now, or a lease not over yet). A row whose owner died is taken again once the lease ends.
+   */
+  claim?(id: number, owner: string, at: Date, leaseMs: number): Promise<OutboxRow | null>;
   /** Written (and committed) just before each call to the poster. */
-  markAttempt(id: number, at: Date): void;
-  markSent(id: number, messageId: string, at: Date): void;
-  markFinal(id: number, status: 'failed' | 'skipped' | 'cancelled', note: string): void;
-  pending(): OutboxRow[];
+  markAttempt(id: number, at: Date): R<void, S>;
+  markSent(id: number, messageId: string, at: Date): R<void, S>;
+  markFinal(id: number, status: 'failed' | 'skipped' | 'cancelled', note: string): R<void, S>;
+  pending(): R<OutboxRow[], S>;
   /** How many rows are pending, by platform and kind (only the non-zero ones): the metrics' gauge. */
-  pendingCounts(): { platform: Platform; kind: OutboxKind; count: number }[];
-  outboxRow(id: number): OutboxRow | undefined;
-  outbox(filter?: { kind?: OutboxKind; status?: OutboxStatus }): OutboxRow[];
+  pendingCounts(): R<{ platform: Platform; kind: OutboxKind; count: number }[], S>;
+  outboxRow(id: number): R<OutboxRow | undefined, S>;
+  outbox(filter?: { kind?: OutboxKind; status?: OutboxStatus }): R<OutboxRow[], S>;
 
   /**
    * Deletes finished outbox rows decided before `before`, and the payloads no row refers to any more.
    * Old rows are never looked at again: nothing is sent later than the late window.
    */
-  prune(before: Date): { outbox: number; payloads: number };
+  prune(before: Date): R<{ outbox: number; payloads: number }, S>;
   /** Counts a permanent failure; returns the channel's consecutive count. */
-  recordPermanentFailure(channel: ChannelRef, error: string): number;
-  recordSuccess(channel: ChannelRef): void;
+  recordPermanentFailure(channel: ChannelRef, error: string): R<number, S>;
+  recordSuccess(channel: ChannelRef): R<void, S>;
   /** Removes every subscription and alert of a channel (after repeated permanent failures). */
-  dropChannel(channel: ChannelRef): { subscriptions: number; alerts: number };
+  dropChannel(channel: ChannelRef): R<{ subscriptions: number; alerts: number }, S>;
 }
 
-export function createDigestStore(db: Database, writes: StoreWrites = unguarded): DigestStore {
+export type DigestStore = DigestStoreOf<false>;
+export interface SqliteDigestStore extends DigestStoreOf<true> {
+  readonly db: Database;
+}
+
+export function createDigestStore(db: Database, writes: StoreWrites = unguarded): SqliteDigestStore {
   runMigrations(db, 'digest', DIGEST_MIGRATIONS);
   const w = <T>(fn: () => T): T => writes.write(fn);
   const listeners = new Set<(what: StoreChange) => void>();

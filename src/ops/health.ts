@@ -151,3 +151,35 @@ export async function startOpsServer(opts: OpsServerOptions): Promise<OpsServer>
       }),
   };
 }
+
+/**
+ * A backing service (PostgreSQL, Redis) as a health component: `ping` is run every `everyMs`
+ * (unref'd) and its outcome recorded under `name`, the error's message as the detail. Returns a
+ * function that stops it. The first ping runs at once.
+ */
+export function pollComponent(health: HealthRegistry, name: string, ping: () => Promise<void>, everyMs = 10_000, logger?: Logger): () => void {
+  let stopped = false;
+  let wasReady: boolean | null = null;
+  const once = async () => {
+    try {
+      await ping();
+      if (stopped) return;
+      health.setComponent(name, true);
+      if (wasReady === false) logger?.info({ component: name }, 'health: a backing service is back');
+      wasReady = true;
+    } catch (err) {
+      if (stopped) return;
+      const detail = err instanceof Error ? err.message : String(err);
+      health.setComponent(name, false, detail.slice(0, 200));
+      if (wasReady !== false) logger?.warn({ component: name, err: detail }, 'health: a backing service is unreachable');
+      wasReady = false;
+    }
+  };
+  void once();
+  const timer = setInterval(() => void once(), everyMs);
+  timer.unref();
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
+}

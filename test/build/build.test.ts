@@ -16,7 +16,6 @@ const run = promisify(execFile);
 const dataDir = mkdtempSync(path.join(tmpdir(), 'tapebot-build-'));
 const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
   const e: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, DATA_PROVIDERS: 'bundled', HEALTH_PORT: '', LOG_LEVEL: 'warn', ...extra };
-  // NODE_OPTIONS is kept: under scripts/node24.sh it carries the better-sqlite3 redirect.
   for (const k of ['DISCORD_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN']) delete e[k];
   return e;
 };

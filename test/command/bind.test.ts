@@ -61,9 +61,13 @@ describe('bindOptions', () => {
 
   it.each([
     ['/compare IWM SPY QQQ DIA XLE XLK XLF', /Too many symbols: 7 \(at most 6/],
-    ['/compare IWM', /at least 2 different symbols/],
-    ['/compare IWM IWM', /at least 2 different symbols/],
-    ['/streak IWM', /needs a symbol \(b\)/],
+    ['/compare IWM', /^\/compare needs at least two symbols, e\.g\. \/compare IWM SPY$/],
+    ['/compare IWM IWM', /^IWM twice: pick two different symbols/],
+    // Issue 12: no internal option names ("needs a symbol (b)") and no "Not enough price history" for a symbol twice.
+    ['/streak IWM', /^\/streak needs two symbols, e\.g\. \/streak IWM SPY$/],
+    ['/streak IWM IWM', /^IWM twice: pick two different symbols, e\.g\. \/streak IWM SPY$/],
+    ['/compare IWM SPY peroid:1m', /has no option `peroid`\. Did you mean period:`1m`\?/],
+    ['/compare IWM SPY asof:21/01/2026', /not a date I can read/],
     ['/compare IWM SPY period:2q', /`2q` is not a period I know/],
     ['/compare IWM SPY asof:2026-02-30', /not a date I can read/],
     ['/compare IWM SPY colour:red', /has no option `colour`/],
@@ -72,5 +76,20 @@ describe('bindOptions', () => {
   ])('%s is refused with a clear message', (text, message) => {
     expect(() => bind(text)).toThrow(UserInputError);
     expect(() => bind(text)).toThrow(message);
+  });
+
+  it.each([
+    ['/compare IWM SPY asof:01/21/2026'],
+    ['/compare IWM SPY asof:Jan 21 2026'],
+    ['/compare IWM SPY asof:Jan 21, 2026'],
+    ['/compare IWM SPY asof:2026-1-21'],
+    ['/compare IWM SPY asof:21 Jan 2026'],
+    ['/compare IWM SPY asof:2026-01-21'],
+  ])('%s reads the date as 2026-01-21 (issue 12: dates in common forms)', (text) => {
+    expect(bind(text).asof).toBe('2026-01-21');
+  });
+
+  it.each([['/compare IWM SPY since:01/21/2026'], ['/compare IWM SPY since:Jan 21 2026'], ['/compare IWM SPY 21 Jan 2026'.replace(' 21', ' since:21')]])('%s is a period since 2026-01-21', (text) => {
+    expect(bind(text).canonical['period']).toBe('since:2026-01-21');
   });
 });

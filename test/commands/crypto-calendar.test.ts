@@ -5,6 +5,9 @@
  * values come from plain loops over the CSVs (_naive.ts).
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import streak from '../../commands/streak.ts';
+import perf from '../../commands/perf.ts';
+import compare from '../../commands/compare.ts';
 import { analyzeStreak } from '../../src/core/streaks.ts';
 import { seriesFromCloses, sliceSeries } from '../../src/core/series.ts';
 import { calendarFor, EVERY_DAY_CALENDAR, isTradingDay, NYSE_CALENDAR } from '../../src/data/calendar.ts';
@@ -13,7 +16,7 @@ import { commandDriver, createTestApp } from '../_app.ts';
 import { adjOnOrBefore, naiveReturn, naiveRows, naiveStreak } from './_naive.ts';
 
 const app = createTestApp();
-const { answer } = commandDriver(app);
+const { answer, answerOf } = commandDriver(app);
 afterAll(() => app.close());
 
 const MIXED = 'BTC-USD trades every day; beside SPY it is compared on NYSE trading days only (weekend moves count in the next session).';
@@ -34,16 +37,16 @@ describe('series calendars', () => {
 describe('crypto answers on their own days', () => {
   it('a weekend asof is a real close for bitcoin: Sunday Oct 4, 2026', async () => {
     expect(isTradingDay('2026-10-04'), 'a Sunday').toBe(false);
-    const a = await answer('/perf BTC-USD asof:2026-10-04');
+    const a = await answerOf(perf, '/perf BTC-USD asof:2026-10-04');
     expect(a.asOf).toBe('2026-10-04');
     expect(a.warnings.join(' '), 'not moved back to Friday').not.toMatch(/not a trading day/);
     // 1d: Sunday over Saturday; 1w: seven calendar days back.
-    expect(a.facts['return_BTC-USD_1d']).toBeCloseTo(naiveReturn('BTC-USD', '2026-10-03', '2026-10-04'), 12);
-    expect(a.facts['return_BTC-USD_1w']).toBeCloseTo(naiveReturn('BTC-USD', '2026-09-27', '2026-10-04'), 12);
+    expect(a.facts.returns['BTC-USD']?.['1d']).toBeCloseTo(naiveReturn('BTC-USD', '2026-10-03', '2026-10-04'), 12);
+    expect(a.facts.returns['BTC-USD']?.['1w']).toBeCloseTo(naiveReturn('BTC-USD', '2026-09-27', '2026-10-04'), 12);
   });
 
   it('the same weekend asof for SPY is still Friday’s close', async () => {
-    const a = await answer('/perf SPY asof:2026-10-04');
+    const a = await answerOf(perf, '/perf SPY asof:2026-10-04');
     expect(a.asOf).toBe('2026-10-02');
     expect(a.warnings).toContain('Oct 4, 2026 was not a trading day; answering as of the close of Oct 2, 2026.');
   });
@@ -75,24 +78,24 @@ describe('crypto answers on their own days', () => {
 
 describe('bitcoin beside SPY: NYSE days, and said so', () => {
   it('/compare BTC-USD SPY measures both from the same NYSE day and warns once', async () => {
-    const a = await answer('/compare BTC-USD SPY period:1m asof:2026-10-02');
+    const a = await answerOf(compare, '/compare BTC-USD SPY period:1m asof:2026-10-02');
     expect(a.asOf).toBe('2026-10-02');
     expect(a.facts.from).toBe('2026-09-02');
-    expect(a.facts['return_BTC-USD']).toBeCloseTo(adjOnOrBefore('BTC-USD', '2026-10-02').adj / adjOnOrBefore('BTC-USD', '2026-09-02').adj - 1, 12);
-    expect(a.facts.return_SPY).toBeCloseTo(naiveReturn('SPY', '2026-09-02', '2026-10-02'), 12);
+    expect(a.facts.returns['BTC-USD']).toBeCloseTo(adjOnOrBefore('BTC-USD', '2026-10-02').adj / adjOnOrBefore('BTC-USD', '2026-09-02').adj - 1, 12);
+    expect(a.facts.returns.SPY).toBeCloseTo(naiveReturn('SPY', '2026-09-02', '2026-10-02'), 12);
     expect(a.warnings.filter((w) => w === MIXED)).toHaveLength(1);
   });
 
   it('/streak BTC-USD SPY counts on the common (NYSE) days', async () => {
     for (const asOf of ['2026-10-02', '2026-09-15', '2026-07-31']) {
-      const a = await answer(`/streak BTC-USD SPY asof:${asOf}`);
+      const a = await answerOf(streak, `/streak BTC-USD SPY asof:${asOf}`);
       expect(a.facts.current, asOf).toBe(naiveStreak('BTC-USD', 'SPY', asOf));
       expect(a.warnings).toContain(MIXED);
     }
   });
 
   it('an answer on exchange-traded series alone says nothing about calendars', async () => {
-    const a = await answer('/compare QQQ SPY period:1m asof:2026-10-02');
+    const a = await answerOf(compare, '/compare QQQ SPY period:1m asof:2026-10-02');
     expect(a.warnings.join(' ')).not.toMatch(/every day/);
   });
 });

@@ -8,7 +8,7 @@ import type { ChannelContext } from '../../src/command/define.ts';
 import type { RunResult } from '../../src/command/run.ts';
 import { installDigestBackend } from '../../src/digest/backend.ts';
 import { createManualClock } from '../../src/digest/clock.ts';
-import { createDigestStore, type DigestStore } from '../../src/digest/store.ts';
+import { createDigestStore, type SqliteDigestStore } from '../../src/digest/store.ts';
 import { openDatabase } from '../../src/store/db.ts';
 import { ny } from '../digest/_fakes.ts';
 import { createTestApp } from '../_app.ts';
@@ -21,7 +21,7 @@ const ADMIN: ChannelContext = { platform: 'discord', id: '111', canManage: true,
 const MEMBER: ChannelContext = { platform: 'discord', id: '111', canManage: false, userId: 'u2' };
 const SLACK: ChannelContext = { platform: 'slack', id: 'C1', canManage: false, userId: 'U1' };
 
-let store: DigestStore;
+let store: SqliteDigestStore;
 let uninstall: () => void = () => {};
 beforeEach(() => {
   uninstall();
@@ -134,7 +134,7 @@ describe('/alert', () => {
   it('explains what is missing', async () => {
     expect(await refused('/alert add above SPY', ADMIN)).toMatch(/needs a price level/);
     expect(await refused('/alert add', ADMIN)).toMatch(/What kind of alert/);
-    expect(await refused('/alert add streak SPY vs:SPY', ADMIN)).toMatch(/against itself/);
+    expect(await refused('/alert add streak SPY vs:SPY', ADMIN)).toMatch(/pick two different symbols/);
     expect(await refused('/alert remove', ADMIN)).toMatch(/Which alert/);
     expect(await refused('/alert remove id:99', ADMIN)).toMatch(/no alert #99/);
     expect(await refused('/alert add ath QQQ', MEMBER)).toMatch(/manage this channel/);

@@ -110,7 +110,10 @@ describe('/drawdown', () => {
     const lastCorrection = [...eps].reverse().find((e) => e.depth <= -0.1) as NaiveEpisode;
     const a = await answer('/drawdown XLK asof:2024-07-10');
     expect(a.facts.depth).toBe(0);
-    expect(a.lines[0]).toBe('**XLK closed at a record** at $118.84 on Jul 10, 2024: no drawdown.');
+    // XLK.csv: 118.84 on the split-adjusted basis; XLK traded at twice that before its 2:1 split of Dec 5, 2025
+    // (issue 13: an answer as of a past date quotes the price as it traded then).
+    expect(a.lines[0]).toBe('**XLK closed at a record** at $237.68 on Jul 10, 2024: no drawdown.');
+    expect(a.warnings.join(' ')).toContain('XLK prices are as traded on Jul 10, 2024, before its 2:1 split of Dec 5, 2025');
     expect(a.facts.rallyFrom).toBe(lastCorrection.trough);
     expect(a.lines[1]).toContain(`the bottom of an ${(-lastCorrection.depth * 100).toFixed(1)}% drawdown`);
   });

@@ -9,17 +9,17 @@ import { naiveRelative } from './_naive-relative.ts';
 
 const app = createTestApp({ commands: [perf, leaders, rotationmap] });
 afterAll(() => app.close());
-const { answer, refusal } = commandDriver(app);
+const { answerOf, refusal } = commandDriver(app);
 
 
 const SECTORS = ['XLB', 'XLC', 'XLE', 'XLF', 'XLI', 'XLK', 'XLP', 'XLRE', 'XLU', 'XLV', 'XLY'];
 
 describe('/leaders', () => {
   it('ranks the 11 sectors by 3-month relative return against SPY, as a naive ratio calculation does', async () => {
-    const a = await answer('/leaders sectors 3m asof:2026-01-21');
+    const a = await answerOf(leaders, '/leaders sectors 3m asof:2026-01-21');
     // 3m from Jan 21, 2026: base is the last common close on or before Oct 21, 2025.
     const naive = SECTORS.map((s) => ({ s, rel: naiveRelative(s, 'SPY', '2025-10-21', '2026-01-21') as number })).sort((x, y) => y.rel - x.rel);
-    for (const { s, rel } of naive) expect(a.facts[`relative_${s}`], s).toBeCloseTo(rel, 12);
+    for (const { s, rel } of naive) expect(a.facts.members[s]?.relative, s).toBeCloseTo(rel, 12);
     expect(a.facts.leader).toBe(naive[0]?.s);
     expect(a.facts.laggard).toBe(naive[naive.length - 1]?.s);
     expect(a.facts.beating, 'sectors ahead of SPY').toBe(naive.filter((x) => x.rel > 0).length);
@@ -29,20 +29,20 @@ describe('/leaders', () => {
   });
 
   it('also reports 1, 3 and 6 months and each member’s current streak against SPY', async () => {
-    const a = await answer('/leaders sectors ytd asof:2026-01-21');
+    const a = await answerOf(leaders, '/leaders sectors ytd asof:2026-01-21');
     for (const s of ['XLE', 'XLK', 'XLU']) {
-      expect(a.facts[`relative1m_${s}`], `${s} 1m`).toBeCloseTo(naiveRelative(s, 'SPY', '2025-12-21', '2026-01-21') as number, 12);
-      expect(a.facts[`relative6m_${s}`], `${s} 6m`).toBeCloseTo(naiveRelative(s, 'SPY', '2025-07-21', '2026-01-21') as number, 12);
-      expect(a.facts[`relative_${s}`], `${s} ytd`).toBeCloseTo(naiveRelative(s, 'SPY', '2025-12-31', '2026-01-21') as number, 12);
+      expect(a.facts.members[s]?.months['1m'], `${s} 1m`).toBeCloseTo(naiveRelative(s, 'SPY', '2025-12-21', '2026-01-21') as number, 12);
+      expect(a.facts.members[s]?.months['6m'], `${s} 6m`).toBeCloseTo(naiveRelative(s, 'SPY', '2025-07-21', '2026-01-21') as number, 12);
+      expect(a.facts.members[s]?.relative, `${s} ytd`).toBeCloseTo(naiveRelative(s, 'SPY', '2025-12-31', '2026-01-21') as number, 12);
       const won = naiveStreak(s, 'SPY', '2026-01-21');
-      expect(a.facts[`streak_${s}`], `${s} streak`).toBe(won > 0 ? won : -naiveStreak('SPY', s, '2026-01-21'));
+      expect(a.facts.members[s]?.streak, `${s} streak`).toBe(won > 0 ? won : -naiveStreak('SPY', s, '2026-01-21'));
     }
     const table = a.lines.find((l) => l.startsWith('```')) as string;
     expect(table.split('\n')[1], 'the ranking period gets its own column before 1M 3M 6M').toMatch(/vs SPY\s+YTD\s+1M\s+3M\s+6M\s+Streak/);
   });
 
   it('names steady winners and losers over 1, 3 and 6 months only when they are', async () => {
-    const a = await answer('/leaders sectors asof:2026-01-21');
+    const a = await answerOf(leaders, '/leaders sectors asof:2026-01-21');
     const rel = (s: string, from: string) => naiveRelative(s, 'SPY', from, '2026-01-21') as number;
     const steadyIn = SECTORS.filter((s) => ['2025-12-21', '2025-10-21', '2025-07-21'].every((d) => rel(s, d) > 0));
     const text = a.lines.join('\n');
@@ -57,52 +57,52 @@ describe('/leaders', () => {
   });
 
   it('leaves the benchmark out of its own ranking', async () => {
-    const a = await answer('/leaders styles ytd asof:2025-12-31');
+    const a = await answerOf(leaders, '/leaders styles ytd asof:2025-12-31');
     expect(a.facts.ranked).toBe(4);
-    expect(a.facts).not.toHaveProperty('relative_SPY');
+    expect(a.facts.members).not.toHaveProperty('SPY');
     expect(a.lines.join('\n')).toContain('SPY (it is the benchmark)');
-    expect(a.facts.relative_MAGS).toBeCloseTo(naiveRelative('MAGS', 'SPY', '2024-12-31', '2025-12-31') as number, 12);
+    expect(a.facts.members.MAGS?.relative).toBeCloseTo(naiveRelative('MAGS', 'SPY', '2024-12-31', '2025-12-31') as number, 12);
   });
 
   it('takes a list of symbols and another benchmark', async () => {
-    const a = await answer('/leaders XLE XLK XLF 6m vs:QQQ asof:2026-01-21');
+    const a = await answerOf(leaders, '/leaders XLE XLK XLF 6m vs:QQQ asof:2026-01-21');
     expect(a.facts.universe).toBe('custom');
     expect(a.facts.benchmark).toBe('QQQ');
     for (const s of ['XLE', 'XLK', 'XLF']) {
-      expect(a.facts[`relative_${s}`], s).toBeCloseTo(naiveRelative(s, 'QQQ', '2025-07-21', '2026-01-21') as number, 12);
+      expect(a.facts.members[s]?.relative, s).toBeCloseTo(naiveRelative(s, 'QQQ', '2025-07-21', '2026-01-21') as number, 12);
     }
     // A comma list in the universe option works the same way.
-    const b = await answer('/leaders universe:XLE,XLK,XLF 6m vs:QQQ asof:2026-01-21');
+    const b = await answerOf(leaders, '/leaders universe:XLE,XLK,XLF 6m vs:QQQ asof:2026-01-21');
     expect(b.facts.leader).toBe(a.facts.leader);
   });
 
   it('leaves out a member whose prices stop weeks before the as-of date, and says so', async () => {
     // Data v2 extends KRE to Oct 8, 2026; TOST is the bundled symbol that ends early (Sep 15, 2026).
-    const a = await answer('/leaders KRE XBI IBB TOST');
+    const a = await answerOf(leaders, '/leaders KRE XBI IBB TOST');
     expect(a.asOf).toBe('2026-10-08');
-    expect(a.facts).not.toHaveProperty('relative_TOST');
+    expect(a.facts.members).not.toHaveProperty('TOST');
     expect(a.lines.join('\n')).toMatch(/TOST \(its prices end Sep 15, 2026/);
     expect(a.facts.ranked).toBe(3);
   });
 
   it('ranks KRE to the newest common close now that its data reaches Oct 8, 2026', async () => {
-    const a = await answer('/leaders smallcap-drivers');
+    const a = await answerOf(leaders, '/leaders smallcap-drivers');
     expect(a.asOf).toBe('2026-10-08');
     expect(a.facts.ranked).toBe(4);
-    expect(a.facts).toHaveProperty('relative_KRE');
+    expect(a.facts.members).toHaveProperty('KRE');
     expect(a.lines.join('\n')).not.toMatch(/its prices end/);
   });
 
   it('does not rank a sector too young for the period, and skips one that did not exist yet', async () => {
-    const a = await answer('/leaders sectors 1y asof:2016-06-30');
-    expect(a.facts.relative_XLRE, 'XLRE began Oct 8, 2015').toBeNull();
-    expect(a.facts).not.toHaveProperty('relative_XLC');
+    const a = await answerOf(leaders, '/leaders sectors 1y asof:2016-06-30');
+    expect(a.facts.members.XLRE?.relative, 'XLRE began Oct 8, 2015').toBeNull();
+    expect(a.facts.members).not.toHaveProperty('XLC');
     expect(a.lines.join('\n')).toMatch(/XLC \(it has no prices on or before Jun 30, 2016\)/);
     expect(a.facts.ranked).toBe(9);
   });
 
   it('charts horizontal bars of relative return, best first, coloured by sign', async () => {
-    const a = await answer('/leaders sectors asof:2026-01-21');
+    const a = await answerOf(leaders, '/leaders sectors asof:2026-01-21');
     const chart = a.charts[0] as BarChartSpec;
     expect(chart.kind).toBe('bars');
     expect(chart.horizontal).toBe(true);
@@ -110,7 +110,7 @@ describe('/leaders', () => {
     const values = chart.groups[0]?.values as number[];
     expect(values).toHaveLength(11);
     expect([...values].sort((x, y) => y - x), 'sorted best first').toEqual(values);
-    expect(chart.categories[0]).toContain(a.facts.leader as string);
+    expect(chart.categories[0]).toContain(a.facts.leader);
     const png = await app.renderer.render(chart);
     expect(png.subarray(1, 4).toString()).toBe('PNG');
   });

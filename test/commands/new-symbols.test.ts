@@ -4,11 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import perf from '../../commands/perf.ts';
+import compare from '../../commands/compare.ts';
+import breakout from '../../commands/breakout.ts';
 import { commandDriver, createTestApp } from '../_app.ts';
 import { naiveReturn, naiveRows } from './_naive.ts';
 
 const app = createTestApp();
-const { answer } = commandDriver(app);
+const { answer, answerOf } = commandDriver(app);
 afterAll(() => app.close());
 
 /** Daily total return on `date` (adj_close against the row before), straight from the CSV. */
@@ -28,11 +31,11 @@ function naiveHigh(symbol: string, asOf: string): { date: string; close: number 
 
 describe('data v2 symbols on the real files', () => {
   it('/compare NVDA TSLA period:1y answers from the bundled data, with returns from the CSVs', async () => {
-    const a = await answer('/compare NVDA TSLA period:1y');
+    const a = await answerOf(compare, '/compare NVDA TSLA period:1y');
     expect(a.asOf).toBe('2026-10-08');
     expect(a.facts.from).toBe('2025-10-08');
-    expect(a.facts.return_NVDA).toBeCloseTo(naiveReturn('NVDA', '2025-10-08', '2026-10-08'), 12);
-    expect(a.facts.return_TSLA).toBeCloseTo(naiveReturn('TSLA', '2025-10-08', '2026-10-08'), 12);
+    expect(a.facts.returns.NVDA).toBeCloseTo(naiveReturn('NVDA', '2025-10-08', '2026-10-08'), 12);
+    expect(a.facts.returns.TSLA).toBeCloseTo(naiveReturn('TSLA', '2025-10-08', '2026-10-08'), 12);
     expect(a.source).toContain('offline data to Oct 8, 2026');
   });
 
@@ -49,14 +52,14 @@ describe('data v2 symbols on the real files', () => {
   });
 
   it('/perf NVDA across its 2024 split: the week’s return is the CSV’s, not a −90% step', async () => {
-    const a = await answer('/perf NVDA asof:2024-06-12');
-    const w = a.facts.return_NVDA_1w as number;
+    const a = await answerOf(perf, '/perf NVDA asof:2024-06-12');
+    const w = a.facts.returns.NVDA?.['1w'] ?? NaN;
     expect(w).toBeCloseTo(naiveReturn('NVDA', '2024-06-05', '2024-06-12'), 12);
     expect(Math.abs(w)).toBeLessThan(0.2);
   });
 
   it('/breakout TSLA finds the record close of the CSV', async () => {
-    const a = await answer('/breakout TSLA asof:2026-10-08');
+    const a = await answerOf(breakout, '/breakout TSLA asof:2026-10-08');
     const high = naiveHigh('TSLA', '2026-10-08');
     expect(a.lines.join(' ')).toContain(`$${high.close.toFixed(2)}`);
   });
@@ -79,16 +82,16 @@ describe('data v2 symbols on the real files', () => {
   });
 
   it('gold, silver and long bonds by their names: /perf gold silver treasuries', async () => {
-    const a = await answer('/perf gold silver treasuries asof:2026-09-30');
-    for (const s of ['GLD', 'SLV', 'TLT']) expect(a.facts[`return_${s}_ytd`], s).toBeCloseTo(naiveReturn(s, '2025-12-31', '2026-09-30'), 12);
+    const a = await answerOf(perf, '/perf gold silver treasuries asof:2026-09-30');
+    for (const s of ['GLD', 'SLV', 'TLT']) expect(a.facts.returns[s]?.['ytd'], s).toBeCloseTo(naiveReturn(s, '2025-12-31', '2026-09-30'), 12);
   });
 
   it('KRE and MAGS answer to their newest common close (MAGS ends Oct 1, 2026)', async () => {
-    const a = await answer('/compare KRE MAGS');
+    const a = await answerOf(compare, '/compare KRE MAGS');
     expect(a.asOf).toBe('2026-10-01');
-    expect(a.facts.return_KRE).toBeCloseTo(naiveReturn('KRE', '2025-12-31', '2026-10-01'), 12);
-    expect(a.facts.return_MAGS).toBeCloseTo(naiveReturn('MAGS', '2025-12-31', '2026-10-01'), 12);
-    const kre = await answer('/perf KRE');
+    expect(a.facts.returns.KRE).toBeCloseTo(naiveReturn('KRE', '2025-12-31', '2026-10-01'), 12);
+    expect(a.facts.returns.MAGS).toBeCloseTo(naiveReturn('MAGS', '2025-12-31', '2026-10-01'), 12);
+    const kre = await answerOf(perf, '/perf KRE');
     expect(kre.asOf, 'KRE alone reaches the newest close, no longer Jul 2').toBe('2026-10-08');
     expect(kre.warnings.join(' ')).not.toMatch(/data ends/);
   });
@@ -103,7 +106,7 @@ describe('data v2 symbols on the real files', () => {
 
 describe('offline data freshness', () => {
   it('says "offline data to <date>" once, in the footer, on every bundled answer', async () => {
-    const a = await answer('/perf SPY asof:2025-06-30');
+    const a = await answerOf(perf, '/perf SPY asof:2025-06-30');
     expect(a.source).toBe('bundled daily prices (Yahoo Finance and others), offline data to Oct 8, 2026');
     const all = [a.title, ...a.lines, ...a.warnings, a.basis ?? '', a.source ?? ''].join('\n');
     expect(all.match(/offline data to/g)).toHaveLength(1);

@@ -9,7 +9,7 @@ import { naiveReturn, naiveRows } from './_naive.ts';
 
 const app = createTestApp({ commands: [perf, leaders, rotationmap] });
 afterAll(() => app.close());
-const { answer, refusal } = commandDriver(app);
+const { answerOf, refusal } = commandDriver(app);
 
 
 /** The close before `date` in the symbol's own file. */
@@ -31,18 +31,18 @@ describe('/perf', () => {
   const SYMBOLS = ['SPY', 'QQQ', 'IWM', 'XLC'];
 
   it('matches a naive calculation over the CSVs for every symbol and period, each on its own dates', async () => {
-    const a = await answer(`/perf ${SYMBOLS.join(' ')} asof:2026-01-21`);
+    const a = await answerOf(perf, `/perf ${SYMBOLS.join(' ')} asof:2026-01-21`);
     expect(a.asOf).toBe('2026-01-21');
     for (const s of SYMBOLS) {
-      expect(a.facts[`return_${s}_1d`], `${s} 1d`).toBeCloseTo(naiveReturn(s, previousDate(s, '2026-01-21'), '2026-01-21'), 12);
+      expect(a.facts.returns[s]?.['1d'], `${s} 1d`).toBeCloseTo(naiveReturn(s, previousDate(s, '2026-01-21'), '2026-01-21'), 12);
       for (const [p, from] of Object.entries(BASES)) {
-        expect(a.facts[`return_${s}_${p}`], `${s} ${p}`).toBeCloseTo(naiveReturn(s, from, '2026-01-21'), 12);
+        expect(a.facts.returns[s]?.[p], `${s} ${p}`).toBeCloseTo(naiveReturn(s, from, '2026-01-21'), 12);
       }
     }
   });
 
   it('marks the best return of each column, in the facts and in the table', async () => {
-    const a = await answer(`/perf ${SYMBOLS.join(' ')} asof:2026-01-21`);
+    const a = await answerOf(perf, `/perf ${SYMBOLS.join(' ')} asof:2026-01-21`);
     const table = a.lines.find((l) => l.startsWith('```'));
     expect(table, 'a fenced monospace table').toBeDefined();
     const rows = (table as string).split('\n');
@@ -51,7 +51,7 @@ describe('/perf', () => {
     for (const p of ['1w', '3m', 'ytd', '1y']) {
       const naive = SYMBOLS.map((s) => ({ s, r: naiveReturn(s, BASES[p] as string, '2026-01-21') })).sort((x, y) => y.r - x.r);
       const leader = (naive[0] as { s: string }).s;
-      expect(a.facts[`leader_${p}`], p).toBe(leader);
+      expect(a.facts.leaders[p], p).toBe(leader);
     }
     // Every row has 7 values; each column has exactly one mark.
     const body = rows.slice(2, -1);
@@ -65,22 +65,22 @@ describe('/perf', () => {
   });
 
   it('says the YTD leader in the first line with the naive figures', async () => {
-    const a = await answer('/perf XLE XLK XLF asof:2025-12-31');
+    const a = await answerOf(perf, '/perf XLE XLK XLF asof:2025-12-31');
     const ytd = ['XLE', 'XLK', 'XLF'].map((s) => ({ s, r: naiveReturn(s, '2024-12-31', '2025-12-31') })).sort((x, y) => y.r - x.r);
     expect(a.lines[0]).toContain(`**${ytd[0]?.s} leads year to date**`);
     expect(a.lines[0]).toContain(`${ytd[2]?.s} trails`);
   });
 
   it('shows "—" where a symbol has no history that far back, and says where it starts', async () => {
-    const a = await answer('/perf XLC SPY asof:2019-03-01');
-    expect(a.facts.return_XLC_1y, 'XLC began Jun 19, 2018').toBeNull();
-    expect(a.facts.return_XLC_6m).toBeCloseTo(naiveReturn('XLC', '2018-09-01', '2019-03-01'), 12);
+    const a = await answerOf(perf, '/perf XLC SPY asof:2019-03-01');
+    expect(a.facts.returns.XLC?.['1y'], 'XLC began Jun 19, 2018').toBeNull();
+    expect(a.facts.returns.XLC?.['6m']).toBeCloseTo(naiveReturn('XLC', '2018-09-01', '2019-03-01'), 12);
     expect(a.lines.join('\n')).toMatch(/XLC starts Jun 19, 2018/);
-    expect(a.facts.leader_1y, 'one symbol is no race').toBeNull();
+    expect(a.facts.leaders['1y'], 'one symbol is no race').toBeNull();
   });
 
   it('charts a group of bars per period, one colour per symbol', async () => {
-    const a = await answer('/perf SPY QQQ IWM');
+    const a = await answerOf(perf, '/perf SPY QQQ IWM');
     const chart = a.charts[0] as BarChartSpec;
     expect(chart.kind).toBe('bars');
     expect(chart.categories).toEqual(['1D', '1W', '1M', '3M', '6M', 'YTD', '1Y']);
@@ -93,20 +93,20 @@ describe('/perf', () => {
   });
 
   it('handles one symbol without marking leaders', async () => {
-    const a = await answer('/perf SPY asof:2026-01-21');
+    const a = await answerOf(perf, '/perf SPY asof:2026-01-21');
     expect(a.lines[0]).toMatch(/^\*\*SPY\*\* returned [+−]\d/);
     expect(a.lines.some((l) => l.includes('%*')), 'nothing to mark').toBe(false);
   });
 
   it('shows a symbol whose data ends early to its own last close, but does not rank it', async () => {
     // TOST's data ends Sep 15, 2026; SPY's runs to Oct 8 (data v2; KRE, the old example, now runs to Oct 8 too).
-    const a = await answer('/perf TOST SPY XLK');
+    const a = await answerOf(perf, '/perf TOST SPY XLK');
     expect(a.asOf).toBe('2026-10-08');
-    expect(a.facts.return_TOST_ytd).toBeCloseTo(naiveReturn('TOST', '2025-12-31', '2026-09-15'), 10);
+    expect(a.facts.returns.TOST?.['ytd']).toBeCloseTo(naiveReturn('TOST', '2025-12-31', '2026-09-15'), 10);
     for (const p of ['1d', '1w', '1m', '3m', '6m', 'ytd', '1y']) {
-      const spy = a.facts[`return_SPY_${p}`] as number;
-      const xlk = a.facts[`return_XLK_${p}`] as number;
-      expect(a.facts[`leader_${p}`], `${p}: only SPY and XLK, both to Oct 8, compete`).toBe(spy >= xlk ? 'SPY' : 'XLK');
+      const spy = a.facts.returns.SPY?.[p] ?? NaN;
+      const xlk = a.facts.returns.XLK?.[p] ?? NaN;
+      expect(a.facts.leaders[p], `${p}: only SPY and XLK, both to Oct 8, compete`).toBe(spy >= xlk ? 'SPY' : 'XLK');
     }
     expect(a.lines.join('\n')).toContain('Not ranked: TOST (its data ends Sep 15, 2026).');
     expect(a.lines[0], 'the headline speaks of ranked symbols only').not.toContain('TOST');
@@ -117,7 +117,7 @@ describe('/perf', () => {
   });
 
   it.each([
-    ['/perf', /needs at least 1 symbol/],
+    ['/perf', /^\/perf needs a symbol, e\.g\. \/perf/],
     ['/perf SPY QQQ IWM DIA XLE XLK XLF XLV XLU XLP XLB', /Too many symbols: 11/],
     // 13 typed, SPY (the benchmark) among them: every one is counted.
     ['/leaders SPY QQQ IWM DIA XLE XLK XLF XLV XLU XLP XLB XLC XLI', /Too many symbols: 13 \(at most 12 in a list of your own\)/],

@@ -8,7 +8,7 @@ import { naiveQuadrant, naiveRotation } from './_naive-relative.ts';
 
 const app = createTestApp({ commands: [perf, leaders, rotationmap] });
 afterAll(() => app.close());
-const { answer, refusal } = commandDriver(app);
+const { answerOf, refusal } = commandDriver(app);
 
 
 const SECTORS = ['XLB', 'XLC', 'XLE', 'XLF', 'XLI', 'XLK', 'XLP', 'XLRE', 'XLU', 'XLV', 'XLY'];
@@ -22,23 +22,23 @@ const NAMES: Record<string, string> = { leading: 'Leading', weakening: 'Weakenin
 
 describe('/rotationmap', () => {
   it('places each sector where a naive weekly calculation over the CSVs does (as of Wed Jan 21, 2026)', async () => {
-    const a = await answer('/rotationmap asof:2026-01-21');
+    const a = await answerOf(rotationmap, '/rotationmap asof:2026-01-21');
     expect(a.facts.week, 'the partial week ends on the as-of date').toBe('2026-01-21');
     for (const s of SECTORS) {
       const { before, now } = lastTwo(s, 'SPY', '2026-01-21');
-      expect(a.facts[`ratio_${s}`], `${s} RS-Ratio`).toBeCloseTo(now.ratio, 9);
-      expect(a.facts[`momentum_${s}`], `${s} RS-Momentum`).toBeCloseTo(now.momentum, 9);
-      expect(a.facts[`quadrant_${s}`], s).toBe(naiveQuadrant(now.ratio, now.momentum));
-      expect(a.facts[`previous_${s}`], `${s} last week`).toBe(naiveQuadrant(before.ratio, before.momentum));
+      expect(a.facts.members[s]?.ratio, `${s} RS-Ratio`).toBeCloseTo(now.ratio, 9);
+      expect(a.facts.members[s]?.momentum, `${s} RS-Momentum`).toBeCloseTo(now.momentum, 9);
+      expect(a.facts.members[s]?.quadrant, s).toBe(naiveQuadrant(now.ratio, now.momentum));
+      expect(a.facts.members[s]?.previous, `${s} last week`).toBe(naiveQuadrant(before.ratio, before.momentum));
     }
-    const counts = ['leading', 'weakening', 'lagging', 'improving'].map((q) => a.facts[q] as number);
+    const counts = [a.facts.leading, a.facts.weakening, a.facts.lagging, a.facts.improving];
     expect(counts.reduce((x, y) => x + y, 0)).toBe(11);
   }, 60_000); // the first answer reads 12 CSVs cold: generous on a busy machine
 
   it('names every member that changed quadrant this week, and only those', async () => {
     let movers = 0;
     for (const d of ['2026-01-21', '2025-06-27', '2024-11-08']) {
-      const a = await answer(`/rotationmap asof:${d}`);
+      const a = await answerOf(rotationmap, `/rotationmap asof:${d}`);
       const text = a.lines.join('\n');
       const moved = SECTORS.filter((s) => {
         const { before: b, now: n } = lastTwo(s, 'SPY', d);
@@ -57,7 +57,7 @@ describe('/rotationmap', () => {
   });
 
   it('draws tails of the asked length ending at the latest week', async () => {
-    const a = await answer('/rotationmap tail:5 asof:2026-01-21');
+    const a = await answerOf(rotationmap, '/rotationmap tail:5 asof:2026-01-21');
     const chart = a.charts[0] as RotationChartSpec;
     expect(chart.kind).toBe('rotation');
     expect(chart.items.map((i) => i.label).sort()).toEqual([...SECTORS].sort());
@@ -76,19 +76,19 @@ describe('/rotationmap', () => {
   });
 
   it('leaves out the benchmark and members with too little history', async () => {
-    const styles = await answer('/rotationmap styles asof:2025-12-31');
-    expect(styles.facts).not.toHaveProperty('quadrant_SPY');
+    const styles = await answerOf(rotationmap, '/rotationmap styles asof:2025-12-31');
+    expect(styles.facts.members).not.toHaveProperty('SPY');
     expect(styles.lines.join('\n')).toContain('SPY (it is the benchmark)');
     // XLC began Jun 19, 2018: by Sep 14 it has 14 weekly closes, fewer than the 17 the map needs.
-    const early = await answer('/rotationmap sectors asof:2018-09-14');
-    expect(early.facts).not.toHaveProperty('quadrant_XLC');
+    const early = await answerOf(rotationmap, '/rotationmap sectors asof:2018-09-14');
+    expect(early.facts.members).not.toHaveProperty('XLC');
     expect(early.lines.join('\n')).toMatch(/XLC \(it needs 17 weeks of prices alongside SPY\)/);
   });
 
   it('measures against another benchmark', async () => {
-    const a = await answer('/rotationmap XLE XLK vs:QQQ asof:2026-01-21');
+    const a = await answerOf(rotationmap, '/rotationmap XLE XLK vs:QQQ asof:2026-01-21');
     const { now } = lastTwo('XLK', 'QQQ', '2026-01-21');
-    expect(a.facts.ratio_XLK).toBeCloseTo(now.ratio, 9);
+    expect(a.facts.members.XLK?.ratio).toBeCloseTo(now.ratio, 9);
     expect(a.facts.benchmark).toBe('QQQ');
   });
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import compare from '../../commands/compare.ts';
 import type { LineSeriesSpec, TimeChartSpec } from '../../src/answer/chart-spec.ts';
 import rotation from '../../commands/rotation.ts';
 import streak from '../../commands/streak.ts';
@@ -86,33 +87,33 @@ describe('/rotation', () => {
 
 describe('/compare', () => {
   it('ranks returns over the period and reports the spread', async () => {
-    const a = await answer('/compare IWM SPY QQQ period:1y asof:2026-01-21');
+    const a = await answerOf(compare, '/compare IWM SPY QQQ period:1y asof:2026-01-21');
     const expected = Object.fromEntries(['IWM', 'SPY', 'QQQ'].map((s) => [s, naiveReturn(s, '2025-01-21', '2026-01-21')]));
-    for (const [s, r] of Object.entries(expected)) expect(a.facts[`return_${s}`], s).toBeCloseTo(r, 10);
+    for (const [s, r] of Object.entries(expected)) expect(a.facts.returns[s], s).toBeCloseTo(r, 10);
     const sorted = Object.entries(expected).sort((x, y) => y[1] - x[1]);
     expect(a.facts.leader).toBe(sorted[0]?.[0]);
-    expect(a.facts.spread as number).toBeCloseTo((sorted[0]?.[1] ?? 0) - (sorted[2]?.[1] ?? 0), 10);
+    expect(a.facts.spread).toBeCloseTo((sorted[0]?.[1] ?? 0) - (sorted[2]?.[1] ?? 0), 10);
     expect(a.lines[0]).toContain(`**${sorted[0]?.[0]} leads**`);
   });
 
   it('says an index’s return is a price return, and that dividends are part of its gap to a fund', async () => {
     // data/README.md: index files carry adj_close = close (no dividends).
-    const a = await answer('/compare SPX SPY period:5y asof:2026-08-21');
+    const a = await answerOf(compare, '/compare SPX SPY period:5y asof:2026-08-21');
     expect(a.basis).toContain('^GSPC is an index level, with no dividends: its returns are price returns.');
     expect(a.warnings).toContain('^GSPC is a price index and SPY total return: part of the gap between them is dividends.');
-    const funds = await answer('/compare IWM SPY period:5y asof:2026-08-21');
+    const funds = await answerOf(compare, '/compare IWM SPY period:5y asof:2026-08-21');
     expect(funds.basis, 'funds alone: total return, no note').not.toContain('index');
     expect(funds.warnings.join(' ')).not.toContain('price index');
-    const both = await answer('/compare SPX RUT period:1y asof:2026-08-21');
+    const both = await answerOf(compare, '/compare SPX RUT period:1y asof:2026-08-21');
     expect(both.basis).toContain('^GSPC, ^RUT are index levels');
     expect(both.warnings.join(' '), 'two indexes compare like with like').not.toContain('dividends');
   });
 
   it('works with index aliases and since:DATE', async () => {
-    const a = await answer('/compare spx rut since:2026-06-01 asof:2026-08-21');
+    const a = await answerOf(compare, '/compare spx rut since:2026-06-01 asof:2026-08-21');
     // since:2026-06-01 → base is the last close on or before Jun 1, 2026 (a Monday, so Jun 1 itself).
     expect(a.facts.from).toBe('2026-06-01');
-    expect(a.facts['return_^GSPC']).toBeCloseTo(naiveReturn('^GSPC', '2026-06-01', '2026-08-21'), 10);
+    expect(a.facts.returns['^GSPC']).toBeCloseTo(naiveReturn('^GSPC', '2026-06-01', '2026-08-21'), 10);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   parsePeriod,
   periodBaseIndex,
   periodLabel,
+  periodToDateBase,
 } from '../../src/core/periods.ts';
 import type { NamedPeriod, Period } from '../../src/core/periods.ts';
 import { realSeries } from './_realdata.ts';
@@ -40,7 +41,9 @@ describe('parsePeriod', () => {
   it('rejects dates that are not on the calendar, and unknown words', () => {
     expect(parsePeriod('2023-02-29'), '2023 is not a leap year').toBeNull();
     expect(parsePeriod('since:2026-13-01')).toBeNull();
-    expect(parsePeriod('since:2026-6-1'), 'dates must be zero-padded ISO').toBeNull();
+    // Issue 12: dates in the forms people type (2026-6-1, 06/01/2026) are read as well.
+    expect(parsePeriod('since:2026-6-1')).toEqual({ kind: 'since', date: '2026-06-01' });
+    expect(parsePeriod('since:2026-6-31'), 'June has 30 days').toBeNull();
     expect(parsePeriod('since:')).toBeNull();
     expect(parsePeriod('2y')).toBeNull();
     expect(parsePeriod('')).toBeNull();
@@ -83,13 +86,16 @@ describe('formatPeriod / describePeriod / periodLabel', () => {
       '3y': 'over the past 3 years',
       '5y': 'over the past 5 years',
       max: 'over the full history',
+      wtd: 'week to date',
+      mtd: 'month to date',
+      qtd: 'quarter to date',
     };
     for (const name of NAMED_PERIODS) expect(describePeriod(named(name)), name).toBe(prose[name]);
     expect(describePeriod(since('2026-06-01'))).toBe('since Jun 1, 2026');
   });
 
   it('labels columns', () => {
-    const labels = ['1D', '1W', '1M', '3M', '6M', 'YTD', '1Y', '3Y', '5Y', 'Max'];
+    const labels = ['1D', '1W', '1M', '3M', '6M', 'YTD', '1Y', '3Y', '5Y', 'Max', 'WTD', 'MTD', 'QTD'];
     expect(NAMED_PERIODS.map((n) => periodLabel(named(n)))).toEqual(labels);
     expect(periodLabel(since('2026-06-01'))).toBe('Since Jun 1, 2026');
   });
@@ -117,6 +123,34 @@ describe('periodBaseIndex (hand-made calendars)', () => {
   it("'1y' from a leap day lands on Feb 28", () => {
     const dates = ['2023-02-27', '2023-02-28', '2023-03-01', '2024-02-29'];
     expect(periodBaseIndex(dates, named('1y'), 3)).toBe(1);
+  });
+
+  it("'wtd' starts from the last close of the previous week, through a holiday Friday", () => {
+    // Good Friday 2024-03-29 was a market holiday: the week of Mon Apr 1 starts from Thu Mar 28's close.
+    const dates = ['2024-03-27', '2024-03-28', '2024-04-01', '2024-04-02', '2024-04-03'];
+    expect(periodBaseIndex(dates, named('wtd'), 4), 'Wed Apr 3 → Thu Mar 28').toBe(1);
+    expect(periodBaseIndex(dates, named('wtd'), 2), 'on the Monday itself, still the previous week').toBe(1);
+    expect(periodToDateBase('2024-04-07', 'wtd'), 'a Sunday belongs to its Monday-to-Sunday week').toBe('2024-03-31');
+  });
+
+  it("'mtd' and 'qtd' start from the last close of the previous month / quarter, across a year end", () => {
+    // Thu Jan 2, 2025 (the first session of the year): month and quarter start from Dec 31, 2024; its week
+    // began Mon Dec 30, so wtd starts from Fri Dec 27.
+    const dates = ['2024-09-30', '2024-12-27', '2024-12-30', '2024-12-31', '2025-01-02'];
+    for (const p of ['mtd', 'qtd'] as const) expect(periodBaseIndex(dates, named(p), 4), p).toBe(3);
+    expect(periodBaseIndex(dates, named('wtd'), 4), 'wtd: Dec 27').toBe(1);
+    // Nov 15, 2024: mtd from Oct 31; qtd from Sep 30.
+    const d2 = ['2024-09-27', '2024-09-30', '2024-10-31', '2024-11-15'];
+    expect(periodBaseIndex(d2, named('mtd'), 3)).toBe(2);
+    expect(periodBaseIndex(d2, named('qtd'), 3)).toBe(1);
+    expect(periodToDateBase('2024-05-15', 'qtd')).toBe('2024-03-31');
+    expect(periodToDateBase('2024-03-01', 'mtd'), 'leap February').toBe('2024-02-29');
+  });
+
+  it('parses wtd, mtd and qtd with their labels and prose', () => {
+    expect(parsePeriod('WTD')).toEqual(named('wtd'));
+    expect(periodLabel(named('qtd'))).toBe('QTD');
+    expect(describePeriod(named('mtd'))).toBe('month to date');
   });
 
   it("'3m' and '6m' count calendar months", () => {
@@ -172,6 +206,10 @@ describe('periodBaseIndex (hand-made calendars)', () => {
       let target: string;
       if (name === 'ytd') target = `${y - 1}-12-31`;
       else if (name === '1w') target = iso(Date.UTC(y, m - 1, d) - 7 * 86_400_000);
+      // The day before this Monday (getUTCDay: Sunday 0 … Saturday 6), month or quarter.
+      else if (name === 'wtd') target = iso(Date.UTC(y, m - 1, d) - (((new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7) + 1) * 86_400_000);
+      else if (name === 'mtd') target = iso(Date.UTC(y, m - 1, 0));
+      else if (name === 'qtd') target = iso(Date.UTC(y, Math.floor((m - 1) / 3) * 3, 0));
       else {
         const back = MONTHS[name] as number;
         const monthIndex = y * 12 + (m - 1) - back;

@@ -13,6 +13,7 @@ import {
   RS_RATIO_LONG_WEEKS,
   RS_RATIO_SHORT_WEEKS,
   weeklyCloseIndices,
+  weekNumbers,
   type Quadrant,
   type RotationPoint,
 } from '../../src/core/rotation-map.ts';
@@ -72,6 +73,21 @@ describe('weeklyCloseIndices', () => {
   it('puts a Sunday with the week before it, and the next Monday in a new week', () => {
     // Jan 11, 2026 is a Sunday (Jan 1 was a Thursday).
     expect(weeklyCloseIndices(['2026-01-09', '2026-01-11', '2026-01-12'])).toEqual([1, 2]);
+  });
+});
+
+describe('weekNumbers', () => {
+  it('gives each date its Monday–Sunday week, as Date counts it, across month, year and leap-day boundaries', () => {
+    // Every 3rd calendar day from Dec 2019 to Mar 2021 (through Feb 29, 2020), and an 11-year jump.
+    const dates: string[] = [];
+    for (let t = Date.UTC(2019, 11, 1); t < Date.UTC(2021, 2, 1); t += 3 * 86_400_000) dates.push(new Date(t).toISOString().slice(0, 10));
+    dates.push('2032-03-01', '2032-03-07', '2032-03-08');
+    const expected = dates.map((d) => Math.floor((Date.parse(`${d}T00:00:00Z`) / 86_400_000 + 3) / 7));
+    expect([...weekNumbers(dates)]).toEqual(expected);
+    // Sunday Mar 7, 2032 closes the week Monday Mar 1 opened; Monday Mar 8 starts the next.
+    const w = weekNumbers(['2032-03-01', '2032-03-07', '2032-03-08']);
+    expect(w[1]).toBe(w[0]);
+    expect(w[2]).toBe((w[0] as number) + 1);
   });
 });
 
@@ -293,8 +309,14 @@ describe('rotationPath against the naive reference', () => {
     fc.assert(
       fc.property(history, ({ a, b }) => {
         const expected = naiveRotation(a, b);
-        const path = rotationPath(seriesFromCloses('A', a.dates, a.adj), seriesFromCloses('B', b.dates, b.adj));
+        const sb = seriesFromCloses('B', b.dates, b.adj);
+        const path = rotationPath(seriesFromCloses('A', a.dates, a.adj), sb);
         expect(path.length).toBe(expected.length);
+        // With the benchmark's weeks read beforehand: the very same path.
+        const shared = rotationPath(seriesFromCloses('A', a.dates, a.adj), sb, weekNumbers(b.dates));
+        expect([...shared.dates]).toEqual([...path.dates]);
+        expect([...shared.ratio]).toEqual([...path.ratio]);
+        expect([...shared.momentum]).toEqual([...path.momentum]);
         expect([...path.dates]).toEqual(expected.map((p) => p.date));
         expected.forEach((p, i) => {
           expect(Math.abs((path.ratio[i] as number) - p.ratio), `ratio ${p.date}`).toBeLessThan(1e-9 * p.ratio);
@@ -316,7 +338,9 @@ describe('rotationPath against the naive reference', () => {
     for (const sym of ['XLB', 'XLC', 'XLE', 'XLF', 'XLI', 'XLK', 'XLP', 'XLRE', 'XLU', 'XLV', 'XLY']) {
       const a = load(sym);
       const expected = naiveRotation(a, spy);
-      const path = rotationPath(seriesFromCloses(sym, a.dates, a.adj), seriesFromCloses('SPY', spy.dates, spy.adj));
+      const spySeries = seriesFromCloses('SPY', spy.dates, spy.adj);
+      // As /rotationmap runs it: SPY's weeks read once for all sectors.
+      const path = rotationPath(seriesFromCloses(sym, a.dates, a.adj), spySeries, weekNumbers(spy.dates));
       expect(path.length, sym).toBe(expected.length);
       expect(path.length, `${sym} has years of weekly points`).toBeGreaterThan(300);
       expected.forEach((p, i) => {

@@ -11,7 +11,9 @@ describe('universes', () => {
     expect(findUniverse('styles')?.members.map((m) => m.symbol)).toEqual(['IWM', 'SPY', 'QQQ', 'DIA', 'MAGS']);
     expect(findUniverse('mag7')?.members.map((m) => m.symbol), 'the Magnificent Seven, next to MAGS').toEqual(['AAPL', 'MSFT', 'GOOGL', 'AMZN', 'META', 'NVDA', 'TSLA']);
     expect(findUniverse('Magnificent-Seven')?.id).toBe('mag7');
-    expect(UNIVERSE_NAMES).toEqual(['sectors', 'smallcap-drivers', 'styles', 'mag7']);
+    const stocks = (manifest as { symbol: string; kind?: string }[]).filter((m) => m.kind === 'stock').map((m) => m.symbol);
+    expect(findUniverse('stocks')?.members.map((m) => m.symbol), 'every bundled stock, as data/manifest.json lists them').toEqual(stocks);
+    expect(UNIVERSE_NAMES).toEqual(['sectors', 'smallcap-drivers', 'styles', 'mag7', 'stocks']);
   });
 
   it('only name symbols the bundled data has', () => {

@@ -26,7 +26,7 @@ import { createManualClock } from '../../src/digest/clock.ts';
 import { PostError, type ChannelRef, type DigestPoster } from '../../src/digest/poster.ts';
 import { dueInstant, type Slot } from '../../src/digest/schedule.ts';
 import { createDigestService } from '../../src/digest/service.ts';
-import { createDigestStore, type DigestStore } from '../../src/digest/store.ts';
+import { createDigestStore, type SqliteDigestStore } from '../../src/digest/store.ts';
 import { openDatabase } from '../../src/store/db.ts';
 import { naiveRows } from '../commands/_naive.ts';
 import { fakeRenderer, settle } from './_fakes.ts';
@@ -145,7 +145,7 @@ function pngRenderer(): ChartRenderer {
 }
 
 /** The store with checkpoints around every write that matters to exactly-once. */
-function hooked(store: DigestStore): DigestStore {
+function hooked(store: SqliteDigestStore): SqliteDigestStore {
   return {
     ...store,
     decide(...args) {

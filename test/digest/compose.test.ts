@@ -81,4 +81,13 @@ describe('the close digest', () => {
     expect(sec.asOf).toBe('2025-06-30');
     expect(sec.args.preset).toBe('sectors');
   });
+
+  it('the scan preset is /scan all stocks as of the day', async () => {
+    const a: Answer = await composeDigest('scan', marketInputs(app.market, '2025-05-12', []), runnerCommand(app.runner));
+    expect(a.command).toBe('scan');
+    expect(a.asOf).toBe('2025-05-12');
+    expect(a.args.preset).toBe('scan');
+    expect(a.lines.join('\n'), 'the April 2025 sell-off left snapbacks among the stocks').toMatch(/\*\*Snapback\*\* \([1-9]\d*\): HOOD /);
+    expect(a.charts[0]?.kind).toBe('multiples');
+  });
 });

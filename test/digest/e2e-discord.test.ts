@@ -15,7 +15,7 @@ import { installDigestBackend } from '../../src/digest/backend.ts';
 import { createManualClock, type ManualClock } from '../../src/digest/clock.ts';
 import { PostError } from '../../src/digest/poster.ts';
 import { createDigestService, type DigestService } from '../../src/digest/service.ts';
-import { createDigestStore, type DigestStore } from '../../src/digest/store.ts';
+import { createDigestStore, type SqliteDigestStore } from '../../src/digest/store.ts';
 import { createLogger } from '../../src/log.ts';
 import { naiveRows } from '../commands/_naive.ts';
 import { EVERYONE_PERMISSIONS, FakeDiscord, MANAGE_CHANNELS, MESSAGE_FLAGS, pngSize, snowflake, type DispatchedInteraction, type RecordedRequest } from '../fakes/discord/server.ts';
@@ -31,7 +31,7 @@ type Body = { content?: string; flags?: number; embeds?: Embed[]; nonce?: string
 let fake: FakeDiscord;
 let app: App;
 let adapter: DiscordAdapter;
-let store: DigestStore;
+let store: SqliteDigestStore;
 let clock: ManualClock;
 let service: DigestService;
 let uninstall: () => void = () => {};

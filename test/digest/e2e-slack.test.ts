@@ -10,7 +10,7 @@ import type { App } from '../../src/app.ts';
 import { installDigestBackend } from '../../src/digest/backend.ts';
 import { createManualClock, type ManualClock } from '../../src/digest/clock.ts';
 import { createDigestService, type DigestService } from '../../src/digest/service.ts';
-import { createDigestStore, type DigestStore } from '../../src/digest/store.ts';
+import { createDigestStore, type SqliteDigestStore } from '../../src/digest/store.ts';
 import { silentLogger } from '../../src/log.ts';
 import { FORM, sendSigned, slashCommandBody } from '../fakes/slack/requests.ts';
 import { pngSize } from '../fakes/discord/server.ts';
@@ -30,7 +30,7 @@ type Block = { type: string; slack_file?: { id: string }; text?: { text: string 
 let fake: FakeSlack;
 let app: App;
 let slack: SlackAdapter;
-let store: DigestStore;
+let store: SqliteDigestStore;
 let clock: ManualClock;
 let service: DigestService;
 let uninstall: () => void = () => {};

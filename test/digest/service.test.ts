@@ -5,7 +5,7 @@ import { createManualClock, type ManualClock } from '../../src/digest/clock.ts';
 import { composeCloseDigest, marketInputs } from '../../src/digest/compose.ts';
 import type { DigestPoster } from '../../src/digest/poster.ts';
 import { createDigestService, type DigestService, type DigestServiceOptions } from '../../src/digest/service.ts';
-import { createDigestStore, type DigestStore } from '../../src/digest/store.ts';
+import { createDigestStore, type SqliteDigestStore } from '../../src/digest/store.ts';
 import { openDatabase } from '../../src/store/db.ts';
 import { createTestApp } from '../_app.ts';
 import { fakeRenderer, ny, PostError, recordingPoster, runUntil, settle, timedMarket } from './_fakes.ts';
@@ -32,7 +32,7 @@ async function drain(clock: ManualClock, service: DigestService): Promise<void> 
   while (service.queued() > 0 && clock.fireNext()) await settle(() => service.busy());
 }
 
-function payloads(store: DigestStore): number {
+function payloads(store: SqliteDigestStore): number {
   return (store.db.prepare('SELECT COUNT(*) AS n FROM digest_payloads').get() as { n: number }).n;
 }
 

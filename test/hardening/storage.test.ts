@@ -15,7 +15,7 @@ import type { ChannelContext } from '../../src/command/define.ts';
 import { loadConfig } from '../../src/config.ts';
 import { installDigestBackend } from '../../src/digest/backend.ts';
 import { createManualClock } from '../../src/digest/clock.ts';
-import { createDigestStore, type DigestStore } from '../../src/digest/store.ts';
+import { createDigestStore, type SqliteDigestStore } from '../../src/digest/store.ts';
 import { createHealthRegistry, startOpsServer, type OpsServer } from '../../src/ops/health.ts';
 import { createBackups } from '../../src/store/backup.ts';
 import { StoreOpenError } from '../../src/store/guard.ts';
@@ -28,7 +28,7 @@ const CHANNEL = { platform: 'discord', id: '111' } as const;
 
 interface Bot {
   app: App;
-  store: DigestStore;
+  store: SqliteDigestStore;
   ops: OpsServer;
   log: MemoryLog;
   dbFile: string;

@@ -38,8 +38,14 @@ export function createDiscordRest(o: { token: string; apiUrl?: string | undefine
  * discord.js drops messages in uncached channels otherwise. No mention in a reply ever pings anyone
  * (`allowedMentions: { parse: [] }`), whatever a person typed.
  */
-export function createDiscordClient(o: { apiUrl?: string | undefined }): Client {
+/**
+ * `shards`: which of `shardCount` gateway shards this process runs (SHARD_IDS of SHARD_COUNT). Each
+ * identifies with `shard: [id, count]` and Discord sends it the events of the servers whose
+ * `(guild_id >> 22) % count` is its id (DMs to shard 0); one process runs several over one client.
+ */
+export function createDiscordClient(o: { apiUrl?: string | undefined; shards?: readonly number[]; shardCount?: number }): Client {
   return new Client({
+    ...(o.shardCount !== undefined && o.shardCount > 1 ? { shards: [...(o.shards ?? Array.from({ length: o.shardCount }, (_, i) => i))], shardCount: o.shardCount } : {}),
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages],
     partials: [Partials.Channel],
     rest: discordRestOptions(o.apiUrl),

@@ -33,7 +33,7 @@ export { buildCommandPayloads, registerCommands } from './registration.ts';
 export { createDiscordRest } from './client.ts';
 
 export interface DiscordDeps {
-  config: Pick<Config, 'DISCORD_TOKEN' | 'DISCORD_API_URL'> & Partial<Pick<Config, 'DISCORD_DIGEST_ROLE_ID'>>;
+  config: Pick<Config, 'DISCORD_TOKEN' | 'DISCORD_API_URL'> & Partial<Pick<Config, 'DISCORD_DIGEST_ROLE_ID' | 'SHARD_COUNT' | 'SHARD_IDS'>>;
   runner: CommandRunner;
   renderer: ChartRenderer;
   logger: Logger;
@@ -73,7 +73,7 @@ export async function startDiscord(deps: DiscordDeps): Promise<DiscordAdapter> {
   const token = config.DISCORD_TOKEN;
   if (!token) throw new Error('startDiscord: DISCORD_TOKEN is not set');
 
-  const client = createDiscordClient({ apiUrl: config.DISCORD_API_URL });
+  const client = createDiscordClient({ apiUrl: config.DISCORD_API_URL, ...(config.SHARD_COUNT !== undefined ? { shardCount: config.SHARD_COUNT } : {}), ...(config.SHARD_IDS ? { shards: config.SHARD_IDS } : {}) });
   // One scheduler for both: a question's work waits while slash commands are being acknowledged.
   const scheduler = createAckFirstScheduler();
   const handle = createInteractionHandler({ ...deps, scheduler, digestRoleId: config.DISCORD_DIGEST_ROLE_ID });

@@ -57,6 +57,6 @@ describe('CLI', () => {
   }, 60_000);
 
   it('exits non-zero with a one-line message on bad input', async () => {
-    await expect(cli(['run', '/streak IWM'])).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/^✗ \/streak needs a symbol/) });
+    await expect(cli(['run', '/streak IWM'])).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/^✗ \/streak needs two symbols, e\.g\. \/streak IWM SPY/) });
   }, 60_000);
 });

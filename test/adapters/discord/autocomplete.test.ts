@@ -60,7 +60,7 @@ describe('autocomplete by option kind', () => {
   });
 
   it('offers the named periods, narrowed by what is typed', () => {
-    expect(autocompleteChoices(decl.period, '', symbols).map((c) => c.value), 'all ten named periods').toEqual(['1d', '1w', '1m', '3m', '6m', 'ytd', '1y', '3y', '5y', 'max']);
+    expect(autocompleteChoices(decl.period, '', symbols).map((c) => c.value), 'all thirteen named periods').toEqual(['1d', '1w', '1m', '3m', '6m', 'ytd', '1y', '3y', '5y', 'max', 'wtd', 'mtd', 'qtd']);
     expect(autocompleteChoices(decl.period, '1', symbols).map((c) => c.value), 'those starting with 1').toEqual(['1d', '1w', '1m', '1y']);
     expect(autocompleteChoices(decl.period, 'month', symbols).map((c) => c.value), 'an alias of 1m').toEqual(['1m']);
   });

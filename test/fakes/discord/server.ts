@@ -132,6 +132,8 @@ export interface GatewayFrame {
   op: number;
   t?: string | null;
   d: unknown;
+  /** The [shard_id, num_shards] of the session it went to or came from, once it identified. */
+  shard?: [number, number];
 }
 
 export interface DispatchedInteraction {
@@ -163,6 +165,19 @@ export interface FakeDiscordOptions {
   heartbeatIntervalMs?: number;
   /** How long an interaction may wait for its acknowledgement (Discord: 3 s). */
   ackDeadlineMs?: number;
+  /** The test server's id (a snowflake); pick one to land it on a given shard: `(id >> 22) % count`. */
+  guildId?: string;
+  /** The shard count GET /gateway/bot recommends (default 1). */
+  recommendedShards?: number;
+}
+
+/**
+ * Which shard of `count` receives a guild's events, as Discord routes them: `(guild_id >> 22) % count`
+ * (the snowflake's timestamp bits). DMs, which have no guild, go to shard 0.
+ */
+export function shardOf(guildId: string | undefined, count: number): number {
+  if (guildId === undefined) return 0;
+  return Number((BigInt(guildId) >> 22n) % BigInt(count));
 }
 
 const json = (res: ServerResponse, status: number, body: unknown): void => {
@@ -190,7 +205,7 @@ class HttpError extends Error {
 export class FakeDiscord {
   readonly token: string;
   readonly applicationId = snowflake();
-  readonly guildId = snowflake();
+  readonly guildId: string;
   readonly channelId = snowflake();
   readonly dmChannelId = snowflake();
   /** A server text channel where @everyone may not create public threads (the bot must reply instead). */
@@ -223,6 +238,11 @@ export class FakeDiscord {
   private readonly byToken = new Map<string, string>();
   private readonly sockets = new Set<WebSocket>();
   private readonly identified = new Set<WebSocket>();
+  /** Each identified session's [shard_id, num_shards] (IDENTIFY's `shard`; [0, 1] without one). */
+  private readonly shards = new Map<WebSocket, [number, number]>();
+  private readonly recommendedShards: number;
+  /** Session id → its shard, so a RESUME keeps the shard it identified with. */
+  private readonly sessionShards = new Map<string, [number, number]>();
   private seq = 0;
   private readyWaiters: (() => void)[] = [];
   private requestWaiters: { match: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }[] = [];
@@ -233,6 +253,8 @@ export class FakeDiscord {
   private readonly ackDeadlineMs: number;
 
   private constructor(opts: FakeDiscordOptions) {
+    this.guildId = opts.guildId ?? snowflake();
+    this.recommendedShards = opts.recommendedShards ?? 1;
     this.token = opts.token ?? `${Buffer.from(this.applicationId).toString('base64url')}.fake.${randomBytes(20).toString('base64url')}`;
     this.heartbeatIntervalMs = opts.heartbeatIntervalMs ?? 41250;
     this.ackDeadlineMs = opts.ackDeadlineMs ?? 3000;
@@ -295,7 +317,8 @@ export class FakeDiscord {
   // ---------------------------------------------------------------- gateway
 
   private send(ws: WebSocket, payload: { op: number; d: unknown; s?: number | null; t?: string | null }): void {
-    this.gateway.push({ at: performance.now(), direction: 'sent', op: payload.op, t: payload.t ?? null, d: payload.d });
+    const shard = this.shards.get(ws);
+    this.gateway.push({ at: performance.now(), direction: 'sent', op: payload.op, t: payload.t ?? null, d: payload.d, ...(shard ? { shard } : {}) });
     ws.send(JSON.stringify({ s: null, t: null, ...payload }));
   }
 
@@ -304,6 +327,7 @@ export class FakeDiscord {
     ws.on('close', () => {
       this.sockets.delete(ws);
       this.identified.delete(ws);
+      this.shards.delete(ws);
     });
     const query = new URL(req.url ?? '/', this.gatewayUrl).searchParams;
     if (query.get('v') !== '10') this.problems.push(`gateway connected with v=${query.get('v')}, expected 10`);
@@ -337,7 +361,7 @@ export class FakeDiscord {
         return;
       case 2: {
         // identify
-        const d = frame.d as { token?: string; intents?: number; properties?: unknown };
+        const d = frame.d as { token?: string; intents?: number; properties?: unknown; shard?: unknown };
         if (d.token !== this.token) {
           ws.close(4004, 'Authentication failed.');
           return;
@@ -346,41 +370,66 @@ export class FakeDiscord {
           ws.close(4013, 'Invalid intent(s).');
           return;
         }
+        // IDENTIFY's shard is [shard_id, num_shards], 0 <= shard_id < num_shards; without one, [0, 1].
+        const shard = d.shard ?? [0, 1];
+        if (!Array.isArray(shard) || shard.length !== 2 || !shard.every((x) => Number.isInteger(x)) || !(shard[0] >= 0 && shard[0] < shard[1])) {
+          ws.close(4010, 'Invalid shard.');
+          return;
+        }
+        const [shardId, shardCount] = shard as [number, number];
+        const ours = shardOf(this.guildId, shardCount) === shardId;
+        this.shards.set(ws, [shardId, shardCount]);
         const ready: GatewayReadyDispatchData = {
           v: 10,
           user: this.botUser,
-          // As Discord does: the guilds unavailable in READY, then one GUILD_CREATE each.
-          guilds: [{ id: this.guildId, unavailable: true }],
+          // As Discord does: the shard's guilds unavailable in READY, then one GUILD_CREATE each.
+          guilds: ours ? [{ id: this.guildId, unavailable: true }] : [],
           session_id: randomBytes(16).toString('hex'),
           resume_gateway_url: this.gatewayUrl,
-          shard: [0, 1],
+          shard: [shardId, shardCount],
           application: { id: this.applicationId, flags: 0 as ApplicationFlags, flags_new: '0' },
         };
         this.intents = d.intents;
+        this.sessionShards.set(ready.session_id, [shardId, shardCount]);
         this.send(ws, { op: 0, s: ++this.seq, t: 'READY', d: ready });
-        this.send(ws, { op: 0, s: ++this.seq, t: 'GUILD_CREATE', d: this.guildCreate() });
+        if (ours) this.send(ws, { op: 0, s: ++this.seq, t: 'GUILD_CREATE', d: this.guildCreate() });
         this.identified.add(ws);
         for (const w of this.readyWaiters.splice(0)) w();
         return;
       }
-      case 6: // resume
+      case 6: {
+        // resume: the session keeps the shard it identified with
+        const shard = this.sessionShards.get(String((frame.d as { session_id?: unknown } | null)?.session_id));
+        if (shard) this.shards.set(ws, shard);
         this.send(ws, { op: 0, s: ++this.seq, t: 'RESUMED', d: {} });
         this.identified.add(ws);
         return;
+      }
       default:
         return; // presence updates and the like: recorded, nothing to answer
     }
   }
 
-  /** Sends INTERACTION_CREATE to every identified session and starts the acknowledgement clock. */
+  /** The open sessions that receive a guild's events (or a DM's, `guildId` undefined): those of its shard. */
+  private sessionsFor(guildId: string | undefined): WebSocket[] {
+    return [...this.identified].filter((ws) => {
+      const [id, count] = this.shards.get(ws) ?? [0, 1];
+      return ws.readyState === ws.OPEN && shardOf(guildId, count) === id;
+    });
+  }
+
+  /** The [shard_id, num_shards] of every identified session. */
+  identifiedShards(): [number, number][] {
+    return [...this.identified].map((ws) => this.shards.get(ws) ?? [0, 1]);
+  }
+
+  /** Sends INTERACTION_CREATE to the identified sessions of its guild's shard and starts the acknowledgement clock. */
   dispatchInteraction(payload: APIInteraction): DispatchedInteraction {
     if (this.identified.size === 0) throw new Error('fake discord: no identified gateway session to dispatch to');
     const dispatchedAt = performance.now();
     this.interactions.set(payload.id, { payload, dispatchedAt, followUpIds: [] });
     this.byToken.set(payload.token, payload.id);
-    for (const ws of this.identified) {
-      if (ws.readyState === ws.OPEN) this.send(ws, { op: 0, s: ++this.seq, t: 'INTERACTION_CREATE', d: payload });
-    }
+    for (const ws of this.sessionsFor(payload.guild_id)) this.send(ws, { op: 0, s: ++this.seq, t: 'INTERACTION_CREATE', d: payload });
     return { id: payload.id, token: payload.token, payload, dispatchedAt };
   }
 
@@ -397,9 +446,7 @@ export class FakeDiscord {
     const readable =
       (this.intents & INTENTS.MessageContent) !== 0 || message.guild_id === undefined || message.author.id === this.botUser.id || message.mentions.some((u) => u.id === this.botUser.id);
     const d = readable ? message : { ...message, content: '', embeds: [], attachments: [], components: [] };
-    for (const ws of this.identified) {
-      if (ws.readyState === ws.OPEN) this.send(ws, { op: 0, s: ++this.seq, t: 'MESSAGE_CREATE', d });
-    }
+    for (const ws of this.sessionsFor(message.guild_id)) this.send(ws, { op: 0, s: ++this.seq, t: 'MESSAGE_CREATE', d });
     return true;
   }
 
@@ -738,7 +785,7 @@ export class FakeDiscord {
     let m: RegExpExecArray | null;
     if (method === 'GET' && p === '/gateway/bot') {
       this.requireAuth(r);
-      return [200, { url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } }];
+      return [200, { url: this.gatewayUrl, shards: this.recommendedShards, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } }];
     }
     if (method === 'GET' && p === '/gateway') return [200, { url: this.gatewayUrl }];
     if (method === 'GET' && p === '/users/@me') {

@@ -1,0 +1,171 @@
+/**
+ * What followed earlier moments like today's, in one sentence: the line /streak, /breakout and
+ * /drawdown add when their event applies, and the headline of /analogs. The numbers come from
+ * src/core/analogs.ts; this module only chooses the comparison (how long a streak, how deep a decline)
+ * and words it. Sentences describe what happened after earlier cases; none predicts.
+ */
+import {
+  analogStudy,
+  chooseByCount,
+  chooseStreakLength,
+  MIN_CASES,
+  SMALL_SAMPLE,
+  type AnalogEvent,
+  type AnalogInput,
+  type AnalogStudy,
+  type Summary,
+} from '../core/analogs.ts';
+import { formatDate, formatPercent } from '../core/format.ts';
+import { formatPoints } from './phrases.ts';
+
+/** The horizon the one-line summaries quote: 3 months. */
+export const LINE_HORIZON = 1;
+
+/** "streaks of 8+ sessions", "declines of 20% or more from a high", … */
+export function eventPlural(event: AnalogEvent): string {
+  switch (event.kind) {
+    case 'streak':
+      return `streaks of ${event.sessions}+ sessions`;
+    case 'record':
+      return 'first record closes after a year without one';
+    case 'level':
+      return `first closes above ${event.level} after a year without one`;
+    case 'decline':
+      return `declines of ${Math.round(event.depth * 100)}% or more from a record close`;
+  }
+}
+
+/** "the 10 earlier streaks…" or "only 4 earlier streaks…". */
+function earlier(n: number, what: string): string {
+  return n < SMALL_SAMPLE ? `only ${n} earlier ${what}` : `the ${n} earlier ${what}`;
+}
+
+function year(iso: string): string {
+  return iso.slice(0, 4);
+}
+
+/**
+ * The facts behind one "what followed" line: JSON-shaped, so a command's typed facts can carry them
+ * (`--json` prints them) and its present step words them with `analogLineText`.
+ */
+export type AnalogLine = {
+  /** "streaks of 8+ sessions", "declines of 20% or more from a high". */
+  what: string;
+  /** The first year of the data the cases come from. */
+  since: string;
+  /** Months the outcome is measured over (3). */
+  months: number;
+  horizon: string;
+  a: string;
+  /** The benchmark when the outcome is relative ("beat SPY"), else null ("was higher"). */
+  b: string | null;
+  n: number;
+  positives: number;
+  /** Fractions: return, or relative return in points when `b` is set. */
+  median: number;
+  worst: number;
+  worstDate: string;
+};
+
+/** The line's facts for a study, or null with fewer than MIN_CASES cases (nothing is said). */
+export function analogLine(study: AnalogStudy, names: { a: string; b?: string }, horizon: number = LINE_HORIZON): AnalogLine | null {
+  const h = study.summaries[horizon];
+  if (!h) return null;
+  const rel = names.b !== undefined ? h.rel : null;
+  const s: Summary | null = rel ?? h.ret;
+  if (!s || s.n < MIN_CASES) return null;
+  return {
+    what: eventPlural(study.event),
+    since: year(study.firstDate),
+    months: Math.round(h.horizon.sessions / 21),
+    horizon: h.horizon.label,
+    a: names.a,
+    b: rel ? (names.b ?? null) : null,
+    n: s.n,
+    positives: s.positives,
+    median: s.median,
+    worst: s.worst.value,
+    worstDate: s.worst.date,
+  };
+}
+
+/**
+ * "After the 10 earlier streaks of 8+ sessions since 2000, IWM beat SPY over the next 3 months 4 times
+ * (median −0.8 pts; worst −9.1 pts, after Mar 5, 2009)." With no benchmark: "…, SPY was higher 3 months
+ * later 7 times (median +2.1%; worst −12.0%, after …)."
+ */
+export function analogLineText(l: AnalogLine): string {
+  const head = `After ${earlier(l.n, l.what)} since ${l.since}`;
+  if (l.b !== null) {
+    return `${head}, ${l.a} beat ${l.b} over the next ${l.horizon} ${times(l.positives)} (median ${formatPoints(l.median)}; worst ${formatPoints(l.worst)}, after ${formatDate(l.worstDate)}).`;
+  }
+  return `${head}, ${l.a} was higher ${l.horizon} later ${times(l.positives)} (median ${formatPercent(l.median)}; worst ${formatPercent(l.worst)}, after ${formatDate(l.worstDate)}).`;
+}
+
+/** analogLineText of analogLine, or null when nothing is said. */
+export function analogSentence(study: AnalogStudy, names: { a: string; b?: string }, horizon: number = LINE_HORIZON): string | null {
+  const l = analogLine(study, names, horizon);
+  return l ? analogLineText(l) : null;
+}
+
+function times(n: number): string {
+  return n === 1 ? 'once' : `${n} times`;
+}
+
+/** The study for a current streak of `current` sessions, with the streak length chosen so the sample says something. */
+export function streakStudy(input: AnalogInput, current: number): AnalogStudy | null {
+  const studies = new Map<number, AnalogStudy>();
+  const study = (k: number): AnalogStudy => {
+    let st = studies.get(k);
+    if (!st) studies.set(k, (st = analogStudy({ kind: 'streak', sessions: k }, input)));
+    return st;
+  };
+  const pick = chooseStreakLength(current, (k) => study(k).summaries[LINE_HORIZON]?.n ?? 0);
+  return pick ? study(pick.k) : null;
+}
+
+/** The one line for /streak: null without a current streak of 2+ sessions or enough earlier cases. */
+export function streakAnalogLine(input: AnalogInput, a: string, b: string, current: number): AnalogLine | null {
+  if (current < 2) return null;
+  const st = streakStudy(input, current);
+  return st ? analogLine(st, { a, b }) : null;
+}
+
+/** Decline thresholds the /drawdown line may quote, from today's depth (a fraction > 0) down to 10%, in steps of 5%. */
+export function declineThresholds(depth: number): number[] {
+  const out: number[] = [];
+  for (let p = Math.floor((depth * 100 + 1e-9) / 5) * 5; p >= 10; p -= 5) out.push(p / 100);
+  return out;
+}
+
+/** The study for today's decline of `depth` below the high, with the threshold chosen so the sample says something. */
+export function declineStudy(input: AnalogInput, depth: number, peakIndex: number): AnalogStudy | null {
+  const studies = new Map<number, AnalogStudy>();
+  const study = (d: number): AnalogStudy => {
+    let st = studies.get(d);
+    // Declines after today's peak are today's own episode, not an earlier one.
+    if (!st) studies.set(d, (st = analogStudy({ kind: 'decline', depth: d }, input, input.dates.length - 1, { before: peakIndex + 1 })));
+    return st;
+  };
+  const pick = chooseByCount(declineThresholds(depth), (d) => study(d).summaries[LINE_HORIZON]?.n ?? 0);
+  return pick ? study(pick.value) : null;
+}
+
+/**
+ * The one line for /drawdown, for today's decline of `depth` (a fraction > 0) from the peak on day
+ * `peakIndex`: null when today is less than 10% below the high or there are too few earlier cases.
+ */
+export function declineAnalogLine(input: AnalogInput, symbol: string, depth: number, peakIndex: number): AnalogLine | null {
+  const st = declineStudy(input, depth, peakIndex);
+  return st ? analogLine(st, { a: symbol }) : null;
+}
+
+/**
+ * The one line for /breakout: only on the day of the event itself (a first record close after a year
+ * without one, or a first close above the level asked about after a year without one).
+ */
+export function eventTodayLine(input: AnalogInput, event: AnalogEvent, symbol: string): AnalogLine | null {
+  const st = analogStudy(event, input);
+  if (st.latest?.index !== st.endIndex) return null;
+  return analogLine(st, { a: symbol });
+}
