@@ -23,6 +23,8 @@ export function chartCorpus(): string[] {
       `/perf ${pick(['SPY QQQ IWM', 'XLE', 'XLK XLF XLE XLV', 'SPY QQQ IWM DIA MAGS', 'GLD SLV TLT', 'NVDA AAPL', 'IWM'])}${asof}`,
       `/leaders sectors period:${pick(['1m', '3m', 'ytd', '1w', '1y', '6m', '1d'])}${asof}`,
       `/digest preview ${pick(['close', 'sectors', 'rotation'])}${asof}`,
+      `/analogs ${pick(['IWM vs:SPY event:streak', 'SPY event:record', 'QQQ decline 20', 'SPY level 600', 'IWM streak 8 vs:SPY', 'XLE vs:SPY event:streak', 'KRE decline 20'])}${asof}`,
+      `/scan ${pick(['snapback stocks', 'breakouts sectors', 'streaks mag7 vs:SPY', 'unwind stocks', 'all stocks', 'breakouts stocks', 'snapback sectors'])}${asof}`,
     );
   });
   return out;

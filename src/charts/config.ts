@@ -236,6 +236,26 @@ function lineDataset(label: string, data: JsonValue[], axis: string, color: stri
   };
 }
 
+/** A faint line keeps one point in this many (and its last): its shape without a PNG-bloating jitter. */
+const FAINT_EVERY = 4;
+
+/** Every `k`-th value and the last one; the rest become gaps (drawn over with `spanGaps`). */
+function sparse(values: (number | null)[], k: number): (number | null)[] {
+  let last = -1;
+  values.forEach((v, i) => {
+    if (v !== null) last = i;
+  });
+  return values.map((v, i) => (i % k === 0 || i === last ? v : null));
+}
+
+/** '#6e7781', 0.3 → the opaque colour 30% of the way from white to it. */
+function tint(hex: string, amount: number): string {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+  if (!m) return hex;
+  const mix = (h: string | undefined) => Math.round(255 - (255 - parseInt(h ?? 'ff', 16)) * amount).toString(16).padStart(2, '0');
+  return `#${mix(m[1])}${mix(m[2])}${mix(m[3])}`;
+}
+
 function isNum(v: number | null | undefined): v is number {
   return v != null && Number.isFinite(v);
 }
@@ -306,15 +326,18 @@ function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
     for (const s of panel.series) {
       if (s.type === 'line') {
         const solid = bySymbol.get(s) ?? colorOf(s.color, nextColor++);
-        const c = s.faint ? withAlpha(solid, 0.45) : solid;
+        // Faint lines are a pale opaque tint, thin and behind the rest: a hundred see-through lines
+        // crossing make a PNG of countless blended colours (700 KB), and hide the lines that matter.
+        const c = s.faint ? tint(solid, 0.3) : solid;
         const last = lastValue(s.values);
         datasets.push(
-          lineDataset(s.label, finite(s.values), axis, c, {
-            borderWidth: s.width ?? 2,
+          lineDataset(s.label, s.faint ? sparse(finite(s.values), FAINT_EVERY) : finite(s.values), axis, c, {
+            ...(s.faint ? { spanGaps: true } : {}),
+            borderWidth: s.faint ? Math.min(0.75, s.width ?? 0.75) : (s.width ?? 2),
             borderDash: s.dashed ? [6, 4] : [],
             fill: s.fillToZero ? 'origin' : false,
             backgroundColor: s.fillToZero ? withAlpha(solid, 0.16) : c,
-            order: 1,
+            order: s.faint ? 4 : 1,
             ...(tagLines && last !== null ? { tapebotValueTag: formatValue(last, panel.format) } : {}),
             ...(s.legend === false ? { tapebotHideInLegend: true } : {}),
           }),
@@ -453,8 +476,15 @@ function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
 
   const options = baseOptions(spec, size, { display: true, pointStyle: true }, { formats, cornerLabels: [] });
   options.scales = scales;
+  // Dozens of faint paths (analogs) at 3× compress badly (400+ KB); at 2× they stay under 300 KB and
+  // the type is just as large at 520 px.
+  const faint = spec.panels.reduce((k, p) => k + p.series.filter((s) => s.type === 'line' && s.faint).length, 0);
+  if (faint > MANY_FAINT) options.devicePixelRatio = 2;
   return { type: 'line', data: { labels: dateLabels.labels, datasets }, options };
 }
+
+/** Faint lines beyond which a chart is drawn at 2× instead of 3×. */
+const MANY_FAINT = 20;
 
 /** Pixels between stacked panels. */
 const PANEL_GAP = 14;
