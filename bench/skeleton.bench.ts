@@ -21,12 +21,13 @@ export async function benchSkeleton(): Promise<string[]> {
   for (const threads of [0, 2]) {
     // No render cache: every iteration draws its PNG (a cached repeat is measured in the hardening suite).
     const app = createApp(loadConfig({ DATA_DIR: dataDir, RENDER_THREADS: String(threads), RENDER_CACHE_MB: '0' }));
-    const run = async (text: string) => {
+    const run = async (text: string): Promise<number> => {
       const r = await app.runner.runText(text);
       if (!r.ok) throw new Error(r.error.message);
-      await renderAnswerCharts(app.renderer, r.answer);
+      return (await renderAnswerCharts(app.renderer, r.answer)).reduce((n, c) => n + c.png.length, 0);
     };
-    await run('/rotation');
+    const bytes = await run('/rotation');
+    if (threads === 0) out.push(`/rotation PNG size (1560 × 1020, a 520 px chat column at 3×)`.padEnd(58) + ` ${(bytes / 1024).toFixed(0)} KB (≤ 300 KB)`);
     out.push(row(`/rotation warm, end to end with PNG (render threads=${threads})`, await measure(() => run('/rotation'), { iterations: 40 }), '≤ 150 ms'));
     out.push(row(`/rotation period:max warm, with PNG (threads=${threads})`, await measure(() => run('/rotation period:max'), { iterations: 20 })));
     if (threads === 0) {

@@ -23,6 +23,7 @@ import { PULLBACK, declineFrom, roundTrip } from '../src/core/swings.ts';
 import { NotEnoughDataError, type DailySeries, type PriceBasis } from '../src/core/series.ts';
 import { defineCommand, type AskDeclaration } from '../src/command/define.ts';
 import { opt, PRICE_LEVEL_RANGE } from '../src/command/options.ts';
+import { chartName } from '../src/answer/names.ts';
 import { UserInputError } from '../src/errors.ts';
 
 /** A breakout from a range "just" happened when it is at most this many sessions old. */
@@ -399,7 +400,7 @@ export function presentBreakout(f: BreakoutFacts, plot: BreakoutPlot, sourceLabe
   const k = onClose ? 1 : 100 / at(values, from);
   const priceSeries: TimeSeriesSpec = candles
     ? { type: 'candles', label: sym, open: pick(s.open, idx), high: pick(s.high, idx), low: pick(s.low, idx), close: pick(s.close, idx) }
-    : { type: 'line', label: onClose ? `${sym} close` : `${sym} total return`, values: pick(values, idx).map((v) => v * k), color: 'blue', width: 2 };
+    : { type: 'line', label: onClose ? `${chartName(sym)} close` : `${chartName(sym)} total return`, symbol: sym, values: pick(values, idx).map((v) => v * k), width: 2 };
   const shown = idx.map((i) => at(values, i));
   const lo = Math.min(...shown);
   const hi = Math.max(...shown);
@@ -423,7 +424,7 @@ export function presentBreakout(f: BreakoutFacts, plot: BreakoutPlot, sourceLabe
   a.charts.push({
     kind: 'time',
     id: 'breakout',
-    title: `${sym}: ${lv ? lv.title : f.isNewAllTimeHigh ? 'record close' : f.isNew52wHigh ? '52-week high' : rb ? 'range breakout' : `${pctAbs(f.fromAllTimeHigh)} below its record`}`,
+    title: `${chartName(sym)}: ${lv ? lv.title : f.isNewAllTimeHigh ? 'record close' : f.isNew52wHigh ? '52-week high' : rb ? 'range breakout' : `${pctAbs(f.fromAllTimeHigh)} below its record`}`,
     subtitle: `${candles ? 'Daily candles' : onClose ? 'Daily closes' : 'Total return (dividends reinvested, 100 = first day)'}, ${formatDate(at(s.dates, from))} to ${day}${rb ? `; shaded: the ${formatSpan(rb.start, rb.end, true)} range` : ''}`,
     altText: `${candles ? 'Candlestick' : 'Line'} chart of ${sym} over ${formatSpan(at(s.dates, from), asOf)}: ${a.lines[lv ? 1 : 0] ?? ''}`.replace(/\*\*/g, ''),
     footer: chartFooter(sourceLabel, asOf),

@@ -15,6 +15,7 @@ import { resampleBars, type BarInterval } from '../src/core/resample.ts';
 import { NotEnoughDataError } from '../src/core/series.ts';
 import { defineCommand, type AskDeclaration } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
+import { chartName } from '../src/answer/names.ts';
 
 const FAST = 50;
 const SLOW = 200;
@@ -221,7 +222,7 @@ export default defineCommand({
       priceSeries =
         style === 'candles'
           ? { type: 'candles', label: sym, open: pick(s.open, idx), high: pick(s.high, idx), low: pick(s.low, idx), close: pick(s.close, idx) }
-          : { type: 'line', label: onClose ? `${sym} close` : `${sym} total return`, values: scaled(pick(values, idx)), color: 'blue', width: 2 };
+          : { type: 'line', label: onClose ? `${chartName(sym)} close` : `${chartName(sym)} total return`, symbol: sym, values: scaled(pick(values, idx)), width: 2 };
       fastShown = scaled(pick(fast, idx));
       slowShown = scaled(pick(slow, idx));
       // A thinned point stands for the sessions since the previous one: their average volume and net move.
@@ -247,7 +248,7 @@ export default defineCommand({
     a.charts.push({
       kind: 'time',
       id: 'chart',
-      title: `${sym}, ${when}`,
+      title: `${chartName(sym)}, ${when}`,
       subtitle: `${candleWord} with the ${FAST}- and ${SLOW}-day moving averages${logScale ? ' (log scale)' : ''}${hasVolume ? `; ${interval ? `${interval}ly volume` : sessions > dates.length ? 'average daily volume' : 'volume'} below, coloured by the move` : ''}`,
       altText: `${style === 'candles' ? 'Candlestick' : 'Line'} chart of ${sym} ${when} with its ${FAST}- and ${SLOW}-day averages${hasVolume ? ' and volume' : ''}. ${(a.lines[0] ?? '').replace(/\*\*/g, '')}`,
       footer: chartFooter(ctx.sourceLabel, asOf),
@@ -268,6 +269,8 @@ export default defineCommand({
           ? [{ yLabel: 'Volume', format: 'volume' as const, weight: 1, series: [{ type: 'bar' as const, label: 'Volume', values: volShown, colorBySign: true, signOf: moveShown }] }]
           : []),
       ],
+      // A period shorter than the chart's month of context (1d, 1w) is highlighted in it.
+      ...(from < base ? { shade: [{ from: s.dates[base + 1] as string, to: asOf, label: periodLabel(o.period), color: 'blue' as const }] } : {}),
     });
     return a;
   },

@@ -2,7 +2,6 @@
 import type { Answer } from '../src/answer/answer.ts';
 import { BASIS_TOTAL_RETURN, chartFooter, emptyAnswer, pick, thinIndices } from '../src/answer/build.ts';
 import { formatPoints } from '../src/answer/phrases.ts';
-import { COLORS, type SeriesColor } from '../src/answer/chart-spec.ts';
 import { alignSeries } from '../src/core/align.ts';
 import { formatDate, formatPercent } from '../src/core/format.ts';
 import { describePeriod, formatPeriod, periodBaseIndex, periodLabel } from '../src/core/periods.ts';
@@ -10,6 +9,10 @@ import { rebase } from '../src/core/returns.ts';
 import { NotEnoughDataError } from '../src/core/series.ts';
 import { defineCommand, type AskDeclaration } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
+import { chartName } from '../src/answer/names.ts';
+
+/** Sessions of context a short period is drawn over (about a month). */
+const CONTEXT_SESSIONS = 21;
 
 /** What /compare found; `--json` prints it. Returns are fractions (0.012 = 1.2 %). */
 export type CompareFacts = {
@@ -88,11 +91,15 @@ export default defineCommand({
       returns: Object.fromEntries(rows.map((r) => [r.symbol, r.change])),
     };
 
-    const idx = thinIndices(base, end);
+    // A period shorter than a month (1d, 1w, a young YTD) is drawn over the last month with the
+    // period highlighted: two points a day apart say nothing.
+    const from = Math.max(0, Math.min(base, end - CONTEXT_SESSIONS));
+    const idx = thinIndices(from, end);
+    const names = o.symbols.map(chartName);
     a.charts.push({
       kind: 'time',
       id: 'compare',
-      title: `${o.symbols.join(' vs ')}, ${when}`,
+      title: `${names.join(' vs ')}, ${when}`,
       subtitle: `Total return rebased to 100 on ${formatDate(al.dates[base] as string)}`,
       altText: `Line chart of ${rows.length} symbols ${when}: ${rows.map((r) => `${r.symbol} ${formatPercent(r.change)}`).join(', ')}.`,
       footer: chartFooter(ctx.sourceLabel, asOf),
@@ -101,10 +108,11 @@ export default defineCommand({
         {
           yLabel: 'Rebased (100 = start)',
           format: 'index',
-          series: al.series.map((s, k) => ({ type: 'line' as const, label: s.symbol, values: pick(rebase(s.adjClose, base), idx), color: COLORS[k % COLORS.length] as SeriesColor, width: 2.25 })),
+          series: al.series.map((s) => ({ type: 'line' as const, label: chartName(s.symbol), symbol: s.symbol, values: pick(rebase(s.adjClose, base), idx), width: 2.25 })),
           levels: [{ value: 100, label: 'Start', color: 'gray' }],
         },
       ],
+      ...(from < base ? { shade: [{ from: al.dates[base + 1] as string, to: asOf, label: periodLabel(o.period), color: 'blue' as const }] } : {}),
     });
     return { ...a, facts };
   },

@@ -18,6 +18,7 @@ import { breakoutOutcome, recent52wBreakout } from '../src/core/breakouts.ts';
 import { BEAR_MARKET, bearMarkets, CORRECTION, currentDecline } from '../src/core/swings.ts';
 import { defineCommand, type AskDeclaration } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
+import { chartName } from '../src/answer/names.ts';
 
 /** How many of the deepest drawdowns the answer lists. */
 const TOP = 5;
@@ -193,7 +194,7 @@ export default defineCommand({
     a.charts.push({
       kind: 'time',
       id: 'drawdown',
-      title: cur.depth < 0 ? `${sym}: ${pctAbs(cur.depth)} below its peak` : `${sym}: at a record`,
+      title: cur.depth < 0 ? `${chartName(sym)}: ${pctAbs(cur.depth)} below its peak` : `${chartName(sym)}: at a record`,
       subtitle: `${onClose ? 'Daily closes' : 'Total return (dividends reinvested, 100 = first day)'} and % below the running peak, ${since} to ${day}${logScale ? ' (price on a log scale)' : ''}`,
       altText: `Two panels for ${sym} since ${since}: price, and its drawdown from the running peak. ${(a.lines[0] ?? '').replace(/\*\*/g, '')} Deepest: ${top.map((e) => `${pctAbs(e.depth)} (${formatMonthYear(e.trough.date)})`).join(', ')}.`,
       footer: chartFooter(ctx.sourceLabel, asOf),
@@ -204,7 +205,7 @@ export default defineCommand({
           format: onClose ? (sym.startsWith('^') ? 'index' : 'price') : 'index',
           weight: 3,
           logScale,
-          series: [{ type: 'line', label: onClose ? `${sym} close` : `${sym} total return`, values: pick(values, idx).map((v) => v * k), color: 'blue', width: 1.75 }],
+          series: [{ type: 'line', label: onClose ? `${chartName(sym)} close` : `${chartName(sym)} total return`, symbol: sym, values: pick(values, idx).map((v) => v * k), width: 1.75 }],
           markers,
         },
         {

@@ -1,15 +1,14 @@
 /** /perf — a returns table over the standard look-backs (1D … 1Y) for up to 10 symbols, each column's leader marked. */
 import type { Answer } from '../src/answer/answer.ts';
 import { BASIS_TOTAL_RETURN, chartFooter, emptyAnswer } from '../src/answer/build.ts';
-import type { SeriesColor } from '../src/answer/chart-spec.ts';
 import { formatPoints } from '../src/answer/phrases.ts';
 import { formatDate, formatPercent } from '../src/core/format.ts';
 import { describePeriod, formatPeriod, periodBaseIndex, periodLabel, type Period } from '../src/core/periods.ts';
 import type { DailySeries } from '../src/core/series.ts';
 import { defineCommand, type AskDeclaration } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
-import { COLORS } from '../src/answer/chart-spec.ts';
 import { codeBlock } from '../src/answer/table.ts';
+import { chartName } from '../src/answer/names.ts';
 
 /** What /perf found; `--json` prints it. Returns are fractions (0.012 = 1.2 %). */
 export type PerfFacts = {
@@ -108,7 +107,7 @@ export default defineCommand({
       footer: chartFooter(ctx.sourceLabel, asOf),
       categories: labels,
       // A symbol whose data ends early says so in the legend: its bars do not run to the subtitle's close.
-      groups: rows.map((r, k) => ({ label: r.last === asOf ? r.symbol : `${r.symbol} (to ${formatDate(r.last)})`, values: r.returns, color: COLORS[k % COLORS.length] as SeriesColor })),
+      groups: rows.map((r) => ({ label: r.last === asOf ? chartName(r.symbol) : `${chartName(r.symbol)} (to ${formatDate(r.last)})`, values: r.returns, symbol: r.symbol })),
       horizontal: false,
       valueLabel: 'Total return',
       format: 'percent',

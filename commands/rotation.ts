@@ -22,7 +22,7 @@ import { formatPoints, streakSentence } from '../src/answer/phrases.ts';
 
 const MA_WINDOW = 50;
 /** Charts show at least this many sessions so a 1-day or 1-week question still has context. */
-const MIN_CHART_SESSIONS = 63;
+const MIN_CHART_SESSIONS = 21;
 
 /** What /rotation found; `--json` prints it. Dates are ISO, returns are fractions (0.012 = 1.2 %). */
 export type RotationFacts = {
@@ -201,7 +201,8 @@ export function presentRotation(f: RotationFacts, plot: RotationPlot, period: Pe
   const from = Math.max(0, Math.min(base, end - MIN_CHART_SESSIONS));
   const idx = thinIndices(from, end);
   const shade: DateRangeSpec[] = [];
-  if (from < base) shade.push({ from: at(dates, from), to: at(dates, base - 1), label: 'Before the period', color: 'gray' });
+  // A period shorter than the chart (1d, 1w, year to date in January) is highlighted over its lead-in.
+  if (from < base) shade.push({ from: at(dates, Math.min(end, base + 1)), to: at(dates, end), label: periodLabel(period), color: 'blue' });
   const cur = f.streak.current;
   if (cur && cur.length >= 2 && cur.startDate >= at(dates, from)) {
     shade.push({ from: cur.startDate, to: cur.endDate, label: `${small} streak`, color: 'orange' });
@@ -220,9 +221,9 @@ export function presentRotation(f: RotationFacts, plot: RotationPlot, period: Pe
         format: 'index',
         weight: 2,
         series: [
-          { type: 'line', label: `${small} (small)`, values: pick(rebase(plot.small, base, 100, from), idx), color: 'orange', width: 2.5 },
-          { type: 'line', label: `${large} (large)`, values: pick(rebase(plot.large, base, 100, from), idx), color: 'blue', width: 2.5 },
-          { type: 'line', label: `${mega} (mega)`, values: pick(onDates(plot.mega, dates, from, base), idx), color: 'purple', width: 2 },
+          { type: 'line', label: `${small} (small)`, symbol: small, values: pick(rebase(plot.small, base, 100, from), idx), width: 2.5 },
+          { type: 'line', label: `${large} (large)`, symbol: large, values: pick(rebase(plot.large, base, 100, from), idx), width: 2.5 },
+          { type: 'line', label: `${mega} (mega)`, symbol: mega, values: pick(onDates(plot.mega, dates, from, base), idx), width: 2 },
         ],
         levels: [{ value: 100, label: 'Start', color: 'gray' }],
       },

@@ -176,6 +176,8 @@ export default defineCommand({
       ),
     };
 
+    // Words of the answer's sentences (not its table): the symbols the text names.
+    const said = new Set(a.lines.filter((l) => !l.startsWith('```')).flatMap((l) => l.split(/[^A-Za-z0-9^.-]+/)));
     a.charts.push({
       kind: 'rotation',
       id: 'rotationmap',
@@ -190,7 +192,9 @@ export default defineCommand({
       footer: chartFooter(ctx.sourceLabel, asOf),
       xLabel: `RS-Ratio (trend of relative strength vs ${vs})`,
       yLabel: 'RS-Momentum (its rate of change)',
-      items: placed.map((p) => ({ label: p.member.symbol, tail: p.points.slice(-o.tail).map((q) => ({ x: q.ratio, y: q.momentum, date: q.date })) })),
+      items: placed.map((p) => ({ label: p.member.symbol, symbol: p.member.symbol, tail: p.points.slice(-o.tail).map((q) => ({ x: q.ratio, y: q.momentum, date: q.date })) })),
+      // The map names the symbols the text talks about; the legend lists the rest (asking for fewer symbols labels them all).
+      labelled: placed.length <= 5 ? placed.map((p) => p.member.symbol) : placed.map((p) => p.member.symbol).filter((sym) => said.has(sym)),
     });
     return { ...a, facts };
   },

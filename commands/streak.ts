@@ -12,7 +12,7 @@ import { analogInput } from '../src/core/analogs.ts';
 import { formatDate, formatMonthYear, formatPercent } from '../src/core/format.ts';
 import { movingAverage, ratioLine } from '../src/core/ratio.ts';
 import { NotEnoughDataError, type DailySeries } from '../src/core/series.ts';
-import { analyzeStreak, type StreakRun, type StreakSides } from '../src/core/streaks.ts';
+import { analyzeStreak, beatFlags, streakRuns, type StreakRun, type StreakSides } from '../src/core/streaks.ts';
 import { alignSeries } from '../src/core/align.ts';
 import { at } from '../src/core/at.ts';
 import { defineCommand, type AskDeclaration } from '../src/command/define.ts';
@@ -53,12 +53,14 @@ export type StreakFacts = {
   lastDayTie: { return: number } | null;
 };
 
-/** What the chart draws: the ratio line on the common dates, and A's runs to shade. */
+/** What the chart draws: the ratio line on the common dates, and both sides' runs to shade. */
 export interface StreakPlot {
   dates: readonly string[];
   ratio: readonly number[];
   ma50: readonly (number | null)[];
   runs: readonly StreakRun[];
+  /** B's runs over A. */
+  oppositeRuns: readonly StreakRun[];
 }
 
 /** Pure: the streak facts of `a` over `b` as of their last common close. */
@@ -108,7 +110,8 @@ export function computeStreak(sa: DailySeries, sb: DailySeries): { facts: Streak
     whatFollowed: st.current ? streakAnalogLine(analogInput(sa, sb), sa.symbol, sb.symbol, st.current.length) : null,
     lastDayTie,
   };
-  return { facts, plot: { dates: st.dates, ratio, ma50: movingAverage(ratio, 50), runs: st.runs } };
+  const oppositeRuns = xa && xb ? streakRuns(beatFlags(xb.adjClose, xa.adjClose), st.dates) : [];
+  return { facts, plot: { dates: st.dates, ratio, ma50: movingAverage(ratio, 50), runs: st.runs, oppositeRuns } };
 }
 
 /** Pure: the words and the chart for streak facts. */
@@ -144,28 +147,36 @@ export function presentStreak(f: StreakFacts, plot: StreakPlot, sourceLabel: str
   const run = f.sides.current ?? f.sides.opposite;
   const from = Math.max(0, (run ? run.startIndex : end) - CHART_SESSIONS);
   const idx = thinIndices(from, end);
-  const shadeA = plot.runs
-    .filter((r) => r.endIndex >= from && r.length >= 3)
-    .map((r) => ({ from: at(plot.dates, Math.max(r.startIndex, from)), to: r.endDate, label: `${sa} streaks (3+ sessions)`, color: 'green' as const }));
+  // Both sides' runs of 3+ sessions, and the current one whatever its length: the chart shows whose
+  // streak the text is about, A's or B's.
+  const shadeOf = (runs: readonly StreakRun[], label: string, color: 'green' | 'red') =>
+    runs
+      .filter((r) => r.endIndex >= from && (r.length >= 3 || r.endIndex === end))
+      .map((r) => ({ from: at(plot.dates, Math.max(r.startIndex, from)), to: r.endDate, label, color }));
+  const shade = [...shadeOf(plot.runs, `${sa} streaks`, 'green'), ...shadeOf(plot.oppositeRuns, `${sb} streaks`, 'red')];
+  // The ratio rebased to 100 on the chart's first day: 103 reads "A did 3% better than B since then";
+  // a raw ratio (0.0969) means nothing to a trader. The average is scaled alike, so crossings stay put.
+  const k = 100 / (at(plot.ratio, from));
+  const rebased = (xs: readonly (number | null)[]) => pick(xs, idx).map((x) => (x === null ? null : x * k));
   a.charts.push({
     kind: 'time',
     id: 'streak',
     title: `${sa} relative to ${sb}`,
-    subtitle: `Total-return ratio ${sa}/${sb}; shaded: runs of 3+ sessions in which ${sa} beat ${sb} every day`,
-    altText: `Ratio of ${sa} to ${sb} over the last ${idx.length} sessions with ${sa}'s winning streaks shaded; ${f.current > 0 ? `current streak ${f.current} sessions` : 'no current streak'}.`,
+    subtitle: `${sa}'s total return relative to ${sb}'s, 100 = ${formatDate(at(plot.dates, from))}; rising = ${sa} ahead; shaded: runs of 3+ days and the current run`,
+    altText: `${sa} relative to ${sb} over the last ${idx.length} sessions with each side's streaks shaded; ${f.current > 0 ? `current ${sa} streak ${f.current} sessions` : f.opposite > 0 ? `current ${sb} streak ${f.opposite} sessions` : 'no current streak'}.`,
     footer: chartFooter(sourceLabel, asOf),
     dates: pick(plot.dates, idx),
     panels: [
       {
-        yLabel: `${sa}/${sb} ratio`,
-        format: 'ratio',
+        yLabel: `${sa} relative to ${sb}`,
+        format: 'index',
         series: [
-          { type: 'line', label: `${sa}/${sb}`, values: pick(plot.ratio, idx), color: 'blue', width: 2.25 },
-          { type: 'line', label: '50-day average', values: pick(plot.ma50, idx), color: 'gray', dashed: true, width: 1.5 },
+          { type: 'line', label: `${sa} vs ${sb}`, values: rebased(plot.ratio), color: 'blue', width: 2.25 },
+          { type: 'line', label: '50-day average', values: rebased(plot.ma50), color: 'gray', dashed: true, width: 1.5 },
         ],
       },
     ],
-    shade: shadeA,
+    shade,
   });
   return a;
 }

@@ -40,6 +40,8 @@ export interface LineSeriesSpec {
   label: string;
   /** One value per entry of the chart's `dates`; null leaves a gap. */
   values: readonly (number | null)[];
+  /** The symbol this line plots: it then takes the symbol's own colour, the same on every chart (a `color` wins). */
+  symbol?: string;
   color?: SeriesColor;
   dashed?: boolean;
   /** Line width in px (default 2). */
@@ -100,6 +102,7 @@ export interface TimePanelSpec {
   series: readonly TimeSeriesSpec[];
   levels?: readonly LevelSpec[];
   markers?: readonly MarkerSpec[];
+  /** Force a log scale; without it, a price or index panel whose range is wider than 3× low to high gets one anyway. */
   logScale?: boolean;
   /** Relative height when a chart has several panels (default 1). */
   weight?: number;
@@ -122,7 +125,8 @@ export interface TimeChartSpec extends ChartSpecBase {
 export interface BarChartSpec extends ChartSpecBase {
   kind: 'bars';
   categories: readonly string[];
-  groups: readonly { label: string; values: readonly (number | null)[]; color?: SeriesColor }[];
+  /** `symbol`: the group is one symbol's bars, in that symbol's colour. */
+  groups: readonly { label: string; values: readonly (number | null)[]; symbol?: string; color?: SeriesColor }[];
   horizontal: boolean;
   valueLabel: string;
   format: ValueFormat;
@@ -137,7 +141,10 @@ export interface RotationChartSpec extends ChartSpecBase {
   kind: 'rotation';
   xLabel: string;
   yLabel: string;
-  items: readonly { label: string; tail: readonly { x: number; y: number; date: string }[]; color?: SeriesColor }[];
+  /** Each item is coloured by its symbol (`symbol`, else its label), never by its rank. */
+  items: readonly { label: string; tail: readonly { x: number; y: number; date: string }[]; symbol?: string; color?: SeriesColor }[];
+  /** Items whose names are written beside their heads (the ones the text talks about); the legend names them all. Default: all. */
+  labelled?: readonly string[];
 }
 
 /**

@@ -15,6 +15,7 @@ import type {
   ChartSpec,
   MultiplesChartSpec,
   LevelSpec,
+  LineSeriesSpec,
   MarkerSpec,
   RotationChartSpec,
   SeriesColor,
@@ -23,7 +24,8 @@ import type {
   ValueFormat,
 } from '../answer/chart-spec.ts';
 import { dateAxisLabels, formatValue, sessionAxisLabels, intlTickFormat, niceRange, niceRangeWithZero, niceSymmetricRange } from './format.ts';
-import { colorOf, PALETTE, QUADRANTS, THEME, TRANSPARENT, withAlpha } from './theme.ts';
+import { formatPercent } from '../core/format.ts';
+import { colorOf, PALETTE, QUADRANTS, symbolColors, THEME, TRANSPARENT, withAlpha } from './theme.ts';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -54,14 +56,22 @@ export type TapebotOptions = {
   formats: { [scaleId: string]: ValueFormat };
   /** Names written in the corners of the chart area (rotation quadrants). */
   cornerLabels: { text: string; color: string; corner: Corner }[];
+  /** The footer's lines, drawn under everything in the room `layout.padding.bottom` leaves for them. */
+  footer: string[];
   /** Titles written in the top-left corner of the box two scales span (small multiples). */
   cellTitles?: { text: string; color: string; xScale: string; yScale: string }[];
 };
 
-export const DEFAULT_WIDTH = 1000;
-export const DEFAULT_HEIGHT = 560;
-/** Drawn at twice the CSS size: crisp when a chat client scales it, and still well under 500 KB. */
-export const DEVICE_PIXEL_RATIO = 2;
+/**
+ * Charts are designed at the width a chat column shows them (Discord and Slack both give an image
+ * about 520 px), so the type sizes in THEME are the sizes a reader sees.
+ */
+export const DEFAULT_WIDTH = 520;
+export const DEFAULT_HEIGHT = 340;
+/** Drawn at three times the CSS size: sharp on dense screens and when opened full size, and still under 300 KB. */
+export const DEVICE_PIXEL_RATIO = 3;
+/** A price or index panel whose high is more than this many times its low is drawn on a log scale. */
+export const LOG_SCALE_RATIO = 3;
 
 const FONT_FAMILY = `${THEME.fontFamily}, 'Helvetica Neue', Arial, sans-serif`;
 
@@ -93,8 +103,9 @@ function baseOptions(
   spec: ChartSpec,
   size: Size,
   legend: { display: boolean; pointStyle: boolean },
-  tapebot: Omit<TapebotOptions, 'width' | 'height' | 'background'>,
+  tapebot: Omit<TapebotOptions, 'width' | 'height' | 'background' | 'footer'>,
 ): ChartJsConfig['options'] {
+  const footer = spec.footer === '' ? [] : wrapFooter(spec.footer, size.width);
   return {
     responsive: false,
     animation: false,
@@ -102,7 +113,7 @@ function baseOptions(
     events: [],
     color: THEME.text,
     font: { family: FONT_FAMILY, size: THEME.tickSize },
-    layout: { padding: { top: 14, right: 20, bottom: 10, left: 18 } },
+    layout: { padding: { top: 8, right: 14, bottom: 6 + (footer.length > 0 ? FOOTER_GAP + footer.length * FOOTER_LINE : 0), left: PAD_LEFT } },
     plugins: {
       title: {
         display: true,
@@ -112,46 +123,91 @@ function baseOptions(
         font: font(THEME.titleSize, 600),
         padding: { top: 0, bottom: spec.subtitle ? 2 : 8 },
       },
-      // Chart.js has one subtitle box; the footer needs the bottom more than the subtitle needs
-      // its own box, and the legend's title sits exactly where a subtitle belongs.
+      // The subtitle in as many lines as the chat column needs. The footer is drawn by the tapebot
+      // plugin (Chart.js has one subtitle box), so a stock renderer leaves it out.
       subtitle: {
-        display: spec.footer !== '',
-        text: spec.footer,
-        position: 'bottom',
-        align: 'start',
-        color: THEME.mutedText,
-        font: font(THEME.footerSize),
-        padding: { top: 10, bottom: 0 },
-      },
-      legend: {
-        display: legend.display || spec.subtitle !== undefined,
+        display: spec.subtitle !== undefined,
+        text: spec.subtitle === undefined ? '' : wrapWords(spec.subtitle, size.width - 24, THEME.subtitleSize),
         position: 'top',
         align: 'start',
-        title: {
-          display: spec.subtitle !== undefined,
-          text: spec.subtitle ?? '',
-          position: 'start',
-          color: THEME.mutedText,
-          font: font(THEME.subtitleSize),
-          padding: { top: 0, bottom: 4 },
-        },
+        color: THEME.mutedText,
+        font: font(THEME.subtitleSize),
+        padding: { top: 0, bottom: 6 },
+      },
+      legend: {
+        display: legend.display,
+        position: 'top',
+        align: 'start',
         labels: {
           color: THEME.text,
           font: font(THEME.legendSize, 500),
           usePointStyle: legend.pointStyle,
-          boxWidth: 10,
-          boxHeight: 10,
-          padding: 12,
+          boxWidth: 8,
+          boxHeight: 8,
+          padding: 8,
         },
       },
       tooltip: { enabled: false },
-      tapebot: { width: size.width, height: size.height, background: THEME.background, ...tapebot },
+      tapebot: { width: size.width, height: size.height, background: THEME.background, footer, ...tapebot },
     },
   };
 }
 
+/** Left padding of every chart; the footer starts there too. */
+export const PAD_LEFT = 8;
+/** Footer line height and the gap above the footer, in CSS px. */
+export const FOOTER_LINE = Math.ceil(THEME.footerSize * 1.25);
+const FOOTER_GAP = 6;
+
+/**
+ * Characters of Inter at `size` px that fit in `width` px. Inter's mixed-case text averages under
+ * 0.5 em a character; 0.54 leaves room for lines heavy in capitals and digits.
+ */
+function charsThatFit(width: number, size: number): number {
+  return Math.max(10, Math.floor(width / (size * 0.54)));
+}
+
+/** Text in lines that fit `width` px at `size` px, broken between words. */
+export function wrapWords(text: string, width: number, size: number): string[] {
+  const perLine = charsThatFit(width, size);
+  const lines: string[] = [];
+  // A one-character word ("−", "1", "=") stays with the next word instead of ending or starting a line alone.
+  const words: string[] = [];
+  let glue = '';
+  for (const w of text.split(' ')) {
+    if (w.length <= 1) glue += `${w}\u00a0`;
+    else {
+      words.push(glue + w);
+      glue = '';
+    }
+  }
+  if (glue !== '') words.push(glue.trimEnd());
+  for (const word of words) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && last.length + 1 + word.length <= perLine) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
+/**
+ * The footer in lines that fit the chart's width, broken at its " · " separators where it can
+ * (a part too long for a line is broken between words).
+ */
+export function wrapFooter(footer: string, width: number): string[] {
+  const room = width - 24;
+  const perLine = charsThatFit(room, THEME.footerSize);
+  const lines: string[] = [];
+  for (const part of footer.split(' · ')) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && last.length + 3 + part.length <= perLine) lines[lines.length - 1] = `${last} · ${part}`;
+    else lines.push(...wrapWords(part, room, THEME.footerSize));
+  }
+  return lines;
+}
+
 function axisTitle(text: string): JsonObject {
-  return { display: text !== '', text, color: THEME.mutedText, font: font(THEME.axisTitleSize, 500), padding: 4 };
+  return { display: text !== '', text, color: THEME.mutedText, font: font(THEME.axisTitleSize, 500), padding: 2 };
 }
 
 function ticks(extra: JsonObject = {}): JsonObject {
@@ -178,6 +234,26 @@ function lineDataset(label: string, data: JsonValue[], axis: string, color: stri
     fill: false,
     ...extra,
   };
+}
+
+/** A faint line keeps one point in this many (and its last): its shape without a PNG-bloating jitter. */
+const FAINT_EVERY = 4;
+
+/** Every `k`-th value and the last one; the rest become gaps (drawn over with `spanGaps`). */
+function sparse(values: (number | null)[], k: number): (number | null)[] {
+  let last = -1;
+  values.forEach((v, i) => {
+    if (v !== null) last = i;
+  });
+  return values.map((v, i) => (i % k === 0 || i === last ? v : null));
+}
+
+/** '#6e7781', 0.3 → the opaque colour 30% of the way from white to it. */
+function tint(hex: string, amount: number): string {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+  if (!m) return hex;
+  const mix = (h: string | undefined) => Math.round(255 - (255 - parseInt(h ?? 'ff', 16)) * amount).toString(16).padStart(2, '0');
+  return `#${mix(m[1])}${mix(m[2])}${mix(m[3])}`;
 }
 
 function isNum(v: number | null | undefined): v is number {
@@ -235,6 +311,10 @@ function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
   const totalWeight = spec.panels.reduce((s, p) => s + (p.weight ?? 1), 0) || 1;
   let nextColor = 0;
   let hasBars = false;
+  // Lines that plot a symbol take the symbol's colour, distinct within the chart.
+  const symbolLines = spec.panels.flatMap((p) => p.series.filter((s): s is LineSeriesSpec => s.type === 'line' && s.symbol !== undefined && s.color === undefined));
+  const bySymbol = new Map<LineSeriesSpec, string>();
+  symbolColors(symbolLines.map((s) => s.symbol ?? '')).forEach((c, k) => bySymbol.set(symbolLines[k] as LineSeriesSpec, c));
 
   spec.panels.forEach((panel, p) => {
     const axis = `y${p}`;
@@ -245,16 +325,19 @@ function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
     const tagLines = panel.series.filter((s) => s.type !== 'bar').length + (panel.levels?.length ?? 0) <= 4;
     for (const s of panel.series) {
       if (s.type === 'line') {
-        const solid = colorOf(s.color, nextColor++);
-        const c = s.faint ? withAlpha(solid, 0.45) : solid;
+        const solid = bySymbol.get(s) ?? colorOf(s.color, nextColor++);
+        // Faint lines are a pale opaque tint, thin and behind the rest: a hundred see-through lines
+        // crossing make a PNG of countless blended colours (700 KB), and hide the lines that matter.
+        const c = s.faint ? tint(solid, 0.3) : solid;
         const last = lastValue(s.values);
         datasets.push(
-          lineDataset(s.label, finite(s.values), axis, c, {
-            borderWidth: s.width ?? 2,
+          lineDataset(s.label, s.faint ? sparse(finite(s.values), FAINT_EVERY) : finite(s.values), axis, c, {
+            ...(s.faint ? { spanGaps: true } : {}),
+            borderWidth: s.faint ? Math.min(0.75, s.width ?? 0.75) : (s.width ?? 2),
             borderDash: s.dashed ? [6, 4] : [],
             fill: s.fillToZero ? 'origin' : false,
             backgroundColor: s.fillToZero ? withAlpha(solid, 0.16) : c,
-            order: 1,
+            order: s.faint ? 4 : 1,
             ...(tagLines && last !== null ? { tapebotValueTag: formatValue(last, panel.format) } : {}),
             ...(s.legend === false ? { tapebotHideInLegend: true } : {}),
           }),
@@ -327,12 +410,15 @@ function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
         });
       }
     }
-    for (const level of (panel.levels ?? []).filter((l) => isNum(l.value))) datasets.push(levelDataset(level, n, axis, panel.format));
-    for (const group of groupBy(panel.markers ?? [])) {
-      const ds = markerDataset(group, n, indexOf, axis);
+    for (const level of (panel.levels ?? []).filter((l) => isNum(l.value))) datasets.push(levelDataset(level, n, axis, panel.format, true));
+    const markerGroups = groupBy(panel.markers ?? []);
+    for (const group of markerGroups) {
+      // Two or more kinds of marker in a chat-sized panel (a peak and a low days apart) would label
+      // over each other and the line: the legend names them by colour instead.
+      const ds = markerDataset(group, n, indexOf, axis, markerGroups.length === 1);
       if (ds) datasets.push(ds);
     }
-    panelScales.push([axis, panelScale(panel, (panel.weight ?? 1) / totalWeight, panelHasBars, size)]);
+    panelScales.push([axis, panelScale(panel, (panel.weight ?? 1) / totalWeight, panelHasBars, size, spec.panels.length)]);
   });
 
   const shadeGroups = groupBy(spec.shade ?? []);
@@ -358,8 +444,15 @@ function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
     });
   });
 
-  const maxLabels = Math.max(2, Math.floor((size.width - 180) / 100));
+  const maxLabels = Math.max(2, Math.floor((size.width - 120) / 75));
   const dateLabels = spec.axis === 'sessions' ? sessionAxisLabels(n, maxLabels) : dateAxisLabels(spec.dates, maxLabels);
+  // A label centred on the plot's left edge would be cut off by the image's: its grid line stays, unlabelled.
+  const plotWidth = size.width - 90;
+  dateLabels.ticks.forEach((i) => {
+    const x = n > 1 ? (i / (n - 1)) * plotWidth : plotWidth / 2;
+    const half = ((dateLabels.labels[i] ?? '').length * THEME.tickSize * 0.54) / 2;
+    if (x < half - 4) dateLabels.labels[i] = '';
+  });
   const labelled = new Set(dateLabels.ticks);
   const gridColors = spec.dates.map((_, i) => (labelled.has(i) ? THEME.grid : TRANSPARENT));
   const scales: JsonObject = {
@@ -375,7 +468,7 @@ function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
   if (shadeGroups.length > 0) scales.shade = { type: 'linear', axis: 'y', display: false, min: 0, max: 1 };
   // Right-hand scales of one stack are laid out top-down in declaration order. An empty scale
   // between two panels keeps the bottom tick of one clear of the top tick of the next.
-  const gapWeight = (totalWeight * PANEL_GAP) / Math.max(120, size.height - 200);
+  const gapWeight = (totalWeight * PANEL_GAP) / Math.max(100, size.height - 130);
   panelScales.forEach(([id, scale], p) => {
     if (p > 0) scales[`gap${p}`] = spacerScale(gapWeight);
     scales[id] = scale;
@@ -383,11 +476,18 @@ function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
 
   const options = baseOptions(spec, size, { display: true, pointStyle: true }, { formats, cornerLabels: [] });
   options.scales = scales;
+  // Dozens of faint paths (analogs) at 3× compress badly (400+ KB); at 2× they stay under 300 KB and
+  // the type is just as large at 520 px.
+  const faint = spec.panels.reduce((k, p) => k + p.series.filter((s) => s.type === 'line' && s.faint).length, 0);
+  if (faint > MANY_FAINT) options.devicePixelRatio = 2;
   return { type: 'line', data: { labels: dateLabels.labels, datasets }, options };
 }
 
+/** Faint lines beyond which a chart is drawn at 2× instead of 3×. */
+const MANY_FAINT = 20;
+
 /** Pixels between stacked panels. */
-const PANEL_GAP = 24;
+const PANEL_GAP = 14;
 
 function spacerScale(weight: number): JsonObject {
   return {
@@ -425,21 +525,39 @@ function panelExtent(panel: TimePanelSpec): { lo: number; hi: number } | null {
   return lo <= hi ? { lo, hi } : null;
 }
 
-function panelScale(panel: TimePanelSpec, share: number, hasBars: boolean, size: Size): JsonObject {
-  const plotHeight = Math.max(80, size.height - 200);
-  // A labelled tick every 35 px or so.
-  const maxTicks = Math.max(3, Math.min(9, Math.floor((plotHeight * share) / 35) + 1));
+/**
+ * Whether a panel is drawn on a log scale: when its spec asks, or when it plots prices or an index
+ * over a range wider than LOG_SCALE_RATIO (low to high), where a linear axis flattens the early years
+ * and makes equal percentage moves look unequal.
+ */
+export function usesLogScale(panel: TimePanelSpec): boolean {
+  if (panel.logScale) return true;
+  if (panel.format !== 'price' && panel.format !== 'index') return false;
+  if (panel.series.some((s) => s.type === 'bar' || (s.type === 'line' && s.fillToZero))) return false;
   const extent = panelExtent(panel);
-  const range = !panel.logScale && extent ? niceRange(extent.lo, extent.hi, maxTicks) : null;
+  return extent !== null && extent.lo > 0 && extent.hi / extent.lo > LOG_SCALE_RATIO;
+}
+
+function panelScale(panel: TimePanelSpec, share: number, hasBars: boolean, size: Size, panels: number): JsonObject {
+  const plotHeight = Math.max(80, size.height - 130);
+  // A labelled tick every 30 px or so.
+  const maxTicks = Math.max(3, Math.min(8, Math.floor((plotHeight * share) / 30) + 1));
+  const extent = panelExtent(panel);
+  const log = usesLogScale(panel);
+  const range = !log && extent ? niceRange(extent.lo, extent.hi, maxTicks) : null;
+  const named = log ? (panel.yLabel === '' ? 'log scale' : `${panel.yLabel} (log scale)`) : panel.yLabel;
+  // A title longer than its panel is tall would run into the next panel's; the legend names the lines.
+  const panelHeight = plotHeight * share - (panels > 1 ? PANEL_GAP : 0);
+  const title = named.length * THEME.axisTitleSize * 0.54 <= panelHeight ? named : log ? 'log scale' : '';
   return {
-    type: panel.logScale ? 'logarithmic' : 'linear',
+    type: log ? 'logarithmic' : 'linear',
     position: 'right',
     stack: 'panels',
     stackWeight: panel.weight ?? 1,
     // Bars (volume) grow from zero; prices and ratios use the room they need.
     beginAtZero: hasBars,
     ...(range ? { min: range.min, max: range.max } : {}),
-    title: axisTitle(panel.yLabel),
+    title: axisTitle(title),
     grid: { color: THEME.grid },
     border: { color: THEME.border },
     ticks: ticks({
@@ -450,13 +568,16 @@ function panelScale(panel: TimePanelSpec, share: number, hasBars: boolean, size:
   };
 }
 
-function levelDataset(level: LevelSpec, n: number, axis: string, format: ValueFormat): JsonObject {
+function levelDataset(level: LevelSpec, n: number, axis: string, format: ValueFormat, tag: boolean): JsonObject {
   const c = colorOf(level.color ?? 'gray', 0);
+  // 100 on a rebased (index) panel is the start line: the axis's own "100" tick names it, and a tag
+  // would only crowd the latest values' tags.
+  const rebaseLine = format === 'index' && level.value === 100;
   return lineDataset(level.label, new Array<number>(n).fill(level.value), axis, c, {
     borderWidth: 1.5,
     borderDash: [6, 4],
     order: 3,
-    tapebotValueTag: formatValue(level.value, format),
+    ...(tag && !rebaseLine ? { tapebotValueTag: formatValue(level.value, format) } : {}),
   });
 }
 
@@ -468,7 +589,7 @@ function lastValue(values: readonly (number | null)[]): number | null {
   return null;
 }
 
-function markerDataset(group: readonly MarkerSpec[], n: number, indexOf: (iso: string) => number | undefined, axis: string): JsonObject | null {
+function markerDataset(group: readonly MarkerSpec[], n: number, indexOf: (iso: string) => number | undefined, axis: string, labelled: boolean): JsonObject | null {
   const data: (number | null)[] = new Array<number | null>(n).fill(null);
   let count = 0;
   for (const m of group) {
@@ -490,7 +611,7 @@ function markerDataset(group: readonly MarkerSpec[], n: number, indexOf: (iso: s
     pointBorderWidth: 1.5,
     order: 0,
     // One marker gets its label beside it; many share the legend entry instead of cluttering.
-    ...(count === 1 ? { tapebotPointLabel: true } : {}),
+    ...(count === 1 && labelled ? { tapebotPointLabel: true } : {}),
   });
 }
 
@@ -505,26 +626,44 @@ function barsConfig(spec: BarChartSpec, size: Size): ChartJsConfig {
   const span = hi - lo || 1;
   const pad = span * (spec.horizontal ? 0.12 : 0.07);
   // A side whose bars are all but invisible gets no room (their labels flip to the other side of zero).
-  const range = niceRangeWithZero(lo < -0.02 * span ? lo - pad : 0, hi > 0.02 * span ? hi + pad : 0, spec.horizontal ? 11 : 8);
+  // About one labelled tick per 70 px of a 520 px chart: more would need rotating.
+  const range = niceRangeWithZero(lo < -0.02 * span ? lo - pad : 0, hi > 0.02 * span ? hi + pad : 0, spec.horizontal ? 6 : 7);
   const tickCount = Math.round((range.max - range.min) / range.step) + 1;
   const zeroAt = Math.round(-range.min / range.step);
   const valueGrid = Array.from({ length: tickCount }, (_, i) => (i === zeroAt ? THEME.axisLine : THEME.grid));
   const valueAxis = spec.horizontal ? 'x' : 'y';
   const categoryAxis = spec.horizontal ? 'y' : 'x';
   const singleSigned = spec.groups.length === 1 && spec.colorBySign === true;
+  const leaderOf = (i: number): number => {
+    let best = -1;
+    spec.groups.forEach((g, k) => {
+      const v = g.values[i];
+      const b = best >= 0 ? spec.groups[best]?.values[i] : undefined;
+      if (isNum(v) && (b === undefined || !isNum(b) || v > b)) best = k;
+    });
+    return best;
+  };
+  const symbolGroups = spec.groups.filter((g) => g.symbol !== undefined && g.color === undefined);
+  const ownColors = symbolColors(symbolGroups.map((g) => g.symbol ?? ''));
+  const groupColors = spec.groups.map((g) => {
+    const k = symbolGroups.indexOf(g);
+    return k >= 0 ? ownColors[k] : undefined;
+  });
 
   const datasets: JsonObject[] = spec.groups.map((g, k) => ({
     type: 'bar',
     label: g.label,
     data: finite(g.values),
-    backgroundColor: spec.colorBySign ? signColors(g.values, 1) : colorOf(g.color, k),
+    backgroundColor: spec.colorBySign ? signColors(g.values, 1) : (groupColors[k] ?? colorOf(g.color, k)),
     borderWidth: 0,
     borderRadius: 2,
-    maxBarThickness: 44,
+    maxBarThickness: 26,
     categoryPercentage: 0.8,
     barPercentage: 0.88,
     pointStyle: 'rect',
-    tapebotBarLabels: g.values.map((v) => (v === null || !Number.isFinite(v) ? '' : formatValue(v, spec.format))),
+    // One group: every bar's value. Several: only each category's leader (what the text names);
+    // the table has the rest, and 20 values in a chat column would cover each other's bars.
+    tapebotBarLabels: g.values.map((v, i) => (v === null || !Number.isFinite(v) || (spec.groups.length > 1 && leaderOf(i) !== k) ? '' : barLabel(v, spec.format))),
     // One sign-coloured series: its legend swatch would show one arbitrary colour; the axis title (and
     // signLegend's entries) say what it is. Not grouped, so the legend-only datasets take no room.
     ...(singleSigned ? { tapebotHideInLegend: true, grouped: false } : {}),
@@ -550,19 +689,24 @@ function barsConfig(spec: BarChartSpec, size: Size): ChartJsConfig {
       title: axisTitle(spec.valueLabel),
       grid: { color: valueGrid, tickColor: valueGrid },
       border: { display: false },
-      ticks: ticks({ stepSize: range.step, format: intlTickFormat(spec.format) }),
+      ticks: ticks({ stepSize: range.step, format: intlTickFormat(spec.format), maxRotation: 0 }),
     },
     [categoryAxis]: {
       type: 'category',
       grid: { display: false },
       border: { color: THEME.border },
-      ticks: ticks({ color: THEME.text, font: font(THEME.tickSize + 1, 500), autoSkip: false, maxRotation: spec.horizontal ? 0 : 45 }),
+      ticks: ticks({ color: THEME.text, font: font(THEME.tickSize, 500), autoSkip: false, maxRotation: spec.horizontal ? 0 : 45 }),
     },
   };
   const options = baseOptions(spec, size, { display: spec.groups.length > 1 || signLegend !== undefined, pointStyle: true }, { formats: { [valueAxis]: spec.format }, cornerLabels: [] });
   options.indexAxis = spec.horizontal ? 'y' : 'x';
   options.scales = scales;
   return { type: 'bar', data: { labels: [...spec.categories], datasets }, options };
+}
+
+/** A bar's value as the answer's table writes it: percentages to one decimal (0.0%, not −0.03%). */
+function barLabel(v: number, format: ValueFormat): string {
+  return format === 'percent' ? formatPercent(v, 1) : formatValue(v, format);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -600,29 +744,34 @@ function rotationConfig(spec: RotationChartSpec, size: Size): ChartJsConfig {
     tapebotHideInLegend: true,
   });
 
+  // By symbol, never by rank: XLE keeps its colour from one week to the next.
+  const itemColors = symbolColors(spec.items.map((it) => it.symbol ?? it.label));
+  const labelled = spec.labelled ? new Set(spec.labelled) : null;
   const items: JsonObject[] = spec.items.map((it, k) => {
-    const c = colorOf(it.color, k);
+    const c = it.color ? colorOf(it.color, k) : (itemColors[k] ?? colorOf(undefined, k));
+    // Unnamed items stay on the map, quieter, so the named ones read first.
+    const named = labelled === null || labelled.has(it.symbol ?? it.label) || labelled.has(it.label);
     const tail = tails[k] ?? [];
     const last = tail.length - 1;
     // Older points are smaller; the head is large with a white ring so it reads over tails.
-    const radius = tail.map((_, i) => (i === last ? 6.5 : 2 + (1.5 * i) / Math.max(1, last)));
+    const radius = tail.map((_, i) => (i === last ? (named ? 4.5 : 3.5) : 1 + (1.2 * i) / Math.max(1, last)));
     return {
       type: 'scatter',
       label: it.label,
       data: tail.map((p) => ({ x: p.x, y: p.y })),
       showLine: true,
       tension: 0.15,
-      borderColor: withAlpha(c, 0.7),
-      borderWidth: 2,
+      borderColor: withAlpha(c, named ? 0.8 : 0.35),
+      borderWidth: named ? 1.75 : 1.25,
       backgroundColor: c,
-      pointBackgroundColor: c,
+      pointBackgroundColor: tail.map((_, i) => (i === last || named ? c : withAlpha(c, 0.45))),
       pointBorderColor: tail.map((_, i) => (i === last ? THEME.background : c)),
-      pointBorderWidth: tail.map((_, i) => (i === last ? 2 : 0)),
+      pointBorderWidth: tail.map((_, i) => (i === last ? 1.5 : 0)),
       pointRadius: radius,
       pointHoverRadius: radius,
       pointStyle: 'circle',
       order: 0,
-      tapebotHeadLabel: true,
+      tapebotHeadLabel: named,
     };
   });
 

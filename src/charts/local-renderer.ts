@@ -55,7 +55,7 @@ export interface LocalRendererOptions {
   timeoutMs?: number;
   /** A worker without a chart for this long is stopped, and started again when needed. 0 = never. Default 60 s. */
   idleMs?: number;
-  /** CSS size of every chart (PNG pixels are twice this). Default 1000 × 560. */
+  /** CSS size of every chart (PNG pixels are three times this). Default 520 × 340, a chat column. */
   width?: number;
   height?: number;
 }

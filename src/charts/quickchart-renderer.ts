@@ -58,7 +58,7 @@ export interface QuickChartRendererOptions {
   timeoutMs?: number;
   breakerThreshold?: number;
   breakerHalfOpenAfterMs?: number;
-  /** CSS size of every chart (PNG pixels are twice this). Default 1000 × 560, like the local renderer. */
+  /** CSS size of every chart (PNG pixels are three times this). Default 520 × 340, like the local renderer. */
   width?: number;
   height?: number;
   logger?: Logger;

@@ -25,7 +25,7 @@ import {
 } from 'chart.js';
 import type { ValueFormat } from '../answer/chart-spec.ts';
 import type { ChartJsConfig, Corner, JsonObject, TapebotOptions } from './config.ts';
-import { DEVICE_PIXEL_RATIO } from './config.ts';
+import { DEVICE_PIXEL_RATIO, FOOTER_LINE, PAD_LEFT } from './config.ts';
 import { formatTick, logTicks } from './format.ts';
 import { toFont, toPadding } from 'chart.js/helpers';
 import { THEME } from './theme.ts';
@@ -69,6 +69,40 @@ interface Box {
   h: number;
 }
 
+/** A piece of text the renderer drew: its ink box in canvas pixels and its font size in canvas pixels. */
+export interface TextBox extends Box {
+  text: string;
+  /** Font size in canvas (PNG) pixels. */
+  size: number;
+}
+
+/**
+ * Records the box of every text drawn on a context, by wrapping its `fillText`: what the overlap and
+ * size-floor tests read. A halo's `strokeText` is the same text in the same place and is not recorded.
+ */
+function recordText(ctx: SKRSContext2D, boxes: TextBox[]): void {
+  const fill = ctx.fillText.bind(ctx);
+  ctx.fillText = (text: string, x: number, y: number, maxWidth?: number) => {
+    if (text.trim() !== '') {
+      const m = ctx.measureText(text);
+      const t = ctx.getTransform();
+      const corners = [
+        [x - m.actualBoundingBoxLeft, y - m.actualBoundingBoxAscent],
+        [x + m.actualBoundingBoxRight, y - m.actualBoundingBoxAscent],
+        [x - m.actualBoundingBoxLeft, y + m.actualBoundingBoxDescent],
+        [x + m.actualBoundingBoxRight, y + m.actualBoundingBoxDescent],
+      ].map(([px = 0, py = 0]) => [t.a * px + t.c * py + t.e, t.b * px + t.d * py + t.f] as const);
+      const xs = corners.map((c) => c[0]);
+      const ys = corners.map((c) => c[1]);
+      const px = Number(/([\d.]+)px/.exec(ctx.font)?.[1] ?? 0);
+      const scale = Math.sqrt(Math.abs(t.a * t.d - t.b * t.c));
+      boxes.push({ text, x: Math.min(...xs), y: Math.min(...ys), w: Math.max(...xs) - Math.min(...xs), h: Math.max(...ys) - Math.min(...ys), size: px * scale });
+    }
+    if (maxWidth === undefined) fill(text, x, y);
+    else fill(text, x, y, maxWidth);
+  };
+}
+
 function overlaps(a: Box, b: Box): boolean {
   return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 }
@@ -80,7 +114,7 @@ function inside(a: Box, area: { left: number; right: number; top: number; bottom
 /** Text with a white halo, so it stays legible over lines, tails and shading. */
 function haloText(ctx: SKRSContext2D, text: string, x: number, y: number, color: string): void {
   ctx.lineJoin = 'round';
-  ctx.lineWidth = 3.5;
+  ctx.lineWidth = 3;
   ctx.strokeStyle = 'rgba(255,255,255,0.9)';
   ctx.strokeText(text, x, y);
   ctx.fillStyle = color;
@@ -100,6 +134,7 @@ function tapebotPlugin(opts: TapebotOptions, bands: readonly Band[]): Plugin {
       ctx.fillStyle = opts.background;
       ctx.fillRect(0, 0, chart.width, chart.height);
       ctx.restore();
+      hideTicksUnderTags(chart);
     },
     beforeDatasetsDraw(chart) {
       const ctx = chart.ctx as unknown as SKRSContext2D;
@@ -119,7 +154,7 @@ function tapebotPlugin(opts: TapebotOptions, bands: readonly Band[]): Plugin {
       }
       ctx.restore();
       ctx.save();
-      ctx.font = cssFont(15, 600);
+      ctx.font = cssFont(THEME.labelSize, 600);
       for (const c of opts.cornerLabels) drawCorner(ctx, a, c.text, c.color, c.corner);
       ctx.restore();
       ctx.save();
@@ -134,10 +169,12 @@ function tapebotPlugin(opts: TapebotOptions, bands: readonly Band[]): Plugin {
       }
       ctx.restore();
     },
+
     afterDatasetsDraw(chart) {
       const ctx = chart.ctx as unknown as SKRSContext2D;
       ctx.save();
-      const barLabels: Box[] = [];
+      // Bar labels keep clear of every bar, not only of each other: a label never covers a neighbour.
+      const barLabels: Box[] = barBoxes(chart);
       const toLabel: { text: string; x: number; y: number; from: { x: number; y: number } | undefined; color: string; size: number }[] = [];
       chart.data.datasets.forEach((raw, i) => {
         const ds = raw as TapebotDataset;
@@ -154,25 +191,43 @@ function tapebotPlugin(opts: TapebotOptions, bands: readonly Band[]): Plugin {
               y: p.y,
               from: ds.tapebotHeadLabel ? points[points.length - 2] : undefined,
               color: typeof ds.backgroundColor === 'string' ? ds.backgroundColor : THEME.text,
-              size: ds.tapebotHeadLabel ? 13 : 12,
+              size: ds.tapebotHeadLabel ? THEME.labelSize + 0.5 : THEME.labelSize,
             });
           }
         }
       });
       // Every labelled point is an obstacle for every label, so no label hides another item's head.
       const placed: Box[] = toLabel.map((l) => ({ x: l.x - 7, y: l.y - 7, w: 14, h: 14 }));
-      for (const l of toLabel) placeLabel(ctx, chart.chartArea, placed, l);
+      // Quadrant names too: a label written over one would be unreadable.
+      ctx.font = cssFont(THEME.labelSize, 600);
+      const corners = opts.cornerLabels.map((c) => cornerBox(ctx, chart.chartArea, c.text, c.corner));
+      for (const l of toLabel) placeLabel(ctx, chart.chartArea, placed, l, corners);
       ctx.restore();
     },
     afterDraw(chart) {
       drawValueTags(chart);
+      drawFooter(chart, opts.footer);
     },
   };
 }
 
-const TAG_HEIGHT = 16;
-const TAG_FONT_SIZE = 11;
-const TAG_PAD_X = 5;
+/** The footer's lines at the bottom left, in the room config.ts left under the chart. */
+function drawFooter(chart: Chart, lines: readonly string[]): void {
+  if (lines.length === 0) return;
+  const ctx = chart.ctx as unknown as SKRSContext2D;
+  ctx.save();
+  ctx.font = cssFont(THEME.footerSize, 400);
+  ctx.fillStyle = THEME.mutedText;
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'bottom';
+  const bottom = chart.height - 6;
+  lines.forEach((line, i) => ctx.fillText(line, PAD_LEFT, bottom - (lines.length - 1 - i) * FOOTER_LINE));
+  ctx.restore();
+}
+
+const TAG_HEIGHT = 15;
+const TAG_FONT_SIZE = THEME.labelSize;
+const TAG_PAD_X = 4;
 /** From the axis line to the tag's left edge, and from its right edge to the axis title. */
 const TAG_LEFT = 2;
 const TAG_GAP = 4;
@@ -181,8 +236,14 @@ const TAG_GAP = 4;
  * Tags on the right-hand axis with each tagged line's latest value (or a level's value), in the
  * line's colour, nudged apart when they would overlap.
  */
-function drawValueTags(chart: Chart): void {
-  const ctx = chart.ctx as unknown as SKRSContext2D;
+interface Tag {
+  y: number;
+  text: string;
+  color: string;
+}
+
+/** Where each value tag goes, by scale id: at its value, nudged apart when tags would overlap. */
+function layoutTags(chart: Chart): Map<string, Tag[]> {
   const h = TAG_HEIGHT;
   const byScale = new Map<string, { y: number; text: string; color: string }[]>();
   chart.data.datasets.forEach((raw, i) => {
@@ -198,10 +259,6 @@ function drawValueTags(chart: Chart): void {
     tags.push({ y, text: ds.tapebotValueTag, color: typeof color === 'string' ? color : THEME.text });
     byScale.set(scale.id, tags);
   });
-  ctx.save();
-  ctx.font = cssFont(TAG_FONT_SIZE, 600);
-  ctx.textBaseline = 'middle';
-  ctx.textAlign = 'left';
   for (const [id, tags] of byScale) {
     const scale = chart.scales[id];
     if (!scale) continue;
@@ -214,6 +271,44 @@ function drawValueTags(chart: Chart): void {
     }
     const overflow = (tags[tags.length - 1]?.y ?? 0) + h / 2 - (scale.bottom + h / 2);
     if (overflow > 0) for (const t of tags) t.y -= overflow;
+  }
+  return byScale;
+}
+
+/**
+ * A value tag sits on its axis over the tick labels; the tick label it would half cover is not
+ * drawn at all ("100.0" on the tag, not "100.0" over "100").
+ */
+function hideTicksUnderTags(chart: Chart): void {
+  const byScale = layoutTags(chart);
+  for (const [id, tags] of byScale) {
+    const scale = chart.scales[id] as (Scale & { _labelItems?: unknown }) | undefined;
+    if (!scale) continue;
+    const half = TAG_HEIGHT / 2 + (THEME.tickSize * 0.75) / 2 + 2;
+    let hidden = false;
+    scale.ticks.forEach((tick, i) => {
+      const y = scale.getPixelForTick(i);
+      if (tags.some((t) => Math.abs(t.y - y) < half)) {
+        tick.label = '';
+        hidden = true;
+      }
+    });
+    // Chart.js caches the label items it drew from; drop them so the blanked labels take effect.
+    if (hidden) scale._labelItems = undefined;
+  }
+}
+
+function drawValueTags(chart: Chart): void {
+  const ctx = chart.ctx as unknown as SKRSContext2D;
+  const h = TAG_HEIGHT;
+  const byScale = layoutTags(chart);
+  ctx.save();
+  ctx.font = cssFont(TAG_FONT_SIZE, 600);
+  ctx.textBaseline = 'middle';
+  ctx.textAlign = 'left';
+  for (const [id, tags] of byScale) {
+    const scale = chart.scales[id];
+    if (!scale) continue;
     for (const t of tags) {
       const w = ctx.measureText(t.text).width + 2 * TAG_PAD_X;
       const x = scale.left + TAG_LEFT;
@@ -259,8 +354,19 @@ function roomForTags(tags: readonly string[]): (s: Scale) => void {
   };
 }
 
+const CORNER_PAD = 6;
+
+/** The box a quadrant name takes in its corner (the font must be set). */
+function cornerBox(ctx: SKRSContext2D, a: Chart['chartArea'], text: string, corner: Corner): Box {
+  const w = ctx.measureText(text.toUpperCase()).width;
+  const h = THEME.labelSize;
+  const x = corner.endsWith('right') ? a.right - CORNER_PAD - w : a.left + CORNER_PAD;
+  const y = corner.startsWith('bottom') ? a.bottom - CORNER_PAD - h : a.top + CORNER_PAD;
+  return { x: x - 2, y: y - 2, w: w + 4, h: h + 4 };
+}
+
 function drawCorner(ctx: SKRSContext2D, a: Chart['chartArea'], text: string, color: string, corner: Corner): void {
-  const pad = 10;
+  const pad = CORNER_PAD;
   const right = corner.endsWith('right');
   const bottom = corner.startsWith('bottom');
   ctx.textAlign = right ? 'right' : 'left';
@@ -279,12 +385,13 @@ function placeLabel(
   area: Chart['chartArea'],
   placed: Box[],
   l: { text: string; x: number; y: number; from: { x: number; y: number } | undefined; color: string; size: number },
+  fixed: readonly Box[] = [],
 ): void {
   const { text, x, y, size } = l;
   ctx.font = cssFont(size, 600);
   const w = ctx.measureText(text).width;
   const h = size;
-  const g = 9;
+  const g = 7;
   const d = g * 0.7;
   let candidates: Box[] = [
     { x: x + g, y: y - h / 2, w, h },
@@ -309,7 +416,7 @@ function placeLabel(
     candidates = [...candidates].sort((p, q) => ahead(q) - ahead(p));
   }
   const self = placed.findIndex((b) => b.x === x - 7 && b.y === y - 7);
-  const others = placed.filter((_, k) => k !== self);
+  const others = [...placed.filter((_, k) => k !== self), ...fixed];
   // A label that fits nowhere without covering another is left out: the legend names every point too.
   const spot = [...candidates, ...far].find((b) => inside(b, area) && !others.some((o) => overlaps(b, o)));
   if (!spot) return;
@@ -328,10 +435,31 @@ interface BarLike {
   horizontal?: boolean;
 }
 
-/** Values at the bars' ends; a label that would collide with one already drawn is left out. */
+/** Every drawn bar's rectangle (bars of a category chart; not a time chart's volume or bands). */
+function barBoxes(chart: Chart): Box[] {
+  if ((chart.config as { type?: string }).type !== 'bar') return [];
+  const out: Box[] = [];
+  chart.data.datasets.forEach((_, i) => {
+    if (!chart.isDatasetVisible(i)) return;
+    for (const el of chart.getDatasetMeta(i).data) {
+      const b = el as unknown as BarLike;
+      if (b.base === undefined || !Number.isFinite(b.x) || !Number.isFinite(b.y)) continue;
+      const horizontal = chart.options.indexAxis === 'y';
+      const thick = (horizontal ? b.height : b.width) ?? 0;
+      out.push(
+        horizontal
+          ? { x: Math.min(b.x, b.base), y: b.y - thick / 2, w: Math.abs(b.x - b.base), h: thick }
+          : { x: b.x - thick / 2, y: Math.min(b.y, b.base), w: thick, h: Math.abs(b.y - b.base) },
+      );
+    }
+  });
+  return out;
+}
+
+/** Values at the bars' ends; a label that would collide with a bar or a label already drawn is left out. */
 function drawBarLabels(ctx: SKRSContext2D, chart: Chart, bars: readonly unknown[], labels: readonly string[], placed: Box[]): void {
   const horizontal = chart.options.indexAxis === 'y';
-  const size = 11.5;
+  const size = THEME.labelSize;
   ctx.font = cssFont(size, 500);
   ctx.fillStyle = THEME.text;
   ctx.textAlign = 'left';
@@ -349,13 +477,18 @@ function drawBarLabels(ctx: SKRSContext2D, chart: Chart, bars: readonly unknown[
       const positive = bar.y <= bar.base;
       box = { x: bar.x - w / 2, y: positive ? bar.y - 4 - size : bar.y + 4, w, h: size };
     }
+    // A label wider than its bar at the plot's edge moves in, along the bar's end.
+    const area = chart.chartArea;
+    if (horizontal) box.y = Math.min(Math.max(box.y, area.top), area.bottom - box.h);
+    else box.x = Math.min(Math.max(box.x, area.left), area.right - box.w);
     if (!inside(box, chart.chartArea)) {
       // No room beyond the bar's end (a near-zero bar at the edge): write it on the other side of the base.
       box = horizontal
         ? { ...box, x: box.x < (bar.base ?? 0) ? bar.base + 5 : bar.base - 5 - w }
         : { ...box, y: box.y > (bar.base ?? 0) ? bar.base - 4 - size : bar.base + 4 };
     }
-    const padded = { x: box.x - 2, y: box.y - 1, w: box.w + 4, h: box.h + 2 };
+    // Horizontally a little air; vertically the font's em box already holds more than the ink.
+    const padded = { x: box.x - 2, y: box.y, w: box.w + 4, h: box.h };
     if (placed.some((o) => overlaps(padded, o))) return;
     placed.push(padded);
     ctx.fillText(text, box.x, box.y);
@@ -450,6 +583,24 @@ export function renderPngSync(config: ChartJsConfig): Buffer {
   } finally {
     chart.destroy();
     releaseSurface(canvas);
+  }
+}
+
+/**
+ * Draws a config like renderPngSync and also returns the box of every text it drew, in PNG pixels,
+ * with the PNG's width: what the overlap and size-floor tests, and the gallery, check.
+ */
+export function renderWithTextBoxes(config: ChartJsConfig): { png: Buffer; width: number; height: number; texts: TextBox[] } {
+  setUp();
+  const { width, height } = config.options.plugins.tapebot;
+  const canvas = createCanvas(width, height);
+  const texts: TextBox[] = [];
+  recordText(canvas.getContext('2d'), texts);
+  const chart = new Chart(canvas as unknown as ChartItem, prepare(config));
+  try {
+    return { png: encodeOpaquePng(canvas.data(), canvas.width, canvas.height), width: canvas.width, height: canvas.height, texts };
+  } finally {
+    chart.destroy();
   }
 }
 

@@ -19,13 +19,23 @@ export const THEME = {
   axisLine: '#8c959f',
   border: '#d0d7de',
   fontFamily: 'Inter',
-  titleSize: 20,
-  subtitleSize: 13,
-  legendSize: 12,
-  tickSize: 12,
-  axisTitleSize: 12,
+  /**
+   * Type sizes in CSS px of a chart 520 px wide: the width Discord and Slack give an image in a chat
+   * column, so these are the sizes a reader sees. Nothing below 11 px, titles at 15 px or more.
+   */
+  titleSize: 15.5,
+  subtitleSize: 11.5,
+  legendSize: 11,
+  tickSize: 11,
+  axisTitleSize: 11,
   footerSize: 11,
+  /** Data labels: value tags, bar-end values, marker and rotation-head labels, quadrant names. */
+  labelSize: 11,
 } as const;
+
+/** The smallest font size (CSS px at 520 px wide) any chart text may use; a test holds every chart to it. */
+export const MIN_TEXT_PX = 11;
+export const MIN_TITLE_PX = 15;
 
 export const PALETTE: Record<SeriesColor, string> = {
   blue: '#0072b2',
@@ -63,6 +73,74 @@ export const DEFAULT_CYCLE: readonly string[] = [
 
 export function colorOf(color: SeriesColor | undefined, index: number): string {
   return color ? PALETTE[color] : (DEFAULT_CYCLE[index % DEFAULT_CYCLE.length] ?? PALETTE.blue);
+}
+
+const SLATE = '#3d4450';
+const SKY = '#56b4e9';
+const BROWN = '#8c6d4f';
+const OLIVE = '#999933';
+
+/**
+ * One colour per symbol on every chart, so IWM is the same orange in /rotation, /compare and /perf.
+ * The benchmarks and the eleven sector ETFs are fixed (the sectors take eleven different colours, as
+ * the rotation map shows them together); index names share their ETF's colour (SPX is SPY's).
+ */
+const SYMBOL_COLORS: Record<string, string> = {
+  SPY: SLATE,
+  '^GSPC': SLATE,
+  IWM: PALETTE.orange,
+  '^RUT': PALETTE.orange,
+  QQQ: PALETTE.blue,
+  '^IXIC': PALETTE.blue,
+  '^NDX': PALETTE.blue,
+  DIA: BROWN,
+  '^DJI': BROWN,
+  MAGS: PALETTE.purple,
+  XLK: PALETTE.blue,
+  XLF: PALETTE.teal,
+  XLE: OLIVE,
+  XLV: PALETTE.pink,
+  XLY: PALETTE.red,
+  XLP: PALETTE.green,
+  XLI: SKY,
+  XLB: PALETTE.gold,
+  XLU: PALETTE.purple,
+  XLRE: BROWN,
+  XLC: PALETTE.orange,
+};
+
+/** Colours a symbol outside SYMBOL_COLORS may get, by a hash of its name: the same every time. */
+const HASHED: readonly string[] = [PALETTE.blue, PALETTE.orange, PALETTE.teal, PALETTE.pink, PALETTE.purple, PALETTE.gold, SKY, PALETTE.red, PALETTE.green, BROWN, OLIVE, SLATE];
+
+/** FNV-1a, 32-bit: a small, stable string hash. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/** The colour of a symbol ('IWM', '^GSPC', 'kre'), the same on every chart. */
+export function symbolColor(symbol: string): string {
+  const s = symbol.trim().toUpperCase();
+  return SYMBOL_COLORS[s] ?? HASHED[fnv1a(s) % HASHED.length] ?? PALETTE.blue;
+}
+
+/**
+ * Colours for the symbols of one chart: each its own symbolColor, unless an earlier symbol of the
+ * same chart already took it; then the first colour of the hashed set that no symbol there uses.
+ * The same set of symbols in the same order always gets the same colours.
+ */
+export function symbolColors(symbols: readonly string[]): string[] {
+  const own = symbols.map(symbolColor);
+  const used = new Set<string>();
+  return own.map((c) => {
+    const pick = used.has(c) ? (HASHED.find((h) => !used.has(h) && !own.includes(h)) ?? HASHED.find((h) => !used.has(h)) ?? c) : c;
+    used.add(pick);
+    return pick;
+  });
 }
 
 /** '#0072b2', 0.2 → 'rgba(0,114,178,0.2)'. */

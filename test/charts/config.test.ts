@@ -93,15 +93,16 @@ describe('every chart', () => {
     const c = chartConfig(timeSpec());
     expect(plugin(c, 'title')).toMatchObject({ display: true, text: 'SPY · 1W' });
     expect(plugin(c, 'title').position, 'Chart.js puts the title on top by default').toBeUndefined();
-    expect(plugin(c, 'subtitle'), 'the footer uses the subtitle box, moved to the bottom').toMatchObject({ display: true, text: FOOTER, position: 'bottom' });
-    expect(plugin(c, 'legend')).toMatchObject({ display: true, title: { display: true, text: 'Split-adjusted' } });
+    expect(plugin(c, 'subtitle'), 'the subtitle under the title, in lines that fit').toMatchObject({ display: true, text: ['Split-adjusted'], position: 'top' });
+    expect(plugin(c, 'legend')).toMatchObject({ display: true });
+    expect(c.options.plugins.tapebot.footer.join(' · '), 'the footer, drawn by the tapebot plugin at the bottom').toBe(FOOTER);
     expect(c.options.plugins.tapebot.background, 'opaque white card').toBe('#ffffff');
     expect(c.options.animation).toBe(false);
     expect(c.options.responsive).toBe(false);
   });
 
-  it('defaults to 1000 × 560 and takes another size when asked', () => {
-    expect(chartConfig(timeSpec()).options.plugins.tapebot).toMatchObject({ width: 1000, height: 560 });
+  it('defaults to 520 × 340 (a chat column) and takes another size when asked', () => {
+    expect(chartConfig(timeSpec()).options.plugins.tapebot).toMatchObject({ width: 520, height: 340 });
     expect(chartConfig(timeSpec(), { width: 800, height: 400 }).options.plugins.tapebot).toMatchObject({ width: 800, height: 400 });
   });
 });

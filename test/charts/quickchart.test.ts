@@ -101,11 +101,11 @@ describe('QuickChart renderer', () => {
     const body = JSON.parse(req?.body ?? '{}') as PostBody;
     expect({ version: body.version, width: body.width, height: body.height, format: body.format, backgroundColor: body.backgroundColor, devicePixelRatio: body.devicePixelRatio }).toEqual({
       version: '4',
-      width: 1000,
-      height: 560,
+      width: 520,
+      height: 340,
       format: 'png',
       backgroundColor: THEME.background,
-      devicePixelRatio: 2,
+      devicePixelRatio: 3,
     });
     expect(JSON.parse(body.chart), 'exactly the config the local renderer draws').toEqual(JSON.parse(JSON.stringify(chartConfig(spec))));
   });

@@ -84,17 +84,17 @@ const SPECS: [string, () => ChartSpec][] = [
 
 /** What every rendered chart must show, whichever path drew it. */
 async function expectReadableChart(png: Buffer, label: string): Promise<void> {
-  // The default 1000 × 560 chart is drawn at devicePixelRatio 2.
-  expect(ihdrSize(png), `${label}: IHDR size`).toEqual({ width: 2000, height: 1120 });
-  expect(png.length, `${label}: small enough for any chat upload`).toBeLessThan(500 * 1024);
+  // The default 520 × 340 chart (a chat column's width) is drawn at devicePixelRatio 3.
+  expect(ihdrSize(png), `${label}: IHDR size`).toEqual({ width: 1560, height: 1020 });
+  expect(png.length, `${label}: small enough for any chat upload`).toBeLessThan(300 * 1024);
   const p = await pixels(png);
   expect(p.seeThrough, `${label}: the background is opaque everywhere`).toBe(0);
   expect(p.distinctColours, `${label}: not a blank or flat image`).toBeGreaterThan(200);
   expect(p.inked, `${label}: something is drawn`).toBeGreaterThan(0.03);
-  // Title: top-left 700 × 50 CSS px (doubled). Dark text drawn there means the font got registered.
-  expect(p.darkIn(30, 20, 1400, 100), `${label}: title text is drawn`).toBeGreaterThan(500);
-  // Footer: the bottom 30 CSS px, left half, in muted gray (#57606a, luminance ≈ 94).
-  expect(p.darkIn(30, 1060, 1000, 1120, 140), `${label}: footer text is drawn`).toBeGreaterThan(200);
+  // Title: top-left 400 × 25 CSS px (tripled). Dark text drawn there means the font got registered.
+  expect(p.darkIn(24, 24, 1200, 75), `${label}: title text is drawn`).toBeGreaterThan(500);
+  // Footer: the bottom 20 CSS px, left half, in muted gray (#57606a, luminance ≈ 94).
+  expect(p.darkIn(24, 960, 780, 1020, 140), `${label}: footer text is drawn`).toBeGreaterThan(200);
 }
 
 // Real rendering on a small shared machine: give each test room beyond vitest's 5 s default.
@@ -120,7 +120,7 @@ describe('renderPng (inline)', SLOW, () => {
     ];
     for (const spec of empties) {
       const png = await renderPng(chartConfig(spec));
-      expect(ihdrSize(png), spec.kind).toEqual({ width: 2000, height: 1120 });
+      expect(ihdrSize(png), spec.kind).toEqual({ width: 1560, height: 1020 });
     }
   });
 
@@ -147,16 +147,16 @@ describe('a stock Chart.js (no tapebot plugin, no callbacks) draws the JSON conf
     const config = chartConfig(make());
     // Render once through ours first: it registers the controllers and the font a server would have.
     renderPngSync(config);
-    const canvas = createCanvas(1000, 560);
+    const canvas = createCanvas(520, 340);
     const chart = new Chart(canvas as unknown as ChartItem, structuredClone(config) as unknown as ChartConfiguration);
     const png = canvas.toBuffer('image/png');
     chart.destroy();
     writeFileSync(path.join(SAMPLES, `stock-${name}.png`), png);
     const p = await pixels(png);
     // Stock Chart.js paints no background (QuickChart adds one), so only check that it drew.
-    expect(ihdrSize(png)).toEqual({ width: 2000, height: 1120 });
-    expect(p.seeThrough / (2000 * 1120), 'mostly transparent: no background').toBeGreaterThan(0.3);
-    expect(p.seeThrough / (2000 * 1120), 'but datasets, grid and text are drawn').toBeLessThan(0.99);
+    expect(ihdrSize(png)).toEqual({ width: 1560, height: 1020 });
+    expect(p.seeThrough / (1560 * 1020), 'mostly transparent: no background').toBeGreaterThan(0.3);
+    expect(p.seeThrough / (1560 * 1020), 'but datasets, grid and text are drawn').toBeLessThan(0.99);
   });
 });
 
@@ -191,7 +191,7 @@ describe('createLocalRenderer', SLOW, () => {
 
   it('takes a chart size', async () => {
     const r = make({ threads: 1, width: 600, height: 400 });
-    expect(ihdrSize(await r.render(sectorBars()))).toEqual({ width: 1200, height: 800 });
+    expect(ihdrSize(await r.render(sectorBars()))).toEqual({ width: 1800, height: 1200 });
   });
 
   it('sheds load with RenderQueueFullError once maxQueue charts wait', async () => {

@@ -3,6 +3,7 @@ import leaders from '../../commands/leaders.ts';
 import perf from '../../commands/perf.ts';
 import rotationmap from '../../commands/rotationmap.ts';
 import type { BarChartSpec } from '../../src/answer/chart-spec.ts';
+import { chartConfig } from '../../src/charts/config.ts';
 import { commandDriver, createTestApp } from '../_app.ts';
 import { naiveReturn, naiveRows } from './_naive.ts';
 
@@ -90,7 +91,9 @@ describe('/perf', () => {
     expect(chart.kind).toBe('bars');
     expect(chart.categories).toEqual(['1D', '1W', '1M', '3M', '6M', 'YTD', '1Y']);
     expect(chart.groups.map((g) => g.label)).toEqual(['SPY', 'QQQ', 'IWM']);
-    expect(new Set(chart.groups.map((g) => g.color)).size, 'distinct colours').toBe(3);
+    expect(chart.groups.map((g) => g.symbol), 'each group is its symbol, in its symbol’s colour').toEqual(['SPY', 'QQQ', 'IWM']);
+    const colours = chartConfig(chart).data.datasets.map((d) => d.backgroundColor);
+    expect(new Set(colours).size, 'distinct colours').toBe(3);
     const png = await app.renderer.render(chart);
     expect(png.subarray(1, 4).toString(), 'a PNG').toBe('PNG');
   });

@@ -67,8 +67,8 @@ describe('/rotation', () => {
     expect(await refusal('/rotation asof:2026-10-10')).toMatch(/Oct 10, 2026 is after the latest close I have \(Oct 8, 2026\)/);
   });
 
-  it('its chart ends where the text’s returns do: rebased at the period’s start, earlier sessions shaded as context', async () => {
-    // Jan 3, 2023 is one session into the year: the chart shows ~3 months, rebased on Dec 30, 2022.
+  it('its chart ends where the text’s returns do: rebased at the period’s start, the period highlighted over a short lead-in', async () => {
+    // Jan 3, 2023 is one session into the year: the chart shows about a month, rebased on Dec 30, 2022.
     const a = await answerOf(rotation, '/rotation asof:2023-01-03');
     const c = a.charts[0] as TimeChartSpec;
     const line = (label: string) => (c.panels[0]?.series.find((x) => x.label === label) as LineSeriesSpec).values;
@@ -76,7 +76,8 @@ describe('/rotation', () => {
     expect(iwm[iwm.length - 1]).toBeCloseTo(100 * (1 + naiveReturn('IWM', '2022-12-30', '2023-01-03')), 9);
     expect(iwm[c.dates.indexOf('2022-12-30')], '100 on the period’s start').toBeCloseTo(100, 12);
     expect(iwm[0], 'earlier sessions are drawn too').not.toBeNull();
-    expect(c.shade?.[0]).toMatchObject({ from: c.dates[0], to: '2022-12-29', label: 'Before the period' });
+    expect(c.dates.length, 'a month of context, not three').toBeLessThanOrEqual(22);
+    expect(c.shade?.[0], 'the one session of the year, highlighted').toMatchObject({ from: '2023-01-03', to: '2023-01-03', label: 'YTD' });
   });
 
   it('answers a weekend asof as of the Friday close and says so', async () => {
