@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import breakout, { computeBreakout, presentBreakout } from '../../commands/breakout.ts';
 import rotation, { computeRotation, presentRotation } from '../../commands/rotation.ts';
 import streak, { computeStreak, presentStreak } from '../../commands/streak.ts';
+import { withDetail } from '../../src/answer/answer.ts';
 import { parsePeriod } from '../../src/core/periods.ts';
 import { truncateAsOf } from '../../src/core/series.ts';
 import { commandDriver, createTestApp } from '../_app.ts';
@@ -55,7 +56,7 @@ describe('compute → facts → present', () => {
       expect(viaJson(facts)).toEqual(facts);
       expect(facts).toEqual(a.facts);
       const p = presentBreakout(viaJson(facts), plot, SOURCE);
-      expect(p.lines, `${symbol} ${level} ${asOf}`).toEqual(a.lines);
+      expect(p.lines, `${symbol} ${level} ${asOf}: the runner moves lines past six behind More`).toEqual(withDetail(a).lines);
       for (const w of p.warnings) expect(a.warnings).toContain(w);
       expect(p.charts).toEqual(a.charts);
       expect(facts.levelDetail === null, 'the level check only when a level is asked').toBe(level === undefined);

@@ -13,6 +13,7 @@ import chart from '../../commands/chart.ts';
 import drawdown from '../../commands/drawdown.ts';
 import compare from '../../commands/compare.ts';
 import streak from '../../commands/streak.ts';
+import { withDetail } from '../../src/answer/answer.ts';
 import { createCommandRunner } from '../../src/command/run.ts';
 import { createBundledProvider } from '../../src/data/bundled.ts';
 import { createCachedMarketData } from '../../src/data/cache.ts';
@@ -68,7 +69,7 @@ describe('/drawdown: declines from swing highs', () => {
     const b = bears.find((x) => x.highDate === '2007-10-31');
     expect(b?.troughDate).toBe('2008-11-20');
     expect(b?.depth).toBeCloseTo(low.close / peak.close - 1, 12);
-    expect(a.lines.join('\n')).toContain('**−53.6%** Oct 2007 → Nov 2008');
+    expect(withDetail(a).lines.join('\n'), 'in the answer or behind More').toContain('**−53.6%** Oct 2007 → Nov 2008');
   });
 });
 
@@ -172,7 +173,7 @@ describe('/breakout: intraday, precision, round trip', () => {
     const hi = Math.max(...range);
     const lo = Math.min(...range);
     expect(a.facts.measuredMove).toBeCloseTo(hi + (hi - lo), 10);
-    expect(a.lines.join('\n')).toContain(`Measured move: the range's height added to its top gives $${(2 * hi - lo).toFixed(2)} — a textbook technical projection, not a forecast or advice.`);
+    expect(withDetail(a).lines.join('\n'), 'in the answer or behind More').toContain(`Measured move: the range's height added to its top gives $${(2 * hi - lo).toFixed(2)} — a textbook technical projection, not a forecast or advice.`);
   });
 
   it('^RUT on Nov 25, 2024 is 0.03% short of its record, not "matching" it', async () => {
