@@ -4,7 +4,7 @@
  * from all of them. The intersection is found with one k-way merge over the sorted date arrays.
  */
 import type { DailySeries } from './series.ts';
-import { at } from './at.ts';
+import { at, atF64, atI32, atStr } from './at.ts';
 
 export interface Alignment {
   /** Dates present in every input series, ascending. */
@@ -18,18 +18,18 @@ export interface Alignment {
 /** column[rows[0..n)]: a plain slice when the kept rows are contiguous (the usual case: one history inside another). */
 /** `pick` for a Float64Array column: a subarray view when the rows are contiguous, else a compact copy. */
 function pickFloat(column: Float64Array, rows: Int32Array, n: number): Float64Array {
-  const first = n > 0 ? at(rows, 0) : 0;
-  if (n === 0 || at(rows, n - 1) - first === n - 1) return column.subarray(first, first + n);
+  const first = n > 0 ? atI32(rows, 0) : 0;
+  if (n === 0 || atI32(rows, n - 1) - first === n - 1) return column.subarray(first, first + n);
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = at(column, at(rows, i));
+  for (let i = 0; i < n; i++) out[i] = atF64(column, atI32(rows, i));
   return out;
 }
 
 function pick<T>(column: readonly T[], rows: Int32Array, n: number): T[] {
-  const first = n > 0 ? at(rows, 0) : 0;
-  if (n === 0 || at(rows, n - 1) - first === n - 1) return column.slice(first, first + n);
+  const first = n > 0 ? atI32(rows, 0) : 0;
+  if (n === 0 || atI32(rows, n - 1) - first === n - 1) return column.slice(first, first + n);
   const out = new Array<T>(n);
-  for (let i = 0; i < n; i++) out[i] = at(column, at(rows, i));
+  for (let i = 0; i < n; i++) out[i] = at(column, atI32(rows, i));
   return out;
 }
 
@@ -40,7 +40,7 @@ export function seekDate(dates: readonly string[], from: number, target: string)
   let lo = from;
   let hi = from;
   let step = 1;
-  while (hi < len && at(dates, hi) < target) {
+  while (hi < len && atStr(dates, hi) < target) {
     lo = hi + 1;
     hi += step;
     step *= 2;
@@ -48,7 +48,7 @@ export function seekDate(dates: readonly string[], from: number, target: string)
   if (hi > len) hi = len;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (at(dates, mid) < target) lo = mid + 1;
+    if (atStr(dates, mid) < target) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -76,8 +76,8 @@ function mergeTwo(a: readonly string[], b: readonly string[]): MergeState {
   let j = 0;
   let n = 0;
   while (i < a.length && j < b.length) {
-    const x = at(a, i);
-    const y = at(b, j);
+    const x = atStr(a, i);
+    const y = atStr(b, j);
     if (x === y) {
       ra[n] = i++;
       rb[n] = j++;
@@ -110,7 +110,7 @@ function mergeMany(dateCols: readonly (readonly string[])[]): MergeState {
   let j = 0;
   while (target !== undefined) {
     const dates = at(dateCols, j);
-    let p = at(pos, j);
+    let p = atI32(pos, j);
     let d = dates[p];
     if (d === undefined) break;
     if (d !== target) {
@@ -129,13 +129,13 @@ function mergeMany(dateCols: readonly (readonly string[])[]): MergeState {
     j = j + 1 === k ? 0 : j + 1;
     if (++agree === k) {
       for (let c = 0; c < k; c++) {
-        const row = at(pos, c);
+        const row = atI32(pos, c);
         at(rows, c)[n] = row;
         pos[c] = row + 1;
       }
       n++;
       agree = 0;
-      target = at(dateCols, j)[at(pos, j)];
+      target = at(dateCols, j)[atI32(pos, j)];
     }
   }
   return { rows, n, pos, firstDropped };
