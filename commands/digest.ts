@@ -12,7 +12,7 @@ import { requireDigests, requireChannel, requireManager, requirePostable } from 
 import { composeDigest, type RunCommand } from '../src/digest/compose.ts';
 import { describeNext } from '../src/digest/describe.ts';
 import { DEFAULT_SLOT, parseSlotTime, parseZone } from '../src/digest/schedule.ts';
-import { PRESETS, type Preset } from '../src/digest/store.ts';
+import { PRESETS, type Preset } from '../src/digest/types.ts';
 import { UserInputError } from '../src/errors.ts';
 
 const PRESET_WORDS: Readonly<Record<Preset, string>> = {

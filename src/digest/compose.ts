@@ -20,7 +20,7 @@ import { analyzeStreak } from '../core/streaks.ts';
 import { UNIVERSES, memberName } from '../core/universes.ts';
 import type { CommandRunner } from '../command/run.ts';
 import type { MarketData } from '../data/market-data.ts';
-import type { Preset } from './store.ts';
+import type { Preset } from './types.ts';
 
 export const INDEX_SYMBOLS = ['SPY', 'QQQ', 'IWM', 'DIA'] as const;
 export const SECTOR_SYMBOLS: readonly string[] = UNIVERSES.find((u) => u.id === 'sectors')?.members.map((m) => m.symbol) ?? [];

@@ -47,7 +47,7 @@ import { latestClosedDay, nextPostingOccurrence, nyseCalendar, previousPostingOc
 import { createScheduler, type Scheduler } from './scheduler.ts';
 import { DEFAULT_DIGEST_SETTINGS, type DigestSettings } from './settings.ts';
 import { createSlotRuns } from './slots.ts';
-import type { DigestStore } from './store.ts';
+import type { DigestStore } from './types.ts';
 
 export type { DigestFailReason, DigestPostEvent, DigestSkipReason } from './delivery.ts';
 export { REFRESH_ALERTS_DELAY_MS } from './alert-runs.ts';

@@ -14,7 +14,7 @@ import type { Platform } from './poster.ts';
 import { dueInstant, isPostingDate, localDate, nextLocalMidnight, previousPostingOccurrence, slotKey, targetDay, type MarketCalendar, type Slot } from './schedule.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { DigestSettings } from './settings.ts';
-import type { Decision, DigestStore, Subscription } from './store.ts';
+import type { Decision, DigestStore, Subscription } from './types.ts';
 
 export interface SlotRunsOptions {
   store: DigestStore;
