@@ -19,8 +19,8 @@ import type { SymbolLookup } from '../data/symbol-lookup.ts';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
 import { bindOptions } from './bind.ts';
-import type { AnyCommand, ChannelContext, CommandContext } from './define.ts';
-import { parseCommandText, type RawArgs } from './parse.ts';
+import type { AnyCommand, ChannelContext, CommandContext, CommandSummary, Invocation, RunInvocation } from './define.ts';
+import { parseCommandText } from './parse.ts';
 import { at } from '../core/at.ts';
 
 /**
@@ -72,12 +72,7 @@ export interface CommandGate {
 /** How a command ended, for metrics: `ok`, an error's audience, or refused before running. */
 export type RunOutcome = 'ok' | 'user' | 'retry' | 'internal' | 'limited' | 'restarting';
 
-export interface Invocation {
-  name: string;
-  args: RawArgs;
-  /** The chat channel it was typed in (adapters set it; the console and CLI leave it out). */
-  channel?: ChannelContext;
-}
+export type { Invocation } from './define.ts';
 
 export type RunResult =
   | { ok: true; answer: Answer; ms: number; requestId?: string }
@@ -119,6 +114,12 @@ export interface CommandRunner {
   /** Runs an already-split invocation (Discord options, period buttons). Never throws. */
   run(invocation: Invocation, meta?: RunMeta): Promise<RunResult>;
   /**
+   * Runs a command for another part of tapebot (the digest service; a command's `ctx.run` goes
+   * through it too): the same binding, "as of" handling and glance as `run`, without a rate limit,
+   * gate, log line or metric of its own (its caller has those). A refusal or failure throws its error.
+   */
+  invoke: RunInvocation;
+  /**
    * Takes this person's and channel's rate-limit tokens now, before an adapter shows anything, so a
    * refusal can be its first and only reply (Discord: an ephemeral reply instead of a public
    * "thinking…"). Also refuses while shutting down. Admitted: pass the returned `meta` to `run`,
@@ -149,6 +150,8 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
   const byName = new Map(deps.commands.map((c) => [c.name, c]));
   /** Tickets `admit` handed out and `run` has not used yet: each lets exactly one run skip the limiter. */
   const unused = new WeakSet<AdmissionTicket>();
+  /** What /help reads: the declarations, not the commands' `run`. */
+  const catalogue: readonly CommandSummary[] = deps.commands.map(({ run: _run, ...declared }) => declared);
 
   function unknownCommand(name: string): UserInputError {
     const near = deps.commands
@@ -188,6 +191,19 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * `ctx.run` of command `caller`, answering as of `asOf`, in `channel`: the invocation's own `asof`
+   * and channel win. A command that runs itself would never end, so that is refused.
+   */
+  function nested(caller: AnyCommand, asOf: string, channel: ChannelContext | undefined, inv: Invocation): Promise<Answer> {
+    if (inv.name === caller.name) return Promise.reject(new Error(`/${caller.name} tried to run itself`));
+    const target = byName.get(inv.name);
+    const dated = asOf !== '' && target?.usesMarketData !== false && inv.args.named.asof === undefined;
+    const args = dated ? { ...inv.args, named: { ...inv.args.named, asof: asOf } } : inv.args;
+    const where = inv.channel ?? channel;
+    return execute({ name: inv.name, args, ...(where ? { channel: where } : {}) });
   }
 
   async function answer(cmd: AnyCommand, bound: ReturnType<typeof bindOptions>, inv: Invocation, budget: AbortSignal | undefined): Promise<Answer> {
@@ -262,7 +278,8 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
       asOf,
       symbols: deps.symbols,
       sourceLabel: deps.market.sourceLabel,
-      commands: deps.commands,
+      catalogue,
+      run: (other) => nested(cmd, asOf, inv.channel, other),
       ...(inv.channel ? { channel: inv.channel } : {}),
       ...(deps.status ? { status: deps.status } : {}),
       ...(deps.digests ? { digests: deps.digests } : {}),
@@ -424,6 +441,7 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     commands: deps.commands,
     find: (name) => byName.get(name),
     run,
+    invoke: execute,
     admit,
     async runText(text, meta, channel) {
       try {

@@ -35,7 +35,7 @@ import { QUADRANT_NAMES, rotationPath } from '../core/rotation-map.ts';
 import type { DailySeries } from '../core/series.ts';
 import { breakoutAt, snapbackAt } from '../core/scans.ts';
 import { analyzeStreak } from '../core/streaks.ts';
-import type { Alert, AlertSpec } from './store.ts';
+import type { Alert, AlertSpec } from './types.ts';
 import { at } from '../core/at.ts';
 
 export interface AlertEvent {
