@@ -6,6 +6,8 @@
 import { bindOptions } from '../command/bind.ts';
 import type { CommandRunner, RunResult } from '../command/run.ts';
 import type { SymbolDirectory } from '../data/symbols.ts';
+import type { DailySeries } from '../core/series.ts';
+import type { Lexicon } from './lexicon.ts';
 import { describeError, newErrorRef, UserInputError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { planQuestion, shownCommand, shownCommandText, MAX_CLARIFY_CHARS, type AskPlan, type PlanContext } from './plan.ts';
@@ -14,12 +16,19 @@ import { echo, neutralise } from '../echo.ts';
 export interface AskDeps {
   runner: CommandRunner;
   symbols: SymbolDirectory;
+  /** The phrases questions are read with, built once from the runner's commands at composition (createApp's `lexicon`). */
+  lexicon: Lexicon;
   /**
    * The day relative dates are read against ("since june", "last year" → calendar 2025): the data's
    * latest close, or a function giving it (e.g. `() => market.latestClose()`), called once per question.
    * Without it, questions with a relative date are asked for an exact one. Never the wall clock.
    */
   asOf?: string | (() => Promise<string>);
+  /**
+   * A symbol's prices, for days that prices decide ("at the 2022 low", "at its 2021 peak"): usually
+   * `(s) => market.series(s)`. Without it, such questions are asked for the day itself.
+   */
+  closes?: (symbol: string) => Promise<DailySeries>;
   /**
    * A command's name as people type it on this platform, used for every command named to people (the
    * Read-as line, notes, questions back): on Slack `slackCommandName`, which gives "/tapebot-help" for
@@ -67,7 +76,7 @@ export async function answerQuestion(text: string, deps: AskDeps): Promise<AskOu
     // The reference day first: questions back name it too ("calendar 2025"), not only dates.
     const reference = await referenceDay(deps.asOf, logger, deps.meta);
     const ctx: PlanContext = {
-      commands: deps.runner.commands,
+      lexicon: deps.lexicon,
       symbols: deps.symbols,
       ...(reference !== undefined ? { reference } : {}),
       ...(commandName ? { commandName } : {}),

@@ -13,12 +13,12 @@ import { anyTickerHint } from '../errors.ts';
 import { cleanQuestion, MAX_QUESTION_CHARS, tokenize } from './normalize.ts';
 import { readQuestion, type Reading, type SymbolMention } from './read.ts';
 import { CHOICE_SYNONYMS, own, SIZE_GROUP_SYMBOLS, type IntentId, type IntentWords, type SizeGroup } from './vocabulary.ts';
-import { lexiconOf, type Lexicon } from './lexicon.ts';
+import type { Lexicon } from './lexicon.ts';
 import { echo } from '../echo.ts';
 
 export interface PlanContext {
-  /** The registered commands: an intent whose command is not among them is not offered. */
-  commands: readonly AnyCommand[];
+  /** The registered commands' phrases (and the commands), built once at composition: an intent whose command is not among them is not offered. */
+  lexicon: Lexicon;
   symbols: SymbolDirectory;
   /** ISO day relative dates are read against (the latest close). */
   reference?: string;
@@ -94,7 +94,7 @@ function plan(text: string, ctx: PlanContext, withExamples: boolean): AskPlan {
     return say(r, `I don't have prices for ${r.unknownTickers.join(', ')}. ${how} Symbols I know: ${known}.`);
   }
   if (r.problems.length > 0) return say(r, `I couldn't tell: ${r.problems.slice(0, 2).join('; ')}.`);
-  const lex = lexiconOf(ctx.commands);
+  const lex = ctx.lexicon;
   const intentWords = (id: IntentId): IntentWords | undefined => lex.intents.find((i) => i.id === id);
   // "is SPY overbought?", "why did KRE drop": one honest line, and the closest thing tapebot can do. (A help question may name anything.)
   const aboutTapebot = r.strong.some((i) => intentWords(i)?.aboutTapebot);
@@ -127,10 +127,10 @@ function withHelp(line: string, ctx: PlanContext): string {
 
 /** The command a reading amounts to, or why it amounts to none. */
 function runPlan(r: Reading, lex: Lexicon, clean: string, ctx: PlanContext): Extract<AskPlan, { kind: 'run' }> | { kind: 'none'; why: string; prefer: IntentId[] } {
-  const decided = decideIntent(r, lex, ctx.commands, new Set(tokenize(clean).map((t) => t.word)));
+  const decided = decideIntent(r, lex, new Set(tokenize(clean).map((t) => t.word)));
   if (decided.kind === 'unclear') return { kind: 'none', why: decided.why, prefer: decided.prefer };
   const intent = lex.intents.find((i) => i.id === decided.intent);
-  const cmd = intent && ctx.commands.find((c) => c.name === intent.command);
+  const cmd = intent && lex.commands.find((c) => c.name === intent.command);
   if (!intent || !cmd) return { kind: 'none', why: "I can't answer that question here yet.", prefer: [] };
   // "is KRE lagging?": against the market.
   if (decided.against !== undefined) {
@@ -148,7 +148,7 @@ function runPlan(r: Reading, lex: Lexicon, clean: string, ctx: PlanContext): Ext
 function typedCommand(clean: string, ctx: PlanContext): AskPlan | undefined {
   try {
     const parsed = parseCommandText(clean);
-    const cmd = ctx.commands.find((c) => c.name === parsed.name || shownCommand(c.name, ctx.commandName) === `/${parsed.name}`);
+    const cmd = ctx.lexicon.commands.find((c) => c.name === parsed.name || shownCommand(c.name, ctx.commandName) === `/${parsed.name}`);
     if (!cmd) return undefined;
     const rest = clean.replace(/^\S+\s*/, '');
     return { kind: 'run', name: cmd.name, args: parsed.args, text: `/${cmd.name}${rest ? ` ${rest}` : ''}`, notes: [] };
@@ -179,7 +179,7 @@ function symbolCapacity(cmd: AnyCommand | undefined): number {
  * (with each declaration's `outranks` and `yields`), then the shapes commands claim (`answersPair`,
  * `answersLevel` …) when only weak words or none were said.
  */
-function decideIntent(r: Reading, lex: Lexicon, commands: readonly AnyCommand[], words: ReadonlySet<string>): Decision {
+function decideIntent(r: Reading, lex: Lexicon, words: ReadonlySet<string>): Decision {
   const intents = lex.intents;
   const decl = (id: IntentId | undefined): IntentWords | undefined => (id === undefined ? undefined : intents.find((i) => i.id === id));
   const claiming = (flag: keyof AskDeclaration): IntentWords | undefined => intents.find((i) => i[flag] !== undefined && i[flag] !== false);
@@ -203,7 +203,7 @@ function decideIntent(r: Reading, lex: Lexicon, commands: readonly AnyCommand[],
   const strongDecl = decl(intent);
   if (strongDecl?.withGroup !== undefined && r.universe && (subjects === 0 || strongDecl.sizeSlots)) intent = strongDecl.withGroup;
   else if (strongDecl?.withSeveral !== undefined && subjects >= 2) {
-    const fits = strongDecl.sizeSlots ? r.symbols.every((x) => sizeGroupOf(x.symbol) !== undefined) : subjects <= symbolCapacity(commands.find((c) => c.name === strongDecl.command));
+    const fits = strongDecl.sizeSlots ? r.symbols.every((x) => sizeGroupOf(x.symbol) !== undefined) : subjects <= symbolCapacity(lex.commands.find((c) => c.name === strongDecl.command));
     if (!fits) intent = strongDecl.withSeveral;
   }
 
@@ -391,7 +391,7 @@ function fillOptions(intent: IntentWords, cmd: AnyCommand, r: Reading, clean: st
     // /help COMMAND: a command's name said in a help question.
     if (d.kind === 'text' && intent.aboutTapebot && !given.has(name)) {
       const about = r.strong.filter((i) => i !== intent.id);
-      const named = [...about, ...words].find((w) => w !== intent.id && ctx.commands.some((c) => c.name === w));
+      const named = [...about, ...words].find((w) => w !== intent.id && ctx.lexicon.commands.some((c) => c.name === w));
       if (named) given.set(name, named);
     }
   }
@@ -424,7 +424,7 @@ function renderParts(decls: readonly [string, OptionDecl][], given: ReadonlyMap<
 /** "I read … / I couldn't … / Questions that work: …", always well under the chat limits. */
 function clarification(r: Reading | undefined, problem: string, shown: readonly string[], ctx: PlanContext): string {
   const lines: string[] = [];
-  const understood = r ? understoodParts(r, lexiconOf(ctx.commands)) : [];
+  const understood = r ? understoodParts(r, ctx.lexicon) : [];
   if (understood.length > 0) lines.push(`I read: ${understood.join(', ')}.`);
   // The words nothing matched ("semis"), unless the problem already quotes them.
   const unread = (r?.unread ?? []).filter((w) => !problem.toLowerCase().includes(w)).slice(0, 3);
@@ -456,7 +456,7 @@ function understoodParts(r: Reading, lex: Lexicon): string[] {
 
 /** Example questions that work, tailored to the symbol the question named when there is one. */
 function examples(ctx: PlanContext, r: Reading | undefined, prefer: readonly IntentId[]): string[] {
-  const intents = lexiconOf(ctx.commands).intents;
+  const intents = ctx.lexicon.intents;
   const s = r?.symbols[0]?.symbol;
   const other = s === 'SPY' ? 'QQQ' : 'SPY';
   const order: IntentWords[] = [...prefer.flatMap((id) => intents.filter((i) => i.id === id)), ...intents];

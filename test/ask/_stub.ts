@@ -9,6 +9,7 @@ import { parseCommandText } from '../../src/command/parse.ts';
 import type { CommandRunner, Invocation, RunResult } from '../../src/command/run.ts';
 import { createSymbolDirectory, loadManifest } from '../../src/data/symbols.ts';
 import { allCommands } from './_commands.ts';
+import { buildLexicon } from '../../src/ask/lexicon.ts';
 
 export const symbols = createSymbolDirectory(loadManifest());
 
@@ -55,3 +56,6 @@ export function boundText(text: string, commands: readonly AnyCommand[] = allCom
   const p = parseCommandText(text);
   return bound(p.name, p.args, commands);
 }
+
+/** The registered commands' lexicon, built once as createApp builds it. */
+export const lexicon = buildLexicon(allCommands);

@@ -8,7 +8,8 @@ import { answerQuestion } from '../../src/ask/answer.ts';
 import { defineCommand, type AskDeclaration } from '../../src/command/define.ts';
 import { opt } from '../../src/command/options.ts';
 import { allCommands } from './_commands.ts';
-import { recordingRunner, symbols } from './_stub.ts';
+import { lexicon, recordingRunner, symbols } from './_stub.ts';
+import { buildLexicon } from '../../src/ask/lexicon.ts';
 
 /** A made-up command, declared the way every command in commands/ is. */
 const ask = {
@@ -31,12 +32,12 @@ const volprofile = defineCommand({
 describe('ask declarations', () => {
   it('a new command is asked by the words it declares', async () => {
     const runner = recordingRunner([...allCommands, volprofile]);
-    const out = await answerQuestion('whats the volume profile of $KRE past 6 months', { runner, symbols, asOf: '2026-08-21' });
+    const out = await answerQuestion('whats the volume profile of $KRE past 6 months', { runner, symbols, lexicon: buildLexicon(runner.commands), asOf: '2026-08-21' });
     expect(out.kind === 'answer' && out.readAs).toBe('/volprofile KRE 6m');
   });
 
   it('without the command registered, its words are not read', async () => {
-    const out = await answerQuestion('whats the volume profile of $KRE past 6 months', { runner: recordingRunner(), symbols, asOf: '2026-08-21' });
+    const out = await answerQuestion('whats the volume profile of $KRE past 6 months', { runner: recordingRunner(), symbols, lexicon, asOf: '2026-08-21' });
     expect(out.kind === 'answer' && out.readAs).not.toBe('/volprofile KRE 6m');
   });
 });

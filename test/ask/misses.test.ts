@@ -5,13 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { answerQuestion } from '../../src/ask/answer.ts';
-import { bound, boundText, recordingRunner, symbols } from './_stub.ts';
+import { bound, boundText, recordingRunner, lexicon, symbols } from './_stub.ts';
 
 const REF = '2026-08-21';
 
 async function readAs(q: string) {
   const runner = recordingRunner();
-  const out = await answerQuestion(q, { runner, symbols, asOf: REF });
+  const out = await answerQuestion(q, { runner, symbols, lexicon, asOf: REF });
   if (out.kind !== 'answer') throw new Error(`"${q}" was not answered: ${out.message}`);
   const call = runner.calls[0];
   if (!call) throw new Error('nothing ran');
@@ -55,7 +55,7 @@ describe('issue 16: the misses, read right', () => {
   });
 
   it('says plainly what it cannot answer, and the closest thing it can do', async () => {
-    const out = await answerQuestion('why did KRE drop yesterday', { runner: recordingRunner(), symbols, asOf: REF });
+    const out = await answerQuestion('why did KRE drop yesterday', { runner: recordingRunner(), symbols, lexicon, asOf: REF });
     expect(out.kind).toBe('clarify');
     if (out.kind === 'clarify') expect(out.message.split('\n')[0]).toBe("I can't tell why a market moved, only how it moved. The closest I can do: `/perf KRE asof:2026-08-20`");
   });
