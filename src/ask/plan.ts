@@ -458,7 +458,9 @@ function understoodParts(r: Reading, lex: Lexicon): string[] {
 function examples(ctx: PlanContext, r: Reading | undefined, prefer: readonly IntentId[]): string[] {
   const intents = ctx.lexicon.intents;
   const s = r?.symbols[0]?.symbol;
-  const other = s === 'SPY' ? 'QQQ' : 'SPY';
+  // The market for {other}, or for a question about the market itself, another fund the directory has.
+  const market = ctx.lexicon.market;
+  const other = market !== undefined && s !== market ? market : (ctx.symbols.list().find((x) => x.kind === 'etf' && x.symbol !== s)?.symbol ?? '');
   const order: IntentWords[] = [...prefer.flatMap((id) => intents.filter((i) => i.id === id)), ...intents];
   const candidates: string[] = [];
   for (const i of order) {
