@@ -10,7 +10,10 @@ import type { DailySeries } from '../core/series.ts';
 import type { Lexicon } from './lexicon.ts';
 import { describeError, newErrorRef, UserInputError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import { planQuestion, shownCommand, shownCommandText, MAX_CLARIFY_CHARS, type AskPlan, type PlanContext } from './plan.ts';
+import { planQuestion, settleDate, shownCommand, shownCommandText, MAX_CLARIFY_CHARS, type AskPlan, type PlanContext } from './plan.ts';
+import type { ExtremeDate } from './read.ts';
+import { yearExtreme, type Extreme } from '../core/highs.ts';
+import { formatDate } from '../core/format.ts';
 import { echo, neutralise } from '../echo.ts';
 
 export interface AskDeps {
@@ -81,10 +84,12 @@ export async function answerQuestion(text: string, deps: AskDeps): Promise<AskOu
       ...(reference !== undefined ? { reference } : {}),
       ...(commandName ? { commandName } : {}),
     };
-    const plan: AskPlan = planQuestion(text, ctx);
-    if (plan.kind === 'needs-reference') {
+    const planned: AskPlan = planQuestion(text, ctx);
+    if (planned.kind === 'needs-reference') {
       return { kind: 'clarify', message: 'I need an exact date for that: write it with a year, e.g. "since june 1 2026" or since:2026-06-01.' };
     }
+    if (planned.kind === 'clarify') return planned;
+    const plan = planned.extreme ? await settleExtreme(planned, planned.extreme, deps) : planned;
     if (plan.kind === 'clarify') return plan;
 
     // Bind first: a reading the command refuses is a question back to the person, not an error reply.
@@ -108,6 +113,24 @@ export async function answerQuestion(text: string, deps: AskDeps): Promise<AskOu
       message: `Something went wrong reading that question — reference ${ref}. Try a command such as ${shownCommand('rotation', deps.commandName)}, or ${shownCommand('help', deps.commandName)}.`,
     };
   }
+}
+
+/**
+ * "at the 2022 low": the day of that close, looked up in the symbol's prices here, beside the runner
+ * (the reader that planned it has no prices), and added to the plan as `asof:` with a note saying how.
+ */
+async function settleExtreme(plan: Extract<AskPlan, { kind: 'run' }>, e: ExtremeDate, deps: AskDeps): Promise<Extract<AskPlan, { kind: 'run' | 'clarify' }>> {
+  const lowest = e.which === 'low' ? 'lowest' : 'highest';
+  if (!deps.closes) return { kind: 'clarify', message: `I can't look up "${e.said}" here; write the day instead, e.g. "on oct 12 ${e.year}".` };
+  let found: Extreme | null = null;
+  try {
+    found = yearExtreme(await deps.closes(e.of), e.year, e.which);
+  } catch (err) {
+    (deps.logger ?? silentLogger).warn({ ...deps.meta, err, symbol: e.of }, 'no prices to settle a date');
+  }
+  if (!found) return { kind: 'clarify', message: `I have no ${e.of} closes in ${e.year}, so I can't find "${e.said}"; write the day instead, e.g. "on oct 12 ${e.year}".` };
+  const note = `"${e.said}" is ${e.of}'s ${lowest} close of ${e.year}, on ${formatDate(found.date)}`;
+  return settleDate(plan, found.date, note);
 }
 
 /** The reference day, or none when it cannot be had: relative dates are then asked for exactly, other questions still answered. */

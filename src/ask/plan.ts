@@ -11,7 +11,7 @@ import { UNIVERSES } from '../core/universes.ts';
 import type { SymbolDirectory } from '../data/symbols.ts';
 import { anyTickerHint } from '../errors.ts';
 import { cleanQuestion, MAX_QUESTION_CHARS, tokenize } from './normalize.ts';
-import { readQuestion, type Reading, type SymbolMention } from './read.ts';
+import { readQuestion, type ExtremeDate, type Reading, type SymbolMention } from './read.ts';
 import { CHOICE_SYNONYMS, own, SIZE_GROUP_SYMBOLS, type IntentId, type IntentWords, type SizeGroup } from './vocabulary.ts';
 import type { Lexicon } from './lexicon.ts';
 import { echo } from '../echo.ts';
@@ -44,7 +44,15 @@ export function shownCommandText(text: string, commandName?: (name: string) => s
 
 export type AskPlan =
   /** `text` is the command as typed ("/compare IWM QQQ since:2026-06-01"); `args` is that text split. */
-  | { kind: 'run'; name: string; args: RawArgs; text: string; notes: string[] }
+  | {
+      kind: 'run';
+      name: string;
+      args: RawArgs;
+      text: string;
+      notes: string[];
+      /** A day prices decide ("at the 2022 low"): to look up and add as `asof:` before it runs (settleDate). */
+      extreme?: ExtremeDate;
+    }
   | { kind: 'clarify'; message: string }
   /** The question has a relative date ("since june") and no reference day was given: call again with one. */
   | { kind: 'needs-reference' };
@@ -142,7 +150,19 @@ function runPlan(r: Reading, lex: Lexicon, clean: string, ctx: PlanContext): Ext
   if ('problem' in filled) return { kind: 'none', why: filled.problem, prefer: [intent.id] };
   const rest = filled.parts.join(' ');
   const notes = [...r.corrections.map((c) => `read "${c.from}" as "${c.to}"`), ...filled.notes];
-  return { kind: 'run', name: cmd.name, args: parseArgsText(rest), text: `/${cmd.name}${rest ? ` ${rest}` : ''}`, notes };
+  const extreme = r.extreme && cmd.usesMarketData !== false ? { extreme: r.extreme } : {};
+  return { kind: 'run', name: cmd.name, args: parseArgsText(rest), text: `/${cmd.name}${rest ? ` ${rest}` : ''}`, notes, ...extreme };
+}
+
+type RunPlan = Extract<AskPlan, { kind: 'run' }>;
+
+/**
+ * The plan with the day its extreme was found to be ("at the 2022 low" → 2022-10-12): `asof:` added to
+ * what runs and to the Read-as text, so the line people see shows the day, with `note` saying how.
+ */
+export function settleDate(p: RunPlan, date: string, note: string): RunPlan {
+  const text = `${p.text} asof:${date}`;
+  return { kind: 'run', name: p.name, args: parseArgsText(text.replace(/^\S+\s*/, '')), text, notes: [...p.notes, note] };
 }
 
 function typedCommand(clean: string, ctx: PlanContext): AskPlan | undefined {
@@ -399,6 +419,7 @@ function fillOptions(intent: IntentWords, cmd: AnyCommand, r: Reading, clean: st
     if (cmd.usesMarketData !== false) given.set('asof', r.asof.date);
     else notes.push(`${slash} does not use prices, so "${r.asof.said}" was left out`);
   }
+  if (r.extreme && cmd.usesMarketData === false) notes.push(`${slash} does not use prices, so "${r.extreme.said}" was left out`);
   return { parts: renderParts(decls, given), notes };
 }
 
@@ -450,6 +471,7 @@ function understoodParts(r: Reading, lex: Lexicon): string[] {
   if (r.universe) parts.push(`"${r.universe.said}" (${r.universe.id})`);
   if (r.period) parts.push(`"${r.period.said}" (${r.period.token})`);
   if (r.asof) parts.push(`"${r.asof.said}" (asof:${r.asof.date})`);
+  if (r.extreme) parts.push(`"${r.extreme.said}" (the ${r.extreme.which === 'low' ? 'lowest' : 'highest'} close of ${r.extreme.year}, ${r.extreme.of})`);
   if (r.level) parts.push(`the level ${r.level.value}`);
   return parts;
 }

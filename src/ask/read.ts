@@ -3,7 +3,7 @@
  * lean towards which intent. Deciding which command that makes is plan.ts's job.
  *
  * A short pipeline over one shared reading state (recognise/state.ts): the words made ready (years of
- * a level set aside, misspellings corrected), then at each word the first recogniser that takes it —
+ * a level set aside, "at the 2022 low" taken out as a day prices decide, misspellings corrected), then at each word the first recogniser that takes it —
  * dates, then the lexicon's phrases (or a number with a unit, when longer), then price levels, then
  * tickers and period tokens — and last each concern's finishing step.
  */
@@ -11,7 +11,7 @@ import type { Payload } from './lexicon.ts';
 import { tokenize } from './normalize.ts';
 import { comparisonPhrase, finishComparisons } from './recognise/comparisons.ts';
 import { finishDates, recogniseDate } from './recognise/dates.ts';
-import { setAsideExtremes } from './recognise/extremes.ts';
+import { finishExtremes, setAsideExtremes } from './recognise/extremes.ts';
 import { intentPhrase } from './recognise/intents.ts';
 import { finishLevels, recogniseLevel } from './recognise/levels.ts';
 import { finishPeriods, periodPhrase, recognisePeriodToken, spanAt, takeSpan } from './recognise/periods.ts';
@@ -37,12 +37,14 @@ function recognisePhrase(st: ReadingState, i: number): number {
 
 const RECOGNISERS: readonly ((st: ReadingState, i: number) => number)[] = [recogniseDate, recognisePhrase, recogniseLevel, recogniseTicker, recognisePeriodToken];
 /** In this order: "vs" is marked before the market fills in for a question naming nothing. */
-const FINISHERS: readonly ((st: ReadingState) => void)[] = [finishLevels, finishDates, finishComparisons, finishSymbols, finishPeriods];
+const FINISHERS: readonly ((st: ReadingState) => void)[] = [finishLevels, finishDates, finishComparisons, finishSymbols, finishExtremes, finishPeriods];
 
 export function readQuestion(text: string, ctx: ReadContext): Reading {
   const tickers = lowerCaseTickers(ctx.symbols);
-  const { tokens, corrections } = correctSpelling(setAsideExtremes(tokenize(text)), ctx.lexicon, tickers);
+  const { tokens: plain, extreme } = setAsideExtremes(tokenize(text));
+  const { tokens, corrections } = correctSpelling(plain, ctx.lexicon, tickers);
   const st = new ReadingState(text, tokens, ctx, tickers, corrections);
+  st.extreme = extreme;
   for (let i = 0; i < tokens.length; ) {
     const took = RECOGNISERS.reduce((n, recognise) => n || recognise(st, i), 0);
     st.take(i, took);

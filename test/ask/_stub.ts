@@ -10,6 +10,8 @@ import type { CommandRunner, Invocation, RunResult } from '../../src/command/run
 import { createSymbolDirectory, loadManifest } from '../../src/data/symbols.ts';
 import { allCommands } from './_commands.ts';
 import { buildLexicon } from '../../src/ask/lexicon.ts';
+import { createBundledProvider } from '../../src/data/bundled.ts';
+import { seriesFromBars, type DailySeries } from '../../src/core/series.ts';
 
 export const symbols = createSymbolDirectory(loadManifest());
 
@@ -59,3 +61,7 @@ export function boundText(text: string, commands: readonly AnyCommand[] = allCom
 
 /** The registered commands' lexicon, built once as createApp builds it. */
 export const lexicon = buildLexicon(allCommands);
+
+const bundled = createBundledProvider();
+/** A symbol's bundled prices, as `market.series` gives them: where "at the 2022 low" is looked up. */
+export const closes = async (symbol: string): Promise<DailySeries> => seriesFromBars(symbol, await bundled.fetchDaily(symbol));

@@ -31,7 +31,10 @@ export interface SymbolMention {
 export interface ExtremeDate {
   readonly which: 'low' | 'high';
   readonly year: number;
-  /** Whose closes: a symbol, or 'subject' for the symbol the question is about ("its 2021 peak"). */
+  /**
+   * Whose closes: as read, 'subject' (the symbol the question is about: "its 2021 peak") or 'market'
+   * ("the 2022 low"); in a finished Reading, the symbol itself.
+   */
   readonly of: string;
   readonly said: string;
 }
