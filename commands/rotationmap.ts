@@ -19,7 +19,7 @@ import {
   type RotationPoint,
 } from '../src/core/rotation-map.ts';
 import { lastDate, NotEnoughDataError } from '../src/core/series.ts';
-import type { UniverseMember } from '../src/core/universes.ts';
+import { MARKET_BENCHMARK, type UniverseMember } from '../src/core/universes.ts';
 import { defineCommand, type AskDeclaration } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
 import { leftOutSentence, listing, type LeftOut } from '../src/answer/phrases.ts';
@@ -74,7 +74,7 @@ export default defineCommand({
   description: 'Relative rotation map: weekly RS-Ratio and RS-Momentum vs a benchmark, with tails',
   options: {
     ...UNIVERSE_OPTIONS,
-    vs: opt.symbol({ description: 'Benchmark to measure against', default: 'SPY' }),
+    vs: opt.symbol({ description: 'Benchmark to measure against', default: MARKET_BENCHMARK }),
     tail: opt.integer({ description: 'Weeks of path drawn behind each member (2–26)', min: 2, max: 26, default: 8 }),
   },
   examples: ['/rotationmap', '/rotationmap smallcap-drivers', '/rotationmap styles tail:12', '/rotationmap sectors asof:2025-12-31', '/rotationmap XLE XLK XLF vs:QQQ'],

@@ -206,3 +206,21 @@ export function firstReached(values: readonly number[], dates: readonly string[]
   }
   return null;
 }
+
+/**
+ * The lowest or highest close of a calendar year ("the 2022 low"), on the level basis (`levelValues`:
+ * the split-adjusted close people saw); the first of equal closes. Null when the series has no close
+ * in that year.
+ */
+export function yearExtreme(s: DailySeries, year: number, which: 'low' | 'high'): Extreme | null {
+  const { values } = levelValues(s);
+  const prefix = String(year);
+  let best: Extreme | null = null;
+  for (let i = 0; i < s.dates.length; i++) {
+    const date = s.dates[i] as string;
+    if (!date.startsWith(prefix)) continue;
+    const v = values[i] as number;
+    if (best === null || (which === 'low' ? v < best.value : v > best.value)) best = { value: v, date, index: i };
+  }
+  return best;
+}

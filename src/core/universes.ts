@@ -21,6 +21,14 @@ export interface Universe {
   readonly members: readonly UniverseMember[];
 }
 
+/**
+ * The market as a whole: the benchmark a universe is ranked, mapped and scanned against unless told
+ * otherwise (/leaders, /rotationmap, /scan `vs:`), the one a lone symbol is measured against when a
+ * question asks "is IWM outperforming?" (the commands' ask declarations), and so what "the market"
+ * and "how did stocks do" mean in a question.
+ */
+export const MARKET_BENCHMARK = 'SPY';
+
 export const UNIVERSES: readonly Universe[] = [
   {
     id: 'sectors',
