@@ -217,9 +217,9 @@ export function yearExtreme(s: DailySeries, year: number, which: 'low' | 'high')
   const prefix = String(year);
   let best: Extreme | null = null;
   for (let i = 0; i < s.dates.length; i++) {
-    const date = s.dates[i] as string;
+    const date = at(s.dates, i);
     if (!date.startsWith(prefix)) continue;
-    const v = values[i] as number;
+    const v = at(values, i);
     if (best === null || (which === 'low' ? v < best.value : v > best.value)) best = { value: v, date, index: i };
   }
   return best;
