@@ -218,28 +218,21 @@ export function rotationPath(a: DailySeries, b: DailySeries, benchmarkWeeks?: In
   while (i < na && j < nb) {
     const x = atStr(ad, i);
     const y = atStr(bd, j);
-    if (x === y && benchmarkWeeks) {
-      const week = atI32(benchmarkWeeks, j);
-      if (week !== openWeek && openA >= 0) {
-        rs[weeks] = 100 * (atF64(ac, openA) / atF64(bc, openB));
-        closeRow[weeks++] = openA;
-      }
-      openA = i++;
-      openB = j++;
-      openWeek = week;
-    } else if (x === y) {
-      const dn = days.of(x);
-      const week = Math.floor((dn + 3) / 7);
-      if (week !== openWeek && openA >= 0) {
-        // 100 · (A / B), not 100 · A / B: a symbol against itself then gives exactly 100, not 100 ± 1 ulp.
-        rs[weeks] = 100 * (atF64(ac, openA) / atF64(bc, openB));
-        closeRow[weeks++] = openA;
-      }
-      openA = i++;
-      openB = j++;
-      openWeek = week;
-    } else if (x < y) i = seekDate(ad, i + 1, y);
-    else j = seekDate(bd, j + 1, x);
+    if (x !== y) {
+      if (x < y) i = seekDate(ad, i + 1, y);
+      else j = seekDate(bd, j + 1, x);
+      continue;
+    }
+    // A common day: its week from the benchmark's when given, else from the date itself.
+    const week = benchmarkWeeks ? atI32(benchmarkWeeks, j) : Math.floor((days.of(x) + 3) / 7);
+    if (week !== openWeek && openA >= 0) {
+      // 100 · (A / B), not 100 · A / B: a symbol against itself then gives exactly 100, not 100 ± 1 ulp.
+      rs[weeks] = 100 * (atF64(ac, openA) / atF64(bc, openB));
+      closeRow[weeks++] = openA;
+    }
+    openA = i++;
+    openB = j++;
+    openWeek = week;
   }
   if (openA >= 0) {
     rs[weeks] = 100 * (atF64(ac, openA) / atF64(bc, openB));
