@@ -25,6 +25,7 @@ import { opt } from '../src/command/options.ts';
 import { leftOutSentence, listing, type LeftOut } from '../src/answer/phrases.ts';
 import { loadUniverse, UNIVERSE_OPTIONS } from '../src/command/universe.ts';
 import { codeBlock } from '../src/answer/table.ts';
+import { at } from '../src/core/at.ts';
 
 /** Clockwise, the order members travel: how the table groups them. */
 const CLOCKWISE: readonly Quadrant[] = ['leading', 'weakening', 'lagging', 'improving'];
@@ -131,8 +132,8 @@ export default defineCommand({
 
     // 3. The strongest and weakest relative trends.
     const byRatio = [...placed].sort((x, y) => y.head.ratio - x.head.ratio);
-    const top = byRatio[0] as Placed;
-    const bottom = byRatio[byRatio.length - 1] as Placed;
+    const top = at(byRatio, 0);
+    const bottom = at(byRatio, byRatio.length - 1);
     if (placed.length >= 2) {
       a.lines.push(
         `${top.member.symbol} has the strongest relative trend, RS-Ratio ${index(top.head.ratio)}: over the past ${RS_RATIO_SHORT_WEEKS} weeks its ratio to ${vs} averaged ${pctOff(top.head.ratio)} its ${RS_RATIO_LONG_WEEKS}-week average; ${bottom.member.symbol} has the weakest, ${index(bottom.head.ratio)}.`,

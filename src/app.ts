@@ -32,7 +32,8 @@ import { createRequestLimiter, type LimitStore } from './ops/limits.ts';
 import { createMetrics, type Metrics } from './ops/metrics.ts';
 import type { DigestBackend } from './digest/backend.ts';
 import { systemClock, type Clock } from './digest/clock.ts';
-import { createDigestStore, type DigestStore, type SqliteDigestStore } from './digest/store.ts';
+import { createDigestStore, type SqliteDigestStore } from './digest/store.ts';
+import type { DigestStore } from './digest/types.ts';
 import { createWorkGate, type WorkGate } from './ops/shutdown.ts';
 
 export interface App {

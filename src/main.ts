@@ -14,7 +14,7 @@ import { chatMode, ConfigError, loadConfig, type Config } from './config.ts';
 import type { DigestPoster } from './digest/poster.ts';
 import { createDigestService, type DigestJobs, type DigestService } from './digest/service.ts';
 import { digestSettingsFromEnv, type DigestSettings } from './digest/settings.ts';
-import type { DigestStore } from './digest/store.ts';
+import type { DigestStore } from './digest/types.ts';
 import { createLogger, redactSecrets } from './log.ts';
 import { createHealthRegistry, pollComponent, startOpsServer } from './ops/health.ts';
 import { createMetrics } from './ops/metrics.ts';

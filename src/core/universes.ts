@@ -110,7 +110,7 @@ export const UNIVERSES: readonly Universe[] = [
 ];
 
 /** Other words people use for the same universes. */
-const ALIASES: Readonly<Record<string, string>> = {
+const ALIASES: Readonly<Partial<Record<string, string>>> = {
   sector: 'sectors',
   spdrs: 'sectors',
   smallcaps: 'smallcap-drivers',
@@ -131,7 +131,7 @@ export const UNIVERSE_NAMES: readonly string[] = UNIVERSES.map((u) => u.id);
 /** The universe a word names (case-insensitive, aliases included), or undefined when it names none. */
 export function findUniverse(word: string): Universe | undefined {
   const w = word.trim().toLowerCase();
-  const id = Object.hasOwn(ALIASES, w) ? (ALIASES[w] as string) : w;
+  const id = (Object.hasOwn(ALIASES, w) ? ALIASES[w] : undefined) ?? w;
   return UNIVERSES.find((u) => u.id === id);
 }
 

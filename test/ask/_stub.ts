@@ -22,11 +22,8 @@ export interface RecordingRunner extends CommandRunner {
 export function recordingRunner(commands: readonly AnyCommand[] = allCommands): RecordingRunner {
   const calls: Invocation[] = [];
   const byName = new Map(commands.map((c) => [c.name, c]));
-  const ok = (name: string): RunResult => ({
-    ok: true,
-    ms: 0,
-    answer: { command: name, args: {}, title: name, lines: [], facts: {}, charts: [], asOf: null, source: null, warnings: [] } satisfies Answer,
-  });
+  const answerOf = (name: string): Answer => ({ command: name, args: {}, title: name, lines: [], facts: {}, charts: [], asOf: null, source: null, warnings: [] });
+  const ok = (name: string): RunResult => ({ ok: true, ms: 0, answer: answerOf(name) });
   return {
     calls,
     commands,
@@ -34,6 +31,10 @@ export function recordingRunner(commands: readonly AnyCommand[] = allCommands): 
     async run(inv) {
       calls.push(inv);
       return ok(inv.name);
+    },
+    async invoke(inv) {
+      calls.push(inv);
+      return answerOf(inv.name);
     },
     async admit(meta) {
       return { ok: true, meta };
