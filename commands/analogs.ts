@@ -1,6 +1,6 @@
 /**
  * /analogs — what followed earlier moments like this one: every earlier streak, record after a quiet
- * year, first close above a level, or decline from a high (src/core/analogs.ts), what the symbol (or the
+ * year, first close above a level, decline from a high, or failed breakout (src/core/analogs.ts), what the symbol (or the
  * pair) did 1, 3, 6 and 12 months later, and the paths that followed, rebased to 100 on the event day.
  */
 import type { Answer } from '../src/answer/answer.ts';
@@ -29,7 +29,7 @@ import { opt } from '../src/command/options.ts';
 import { UserInputError } from '../src/errors.ts';
 import { codeBlock } from '../src/answer/table.ts';
 
-const EVENTS = ['streak', 'record', 'level', 'decline'] as const;
+const EVENTS = ['streak', 'record', 'level', 'decline', 'failed'] as const;
 /** Default decline when none is given: a bear-market-sized fall. */
 const DEFAULT_DECLINE_PCT = 20;
 /** Default streak length when there is no current streak to compare with. */
@@ -39,14 +39,14 @@ const TABLE_ROWS = 12;
 
 export default defineCommand({
   name: 'analogs',
-  description: 'What followed earlier streaks, records, level breaks or declines: 1-12 months later, with paths',
+  description: 'What followed earlier streaks, records, levels, declines or failed breakouts: 1-12 months later',
   options: {
     symbol: opt.requiredSymbol({ description: 'The symbol, e.g. IWM', positional: true }),
-    event: opt.choice({ description: 'streak (vs a benchmark), record, level or decline', choices: EVENTS, default: 'streak', positional: true }),
+    event: opt.choice({ description: 'streak (vs a benchmark), record, level, decline or failed (breakout)', choices: EVENTS, default: 'streak', positional: true }),
     value: opt.optionalNumber({ description: 'Streak sessions, the price level, or the decline in % (default: today’s)', positional: true, min: 0.01, max: 9_999_999.99 }),
     vs: { kind: 'symbol', description: 'Benchmark: for streaks (default SPY), or to add relative returns', positional: false, required: false } as SymbolOption,
   },
-  examples: ['/analogs IWM vs:SPY event:streak', '/analogs IWM streak 8 vs:SPY asof:2026-01-21', '/analogs SPY event:record', '/analogs QQQ decline 20', '/analogs SPY level 600'],
+  examples: ['/analogs IWM vs:SPY event:streak', '/analogs IWM streak 8 vs:SPY asof:2026-01-21', '/analogs SPY event:record', '/analogs QQQ decline 20', '/analogs SPY level 600', '/analogs KRE event:failed'],
   async run(ctx, o): Promise<Answer> {
     const vs = o.vs ?? (o.event === 'streak' ? 'SPY' : undefined);
     if (vs === o.symbol) throw new UserInputError(`Compare ${o.symbol} with another symbol: against itself nothing ever differs.`, 'For example: vs:SPY.');
@@ -61,7 +61,7 @@ export default defineCommand({
     const title = `${sa.symbol}${sb ? ` vs ${sb.symbol}` : ''} · what followed ${eventPlural(event)}`;
     const a = emptyAnswer('analogs', title, asOf, ctx.sourceLabel);
     a.args = { symbol: sa.symbol, event: o.event, ...(o.value !== undefined ? { value: String(o.value) } : {}), ...(vs ? { vs } : {}) };
-    a.basis = `${BASIS_TOTAL_RETURN} Records, levels and declines use split-adjusted closes. Months are 21 trading sessions; an episode counts only once its whole window has closed.`;
+    a.basis = `${BASIS_TOTAL_RETURN} Records, levels, declines and failed breakouts use split-adjusted closes. Months are 21 trading sessions; an episode counts only once its whole window has closed.`;
     if (note) a.lines.push(note);
 
     const earlierEpisodes = study.episodes.filter((e) => e !== study.latest);
@@ -131,6 +131,8 @@ function chooseEvent(kind: (typeof EVENTS)[number], value: number | undefined, i
       const ev: AnalogEvent = { kind: 'decline', depth: pct / 100 };
       return { event: ev, study: analogStudy(ev, input) };
     }
+    case 'failed':
+      return { event: { kind: 'failed' }, study: analogStudy({ kind: 'failed' }, input) };
   }
 }
 

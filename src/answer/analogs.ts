@@ -32,6 +32,8 @@ export function eventPlural(event: AnalogEvent): string {
       return `first closes above ${event.level} after a year without one`;
     case 'decline':
       return `declines of ${Math.round(event.depth * 100)}% or more from a record close`;
+    case 'failed':
+      return 'failed breakouts';
   }
 }
 
@@ -167,5 +169,15 @@ export function declineAnalogLine(input: AnalogInput, symbol: string, depth: num
 export function eventTodayLine(input: AnalogInput, event: AnalogEvent, symbol: string): AnalogLine | null {
   const st = analogStudy(event, input);
   if (st.latest?.index !== st.endIndex) return null;
+  return analogLine(st, { a: symbol });
+}
+
+/**
+ * The one line for /breakout and /drawdown when today's situation is a failed breakout (failedBreakouts in
+ * src/core/breakouts.ts) whose breakout close was on day `breakoutIndex`: what followed the earlier ones
+ * (episodes that fell back before that day). Null with too few earlier cases.
+ */
+export function failedBreakoutAnalogLine(input: AnalogInput, symbol: string, breakoutIndex: number): AnalogLine | null {
+  const st = analogStudy({ kind: 'failed' }, input, input.dates.length - 1, { before: breakoutIndex });
   return analogLine(st, { a: symbol });
 }

@@ -10,7 +10,9 @@ import type { MultiplesChartSpec, TimeChartSpec } from '../../src/answer/chart-s
 import { chartConfig } from '../../src/charts/config.ts';
 import { renderPngSync } from '../../src/charts/render-local.ts';
 import { commandDriver, createTestApp } from '../_app.ts';
-import { naiveRows, type NaiveRow } from './_naive.ts';
+import { naiveFailedBreakouts, naiveRows, type NaiveRow } from './_naive.ts';
+import { withDetail } from '../../src/answer/answer.ts';
+import { formatDate } from '../../src/core/format.ts';
 
 const app = createTestApp({ commands: [analogs, composition, scan] });
 afterAll(() => app.close());
@@ -244,3 +246,66 @@ describe('/scan over a channel’s watchlist', () => {
     }
   });
 });
+
+describe('failed breakouts, against a naive day-by-day loop over the CSVs', () => {
+  const app3 = createTestApp({ commands: [analogs, breakout, drawdown] });
+  afterAll(() => app3.close());
+  const drive = commandDriver(app3);
+
+  /** The 3-month (63-session) total returns after the events whose window has closed by the last row, and the event-day dates. */
+  function naiveOutcomes(symbol: string, asOf: string, before = Infinity): { date: string; ret: number }[] {
+    const { rows, events } = naiveFailedBreakouts(symbol, asOf);
+    return events.filter((i) => i < before && i + 63 < rows.length).map((i) => ({ date: (rows[i] as NaiveRow).date, ret: (rows[i + 63] as NaiveRow).adj / (rows[i] as NaiveRow).adj - 1 }));
+  }
+
+  it('/analogs KRE event:failed: the same episodes and 3-month statistics', async () => {
+    const asOf = '2026-10-08';
+    const { rows, events } = naiveFailedBreakouts('KRE', asOf);
+    expect(rows.every((r) => r.close !== null), 'KRE has every split-adjusted close').toBe(true);
+    const done = naiveOutcomes('KRE', asOf);
+    const a = await answer(`/analogs KRE event:failed asof:${asOf}`);
+    expect(a.facts.episodes).toBe(events.length);
+    expect(a.facts.n3m).toBe(done.length);
+    expect(a.facts.median3m as number).toBeCloseTo(naiveMedian(done.map((d) => d.ret)), 12);
+    expect(a.facts.positive3m).toBe(done.filter((d) => d.ret > 0).length);
+    // The table's 12 most recent event days.
+    const table = withDetail(a).lines.find((l) => l.includes('event day')) ?? '';
+    const listed = [...table.matchAll(/^([A-Z][a-z]{2} \d{1,2}, \d{4})/gm)].map((m) => m[1]);
+    expect(listed).toEqual(events.slice(-12).map((i) => formatDate((rows[i] as NaiveRow).date)));
+  });
+
+  it('/breakout KRE on Aug 20, 2026 (the Aug 14 high lost the next session): what followed the earlier failed breakouts', async () => {
+    const { rows, events, breakouts } = naiveFailedBreakouts('KRE', '2026-08-20');
+    expect((rows[breakouts[breakouts.length - 1] as number] as NaiveRow).date, 'the naive loop finds the same episode').toBe('2026-08-14');
+    expect((rows[events[events.length - 1] as number] as NaiveRow).date).toBe('2026-08-17');
+    const done = naiveOutcomes('KRE', '2026-08-20', breakouts[breakouts.length - 1]);
+    const worst = done.reduce((w, d) => (d.ret < w.ret ? d : w));
+    const up = done.filter((d) => d.ret > 0).length;
+    const a = await drive.answer('/breakout KRE asof:2026-08-20');
+    const lines = withDetail(a).lines;
+    const i = lines.findIndex((l) => l.startsWith('A failed breakout: KRE closed at a 52-week high on Aug 14, 2026'));
+    expect(i).toBeGreaterThan(0);
+    expect(lines[i + 1]).toBe(
+      `After the ${done.length} earlier failed breakouts since 2006, KRE was higher 3 months later ${up} times (median ${fmtPct(naiveMedian(done.map((d) => d.ret)))}; worst ${fmtPct(worst.ret)}, after ${formatDate(worst.date)}).`,
+    );
+  });
+
+  it('/drawdown IWM on Jan 14, 2025 (its Nov 25, 2024 high was a failed breakout): the same line, from the naive loop', async () => {
+    const { breakouts } = naiveFailedBreakouts('IWM', '2025-01-14');
+    const cur = breakouts[breakouts.length - 1] as number;
+    expect(naiveRows('IWM')[cur]?.date).toBe('2024-11-25');
+    const done = naiveOutcomes('IWM', '2025-01-14', cur);
+    const a = await drive.answer('/drawdown IWM asof:2025-01-14');
+    expect(a.facts.failedFollowedN).toBe(done.length);
+    expect(a.facts.failedFollowedMedian as number).toBeCloseTo(naiveMedian(done.map((d) => d.ret)), 12);
+    const lines = withDetail(a).lines;
+    const i = lines.findIndex((l) => l.startsWith('A failed breakout: IWM'));
+    expect(lines[i + 1]).toMatch(new RegExp(`^After the ${done.length} earlier failed breakouts since 2000, IWM was higher 3 months later ${done.filter((d) => d.ret > 0).length} times`));
+    const none = await drive.answer('/drawdown IWM asof:2024-12-31');
+    expect(withDetail(none).lines.some((l) => l.includes('earlier failed breakouts')), 'no failed-breakout line without the failed breakout').toBe(false);
+  });
+});
+
+function fmtPct(x: number): string {
+  return `${x < 0 ? '−' : '+'}${Math.abs(x * 100).toFixed(1)}%`;
+}
