@@ -5,7 +5,7 @@
  */
 import type { Answer } from '../src/answer/answer.ts';
 import type { LineSeriesSpec } from '../src/answer/chart-spec.ts';
-import { analogSentence, eventPlural, streakStudy } from '../src/answer/analogs.ts';
+import { analogLine, analogVerdict, eventPlural, eventShort, LINE_HORIZON, streakStudy, tooFewVerdict } from '../src/answer/analogs.ts';
 import { BASIS_TOTAL_RETURN, chartFooter, emptyAnswer } from '../src/answer/build.ts';
 import { formatPoints } from '../src/answer/phrases.ts';
 import {
@@ -62,12 +62,14 @@ export default defineCommand({
     const a = emptyAnswer('analogs', title, asOf, ctx.sourceLabel);
     a.args = { symbol: sa.symbol, event: o.event, ...(o.value !== undefined ? { value: String(o.value) } : {}), ...(vs ? { vs } : {}) };
     a.basis = `${BASIS_TOTAL_RETURN} Records, levels, declines and failed breakouts use split-adjusted closes. Months are 21 trading sessions; an episode counts only once its whole window has closed.`;
-    if (note) a.lines.push(note);
 
+    // The verdict first (under 120 characters), then today's streak, the extremes, today's episode.
     const earlierEpisodes = study.episodes.filter((e) => e !== study.latest);
-    const sentence = analogSentence(study, names);
-    if (sentence) a.lines.push(sentence);
-    else a.lines.push(`${tooFew(earlierEpisodes.length, eventPlural(event))} before ${formatDate(asOf)} in data from ${study.firstDate.slice(0, 4)} — too few to say anything.`);
+    const line = analogLine(study, names);
+    a.lines.push(line ? analogVerdict(line, eventShort(event)) : tooFewVerdict(earlierEpisodes.length, eventPlural(event), eventShort(event), study.firstDate.slice(0, 4)));
+    if (note) a.lines.push(note);
+    const extremes = extremesLine(study, sb !== undefined);
+    if (extremes) a.lines.push(extremes);
     if (study.latest) a.lines.push(latestLine(study.latest, input, end, sb !== undefined));
 
     if (study.summaries.some((h) => (sb ? h.rel : h.ret) !== null)) a.lines.push(summaryTable(study, sb !== undefined));
@@ -95,9 +97,12 @@ export default defineCommand({
   },
 });
 
-/** "No earlier declines of 30% …", "Only 2 earlier cases (declines of 30% …)". */
-function tooFew(n: number, what: string): string {
-  return n === 0 ? `No earlier ${what}` : `Only ${n} earlier case${n === 1 ? '' : 's'} (${what})`;
+/** "Over the next 3 months the best case was +8.1 pts (after Mar 5, 2024), the worst −10.4 pts (after Feb 9, 2021)." */
+function extremesLine(study: AnalogStudy, pair: boolean): string | null {
+  const h = study.summaries[LINE_HORIZON];
+  const s = h && (pair ? h.rel : h.ret);
+  if (!h || !s) return null;
+  return `Over the next ${h.horizon.label} the best case was ${fmt(s.best.value, pair)} (after ${formatDate(s.best.date)}), the worst ${fmt(s.worst.value, pair)} (after ${formatDate(s.worst.date)}).`;
 }
 
 /** The event asked for; with no value, the one that fits today (the current streak, today's decline). */

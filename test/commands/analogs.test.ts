@@ -48,16 +48,18 @@ describe('/analogs', () => {
     const done = eight.filter((e) => e.rel3 !== null).map((e) => ({ date: e.date, rel3: e.rel3 as number }));
     expect(done).toHaveLength(10);
     const a = await answer('/analogs IWM vs:SPY event:streak asof:2026-01-21');
-    expect(a.lines[0]).toContain('IWM has beaten SPY for **13 straight sessions**');
+    expect(a.lines[1]).toContain('IWM has beaten SPY for **13 straight sessions**');
     expect(a.facts.threshold).toBe(8);
     expect(a.facts.n3m).toBe(10);
     expect(a.facts.median3m as number).toBeCloseTo(naiveMedian(done.map((d) => d.rel3)), 12);
     const beat = done.filter((d) => d.rel3 > 0).length;
     expect(a.facts.positive3m).toBe(beat);
     const worst = done.reduce((w, d) => (d.rel3 < w.rel3 ? d : w));
-    expect(a.lines[1]).toBe(
-      `After the 10 earlier streaks of 8+ sessions since 2000, IWM beat SPY over the next 3 months ${beat} times (median ${fmtPts(naiveMedian(done.map((d) => d.rel3)))}; worst ${fmtPts(worst.rel3)}, after Feb 9, 2021).`,
-    );
+    // The verdict first, under 120 characters (issue 12); the extremes with their dates after today's streak.
+    expect(a.lines[0]).toBe(`**IWM beat SPY over the next 3 months after ${beat} of the 10** earlier streaks of 8+ sessions (median ${fmtPts(naiveMedian(done.map((d) => d.rel3)))}).`);
+    expect(a.lines[0]?.length).toBeLessThan(120);
+    const best = done.reduce((w, d) => (d.rel3 > w.rel3 ? d : w));
+    expect(a.lines[2]).toBe(`Over the next 3 months the best case was ${fmtPts(best.rel3)} (after ${formatDate(best.date)}), the worst ${fmtPts(worst.rel3)} (after Feb 9, 2021).`);
     expect(worst.date).toBe('2021-02-09');
     expect(a.facts.latest, 'the current streak reached 8 sessions on Jan 13, 2026').toBe(eight[eight.length - 1]?.date);
     const c = a.charts[0] as TimeChartSpec;
@@ -84,7 +86,8 @@ describe('/analogs', () => {
 
   it('declines: says small samples are small; a level needs a value; refusals are friendly', async () => {
     const a = await answer('/analogs SPY decline 20 asof:2026-10-08');
-    expect(a.lines[0]).toMatch(/^After only \d earlier declines of 20% or more from a record close since 1993, SPY was higher 3 months later/);
+    expect(a.lines[0]).toMatch(/^\*\*SPY was higher 3 months later after \d of only \d\*\* earlier declines of 20% or more from a record close \(median [+−][\d.]+%\)\.$/);
+    expect((await answer('/analogs SPY level 600')).lines[0]).toBe('Too few to say anything: only 1 earlier case (first closes above 600 after a year without one) since 1993.');
     expect(await refusal('/analogs SPY level')).toMatch(/Which level/);
     expect(await refusal('/analogs IWM streak 1 vs:SPY')).toMatch(/2 to 60/);
     expect(await refusal('/analogs SPY vs:SPY')).toMatch(/twice|another symbol/);
