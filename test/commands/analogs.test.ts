@@ -10,7 +10,7 @@ import type { MultiplesChartSpec, TimeChartSpec } from '../../src/answer/chart-s
 import { chartConfig } from '../../src/charts/config.ts';
 import { renderPngSync } from '../../src/charts/render-local.ts';
 import { commandDriver, createTestApp } from '../_app.ts';
-import { naiveFailedBreakouts, naiveRows, type NaiveRow } from './_naive.ts';
+import { naiveFailedBreakouts, naiveRows, naiveStreak, type NaiveRow } from './_naive.ts';
 import { withDetail } from '../../src/answer/answer.ts';
 import { formatDate } from '../../src/core/format.ts';
 
@@ -106,12 +106,22 @@ describe('/composition', () => {
     const rank = sectors.findIndex((f) => f[0] === 'Financials') + 1;
     const weight = Number(csv.find((f) => f[0] === 'Financials')?.[2]);
     expect(rank).toBe(3);
-    expect(a.lines[0]).toBe(`**Financials are ${weight.toFixed(1)}% of IWM, its 3rd-largest sector** (holdings as of May 5, 2026).`);
+    // The snapshot's date, from the fund list (data/holdings/funds.json), in words by hand.
+    const fund = (JSON.parse(readFileSync(new URL('../../data/holdings/funds.json', import.meta.url), 'utf8')) as { fund: string; asOf: string }[]).find((f) => f.fund === 'IWM');
+    const [y, m, d] = (fund?.asOf ?? '').split('-').map(Number) as [number, number, number];
+    const when = `${['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][m - 1]} ${d}, ${y}`;
+    expect(a.lines[0]).toBe(`**Financials are ${weight.toFixed(1)}% of IWM, its 3rd-largest sector** (holdings as of ${when}).`);
     expect(a.facts.sectorWeight).toBe(weight);
     const sum = csv.reduce((s, f) => s + Number(f[2]), 0);
     expect(sum).toBeCloseTo(100, 0);
     expect(a.facts.totalWeight as number).toBeCloseTo(sum, 9);
     expect(a.lines.join('\n')).toContain('BE    BLOOM ENERGY CLASS A CORP');
+    // The ten largest holdings in the file's order, and their total weight.
+    const top = readFileSync(new URL('../../data/holdings/IWM-top10.csv', import.meta.url), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const text = withDetail(a).lines.join('\n');
+    const at = top.map((f) => text.indexOf(`\n${f[0]} `));
+    expect(at.every((p) => p > 0) && at.every((p, i) => i === 0 || p > (at[i - 1] as number)), 'every top holding, in order').toBe(true);
+    expect(text).toContain(`The 10 largest holdings are ${top.reduce((t, f) => t + Number(f[3]), 0).toFixed(1)}% of the fund`);
     const chart = a.charts[0];
     expect(chart?.kind === 'bars' && chart.categories).toEqual(sectors.map((f) => f[0]));
     expect(await answer('/composition IWM tech').then((x) => x.lines[0])).toMatch(/^\*\*Information Technology are 16\.9% of IWM, its 2nd-largest sector/);
@@ -141,7 +151,10 @@ function naiveSnapback(symbol: string, asOf: string): number | null {
 
 describe('/scan', () => {
   it('snapback over the bundled stocks on May 12, 2025: the naive rule’s names, deepest fall first, with six minis', async () => {
-    const stocks = ['AAPL', 'MSFT', 'GOOGL', 'AMZN', 'META', 'NVDA', 'TSLA', 'HOOD', 'SHOP', 'TOST'];
+    // The bundled stocks: every `stock` in data/manifest.json.
+    const manifest = JSON.parse(readFileSync(new URL('../../data/manifest.json', import.meta.url), 'utf8')) as { symbol: string; kind: string }[];
+    const stocks = manifest.filter((x) => x.kind === 'stock').map((x) => x.symbol);
+    expect(stocks).toHaveLength(10);
     const want = stocks
       .map((s) => ({ s, fall: naiveSnapback(s, '2025-05-12') }))
       .filter((x): x is { s: string; fall: number } => x.fall !== null)
@@ -155,6 +168,9 @@ describe('/scan', () => {
     expect(c.kind).toBe('multiples');
     expect(c.cells).toHaveLength(Math.min(6, want.length));
     expect(c.cells[0]?.title).toMatch(new RegExp(`^1\\. ${want[0]?.s} `));
+    // Ranked: the table lists the names deepest fall first, numbered, each with the naive fall from its high.
+    const table = a.lines.find((l) => l.startsWith('```')) ?? '';
+    want.forEach((x, i) => expect(table, x.s).toMatch(new RegExp(`\\n${i + 1} +${x.s} +−${(-x.fall * 100).toFixed(1)}% `)));
     const png = renderPngSync(chartConfig(c));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
   });
@@ -175,9 +191,21 @@ describe('the "what followed" line in /streak, /drawdown and /breakout', () => {
   const drive = commandDriver(app2);
 
   it('/streak IWM SPY on Jan 21, 2026 says what followed the earlier streaks', async () => {
+    // Naive: the current streak's length, then the longest K ≤ it with at least 10 earlier runs of K+ whose
+    // 3-month window has closed (K counted down from 13 until one has 10), and what followed those.
+    const current = naiveStreak('IWM', 'SPY', '2026-01-21');
+    expect(current).toBe(13);
+    let k = current;
+    while (naiveStreakAnalogs(k, '2026-01-21').filter((e) => e.rel3 !== null).length < 10) k--;
+    expect(k).toBe(8);
+    const done = naiveStreakAnalogs(k, '2026-01-21').filter((e) => e.rel3 !== null).map((e) => ({ date: e.date, rel3: e.rel3 as number }));
+    const worst = done.reduce((w, d) => (d.rel3 < w.rel3 ? d : w));
+    const beat = done.filter((d) => d.rel3 > 0).length;
     const a = await drive.answer('/streak IWM SPY asof:2026-01-21');
-    const line = a.lines.find((l) => l.startsWith('After '));
-    expect(line).toMatch(/^After the 10 earlier streaks of 8\+ sessions since 2000, IWM beat SPY over the next 3 months \d+ times \(median [+−][\d.]+ pts; worst −10\.4 pts, after Feb 9, 2021\)\.$/);
+    const line = withDetail(a).lines.find((l) => l.startsWith('After '));
+    expect(line).toBe(
+      `After the ${done.length} earlier streaks of ${k}+ sessions since 2000, IWM beat SPY over the next 3 months ${beat} times (median ${fmtPts(naiveMedian(done.map((d) => d.rel3)))}; worst ${fmtPts(worst.rel3)}, after ${formatDate(worst.date)}).`,
+    );
     const b = await drive.answer('/streak IWM SPY asof:2026-01-02');
     expect(b.lines.some((l) => l.startsWith('After ')), 'a 1-session streak says nothing of what followed').toBe(false);
   });
