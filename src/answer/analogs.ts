@@ -15,6 +15,7 @@ import {
   type AnalogStudy,
   type Summary,
 } from '../core/analogs.ts';
+import { at } from '../core/at.ts';
 import { formatDate, formatPercent } from '../core/format.ts';
 import { plainText } from './answer.ts';
 import { formatPoints } from './phrases.ts';
@@ -59,7 +60,7 @@ export const VERDICT_MAX = 119;
 
 /** The first wording that fits in VERDICT_MAX characters, else the last (the shortest). */
 function firstThatFits(options: readonly string[]): string {
-  return options.find((o) => plainText(o).length <= VERDICT_MAX) ?? (options[options.length - 1] as string);
+  return options.find((o) => plainText(o).length <= VERDICT_MAX) ?? at(options, options.length - 1);
 }
 
 /**
