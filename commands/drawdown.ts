@@ -6,7 +6,7 @@ import type { Answer } from '../src/answer/answer.ts';
 import type { DateRangeSpec, MarkerSpec } from '../src/answer/chart-spec.ts';
 import { chartFooter, emptyAnswer, pick, thinIndices } from '../src/answer/build.ts';
 import { fmtLevel, pctAbs } from '../src/answer/phrases.ts';
-import { analogLineText, declineAnalogLine } from '../src/answer/analogs.ts';
+import { analogLineText, declineAnalogLine, failedBreakoutAnalogLine } from '../src/answer/analogs.ts';
 import { analogInput } from '../src/core/analogs.ts';
 import { levelBasisNote, missingCloses } from '../src/core/basis.ts';
 import { currentDrawdown, drawdownCurve, drawdownEpisodes, drawdownRank, largestDrawdowns, type DrawdownEpisode } from '../src/core/drawdowns.ts';
@@ -14,7 +14,7 @@ import { formatDate, formatMonthYear, formatPercent, ordinal } from '../src/core
 import { levelValues } from '../src/core/highs.ts';
 import { formatSpan, withArticle } from '../src/core/ranges.ts';
 import { NotEnoughDataError } from '../src/core/series.ts';
-import { breakoutOutcome, recent52wBreakout } from '../src/core/breakouts.ts';
+import { breakoutOutcome, FAIL_WITHIN_SESSIONS, MIN_SESSIONS_SINCE_PRIOR_HIGH, recent52wBreakout } from '../src/core/breakouts.ts';
 import { BEAR_MARKET, bearMarkets, CORRECTION, currentDecline } from '../src/core/swings.ts';
 import { defineCommand, type AskDeclaration } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
@@ -126,12 +126,16 @@ export default defineCommand({
 
     // What followed earlier declines as deep as this episode's (10% or more; the threshold is chosen so
     // the sample says something), leaving this episode itself out.
-    const followed = open && open.depth <= -0.1 ? declineAnalogLine(analogInput(s), sym, -open.depth, cur.peak.index) : null;
+    const input = analogInput(s);
+    const followed = open && open.depth <= -0.1 ? declineAnalogLine(input, sym, -open.depth, cur.peak.index) : null;
     if (followed) a.lines.push(analogLineText(followed));
     // The decline from the latest swing high, when that is not the record (see computeSwingFacts).
     const sw = computeSwingFacts(values, s.dates, end, cur.peak.index);
     const swingLines = presentSwingFacts(sym, sw, asOf, onClose);
     a.lines.push(...swingLines.current);
+    // When that high was a failed breakout: what followed the earlier failed breakouts (it comes after the sentence naming this one).
+    const failedFollowed = sw.failedBreakout ? failedBreakoutAnalogLine(input, sym, s.dates.indexOf(sw.failedBreakout.date)) : null;
+    if (failedFollowed) a.lines.push(analogLineText(failedFollowed));
 
     // The deepest drawdowns on record, as a short table.
     if (top.length > 0) {
@@ -158,6 +162,8 @@ export default defineCommand({
       rally: rally?.gain ?? null,
       followedN: followed?.n ?? null,
       followedMedian: followed?.median ?? null,
+      failedFollowedN: failedFollowed?.n ?? null,
+      failedFollowedMedian: failedFollowed?.median ?? null,
       ...Object.fromEntries(
         top.flatMap((e, k) => [
           [`dd${k + 1}Depth`, e.depth],
@@ -231,10 +237,6 @@ function episodeLine(e: DrawdownEpisode, asOf: string): string {
   return `**${formatPercent(e.depth)}** ${down}; ${back}`;
 }
 
-/** A breakout fails when a close falls back below the prior high it cleared within this many sessions (as in /breakout). */
-const FAIL_WITHIN_SESSIONS = 10;
-/** The prior high a breakout clears must be at least a week old (as in /breakout). */
-const MIN_SESSIONS_SINCE_PRIOR_HIGH = 5;
 /** How many bear markets inside longer drawdowns the answer lists. */
 const TOP_BEARS = 3;
 
