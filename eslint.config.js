@@ -32,9 +32,8 @@ export default tseslint.config(
     // Everywhere in src/ and commands/ but the files still listed below (being converted).
     files: ['src/**/*.ts', 'commands/**/*.ts'],
     ignores: [
-      'src/core/analogs.ts', 'src/core/swings.ts', 'src/core/scans.ts', 'src/data/cache.ts', 'src/digest/compose.ts',
-      'src/ask/**', 'src/charts/config.ts', 'commands/compare.ts', 'commands/perf.ts', 'commands/leaders.ts',
-      'commands/analogs.ts', 'commands/scan.ts',
+      'src/data/cache.ts', 'src/digest/compose.ts', 'src/charts/config.ts', 'commands/compare.ts', 'commands/perf.ts',
+      'commands/leaders.ts', 'commands/scan.ts',
     ],
     rules: {
       'no-restricted-syntax': [

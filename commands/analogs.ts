@@ -28,6 +28,7 @@ import type { SymbolOption } from '../src/command/options.ts';
 import { opt } from '../src/command/options.ts';
 import { UserInputError } from '../src/errors.ts';
 import { codeBlock } from '../src/answer/table.ts';
+import { at } from '../src/core/at.ts';
 
 const EVENTS = ['streak', 'record', 'level', 'decline', 'failed'] as const;
 /** Default decline when none is given: a bear-market-sized fall. */
@@ -54,7 +55,7 @@ export default defineCommand({
     const input = analogInput(sa, sb);
     const end = input.dates.length - 1;
     if (end < HORIZONS[0].sessions) throw new NotEnoughDataError(`${o.symbol} has too little history${vs ? ` in common with ${vs}` : ''} to look back on`, o.symbol);
-    const asOf = input.dates[end] as string;
+    const asOf = at(input.dates, end);
 
     const { event, study, note } = chooseEvent(o.event, o.value, input, sa.symbol, sb?.symbol);
     const names = sb ? { a: sa.symbol, b: sb.symbol } : { a: sa.symbol };
@@ -146,7 +147,7 @@ function currentStreak(input: AnalogInput): number {
   if (!b) return 0;
   let n = 0;
   for (let i = input.dates.length - 1; i >= 1; i--) {
-    if ((input.adj[i] as number) / (input.adj[i - 1] as number) > (b[i] as number) / (b[i - 1] as number)) n++;
+    if (at(input.adj, i) / at(input.adj, i - 1) > at(b, i) / at(b, i - 1)) n++;
     else break;
   }
   return n;
@@ -159,7 +160,7 @@ function fmt(v: number, pair: boolean): string {
 function latestLine(e: Episode, input: AnalogInput, end: number, pair: boolean): string {
   const sessions = end - e.index;
   const path = forwardPath(input.adj, e.index, sessions, end, input.benchAdj);
-  const soFar = ((path[path.length - 1] as number) / 100 - 1) ;
+  const soFar = (at(path, path.length - 1) / 100 - 1) ;
   const what = pair ? `the ratio has moved ${formatPercent(soFar)}` : `it has returned ${formatPercent(soFar)}`;
   return `The latest episode began ${formatDate(e.date)}, ${sessions} session${sessions === 1 ? '' : 's'} ago; since then ${what}.`;
 }

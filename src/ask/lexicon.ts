@@ -29,6 +29,7 @@ import {
   type IntentWords,
   type SymbolName,
 } from './vocabulary.ts';
+import { at } from '../core/at.ts';
 
 export type Payload =
   | { kind: 'strong' | 'weak' | 'vague'; intent: IntentId }
@@ -104,7 +105,7 @@ export function buildLexicon(commands: readonly AnyCommand[]): Lexicon {
   for (const [key, payloads] of byKey) {
     const words = key.split(' ');
     for (const w of words) known.add(w);
-    const first = words[0] as string;
+    const first = at(words, 0);
     phrases.set(first, [...(phrases.get(first) ?? []), { words, payloads }]);
   }
   for (const list of phrases.values()) list.sort((a, b) => b.words.length - a.words.length);

@@ -15,6 +15,7 @@ import { readQuestion, type ExtremeDate, type Reading, type SymbolMention } from
 import { CHOICE_SYNONYMS, own, SIZE_GROUP_SYMBOLS, type IntentId, type IntentWords, type SizeGroup } from './vocabulary.ts';
 import type { Lexicon } from './lexicon.ts';
 import { echo } from '../echo.ts';
+import { at } from '../core/at.ts';
 
 export interface PlanContext {
   /** The registered commands' phrases (and the commands), built once at composition: an intent whose command is not among them is not offered. */
@@ -39,7 +40,7 @@ export function shownCommand(name: string, commandName?: (name: string) => strin
 /** A command text ("/help compare") with its name as the platform spells it ("/tapebot-help compare"). */
 export function shownCommandText(text: string, commandName?: (name: string) => string): string {
   const m = /^\/(\S+)/.exec(text);
-  return m ? `${shownCommand(m[1] as string, commandName)}${text.slice(m[0].length)}` : text;
+  return m ? `${shownCommand(at(m, 1), commandName)}${text.slice(m[0].length)}` : text;
 }
 
 export type AskPlan =
@@ -142,7 +143,7 @@ function runPlan(r: Reading, lex: Lexicon, clean: string, ctx: PlanContext): Ext
   if (!intent || !cmd) return { kind: 'none', why: "I can't answer that question here yet.", prefer: [] };
   // "is KRE lagging?": against the market.
   if (decided.against !== undefined) {
-    const only = r.symbols[0] as SymbolMention;
+    const only = at(r.symbols, 0);
     const market: SymbolMention = { symbol: decided.against.symbol, said: decided.against.symbol.toLowerCase(), at: -1, afterVs: true };
     r = { ...r, symbols: decided.against.ahead ? [market, only] : [only, market], losingAt: -1 };
   }
@@ -232,7 +233,7 @@ function decideIntent(r: Reading, lex: Lexicon, words: ReadonlySet<string>): Dec
   if (r.movingAverage && averages) {
     if (subjects === 1 && (intent === undefined || decl(intent)?.yields || decl(intent)?.answersOne)) intent = averages.id;
     else if (intent !== averages.id) {
-      const one = subjects === 1 ? `, e.g. "chart ${(r.symbols[0] as SymbolMention).symbol}"` : '';
+      const one = subjects === 1 ? `, e.g. "chart ${at(r.symbols, 0).symbol}"` : '';
       return { kind: 'unclear', why: `I answer moving-average questions with a chart of one symbol${one}: it shows the 50- and 200-day averages.`, prefer: [averages.id] };
     }
   }
@@ -252,7 +253,7 @@ function decideIntent(r: Reading, lex: Lexicon, words: ReadonlySet<string>): Dec
     else if (subjects === 2 && weakSaid('weakAnswersTwo')) intent = weakSaid('weakAnswersTwo')?.id;
     else if (subjects >= 2) intent = sizeOnly && hasSmall && sizes ? sizes.id : pair?.id;
     else if (subjects === 1) {
-      const only = r.symbols[0] as SymbolMention;
+      const only = at(r.symbols, 0);
       const lag = LAG_WORDS.some((w) => words.has(w));
       const lead = LEAD_WORDS.some((w) => words.has(w));
       const outperform = OUTPERFORM_WORDS.some((w) => words.has(w));
@@ -321,8 +322,8 @@ function fillOptions(intent: IntentWords, cmd: AnyCommand, r: Reading, clean: st
   let subjects = [...r.symbols];
 
   // "how long has the S&P been lagging the Russell": the Russell is the one ahead.
-  if (intent.lagging && subjects.length === 2 && r.losingAt > (subjects[0] as SymbolMention).at && r.losingAt < (subjects[1] as SymbolMention).at) {
-    subjects = [subjects[1] as SymbolMention, subjects[0] as SymbolMention];
+  if (intent.lagging && subjects.length === 2 && r.losingAt > at(subjects, 0).at && r.losingAt < at(subjects, 1).at) {
+    subjects = [at(subjects, 1), at(subjects, 0)];
   }
 
   const universeDecl = decls.find(([name, d]) => name === 'universe' || (d.kind === 'choice' && r.universe !== undefined && d.choices.includes(r.universe.id)));
@@ -347,7 +348,7 @@ function fillOptions(intent: IntentWords, cmd: AnyCommand, r: Reading, clean: st
       vsOnes.push(...members);
       members = [];
     } else if (members.length === 1) {
-      const one = members[0] as SymbolMention;
+      const one = at(members, 0);
       const home = UNIVERSES.find((u) => u.members.some((x) => x.symbol === one.symbol));
       if (home) given.set(uName, home.id);
       else vsOnes.push(one);
