@@ -10,6 +10,7 @@
  */
 import type { HTTPReceiverOptions, Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
 import { registerSecret } from '../../log.ts';
+import { BOT_SCOPES } from './manifest.ts';
 import { runMigrations, type Database } from '../../store/db.ts';
 import { runPgMigrations, type PgPool } from '../../store/pg.ts';
 
@@ -153,8 +154,28 @@ export function createSlackInstallations(repo: InstallationRepo, now: () => Date
   };
 }
 
-/** The bot scopes tapebot asks a workspace for (the manifest's, scripts/manifest.ts). */
-export const SLACK_BOT_SCOPES = ['commands', 'chat:write', 'app_mentions:read', 'files:write', 'channels:history', 'groups:history', 'im:history', 'users:read'];
+/**
+ * The installations with one more workspace answered from a bot token of the configuration
+ * (SLACK_BOT_TOKEN beside OAuth): a workspace served before the app could be installed elsewhere
+ * keeps working without an install. An installation stored for that workspace comes first.
+ */
+export function withBotToken(store: SlackInstallations, bot: { teamId: string; token: string; botId: string | undefined; botUserId: string | undefined }): SlackInstallations {
+  const configured = { team: { id: bot.teamId }, enterprise: undefined, user: { id: '', token: undefined, scopes: undefined }, bot: { id: bot.botId ?? '', userId: bot.botUserId ?? '', token: bot.token, scopes: [...SLACK_BOT_SCOPES] }, isEnterpriseInstall: false, authVersion: 'v2' } as Installation;
+  return {
+    ...store,
+    async fetchInstallation(query, logger) {
+      try {
+        return await store.fetchInstallation(query, logger);
+      } catch (err) {
+        if (!query.isEnterpriseInstall && query.teamId === bot.teamId) return configured;
+        throw err;
+      }
+    },
+  };
+}
+
+/** The bot scopes tapebot asks a workspace for: the manifest's (manifest.ts). */
+export const SLACK_BOT_SCOPES: readonly string[] = BOT_SCOPES;
 
 /**
  * Bolt's HTTP receiver options for installing in many workspaces: `/slack/install` redirects to
@@ -176,7 +197,7 @@ export function oauthReceiverOptions(o: {
     clientId: o.clientId,
     clientSecret: o.clientSecret,
     stateSecret: o.stateSecret,
-    scopes: SLACK_BOT_SCOPES,
+    scopes: [...SLACK_BOT_SCOPES],
     installationStore: o.installations,
     installerOptions: {
       installPath: '/slack/install',

@@ -16,6 +16,9 @@
  *   channels:read, groups:read, mpim:read
  *                     conversations.info before a digest or alert is set up in a channel: is the bot a
  *                     member, so that its scheduled posts can arrive? (handlers.ts, channelContext)
+ *   users:read        users.info: is the person a workspace admin or owner, who may manage digests there (managers.ts)
+ * Events besides the questions: app_uninstalled and tokens_revoked (no scope), which remove a
+ * workspace's installation and everything set up there.
  * Not requested: chat:write.public (the bot posts only where it was invited, and says how to invite it
  * otherwise), files:read (uploads are used by id), message.channels events.
  */
@@ -28,8 +31,8 @@ export const EVENTS_PATH = '/slack/events';
 
 export type SlackManifest = webApi.AppsManifestCreateArguments['manifest'];
 
-export const BOT_SCOPES = ['commands', 'chat:write', 'files:write', 'app_mentions:read', 'im:history', 'channels:history', 'groups:history', 'channels:read', 'groups:read', 'mpim:read'] as const;
-export const BOT_EVENTS = ['app_mention', 'message.im'] as const;
+export const BOT_SCOPES = ['commands', 'chat:write', 'files:write', 'app_mentions:read', 'im:history', 'channels:history', 'groups:history', 'channels:read', 'groups:read', 'mpim:read', 'users:read'] as const;
+export const BOT_EVENTS = ['app_mention', 'message.im', 'app_uninstalled', 'tokens_revoked'] as const;
 
 export type ManifestMode = { kind: 'socket' } | { kind: 'http'; url: string };
 

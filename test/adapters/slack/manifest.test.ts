@@ -30,11 +30,11 @@ describe('Slack app manifest', () => {
     if (compare) expect(usageHint(compare)).toBe('SYMBOLS... [period:ytd] [asof:YYYY-MM-DD]');
   });
 
-  it('requests only the scopes the adapter uses, and the two events it handles', () => {
+  it('requests only the scopes the adapter uses, and the events it handles', () => {
     expect(socket.oauth_config?.scopes?.bot).toEqual([...BOT_SCOPES]);
-    expect([...BOT_SCOPES].sort()).toEqual(['app_mentions:read', 'channels:history', 'channels:read', 'chat:write', 'commands', 'files:write', 'groups:history', 'groups:read', 'im:history', 'mpim:read']);
+    expect([...BOT_SCOPES].sort()).toEqual(['app_mentions:read', 'channels:history', 'channels:read', 'chat:write', 'commands', 'files:write', 'groups:history', 'groups:read', 'im:history', 'mpim:read', 'users:read']);
     expect(socket.settings?.event_subscriptions?.bot_events).toEqual([...BOT_EVENTS]);
-    expect([...BOT_EVENTS], 'no message.channels: channel messages are never pushed to us').toEqual(['app_mention', 'message.im']);
+    expect([...BOT_EVENTS], 'no message.channels: channel messages are never pushed to us').toEqual(['app_mention', 'message.im', 'app_uninstalled', 'tokens_revoked']);
     expect(socket.oauth_config?.scopes?.bot, 'posts only where invited').not.toContain('chat:write.public');
   });
 
