@@ -10,7 +10,7 @@
  */
 import type { HTTPReceiverOptions, Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
 import { registerSecret } from '../../log.ts';
-import { BOT_SCOPES } from './manifest.ts';
+import { BOT_SCOPES, INSTALL_PATH, OAUTH_REDIRECT_PATH } from './manifest.ts';
 import { runMigrations, type Database } from '../../store/db.ts';
 import { runPgMigrations, type PgPool } from '../../store/pg.ts';
 
@@ -200,8 +200,8 @@ export function oauthReceiverOptions(o: {
     scopes: [...SLACK_BOT_SCOPES],
     installationStore: o.installations,
     installerOptions: {
-      installPath: '/slack/install',
-      redirectUriPath: '/slack/oauth_redirect',
+      installPath: INSTALL_PATH,
+      redirectUriPath: OAUTH_REDIRECT_PATH,
       directInstall: true,
       stateVerification: true,
       ...(o.apiUrl ? { clientOptions: { slackApiUrl: o.apiUrl } } : {}),

@@ -29,6 +29,10 @@ import { usage } from '../../command/usage.ts';
 /** Bolt's default request path in HTTP mode: commands, events and interactivity all arrive here. */
 export const EVENTS_PATH = '/slack/events';
 
+/** Where people start installing the app in their workspace, and where Slack sends them back (HTTP mode with OAuth). */
+export const INSTALL_PATH = '/slack/install';
+export const OAUTH_REDIRECT_PATH = '/slack/oauth_redirect';
+
 export type SlackManifest = webApi.AppsManifestCreateArguments['manifest'];
 
 export const BOT_SCOPES = ['commands', 'chat:write', 'files:write', 'app_mentions:read', 'im:history', 'channels:history', 'groups:history', 'channels:read', 'groups:read', 'mpim:read', 'users:read'] as const;
@@ -131,7 +135,8 @@ export function buildManifest(commands: readonly AnyCommand[], opts: ManifestOpt
       bot_user: { display_name: name.toLowerCase().replace(/[^a-z0-9._-]/g, '-'), always_online: true },
       slash_commands: slashCommands,
     },
-    oauth_config: { scopes: { bot: [...BOT_SCOPES] } },
+    // HTTP mode can be installed in many workspaces (SLACK_CLIENT_ID…): Slack sends installers back here.
+    oauth_config: { ...(url ? { redirect_urls: [new URL(OAUTH_REDIRECT_PATH, url).toString()] } : {}), scopes: { bot: [...BOT_SCOPES] } },
     settings: {
       event_subscriptions: { ...(url ? { request_url: url } : {}), bot_events: [...BOT_EVENTS] },
       interactivity: { is_enabled: true, ...(url ? { request_url: url } : {}) },

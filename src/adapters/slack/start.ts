@@ -42,6 +42,7 @@ import { applyServerTimeouts, createRequestGuard, DEFAULT_HTTP_TIMEOUTS, type Sl
 import type { SeenKeys } from '../../store/recent-keys.ts';
 import { oauthReceiverOptions, withBotToken, type SlackInstallations } from './installations.ts';
 import { createManagerCheck } from './managers.ts';
+import { registerUninstalls } from './uninstall.ts';
 
 export type SlackConfig = Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL' | 'PORT'> &
   Partial<Pick<Config, 'SLACK_COMMAND_PREFIX' | 'SLACK_ADMIN_USERS' | 'SLACK_CLIENT_ID' | 'SLACK_CLIENT_SECRET' | 'SLACK_STATE_SECRET'>>;
@@ -65,6 +66,12 @@ export interface StartSlackOptions {
   canManage?: SlackHandlerDeps['canManage'];
   /** Where workspaces' installations are kept: required with SLACK_CLIENT_ID (main.ts passes one on the app's store). */
   installations?: SlackInstallations;
+  /**
+   * With OAuth: removes what was set up in a workspace that uninstalled the app or revoked its bot
+   * token (main.ts: its subscriptions, watchlists, alerts and unsent posts). Its installation is
+   * removed in any case.
+   */
+  onWorkspaceGone?: (workspace: string) => Promise<unknown>;
   /** Slack's consent page for installs (default Slack's own; tests: the fake's). */
   authorizationUrl?: string;
   /** Commands, clicks and mentions answered at once (default 8); more wait, up to `maxQueued` (default 500). */
@@ -202,6 +209,7 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
   registerCommands(app, deps);
   registerPeriodButtons(app, deps);
   registerQuestions(app, { ...deps, symbols: opts.symbols ?? createSymbolDirectory(loadManifest()), ...(opts.asOf ? { asOf: opts.asOf } : {}), ...(opts.seen ? { seen: opts.seen } : {}) });
+  if (oauth && store) registerUninstalls(app, { installations: store, ...(opts.onWorkspaceGone ? { onWorkspaceGone: opts.onWorkspaceGone } : {}), logger });
   app.error(async (error) => {
     logger.error({ err: error, code: error.code }, 'unhandled error in a Slack listener');
   });

@@ -47,6 +47,8 @@ describe('Slack app manifest', () => {
     expect(http.settings?.socket_mode_enabled).toBe(false);
     expect(http.settings?.event_subscriptions?.request_url).toBe(url);
     expect(http.settings?.interactivity).toEqual({ is_enabled: true, request_url: url });
+    expect(http.oauth_config?.redirect_urls, 'where Slack sends people back after installing (OAuth)').toEqual(['https://bot.example.com/slack/oauth_redirect']);
+    expect(socket.oauth_config?.redirect_urls).toBeUndefined();
     expect(slash(http).every((c) => c.url === url), 'every command posts to Bolt’s one endpoint').toBe(true);
   });
 
