@@ -188,7 +188,8 @@ async function main(): Promise<void> {
         runner: app.runner,
         renderer: app.renderer,
         logger,
-        ...(installations ? { installations } : {}),
+        // A workspace that uninstalls the app takes what was set up there with it.
+        ...(installations ? { installations, onWorkspaceGone: async (team: string) => digestStore.dropWorkspace('slack', team) } : {}),
         symbols: app.symbols,
         asOf: () => app.market.latestClose(),
         seen,

@@ -93,6 +93,15 @@ export const DIGEST_MIGRATIONS: readonly string[] = [
      last_error TEXT,
      PRIMARY KEY (platform, channel)
    ) WITHOUT ROWID;`,
+  // 2: the workspace (Slack team) a channel's subscriptions, watchlist, alerts and posts belong to:
+  // posted with that workspace's token, removed when the app is uninstalled there. NULL: not recorded.
+  `ALTER TABLE digest_subscriptions ADD COLUMN workspace TEXT;
+   ALTER TABLE digest_watchlist ADD COLUMN workspace TEXT;
+   ALTER TABLE digest_alerts ADD COLUMN workspace TEXT;
+   ALTER TABLE digest_outbox ADD COLUMN workspace TEXT;
+   CREATE INDEX digest_subscriptions_workspace ON digest_subscriptions (platform, workspace);
+   CREATE INDEX digest_watchlist_workspace ON digest_watchlist (platform, workspace);
+   CREATE INDEX digest_alerts_workspace ON digest_alerts (platform, workspace);`,
 ];
 
 export const PRESETS = ['close', 'rotation', 'sectors', 'scan'] as const;
@@ -187,6 +196,7 @@ export interface SubRow {
   tz: string;
   created_at: string;
   created_by: string | null;
+  workspace: string | null;
 }
 export interface AlertRow {
   id: number;
@@ -201,6 +211,7 @@ export interface AlertRow {
   created_asof: string;
   created_by: string | null;
   last_event: string | null;
+  workspace: string | null;
 }
 export interface OutboxDbRow {
   id: number;
@@ -219,12 +230,27 @@ export interface OutboxDbRow {
   sent_at: string | null;
   message_id: string | null;
   note: string | null;
+  workspace: string | null;
+}
+
+/** A channel as a row stores it: the workspace only when one was recorded. */
+export function channelOf(platform: string, id: string, workspace: string | null | undefined): ChannelRef {
+  return { platform: platform as Platform, id, ...(workspace ? { workspace } : {}) };
+}
+
+/** What is removed with a workspace (dropWorkspace). */
+export interface WorkspaceDrop {
+  subscriptions: number;
+  watchlist: number;
+  alerts: number;
+  /** Posts decided but not sent, cancelled. */
+  cancelled: number;
 }
 
 export function toSubscription(r: SubRow): Subscription {
   return {
     id: r.id,
-    channel: { platform: r.platform as Platform, id: r.channel },
+    channel: channelOf(r.platform, r.channel, r.workspace),
     preset: r.preset as Preset,
     slot: { time: r.time, tz: r.tz },
     createdAt: r.created_at,
@@ -242,7 +268,7 @@ export function toAlert(r: AlertRow): Alert {
   });
   return {
     id: r.id,
-    channel: { platform: r.platform as Platform, id: r.channel },
+    channel: channelOf(r.platform, r.channel, r.workspace),
     spec,
     createdAt: r.created_at,
     createdAsOf: r.created_asof,
@@ -257,7 +283,7 @@ export function toOutbox(r: OutboxDbRow): OutboxRow {
     kind: r.kind as OutboxKind,
     refId: r.ref_id,
     event: r.event,
-    channel: { platform: r.platform as Platform, id: r.channel },
+    channel: channelOf(r.platform, r.channel, r.workspace),
     payloadId: r.payload_id,
     idemKey: r.idem_key,
     status: r.status as OutboxStatus,
@@ -355,6 +381,12 @@ export interface DigestStoreOf<S extends boolean> {
   recordSuccess(channel: ChannelRef): R<void, S>;
   /** Removes every subscription and alert of a channel (after repeated permanent failures). */
   dropChannel(channel: ChannelRef): R<{ subscriptions: number; alerts: number }, S>;
+  /**
+   * Removes everything set up in one workspace of a platform (the app was uninstalled there): its
+   * subscriptions, watchlists and alerts, and cancels its posts not yet sent. Other workspaces'
+   * are untouched; rows with no workspace recorded too.
+   */
+  dropWorkspace(platform: Platform, workspace: string): R<WorkspaceDrop, S>;
 }
 
 export type DigestStore = DigestStoreOf<false>;
@@ -372,8 +404,8 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
 
   const q = {
     subUpsert: db.prepare(
-      `INSERT INTO digest_subscriptions (platform, channel, preset, time, tz, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (platform, channel, preset) DO UPDATE SET time = excluded.time, tz = excluded.tz`,
+      `INSERT INTO digest_subscriptions (platform, channel, preset, time, tz, created_at, created_by, workspace) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (platform, channel, preset) DO UPDATE SET time = excluded.time, tz = excluded.tz, workspace = COALESCE(excluded.workspace, workspace)`,
     ),
     subByKey: db.prepare('SELECT * FROM digest_subscriptions WHERE platform = ? AND channel = ? AND preset = ?'),
     subById: db.prepare('SELECT * FROM digest_subscriptions WHERE id = ?'),
@@ -390,11 +422,11 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
     unsubOne: db.prepare('DELETE FROM digest_subscriptions WHERE platform = ? AND channel = ? AND preset = ?'),
     unsubAll: db.prepare('DELETE FROM digest_subscriptions WHERE platform = ? AND channel = ?'),
     watchOf: db.prepare('SELECT symbol FROM digest_watchlist WHERE platform = ? AND channel = ? ORDER BY added_at, symbol'),
-    watchAdd: db.prepare('INSERT OR IGNORE INTO digest_watchlist (platform, channel, symbol, added_at) VALUES (?, ?, ?, ?)'),
+    watchAdd: db.prepare('INSERT OR IGNORE INTO digest_watchlist (platform, channel, symbol, added_at, workspace) VALUES (?, ?, ?, ?, ?)'),
     watchDel: db.prepare('DELETE FROM digest_watchlist WHERE platform = ? AND channel = ? AND symbol = ?'),
     alertAdd: db.prepare(
-      `INSERT INTO digest_alerts (platform, channel, kind, symbol, other, level, n, created_at, created_asof, created_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO digest_alerts (platform, channel, kind, symbol, other, level, n, created_at, created_asof, created_by, workspace)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     alertById: db.prepare('SELECT * FROM digest_alerts WHERE id = ?'),
     alertsAll: db.prepare('SELECT * FROM digest_alerts ORDER BY id'),
@@ -407,8 +439,8 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
     outboxLast: db.prepare('SELECT MAX(event) AS event FROM digest_outbox WHERE kind = ? AND ref_id = ?'),
     outboxHas: db.prepare('SELECT 1 FROM digest_outbox WHERE kind = ? AND ref_id = ? AND event = ?'),
     outboxAdd: db.prepare(
-      `INSERT OR IGNORE INTO digest_outbox (kind, ref_id, event, platform, channel, payload_id, idem_key, status, decided_at, due_at, note)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO digest_outbox (kind, ref_id, event, platform, channel, payload_id, idem_key, status, decided_at, due_at, note, workspace)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     outboxGet: db.prepare('SELECT * FROM digest_outbox WHERE id = ?'),
     outboxPending: db.prepare("SELECT * FROM digest_outbox WHERE status = 'pending' ORDER BY id"),
@@ -425,6 +457,10 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
     pruneOutbox: db.prepare("DELETE FROM digest_outbox WHERE status != 'pending' AND decided_at < ?"),
     prunePayloads: db.prepare('DELETE FROM digest_payloads WHERE id NOT IN (SELECT payload_id FROM digest_outbox WHERE payload_id IS NOT NULL)'),
     healthOk: db.prepare('DELETE FROM digest_channel_health WHERE platform = ? AND channel = ?'),
+    wsSubs: db.prepare('DELETE FROM digest_subscriptions WHERE platform = ? AND workspace = ?'),
+    wsWatch: db.prepare('DELETE FROM digest_watchlist WHERE platform = ? AND workspace = ?'),
+    wsAlerts: db.prepare('DELETE FROM digest_alerts WHERE platform = ? AND workspace = ?'),
+    wsCancel: db.prepare("UPDATE digest_outbox SET status = 'cancelled', note = 'workspace uninstalled' WHERE status = 'pending' AND platform = ? AND workspace = ?"),
   };
 
   const insertRows = (decisions: readonly Decision[], payloadId: number | null, status: OutboxStatus, at: Date, note: string | null): OutboxRow[] => {
@@ -442,6 +478,7 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
         at.toISOString(),
         d.dueAt?.toISOString() ?? null,
         note,
+        d.channel.workspace ?? null,
       );
       if (info.changes === 0) continue;
       if (d.kind === 'alert') q.alertLast.run(d.event, d.refId);
@@ -464,12 +501,19 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
   }));
 
   const watchTx = db.transaction((channel: ChannelRef, symbols: readonly string[], at: Date) => {
-    for (const s of symbols) q.watchAdd.run(channel.platform, channel.id, s, at.toISOString());
+    for (const s of symbols) q.watchAdd.run(channel.platform, channel.id, s, at.toISOString(), channel.workspace ?? null);
   });
 
   const dropTx = db.transaction((channel: ChannelRef) => ({
     subscriptions: q.unsubAll.run(channel.platform, channel.id).changes,
     alerts: q.alertsDelChannel.run(channel.platform, channel.id).changes,
+  }));
+
+  const dropWorkspaceTx = db.transaction((platform: Platform, workspace: string): WorkspaceDrop => ({
+    subscriptions: q.wsSubs.run(platform, workspace).changes,
+    watchlist: q.wsWatch.run(platform, workspace).changes,
+    alerts: q.wsAlerts.run(platform, workspace).changes,
+    cancelled: q.wsCancel.run(platform, workspace).changes,
   }));
 
   return {
@@ -481,7 +525,7 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
 
     subscribe(channel, preset, slot, by, at) {
       const before = q.subByKey.get(channel.platform, channel.id, preset) as SubRow | undefined;
-      w(() => q.subUpsert.run(channel.platform, channel.id, preset, slot.time, slot.tz, at.toISOString(), by));
+      w(() => q.subUpsert.run(channel.platform, channel.id, preset, slot.time, slot.tz, at.toISOString(), by, channel.workspace ?? null));
       const row = q.subByKey.get(channel.platform, channel.id, preset) as SubRow;
       emit('subscriptions');
       return { subscription: toSubscription(row), replaced: before !== undefined };
@@ -549,6 +593,7 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
         at.toISOString(),
         createdAsOf,
         by,
+        channel.workspace ?? null,
       ));
       emit('alerts');
       return toAlert(q.alertById.get(info.lastInsertRowid) as AlertRow);
@@ -625,6 +670,13 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
     dropChannel(channel) {
       const r = w(() => dropTx(channel));
       if (r.subscriptions > 0) emit('subscriptions');
+      if (r.alerts > 0) emit('alerts');
+      return r;
+    },
+    dropWorkspace(platform, workspace) {
+      const r = w(() => dropWorkspaceTx.immediate(platform, workspace));
+      if (r.subscriptions > 0) emit('subscriptions');
+      if (r.watchlist > 0) emit('watchlist');
       if (r.alerts > 0) emit('alerts');
       return r;
     },
