@@ -246,3 +246,36 @@ describe('digests in two workspaces, then one uninstalls', () => {
     expect(store.subscriptions()).toEqual([]);
   });
 });
+
+describe('a SLACK_BOT_TOKEN beside the OAuth settings', () => {
+  it('keeps its own workspace answering without an install; scheduled posts pick the workspace’s token, or refuse', async () => {
+    const own = createSlackInstallations(sqliteInstallationRepo(openDatabase(':memory:')));
+    const both = await startSlack({
+      config: { SLACK_BOT_TOKEN: fake.token, SLACK_SIGNING_SECRET: SECRET, SLACK_APP_TOKEN: undefined, SLACK_API_URL: fake.apiUrl, PORT: undefined, SLACK_CLIENT_ID: fake.clientId, SLACK_CLIENT_SECRET: fake.clientSecret, SLACK_STATE_SECRET: 'state-secret-for-the-workspaces-test' },
+      runner: app.runner,
+      renderer: app.renderer,
+      logger: silentLogger,
+      listen: { port: 0, host: '127.0.0.1' },
+      retryConfig: { retries: 0 },
+      installations: own,
+    });
+    try {
+      fake.reset();
+      const res = await sendSigned(both.url ?? '', SECRET, { contentType: FORM, body: slashCommandBody({ command: '/tapebot-help', text: '', channel_id: 'C0OWN00001', team_id: fake.teamId, response_url: fake.responseUrl() }) });
+      expect(res.status).toBe(200);
+      await both.idle();
+      expect(fake.callsTo('chat.postMessage').filter(ok).map((c) => bearer(c)), 'answered with the configured token').toEqual([fake.token]);
+      expect(await own.teams(), 'nothing stored for it').toEqual([]);
+
+      const help = await app.runner.runText('/help');
+      if (!help.ok) throw new Error(help.error.message);
+      fake.reset();
+      await both.poster.post({ platform: 'slack', id: 'C0OWN00001', workspace: fake.teamId }, help.answer, [], { idempotencyKey: 'own1' });
+      await both.poster.post({ platform: 'slack', id: 'C0OWN00001' }, help.answer, [], { idempotencyKey: 'own2' });
+      expect(fake.callsTo('chat.postMessage').filter(ok).map((c) => bearer(c)), 'its workspace, and a channel with none recorded').toEqual([fake.token, fake.token]);
+      await expect(both.poster.post({ platform: 'slack', id: 'C0ELSE0001', workspace: 'T0NOWHERE1' }, help.answer, [], { idempotencyKey: 'own3' }), 'a workspace neither installed nor configured').rejects.toMatchObject({ failure: 'permanent' });
+    } finally {
+      await both.stop();
+    }
+  });
+});
