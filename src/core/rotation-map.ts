@@ -35,6 +35,7 @@
 import { seekDate } from './align.ts';
 import { movingAverage } from './ratio.ts';
 import type { DailySeries } from './series.ts';
+import { at, atF64, atI32, atStr } from './at.ts';
 
 /** s in RS-Ratio: weeks of relative strength averaged for "now" (about a month). */
 export const RS_RATIO_SHORT_WEEKS = 4;
@@ -83,9 +84,9 @@ export function weeklyCloseIndices(dates: readonly string[]): number[] {
   const out: number[] = [];
   const n = dates.length;
   if (n === 0) return out;
-  let week = weekNumber(dates[0] as string);
+  let week = weekNumber(at(dates, 0));
   for (let i = 1; i < n; i++) {
-    const w = weekNumber(dates[i] as string);
+    const w = weekNumber(at(dates, i));
     if (w !== week) {
       out.push(i - 1);
       week = w;
@@ -108,7 +109,7 @@ export function weekNumbers(dates: readonly string[]): Int32Array {
   let monthDay = 0;
   let monthDn = 0;
   for (let i = 0; i < n; i++) {
-    const x = dates[i] as string;
+    const x = atStr(dates, i);
     const key = (x.charCodeAt(0) * 1000 + x.charCodeAt(1) * 100 + x.charCodeAt(2) * 10 + x.charCodeAt(3) - 53328) * 12 + x.charCodeAt(5) * 10 + x.charCodeAt(6) - 528;
     const dd = x.charCodeAt(8) * 10 + x.charCodeAt(9) - 528;
     let dn: number;
@@ -171,9 +172,9 @@ export interface RotationPath {
 export function pointAt(path: RotationPath, i: number): RotationPoint | undefined {
   const k = i < 0 ? path.length + i : i;
   if (k < 0 || k >= path.length) return undefined;
-  const ratio = path.ratio[k] as number;
-  const momentum = path.momentum[k] as number;
-  return { date: path.dates[k] as string, ratio, momentum, quadrant: quadrantOf(ratio, momentum) };
+  const ratio = at(path.ratio, k);
+  const momentum = at(path.momentum, k);
+  return { date: at(path.dates, k), ratio, momentum, quadrant: quadrantOf(ratio, momentum) };
 }
 
 /**
@@ -196,8 +197,8 @@ export function rotationPath(a: DailySeries, b: DailySeries, benchmarkWeeks?: In
   const na = ad.length;
   const nb = bd.length;
   // Room for every week the common span can touch (never more than the common days).
-  const from = na > 0 && nb > 0 ? Math.max(dayNumber(ad[0] as string), dayNumber(bd[0] as string)) : 0;
-  const to = na > 0 && nb > 0 ? Math.min(dayNumber(ad[na - 1] as string), dayNumber(bd[nb - 1] as string)) : -1;
+  const from = na > 0 && nb > 0 ? Math.max(dayNumber(atStr(ad, 0)), dayNumber(atStr(bd, 0))) : 0;
+  const to = na > 0 && nb > 0 ? Math.min(dayNumber(atStr(ad, na - 1)), dayNumber(atStr(bd, nb - 1))) : -1;
   const cap = to < from ? 0 : Math.min(na, nb, Math.floor((to - from) / 7) + 2);
   const rs = new Float64Array(cap); // relative strength at each week's close
   const closeRow = new Int32Array(cap); // the row of `a` holding that close
@@ -212,12 +213,12 @@ export function rotationPath(a: DailySeries, b: DailySeries, benchmarkWeeks?: In
   let i = 0;
   let j = 0;
   while (i < na && j < nb) {
-    const x = ad[i] as string;
-    const y = bd[j] as string;
+    const x = atStr(ad, i);
+    const y = atStr(bd, j);
     if (x === y && benchmarkWeeks) {
-      const week = benchmarkWeeks[j] as number;
+      const week = atI32(benchmarkWeeks, j);
       if (week !== openWeek && openA >= 0) {
-        rs[weeks] = 100 * ((ac[openA] as number) / (bc[openB] as number));
+        rs[weeks] = 100 * (atF64(ac, openA) / atF64(bc, openB));
         closeRow[weeks++] = openA;
       }
       openA = i++;
@@ -240,7 +241,7 @@ export function rotationPath(a: DailySeries, b: DailySeries, benchmarkWeeks?: In
       const week = Math.floor((dn + 3) / 7);
       if (week !== openWeek && openA >= 0) {
         // 100 · (A / B), not 100 · A / B: a symbol against itself then gives exactly 100, not 100 ± 1 ulp.
-        rs[weeks] = 100 * ((ac[openA] as number) / (bc[openB] as number));
+        rs[weeks] = 100 * (atF64(ac, openA) / atF64(bc, openB));
         closeRow[weeks++] = openA;
       }
       openA = i++;
@@ -250,7 +251,7 @@ export function rotationPath(a: DailySeries, b: DailySeries, benchmarkWeeks?: In
     else j = seekDate(bd, j + 1, x);
   }
   if (openA >= 0) {
-    rs[weeks] = 100 * ((ac[openA] as number) / (bc[openB] as number));
+    rs[weeks] = 100 * (atF64(ac, openA) / atF64(bc, openB));
     closeRow[weeks++] = openA;
   }
 
@@ -264,7 +265,7 @@ export function rotationPath(a: DailySeries, b: DailySeries, benchmarkWeeks?: In
     let sumShort = 0;
     let sumLong = 0;
     for (let q = w - long + 1; q <= w; q++) {
-      const v = rs[q] as number;
+      const v = atF64(rs, q);
       sumLong += v;
       if (q > w - short) sumShort += v;
     }
@@ -274,8 +275,8 @@ export function rotationPath(a: DailySeries, b: DailySeries, benchmarkWeeks?: In
   const momentum = new Float64Array(length);
   const dates = new Array<string>(length);
   for (let p = 0; p < length; p++) {
-    momentum[p] = (100 * (ratio[p] as number)) / (ratioAll[p] as number);
-    dates[p] = ad[closeRow[first + p] as number] as string;
+    momentum[p] = (100 * atF64(ratio, p)) / atF64(ratioAll, p);
+    dates[p] = atStr(ad, atI32(closeRow, first + p));
   }
   let points: RotationPoint[] | undefined;
   const path: RotationPath = {
@@ -306,6 +307,6 @@ export function quadrantStay(points: readonly RotationPoint[]): QuadrantStay | n
   const last = points[points.length - 1];
   if (!last) return null;
   let k = points.length - 1;
-  while (k > 0 && (points[k - 1] as RotationPoint).quadrant === last.quadrant) k--;
-  return { quadrant: last.quadrant, weeks: points.length - k, previous: k > 0 ? (points[k - 1] as RotationPoint).quadrant : null };
+  while (k > 0 && at(points, k - 1).quadrant === last.quadrant) k--;
+  return { quadrant: last.quadrant, weeks: points.length - k, previous: k > 0 ? at(points, k - 1).quadrant : null };
 }

@@ -21,6 +21,14 @@ export interface Universe {
   readonly members: readonly UniverseMember[];
 }
 
+/**
+ * The market as a whole: the benchmark a universe is ranked, mapped and scanned against unless told
+ * otherwise (/leaders, /rotationmap, /scan `vs:`), the one a lone symbol is measured against when a
+ * question asks "is IWM outperforming?" (the commands' ask declarations), and so what "the market"
+ * and "how did stocks do" mean in a question.
+ */
+export const MARKET_BENCHMARK = 'SPY';
+
 export const UNIVERSES: readonly Universe[] = [
   {
     id: 'sectors',
@@ -102,7 +110,7 @@ export const UNIVERSES: readonly Universe[] = [
 ];
 
 /** Other words people use for the same universes. */
-const ALIASES: Readonly<Record<string, string>> = {
+const ALIASES: Readonly<Partial<Record<string, string>>> = {
   sector: 'sectors',
   spdrs: 'sectors',
   smallcaps: 'smallcap-drivers',
@@ -123,7 +131,7 @@ export const UNIVERSE_NAMES: readonly string[] = UNIVERSES.map((u) => u.id);
 /** The universe a word names (case-insensitive, aliases included), or undefined when it names none. */
 export function findUniverse(word: string): Universe | undefined {
   const w = word.trim().toLowerCase();
-  const id = Object.hasOwn(ALIASES, w) ? (ALIASES[w] as string) : w;
+  const id = (Object.hasOwn(ALIASES, w) ? ALIASES[w] : undefined) ?? w;
   return UNIVERSES.find((u) => u.id === id);
 }
 
