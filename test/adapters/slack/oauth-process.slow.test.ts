@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { until } from '../../hardening/_chat.ts';
 import { freePort } from '../../hardening/_load.ts';
 import { eventCallbackBody, FORM, JSON_TYPE, sendSigned, slashCommandBody } from '../../fakes/slack/requests.ts';
 import { startFakeSlack, type FakeWorkspace } from '../../fakes/slack/server.ts';
@@ -21,16 +22,6 @@ const TSX = import.meta.resolve('tsx');
 const SECRET = 'signing-secret-oauth-process';
 const WS: FakeWorkspace = { teamId: 'T0GAMMA001', teamName: 'Gamma Partners', botToken: 'xoxb-gamma-0000000003', installerUserId: 'U0GAMMA001' };
 const CHANNEL = 'C0GAMMA001';
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('npm start with the Slack OAuth settings', () => {
   it('installs a workspace, answers it with its token, records its subscription, and forgets both on uninstall', async () => {
@@ -65,7 +56,7 @@ describe('npm start with the Slack OAuth settings', () => {
       }
     };
     try {
-      await until('slack app started', () => (err.includes('slack app started') ? true : undefined), 90_000);
+      await until('slack app started', () => err.includes('slack app started'), 90_000);
 
       // Install: /slack/install → Slack's consent page (not followed) → back with a code and the state.
       const start = await fetch(`${base}/slack/install`, { redirect: 'manual' });
@@ -87,7 +78,7 @@ describe('npm start with the Slack OAuth settings', () => {
       // Uninstalled: the installation and the subscription go.
       const gone = await sendSigned(`${base}/slack/events`, SECRET, { contentType: JSON_TYPE, body: eventCallbackBody({ type: 'app_uninstalled' }, WS.teamId) });
       expect(gone.status).toBe(200);
-      await until('the workspace forgotten', () => (rows('SELECT 1 FROM slack_installations').length === 0 && rows('SELECT 1 FROM digest_subscriptions').length === 0 ? true : undefined), 30_000);
+      await until('the workspace forgotten', () => rows('SELECT 1 FROM slack_installations').length === 0 && rows('SELECT 1 FROM digest_subscriptions').length === 0, 30_000);
       expect(err, 'logged once, with what was removed').toMatch(/"removed":\{"subscriptions":1,"watchlist":0,"alerts":0,"cancelled":0\}/);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
