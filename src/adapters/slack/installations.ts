@@ -113,6 +113,11 @@ function keyOf(q: { isEnterpriseInstall?: boolean; enterpriseId?: string | undef
   throw new Error('a Slack installation names neither a workspace nor an organisation');
 }
 
+/** Thrown by `fetchInstallation` when the workspace (or organisation) has no installation: never installed, or uninstalled. */
+export class NoInstallationError extends Error {
+  override readonly name = 'NoInstallationError';
+}
+
 export interface SlackInstallations extends InstallationStore {
   /** Who installed the app in a workspace (a digest manager there by default), or null. */
   installerOf(teamId: string): Promise<string | null>;
@@ -137,7 +142,7 @@ export function createSlackInstallations(repo: InstallationRepo, now: () => Date
     },
     async fetchInstallation(query: InstallationQuery<boolean>) {
       const r = await repo.get(keyOf(query));
-      if (!r) throw new Error(`no installation for ${query.isEnterpriseInstall ? `organisation ${query.enterpriseId}` : `workspace ${query.teamId}`}`);
+      if (!r) throw new NoInstallationError(`no installation for ${query.isEnterpriseInstall ? `organisation ${query.enterpriseId}` : `workspace ${query.teamId}`}`);
       registerSecret(r.installation.bot?.token);
       return r.installation;
     },
@@ -161,15 +166,21 @@ export function createSlackInstallations(repo: InstallationRepo, now: () => Date
  */
 export function withBotToken(store: SlackInstallations, bot: { teamId: string; token: string; botId: string | undefined; botUserId: string | undefined }): SlackInstallations {
   const configured = { team: { id: bot.teamId }, enterprise: undefined, user: { id: '', token: undefined, scopes: undefined }, bot: { id: bot.botId ?? '', userId: bot.botUserId ?? '', token: bot.token, scopes: [...SLACK_BOT_SCOPES] }, isEnterpriseInstall: false, authVersion: 'v2' } as Installation;
+  // Once that workspace uninstalls (its token dies with the install), the configured token is not used again in this run.
+  let uninstalled = false;
   return {
     ...store,
     async fetchInstallation(query, logger) {
       try {
         return await store.fetchInstallation(query, logger);
       } catch (err) {
-        if (!query.isEnterpriseInstall && query.teamId === bot.teamId) return configured;
+        if (err instanceof NoInstallationError && !uninstalled && !query.isEnterpriseInstall && query.teamId === bot.teamId) return configured;
         throw err;
       }
+    },
+    async remove(teamId) {
+      if (teamId === bot.teamId) uninstalled = true;
+      return store.remove(teamId);
     },
   };
 }

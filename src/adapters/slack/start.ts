@@ -42,7 +42,7 @@ import { createAckFirstScheduler } from '../ack-first.ts';
 import { EVENTS_PATH, slackCommandNamer } from './manifest.ts';
 import { applyServerTimeouts, createRequestGuard, DEFAULT_HTTP_TIMEOUTS, type SlackHttpTimeouts } from './http-guard.ts';
 import type { SeenKeys } from '../../store/recent-keys.ts';
-import { oauthReceiverOptions, withBotToken, type SlackInstallations } from './installations.ts';
+import { NoInstallationError, oauthReceiverOptions, withBotToken, type SlackInstallations } from './installations.ts';
 import { createManagerCheck } from './managers.ts';
 import { registerUninstalls } from './uninstall.ts';
 
@@ -231,7 +231,7 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
    * app's; with OAuth, the workspace's installation (a channel set up before workspaces were
    * recorded uses SLACK_BOT_TOKEN when there is one).
    */
-  const clients = new Map<string, webApi.WebClient>();
+  const clients = new Map<string, { token: string; client: webApi.WebClient }>();
   const clientOf = async (channel: ChannelRef): Promise<webApi.WebClient> => {
     if (!oauth || !store) return app.client;
     let botToken: string | undefined;
@@ -239,15 +239,18 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
       try {
         botToken = (await store.fetchInstallation({ teamId: channel.workspace, enterpriseId: undefined, isEnterpriseInstall: false })).bot?.token;
       } catch (err) {
-        throw new PostError('permanent', `tapebot is not installed in Slack workspace ${channel.workspace}`, undefined, { cause: err });
+        // Not installed there (any more): no retry can help. The store itself failing is transient.
+        if (err instanceof NoInstallationError) throw new PostError('permanent', `tapebot is not installed in Slack workspace ${channel.workspace}`, undefined, { cause: err });
+        throw new PostError('transient', `could not read the installation of Slack workspace ${channel.workspace}`, undefined, { cause: err });
       }
     } else botToken = token;
     if (!botToken) throw new PostError('permanent', `no Slack workspace recorded for channel ${channel.id}, and no SLACK_BOT_TOKEN to post with`);
-    let client = clients.get(botToken);
-    if (!client) {
-      client = new webApi.WebClient(botToken, { ...clientOptions, logger: boltLogger(logger) });
-      clients.set(botToken, client);
-    }
+    // One client per workspace, replaced when a reinstall brings a new token.
+    const key = channel.workspace ?? '';
+    const kept = clients.get(key);
+    if (kept?.token === botToken) return kept.client;
+    const client = new webApi.WebClient(botToken, { ...clientOptions, logger: boltLogger(logger) });
+    clients.set(key, { token: botToken, client });
     return client;
   };
 

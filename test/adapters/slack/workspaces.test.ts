@@ -69,6 +69,15 @@ async function command(ws: FakeWorkspace, name: string, text: string, user = 'U0
   return responseUrl;
 }
 
+/** Slack events are acknowledged before their listener ends: waits until `done` holds (or fails after 5 s). */
+async function eventually(what: string, done: () => Promise<boolean> | boolean): Promise<void> {
+  const deadline = performance.now() + 5000;
+  while (!(await done())) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 let tsCounter = 0;
 async function mention(ws: FakeWorkspace, text: string): Promise<string> {
   const ts = `${Math.floor(Date.now() / 1000)}.${String(++tsCounter).padStart(6, '0')}`;
@@ -214,7 +223,7 @@ describe('digests in two workspaces, then one uninstalls', () => {
     fake.revoke(ALPHA.teamId);
     const res = await sendSigned(slack.url ?? '', SECRET, { contentType: JSON_TYPE, body: eventCallbackBody({ type: 'app_uninstalled' }, ALPHA.teamId) });
     expect(res.status).toBe(200);
-    await slack.idle();
+    await eventually('Alpha forgotten', async () => (await installations.teams()).length === 1);
     await settle(work);
     expect(await installations.teams()).toEqual([BETA.teamId]);
     expect(store.subscriptions().map((x) => x.channel.workspace)).toEqual([BETA.teamId]);
@@ -242,6 +251,7 @@ describe('digests in two workspaces, then one uninstalls', () => {
     expect(await installations.teams(), 'a user token: the bot still works').toEqual([BETA.teamId]);
     expect(store.subscriptions()).toHaveLength(1);
     await revoked({ bot: [`U${BETA.teamId.slice(1)}BOT`] });
+    await eventually('Beta forgotten', async () => (await installations.teams()).length === 0);
     expect(await installations.teams()).toEqual([]);
     expect(store.subscriptions()).toEqual([]);
   });
@@ -250,6 +260,7 @@ describe('digests in two workspaces, then one uninstalls', () => {
 describe('a SLACK_BOT_TOKEN beside the OAuth settings', () => {
   it('keeps its own workspace answering without an install; scheduled posts pick the workspace’s token, or refuse', async () => {
     const own = createSlackInstallations(sqliteInstallationRepo(openDatabase(':memory:')));
+    const goneTeams: string[] = [];
     const both = await startSlack({
       config: { SLACK_BOT_TOKEN: fake.token, SLACK_SIGNING_SECRET: SECRET, SLACK_APP_TOKEN: undefined, SLACK_API_URL: fake.apiUrl, PORT: undefined, SLACK_CLIENT_ID: fake.clientId, SLACK_CLIENT_SECRET: fake.clientSecret, SLACK_STATE_SECRET: 'state-secret-for-the-workspaces-test' },
       runner: app.runner,
@@ -258,6 +269,7 @@ describe('a SLACK_BOT_TOKEN beside the OAuth settings', () => {
       listen: { port: 0, host: '127.0.0.1' },
       retryConfig: { retries: 0 },
       installations: own,
+      onWorkspaceGone: async (team) => goneTeams.push(team),
     });
     try {
       fake.reset();
@@ -274,6 +286,12 @@ describe('a SLACK_BOT_TOKEN beside the OAuth settings', () => {
       await both.poster.post({ platform: 'slack', id: 'C0OWN00001' }, help.answer, [], { idempotencyKey: 'own2' });
       expect(fake.callsTo('chat.postMessage').filter(ok).map((c) => bearer(c)), 'its workspace, and a channel with none recorded').toEqual([fake.token, fake.token]);
       await expect(both.poster.post({ platform: 'slack', id: 'C0ELSE0001', workspace: 'T0NOWHERE1' }, help.answer, [], { idempotencyKey: 'own3' }), 'a workspace neither installed nor configured').rejects.toMatchObject({ failure: 'permanent' });
+      // Its workspace uninstalls: the configured token is not used again.
+      const gone = await sendSigned(both.url ?? '', SECRET, { contentType: JSON_TYPE, body: eventCallbackBody({ type: 'app_uninstalled' }, fake.teamId) });
+      expect(gone.status).toBe(200);
+      await eventually('the uninstall handled', () => goneTeams.length === 1);
+      expect(goneTeams).toEqual([fake.teamId]);
+      await expect(both.poster.post({ platform: 'slack', id: 'C0OWN00001', workspace: fake.teamId }, help.answer, [], { idempotencyKey: 'own4' })).rejects.toMatchObject({ failure: 'permanent' });
     } finally {
       await both.stop();
     }
