@@ -215,6 +215,7 @@ export function oauthReceiverOptions(o: {
       redirectUriPath: OAUTH_REDIRECT_PATH,
       directInstall: true,
       stateVerification: true,
+      // Not maskingFetch: oauth.v2.access must carry the client secret, which the log's masking would redact.
       ...(o.apiUrl ? { clientOptions: { slackApiUrl: o.apiUrl } } : {}),
       ...(o.authorizationUrl ? { authorizationUrl: o.authorizationUrl } : {}),
     },
