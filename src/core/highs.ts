@@ -17,7 +17,7 @@
  */
 import type { DailySeries, PriceBasis } from './series.ts';
 import { NotEnoughDataError } from './series.ts';
-import { at } from './at.ts';
+import { at, atStr } from './at.ts';
 
 /** One extreme close: its value and where it happened. */
 export interface Extreme {
@@ -217,7 +217,7 @@ export function yearExtreme(s: DailySeries, year: number, which: 'low' | 'high')
   const prefix = String(year);
   let best: Extreme | null = null;
   for (let i = 0; i < s.dates.length; i++) {
-    const date = at(s.dates, i);
+    const date = atStr(s.dates, i);
     if (!date.startsWith(prefix)) continue;
     const v = at(values, i);
     if (best === null || (which === 'low' ? v < best.value : v > best.value)) best = { value: v, date, index: i };

@@ -105,24 +105,30 @@ export function weeklyCloseIndices(dates: readonly string[]): number[] {
 export function weekNumbers(dates: readonly string[]): Int32Array {
   const n = dates.length;
   const out = new Int32Array(n);
-  let monthKey = -1;
-  let monthDay = 0;
-  let monthDn = 0;
-  for (let i = 0; i < n; i++) {
-    const x = atStr(dates, i);
+  const days = new AscendingDayNumbers();
+  for (let i = 0; i < n; i++) out[i] = Math.floor((days.of(atStr(dates, i)) + 3) / 7);
+  return out;
+}
+
+/**
+ * dayNumber of ascending ISO dates, read digit by digit with full calendar arithmetic only when the
+ * month changes (within a month the day number follows from the day of the month). The one place
+ * that decoding lives: weekNumbers and rotationPath both read dates through it.
+ */
+class AscendingDayNumbers {
+  private monthKey = -1; // year · 12 + month of the previous date
+  private monthDay = 0; // its day of the month
+  private monthDn = 0; // and its day number
+
+  of(x: string): number {
     const key = (x.charCodeAt(0) * 1000 + x.charCodeAt(1) * 100 + x.charCodeAt(2) * 10 + x.charCodeAt(3) - 53328) * 12 + x.charCodeAt(5) * 10 + x.charCodeAt(6) - 528;
     const dd = x.charCodeAt(8) * 10 + x.charCodeAt(9) - 528;
-    let dn: number;
-    if (key === monthKey) dn = monthDn + (dd - monthDay);
-    else {
-      dn = dayNumber(x);
-      monthKey = key;
-    }
-    monthDay = dd;
-    monthDn = dn;
-    out[i] = Math.floor((dn + 3) / 7);
+    const dn = key === this.monthKey ? this.monthDn + (dd - this.monthDay) : dayNumber(x);
+    this.monthKey = key;
+    this.monthDay = dd;
+    this.monthDn = dn;
+    return dn;
   }
-  return out;
 }
 
 /**
@@ -206,49 +212,27 @@ export function rotationPath(a: DailySeries, b: DailySeries, benchmarkWeeks?: In
   let openA = -1; // the week in progress: its latest common day, as rows of a and b, and its week number
   let openB = -1;
   let openWeek = 0;
-  // The month of the previous common day (year · 12 + month), and one of its days with its day number.
-  let monthKey = -1;
-  let monthDay = 0;
-  let monthDn = 0;
+  const days = new AscendingDayNumbers(); // the common days' day numbers (when no benchmarkWeeks)
   let i = 0;
   let j = 0;
   while (i < na && j < nb) {
     const x = atStr(ad, i);
     const y = atStr(bd, j);
-    if (x === y && benchmarkWeeks) {
-      const week = atI32(benchmarkWeeks, j);
-      if (week !== openWeek && openA >= 0) {
-        rs[weeks] = 100 * (atF64(ac, openA) / atF64(bc, openB));
-        closeRow[weeks++] = openA;
-      }
-      openA = i++;
-      openB = j++;
-      openWeek = week;
-    } else if (x === y) {
-      // Within a month the day number follows from the day of the month; calendar arithmetic once a month.
-      const yy = x.charCodeAt(0) * 1000 + x.charCodeAt(1) * 100 + x.charCodeAt(2) * 10 + x.charCodeAt(3) - 53328;
-      const mm = x.charCodeAt(5) * 10 + x.charCodeAt(6) - 528;
-      const dd = x.charCodeAt(8) * 10 + x.charCodeAt(9) - 528;
-      const key = yy * 12 + mm;
-      let dn: number;
-      if (key === monthKey) dn = monthDn + (dd - monthDay);
-      else {
-        dn = dayNumber(x);
-        monthKey = key;
-      }
-      monthDay = dd;
-      monthDn = dn;
-      const week = Math.floor((dn + 3) / 7);
-      if (week !== openWeek && openA >= 0) {
-        // 100 · (A / B), not 100 · A / B: a symbol against itself then gives exactly 100, not 100 ± 1 ulp.
-        rs[weeks] = 100 * (atF64(ac, openA) / atF64(bc, openB));
-        closeRow[weeks++] = openA;
-      }
-      openA = i++;
-      openB = j++;
-      openWeek = week;
-    } else if (x < y) i = seekDate(ad, i + 1, y);
-    else j = seekDate(bd, j + 1, x);
+    if (x !== y) {
+      if (x < y) i = seekDate(ad, i + 1, y);
+      else j = seekDate(bd, j + 1, x);
+      continue;
+    }
+    // A common day: its week from the benchmark's when given, else from the date itself.
+    const week = benchmarkWeeks ? atI32(benchmarkWeeks, j) : Math.floor((days.of(x) + 3) / 7);
+    if (week !== openWeek && openA >= 0) {
+      // 100 · (A / B), not 100 · A / B: a symbol against itself then gives exactly 100, not 100 ± 1 ulp.
+      rs[weeks] = 100 * (atF64(ac, openA) / atF64(bc, openB));
+      closeRow[weeks++] = openA;
+    }
+    openA = i++;
+    openB = j++;
+    openWeek = week;
   }
   if (openA >= 0) {
     rs[weeks] = 100 * (atF64(ac, openA) / atF64(bc, openB));

@@ -29,6 +29,17 @@ export interface Universe {
  */
 export const MARKET_BENCHMARK = 'SPY';
 
+/** The seven stocks themselves (the `mag7` universe, and the first of the bundled `stocks`). */
+const MAGNIFICENT_SEVEN: readonly UniverseMember[] = [
+  { symbol: 'AAPL', name: 'Apple' },
+  { symbol: 'MSFT', name: 'Microsoft' },
+  { symbol: 'GOOGL', name: 'Alphabet' },
+  { symbol: 'AMZN', name: 'Amazon' },
+  { symbol: 'META', name: 'Meta' },
+  { symbol: 'NVDA', name: 'Nvidia' },
+  { symbol: 'TSLA', name: 'Tesla' },
+];
+
 export const UNIVERSES: readonly Universe[] = [
   {
     id: 'sectors',
@@ -78,15 +89,7 @@ export const UNIVERSES: readonly Universe[] = [
     label: 'the Magnificent Seven',
     plural: 'Magnificent Seven stocks',
     // The seven stocks themselves; MAGS (in `styles`) is the fund that holds them in equal weight.
-    members: [
-      { symbol: 'AAPL', name: 'Apple' },
-      { symbol: 'MSFT', name: 'Microsoft' },
-      { symbol: 'GOOGL', name: 'Alphabet' },
-      { symbol: 'AMZN', name: 'Amazon' },
-      { symbol: 'META', name: 'Meta' },
-      { symbol: 'NVDA', name: 'Nvidia' },
-      { symbol: 'TSLA', name: 'Tesla' },
-    ],
+    members: MAGNIFICENT_SEVEN,
   },
   {
     id: 'stocks',
@@ -95,13 +98,7 @@ export const UNIVERSES: readonly Universe[] = [
     // Every single stock in the bundled data (data/README.md): the Magnificent Seven and three names
     // strategists' watchlists carry (the "snapback" letters' HOOD, SHOP, TOST).
     members: [
-      { symbol: 'AAPL', name: 'Apple' },
-      { symbol: 'MSFT', name: 'Microsoft' },
-      { symbol: 'GOOGL', name: 'Alphabet' },
-      { symbol: 'AMZN', name: 'Amazon' },
-      { symbol: 'META', name: 'Meta' },
-      { symbol: 'NVDA', name: 'Nvidia' },
-      { symbol: 'TSLA', name: 'Tesla' },
+      ...MAGNIFICENT_SEVEN,
       { symbol: 'HOOD', name: 'Robinhood' },
       { symbol: 'SHOP', name: 'Shopify' },
       { symbol: 'TOST', name: 'Toast' },

@@ -15,7 +15,7 @@ const INTENTS = intentsOf(registered);
 import { PERF_PERIODS } from '../../commands/perf.ts';
 import { formatPeriod } from '../../src/core/periods.ts';
 import { createTestApp } from '../_app.ts';
-import { bound, boundText, recordingRunner, lexicon, symbols } from './_stub.ts';
+import { bound, boundText, recordingRunner, closes, lexicon, symbols } from './_stub.ts';
 
 const app = createTestApp();
 afterAll(() => app.close());
@@ -34,9 +34,10 @@ describe('answerQuestion with the real runner', () => {
       'compare IWM and QQQ since June',
       'which sectors are leading this month?',
       'how long has the Russell been beating the S&P?',
+      'how did XLK do at the 2022 low',
     ];
     for (const q of questions) {
-      const out = await answerQuestion(q, { runner: app.runner, symbols: app.symbols, lexicon: app.lexicon, asOf: () => app.market.latestClose() });
+      const out = await answerQuestion(q, { runner: app.runner, symbols: app.symbols, lexicon: app.lexicon, closes: (s) => app.market.series(s), asOf: () => app.market.latestClose() });
       if (out.kind !== 'answer') throw new Error(`"${q}": ${out.message}`);
       if (!out.result.ok) throw new Error(`"${q}" → ${out.readAs}: ${out.result.error.message}`);
       const direct = await app.runner.runText(out.readAs);
@@ -162,7 +163,7 @@ describe('vocabulary', () => {
         }
         const noisy = `${before} ${q} ${after}`;
         const runner = recordingRunner();
-        const out = await answerQuestion(noisy, { runner, symbols, lexicon, asOf: corpus.reference });
+        const out = await answerQuestion(noisy, { runner, symbols, lexicon, closes, asOf: corpus.reference });
         if (out.kind !== 'answer') throw new Error(`${JSON.stringify(noisy)} was not answered: ${out.message}`);
         const call = runner.calls[0];
         if (call) expect(bound(call.name, call.args), JSON.stringify(noisy)).toEqual(boundText(entry.expect));
@@ -197,7 +198,7 @@ describe('the reference day given as a function (as every adapter gives it)', ()
 });
 
 describe('questions tapebot cannot answer', () => {
-  const ask = (q: string) => answerQuestion(q, { runner: recordingRunner(), symbols, lexicon, asOf: corpus.reference });
+  const ask = (q: string) => answerQuestion(q, { runner: recordingRunner(), symbols, lexicon, closes, asOf: corpus.reference });
 
   it.each([
     ['is SPY overbought?', /can't answer "overbought" questions/],
@@ -244,7 +245,7 @@ describe('commandName: the platform spelling of command names', () => {
   // As Slack registers them: /help is built in, so tapebot's is /tapebot-help (src/adapters/slack/manifest.ts).
   const slackLike = (name: string) => (['help', 'drawdown', 'compare'].includes(name) ? `/tapebot-${name}` : `/${name}`);
   const ask = (q: string, commandName?: (name: string) => string) =>
-    answerQuestion(q, { runner: recordingRunner(), symbols, lexicon, asOf: corpus.reference, ...(commandName ? { commandName } : {}) });
+    answerQuestion(q, { runner: recordingRunner(), symbols, lexicon, closes, asOf: corpus.reference, ...(commandName ? { commandName } : {}) });
 
   it('spells the Read-as line and notes the platform way, and keeps readAs runnable', async () => {
     const help = await ask('help', slackLike);

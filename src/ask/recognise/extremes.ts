@@ -10,6 +10,7 @@
  * low" is the market's (the low everyone means by it), as is "the covid low".
  */
 import type { Token } from '../normalize.ts';
+import { at } from '../../core/at.ts';
 import { YEAR } from './dates.ts';
 import type { ExtremeDate, ReadingState } from './state.ts';
 
@@ -61,7 +62,7 @@ export function setAsideExtremes(written: readonly Token[]): { tokens: Token[]; 
       k += found.n - 1;
       continue;
     }
-    const t = written[k] as Token;
+    const t = at(written, k);
     if (!(YEAR.test(t.word) && whichOf(written[k + 1]?.word ?? '') !== undefined)) tokens.push(t);
   }
   return { tokens, ...(extreme ? { extreme } : {}) };

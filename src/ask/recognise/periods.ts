@@ -38,7 +38,7 @@ export function spanAt(st: ReadingState, i: number): Span | undefined {
   if (!t) return undefined;
   const compact = /^(\d{1,3})(d|w|wk|wks|m|mo|mos|mth|mths|y|yr|yrs)$/.exec(t.word);
   if (compact) {
-    const unit = own(PERIOD_UNITS, compact[2] as string);
+    const unit = own(PERIOD_UNITS, compact[2] ?? '');
     return unit ? { n: Number(compact[1]), unit, words: 1 } : undefined;
   }
   const n = /^\d{1,3}$/.test(t.word) ? Number(t.word) : own(NUMBER_WORDS, t.word);
