@@ -40,7 +40,7 @@ export default defineCommand({
       for (const x of alerts) a.lines.push(`#${x.id} — ${describeAlert(x.spec)}${x.lastEvent ? ' (has fired)' : ''}`);
       return a;
     }
-    const channel = requireManager(ctx.channel, 'alerts');
+    const channel = await requireManager(ctx.channel, 'alerts');
     if (o.action === 'remove') {
       if (o.id === undefined) throw new UserInputError('Which alert? Give its number: /alert remove id:3.', 'See /alert list for the numbers.');
       const ok = await store.removeAlert(channel, o.id);

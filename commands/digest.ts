@@ -39,7 +39,7 @@ export default defineCommand({
         return { ...a, title: `Preview · ${a.title}` };
       }
       case 'subscribe': {
-        const channel = requireManager(ctx.channel, 'digests');
+        const channel = await requireManager(ctx.channel, 'digests');
         await requirePostable(ctx.channel);
         const { store, clock } = requireDigests(ctx);
         const slot = { time: o.time !== undefined ? parseSlotTime(o.time) : DEFAULT_SLOT.time, tz: o.tz !== undefined ? parseZone(o.tz) : DEFAULT_SLOT.tz };
@@ -52,7 +52,7 @@ export default defineCommand({
         return a;
       }
       case 'unsubscribe': {
-        const channel = requireManager(ctx.channel, 'digests');
+        const channel = await requireManager(ctx.channel, 'digests');
         const n = await requireDigests(ctx).store.unsubscribe(channel, o.preset);
         const a = emptyAnswer('digest', 'Digest unsubscribed', null, null);
         a.lines.push(n === 0 ? `This channel had no ${o.preset ? `${o.preset} ` : ''}digest.` : `Done: ${n === 1 ? 'one digest' : `${n} digests`} removed from this channel.`);

@@ -10,7 +10,8 @@ import { hostname } from 'node:os';
 import { PassThrough, type Readable } from 'node:stream';
 import { backupDirOf, createApp, limitsFromConfig, type App } from './app.ts';
 import { consoleBanner, createConsoleAsk, runRepl } from './adapters/console/repl.ts';
-import { chatMode, ConfigError, loadConfig, type Config } from './config.ts';
+import { chatMode, ConfigError, loadConfig, slackOAuth, type Config } from './config.ts';
+import type { SlackInstallations } from './adapters/slack/installations.ts';
 import type { DigestPoster } from './digest/poster.ts';
 import { createDigestService, type DigestJobs, type DigestService } from './digest/service.ts';
 import { digestSettingsFromEnv, type DigestSettings } from './digest/settings.ts';
@@ -173,7 +174,12 @@ async function main(): Promise<void> {
     if (mode.slack) {
       health.setComponent('slack', false, 'connecting');
       const { startSlack } = await import('./adapters/slack/start.ts');
-      const admins = new Set(config.SLACK_ADMIN_USERS);
+      // SLACK_CLIENT_ID…: installed in many workspaces, each one's installation kept beside the subscriptions.
+      let installations: SlackInstallations | undefined;
+      if (slackOAuth(config)) {
+        const { createSlackInstallations, pgInstallationRepo, sqliteInstallationRepo } = await import('./adapters/slack/installations.ts');
+        installations = createSlackInstallations(pool ? await pgInstallationRepo(pool) : sqliteInstallationRepo(app.db));
+      }
       const { createPgRecentKeys, createStoredRecentKeys } = await import('./store/recent-keys.ts');
       // With DATABASE_URL the event ids are shared: a retry is recognised by whichever replica it reaches.
       const seen = pool ? await createPgRecentKeys(pool, { scope: 'slack', logger }) : createStoredRecentKeys(app.db, { scope: 'slack', writes: app.store });
@@ -182,7 +188,8 @@ async function main(): Promise<void> {
         runner: app.runner,
         renderer: app.renderer,
         logger,
-        canManage: (userId) => admins.has(userId),
+        // A workspace that uninstalls the app takes what was set up there with it.
+        ...(installations ? { installations, onWorkspaceGone: async (team: string) => digestStore.dropWorkspace('slack', team) } : {}),
         symbols: app.symbols,
         asOf: () => app.market.latestClose(),
         lexicon: app.lexicon,

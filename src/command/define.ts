@@ -36,10 +36,19 @@ export interface ChannelContext {
   /** The platform's channel id (Discord channel snowflake, Slack channel id). */
   readonly id: string;
   /**
-   * Whether the person who typed the command may manage this channel: on Discord the Manage Channels
-   * permission or a configured role, on Slack a configured admin list (see docs/digests.md).
+   * Slack: the workspace (team id) the channel belongs to, recorded with what is set up there so that
+   * its posts go out with that workspace's token and an uninstall removes them.
    */
-  readonly canManage: boolean;
+  readonly workspace?: string;
+  /**
+   * Whether the person who typed the command may manage this channel: on Discord the Manage Channels
+   * permission or a configured role; on Slack the workspace's admins and owners and whoever installed
+   * the app there, or a configured admin list (see docs/digests.md). A function when the answer needs
+   * asking the platform: only commands that change something call it.
+   */
+  readonly canManage: boolean | (() => Promise<boolean>);
+  /** Who may manage the channel, in words, when the platform's rule is not the default one ("Ask …"). */
+  readonly managers?: string;
   /** The person's platform user id, for the record (who subscribed). */
   readonly userId?: string;
   /**

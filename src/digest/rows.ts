@@ -24,6 +24,7 @@ export interface SubRow {
   tz: string;
   created_at: string;
   created_by: string | null;
+  workspace: string | null;
 }
 export interface AlertRow {
   id: number;
@@ -38,6 +39,7 @@ export interface AlertRow {
   created_asof: string;
   created_by: string | null;
   last_event: string | null;
+  workspace: string | null;
 }
 export interface OutboxDbRow {
   id: number;
@@ -56,12 +58,18 @@ export interface OutboxDbRow {
   sent_at: string | null;
   message_id: string | null;
   note: string | null;
+  workspace: string | null;
+}
+
+/** A channel as a row stores it: the workspace only when one was recorded. */
+export function channelOf(platform: string, id: string, workspace: string | null | undefined): ChannelRef {
+  return { platform: platform as Platform, id, ...(workspace ? { workspace } : {}) };
 }
 
 export function toSubscription(r: SubRow): Subscription {
   return {
     id: r.id,
-    channel: { platform: r.platform as Platform, id: r.channel },
+    channel: channelOf(r.platform, r.channel, r.workspace),
     preset: r.preset as Preset,
     slot: { time: r.time, tz: r.tz },
     createdAt: r.created_at,
@@ -79,7 +87,7 @@ export function toAlert(r: AlertRow): Alert {
   });
   return {
     id: r.id,
-    channel: { platform: r.platform as Platform, id: r.channel },
+    channel: channelOf(r.platform, r.channel, r.workspace),
     spec,
     createdAt: r.created_at,
     createdAsOf: r.created_asof,
@@ -94,7 +102,7 @@ export function toOutbox(r: OutboxDbRow): OutboxRow {
     kind: r.kind as OutboxKind,
     refId: r.ref_id,
     event: r.event,
-    channel: { platform: r.platform as Platform, id: r.channel },
+    channel: channelOf(r.platform, r.channel, r.workspace),
     payloadId: r.payload_id,
     idemKey: r.idem_key,
     status: r.status as OutboxStatus,

@@ -32,6 +32,7 @@ import {
   type OutboxRow,
   type OutboxStatus,
   type StoreChange,
+  type WorkspaceDrop,
 } from './types.ts';
 
 export const DIGEST_MIGRATIONS: readonly string[] = [
@@ -101,6 +102,15 @@ export const DIGEST_MIGRATIONS: readonly string[] = [
      last_error TEXT,
      PRIMARY KEY (platform, channel)
    ) WITHOUT ROWID;`,
+  // 2: the workspace (Slack team) a channel's subscriptions, watchlist, alerts and posts belong to:
+  // posted with that workspace's token, removed when the app is uninstalled there. NULL: not recorded.
+  `ALTER TABLE digest_subscriptions ADD COLUMN workspace TEXT;
+   ALTER TABLE digest_watchlist ADD COLUMN workspace TEXT;
+   ALTER TABLE digest_alerts ADD COLUMN workspace TEXT;
+   ALTER TABLE digest_outbox ADD COLUMN workspace TEXT;
+   CREATE INDEX digest_subscriptions_workspace ON digest_subscriptions (platform, workspace);
+   CREATE INDEX digest_watchlist_workspace ON digest_watchlist (platform, workspace);
+   CREATE INDEX digest_alerts_workspace ON digest_alerts (platform, workspace);`,
 ];
 
 export interface SqliteDigestStore extends DigestStoreOf<true> {
@@ -117,8 +127,8 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
 
   const q = {
     subUpsert: db.prepare(
-      `INSERT INTO digest_subscriptions (platform, channel, preset, time, tz, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (platform, channel, preset) DO UPDATE SET time = excluded.time, tz = excluded.tz`,
+      `INSERT INTO digest_subscriptions (platform, channel, preset, time, tz, created_at, created_by, workspace) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (platform, channel, preset) DO UPDATE SET time = excluded.time, tz = excluded.tz, workspace = COALESCE(excluded.workspace, workspace)`,
     ),
     subByKey: db.prepare('SELECT * FROM digest_subscriptions WHERE platform = ? AND channel = ? AND preset = ?'),
     subById: db.prepare('SELECT * FROM digest_subscriptions WHERE id = ?'),
@@ -135,11 +145,11 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
     unsubOne: db.prepare('DELETE FROM digest_subscriptions WHERE platform = ? AND channel = ? AND preset = ?'),
     unsubAll: db.prepare('DELETE FROM digest_subscriptions WHERE platform = ? AND channel = ?'),
     watchOf: db.prepare('SELECT symbol FROM digest_watchlist WHERE platform = ? AND channel = ? ORDER BY added_at, symbol'),
-    watchAdd: db.prepare('INSERT OR IGNORE INTO digest_watchlist (platform, channel, symbol, added_at) VALUES (?, ?, ?, ?)'),
+    watchAdd: db.prepare('INSERT OR IGNORE INTO digest_watchlist (platform, channel, symbol, added_at, workspace) VALUES (?, ?, ?, ?, ?)'),
     watchDel: db.prepare('DELETE FROM digest_watchlist WHERE platform = ? AND channel = ? AND symbol = ?'),
     alertAdd: db.prepare(
-      `INSERT INTO digest_alerts (platform, channel, kind, symbol, other, level, n, created_at, created_asof, created_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO digest_alerts (platform, channel, kind, symbol, other, level, n, created_at, created_asof, created_by, workspace)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     alertById: db.prepare('SELECT * FROM digest_alerts WHERE id = ?'),
     alertsAll: db.prepare('SELECT * FROM digest_alerts ORDER BY id'),
@@ -152,8 +162,8 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
     outboxLast: db.prepare('SELECT MAX(event) AS event FROM digest_outbox WHERE kind = ? AND ref_id = ?'),
     outboxHas: db.prepare('SELECT 1 FROM digest_outbox WHERE kind = ? AND ref_id = ? AND event = ?'),
     outboxAdd: db.prepare(
-      `INSERT OR IGNORE INTO digest_outbox (kind, ref_id, event, platform, channel, payload_id, idem_key, status, decided_at, due_at, note)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO digest_outbox (kind, ref_id, event, platform, channel, payload_id, idem_key, status, decided_at, due_at, note, workspace)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     outboxGet: db.prepare('SELECT * FROM digest_outbox WHERE id = ?'),
     outboxPending: db.prepare("SELECT * FROM digest_outbox WHERE status = 'pending' ORDER BY id"),
@@ -170,6 +180,10 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
     pruneOutbox: db.prepare("DELETE FROM digest_outbox WHERE status != 'pending' AND decided_at < ?"),
     prunePayloads: db.prepare('DELETE FROM digest_payloads WHERE id NOT IN (SELECT payload_id FROM digest_outbox WHERE payload_id IS NOT NULL)'),
     healthOk: db.prepare('DELETE FROM digest_channel_health WHERE platform = ? AND channel = ?'),
+    wsSubs: db.prepare('DELETE FROM digest_subscriptions WHERE platform = ? AND workspace = ?'),
+    wsWatch: db.prepare('DELETE FROM digest_watchlist WHERE platform = ? AND workspace = ?'),
+    wsAlerts: db.prepare('DELETE FROM digest_alerts WHERE platform = ? AND workspace = ?'),
+    wsCancel: db.prepare("UPDATE digest_outbox SET status = 'cancelled', note = 'workspace uninstalled' WHERE status = 'pending' AND platform = ? AND workspace = ?"),
   };
 
   const insertRows = (decisions: readonly Decision[], payloadId: number | null, status: OutboxStatus, at: Date, note: string | null): OutboxRow[] => {
@@ -187,6 +201,7 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
         at.toISOString(),
         d.dueAt?.toISOString() ?? null,
         note,
+        d.channel.workspace ?? null,
       );
       if (info.changes === 0) continue;
       if (d.kind === 'alert') q.alertLast.run(d.event, d.refId);
@@ -209,12 +224,19 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
   }));
 
   const watchTx = db.transaction((channel: ChannelRef, symbols: readonly string[], at: Date) => {
-    for (const s of symbols) q.watchAdd.run(channel.platform, channel.id, s, at.toISOString());
+    for (const s of symbols) q.watchAdd.run(channel.platform, channel.id, s, at.toISOString(), channel.workspace ?? null);
   });
 
   const dropTx = db.transaction((channel: ChannelRef) => ({
     subscriptions: q.unsubAll.run(channel.platform, channel.id).changes,
     alerts: q.alertsDelChannel.run(channel.platform, channel.id).changes,
+  }));
+
+  const dropWorkspaceTx = db.transaction((platform: Platform, workspace: string): WorkspaceDrop => ({
+    subscriptions: q.wsSubs.run(platform, workspace).changes,
+    watchlist: q.wsWatch.run(platform, workspace).changes,
+    alerts: q.wsAlerts.run(platform, workspace).changes,
+    cancelled: q.wsCancel.run(platform, workspace).changes,
   }));
 
   return {
@@ -226,7 +248,7 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
 
     subscribe(channel, preset, slot, by, at) {
       const before = q.subByKey.get(channel.platform, channel.id, preset) as SubRow | undefined;
-      w(() => q.subUpsert.run(channel.platform, channel.id, preset, slot.time, slot.tz, at.toISOString(), by));
+      w(() => q.subUpsert.run(channel.platform, channel.id, preset, slot.time, slot.tz, at.toISOString(), by, channel.workspace ?? null));
       const row = q.subByKey.get(channel.platform, channel.id, preset) as SubRow;
       emit('subscriptions');
       return { subscription: toSubscription(row), replaced: before !== undefined };
@@ -294,6 +316,7 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
         at.toISOString(),
         createdAsOf,
         by,
+        channel.workspace ?? null,
       ));
       emit('alerts');
       return toAlert(q.alertById.get(info.lastInsertRowid) as AlertRow);
@@ -370,6 +393,13 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
     dropChannel(channel) {
       const r = w(() => dropTx(channel));
       if (r.subscriptions > 0) emit('subscriptions');
+      if (r.alerts > 0) emit('alerts');
+      return r;
+    },
+    dropWorkspace(platform, workspace) {
+      const r = w(() => dropWorkspaceTx.immediate(platform, workspace));
+      if (r.subscriptions > 0) emit('subscriptions');
+      if (r.watchlist > 0) emit('watchlist');
       if (r.alerts > 0) emit('alerts');
       return r;
     },

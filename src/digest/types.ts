@@ -168,6 +168,21 @@ export interface DigestStoreOf<S extends boolean> {
   recordSuccess(channel: ChannelRef): R<void, S>;
   /** Removes every subscription and alert of a channel (after repeated permanent failures). */
   dropChannel(channel: ChannelRef): R<{ subscriptions: number; alerts: number }, S>;
+  /**
+   * Removes everything set up in one workspace of a platform (the app was uninstalled there): its
+   * subscriptions, watchlists and alerts, and cancels its posts not yet sent. Other workspaces'
+   * are untouched; rows with no workspace recorded too.
+   */
+  dropWorkspace(platform: Platform, workspace: string): R<WorkspaceDrop, S>;
+}
+
+/** What is removed with a workspace (dropWorkspace). */
+export interface WorkspaceDrop {
+  subscriptions: number;
+  watchlist: number;
+  alerts: number;
+  /** Posts decided but not sent, cancelled. */
+  cancelled: number;
 }
 
 export type DigestStore = DigestStoreOf<false>;

@@ -47,6 +47,8 @@ export interface SlackQuestionDeps extends SlackHandlerDeps {
 }
 
 interface Question {
+  /** The workspace (team id) it was asked in. */
+  workspace: string | undefined;
   text: string;
   channel: string;
   user: string;
@@ -78,7 +80,7 @@ export function registerQuestions(app: App, deps: SlackQuestionDeps): void {
 
   async function answer(client: App['client'], q: Question): Promise<void> {
     const received = performance.now();
-    const meta = { adapter: 'slack', platform: 'slack', kind: q.direct ? 'dm' : 'mention', channel: q.channel, channelId: q.channel, user: q.user, userId: q.user, eventId: q.eventId };
+    const meta = { adapter: 'slack', platform: 'slack', kind: q.direct ? 'dm' : 'mention', team: q.workspace, channel: q.channel, channelId: q.channel, user: q.user, userId: q.user, eventId: q.eventId };
     const inThread = q.threadTs !== undefined ? { thread_ts: q.threadTs } : {};
     const words = slackWords(deps);
     const replyPrivately = async (raw: string) => {
@@ -98,7 +100,7 @@ export function registerQuestions(app: App, deps: SlackQuestionDeps): void {
         const admission = await deps.runner.admit(meta, 'question');
         if (!admission.ok) return replyPrivately(errorText(admission.error.message));
         const out = await answerQuestion(stripMentions(q.text, 'slack'), {
-          runner: inChannel(deps.runner, channelContext(deps, q.channel, q.user, client)),
+          runner: inChannel(deps.runner, channelContext(deps, q.channel, q.user, client, q.workspace)),
           symbols: deps.symbols,
           lexicon,
           ...(deps.asOf ? { asOf: deps.asOf } : {}),
@@ -129,14 +131,14 @@ export function registerQuestions(app: App, deps: SlackQuestionDeps): void {
     if (!event.user || event.bot_id !== undefined || event.subtype !== undefined) return;
     // A mention inside a DM (channel ids `D…`) is still a DM: private already, answered in place.
     const direct = event.channel.startsWith('D');
-    const q: Question = { text: event.text, channel: event.channel, user: event.user, ts: event.ts, threadTs: event.thread_ts, direct, eventId: body.event_id, retryNum: context.retryNum };
+    const q: Question = { workspace: context.teamId, text: event.text, channel: event.channel, user: event.user, ts: event.ts, threadTs: event.thread_ts, direct, eventId: body.event_id, retryNum: context.retryNum };
     if (await firstTime(q)) await answer(client, q);
   });
 
   app.message(async ({ message, body, context, client }) => {
     // Only plain messages people write to the bot directly; edits, joins and other bots are ignored.
     if (message.channel_type !== 'im' || message.subtype !== undefined || message.bot_id || !message.user) return;
-    const q: Question = { text: message.text ?? '', channel: message.channel, user: message.user, ts: message.ts, threadTs: message.thread_ts, direct: true, eventId: body.event_id, retryNum: context.retryNum };
+    const q: Question = { workspace: context.teamId, text: message.text ?? '', channel: message.channel, user: message.user, ts: message.ts, threadTs: message.thread_ts, direct: true, eventId: body.event_id, retryNum: context.retryNum };
     if (await firstTime(q)) await answer(client, q);
   });
 }
