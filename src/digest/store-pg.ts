@@ -12,10 +12,13 @@
  *   never waits on a row another is posting, and a row whose poster died (SIGKILL mid-post) becomes
  *   claimable again when its lease ends; the platform look-up for the earlier attempt then decides.
  *
+ * - While the server is unreachable (a restart), every method fails with a StorageError
+ *   (src/store/pg.ts withPgOutages); the pool reconnects by itself once it is back.
+ *
  * Times are ISO-8601 text, as in SQLite, so both engines order and compare them alike.
  */
 import type { Answer } from '../answer/answer.ts';
-import { inTransaction, runPgMigrations, type PgClient, type PgPool } from '../store/pg.ts';
+import { inTransaction, runPgMigrations, withPgOutages, type PgClient, type PgPool } from '../store/pg.ts';
 import type { ChannelRef, Platform } from './poster.ts';
 import { idempotencyKey, toAlert, toOutbox, toSubscription, type AlertRow, type OutboxDbRow, type SubRow } from './rows.ts';
 import { AlertSpecSchema, MAX_WATCHLIST, type Decision, type DigestStoreOf, type OutboxKind, type OutboxRow, type OutboxStatus, type StoreChange } from './types.ts';
@@ -362,5 +365,6 @@ export async function createPgDigestStore(pool: PgPool): Promise<PgDigestStore> 
       return r;
     },
   };
-  return store;
+  // A restart of the server reaches callers as a StorageError (retried, or "try again" in chat).
+  return withPgOutages(store);
 }
