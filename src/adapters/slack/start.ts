@@ -15,7 +15,7 @@ import type { ChartRenderer } from '../../charts/renderer.ts';
 import type { CommandRunner } from '../../command/run.ts';
 import { ConfigError, type Config } from '../../config.ts';
 import type { DigestPoster } from '../../digest/poster.ts';
-import { maskingFetch, type Logger } from '../../log.ts';
+import { createSecretRegistry, maskingFetch, type Logger, type SecretRegistry } from '../../log.ts';
 import { describeError, ShuttingDownError } from '../../errors.ts';
 import type { DrainReport } from '../../ops/shutdown.ts';
 import { deadlineOf } from '../../ops/deadline.ts';
@@ -67,6 +67,8 @@ export interface StartSlackOptions {
   health?: ComponentReporter;
   /** Where ack and reply latencies go (/metrics); default nowhere. */
   metrics?: LatencyObserver;
+  /** What every body sent to Slack is masked with (main.ts passes the logs' registry); default: the configured Slack secrets. */
+  secrets?: SecretRegistry;
 }
 
 export interface SlackAdapter {
@@ -117,6 +119,7 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
   if (!socketMode && !signingSecret) throw new ConfigError('SLACK_SIGNING_SECRET is required to start the Slack app in HTTP mode.');
 
   const apiUrl = config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {};
+  const secrets = opts.secrets ?? createSecretRegistry([token, signingSecret, config.SLACK_APP_TOKEN]);
 
   const receiver = socketMode ? undefined : new HTTPReceiver({ signingSecret: signingSecret ?? '', logger: boltLogger(logger), endpoints: [EVENTS_PATH] });
   if (receiver) receiver.requestListener = createRequestGuard({ logger }).wrap(receiver.requestListener);
@@ -125,12 +128,12 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
     logger: boltLogger(logger),
     // maskingFetch: every body sent to Slack (Web API calls and response_url posts alike, since Bolt's
     // respond() uses the same fetch) passes through the log's secret masking.
-    clientOptions: { ...apiUrl, retryConfig: opts.retryConfig ?? DEFAULT_RETRY, timeout: REQUEST_TIMEOUT_MS, fetch: maskingFetch(fetch) },
+    clientOptions: { ...apiUrl, retryConfig: opts.retryConfig ?? DEFAULT_RETRY, timeout: REQUEST_TIMEOUT_MS, fetch: maskingFetch(secrets, fetch) },
     // Call auth.test in init() below, so a bad token or URL stops start-up with a clear error.
     deferInitialization: true,
     ...(socketMode
       ? // Socket Mode's own client (apps.connections.open) keeps its reconnect retries; it only needs the URL.
-        { socketMode: true, appToken: config.SLACK_APP_TOKEN, installerOptions: { clientOptions: { ...apiUrl, fetch: maskingFetch(fetch) } } }
+        { socketMode: true, appToken: config.SLACK_APP_TOKEN, installerOptions: { clientOptions: { ...apiUrl, fetch: maskingFetch(secrets, fetch) } } }
       : { receiver }),
   });
 
