@@ -3,6 +3,7 @@
  * for their sources and caveats). Offline, so it never fails for lack of a network, and final:
  * the files do not change while tapebot runs.
  */
+import { at } from '../core/at.ts';
 import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -74,7 +75,7 @@ function firstOnOrAfter(bars: readonly DailyBar[], from: string): number {
   let hi = bars.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if ((bars[mid] as DailyBar).date < from) lo = mid + 1;
+    if (at(bars, mid).date < from) lo = mid + 1;
     else hi = mid;
   }
   return lo;

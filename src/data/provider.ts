@@ -3,6 +3,7 @@
  * Alpha Vantage later). Caching, retries and fallbacks wrap a provider from outside; a provider
  * only fetches and validates.
  */
+import { at } from '../core/at.ts';
 import type { DailyBar } from '../core/series.ts';
 import { ProviderError } from '../errors.ts';
 
@@ -43,7 +44,7 @@ function isPositiveOrNull(x: number | null): boolean {
 export function validateBars(provider: string, symbol: string, bars: readonly DailyBar[]): readonly DailyBar[] {
   let previous = '';
   for (let i = 0; i < bars.length; i++) {
-    const b = bars[i] as DailyBar;
+    const b = at(bars, i);
     const fail = (why: string): never => {
       throw new ProviderError(provider, 'invalid-data', `${provider}: ${symbol} bar ${i} (${b.date}): ${why}`);
     };

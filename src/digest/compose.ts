@@ -8,6 +8,7 @@
  * out-performance streak milestones, drawdowns crossing 10/20/30%) for the four indexes and the
  * channel's watchlist. A quiet day gets a two-line digest.
  */
+import { at } from '../core/at.ts';
 import type { Answer } from '../answer/answer.ts';
 import { chartFooter, emptyAnswer } from '../answer/build.ts';
 import { formatPoints, streakSentence } from '../answer/phrases.ts';
@@ -88,7 +89,7 @@ interface DayMove {
 function dayReturn(s: DailySeries, day: string): number | null {
   const n = s.dates.length;
   if (n < 2 || s.dates[n - 1] !== day) return null;
-  return (s.adjClose[n - 1] as number) / (s.adjClose[n - 2] as number) - 1;
+  return at(s.adjClose, n - 1) / at(s.adjClose, n - 2) - 1;
 }
 
 async function tryMove(inp: DigestInputs, symbol: string): Promise<{ series: DailySeries; ret: number } | null> {
@@ -134,7 +135,7 @@ export function groupEvents(events: readonly DigestEvent[]): DigestEvent[] {
   return out.map((e) => {
     if (!e.same) return e;
     const list = byWhat.get(e.same.what) ?? [];
-    if (list.length === 1) return list[0] as DigestEvent;
+    if (list.length === 1) return at(list, 0);
     const names = list.map((x) => `**${x.symbol}**${x.same?.at ? ` (${x.same.at})` : ''}`);
     const text = `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''} closed at a ${e.same.what}`;
     return { symbol: list.map((x) => x.symbol).join(' '), text, weight: Math.max(...list.map((x) => x.weight)) };
@@ -163,23 +164,23 @@ export function symbolEvents(s: DailySeries, day: string, benchmark: DailySeries
   if (n < 2 || s.dates[n - 1] !== day) return out;
   const lv = levelValues(s);
   // Without split-adjusted closes the levels are total-return ones, which have no price to quote.
-  const at = lv.basis === 'close' ? ` at ${formatPrice(lv.values[n - 1] as number)}` : ' (total-return basis)';
+  const atPrice = lv.basis === 'close' ? ` at ${formatPrice(at(lv.values, n - 1))}` : ' (total-return basis)';
   const hl = highsAndLows(lv.values, s.dates);
   if (hl.isNewAllTimeHigh && hl.priorAllTimeHigh) {
-    out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a record${at}`, weight: 5, same: { what: 'record', at: at.replace(/^ at /, '').trim() } });
+    out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a record${atPrice}`, weight: 5, same: { what: 'record', at: atPrice.replace(/^ at /, '').trim() } });
   } else if (hl.isNew52wHigh && n > 252) {
-    out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a 52-week high${at}`, weight: 4, same: { what: '52-week high', at: at.replace(/^ at /, '').trim() } });
+    out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a 52-week high${atPrice}`, weight: 4, same: { what: '52-week high', at: atPrice.replace(/^ at /, '').trim() } });
   } else {
     const lb = lookbackHigh(lv.values, s.dates);
-    if (lb.since && lb.sessions >= BREAKOUT_SESSIONS && lv.values[n - 1] !== undefined && (lv.values[n - 1] as number) > (lv.values[n - 2] as number)) {
+    if (lb.since && lb.sessions >= BREAKOUT_SESSIONS && at(lv.values, n - 1) > at(lv.values, n - 2)) {
       // Only the day it breaks out: yesterday was not already this high.
       const yb = lookbackHigh(lv.values, s.dates, n - 2);
       if (yb.sessions < BREAKOUT_SESSIONS || (yb.since && yb.since.index !== lb.since.index)) {
-        out.push({ symbol: s.symbol, text: `**${s.symbol}** broke out to its highest close since ${formatDate(lb.since.date)}${at}`, weight: 3 });
+        out.push({ symbol: s.symbol, text: `**${s.symbol}** broke out to its highest close since ${formatDate(lb.since.date)}${atPrice}`, weight: 3 });
       }
     }
   }
-  if (hl.isNew52wLow && n > 252) out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a 52-week low${at}`, weight: 4, same: { what: '52-week low', at: at.replace(/^ at /, '').trim() } });
+  if (hl.isNew52wLow && n > 252) out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a 52-week low${atPrice}`, weight: 4, same: { what: '52-week low', at: atPrice.replace(/^ at /, '').trim() } });
 
   const dd = currentDrawdown(lv.values, s.dates);
   const ddPrev = currentDrawdown(lv.values, s.dates, n - 2);

@@ -20,6 +20,7 @@
  *   it runs out, the live provider being asked is abandoned (its retries too), no further live
  *   provider is asked, and the offline fallback answers, marked `fallback` so the answer says so.
  */
+import { at } from '../../core/at.ts';
 import { formatDate } from '../../core/format.ts';
 import type { DailyBar } from '../../core/series.ts';
 import { ImplausibleDataError, ProviderError, type ProviderFailure } from '../../errors.ts';
@@ -91,11 +92,11 @@ export function createFailoverProvider(providers: readonly PriceProvider[], opts
     const refuse = (m: SuspectMove, why: string): never => {
       throw new ImplausibleDataError(p.name, symbol, m.date, Math.expm1(m.logMove), `${p.name}: ${describe(m)}; ${why}.`);
     };
-    if (suspects.length > MAX_SUSPECTS) refuse(suspects[0] as SuspectMove, `${suspects.length} such moves: not checked one by one`);
+    if (suspects.length > MAX_SUSPECTS) refuse(at(suspects, 0), `${suspects.length} such moves: not checked one by one`);
     const others = [...providers.filter((q) => q !== p), ...(reference && !providers.includes(reference) ? [reference] : [])].filter(
       (q) => !q.knows || q.knows(symbol),
     );
-    const from = suspects.reduce((d, m) => (m.prevDate < d ? m.prevDate : d), (suspects[0] as SuspectMove).prevDate);
+    const from = suspects.reduce((d, m) => (m.prevDate < d ? m.prevDate : d), at(suspects, 0).prevDate);
     const verdicts = suspects.map(() => 'unknown' as 'confirmed' | 'contradicted' | 'unknown');
     const heard: string[] = [];
     for (const q of others) {
@@ -136,7 +137,7 @@ export function createFailoverProvider(providers: readonly PriceProvider[], opts
     let trusted: readonly DailyBar[] | undefined;
     if (reference && reference !== p && (!reference.knows || reference.knows(symbol)) && history.bars.length > 0) {
       try {
-        trusted = (await historyOf(reference, symbol, { from: (history.bars[0] as DailyBar).date })).bars;
+        trusted = (await historyOf(reference, symbol, { from: at(history.bars, 0).date })).bars;
       } catch {
         trusted = undefined; // the reference lacks the symbol: nothing to compare with
       }
@@ -155,7 +156,7 @@ export function createFailoverProvider(providers: readonly PriceProvider[], opts
     }
     const suspects = suspectMoves(history.bars, moveFloorFor(opts.kindOf?.(symbol), trusted));
     if (suspects.length === 0) return [];
-    const recentFrom = (history.bars[Math.max(0, history.bars.length - RECENT_BARS)] as DailyBar).date;
+    const recentFrom = at(history.bars, Math.max(0, history.bars.length - RECENT_BARS)).date;
     return crossCheck(p, symbol, suspects, recentFrom, signal);
   };
 

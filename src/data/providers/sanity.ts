@@ -17,6 +17,7 @@
  * The split-size check can refuse a real ±50 % day of a single stock; for the ETFs and indexes
  * tapebot covers such a day does not happen, and refusing beats a silent wrong streak.
  */
+import { at } from '../../core/at.ts';
 import { formatDate } from '../../core/format.ts';
 import type { DailyBar } from '../../core/series.ts';
 import { ProviderError } from '../../errors.ts';
@@ -76,7 +77,7 @@ export function checkHistory(provider: string, symbol: string, raw: RawHistory, 
   const splits = raw.splits.filter((s) => s.ratio !== 1);
 
   let bars = raw.bars;
-  if (bars.some((b, i) => i > 0 && b.date < (bars[i - 1] as RawBar).date)) {
+  if (bars.some((b, i) => i > 0 && b.date < at(bars, i - 1).date)) {
     bars = [...bars].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
     repairs.push('sorted the rows by date');
   }
@@ -109,16 +110,16 @@ export function checkHistory(provider: string, symbol: string, raw: RawHistory, 
   }
 
   for (let i = 1; i < kept.length; i++) {
-    const a = (kept[i - 1] as RawBar).date;
-    const b = (kept[i] as RawBar).date;
+    const a = at(kept, i - 1).date;
+    const b = at(kept, i).date;
     const expected = nextTradingDay(a);
     if (expected !== b) refuse(`no bar for ${formatDate(expected)} (a trading day between ${formatDate(a)} and ${formatDate(b)})`);
   }
 
   let out = kept;
   for (let i = 1; i < out.length; i++) {
-    const prev = out[i - 1] as RawBar;
-    const cur = out[i] as RawBar;
+    const prev = at(out, i - 1);
+    const cur = at(out, i);
     const q = (cur.close as number) / (prev.close as number);
     const sized = splitSizedRatio(q);
     if (sized === undefined) continue;

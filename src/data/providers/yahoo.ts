@@ -29,6 +29,7 @@
  *   of a dozen symbols is not held up) and 1,000 per hour, well under the ~2,000/hour that users of
  *   the endpoint report before being throttled.
  */
+import { at } from '../../core/at.ts';
 import { z } from 'zod';
 import { ProviderError } from '../../errors.ts';
 import { NYSE_ZONE } from '../calendar.ts';
@@ -112,7 +113,7 @@ function toRaw(result: ChartResult, symbol: string): { bars: RawBar[]; dividends
     volume: volume[i] ?? null,
   }));
   const n = bars.length;
-  if (n >= 2 && bars[n - 1]?.date === bars[n - 2]?.date) bars = [...bars.slice(0, n - 2), bars[n - 1] as RawBar];
+  if (n >= 2 && bars[n - 1]?.date === bars[n - 2]?.date) bars = [...bars.slice(0, n - 2), at(bars, n - 1)];
   const dividends = Object.values(result.events?.dividends ?? {}).map((d) => ({ date: dateOf(d.date), amount: d.amount }));
   const splits = Object.values(result.events?.splits ?? {}).map((s) => ({ date: dateOf(s.date), ratio: s.numerator / s.denominator }));
   // Crypto trades every day, weekends included (chart-BTC-USD-2020-01-01-to-2020-01-03.json).
