@@ -19,6 +19,7 @@ import { BEAR_MARKET, bearMarkets, CORRECTION, currentDecline } from '../src/cor
 import { defineCommand, type AskDeclaration } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
 import { chartName } from '../src/answer/names.ts';
+import { at } from '../src/core/at.ts';
 
 /** How many of the deepest drawdowns the answer lists. */
 const TOP = 5;
@@ -72,14 +73,14 @@ export default defineCommand({
     const sym = s.symbol;
     const end = s.dates.length - 1;
     if (end < 1) throw new NotEnoughDataError(`${sym} has a single close on or before ${formatDate(ctx.asOf)}: no drawdown to measure`, sym);
-    const asOf = s.dates[end] as string;
+    const asOf = at(s.dates, end);
     const { values, basis } = levelValues(s);
     const onClose = basis === 'close';
     const gaps = onClose ? [] : missingCloses(s, 0, end);
     const allMissing = gaps.length === 1 && gaps[0]?.fromIndex === 0 && gaps[0].toIndex === end;
     const of = (v: number) => (onClose ? ` of ${fmtLevel(sym, v)}` : '');
-    const at = (v: number) => (onClose ? ` at ${fmtLevel(sym, v)}` : '');
-    const since = formatMonthYear(s.dates[0] as string);
+    const atLevel = (v: number) => (onClose ? ` at ${fmtLevel(sym, v)}` : '');
+    const since = formatMonthYear(at(s.dates, 0));
 
     const cur = currentDrawdown(values, s.dates, end);
     const episodes = drawdownEpisodes(values, s.dates, end);
@@ -94,7 +95,7 @@ export default defineCommand({
     // Rally: off the current drawdown's low, or, at a peak, off the last correction's low.
     let rally: { from: DrawdownEpisode['trough']; gain: number; episode: DrawdownEpisode | null } | null = null;
     if (cur.depth === 0) {
-      a.lines.push(`**${sym} closed at a record**${at(cur.last)} on ${day}: no drawdown.`);
+      a.lines.push(`**${sym} closed at a record**${atLevel(cur.last)} on ${day}: no drawdown.`);
       const last = [...episodes].reverse().find((e) => e.depth <= CORRECTION_DEPTH);
       if (last) {
         const rank = drawdownRank(episodes, last.depth);
@@ -181,11 +182,11 @@ export default defineCommand({
     keep.add(cur.peak.index);
     keep.add(cur.trough.index);
     const idx = [...keep].sort((x, y) => x - y);
-    const shown = idx.map((i) => values[i] as number);
+    const shown = idx.map((i) => at(values, i));
     const logScale = Math.max(...shown) / Math.min(...shown) > LOG_SCALE_RATIO;
     const shade: DateRangeSpec[] = top.map((e) => ({ from: e.peak.date, to: e.recovery?.date ?? asOf, label: `${top.length} deepest drawdowns`, color: 'gray' }));
     // Total return has no meaningful dollar level: draw it rebased to 100 on the first day.
-    const k = onClose ? 1 : 100 / (values[0] as number);
+    const k = onClose ? 1 : 100 / at(values, 0);
     const markers: MarkerSpec[] = [];
     if (cur.depth < 0) {
       markers.push({ date: cur.peak.date, value: cur.peak.value * k, label: `Peak ${formatDate(cur.peak.date)}`, color: 'green' });
@@ -268,9 +269,9 @@ export function computeSwingFacts(values: readonly number[], dates: readonly str
   const d = currentDecline(values, dates, CORRECTION, end);
   let decline: SwingFacts['decline'] = null;
   let failedBreakout: SwingFacts['failedBreakout'] = null;
-  if (d && d.high.index !== recordIndex && (values[d.high.index] as number) < (values[recordIndex] as number)) {
-    const last = values[end] as number;
-    const record = values[recordIndex] as number;
+  if (d && d.high.index !== recordIndex && at(values, d.high.index) < at(values, recordIndex)) {
+    const last = at(values, end);
+    const record = at(values, recordIndex);
     decline = {
       highDate: d.high.date,
       high: d.high.value,
@@ -278,14 +279,14 @@ export function computeSwingFacts(values: readonly number[], dates: readonly str
       trough: d.trough.value,
       depth: d.depth,
       fromHigh: last / d.high.value - 1,
-      recordDate: dates[recordIndex] as string,
+      recordDate: at(dates, recordIndex),
       record,
       highFromRecord: d.high.value / record - 1,
     };
     const b = recent52wBreakout(values, dates, 0, d.high.index, MIN_SESSIONS_SINCE_PRIOR_HIGH);
     if (b) {
       const o = breakoutOutcome(values, dates, b.index, b.level, { failWithin: FAIL_WITHIN_SESSIONS, band: 0.02 }, end);
-      if (o.status === 'failed' && o.fellBack) failedBreakout = { date: o.breakout.date, priorHighDate: dates[b.levelIndex] as string, priorHigh: b.level, sessions: o.fellBack.sessions };
+      if (o.status === 'failed' && o.fellBack) failedBreakout = { date: o.breakout.date, priorHighDate: at(dates, b.levelIndex), priorHigh: b.level, sessions: o.fellBack.sessions };
     }
   }
   // Running record before each bear market's high: "inside" means that high was below it.
@@ -294,7 +295,7 @@ export function computeSwingFacts(values: readonly number[], dates: readonly str
   let k = 0;
   let best = -Infinity;
   for (const bm of bears) {
-    for (; k < bm.high.index; k++) best = Math.max(best, values[k] as number);
+    for (; k < bm.high.index; k++) best = Math.max(best, at(values, k));
     if (bm.high.value < best) inside.push({ highDate: bm.high.date, troughDate: bm.trough.date, depth: bm.depth, recovery: bm.recovery?.date ?? null });
   }
   inside.sort((x, y) => x.depth - y.depth);

@@ -169,7 +169,7 @@ async function main(secrets: SecretRegistry): Promise<void> {
       health.setComponent('discord', false, 'connecting');
       // Chat adapters load only when configured, so the console starts without their weight.
       const { startDiscord } = await import('./adapters/discord/index.ts');
-      const discord = await startDiscord({ config, secrets, runner: app.runner, renderer: app.renderer, logger, symbols: app.symbols, asOf: () => app.market.latestClose(), lookup: app.lookup, health, metrics });
+      const discord = await startDiscord({ config, secrets, runner: app.runner, renderer: app.renderer, logger, symbols: app.symbols, asOf: () => app.market.latestClose(), lexicon: app.lexicon, closes: (s) => app.market.series(s), lookup: app.lookup, health, metrics });
       health.setComponent('discord', true);
       posters.push(discord.poster);
       shutdown.onDrain({ name: 'discord', run: (deadline) => stopDigests().then(() => discord.stop(graceMs, deadline)) });
@@ -190,6 +190,8 @@ async function main(secrets: SecretRegistry): Promise<void> {
         canManage: (userId) => admins.has(userId),
         symbols: app.symbols,
         asOf: () => app.market.latestClose(),
+        lexicon: app.lexicon,
+        closes: (s) => app.market.series(s),
         seen,
         health,
         metrics,
@@ -249,7 +251,7 @@ async function main(secrets: SecretRegistry): Promise<void> {
         piped.end();
       };
     }
-    const ask = createConsoleAsk({ runner: app.runner, renderer: app.renderer, outDir: 'out', symbols: app.symbols, asOf: () => app.market.latestClose(), logger });
+    const ask = createConsoleAsk({ runner: app.runner, renderer: app.renderer, outDir: 'out', symbols: app.symbols, asOf: () => app.market.latestClose(), lexicon: app.lexicon, closes: (s) => app.market.series(s), logger });
     const repl = runRepl({ runner: app.runner, renderer: app.renderer, outDir: 'out', ask, input, secrets, banner: consoleBanner(app.market.sourceLabel) });
     // The line being answered (its charts included) finishes; lines typed after the signal are refused.
     shutdown.onDrain({

@@ -21,6 +21,7 @@ import { silentLogger } from '../log.ts';
 import { bindOptions } from './bind.ts';
 import type { AnyCommand, ChannelContext, CommandContext, CommandSummary, Invocation, RunInvocation } from './define.ts';
 import { parseCommandText } from './parse.ts';
+import { at } from '../core/at.ts';
 
 /**
  * Who asked, and where — what every adapter passes with a command. The ids key the rate limits
@@ -223,7 +224,7 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     const everyDayOnly = subjects.length > 0 && subjects.every((s) => calendarFor(s, deps.symbols.info(s)?.kind).id === 'every-day');
     // NYSE stays the reference calendar; an answer about crypto alone (BTC-USD) is as of its own days, weekends included.
     const cal = everyDayOnly ? EVERY_DAY_CALENDAR : NYSE_CALENDAR;
-    const refSymbol = everyDayOnly ? (subjects[0] as string) : reference;
+    const refSymbol = everyDayOnly ? at(subjects, 0) : reference;
     if (cmd.usesMarketData !== false) {
       const ref = await deps.market.series(refSymbol, load);
       noteFor(refSymbol);
@@ -237,7 +238,7 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
           throw new UserInputError(`${formatDate(bound.asof)} is after the latest close I have (${formatDate(latest)}).`, 'Leave out asof for the latest close.');
         } else {
           const i = indexOnOrBefore(ref.dates, bound.asof);
-          if (i >= 0) asOf = ref.dates[i] as string;
+          if (i >= 0) asOf = at(ref.dates, i);
           else {
             // Before the reference's first day (SPY: Jan 29, 1993): the asked symbols' own calendars decide,
             // so ^GSPC answers as of 1987. The latest of their closes on or before the date.
@@ -246,7 +247,7 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
             let first = ref.dates[0] ?? latest;
             for (const ds of own) {
               const k = indexOnOrBefore(ds, bound.asof);
-              if (k >= 0 && (ds[k] as string) > best) best = ds[k] as string;
+              if (k >= 0 && at(ds, k) > best) best = at(ds, k);
               if (ds[0] !== undefined && ds[0] < first) first = ds[0];
             }
             if (best === '') throw new UserInputError(`${formatDate(bound.asof)} is before the start of the data (${formatDate(first)}).`);
@@ -260,7 +261,8 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
       // A period that starts on or after the answer's own close measures nothing: refuse it rather
       // than report a 0.0% change.
       for (const [name, decl] of Object.entries(cmd.options)) {
-        const p = bound.options[name] as Period | undefined;
+        const value = bound.options[name];
+        const p = decl.kind === 'period' ? (value as Period | undefined) : undefined;
         if (decl.kind === 'period' && p?.kind === 'since' && p.date >= asOf) {
           throw new UserInputError(`since:${p.date} is not before the close this answer is as of (${formatDate(asOf)}).`, 'Pick a start date before it, or a period such as 1m or ytd.');
         }
@@ -337,7 +339,7 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
    * first line says so: "As of Jul 2, the last close I have for KRE: …".
    */
   async function asOfCommonClose(cmd: AnyCommand, bound: ReturnType<typeof bindOptions>, inv: Invocation, budget: AbortSignal | undefined, endsEarly: ReadonlyMap<string, string>, latestYear: string): Promise<Answer> {
-    const common = [...endsEarly.values()].sort()[0] as string;
+    const common = at([...endsEarly.values()].sort(), 0);
     const which = [...endsEarly].filter(([, d]) => d === common).map(([s]) => s);
     const again = await answer(cmd, { ...bound, asof: common }, inv, budget);
     // "Jul 2" within the year of the latest close, "Jul 2, 2025" before it.

@@ -17,6 +17,7 @@
  */
 import type { Extreme } from './highs.ts';
 import { checkedEnd, notAPrice } from './highs.ts';
+import { at } from './at.ts';
 
 export interface LookbackHigh {
   /** The most recent earlier close ≥ the end-day close; null when there is none. */
@@ -29,12 +30,12 @@ export interface LookbackHigh {
 export function lookbackHigh(values: readonly number[], dates: readonly string[], endIndex: number = values.length - 1): LookbackHigh {
   const what = 'lookbackHigh';
   const end = checkedEnd(values, dates, endIndex, what);
-  const last = values[end] as number;
+  const last = at(values, end);
   if (!(last > 0 && last < Infinity)) throw notAPrice(what, end, last);
   for (let i = end - 1; i >= 0; i--) {
-    const v = values[i] as number;
+    const v = at(values, i);
     if (!(v > 0 && v < Infinity)) throw notAPrice(what, i, v);
-    if (v >= last) return { since: { value: v, date: dates[i] as string, index: i }, sessions: end - i };
+    if (v >= last) return { since: { value: v, date: at(dates, i), index: i }, sessions: end - i };
   }
   return { since: null, sessions: end + 1 };
 }
@@ -50,11 +51,11 @@ export function recordCloses(values: readonly number[], dates: readonly string[]
   const out: Extreme[] = [];
   let best = -Infinity;
   for (let i = 0; i <= end; i++) {
-    const v = values[i] as number;
+    const v = at(values, i);
     if (!(v > 0 && v < Infinity)) throw notAPrice(what, i, v);
     if (v > best) {
       best = v;
-      if (i >= fromIndex) out.push({ value: v, date: dates[i] as string, index: i });
+      if (i >= fromIndex) out.push({ value: v, date: at(dates, i), index: i });
     }
   }
   return out;
@@ -96,20 +97,20 @@ export function breakoutOutcome(
   const what = 'breakoutOutcome';
   const end = checkedEnd(values, dates, endIndex, what);
   if (!(Number.isInteger(breakoutIndex) && breakoutIndex >= 0 && breakoutIndex <= end)) throw new RangeError(`${what}: breakout index ${breakoutIndex} outside 0..${end}`);
-  const b = values[breakoutIndex] as number;
+  const b = at(values, breakoutIndex);
   if (!(b > level)) throw new RangeError(`${what}: the close ${b} on ${dates[breakoutIndex]} is not above the level ${level}`);
   const last = Math.min(end, breakoutIndex + opts.failWithin);
   let retest: Extreme | null = null;
   for (let i = breakoutIndex + 1; i <= last; i++) {
-    const v = values[i] as number;
+    const v = at(values, i);
     if (!(v > 0 && v < Infinity)) throw notAPrice(what, i, v);
     if (v < level) {
-      return { breakout: { value: b, date: dates[breakoutIndex] as string, index: breakoutIndex }, level, status: 'failed', fellBack: { date: dates[i] as string, index: i, sessions: i - breakoutIndex }, retest };
+      return { breakout: { value: b, date: at(dates, breakoutIndex), index: breakoutIndex }, level, status: 'failed', fellBack: { date: at(dates, i), index: i, sessions: i - breakoutIndex }, retest };
     }
-    if (v <= level * (1 + opts.band) && (retest === null || v < retest.value)) retest = { value: v, date: dates[i] as string, index: i };
+    if (v <= level * (1 + opts.band) && (retest === null || v < retest.value)) retest = { value: v, date: at(dates, i), index: i };
   }
   return {
-    breakout: { value: b, date: dates[breakoutIndex] as string, index: breakoutIndex },
+    breakout: { value: b, date: at(dates, breakoutIndex), index: breakoutIndex },
     level,
     status: last - breakoutIndex >= opts.failWithin ? 'held' : 'pending',
     fellBack: null,
@@ -133,10 +134,10 @@ export function recent52wBreakout(
 ): { index: number; level: number; levelIndex: number } | null {
   const end = checkedEnd(values, dates, endIndex, 'recent52wBreakout');
   for (let b = end; b >= Math.max(1, end - lookback); b--) {
-    const cutoff = String(Number((dates[b] as string).slice(0, 4)) - 1).padStart(4, '0') + (dates[b] as string).slice(4);
+    const cutoff = String(Number(at(dates, b).slice(0, 4)) - 1).padStart(4, '0') + at(dates, b).slice(4);
     let best = -1;
-    for (let i = b - 1; i >= 0 && (dates[i] as string) > cutoff; i--) if (best < 0 || (values[i] as number) > (values[best] as number)) best = i;
-    if (best >= 0 && (values[b] as number) > (values[best] as number) && b - best >= minSinceLevel) return { index: b, level: values[best] as number, levelIndex: best };
+    for (let i = b - 1; i >= 0 && at(dates, i) > cutoff; i--) if (best < 0 || at(values, i) > at(values, best)) best = i;
+    if (best >= 0 && at(values, b) > at(values, best) && b - best >= minSinceLevel) return { index: b, level: at(values, best), levelIndex: best };
   }
   return null;
 }

@@ -3,7 +3,6 @@
  * for their sources and caveats). Offline, so it never fails for lack of a network, and final:
  * the files do not change while tapebot runs.
  */
-import { at } from '../core/at.ts';
 import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +14,7 @@ import { ProviderError } from '../errors.ts';
 import { validateBars, type PriceProvider } from './provider.ts';
 import type { RefreshPolicy } from './cache.ts';
 import { PROJECT_ROOT } from '../root.ts';
+import { at } from '../core/at.ts';
 
 const NAME = 'bundled';
 const HEADER = ['date', 'open', 'high', 'low', 'close', 'adj_close', 'volume'];

@@ -3,9 +3,9 @@
  * Alpha Vantage later). Caching, retries and fallbacks wrap a provider from outside; a provider
  * only fetches and validates.
  */
-import { at } from '../core/at.ts';
 import type { DailyBar } from '../core/series.ts';
 import { ProviderError } from '../errors.ts';
+import { at } from '../core/at.ts';
 
 /**
  * Contract, checked for every provider by one shared test suite:

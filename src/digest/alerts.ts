@@ -22,7 +22,6 @@
  * Levels use split-adjusted closes (falling back to total return where closes are missing); ratios and
  * streaks use total return, like the commands.
  */
-import { at } from '../core/at.ts';
 import type { Answer } from '../answer/answer.ts';
 import { chartFooter, emptyAnswer, pick, thinIndices } from '../answer/build.ts';
 import type { ChartSpec } from '../answer/chart-spec.ts';
@@ -37,6 +36,7 @@ import type { DailySeries } from '../core/series.ts';
 import { breakoutAt, snapbackAt } from '../core/scans.ts';
 import { analyzeStreak } from '../core/streaks.ts';
 import type { Alert, AlertSpec } from './types.ts';
+import { at } from '../core/at.ts';
 
 export interface AlertEvent {
   key: string;
@@ -209,10 +209,9 @@ export function alertEvent(spec: AlertSpec, a: DailySeries, b: DailySeries | nul
       if (crossAt < 0) return null;
       const dir = side > 0 ? 'above' : 'below';
       const date = at(al.dates, crossAt);
-      // The average has a value from its n-th day on, so the last day has one whenever a day had.
-      const maLast = at(ma, m - 1);
-      if (maLast === null) return null;
-      const gap = at(ratio, m - 1) / maLast - 1;
+      const lastAvg = at(ma, m - 1); // not null: a cross was found, so the average exists from its window on
+      if (lastAvg === null) return null;
+      const gap = at(ratio, m - 1) / lastAvg - 1;
       return {
         key: `${dir}:${date}`,
         date,

@@ -72,8 +72,8 @@ export function createManualClock(start: Date): ManualClock {
   };
   return {
     now: () => new Date(now),
-    set(at) {
-      now = at.getTime();
+    set(when) {
+      now = when.getTime();
     },
     setTimer(when, fn) {
       const t: ManualTimer = { at: Math.max(when.getTime(), now), seq: seq++, fn, cancelled: false };

@@ -8,11 +8,11 @@
  * channel and 50 requests per second per bot; Slack's chat.postMessage about 1 message per second per
  * channel (bursts tolerated briefly), with a workspace-wide limit it does not publish (20/s here).
  */
-import { at } from '../core/at.ts';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import type { Platform } from './poster.ts';
+import { at } from '../core/at.ts';
 
 export interface Window {
   count: number;

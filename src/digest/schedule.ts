@@ -21,12 +21,12 @@
  *
  * One-off closures that no calendar predicts are caught later, by the absence of the day's data.
  */
-import { at } from '../core/at.ts';
 import { Cron } from 'croner';
 import { DateTime, IANAZone } from 'luxon';
 import { isTradingDay, marketCloseInstant, NYSE_ZONE, previousTradingDay } from '../data/calendar.ts';
 import { UserInputError } from '../errors.ts';
 import { echo } from '../echo.ts';
+import { at } from '../core/at.ts';
 
 /** The trading calendar the digests follow; injectable so tests can hide a closure from it. */
 export interface MarketCalendar {

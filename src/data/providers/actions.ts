@@ -16,9 +16,9 @@
  * for the same days (the PriceProvider contract's `from` rule). The cache keeps one basis over time by
  * re-scaling what it stored with the exact factor implied by an overlapping bar (see cache.ts).
  */
-import { at } from '../../core/at.ts';
 import type { DailyBar } from '../../core/series.ts';
 import type { PriceProvider } from '../provider.ts';
+import { at } from '../../core/at.ts';
 
 /** A cash distribution per share, on the same split-adjusted basis as the bars' closes. */
 export interface Dividend {

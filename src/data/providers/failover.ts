@@ -20,7 +20,6 @@
  *   it runs out, the live provider being asked is abandoned (its retries too), no further live
  *   provider is asked, and the offline fallback answers, marked `fallback` so the answer says so.
  */
-import { at } from '../../core/at.ts';
 import { formatDate } from '../../core/format.ts';
 import type { DailyBar } from '../../core/series.ts';
 import { ImplausibleDataError, ProviderError, type ProviderFailure } from '../../errors.ts';
@@ -29,6 +28,7 @@ import type { PriceProvider } from '../provider.ts';
 import { isHistoryProvider, type HistoryFetchOptions, type HistoryProvider, type PriceHistory } from './actions.ts';
 import type { LiveProvider } from './live.ts';
 import { continuityBreaks, judgeMove, moveFloorFor, suspectMoves, type SuspectMove } from './plausibility.ts';
+import { at } from '../../core/at.ts';
 
 export function isLiveProvider(p: PriceProvider): p is LiveProvider {
   return (p as Partial<LiveProvider>).live === true;

@@ -31,8 +31,8 @@
  * two days. A move another source shows too is real and passes; one it contradicts, or that nothing
  * can confirm, is refused (ImplausibleDataError) and the next provider is asked instead.
  */
-import { at } from '../../core/at.ts';
 import type { DailyBar } from '../../core/series.ts';
+import { at } from '../../core/at.ts';
 
 /** Robust deviations beyond which a move is far outside the series' own distribution. */
 export const MOVE_Z = 12;

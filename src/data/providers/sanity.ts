@@ -17,12 +17,12 @@
  * The split-size check can refuse a real ±50 % day of a single stock; for the ETFs and indexes
  * tapebot covers such a day does not happen, and refusing beats a silent wrong streak.
  */
-import { at } from '../../core/at.ts';
 import { formatDate } from '../../core/format.ts';
 import type { DailyBar } from '../../core/series.ts';
 import { ProviderError } from '../../errors.ts';
 import { calendarFor, EVERY_DAY_CALENDAR } from '../calendar.ts';
 import { applySplits, type Dividend, type RawBar, type Split } from './actions.ts';
+import { at } from '../../core/at.ts';
 
 export interface RawHistory {
   bars: RawBar[];

@@ -29,13 +29,13 @@
  *   of a dozen symbols is not held up) and 1,000 per hour, well under the ~2,000/hour that users of
  *   the endpoint report before being throttled.
  */
-import { at } from '../../core/at.ts';
 import { z } from 'zod';
 import { ProviderError } from '../../errors.ts';
 import { NYSE_ZONE } from '../calendar.ts';
 import type { Dividend, RawBar, Split } from './actions.ts';
 import { providerHttpFor, httpFailure, parseJson, transient, type HttpResponse, type ProviderOverrides } from './http.ts';
 import { createLiveProvider, dateInZone, type LiveProvider } from './live.ts';
+import { at } from '../../core/at.ts';
 
 export const YAHOO_BASE_URL = 'https://query2.finance.yahoo.com';
 export const YAHOO_USER_AGENT =
