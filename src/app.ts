@@ -12,7 +12,7 @@ import { createQuickChartRenderer } from './charts/quickchart-renderer.ts';
 import type { AnyCommand } from './command/define.ts';
 import { buildLexicon, type Lexicon } from './ask/lexicon.ts';
 import { createCommandRunner, type CommandRunner } from './command/run.ts';
-import type { Config } from './config.ts';
+import { configSecrets, type Config } from './config.ts';
 import { bundledRefreshPolicy } from './data/bundled.ts';
 import { createCachedMarketData } from './data/cache.ts';
 import type { PriceProvider } from './data/provider.ts';
@@ -24,7 +24,7 @@ import type { MarketData } from './data/market-data.ts';
 import { createSymbolDirectory, loadManifest, type SymbolDirectory } from './data/symbols.ts';
 import type { Database } from './store/db.ts';
 import { openStore, type StoreGuard } from './store/guard.ts';
-import { silentLogger, type Logger } from './log.ts';
+import { createSecretRegistry, silentLogger, type Logger, type SecretRegistry } from './log.ts';
 import { createRenderCache } from './charts/render-cache.ts';
 import type { CommandLimiter } from './command/run.ts';
 import { createHealthRegistry, type HealthRegistry } from './ops/health.ts';
@@ -39,6 +39,8 @@ import { createWorkGate, type WorkGate } from './ops/shutdown.ts';
 export interface App {
   config: Config;
   logger: Logger;
+  /** The configuration's secrets (and any the composer added): what logs, chat bodies and printed answers mask. */
+  secrets: SecretRegistry;
   db: Database;
   /** Watches the database file: settings are written through it (see src/store/guard.ts). */
   store: StoreGuard;
@@ -63,6 +65,11 @@ export interface App {
 
 export interface AppOptions {
   logger?: Logger;
+  /**
+   * The registry `logger` masks with: createApp adds the configuration's secrets to it. Default: a
+   * new registry (a logger made without it masks only the fields named token, signingSecret, authorization).
+   */
+  secrets?: SecretRegistry;
   /** ':memory:' for tests; default `${DATA_DIR}/tapebot.db`. */
   dbFile?: string;
   /** How often the store checks that its file is still the one open (ms). Default 30 s. */
@@ -124,6 +131,7 @@ export function bundledSourceLabel(manifest: readonly { last: string }[]): strin
 
 export function createApp(config: Config, opts: AppOptions = {}): App {
   const logger = opts.logger ?? silentLogger;
+  const secrets = configSecrets(config, opts.secrets ?? createSecretRegistry());
   // Throws a StoreOpenError (one line naming DATA_DIR or the file) when the store cannot be used.
   const dbFile = opts.dbFile ?? path.join(config.DATA_DIR, 'tapebot.db');
   const { db, guard: store } = openStore({ file: dbFile, backupDir: backupDirOf(config), logger });
@@ -219,6 +227,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   return {
     config,
     logger,
+    secrets,
     db,
     store,
     market,

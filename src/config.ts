@@ -5,7 +5,7 @@
  */
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { registerSecret } from './log.ts';
+import { createSecretRegistry, type SecretRegistry } from './log.ts';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional());
@@ -181,15 +181,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'} ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee .env.example for every setting.`);
   }
-  const c = parsed.data;
+  return parsed.data;
+}
+
+/** Every secret a configuration holds, added to `into` (a new registry by default): what logs and replies mask. */
+export function configSecrets(c: Config, into: SecretRegistry = createSecretRegistry()): SecretRegistry {
   for (const s of [c.DATABASE_URL, c.REDIS_URL, c.DISCORD_TOKEN, c.SLACK_BOT_TOKEN, c.SLACK_SIGNING_SECRET, c.SLACK_APP_TOKEN, c.SLACK_CLIENT_SECRET, c.SLACK_STATE_SECRET, c.TIINGO_API_KEY, c.POLYGON_API_KEY, c.ALPHAVANTAGE_API_KEY, c.QUICKCHART_API_KEY]) {
-    registerSecret(s);
+    into.add(s);
   }
   // A database or Redis password can appear in an error on its own, without the rest of its URL.
   for (const u of [c.DATABASE_URL, c.REDIS_URL]) {
-    if (u) registerSecret(decodeURIComponent(new URL(u).password));
+    if (u) into.add(decodeURIComponent(new URL(u).password));
   }
-  return c;
+  return into;
 }
 
 /** Whether the Slack app installs in many workspaces through OAuth (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET). */

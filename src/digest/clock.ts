@@ -1,9 +1,9 @@
-
-import { at } from '../core/at.ts';/**
+/**
  * Time as the digest machinery sees it: the current instant and one-shot timers. Production uses the
  * system clock; tests and the benchmark use `createManualClock`, which only moves when told to, so a
  * whole year of closes runs in seconds with no real waiting.
  */
+import { at } from '../core/at.ts';
 
 export interface TimerHandle {
   cancel(): void;

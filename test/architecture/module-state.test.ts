@@ -18,7 +18,6 @@ const ROOTS_ALLOWED = new Set(['src/main.ts', 'src/app.ts']);
  * Lazy loads and memos of pure functions hold nothing two apps could disagree about; the rest is debt.
  */
 const KNOWN: Readonly<Record<string, string>> = {
-  'src/log.ts secrets': 'debt: the secret registry loadConfig fills and every logger and masking fetch reads',
   'src/ask/dates.ts chronoLib': 'a lazy load of chrono-node (same module for everyone)',
   'src/charts/quickchart-renderer.ts libs': 'a lazy load of quickchart-js and axios',
   'src/charts/render-local.ts ready': 'Chart.js and the font registered once per thread (a per-thread fact, not app state)',

@@ -82,7 +82,7 @@ describe('/digest', () => {
     const spy = naiveRows('SPY');
     const i = spy.findIndex((r) => r.date === '2025-04-09');
     const ret = (spy[i]?.adj as number) / (spy[i - 1]?.adj as number) - 1;
-    expect(a.facts.return_SPY).toBeCloseTo(ret, 12);
+    expect(a.facts.returns).toMatchObject({ SPY: expect.closeTo(ret, 12) });
     const sectors = await ok('/digest preview sectors asof:2025-06-30');
     expect(sectors.command).toBe('leaders');
   });

@@ -21,7 +21,7 @@ function dayRet(symbol: string, day: string): number {
 describe('the close digest', () => {
   it('reports the four index moves of the day as the CSV has them', async () => {
     const a = await digest('2025-04-09');
-    for (const s of ['SPY', 'QQQ', 'IWM', 'DIA']) expect(a.facts[`return_${s}`], s).toBeCloseTo(dayRet(s, '2025-04-09'), 12);
+    for (const s of ['SPY', 'QQQ', 'IWM', 'DIA']) expect(a.facts.returns[s], s).toBeCloseTo(dayRet(s, '2025-04-09'), 12);
     // Apr 9, 2025: the tariff-pause rally, SPY's best day since 2008 (+10.5%).
     expect(a.lines[0]).toMatch(/^Stocks rose: \*\*SPY \+10\.50%\*\*/);
     expect(a.asOf).toBe('2025-04-09');

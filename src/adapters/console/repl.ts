@@ -10,7 +10,7 @@ import { buildLexicon } from '../../ask/lexicon.ts';
 import type { CommandRunner, RunResult } from '../../command/run.ts';
 import { writeAnswerCharts } from './deliver.ts';
 import { formatAnswerText, formatErrorText } from './format.ts';
-import { redactSecrets } from '../../log.ts';
+import type { SecretRegistry } from '../../log.ts';
 
 /** The console's first line: names where prices come from, and for bundled data how far they reach. */
 export function consoleBanner(sourceLabel: string): string {
@@ -26,6 +26,8 @@ export interface ReplOptions {
   /** Answers a line that is not a slash command (a question in plain words), when mentions are wired. */
   ask?: (question: string) => Promise<string>;
   banner?: string;
+  /** What every reply is masked with: the logs' registry. */
+  secrets: SecretRegistry;
 }
 
 /** Handles one line; returns the text to print. Never throws. */
@@ -77,7 +79,7 @@ export async function runRepl(o: ReplOptions): Promise<void> {
     if (t === 'exit' || t === 'quit' || t === '/exit' || t === '/quit') break;
     const reply = await handleConsoleLine(t, o);
     // The same masking as the logs, as a second wall (errors.ts keeps provider text out of replies).
-    if (reply) output.write(`${redactSecrets(reply)}\n\n`);
+    if (reply) output.write(`${o.secrets.redact(reply)}\n\n`);
     rl.prompt();
   }
   rl.close();

@@ -18,7 +18,7 @@ import type { CommandRunner } from '../../command/run.ts';
 import type { Config } from '../../config.ts';
 import type { DigestPoster } from '../../digest/poster.ts';
 import type { SymbolDirectory } from '../../data/symbols.ts';
-import type { Logger } from '../../log.ts';
+import { createSecretRegistry, type Logger, type SecretRegistry } from '../../log.ts';
 import { NO_HEALTH, type ComponentReporter } from '../../ops/health.ts';
 import type { LatencyObserver } from '../../ops/metrics.ts';
 import { createDiscordClient } from './client.ts';
@@ -53,6 +53,8 @@ export interface DiscordDeps {
   health?: ComponentReporter;
   /** Where ack and reply latencies go (/metrics); default nowhere. */
   metrics?: LatencyObserver;
+  /** What every body sent to Discord is masked with (main.ts passes the logs' registry); default: the bot token. */
+  secrets?: SecretRegistry;
 }
 
 export interface DiscordAdapter {
@@ -85,7 +87,7 @@ export async function startDiscord(deps: DiscordDeps): Promise<DiscordAdapter> {
   const token = config.DISCORD_TOKEN;
   if (!token) throw new Error('startDiscord: DISCORD_TOKEN is not set');
 
-  const client = createDiscordClient({ apiUrl: config.DISCORD_API_URL, ...(config.SHARD_COUNT !== undefined ? { shardCount: config.SHARD_COUNT } : {}), ...(config.SHARD_IDS ? { shards: config.SHARD_IDS } : {}) });
+  const client = createDiscordClient({ apiUrl: config.DISCORD_API_URL, secrets: deps.secrets ?? createSecretRegistry([token]), ...(config.SHARD_COUNT !== undefined ? { shardCount: config.SHARD_COUNT } : {}), ...(config.SHARD_IDS ? { shards: config.SHARD_IDS } : {}) });
   // One scheduler for both: a question's work waits while slash commands are being acknowledged.
   const scheduler = createAckFirstScheduler();
   const handle = createInteractionHandler({ ...deps, scheduler, digestRoleId: config.DISCORD_DIGEST_ROLE_ID });

@@ -9,7 +9,7 @@
  * installed it, and when. Tokens read back are registered with the log's masking.
  */
 import type { HTTPReceiverOptions, Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
-import { registerSecret } from '../../log.ts';
+import type { SecretRegistry } from '../../log.ts';
 import { BOT_SCOPES, INSTALL_PATH, OAUTH_REDIRECT_PATH } from './manifest.ts';
 import { runMigrations, type Database } from '../../store/db.ts';
 import { runPgMigrations, type PgPool } from '../../store/pg.ts';
@@ -126,11 +126,12 @@ export interface SlackInstallations extends InstallationStore {
   teams(): Promise<string[]>;
 }
 
-export function createSlackInstallations(repo: InstallationRepo, now: () => Date = () => new Date()): SlackInstallations {
+/** `secrets`: the logs' registry, told each workspace's bot token as it is stored or read. */
+export function createSlackInstallations(repo: InstallationRepo, now: () => Date = () => new Date(), secrets?: SecretRegistry): SlackInstallations {
   return {
     async storeInstallation(installation) {
       const key = keyOf({ isEnterpriseInstall: installation.isEnterpriseInstall ?? false, enterpriseId: installation.enterprise?.id, teamId: installation.team?.id });
-      registerSecret(installation.bot?.token);
+      secrets?.add(installation.bot?.token);
       await repo.put({
         key,
         teamId: installation.team?.id ?? null,
@@ -143,7 +144,7 @@ export function createSlackInstallations(repo: InstallationRepo, now: () => Date
     async fetchInstallation(query: InstallationQuery<boolean>) {
       const r = await repo.get(keyOf(query));
       if (!r) throw new NoInstallationError(`no installation for ${query.isEnterpriseInstall ? `organisation ${query.enterpriseId}` : `workspace ${query.teamId}`}`);
-      registerSecret(r.installation.bot?.token);
+      secrets?.add(r.installation.bot?.token);
       return r.installation;
     },
     async deleteInstallation(query: InstallationQuery<boolean>) {

@@ -22,7 +22,7 @@ import type { ChartRenderer } from '../../charts/renderer.ts';
 import type { CommandRunner } from '../../command/run.ts';
 import { ConfigError, slackOAuth, type Config } from '../../config.ts';
 import { PostError, type ChannelRef, type DigestPoster } from '../../digest/poster.ts';
-import { maskingFetch, type Logger } from '../../log.ts';
+import { createSecretRegistry, maskingFetch, type Logger, type SecretRegistry } from '../../log.ts';
 import type { Lexicon } from '../../ask/lexicon.ts';
 import type { DailySeries } from '../../core/series.ts';
 import { describeError, ShuttingDownError } from '../../errors.ts';
@@ -95,6 +95,8 @@ export interface StartSlackOptions {
   health?: ComponentReporter;
   /** Where ack and reply latencies go (/metrics); default nowhere. */
   metrics?: LatencyObserver;
+  /** What every body sent to Slack is masked with (main.ts passes the logs' registry); default: the configured Slack secrets. */
+  secrets?: SecretRegistry;
 }
 
 export interface SlackAdapter {
@@ -158,9 +160,10 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
   if (oauth && !opts.installations) throw new Error('startSlack: installing in many workspaces needs an installation store (opts.installations).');
 
   const apiUrl = config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {};
+  const secrets = opts.secrets ?? createSecretRegistry([token, signingSecret, config.SLACK_APP_TOKEN, config.SLACK_CLIENT_SECRET, config.SLACK_STATE_SECRET]);
   // maskingFetch: every body sent to Slack (Web API calls and response_url posts alike, since Bolt's
   // respond() uses the same fetch) passes through the log's secret masking.
-  const clientOptions: webApi.WebClientOptions = { ...apiUrl, retryConfig: opts.retryConfig ?? DEFAULT_RETRY, timeout: REQUEST_TIMEOUT_MS, fetch: maskingFetch(fetch) };
+  const clientOptions: webApi.WebClientOptions = { ...apiUrl, retryConfig: opts.retryConfig ?? DEFAULT_RETRY, timeout: REQUEST_TIMEOUT_MS, fetch: maskingFetch(secrets, fetch) };
 
   // With OAuth, a SLACK_BOT_TOKEN still answers its own workspace, as if installed there.
   let installations = opts.installations;
@@ -187,7 +190,7 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
     deferInitialization: true,
     ...(socketMode
       ? // Socket Mode's own client (apps.connections.open) keeps its reconnect retries; it only needs the URL.
-        { socketMode: true, appToken: config.SLACK_APP_TOKEN, installerOptions: { clientOptions: { ...apiUrl, fetch: maskingFetch(fetch) } } }
+        { socketMode: true, appToken: config.SLACK_APP_TOKEN, installerOptions: { clientOptions: { ...apiUrl, fetch: maskingFetch(secrets, fetch) } } }
       : { receiver }),
   });
 

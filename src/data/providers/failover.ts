@@ -156,7 +156,7 @@ export function createFailoverProvider(providers: readonly PriceProvider[], opts
     }
     const suspects = suspectMoves(history.bars, moveFloorFor(opts.kindOf?.(symbol), trusted));
     if (suspects.length === 0) return [];
-    const recentFrom = (at(history.bars, Math.max(0, history.bars.length - RECENT_BARS))).date;
+    const recentFrom = at(history.bars, Math.max(0, history.bars.length - RECENT_BARS)).date;
     return crossCheck(p, symbol, suspects, recentFrom, signal);
   };
 
