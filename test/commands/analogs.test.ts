@@ -149,7 +149,8 @@ describe('/scan', () => {
     const c = a.charts[0] as MultiplesChartSpec;
     expect(c.kind).toBe('multiples');
     expect(c.cells).toHaveLength(Math.min(6, want.length));
-    expect(c.cells[0]?.title).toMatch(new RegExp(`^1\\. ${want[0]?.s} `));
+    expect(c.cells[0]?.title, 'the mini is titled with the ticker').toBe(want[0]?.s);
+    expect(c.cells[0]?.note).toMatch(/^−\d+\.\d%$/);
     const png = renderPngSync(chartConfig(c));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
   });
