@@ -211,7 +211,7 @@ export function presentRotation(f: RotationFacts, plot: RotationPlot, period: Pe
     kind: 'time',
     id: 'rotation',
     title: `Small vs large vs mega caps, ${when}`,
-    subtitle: `Total return rebased to 100 on ${formatDate(f.from)}; ${small}/${large} ratio with its ${MA_WINDOW}-day average`,
+    subtitle: `Total return rebased to 100 on ${formatDate(f.from)}; below, how far ${small} is ahead of ${large} since then (0% = level), with its ${MA_WINDOW}-day average`,
     altText: `Line chart: ${small} ${formatPercent(rs)}, ${large} ${formatPercent(rl)}, ${mega} ${formatPercent(rm)} ${when}; the ${small}/${large} ratio is ${ratioVsMa === null ? 'shown' : `${ratioVsMa >= 0 ? 'above' : 'below'} its ${MA_WINDOW}-day average`}.`,
     footer: chartFooter(sourceLabel, asOf),
     dates: pick(dates, idx),
@@ -228,12 +228,14 @@ export function presentRotation(f: RotationFacts, plot: RotationPlot, period: Pe
         levels: [{ value: 100, label: 'Start', color: 'gray' }],
       },
       {
-        yLabel: `${small}/${large} ratio`,
-        format: 'ratio',
+        // The ratio rebased to 0% at the period's start: "+3%" reads "small caps 3% ahead since then";
+        // a raw ratio (0.0969) means nothing to a trader. The average is scaled alike, so crossings stay put.
+        yLabel: `vs ${large}`,
+        format: 'percent',
         weight: 1,
         series: [
-          { type: 'line', label: `${small}/${large}`, values: pick(plot.ratio, idx), color: 'teal', width: 2 },
-          { type: 'line', label: `${MA_WINDOW}-day average`, values: pick(plot.ma, idx), color: 'gray', dashed: true, width: 1.5 },
+          { type: 'line', label: `${small} % ahead of ${large}`, values: pick(aheadOf(plot.ratio, at(plot.ratio, base)), idx), color: 'teal', width: 2 },
+          { type: 'line', label: `${MA_WINDOW}-day average`, values: pick(aheadOf(plot.ma, at(plot.ratio, base)), idx), color: 'gray', dashed: true, width: 1.5 },
         ],
       },
     ],
@@ -296,6 +298,11 @@ function onDates(s: DailySeries, dates: readonly string[], from: number, baseInd
   const baseDate = at(dates, baseIndex);
   const base = byDate.get(baseDate) ?? at(s.adjClose, Math.max(0, indexOnOrBefore(s.dates, baseDate)));
   return dates.map((d, i) => (i < from ? null : byDate.has(d) ? ((byDate.get(d) as number) / base) * 100 : null));
+}
+
+/** A ratio line as how far ahead it is of `start` (0.03 = 3% ahead); gaps stay gaps. */
+function aheadOf(values: readonly (number | null)[], start: number): (number | null)[] {
+  return values.map((v) => (v === null ? null : v / start - 1));
 }
 
 /** The ratio's last cross of its average, when it came within the last 10 sessions. */
