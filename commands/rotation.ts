@@ -14,10 +14,11 @@ import { highsAndLows, levelValues } from '../src/core/highs.ts';
 import { describePeriod, formatPeriod, periodBaseIndex, type Period, periodLabel } from '../src/core/periods.ts';
 import { movingAverage, ratioLine } from '../src/core/ratio.ts';
 import { periodReturn, rebase } from '../src/core/returns.ts';
-import { indexOnOrBefore, NotEnoughDataError, truncateAsOf, type DailySeries } from '../src/core/series.ts';
+import { indexOnOrBefore, lastDate, NotEnoughDataError, truncateAsOf, type DailySeries } from '../src/core/series.ts';
 import { analyzeStreak, type StreakSides } from '../src/core/streaks.ts';
 import { defineCommand, type CommandContext, type AskDeclaration } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
+import { leavesOutStale, staleReason } from '../src/command/universe.ts';
 import { formatPoints, streakSentence } from '../src/answer/phrases.ts';
 
 const MA_WINDOW = 50;
@@ -270,25 +271,39 @@ export default defineCommand({
   examples: ['/rotation', '/rotation 1m', '/rotation period:1y asof:2025-06-30', '/rotation small:^RUT large:^GSPC'],
   async run(ctx, o): Promise<Answer<RotationFacts>> {
     const [small, large] = await Promise.all([ctx.series(o.small), ctx.series(o.large)]);
-    const mega = await megaCapSeries(ctx, o.mega, small, o.period);
+    const { series: mega, leftOut } = await megaCapSeries(ctx, o.mega, small, large, o.period);
     const { facts, plot } = computeRotation({ small, large, mega, period: o.period, asOf: ctx.asOf });
-    return presentRotation(facts, plot, o.period, ctx.sourceLabel);
+    const a = presentRotation(facts, plot, o.period, ctx.sourceLabel);
+    // Said beside the mega-cap line it changes, not at the bottom.
+    if (leftOut) a.lines[1] = `${a.lines[1] ?? ''} (${leftOut})`;
+    return a;
   },
 });
 
-/** MAGS began in April 2023; before that (or when the period reaches back further) use QQQ and say so. */
-async function megaCapSeries(ctx: CommandContext, mega: string, small: DailySeries, period: Period): Promise<DailySeries> {
-  if (mega !== 'MAGS') return ctx.series(mega);
+/**
+ * MAGS began in April 2023; before that (or when the period reaches back further) use QQQ and say so.
+ * MAGS is the default mega-cap proxy, so when its data ends before small and large caps' (MAGS stops
+ * Oct 1 while the rest run to Oct 8) it is left out by name and QQQ stands in, and the answer stays at
+ * the latest close (leavesOutStale). A mega-cap proxy typed (mega:QQQ) keeps the runner's rule instead.
+ */
+async function megaCapSeries(ctx: CommandContext, mega: string, small: DailySeries, large: DailySeries, period: Period): Promise<{ series: DailySeries; leftOut?: string }> {
+  if (mega !== 'MAGS') return { series: await ctx.series(mega) };
   try {
     const mags = await ctx.series('MAGS');
+    const close = lastDate(small) < lastDate(large) ? lastDate(small) : lastDate(large);
+    const behind = indexOnOrBefore(small.dates, close) - indexOnOrBefore(small.dates, lastDate(mags));
+    if (leavesOutStale(true, behind)) {
+      ctx.leaveOut?.('MAGS');
+      return { series: await ctx.series('QQQ'), leftOut: `MAGS left out: ${staleReason(lastDate(mags))}; QQQ stands in` };
+    }
     const al = alignSeries([small, mags]);
-    if (periodBaseIndex(al.dates, period, al.dates.length - 1) >= 0) return mags;
+    if (periodBaseIndex(al.dates, period, al.dates.length - 1) >= 0) return { series: mags };
     ctx.warn(`MAGS began trading ${formatMonthYear(at(mags.dates, 0))}, so QQQ (the Nasdaq-100) stands in for mega caps over this period.`);
   } catch (e) {
     if (!(e instanceof NotEnoughDataError)) throw e;
     ctx.warn('MAGS did not trade yet on that date, so QQQ (the Nasdaq-100) stands in for mega caps.');
   }
-  return ctx.series('QQQ');
+  return { series: await ctx.series('QQQ') };
 }
 
 /** `s` rebased to 100 at `dates[from]` and laid on `dates` (null where it has no close). */

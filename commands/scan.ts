@@ -16,7 +16,7 @@ import type { SymbolOption } from '../src/command/options.ts';
 import { opt } from '../src/command/options.ts';
 import { UserInputError } from '../src/errors.ts';
 import { listing } from '../src/answer/phrases.ts';
-import { MAX_STALE_SESSIONS, UNIVERSE_OPTIONS, universeMembers } from '../src/command/universe.ts';
+import { leavesOutStale, staleReason, UNIVERSE_OPTIONS, universeMembers } from '../src/command/universe.ts';
 import { codeBlock } from '../src/answer/table.ts';
 import { chartName } from '../src/answer/names.ts';
 
@@ -67,6 +67,7 @@ export async function loadScanList(ctx: CommandContext, universe: string | undef
   let members: UniverseMember[];
   let label: string;
   let plural: string;
+  let named = true;
   const watched = word === undefined || WATCH_WORDS.has(word) ? await channelWatchlist(ctx) : null;
   if (word !== undefined && WATCH_WORDS.has(word) && !watched) throw new UserInputError('This channel watches nothing yet.', '`/watch add HOOD SHOP` adds names; or scan a universe, e.g. `/scan snapback stocks`.');
   if (watched) {
@@ -76,6 +77,7 @@ export async function loadScanList(ctx: CommandContext, universe: string | undef
   } else {
     const picked = universeMembers(ctx, universe ?? 'stocks', more);
     members = picked.members;
+    named = picked.universe !== null;
     label = picked.universe?.label ?? 'the list';
     plural = picked.universe?.plural ?? 'symbols';
   }
@@ -98,12 +100,13 @@ export async function loadScanList(ctx: CommandContext, universe: string | undef
   const refEnd = ref.dates.length - 1;
   const scanned = withData.filter((x) => {
     const behind = refEnd - indexOnOrBefore(ref.dates, lastDate(x.series));
-    if (behind > MAX_STALE_SESSIONS) {
-      leftOut.push(`${x.member.symbol} (its prices end ${formatDate(lastDate(x.series))})`);
+    const out = leavesOutStale(named, behind);
+    if (out) {
+      leftOut.push(`${x.member.symbol} (${staleReason(lastDate(x.series))})`);
       // Named as left out: its early end does not move the answer's close.
       ctx.leaveOut?.(x.member.symbol);
     }
-    return behind <= MAX_STALE_SESSIONS;
+    return !out;
   });
   return { label, plural, scanned, leftOut, asOf: lastDate(ref) };
 }

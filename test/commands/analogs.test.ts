@@ -157,7 +157,8 @@ describe('/scan', () => {
 
   it('today: no snapback among the stocks (TOST left out, its prices end early); a universe or a list; bad words refused', async () => {
     const a = await answer('/scan snapback stocks');
-    expect(a.lines.join('\n')).toContain('Not scanned: TOST');
+    expect(a.lines.join('\n'), 'stale members of a named universe are named, the answer stays at the latest close').toMatch(/Not scanned: .*TOST \(its data ends Sep 15, 2026\)/);
+    expect(a.asOf).toBe('2026-10-08');
     const own = await answer('/scan streaks XLE XLK XLF');
     expect(own.facts.scanned).toBe(3);
     expect(await refusal('/scan snapback nosuchthing')).toMatch(/neither a universe nor a symbol/);
