@@ -14,10 +14,11 @@ import { highsAndLows, levelValues } from '../src/core/highs.ts';
 import { describePeriod, formatPeriod, periodBaseIndex, type Period, periodLabel } from '../src/core/periods.ts';
 import { movingAverage, ratioLine } from '../src/core/ratio.ts';
 import { periodReturn, rebase } from '../src/core/returns.ts';
-import { indexOnOrBefore, NotEnoughDataError, truncateAsOf, type DailySeries } from '../src/core/series.ts';
+import { indexOnOrBefore, lastDate, NotEnoughDataError, truncateAsOf, type DailySeries } from '../src/core/series.ts';
 import { analyzeStreak, type StreakSides } from '../src/core/streaks.ts';
 import { defineCommand, type CommandContext, type AskDeclaration } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
+import { leavesOutStale, staleReason } from '../src/command/universe.ts';
 import { formatPoints, streakSentence } from '../src/answer/phrases.ts';
 
 const MA_WINDOW = 50;
@@ -211,7 +212,7 @@ export function presentRotation(f: RotationFacts, plot: RotationPlot, period: Pe
     kind: 'time',
     id: 'rotation',
     title: `Small vs large vs mega caps, ${when}`,
-    subtitle: `Total return rebased to 100 on ${formatDate(f.from)}; ${small}/${large} ratio with its ${MA_WINDOW}-day average`,
+    subtitle: `Total return rebased to 100 on ${formatDate(f.from)}; below, how far ${small} is ahead of ${large} since then (0% = level), with its ${MA_WINDOW}-day average`,
     altText: `Line chart: ${small} ${formatPercent(rs)}, ${large} ${formatPercent(rl)}, ${mega} ${formatPercent(rm)} ${when}; the ${small}/${large} ratio is ${ratioVsMa === null ? 'shown' : `${ratioVsMa >= 0 ? 'above' : 'below'} its ${MA_WINDOW}-day average`}.`,
     footer: chartFooter(sourceLabel, asOf),
     dates: pick(dates, idx),
@@ -228,12 +229,14 @@ export function presentRotation(f: RotationFacts, plot: RotationPlot, period: Pe
         levels: [{ value: 100, label: 'Start', color: 'gray' }],
       },
       {
-        yLabel: `${small}/${large} ratio`,
-        format: 'ratio',
+        // The ratio rebased to 0% at the period's start: "+3%" reads "small caps 3% ahead since then";
+        // a raw ratio (0.0969) means nothing to a trader. The average is scaled alike, so crossings stay put.
+        yLabel: `vs ${large}`,
+        format: 'percent',
         weight: 1,
         series: [
-          { type: 'line', label: `${small}/${large}`, values: pick(plot.ratio, idx), color: 'teal', width: 2 },
-          { type: 'line', label: `${MA_WINDOW}-day average`, values: pick(plot.ma, idx), color: 'gray', dashed: true, width: 1.5 },
+          { type: 'line', label: `${small} % ahead of ${large}`, values: pick(aheadOf(plot.ratio, at(plot.ratio, base)), idx), color: 'teal', width: 2 },
+          { type: 'line', label: `${MA_WINDOW}-day average`, values: pick(aheadOf(plot.ma, at(plot.ratio, base)), idx), color: 'gray', dashed: true, width: 1.5 },
         ],
       },
     ],
@@ -268,25 +271,39 @@ export default defineCommand({
   examples: ['/rotation', '/rotation 1m', '/rotation period:1y asof:2025-06-30', '/rotation small:^RUT large:^GSPC'],
   async run(ctx, o): Promise<Answer<RotationFacts>> {
     const [small, large] = await Promise.all([ctx.series(o.small), ctx.series(o.large)]);
-    const mega = await megaCapSeries(ctx, o.mega, small, o.period);
+    const { series: mega, leftOut } = await megaCapSeries(ctx, o.mega, small, large, o.period);
     const { facts, plot } = computeRotation({ small, large, mega, period: o.period, asOf: ctx.asOf });
-    return presentRotation(facts, plot, o.period, ctx.sourceLabel);
+    const a = presentRotation(facts, plot, o.period, ctx.sourceLabel);
+    // Said beside the mega-cap line it changes, not at the bottom.
+    if (leftOut) a.lines[1] = `${a.lines[1] ?? ''} (${leftOut})`;
+    return a;
   },
 });
 
-/** MAGS began in April 2023; before that (or when the period reaches back further) use QQQ and say so. */
-async function megaCapSeries(ctx: CommandContext, mega: string, small: DailySeries, period: Period): Promise<DailySeries> {
-  if (mega !== 'MAGS') return ctx.series(mega);
+/**
+ * MAGS began in April 2023; before that (or when the period reaches back further) use QQQ and say so.
+ * MAGS is the default mega-cap proxy, so when its data ends before small and large caps' (MAGS stops
+ * Oct 1 while the rest run to Oct 8) it is left out by name and QQQ stands in, and the answer stays at
+ * the latest close (leavesOutStale). A mega-cap proxy typed (mega:QQQ) keeps the runner's rule instead.
+ */
+async function megaCapSeries(ctx: CommandContext, mega: string, small: DailySeries, large: DailySeries, period: Period): Promise<{ series: DailySeries; leftOut?: string }> {
+  if (mega !== 'MAGS') return { series: await ctx.series(mega) };
   try {
     const mags = await ctx.series('MAGS');
+    const close = lastDate(small) < lastDate(large) ? lastDate(small) : lastDate(large);
+    const behind = indexOnOrBefore(small.dates, close) - indexOnOrBefore(small.dates, lastDate(mags));
+    if (leavesOutStale(true, behind)) {
+      ctx.leaveOut?.('MAGS');
+      return { series: await ctx.series('QQQ'), leftOut: `MAGS left out: ${staleReason(lastDate(mags))}; QQQ stands in` };
+    }
     const al = alignSeries([small, mags]);
-    if (periodBaseIndex(al.dates, period, al.dates.length - 1) >= 0) return mags;
+    if (periodBaseIndex(al.dates, period, al.dates.length - 1) >= 0) return { series: mags };
     ctx.warn(`MAGS began trading ${formatMonthYear(at(mags.dates, 0))}, so QQQ (the Nasdaq-100) stands in for mega caps over this period.`);
   } catch (e) {
     if (!(e instanceof NotEnoughDataError)) throw e;
     ctx.warn('MAGS did not trade yet on that date, so QQQ (the Nasdaq-100) stands in for mega caps.');
   }
-  return ctx.series('QQQ');
+  return { series: await ctx.series('QQQ') };
 }
 
 /** `s` rebased to 100 at `dates[from]` and laid on `dates` (null where it has no close). */
@@ -296,6 +313,11 @@ function onDates(s: DailySeries, dates: readonly string[], from: number, baseInd
   const baseDate = at(dates, baseIndex);
   const base = byDate.get(baseDate) ?? at(s.adjClose, Math.max(0, indexOnOrBefore(s.dates, baseDate)));
   return dates.map((d, i) => (i < from ? null : byDate.has(d) ? ((byDate.get(d) as number) / base) * 100 : null));
+}
+
+/** A ratio line as how far ahead it is of `start` (0.03 = 3% ahead); gaps stay gaps. */
+function aheadOf(values: readonly (number | null)[], start: number): (number | null)[] {
+  return values.map((v) => (v === null ? null : v / start - 1));
 }
 
 /** The ratio's last cross of its average, when it came within the last 10 sessions. */

@@ -16,8 +16,9 @@ import type { SymbolOption } from '../src/command/options.ts';
 import { opt } from '../src/command/options.ts';
 import { UserInputError } from '../src/errors.ts';
 import { listing } from '../src/answer/phrases.ts';
-import { MAX_STALE_SESSIONS, UNIVERSE_OPTIONS, universeMembers } from '../src/command/universe.ts';
+import { leavesOutStale, staleReason, UNIVERSE_OPTIONS, universeMembers } from '../src/command/universe.ts';
 import { codeBlock } from '../src/answer/table.ts';
+import { chartName } from '../src/answer/names.ts';
 
 /** What each scan looks for, in one line for the answer (the rules and their reasons: src/core/scans.ts). */
 export const SCAN_RULES: Readonly<Record<ScanKind, string>> = {
@@ -66,6 +67,7 @@ export async function loadScanList(ctx: CommandContext, universe: string | undef
   let members: UniverseMember[];
   let label: string;
   let plural: string;
+  let named = true;
   const watched = word === undefined || WATCH_WORDS.has(word) ? await channelWatchlist(ctx) : null;
   if (word !== undefined && WATCH_WORDS.has(word) && !watched) throw new UserInputError('This channel watches nothing yet.', '`/watch add HOOD SHOP` adds names; or scan a universe, e.g. `/scan snapback stocks`.');
   if (watched) {
@@ -75,6 +77,7 @@ export async function loadScanList(ctx: CommandContext, universe: string | undef
   } else {
     const picked = universeMembers(ctx, universe ?? 'stocks', more);
     members = picked.members;
+    named = picked.universe !== null;
     label = picked.universe?.label ?? 'the list';
     plural = picked.universe?.plural ?? 'symbols';
   }
@@ -97,12 +100,13 @@ export async function loadScanList(ctx: CommandContext, universe: string | undef
   const refEnd = ref.dates.length - 1;
   const scanned = withData.filter((x) => {
     const behind = refEnd - indexOnOrBefore(ref.dates, lastDate(x.series));
-    if (behind > MAX_STALE_SESSIONS) {
-      leftOut.push(`${x.member.symbol} (its prices end ${formatDate(lastDate(x.series))})`);
+    const out = leavesOutStale(named, behind);
+    if (out) {
+      leftOut.push(`${x.member.symbol} (${staleReason(lastDate(x.series))})`);
       // Named as left out: its early end does not move the answer's close.
       ctx.leaveOut?.(x.member.symbol);
     }
-    return behind <= MAX_STALE_SESSIONS;
+    return !out;
   });
   return { label, plural, scanned, leftOut, asOf: lastDate(ref) };
 }
@@ -145,7 +149,7 @@ export default defineCommand({
       const total = results.reduce((s, r) => s + r.hits.length, 0);
       a.lines.push(total === 0 ? `**None of the ${n} ${list.plural}** made any scan’s cut on ${formatDate(list.asOf)}.` : `Scans over the ${n} ${list.plural} on ${formatDate(list.asOf)}:`);
       for (const r of results) {
-        a.lines.push(`**${r.kind[0]?.toUpperCase()}${r.kind.slice(1)}** (${r.hits.length}): ${r.hits.length === 0 ? 'none' : r.hits.map((h) => `${h.symbol} ${numberOf(r.kind, h)}`).join(', ')}.`);
+        a.lines.push(`**${r.kind[0]?.toUpperCase()}${r.kind.slice(1)}** (${r.hits.length}): ${r.hits.length === 0 ? 'none' : r.hits.map((h) => `${chartName(h.symbol)} ${numberOf(r.kind, h)}`).join(', ')}.`);
         a.facts[`${r.kind}`] = r.hits.map((h) => h.symbol).join(',');
       }
       a.lines.push(`Rules — ${SCAN_KINDS.map((k) => rule(k)).join(' ')}`);
@@ -161,11 +165,11 @@ export default defineCommand({
     if (r.hits.length === 0) {
       a.lines.push(`**None of the ${r.scanned.length} ${r.plural}** made the ${o.kind} cut on ${formatDate(r.asOf)}.`);
     } else {
-      a.lines.push(`**${r.hits.length} of the ${r.scanned.length} ${r.plural}** made the ${o.kind} cut on ${formatDate(r.asOf)}: ${listing(r.hits.map((h) => h.symbol))}.`);
+      a.lines.push(`**${r.hits.length} of the ${r.scanned.length} ${r.plural}** made the ${o.kind} cut on ${formatDate(r.asOf)}: ${listing(r.hits.map((h) => chartName(h.symbol)))}.`);
     }
     a.lines.push(rule(o.kind));
     if (r.hits.length > 0) {
-      a.lines.push(codeBlock(['#', '', NUMBER_HEADER[o.kind], 'why'], r.hits.map((h, i) => [String(i + 1), h.symbol, numberOf(r.kind, h), h.label]), 2));
+      a.lines.push(codeBlock(['#', '', NUMBER_HEADER[o.kind], 'why'], r.hits.map((h, i) => [String(i + 1), chartName(h.symbol), numberOf(r.kind, h), h.label]), 2));
     }
     if (r.leftOut.length > 0) a.lines.push(`Not scanned: ${r.leftOut.join('; ')}.`);
     a.facts = { kind: o.kind, scanned: r.scanned.length, hits: r.hits.length, names: r.hits.map((h) => h.symbol).join(',') };
@@ -187,7 +191,7 @@ export function minisChart(r: ScanResult, source: string, vs: string): Multiples
   const b = r.kind === 'streaks' ? r.benchmark : undefined;
   const ratio = b !== undefined;
   const bench = b ? new Map(b.dates.map((d, i) => [d, b.adjClose[i] as number])) : null;
-  const cells = hits.map((h, k) => {
+  const cells = hits.map((h) => {
     const s = bySymbol.get(h.symbol) as DailySeries;
     const lv = r.kind === 'unwind' || ratio ? Array.from(s.adjClose) : levelValues(s).values;
     const at = new Map(s.dates.map((d, i) => [d, lv[i] as number]));
@@ -207,9 +211,10 @@ export function minisChart(r: ScanResult, source: string, vs: string): Multiples
       });
     } else values = dates.map((d) => at.get(d) ?? null);
     return {
-      title: `${k + 1}. ${h.symbol} ${numberOf(r.kind, h)}`,
+      title: chartName(h.symbol),
+      note: numberOf(r.kind, h),
       values,
-      color: 'blue' as const,
+      symbol: h.symbol,
       ...(h.level !== undefined && r.kind !== 'unwind' ? { level: h.level } : {}),
     };
   });
@@ -219,7 +224,7 @@ export function minisChart(r: ScanResult, source: string, vs: string): Multiples
     id: `scan-${r.kind}`,
     title: `${r.kind[0]?.toUpperCase()}${r.kind.slice(1)}: ${hits.length === r.hits.length ? '' : `top ${hits.length} of ${r.hits.length}, `}${r.label}`,
     subtitle: `${what}; last 6 months`,
-    altText: `Small charts of the last six months for ${hits.map((h) => `${h.symbol} (${numberOf(r.kind, h)})`).join(', ')}.`,
+    altText: `Small charts of the last six months for ${hits.map((h) => `${chartName(h.symbol)} (${numberOf(r.kind, h)})`).join(', ')}.`,
     footer: chartFooter(source, r.asOf),
     dates,
     format: ratio || r.kind === 'unwind' ? 'index' : 'price',

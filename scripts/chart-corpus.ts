@@ -25,8 +25,12 @@ export function chartCorpus(): string[] {
       `/digest preview ${pick(['close', 'sectors', 'rotation'])}${asof}`,
       `/analogs ${pick(['IWM vs:SPY event:streak', 'SPY event:record', 'QQQ decline 20', 'SPY level 600', 'IWM streak 8 vs:SPY', 'XLE vs:SPY event:streak', 'KRE decline 20'])}${asof}`,
       `/scan ${pick(['snapback stocks', 'breakouts sectors', 'streaks mag7 vs:SPY', 'unwind stocks', 'all stocks', 'breakouts stocks', 'snapback sectors'])}${asof}`,
+      // A second scan a day, picked to find names: the small multiples over every universe and scan.
+      `/scan ${pick(['streaks stocks', 'unwind stocks', 'breakouts sectors', 'breakouts SPX COMP QQQ XLK', 'snapback mag7', 'breakouts smallcap-drivers', 'breakouts mag7'])}${asof}`,
     );
   });
+  // Six minis, and names typed as index names (their minis are titled SPX, COMP, RUT).
+  out.push('/scan snapback stocks asof:2025-05-12', '/scan unwind stocks asof:2024-08-07', '/scan breakouts SPX RUT COMP NVDA asof:2024-11-08');
   return out;
 }
 
@@ -37,6 +41,8 @@ interface DrawnText {
   w: number;
   h: number;
   size: number;
+  /** The clip region it was drawn under, in PNG pixels. */
+  clip?: { x: number; y: number; w: number; h: number };
 }
 
 /** The chat column's width, in CSS px: the width every chart must read at. */
@@ -44,8 +50,8 @@ export const CHAT_WIDTH = 520;
 
 /**
  * What breaks the rules for text on a PNG: any two text boxes that overlap (by more than a hair of
- * anti-aliasing), text cut off by the PNG's edge, and text smaller than `minPx` when the PNG is shown
- * 520 px wide. `titles` names texts held to the title floor instead.
+ * anti-aliasing), text cut off by the PNG's edge or by the clip region it was drawn in (a scale's
+ * box, the plot area), and text smaller than `minPx` when the PNG is shown 520 px wide. `titles` names texts held to the title floor instead.
  */
 export function textProblems(
   texts: readonly DrawnText[],
@@ -56,6 +62,9 @@ export function textProblems(
   const out: string[] = [];
   for (const t of texts) {
     if (t.x < -0.5 || t.y < -0.5 || t.x + t.w > png.width + 0.5 || t.y + t.h > png.height + 0.5) out.push(`"${t.text}" is cut off by the edge`);
+    else if (t.clip && (t.x < t.clip.x - 0.5 || t.y < t.clip.y - 0.5 || t.x + t.w > t.clip.x + t.clip.w + 0.5 || t.y + t.h > t.clip.y + t.clip.h + 0.5)) {
+      out.push(`"${t.text}" is cut off by its drawing region`);
+    }
   }
   // The title is the topmost text that reads as one (a legend entry may repeat its words).
   const titleBoxes = new Set(floors.titles.map((title) => texts.filter((t) => t.text === title).sort((p, q) => p.y - q.y)[0]));

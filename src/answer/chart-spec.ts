@@ -149,16 +149,20 @@ export interface RotationChartSpec extends ChartSpecBase {
 
 /**
  * Small multiples: one mini line chart per item (at most 6) over the same trading days, two columns,
- * each mini with its own value axis, so a scan's names are read side by side.
+ * each mini with its own value range (labelled by its low and high), so a scan's names are read side by side.
  */
 export interface MultiplesChartSpec extends ChartSpecBase {
   kind: 'multiples';
   dates: readonly string[];
   format: ValueFormat;
   cells: readonly {
-    /** Drawn in the mini's top-left corner, e.g. "HOOD −32% from its high". */
+    /** The name the person typed (SPX, not ^GSPC), written in the mini's top-left corner. */
     title: string;
+    /** A short figure after the title, quieter: "−32.0%". */
+    note?: string;
     values: readonly (number | null)[];
+    /** The symbol the mini plots: its line takes the symbol's own colour (a `color` wins). */
+    symbol?: string;
     color?: SeriesColor;
     /** A dashed reference line in the mini (the level broken, the 3-month high). */
     level?: number;

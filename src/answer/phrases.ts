@@ -66,13 +66,13 @@ export function listing(items: readonly string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${at(items, items.length - 1)}`;
 }
 
-/** A member left out, and why ("its prices end Jul 2, 2026"). */
+/** A member left out, and why ("its data ends Jul 2, 2026"). */
 export interface LeftOut {
   symbol: string;
   reason: string;
 }
 
-/** One sentence naming what was left out and why ("Not ranked: KRE (its prices end …)"), or null. */
+/** One sentence naming what was left out and why ("Not ranked: KRE (its data ends …)"), or null. */
 export function leftOutSentence(head: string, leftOut: readonly LeftOut[]): string | null {
   if (leftOut.length === 0) return null;
   return `${head}: ${leftOut.map((l) => `${l.symbol} (${l.reason})`).join('; ')}.`;

@@ -23,7 +23,7 @@ import type {
   TimePanelSpec,
   ValueFormat,
 } from '../answer/chart-spec.ts';
-import { dateAxisLabels, formatValue, sessionAxisLabels, intlTickFormat, niceRange, niceRangeWithZero, niceSymmetricRange } from './format.ts';
+import { compactValue, dateAxisLabels, formatValue, sessionAxisLabels, intlTickFormat, niceRange, niceRangeWithZero, niceSymmetricRange } from './format.ts';
 import { formatPercent } from '../core/format.ts';
 import { colorOf, PALETTE, QUADRANTS, symbolColors, THEME, TRANSPARENT, withAlpha } from './theme.ts';
 
@@ -58,8 +58,12 @@ export type TapebotOptions = {
   cornerLabels: { text: string; color: string; corner: Corner }[];
   /** The footer's lines, drawn under everything in the room `layout.padding.bottom` leaves for them. */
   footer: string[];
-  /** Titles written in the top-left corner of the box two scales span (small multiples). */
-  cellTitles?: { text: string; color: string; xScale: string; yScale: string }[];
+  /**
+   * Small multiples: each mini's box (its column's x scale; the band `from`..`to` of a value scale),
+   * its title and note, written in its top-left corner, and its value labels (low and high, at their
+   * places on the value scale), written beside it on `side`.
+   */
+  minis?: { title: string; note?: string; xScale: string; yScale: string; from: number; to: number; side: 'left' | 'right'; labels: { text: string; at: number }[] }[];
 };
 
 /**
@@ -151,6 +155,13 @@ function baseOptions(
       tapebot: { width: size.width, height: size.height, background: THEME.background, footer, ...tapebot },
     },
   };
+}
+
+/** What baseOptions's padding, title, subtitle and footer take of a chart's height, in CSS px (Chart.js's line height is 1.2). */
+function chromeHeight(spec: ChartSpec, size: Size): number {
+  const footer = spec.footer === '' ? 0 : FOOTER_GAP + wrapFooter(spec.footer, size.width).length * FOOTER_LINE;
+  const subtitle = spec.subtitle === undefined ? 0 : wrapWords(spec.subtitle, size.width - 24, THEME.subtitleSize).length * THEME.subtitleSize * 1.2 + 6;
+  return 8 + 6 + footer + THEME.titleSize * 1.2 + (spec.subtitle ? 2 : 8) + subtitle;
 }
 
 /** Left padding of every chart; the footer starts there too. */
@@ -822,30 +833,80 @@ function rotationConfig(spec: RotationChartSpec, size: Size): ChartJsConfig {
 /** Most minis a multiples chart draws (two columns of three). */
 export const MAX_CELLS = 6;
 const COLUMNS = 2;
-/** Room for a mini's title above its line, in pixels. */
-const CELL_TITLE_ROOM = 22;
+/** Room for a mini's title above its line, in CSS px. */
+const CELL_TITLE_ROOM = 19;
+/** Room under a mini's lowest value, as a share of its height. */
+const CELL_FOOT = 0.05;
+/** Between two rows of minis, in CSS px. */
+const CELL_GAP = 12;
+/** Between a mini and its value labels, in CSS px. */
+export const CELL_LABEL_GAP = 5;
 
 /**
- * Two columns of minis in one Chart.js chart: each column has its own category x axis (stacked side by
- * side at the bottom, with a spacer between), each mini its own value axis (left column's on the left,
- * right column's on the right, stacked top-down with spacers), so every mini keeps its own scale.
+ * Inter's digits, `$`, `%` and `K` are about 0.6 em wide at most; a little over keeps a label column
+ * from being too narrow for its widest label.
+ */
+function labelWidth(text: string, size: number): number {
+  return text.length * size * 0.64;
+}
+
+/**
+ * Two columns of minis in one Chart.js chart. Each column has its own category x axis (side by side
+ * at the bottom, with a spacer between); the rows share one value scale on which each mini has a band
+ * of its own, its values mapped into it, so every mini keeps its own range with no stacked value axes.
+ * A mini's axis is two compact labels, its low and its high, drawn by the tapebot plugin beside it
+ * (the left column's on the left, the right column's on the right), with its title (the ticker) and
+ * note inside its top-left corner.
  */
 function multiplesConfig(spec: MultiplesChartSpec, size: Size): ChartJsConfig {
   const cells = spec.cells.slice(0, MAX_CELLS);
-  const rows = Math.max(1, Math.ceil(cells.length / COLUMNS));
   const cols = cells.length > 1 ? COLUMNS : 1;
+  const rows = Math.max(1, Math.ceil(cells.length / cols));
   const datasets: JsonObject[] = [];
-  const scales: JsonObject = {};
-  const formats: { [id: string]: ValueFormat } = {};
-  const cellTitles: NonNullable<TapebotOptions['cellTitles']> = [];
-  const plotHeight = Math.max(120, size.height - 170);
-  const rowHeight = plotHeight / rows;
+  const minis: NonNullable<TapebotOptions['minis']> = [];
+  const plotHeight = Math.max(120, size.height - chromeHeight(spec, size) - (THEME.tickSize * 1.2 + 10));
+  const rowPx = Math.max(40, (plotHeight - (rows - 1) * CELL_GAP) / rows);
+  // The value scale in row heights: row r (0 on top) spans [top - 1, top], with a gap between rows.
+  const gap = CELL_GAP / rowPx;
+  const total = rows + (rows - 1) * gap;
+  const titleShare = Math.min(0.45, CELL_TITLE_ROOM / rowPx);
   const dateLabels = dateAxisLabels(spec.dates, Math.max(2, Math.floor((size.width / cols - 120) / 90)));
   const labelled = new Set(dateLabels.ticks);
   const tickColors = spec.dates.map((_, i) => (labelled.has(i) ? THEME.grid : TRANSPARENT));
+  const symbolCells = cells.filter((c) => c.symbol !== undefined && c.color === undefined);
+  const ownColors = symbolColors(symbolCells.map((c) => c.symbol ?? ''));
+  const room = { left: 0, right: 0 };
 
+  cells.forEach((cell, k) => {
+    const col = k % cols;
+    const row = Math.floor(k / cols);
+    const side = col === 0 ? 'left' : 'right';
+    const xScale = `x${col}`;
+    const yScale = side === 'left' ? 'yl' : 'yr';
+    const top = total - row * (1 + gap);
+    const bottom = top - 1;
+    const values = finite(cell.values);
+    const nums = values.filter((v): v is number => v !== null);
+    const level = cell.level !== undefined && isNum(cell.level) ? cell.level : undefined;
+    const lo = nums.length > 0 ? Math.min(...nums, ...(level === undefined ? [] : [level])) : 0;
+    const hi = nums.length > 0 ? Math.max(...nums, ...(level === undefined ? [] : [level])) : 1;
+    // The mini's values into its band: the low just above its foot, the high just under its title.
+    const span = 1 - titleShare - CELL_FOOT;
+    const place = (v: number): number => bottom + CELL_FOOT + (hi > lo ? ((v - lo) / (hi - lo)) * span : span / 2);
+    const symbolAt = symbolCells.indexOf(cell);
+    const color = symbolAt >= 0 ? (ownColors[symbolAt] ?? colorOf(undefined, k)) : colorOf(cell.color, k);
+    datasets.push(lineDataset(cell.title, values.map((v) => (v === null ? null : place(v))), yScale, color, { xAxisID: xScale, borderWidth: 2, order: 1, tapebotHideInLegend: true }));
+    if (level !== undefined) {
+      datasets.push(lineDataset(`${cell.title} level`, new Array<number>(spec.dates.length).fill(place(level)), yScale, colorOf('gray', 0), { xAxisID: xScale, borderWidth: 1.25, borderDash: [5, 4], order: 2, tapebotHideInLegend: true }));
+    }
+    const labels = nums.length === 0 ? [] : hi > lo ? [{ text: compactValue(lo, spec.format), at: place(lo) }, { text: compactValue(hi, spec.format), at: place(hi) }] : [{ text: compactValue(hi, spec.format), at: place(hi) }];
+    for (const l of labels) room[side] = Math.max(room[side], labelWidth(l.text, THEME.tickSize) + 2 * CELL_LABEL_GAP);
+    minis.push({ title: cell.title, ...(cell.note ? { note: cell.note } : {}), xScale, yScale, from: bottom, to: top, side, labels });
+  });
+
+  const scales: JsonObject = {};
   for (let c = 0; c < cols; c++) {
-    if (c > 0) scales[`xgap${c}`] = { type: 'linear', axis: 'x', position: 'bottom', stack: 'cols', stackWeight: 0.06, grid: { display: false }, border: { display: false }, ticks: { display: false } };
+    if (c > 0) scales[`xgap${c}`] = { type: 'linear', axis: 'x', position: 'bottom', stack: 'cols', stackWeight: 0.1, grid: { display: false }, border: { display: false }, ticks: { display: false } };
     scales[`x${c}`] = {
       type: 'category',
       position: 'bottom',
@@ -857,57 +918,21 @@ function multiplesConfig(spec: MultiplesChartSpec, size: Size): ChartJsConfig {
       ticks: ticks({ autoSkip: false, maxRotation: 0, minRotation: 0, padding: 2 }),
     };
   }
-  // Rows gap weight relative to a row of weight 1.
-  const gapWeight = PANEL_GAP / Math.max(40, rowHeight - PANEL_GAP);
-  // Value scales per side, top row first; Chart.js stacks right-hand boxes top-down in declaration
-  // order and left-hand boxes bottom-up, so the left side is declared in reverse.
-  const sides: Record<'left' | 'right', [string, JsonObject][]> = { left: [], right: [] };
-  cells.forEach((cell, k) => {
-    const col = cols === 1 ? 0 : k % COLUMNS;
-    const row = cols === 1 ? k : Math.floor(k / COLUMNS);
-    const side = col === 0 ? 'left' : 'right';
-    const id = `y${k}`;
-    const xId = `x${col}`;
-    if (row > 0) sides[side].push([`gap${side}${row}`, { ...spacerScale(gapWeight), position: side, stack: side }]);
-    const values = finite(cell.values);
-    const nums = values.filter((v): v is number => v !== null);
-    if (cell.level !== undefined && isNum(cell.level)) nums.push(cell.level);
-    const lo = nums.length > 0 ? Math.min(...nums) : 0;
-    const hi = nums.length > 0 ? Math.max(...nums) : 1;
-    // Headroom for the title: the range is stretched so the line stays below it.
-    const headroom = (hi - lo || Math.abs(hi) * 0.1 || 1) * (CELL_TITLE_ROOM / Math.max(30, rowHeight - CELL_TITLE_ROOM - PANEL_GAP));
-    const range = niceRange(lo, hi + headroom, 4);
-    formats[id] = spec.format;
-    sides[side].push([
-      id,
-      {
-        type: 'linear',
-        position: side,
-        stack: side,
-        stackWeight: 1,
-        min: range.min,
-        max: range.max,
-        grid: { display: false },
-        border: { color: THEME.border },
-        ticks: ticks({ format: intlTickFormat(spec.format), stepSize: range.step, maxTicksLimit: 4 }),
-      },
-    ]);
-    const color = colorOf(cell.color, k);
-    datasets.push(lineDataset(cell.title, values, id, color, { xAxisID: xId, borderWidth: 2, order: 1, tapebotHideInLegend: true }));
-    if (cell.level !== undefined && isNum(cell.level)) {
-      datasets.push(lineDataset(`${cell.title} level`, new Array<number>(spec.dates.length).fill(cell.level), id, colorOf('gray', 0), { xAxisID: xId, borderWidth: 1.25, borderDash: [5, 4], order: 2, tapebotHideInLegend: true }));
-    }
-    cellTitles.push({ text: cell.title, color: THEME.text, xScale: xId, yScale: id });
-  });
-  // Every stack has the same rows, so the columns line up even with an odd number of cells.
-  if (cols === 2 && cells.length % 2 === 1) {
-    const row = rows - 1;
-    if (row > 0) sides.right.push([`gapright${row}`, { ...spacerScale(gapWeight), position: 'right', stack: 'right' }]);
-    sides.right.push(['yempty', { ...spacerScale(1), position: 'right', stack: 'right' }]);
+  // The value scales draw nothing: their (blank) titles only hold the room the plugin's labels need.
+  for (const side of cols === 2 ? (['left', 'right'] as const) : (['left'] as const)) {
+    const titleFont = THEME.tickSize;
+    scales[side === 'left' ? 'yl' : 'yr'] = {
+      type: 'linear',
+      position: side,
+      min: 0,
+      max: total,
+      grid: { display: false },
+      border: { display: false },
+      ticks: { display: false },
+      title: { display: true, text: ' ', font: font(titleFont), padding: { top: 0, bottom: Math.max(0, Math.ceil(room[side] - titleFont * 1.2)) } },
+    };
   }
-  for (const [id, scale] of [...sides.left].reverse()) scales[id] = scale;
-  for (const [id, scale] of sides.right) scales[id] = scale;
-  const options = baseOptions(spec, size, { display: false, pointStyle: true }, { formats, cornerLabels: [], cellTitles });
+  const options = baseOptions(spec, size, { display: false, pointStyle: true }, { formats: {}, cornerLabels: [], minis });
   options.scales = scales;
   return { type: 'line', data: { labels: dateLabels.labels, datasets }, options };
 }

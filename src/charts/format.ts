@@ -44,6 +44,45 @@ export function formatValue(x: number, format: ValueFormat): string {
   }
 }
 
+/**
+ * A value in at most three significant digits, for the two labels of a small multiple's value axis:
+ * '$48.2', '$152', '$1.52K', '−48.2%', '+123%', '104', '0.0969', '12.4M'. Percentages keep at most one
+ * decimal and their sign, as the answers write them.
+ */
+export function compactValue(x: number, format: ValueFormat): string {
+  if (!Number.isFinite(x)) throw new RangeError(`compactValue: not a finite number: ${x}`);
+  const a = Math.abs(x);
+  switch (format) {
+    case 'percent':
+    case 'share': {
+      const body = `${significant(a * 100, 3, 1)}%`;
+      if (format === 'share' || body === '0%') return body;
+      return x < 0 ? `${MINUS}${body}` : `+${body}`;
+    }
+    case 'price':
+      return signed(`$${withUnit(a, (v) => significant(v, 3, 2))}`, x);
+    case 'volume':
+    case 'index':
+      return signed(withUnit(a, (v) => significant(v, 3, 2)), x);
+    case 'ratio':
+      return signed(significant(a, 3, 6), x);
+  }
+}
+
+/** 1520 → '1.52K', 12_400_000 → '12.4M' (rounded first, so 999.7 is '1K', not '1000'). */
+function withUnit(a: number, body: (v: number) => string): string {
+  const r = a === 0 ? 0 : Number(a.toPrecision(3));
+  const [div, unit] = r >= 1e9 ? [1e9, 'B'] : r >= 1e6 ? [1e6, 'M'] : r >= 1e3 ? [1e3, 'K'] : [1, ''];
+  return `${body(r / div)}${unit}`;
+}
+
+/** `a` (≥ 0) in `digits` significant digits, at most `maxDecimals` decimals, no trailing zeros: 48.23 → '48.2'. */
+function significant(a: number, digits: number, maxDecimals: number): string {
+  if (a === 0) return '0';
+  const decimals = Math.min(maxDecimals, Math.max(0, digits - 1 - Math.floor(Math.log10(a))));
+  return new Intl.NumberFormat('en-US', { maximumFractionDigits: decimals, useGrouping: false }).format(a);
+}
+
 /** Decimals that tell apart ticks `step` apart (0.25 → 2, 5 → 0). */
 function decimalsFor(step: number): number {
   if (!(step > 0) || !Number.isFinite(step)) return 0;

@@ -25,7 +25,7 @@ import {
 } from 'chart.js';
 import type { ValueFormat } from '../answer/chart-spec.ts';
 import type { ChartJsConfig, Corner, JsonObject, TapebotOptions } from './config.ts';
-import { DEVICE_PIXEL_RATIO, FOOTER_LINE, PAD_LEFT } from './config.ts';
+import { CELL_LABEL_GAP, DEVICE_PIXEL_RATIO, FOOTER_LINE, PAD_LEFT } from './config.ts';
 import { formatTick, logTicks } from './format.ts';
 import { toFont, toPadding } from 'chart.js/helpers';
 import { THEME } from './theme.ts';
@@ -75,29 +75,85 @@ export interface TextBox extends Box {
   text: string;
   /** Font size in canvas (PNG) pixels. */
   size: number;
+  /** The rectangular clip region in force when it was drawn (canvas pixels), if any: ink outside it is not shown. */
+  clip?: Box;
+}
+
+function intersect(a: Box, b: Box): Box {
+  const x = Math.max(a.x, b.x);
+  const y = Math.max(a.y, b.y);
+  return { x, y, w: Math.max(0, Math.min(a.x + a.w, b.x + b.w) - x), h: Math.max(0, Math.min(a.y + a.h, b.y + b.h) - y) };
+}
+
+/** The canvas-pixel bounding box of a rectangle drawn under the context's current transform. */
+function transformed(ctx: SKRSContext2D, x: number, y: number, w: number, h: number): Box {
+  const t = ctx.getTransform();
+  const corners = [
+    [x, y],
+    [x + w, y],
+    [x, y + h],
+    [x + w, y + h],
+  ].map(([px = 0, py = 0]) => [t.a * px + t.c * py + t.e, t.b * px + t.d * py + t.f] as const);
+  const xs = corners.map((c) => c[0]);
+  const ys = corners.map((c) => c[1]);
+  return { x: Math.min(...xs), y: Math.min(...ys), w: Math.max(...xs) - Math.min(...xs), h: Math.max(...ys) - Math.min(...ys) };
+}
+
+/**
+ * Follows the clip region a context draws under, as far as it is rectangular: `rect` + `clip` (how
+ * Chart.js clips a scale's labels, the legend and the plot area), kept and given back by `save` and
+ * `restore`. A clip by any other path cannot be followed; the region in force stays as it was.
+ */
+function trackClip(ctx: SKRSContext2D): () => Box | undefined {
+  let clip: Box | undefined;
+  const saved: (Box | undefined)[] = [];
+  // The rectangles of the path being built; null once it has anything else in it.
+  let rects: Box[] | null = [];
+  const wrap = <K extends keyof SKRSContext2D>(name: K, before: (...args: never[]) => void): void => {
+    const method: unknown = ctx[name];
+    const original = (method as (...args: unknown[]) => unknown).bind(ctx);
+    (ctx as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+      (before as (...a: unknown[]) => void)(...args);
+      return original(...args);
+    };
+  };
+  wrap('save', () => saved.push(clip));
+  wrap('restore', () => {
+    if (saved.length > 0) clip = saved.pop();
+  });
+  wrap('beginPath', () => (rects = []));
+  wrap('rect', (x: number, y: number, w: number, h: number) => rects?.push(transformed(ctx, x, y, w, h)));
+  for (const name of ['moveTo', 'lineTo', 'arc', 'arcTo', 'bezierCurveTo', 'quadraticCurveTo', 'ellipse', 'roundRect'] as const) wrap(name, () => (rects = null));
+  wrap('clip', (...args: unknown[]) => {
+    // clip(path) clips by a path object this wrapper never saw.
+    if (typeof args[0] === 'object' || rects === null || rects.length === 0) return;
+    const area = rects.reduce((u, r) => {
+      const x = Math.min(u.x, r.x);
+      const y = Math.min(u.y, r.y);
+      return { x, y, w: Math.max(u.x + u.w, r.x + r.w) - x, h: Math.max(u.y + u.h, r.y + r.h) - y };
+    });
+    clip = clip ? intersect(clip, area) : area;
+  });
+  return () => clip;
 }
 
 /**
  * Records the box of every text drawn on a context, by wrapping its `fillText`: what the overlap and
- * size-floor tests read. A halo's `strokeText` is the same text in the same place and is not recorded.
+ * size-floor tests read, with the clip region it was drawn under. A halo's `strokeText` is the same
+ * text in the same place and is not recorded.
  */
-function recordText(ctx: SKRSContext2D, boxes: TextBox[]): void {
+export function recordText(ctx: SKRSContext2D, boxes: TextBox[]): void {
+  const clipNow = trackClip(ctx);
   const fill = ctx.fillText.bind(ctx);
   ctx.fillText = (text: string, x: number, y: number, maxWidth?: number) => {
     if (text.trim() !== '') {
       const m = ctx.measureText(text);
+      const box = transformed(ctx, x - m.actualBoundingBoxLeft, y - m.actualBoundingBoxAscent, m.actualBoundingBoxLeft + m.actualBoundingBoxRight, m.actualBoundingBoxAscent + m.actualBoundingBoxDescent);
       const t = ctx.getTransform();
-      const corners = [
-        [x - m.actualBoundingBoxLeft, y - m.actualBoundingBoxAscent],
-        [x + m.actualBoundingBoxRight, y - m.actualBoundingBoxAscent],
-        [x - m.actualBoundingBoxLeft, y + m.actualBoundingBoxDescent],
-        [x + m.actualBoundingBoxRight, y + m.actualBoundingBoxDescent],
-      ].map(([px = 0, py = 0]) => [t.a * px + t.c * py + t.e, t.b * px + t.d * py + t.f] as const);
-      const xs = corners.map((c) => c[0]);
-      const ys = corners.map((c) => c[1]);
       const px = Number(/([\d.]+)px/.exec(ctx.font)?.[1] ?? 0);
       const scale = Math.sqrt(Math.abs(t.a * t.d - t.b * t.c));
-      boxes.push({ text, x: Math.min(...xs), y: Math.min(...ys), w: Math.max(...xs) - Math.min(...xs), h: Math.max(...ys) - Math.min(...ys), size: px * scale });
+      const clip = clipNow();
+      boxes.push({ text, ...box, size: px * scale, ...(clip ? { clip } : {}) });
     }
     if (maxWidth === undefined) fill(text, x, y);
     else fill(text, x, y, maxWidth);
@@ -158,17 +214,7 @@ function tapebotPlugin(opts: TapebotOptions, bands: readonly Band[]): Plugin {
       ctx.font = cssFont(THEME.labelSize, 600);
       for (const c of opts.cornerLabels) drawCorner(ctx, a, c.text, c.color, c.corner);
       ctx.restore();
-      ctx.save();
-      // Larger than tick labels: the name is what a reader looks for first in a small multiple.
-      ctx.font = cssFont(15, 600);
-      ctx.textBaseline = 'top';
-      ctx.textAlign = 'left';
-      for (const t of opts.cellTitles ?? []) {
-        const xs = chart.scales[t.xScale];
-        const ys = chart.scales[t.yScale];
-        if (xs && ys) haloText(ctx, t.text, xs.left + 6, ys.top + 3, t.color);
-      }
-      ctx.restore();
+      drawMiniGrid(chart, opts.minis ?? []);
     },
 
     afterDatasetsDraw(chart) {
@@ -206,11 +252,85 @@ function tapebotPlugin(opts: TapebotOptions, bands: readonly Band[]): Plugin {
       ctx.restore();
     },
     afterDraw(chart) {
+      drawMinis(chart, opts.minis ?? []);
       drawValueTags(chart);
       drawFooter(chart, opts.footer);
     },
   };
 }
+
+type Mini = NonNullable<TapebotOptions['minis']>[number];
+
+/** A mini's box in canvas px: its column's x extent, its band of the value scale. */
+function miniBox(chart: Chart, m: Mini): { left: number; right: number; top: number; bottom: number; y: Scale } | null {
+  const xs = chart.scales[m.xScale];
+  const y = chart.scales[m.yScale];
+  if (!xs || !y) return null;
+  return { left: xs.left, right: xs.right, top: y.getPixelForValue(m.to), bottom: y.getPixelForValue(m.from), y };
+}
+
+/** Light rules across each mini at its low and high: what its two value labels point at. */
+function drawMiniGrid(chart: Chart, minis: readonly Mini[]): void {
+  const ctx = chart.ctx as unknown as SKRSContext2D;
+  ctx.save();
+  ctx.strokeStyle = THEME.grid;
+  ctx.lineWidth = 1;
+  for (const m of minis) {
+    const box = miniBox(chart, m);
+    if (!box) continue;
+    for (const l of m.labels) {
+      const y = Math.round(box.y.getPixelForValue(l.at)) + 0.5;
+      ctx.beginPath();
+      ctx.moveTo(box.left, y);
+      ctx.lineTo(box.right, y);
+      ctx.stroke();
+    }
+  }
+  ctx.restore();
+}
+
+/** Mini titles and notes in their top-left corners; each mini's low and high beside it, kept apart and inside its band. */
+function drawMinis(chart: Chart, minis: readonly Mini[]): void {
+  const ctx = chart.ctx as unknown as SKRSContext2D;
+  ctx.save();
+  for (const m of minis) {
+    const box = miniBox(chart, m);
+    if (!box) continue;
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'top';
+    // The ticker a little larger and bolder than the ticks: it is what a reader looks for first.
+    ctx.font = cssFont(MINI_TITLE_SIZE, 600);
+    const x = box.left + 6;
+    haloText(ctx, m.title, x, box.top + 1, THEME.text);
+    if (m.note) {
+      const w = ctx.measureText(`${m.title} `).width;
+      ctx.font = cssFont(THEME.labelSize, 500);
+      haloText(ctx, m.note, x + w, box.top + 1 + (MINI_TITLE_SIZE - THEME.labelSize) * 0.8, THEME.mutedText);
+    }
+    ctx.font = cssFont(THEME.tickSize, 400);
+    ctx.fillStyle = THEME.mutedText;
+    ctx.textAlign = m.side === 'left' ? 'right' : 'left';
+    ctx.textBaseline = 'middle';
+    const h = THEME.tickSize + 1;
+    // Low first: each label at its value, inside the band, the high pushed up clear of the low.
+    const ys = m.labels.map((l) => Math.min(Math.max(box.y.getPixelForValue(l.at), box.top + h / 2), box.bottom - h / 2));
+    for (let k = ys.length - 2; k >= 0; k--) {
+      const upper = ys[k + 1] ?? 0;
+      const lower = ys[k] ?? 0;
+      if (lower - upper < h) {
+        const mid = (lower + upper) / 2;
+        ys[k] = Math.min(box.bottom - h / 2, mid + h / 2);
+        ys[k + 1] = (ys[k] ?? 0) - h;
+      }
+    }
+    const lx = m.side === 'left' ? box.left - CELL_LABEL_GAP : box.right + CELL_LABEL_GAP;
+    m.labels.forEach((l, k) => ctx.fillText(l.text, lx, ys[k] ?? 0));
+  }
+  ctx.restore();
+}
+
+/** A mini's title (its ticker), in CSS px. */
+const MINI_TITLE_SIZE = 13;
 
 /** The footer's lines at the bottom left, in the room config.ts left under the chart. */
 function drawFooter(chart: Chart, lines: readonly string[]): void {

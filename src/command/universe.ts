@@ -43,11 +43,27 @@ export interface LoadedUniverse {
 }
 
 /**
- * A member whose prices stop more than this many of the benchmark's sessions before the as-of date is
- * left out: ranking it on an older window would compare different periods. One or two days (a fund
- * whose last close has not been published yet) are kept, with the runner's warning.
+ * A symbol typed whose prices stop more than this many sessions before the answer's close is left out:
+ * ranking it on an older window would compare different periods, and moving the whole answer weeks back
+ * for it would hide the rest's news.
  */
 export const MAX_STALE_SESSIONS = 5;
+
+/**
+ * Whether a member whose prices end `behind` sessions before the answer's close is left out by name.
+ * In a named or default universe (the sectors, the stocks, a channel's watchlist, /rotation's MAGS), any
+ * that ends early is: the answer stays at the latest close and says "MAGS left out: its data ends Oct 1,
+ * 2026". Symbols the person typed are kept when a few sessions behind: the whole answer moves to their
+ * common last close and its first line says so (run.ts); weeks behind, they are left out too.
+ */
+export function leavesOutStale(named: boolean, behind: number): boolean {
+  return named ? behind > 0 : behind > MAX_STALE_SESSIONS;
+}
+
+/** Why a stale member is left out: "its data ends Oct 1, 2026". */
+export function staleReason(last: string): string {
+  return `its data ends ${formatDate(last)}`;
+}
 
 /** Members to rank: a named universe, or the symbols typed; the benchmark itself is never a member. */
 export function universeMembers(ctx: CommandContext, universe: string | undefined, more: readonly string[] | undefined): { universe: Universe | null; members: UniverseMember[] } {
@@ -104,8 +120,8 @@ export async function loadUniverse(ctx: CommandContext, universe: string | undef
     }
     const last = lastDate(series);
     const behind = benchEnd - indexOnOrBefore(benchmark.dates, last);
-    if (behind > MAX_STALE_SESSIONS) {
-      leftOut.push({ symbol: member.symbol, reason: `its prices end ${formatDate(last)}, ${behind} sessions before ${formatDate(lastDate(benchmark))}` });
+    if (leavesOutStale(picked.universe !== null, behind)) {
+      leftOut.push({ symbol: member.symbol, reason: staleReason(last) });
       // Named as left out: its early end does not move the answer's close.
       ctx.leaveOut?.(member.symbol);
       continue;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  compactValue,
   dateAxisLabels,
   formatTick,
   formatValue,
@@ -11,6 +12,25 @@ import {
   niceSymmetricRange,
 } from '../../src/charts/format.ts';
 import { readPrices } from './sample-specs.ts';
+
+describe('compactValue', () => {
+  it('writes a small multiple\'s axis labels in three significant digits at most', () => {
+    expect(compactValue(48.234, 'price')).toBe('$48.2');
+    expect(compactValue(152.4, 'price')).toBe('$152');
+    expect(compactValue(4.5231, 'price')).toBe('$4.52');
+    expect(compactValue(1523.7, 'price'), 'thousands as K').toBe('$1.52K');
+    expect(compactValue(999.7, 'price'), 'rounded before the unit is picked').toBe('$1K');
+    expect(compactValue(48, 'price'), 'no trailing zeros').toBe('$48');
+    expect(compactValue(-0.4821, 'percent')).toBe('\u221248.2%');
+    expect(compactValue(1.234, 'percent'), 'at most one decimal').toBe('+123%');
+    expect(compactValue(0.00004, 'percent')).toBe('0%');
+    expect(compactValue(0.162, 'share')).toBe('16.2%');
+    expect(compactValue(104.23, 'index')).toBe('104');
+    expect(compactValue(98.52, 'index')).toBe('98.5');
+    expect(compactValue(0.096912, 'ratio')).toBe('0.0969');
+    expect(compactValue(12_400_000, 'volume')).toBe('12.4M');
+  });
+});
 
 describe('formatValue', () => {
   it('writes each ValueFormat the way ChartSpec documents it', () => {

@@ -1,14 +1,16 @@
 /**
  * Every chart type, drawn from real answers (the gallery's corpus: varied dates and symbols over the
  * bundled prices), read as a chat column shows it, 520 px wide: no two text boxes overlap, no text is
- * cut off by the edge, nothing is under 11 px (titles under 15 px), and every PNG stays under 300 KB.
- * The renderer records the box of every text it draws (renderWithTextBoxes).
+ * cut off by the edge or by the region it is drawn in (a scale's box, the plot area), nothing is under
+ * 11 px (titles under 15 px), and every PNG stays under 300 KB. The renderer records the box of every
+ * text it draws and the clip region in force (renderWithTextBoxes).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Answer } from '../../src/answer/answer.ts';
 import type { ChartSpec } from '../../src/answer/chart-spec.ts';
 import { chartConfig, type ChartJsConfig } from '../../src/charts/config.ts';
-import { renderWithTextBoxes } from '../../src/charts/render-local.ts';
+import { createCanvas } from '@napi-rs/canvas';
+import { recordText, renderWithTextBoxes, type TextBox } from '../../src/charts/render-local.ts';
 import { MIN_TEXT_PX, MIN_TITLE_PX } from '../../src/charts/theme.ts';
 import { chartCorpus, textProblems } from '../../scripts/chart-corpus.ts';
 import { createTestApp } from '../_app.ts';
@@ -34,13 +36,17 @@ function dataset(config: ChartJsConfig, label: string): Record<string, unknown> 
 
 describe('charts at chat size', () => {
   it('every chart of 50+ real answers: no overlapping or cut-off text, nothing under the size floor, PNG ≤ 300 KB', () => {
-    // Small multiples (/scan) are left out: at 520 px Chart.js gives their stacked value axes less room
-    // than their tick labels take, a known problem (see the gallery), not yet fixed.
-    const charts = answers.flatMap(({ text, answer }) => answer.charts.map((spec) => ({ text, spec }))).filter((c) => c.spec.kind !== 'multiples');
+    const charts = answers.flatMap(({ text, answer }) => answer.charts.map((spec) => ({ text, spec })));
     expect(charts.length, 'at least 50 charts').toBeGreaterThanOrEqual(50);
     const commands = new Set(answers.filter((a) => a.answer.charts.length > 0).map((a) => a.answer.command));
     expect([...commands].sort(), 'every command that draws a chart').toEqual(['analogs', 'breakout', 'chart', 'compare', 'digest', 'drawdown', 'leaders', 'perf', 'rotation', 'rotationmap', 'scan', 'streak']);
-    expect(new Set(charts.map((c) => c.spec.kind)), 'every chart kind').toEqual(new Set(['time', 'bars', 'rotation']));
+    expect(new Set(charts.map((c) => c.spec.kind)), 'every chart kind').toEqual(new Set(['time', 'bars', 'rotation', 'multiples']));
+    // /scan's small multiples over several universes, scans and days, up to six minis.
+    const minis = charts.filter((c) => c.spec.kind === 'multiples');
+    expect(minis.length, 'small multiples').toBeGreaterThanOrEqual(12);
+    expect(new Set(minis.map((c) => /asof:(\S+)/.exec(c.text)?.[1])).size, 'as of several days').toBeGreaterThanOrEqual(6);
+    expect(new Set(minis.map((c) => c.text.split(' ')[2])).size, 'over several universes and lists').toBeGreaterThanOrEqual(4);
+    expect(Math.max(...minis.map((c) => (c.spec.kind === 'multiples' ? c.spec.cells.length : 0))), 'a full chart of six').toBe(6);
     const failures: string[] = [];
     for (const { text, spec } of charts) {
       const { png, width, height, texts } = renderWithTextBoxes(chartConfig(spec));
@@ -67,6 +73,59 @@ describe('charts at chat size', () => {
     // 6 CSS px on a 520 px chart is 6 px: under 15.
     expect(problems).toContain(`"${map.title}" is 6.0 px at 520 px wide (floor 15)`);
     expect(textProblems([{ text: 'x', x: 1550, y: 10, w: 20, h: 30, size: 33 }], { width, height }, FLOORS(map))).toEqual(['"x" is cut off by the edge']);
+    expect(textProblems([{ text: '$400', x: 0, y: 10, w: 60, h: 30, size: 33, clip: { x: 20, y: 0, w: 100, h: 100 } }], { width, height }, FLOORS(map))).toEqual(['"$400" is cut off by its drawing region']);
+  });
+
+  it('the renderer records the clip region each text is drawn in, through save and restore (a cut-off label fails)', async () => {
+    // On a bare canvas: a clip inside a save, nested, then given back by restore.
+    const canvas = createCanvas(400, 200);
+    const ctx = canvas.getContext('2d');
+    const drawn: TextBox[] = [];
+    recordText(ctx, drawn);
+    ctx.font = '20px Inter';
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(0, 0, 100, 200);
+    ctx.clip();
+    ctx.save();
+    ctx.scale(2, 2);
+    ctx.beginPath();
+    ctx.rect(10, 0, 100, 50);
+    ctx.clip();
+    ctx.fillText('in', 11, 40);
+    ctx.restore();
+    ctx.fillText('$400 cut', 60, 150);
+    ctx.restore();
+    ctx.fillText('free', 200, 150);
+    expect(drawn.map((t) => [t.text, t.clip])).toEqual([
+      ['in', { x: 20, y: 0, w: 80, h: 100 }],
+      ['$400 cut', { x: 0, y: 0, w: 100, h: 200 }],
+      ['free', undefined],
+    ]);
+    expect(textProblems(drawn, { width: 400, height: 200 }, { minPx: 0, titlePx: 0, titles: [] })).toEqual(['"$400 cut" is cut off by its drawing region']);
+    // A real chart: Chart.js draws tick labels clipped to their axis's box, and the title under no clip.
+    const r = await app.runner.runText('/compare IWM SPY period:1y asof:2026-01-21');
+    if (!r.ok) throw new Error(r.error.message);
+    const spec = r.answer.charts[0] as ChartSpec;
+    const { texts } = renderWithTextBoxes(chartConfig(spec));
+    expect(texts.filter((t) => t.clip !== undefined && /^[+−]?\d/.test(t.text)).length, 'tick labels drawn under a clip').toBeGreaterThan(2);
+    expect(texts.find((t) => t.text === spec.title)?.clip).toBeUndefined();
+  });
+
+  it('small multiples: each mini is titled with the name typed and labelled by two compact values', async () => {
+    const r = await app.runner.runText('/scan breakouts SPX RUT COMP NVDA asof:2024-11-08');
+    if (!r.ok) throw new Error(r.error.message);
+    const spec = r.answer.charts[0] as ChartSpec & { kind: 'multiples' };
+    expect(spec.kind).toBe('multiples');
+    expect(spec.cells.map((c) => c.title).sort()).toEqual(['COMP', 'NVDA', 'RUT', 'SPX']);
+    const { width, height, texts } = renderWithTextBoxes(chartConfig(spec));
+    for (const c of spec.cells) expect(texts.some((t) => t.text === c.title), c.title).toBe(true);
+    // Two value labels a mini (its low and high), in three significant digits: "$5.99K", "$148".
+    const notes = new Set(spec.cells.map((c) => c.note));
+    const values = texts.filter((t) => !notes.has(t.text) && /^[+−]?\$?[\d.]+[KMB%]?$/.test(t.text));
+    expect(values.length).toBe(2 * spec.cells.length);
+    for (const v of values) expect(v.text.replace(/[^\d]/g, '').length, v.text).toBeLessThanOrEqual(3);
+    expect(textProblems(texts, { width, height }, FLOORS(spec))).toEqual([]);
   });
 
   it('one colour per symbol: IWM is the same in /rotation, /compare and /perf; the rotation map colours by symbol, not rank', async () => {

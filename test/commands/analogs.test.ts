@@ -167,7 +167,8 @@ describe('/scan', () => {
     const c = a.charts[0] as MultiplesChartSpec;
     expect(c.kind).toBe('multiples');
     expect(c.cells).toHaveLength(Math.min(6, want.length));
-    expect(c.cells[0]?.title).toMatch(new RegExp(`^1\\. ${want[0]?.s} `));
+    expect(c.cells[0]?.title, 'the mini is titled with the ticker').toBe(want[0]?.s);
+    expect(c.cells[0]?.note).toMatch(/^−\d+\.\d%$/);
     // Ranked: the table lists the names deepest fall first, numbered, each with the naive fall from its high.
     const table = a.lines.find((l) => l.startsWith('```')) ?? '';
     want.forEach((x, i) => expect(table, x.s).toMatch(new RegExp(`\\n${i + 1} +${x.s} +−${(-x.fall * 100).toFixed(1)}% `)));
@@ -177,7 +178,8 @@ describe('/scan', () => {
 
   it('today: no snapback among the stocks (TOST left out, its prices end early); a universe or a list; bad words refused', async () => {
     const a = await answer('/scan snapback stocks');
-    expect(a.lines.join('\n')).toContain('Not scanned: TOST');
+    expect(a.lines.join('\n'), 'stale members of a named universe are named, the answer stays at the latest close').toMatch(/Not scanned: .*TOST \(its data ends Sep 15, 2026\)/);
+    expect(a.asOf).toBe('2026-10-08');
     const own = await answer('/scan streaks XLE XLK XLF');
     expect(own.facts.scanned).toBe(3);
     expect(await refusal('/scan snapback nosuchthing')).toMatch(/neither a universe nor a symbol/);

@@ -61,12 +61,18 @@ describe('answers at a glance', () => {
 });
 
 describe('stale symbols', () => {
-  it('MAGS ends Oct 1, 2026 (data/prices/MAGS.csv, last row): /rotation is as of Oct 1 and says so first', async () => {
+  it('MAGS ends Oct 1, 2026 (data/prices/MAGS.csv, last row): the default /rotation leaves it out by name and stays at the latest close', async () => {
     const r = await app.runner.runText('/rotation');
     if (!r.ok) throw new Error(r.error.message);
-    expect(r.answer.asOf).toBe('2026-10-01');
-    expect(r.answer.lines[0]).toMatch(/^As of Oct 1, the last close I have for MAGS: /);
+    expect(r.answer.asOf).toBe('2026-10-08');
+    expect(r.answer.lines[0]).not.toMatch(/^As of /);
+    expect(r.answer.lines[1]).toMatch(/^Mega caps \(QQQ\) .*\(MAGS left out: its data ends Oct 1, 2026; QQQ stands in\)$/);
     expect(r.answer.warnings.join(' '), 'no mixed days left to warn about').not.toMatch(/data ends/);
+    // A symbol typed keeps the rule: the whole answer as of the common last close, said first.
+    const typed = await app.runner.runText('/compare IWM MAGS');
+    if (!typed.ok) throw new Error(typed.error.message);
+    expect(typed.answer.asOf).toBe('2026-10-01');
+    expect(typed.answer.lines[0]).toMatch(/^As of Oct 1, the last close I have for MAGS: /);
   });
 });
 

@@ -81,7 +81,7 @@ describe('/leaders', () => {
     const a = await answerOf(leaders, '/leaders KRE XBI IBB TOST');
     expect(a.asOf).toBe('2026-10-08');
     expect(a.facts.members).not.toHaveProperty('TOST');
-    expect([...a.lines, ...(a.detail ?? [])].join('\n')).toMatch(/TOST \(its prices end Sep 15, 2026/);
+    expect([...a.lines, ...(a.detail ?? [])].join('\n')).toMatch(/TOST \(its data ends Sep 15, 2026/);
     expect(a.facts.ranked).toBe(3);
   });
 
@@ -90,7 +90,7 @@ describe('/leaders', () => {
     expect(a.asOf).toBe('2026-10-08');
     expect(a.facts.ranked).toBe(4);
     expect(a.facts.members).toHaveProperty('KRE');
-    expect([...a.lines, ...(a.detail ?? [])].join('\n')).not.toMatch(/its prices end/);
+    expect([...a.lines, ...(a.detail ?? [])].join('\n')).not.toMatch(/its data ends/);
   });
 
   it('does not rank a sector too young for the period, and skips one that did not exist yet', async () => {
