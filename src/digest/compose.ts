@@ -10,7 +10,7 @@
  */
 import type { Answer, FactValue } from '../answer/answer.ts';
 import { chartFooter, emptyAnswer } from '../answer/build.ts';
-import { formatPoints, streakSentence } from '../answer/phrases.ts';
+import { formatPoints, noPriceNote, streakSentence } from '../answer/phrases.ts';
 import { lookbackHigh } from '../core/breakouts.ts';
 import { currentDrawdown } from '../core/drawdowns.ts';
 import { formatDate, formatPercent, formatPrice } from '../core/format.ts';
@@ -109,6 +109,8 @@ interface DigestEvent {
   weight: number;
   /** Events that say the same of several symbols share one line: "closed at a 52-week low" with its price. */
   same?: { what: string; at: string };
+  /** A level event without a price to quote (no split-adjusted closes): the digest says so once, not per line. */
+  noPrice?: boolean;
 }
 
 /**
@@ -162,24 +164,26 @@ export function symbolEvents(s: DailySeries, day: string, benchmark: DailySeries
   const n = s.dates.length;
   if (n < 2 || s.dates[n - 1] !== day) return out;
   const lv = levelValues(s);
-  // Without split-adjusted closes the levels are total-return ones, which have no price to quote.
-  const at = lv.basis === 'close' ? ` at ${formatPrice(lv.values[n - 1] as number)}` : ' (total-return basis)';
+  // Without split-adjusted closes the levels are total-return ones, which have no price to quote:
+  // the digest says so once (noPriceNote), not on each line.
+  const noPrice = lv.basis !== 'close';
+  const at = noPrice ? '' : ` at ${formatPrice(lv.values[n - 1] as number)}`;
   const hl = highsAndLows(lv.values, s.dates);
   if (hl.isNewAllTimeHigh && hl.priorAllTimeHigh) {
-    out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a record${at}`, weight: 5, same: { what: 'record', at: at.replace(/^ at /, '').trim() } });
+    out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a record${at}`, weight: 5, same: { what: 'record', at: at.replace(/^ at /, '').trim() }, noPrice });
   } else if (hl.isNew52wHigh && n > 252) {
-    out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a 52-week high${at}`, weight: 4, same: { what: '52-week high', at: at.replace(/^ at /, '').trim() } });
+    out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a 52-week high${at}`, weight: 4, same: { what: '52-week high', at: at.replace(/^ at /, '').trim() }, noPrice });
   } else {
     const lb = lookbackHigh(lv.values, s.dates);
     if (lb.since && lb.sessions >= BREAKOUT_SESSIONS && lv.values[n - 1] !== undefined && (lv.values[n - 1] as number) > (lv.values[n - 2] as number)) {
       // Only the day it breaks out: yesterday was not already this high.
       const yb = lookbackHigh(lv.values, s.dates, n - 2);
       if (yb.sessions < BREAKOUT_SESSIONS || (yb.since && yb.since.index !== lb.since.index)) {
-        out.push({ symbol: s.symbol, text: `**${s.symbol}** broke out to its highest close since ${formatDate(lb.since.date)}${at}`, weight: 3 });
+        out.push({ symbol: s.symbol, text: `**${s.symbol}** broke out to its highest close since ${formatDate(lb.since.date)}${at}`, weight: 3, noPrice });
       }
     }
   }
-  if (hl.isNew52wLow && n > 252) out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a 52-week low${at}`, weight: 4, same: { what: '52-week low', at: at.replace(/^ at /, '').trim() } });
+  if (hl.isNew52wLow && n > 252) out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a 52-week low${at}`, weight: 4, same: { what: '52-week low', at: at.replace(/^ at /, '').trim() }, noPrice });
 
   const dd = currentDrawdown(lv.values, s.dates);
   const ddPrev = currentDrawdown(lv.values, s.dates, n - 2);
@@ -341,6 +345,8 @@ export async function composeCloseDigest(inp: DigestInputs, shared?: CloseFacts)
   for (const sym of symbols) each.push(...(await f.events(sym)));
   facts.events = each.length;
   events.push(...groupEvents(each));
+  const noPrice = [...new Set(each.filter((e) => e.noPrice).map((e) => e.symbol))];
+  if (noPrice.length > 0) a.basis = `${a.basis} ${noPriceNote(noPrice)}`;
   const room = MAX_DIGEST_LINES - a.lines.length;
   if (events.length <= room) {
     for (const e of events) a.lines.push(`${e.text}.`);
