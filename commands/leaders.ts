@@ -2,7 +2,7 @@
  * /leaders — a universe (the sectors, the small-cap drivers, the size and style groups, or a list of
  * symbols) ranked by relative strength against a benchmark, with each member's current streak.
  */
-import type { Answer } from '../src/answer/answer.ts';
+import { plainText, type Answer } from '../src/answer/answer.ts';
 import { BASIS_TOTAL_RETURN, chartFooter, emptyAnswer } from '../src/answer/build.ts';
 import { formatDate, formatPercent } from '../src/core/format.ts';
 import { describePeriod, describePriorPeriod, formatPeriod, periodLabel, type Period } from '../src/core/periods.ts';
@@ -38,6 +38,8 @@ export type LeadersFacts = {
 };
 
 const MONTHS: readonly Period[] = (['1m', '3m', '6m'] as const).map((name) => ({ kind: 'named', name }));
+/** Characters for the first line: under 120 with room for the 46 of "As of Sep 15, the last close I have for TOST: ". */
+const VERDICT_BUDGET = 73;
 /** Streaks shorter than this are not worth a clause in the headline. */
 const NOTABLE_RUN = 2;
 
@@ -105,14 +107,19 @@ export default defineCommand({
     a.basis = `${BASIS_TOTAL_RETURN} Relative return = (1 + return) ÷ (1 + ${vs}'s return) − 1, the change of the ratio to ${vs}. Streak: sessions in a row beating (+) or trailing (−) ${vs}.`;
     a.period = { option: 'period', value: formatPeriod(o.period) };
 
-    // 1. The leader, with its streak when it has one.
-    const verb = best.main.relative >= 0 ? 'leads' : 'holds up best among';
-    // Leader and laggard in one line (issue 12); their returns and runs on the next.
-    const lagging = measured.length >= 2 ? `; ${worst.member.symbol} ${worst.main.relative < 0 ? 'trails' : 'is last, though still ahead'} at ${formatPercent(worst.main.relative)}` : '';
-    a.lines.push(`**${withName(best.member)} ${verb} ${u.label}** ${when}, ${formatPercent(best.main.relative)} relative to ${vs}${lagging}.`);
+    // 1. Leader and laggard in one line (issue 12), short enough for an "As of …, the last close I have
+    //    for MAGS:" lead (run.ts) to fit under 120 characters; their returns and runs on the next.
+    const ahead = best.main.relative >= 0;
+    const lagging = measured.length >= 2 ? `; ${worst.member.symbol} ${worst.main.relative < 0 ? 'trails' : 'is last'} at ${formatPercent(worst.main.relative)}` : '';
+    const forms = [
+      `**${withName(best.member)} ${ahead ? 'leads' : 'holds up best among'} ${u.label}** ${when}, ${formatPercent(best.main.relative)} relative to ${vs}${lagging}.`,
+      `**${withName(best.member)} ${ahead ? 'leads' : 'holds up best'}** ${when}, ${formatPercent(best.main.relative)} vs ${vs}${lagging}.`,
+      `**${best.member.symbol} ${ahead ? 'leads' : 'holds up best'}** ${when}, ${formatPercent(best.main.relative)} vs ${vs}${lagging}.`,
+    ];
+    a.lines.push(forms.find((f) => plainText(f).length <= VERDICT_BUDGET) ?? (forms[forms.length - 1] as string));
     // 2. The returns behind it, and runs.
     const runs = [
-      `${best.member.symbol} ${formatPercent(best.main.returnA)} against ${vs} ${formatPercent(best.main.returnB)}`,
+      `${withName(best.member)} ${formatPercent(best.main.returnA)} against ${vs} ${formatPercent(best.main.returnB)}`,
       ...(best.streak >= NOTABLE_RUN ? [`${best.member.symbol} has beaten ${vs} ${best.streak} sessions running`] : []),
       ...(measured.length >= 2 && worst.streak <= -NOTABLE_RUN ? [`${worst.member.symbol} has trailed it ${-worst.streak} sessions running`] : []),
     ];

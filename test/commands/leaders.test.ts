@@ -3,6 +3,7 @@ import leaders from '../../commands/leaders.ts';
 import perf from '../../commands/perf.ts';
 import rotationmap from '../../commands/rotationmap.ts';
 import type { BarChartSpec } from '../../src/answer/chart-spec.ts';
+import { plainText } from '../../src/answer/answer.ts';
 import { commandDriver, createTestApp } from '../_app.ts';
 import { naiveStreak } from './_naive.ts';
 import { commonRows, naiveRelative } from './_naive-relative.ts';
@@ -24,8 +25,9 @@ describe('/leaders', () => {
     expect(a.facts.laggard).toBe(naive[naive.length - 1]?.s);
     expect(a.facts.beating, 'sectors ahead of SPY').toBe(naive.filter((x) => x.rel > 0).length);
     expect(a.facts.ranked).toBe(11);
-    expect(a.lines[0]).toContain(`**${naive[0]?.s} (`);
-    expect(a.lines[0]).toContain('relative to SPY');
+    expect(a.lines[0]).toMatch(new RegExp(`^\\*\\*${naive[0]?.s}\\b`));
+    expect(a.lines[0]).toMatch(/(relative to|vs) SPY/);
+    expect(a.lines.join('\n'), 'the leader named in full').toContain(`${naive[0]?.s} (`);
   });
 
   it('also reports 1, 3 and 6 months and each member’s current streak against SPY', async () => {
@@ -98,8 +100,12 @@ describe('/leaders', () => {
 
   it('puts leader and laggard in the first line', async () => {
     const a = await answerOf(leaders, '/leaders sectors 6m asof:2026-01-21');
-    expect(a.lines[0]).toContain(`**${a.facts.leader} (`);
+    expect(a.lines[0]).toMatch(new RegExp(`^\\*\\*${a.facts.leader}\\b`));
     expect(a.lines[0]).toMatch(new RegExp(`; ${a.facts.laggard} (trails|is last)`));
+    // Room for an "As of Oct 1, the last close I have for MAGS: " lead within 120 characters.
+    const stale = await answerOf(leaders, '/leaders XLE MAGS');
+    expect(stale.lines[0]).toMatch(/^As of Oct 1, the last close I have for MAGS: /);
+    expect(plainText(stale.lines[0] ?? '').length).toBeLessThan(120);
   });
 
   it('leaves the benchmark out of its own ranking', async () => {
