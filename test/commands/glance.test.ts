@@ -52,6 +52,8 @@ const CASES = [
   '/leaders XLE XLK 6m vs:QQQ',
   '/rotationmap smallcap-drivers asof:2025-04-09',
   '/streak MAGS SPY',
+  '/drawdown MAGS',
+  '/drawdown BTC-USD',
   '/digest preview preset:sectors',
   '/digest preview preset:rotation',
 ];
