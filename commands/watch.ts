@@ -5,7 +5,7 @@ import { defineCommand } from '../src/command/define.ts';
 import type { SymbolsOption } from '../src/command/options.ts';
 import { opt } from '../src/command/options.ts';
 import { requireDigests, requireChannel, requireManager } from '../src/digest/backend.ts';
-import { MAX_WATCHLIST } from '../src/digest/store.ts';
+import { MAX_WATCHLIST } from '../src/digest/types.ts';
 import { UserInputError } from '../src/errors.ts';
 
 export default defineCommand({

@@ -14,7 +14,7 @@ import { chatMode, ConfigError, loadConfig, type Config } from './config.ts';
 import type { DigestPoster } from './digest/poster.ts';
 import { createDigestService, type DigestJobs, type DigestService } from './digest/service.ts';
 import { digestSettingsFromEnv, type DigestSettings } from './digest/settings.ts';
-import type { DigestStore } from './digest/store.ts';
+import type { DigestStore } from './digest/types.ts';
 import { createLogger, redactSecrets } from './log.ts';
 import { createHealthRegistry, pollComponent, startOpsServer } from './ops/health.ts';
 import { createMetrics } from './ops/metrics.ts';
@@ -165,7 +165,7 @@ async function main(): Promise<void> {
       health.setComponent('discord', false, 'connecting');
       // Chat adapters load only when configured, so the console starts without their weight.
       const { startDiscord } = await import('./adapters/discord/index.ts');
-      const discord = await startDiscord({ config, runner: app.runner, renderer: app.renderer, logger, symbols: app.symbols, asOf: () => app.market.latestClose(), lookup: app.lookup, health, metrics });
+      const discord = await startDiscord({ config, runner: app.runner, renderer: app.renderer, logger, symbols: app.symbols, asOf: () => app.market.latestClose(), lexicon: app.lexicon, closes: (s) => app.market.series(s), lookup: app.lookup, health, metrics });
       health.setComponent('discord', true);
       posters.push(discord.poster);
       shutdown.onDrain({ name: 'discord', run: (deadline) => stopDigests().then(() => discord.stop(graceMs, deadline)) });
@@ -185,6 +185,8 @@ async function main(): Promise<void> {
         canManage: (userId) => admins.has(userId),
         symbols: app.symbols,
         asOf: () => app.market.latestClose(),
+        lexicon: app.lexicon,
+        closes: (s) => app.market.series(s),
         seen,
         health,
         metrics,
@@ -244,7 +246,7 @@ async function main(): Promise<void> {
         piped.end();
       };
     }
-    const ask = createConsoleAsk({ runner: app.runner, renderer: app.renderer, outDir: 'out', symbols: app.symbols, asOf: () => app.market.latestClose(), logger });
+    const ask = createConsoleAsk({ runner: app.runner, renderer: app.renderer, outDir: 'out', symbols: app.symbols, asOf: () => app.market.latestClose(), lexicon: app.lexicon, closes: (s) => app.market.series(s), logger });
     const repl = runRepl({ runner: app.runner, renderer: app.renderer, outDir: 'out', ask, input, banner: consoleBanner(app.market.sourceLabel) });
     // The line being answered (its charts included) finishes; lines typed after the signal are refused.
     shutdown.onDrain({

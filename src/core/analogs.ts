@@ -11,11 +11,14 @@
  *   (the level "untouched" for a year; a level never reached before counts too).
  * - `decline`: the first close at least `depth` below the running peak (the highest close so far, as in
  *   drawdowns.ts). A new peak, or a close that ties it, re-arms the event, so each drawdown episode counts once.
- * Records, levels and declines read the price level (split-adjusted close, `levelValues`); what followed is
+ * - `failed`: a failed breakout (`failedBreakouts` in breakouts.ts: a 52-week-high close that falls back
+ *   below the prior high it cleared within two weeks). The event day is the fall-back close, the first day
+ *   the failure is known; stacked breakouts before one fall-back are one episode.
+ * Records, levels, declines and failed breakouts read the price level (split-adjusted close, `levelValues`); what followed is
  * measured in total return (adjClose), like every return in tapebot.
  *
  * **Episodes do not overlap**: an event marks the start of its own episode (a streak run, a year-long
- * quiet spell ended, a drawdown episode), and each kind's rule makes two events of one episode impossible.
+ * quiet spell ended, a drawdown episode, a failed breakout), and each kind's rule makes two events of one episode impossible.
  * Their forward windows can overlap (two declines six months apart share six months of what followed).
  *
  * **What followed** an event on day i over a horizon of h sessions: the symbol's total return from the
@@ -30,6 +33,7 @@
  * called "only N earlier cases". The numbers describe what happened; they do not predict.
  */
 import { alignSeries } from './align.ts';
+import { failedBreakouts } from './breakouts.ts';
 import { levelValues } from './highs.ts';
 import type { DailySeries } from './series.ts';
 import { beatFlags, streakRuns } from './streaks.ts';
@@ -54,14 +58,15 @@ export type AnalogEvent =
   | { kind: 'streak'; sessions: number }
   | { kind: 'record' }
   | { kind: 'level'; level: number }
-  | { kind: 'decline'; depth: number };
+  | { kind: 'decline'; depth: number }
+  | { kind: 'failed' };
 
 export interface AnalogInput {
   /** Aligned trading days, ascending. */
   dates: readonly string[];
   /** The symbol's total-return series (what followed is measured on it). */
   adj: ArrayLike<number>;
-  /** The symbol's price level (split-adjusted close) for record, level and decline events. */
+  /** The symbol's price level (split-adjusted close) for record, level, decline and failed-breakout events. */
   levels: readonly number[];
   /** The benchmark's total-return series on the same dates; streak events need it. */
   benchAdj?: ArrayLike<number>;
@@ -173,6 +178,8 @@ export function eventDays(event: AnalogEvent, input: AnalogInput, end: number = 
       }
       return out;
     }
+    case 'failed':
+      return failedBreakouts(lv, input.dates, end).map((f) => f.fellBack.index);
   }
 }
 

@@ -7,7 +7,7 @@ import { UserInputError } from '../errors.ts';
 import type { ChannelContext } from '../command/define.ts';
 import type { Clock } from './clock.ts';
 import type { ChannelRef } from './poster.ts';
-import type { DigestStore } from './store.ts';
+import type { DigestStore } from './types.ts';
 
 /** The digest store and the clock subscriptions are dated by. */
 export interface DigestBackend {

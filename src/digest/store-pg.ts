@@ -17,23 +17,8 @@
 import type { Answer } from '../answer/answer.ts';
 import { inTransaction, runPgMigrations, type PgClient, type PgPool } from '../store/pg.ts';
 import type { ChannelRef, Platform } from './poster.ts';
-import {
-  AlertSpecSchema,
-  idempotencyKey,
-  MAX_WATCHLIST,
-  toAlert,
-  toOutbox,
-  toSubscription,
-  type AlertRow,
-  type Decision,
-  type DigestStoreOf,
-  type OutboxDbRow,
-  type OutboxKind,
-  type OutboxRow,
-  type OutboxStatus,
-  type StoreChange,
-  type SubRow,
-} from './store.ts';
+import { idempotencyKey, toAlert, toOutbox, toSubscription, type AlertRow, type OutboxDbRow, type SubRow } from './rows.ts';
+import { AlertSpecSchema, MAX_WATCHLIST, type Decision, type DigestStoreOf, type OutboxKind, type OutboxRow, type OutboxStatus, type StoreChange } from './types.ts';
 
 export const DIGEST_PG_MIGRATIONS: readonly string[] = [
   `CREATE TABLE digest_subscriptions (

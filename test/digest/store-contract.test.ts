@@ -5,7 +5,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Answer } from '../../src/answer/answer.ts';
 import { createPgDigestStore, type PgDigestStore } from '../../src/digest/store-pg.ts';
-import { createDigestStore, type Decision, type DigestStore } from '../../src/digest/store.ts';
+import { createDigestStore } from '../../src/digest/store.ts';
+import type { Decision, DigestStore } from '../../src/digest/types.ts';
 import { openDatabase } from '../../src/store/db.ts';
 import { openPg, type PgPool } from '../../src/store/pg.ts';
 import { hasPg, TEST_DATABASE_URL, testSchema } from '../_services/services.ts';

@@ -23,6 +23,8 @@
 import type { App } from '@slack/bolt';
 import { answerQuestion } from '../../ask/answer.ts';
 import { stripMentions } from '../../ask/normalize.ts';
+import { buildLexicon, type Lexicon } from '../../ask/lexicon.ts';
+import type { DailySeries } from '../../core/series.ts';
 import type { CommandRunner } from '../../command/run.ts';
 import type { SymbolDirectory } from '../../data/symbols.ts';
 import { afterAck, channelContext, failureText, postAnswer, reportFailure, slackWords, type SlackHandlerDeps } from './handlers.ts';
@@ -36,6 +38,10 @@ export interface SlackQuestionDeps extends SlackHandlerDeps {
   symbols: SymbolDirectory;
   /** The data's latest close (`() => market.latestClose()`): what "since june" counts from. */
   asOf?: () => Promise<string>;
+  /** The phrases questions are read with (the app's `lexicon`); default: compiled once, at start, from the runner's commands. */
+  lexicon?: Lexicon;
+  /** A symbol's prices, for days that prices decide ("at the 2022 low"): `(s) => market.series(s)`. Without it such questions ask for the day. */
+  closes?: (symbol: string) => Promise<DailySeries>;
   /** Events and messages already taken (default: a fresh in-memory `createRecentKeys()`). */
   seen?: SeenKeys;
 }
@@ -59,6 +65,7 @@ function inChannel(runner: CommandRunner, channel: ReturnType<typeof channelCont
 
 export function registerQuestions(app: App, deps: SlackQuestionDeps): void {
   const seen = deps.seen ?? createRecentKeys();
+  const lexicon = deps.lexicon ?? buildLexicon(deps.runner.commands);
 
   /** False (and logged) when this event or this message was already taken: a retry, or a second event for one message. */
   async function firstTime(q: Question): Promise<boolean> {
@@ -93,7 +100,9 @@ export function registerQuestions(app: App, deps: SlackQuestionDeps): void {
         const out = await answerQuestion(stripMentions(q.text, 'slack'), {
           runner: inChannel(deps.runner, channelContext(deps, q.channel, q.user, client)),
           symbols: deps.symbols,
+          lexicon,
           ...(deps.asOf ? { asOf: deps.asOf } : {}),
+          ...(deps.closes ? { closes: deps.closes } : {}),
           logger: deps.logger,
           meta: admission.meta,
           // "Read as: /tapebot-help": commands shown as they are registered in Slack.

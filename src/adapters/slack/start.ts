@@ -16,6 +16,8 @@ import type { CommandRunner } from '../../command/run.ts';
 import { ConfigError, type Config } from '../../config.ts';
 import type { DigestPoster } from '../../digest/poster.ts';
 import { maskingFetch, type Logger } from '../../log.ts';
+import type { Lexicon } from '../../ask/lexicon.ts';
+import type { DailySeries } from '../../core/series.ts';
 import { describeError, ShuttingDownError } from '../../errors.ts';
 import type { DrainReport } from '../../ops/shutdown.ts';
 import { deadlineOf } from '../../ops/deadline.ts';
@@ -59,6 +61,10 @@ export interface StartSlackOptions {
   symbols?: SymbolDirectory;
   /** The data's latest close (`() => market.latestClose()`): what "since june" in a question counts from. */
   asOf?: () => Promise<string>;
+  /** The phrases questions are read with (the app's `lexicon`); default: compiled once, at start, from the runner's commands. */
+  lexicon?: Lexicon;
+  /** A symbol's prices, for days that prices decide ("at the 2022 low"): `(s) => market.series(s)`. Without it such questions ask for the day. */
+  closes?: (symbol: string) => Promise<DailySeries>;
   /** Events already answered; main.ts passes one kept in the database, so retries are recognised across a restart. */
   seen?: SeenKeys;
   /** HTTP mode: when idle and unfinished connections are closed (default DEFAULT_HTTP_TIMEOUTS; tests shorten them). */
@@ -142,7 +148,7 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
   const deps = { runner: opts.runner, renderer: opts.renderer, logger, delivery, queue, scheduler: createAckFirstScheduler(), canManage: opts.canManage ?? (() => false), waiting, metrics: opts.metrics ?? NO_LATENCY, commandName: slackCommandNamer(config.SLACK_COMMAND_PREFIX) };
   registerCommands(app, deps);
   registerPeriodButtons(app, deps);
-  registerQuestions(app, { ...deps, symbols: opts.symbols ?? createSymbolDirectory(loadManifest()), ...(opts.asOf ? { asOf: opts.asOf } : {}), ...(opts.seen ? { seen: opts.seen } : {}) });
+  registerQuestions(app, { ...deps, symbols: opts.symbols ?? createSymbolDirectory(loadManifest()), ...(opts.asOf ? { asOf: opts.asOf } : {}), ...(opts.lexicon ? { lexicon: opts.lexicon } : {}), ...(opts.closes ? { closes: opts.closes } : {}), ...(opts.seen ? { seen: opts.seen } : {}) });
   app.error(async (error) => {
     logger.error({ err: error, code: error.code }, 'unhandled error in a Slack listener');
   });
