@@ -105,9 +105,9 @@ export default defineCommand({
         );
       }
     } else {
-      a.lines.push(
-        `**${sym} is ${pctAbs(cur.depth)} below its peak**${of(cur.peak.value)} (${formatDate(cur.peak.date)}), ${cur.sessionsSincePeak} session${cur.sessionsSincePeak === 1 ? '' : 's'} on; it needs a ${pctAbs(cur.neededToRegain)} gain to get back there.`,
-      );
+      // The verdict alone on line 1, short enough for an "As of Oct 1, the last close I have for MAGS:" lead.
+      a.lines.push(`**${sym} is ${pctAbs(cur.depth)} below its peak**${of(cur.peak.value)} (${formatDate(cur.peak.date)}).`);
+      a.lines.push(`That was ${cur.sessionsSincePeak} session${cur.sessionsSincePeak === 1 ? '' : 's'} ago; it needs a ${pctAbs(cur.neededToRegain)} gain to get back there.`);
       if (open && open.depth <= NOTABLE_DEPTH) {
         const rankPart = openRank !== null && openRank <= MAX_RANK_SAID ? `, ${rankWords(openRank)} (data from ${since})` : '';
         if (cur.trough.index === end) {

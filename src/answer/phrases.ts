@@ -87,3 +87,9 @@ export function fmtLevel(symbol: string, v: number): string {
 export function pctAbs(x: number, digits = 1): string {
   return formatPercent(Math.abs(x), digits).replace(/^[+−]/, '');
 }
+
+/** Said once per answer for symbols whose levels fall back to total return: "No price is available for DIA (…)". */
+export function noPriceNote(symbols: readonly string[]): string {
+  const them = symbols.length === 1 ? 'its' : 'their';
+  return `No price is available for ${listing(symbols)} (the data lacks ${them} split-adjusted closes), so ${them} levels are on total return.`;
+}

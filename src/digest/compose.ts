@@ -11,7 +11,7 @@
 import { at } from '../core/at.ts';
 import type { Answer } from '../answer/answer.ts';
 import { chartFooter, emptyAnswer } from '../answer/build.ts';
-import { formatPoints, streakSentence } from '../answer/phrases.ts';
+import { formatPoints, noPriceNote, streakSentence } from '../answer/phrases.ts';
 import { lookbackHigh } from '../core/breakouts.ts';
 import { currentDrawdown } from '../core/drawdowns.ts';
 import { formatDate, formatPercent, formatPrice } from '../core/format.ts';
@@ -110,6 +110,8 @@ interface DigestEvent {
   weight: number;
   /** Events that say the same of several symbols share one line: "closed at a 52-week low" with its price. */
   same?: { what: string; at: string };
+  /** A level event without a price to quote (no split-adjusted closes): the digest says so once, not per line. */
+  noPrice?: boolean;
 }
 
 /**
@@ -163,24 +165,26 @@ export function symbolEvents(s: DailySeries, day: string, benchmark: DailySeries
   const n = s.dates.length;
   if (n < 2 || s.dates[n - 1] !== day) return out;
   const lv = levelValues(s);
-  // Without split-adjusted closes the levels are total-return ones, which have no price to quote.
-  const atPrice = lv.basis === 'close' ? ` at ${formatPrice(at(lv.values, n - 1))}` : ' (total-return basis)';
+  // Without split-adjusted closes the levels are total-return ones, which have no price to quote:
+  // the digest says so once (noPriceNote), not on each line.
+  const noPrice = lv.basis !== 'close';
+  const atPrice = noPrice ? '' : ` at ${formatPrice(at(lv.values, n - 1))}`;
   const hl = highsAndLows(lv.values, s.dates);
   if (hl.isNewAllTimeHigh && hl.priorAllTimeHigh) {
-    out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a record${atPrice}`, weight: 5, same: { what: 'record', at: atPrice.replace(/^ at /, '').trim() } });
+    out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a record${atPrice}`, weight: 5, same: { what: 'record', at: atPrice.replace(/^ at /, '').trim() }, noPrice });
   } else if (hl.isNew52wHigh && n > 252) {
-    out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a 52-week high${atPrice}`, weight: 4, same: { what: '52-week high', at: atPrice.replace(/^ at /, '').trim() } });
+    out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a 52-week high${atPrice}`, weight: 4, same: { what: '52-week high', at: atPrice.replace(/^ at /, '').trim() }, noPrice });
   } else {
     const lb = lookbackHigh(lv.values, s.dates);
     if (lb.since && lb.sessions >= BREAKOUT_SESSIONS && at(lv.values, n - 1) > at(lv.values, n - 2)) {
       // Only the day it breaks out: yesterday was not already this high.
       const yb = lookbackHigh(lv.values, s.dates, n - 2);
       if (yb.sessions < BREAKOUT_SESSIONS || (yb.since && yb.since.index !== lb.since.index)) {
-        out.push({ symbol: s.symbol, text: `**${s.symbol}** broke out to its highest close since ${formatDate(lb.since.date)}${atPrice}`, weight: 3 });
+        out.push({ symbol: s.symbol, text: `**${s.symbol}** broke out to its highest close since ${formatDate(lb.since.date)}${atPrice}`, weight: 3, noPrice });
       }
     }
   }
-  if (hl.isNew52wLow && n > 252) out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a 52-week low${atPrice}`, weight: 4, same: { what: '52-week low', at: atPrice.replace(/^ at /, '').trim() } });
+  if (hl.isNew52wLow && n > 252) out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a 52-week low${atPrice}`, weight: 4, same: { what: '52-week low', at: atPrice.replace(/^ at /, '').trim() }, noPrice });
 
   const dd = currentDrawdown(lv.values, s.dates);
   const ddPrev = currentDrawdown(lv.values, s.dates, n - 2);
@@ -366,6 +370,8 @@ export async function composeCloseDigest(inp: DigestInputs, shared?: CloseFacts)
   for (const sym of symbols) each.push(...(await f.events(sym)));
   a.facts.events = each.length;
   events.push(...groupEvents(each));
+  const noPrice = [...new Set(each.filter((e) => e.noPrice).map((e) => e.symbol))];
+  if (noPrice.length > 0) a.basis = `${a.basis} ${noPriceNote(noPrice)}`;
   const room = MAX_DIGEST_LINES - a.lines.length;
   if (events.length <= room) {
     for (const e of events) a.lines.push(`${e.text}.`);

@@ -67,6 +67,23 @@ describe('the close digest', () => {
     expect(a.lines.join('\n'), `XLU on ${day}`).toMatch(/\*\*XLU\*\* closed at (a 52-week high|a record)/);
   });
 
+  it('quotes a price where the CSV has a close, and says once that DIA, XBI and IBB have none (Jul 16, 2024)', async () => {
+    // DIA's close is empty Apr 12, 2024 – Mar 19, 2026, XBI's Dec 14, 2020 – Mar 19, 2026, IBB's Apr 5, 2021 – Mar 30, 2026
+    // (data/README.md); on Jul 16, 2024 SPY and DIA closed at a record, IWM and IBB at a 52-week high, XBI broke out.
+    const a = await digest('2024-07-16', ['XBI', 'IBB']);
+    const spy = naiveRows('SPY').find((r) => r.date === '2024-07-16') as NaiveRow;
+    const text = a.lines.join('\n');
+    expect(text).toContain(`**SPY** ($${(spy.close as number).toFixed(2)}) and **DIA** closed at a record`);
+    expect(text, 'no per-line basis note').not.toMatch(/total-return basis/);
+    for (const s of ['DIA', 'XBI', 'IBB']) expect(text).toContain(`**${s}**`);
+    expect(a.basis?.match(/No price is available/g), 'said once').toHaveLength(1);
+    expect(a.basis).toContain('No price is available for DIA, XBI and IBB');
+    // Oct 6, 2026: SPY and QQQ closed at a record (their peaks in /drawdown); every close exists by then.
+    const plain = await digest('2026-10-06');
+    expect(plain.lines.join('\n')).toMatch(/\*\*SPY\*\* \(\$[\d,]+\.\d\d\)/);
+    expect(plain.basis, 'every close there: nothing to say').not.toMatch(/No price/);
+  });
+
   it('refuses a day without a close rather than reporting an older one', async () => {
     await expect(digest('2025-01-09'), 'the Carter closure has no close').rejects.toBeInstanceOf(DataNotReadyError);
   });
