@@ -33,6 +33,7 @@ import { createAckFirstScheduler } from '../ack-first.ts';
 import { EVENTS_PATH, slackCommandNamer } from './manifest.ts';
 import { applyServerTimeouts, createRequestGuard, DEFAULT_HTTP_TIMEOUTS, type SlackHttpTimeouts } from './http-guard.ts';
 import type { SeenKeys } from '../../store/recent-keys.ts';
+import { createInFlight } from '../in-flight.ts';
 
 export type SlackConfig = Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL' | 'PORT'> & Partial<Pick<Config, 'SLACK_COMMAND_PREFIX'>>;
 
@@ -76,7 +77,7 @@ export interface SlackAdapter {
   readonly url: string | null;
   /** Posts scheduled digests and alerts (hand it to the digest service). */
   readonly poster: DigestPoster;
-  /** Resolves once no command, click or mention is still being answered. */
+  /** Resolves once every request received so far has been handled: no command, click or mention is still being answered. */
   idle(): Promise<void>;
   /**
    * Drains, then stops: requests keep being answered while work in flight finishes (up to `drainMs`,
@@ -135,7 +136,16 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
   });
 
   const queue = createWorkQueue({ concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY, maxQueued: opts.maxQueued ?? DEFAULT_MAX_QUEUED });
-  const idle = () => queue.idle();
+  // Every request Bolt dispatches (HTTP or Socket Mode) is followed from the moment it is verified, before
+  // its acknowledgement goes out, until its listeners return — their work on the queue included. An event
+  // is acknowledged before its listener even starts, so the queue alone cannot say when nothing is left.
+  const work = createInFlight();
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = (event) => work.track(processEvent(event));
+  const idle = async () => {
+    await work.idle();
+    await queue.idle();
+  };
 
   const delivery = { ...DEFAULT_DELIVERY, ...opts.delivery };
   const waiting = new Set<{ reply: (text: string) => Promise<void> }>();
