@@ -34,7 +34,8 @@ export default defineConfig({
       // Safe because nothing outside src/main.ts and src/app.ts holds module state (test/architecture) and
       // no test mocks modules or edits process.env; a test that fakes timers restores them itself.
       { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: SLOW, isolate: false, testTimeout: 30_000, hookTimeout: 60_000 } },
-      { extends: true, test: { name: 'slow', include: SLOW, testTimeout: 120_000, hookTimeout: 120_000 } },
+      // globalSetup: the children the slow trials start run the compiled build (test/_children.ts).
+      { extends: true, test: { name: 'slow', include: SLOW, globalSetup: ['test/_children.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },
     ],
   },
 });
