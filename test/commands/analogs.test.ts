@@ -152,7 +152,7 @@ describe('/scan', () => {
     expect(c.cells[0]?.title).toMatch(new RegExp(`^1\\. ${want[0]?.s} `));
     const png = renderPngSync(chartConfig(c));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
-  });
+  }, 60_000);
 
   it('today: no snapback among the stocks (TOST left out, its prices end early); a universe or a list; bad words refused', async () => {
     const a = await answer('/scan snapback stocks');

@@ -83,7 +83,7 @@ describe('/digest', () => {
     expect(a.facts.return_SPY).toBeCloseTo(ret, 12);
     const sectors = await ok('/digest preview sectors asof:2025-06-30');
     expect(sectors.command).toBe('leaders');
-  });
+  }, 60_000);
 });
 
 describe('/watch', () => {
@@ -151,5 +151,5 @@ describe('/alert', () => {
     } finally {
       await without.close();
     }
-  });
+  }, 60_000);
 });

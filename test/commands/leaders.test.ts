@@ -26,7 +26,7 @@ describe('/leaders', () => {
     expect(a.facts.ranked).toBe(11);
     expect(a.lines[0]).toContain(`**${naive[0]?.s} (`);
     expect(a.lines[0]).toContain('relative to SPY');
-  });
+  }, 60_000);
 
   it('also reports 1, 3 and 6 months and each member’s current streak against SPY', async () => {
     const a = await answerOf(leaders, '/leaders sectors ytd asof:2026-01-21');

@@ -39,7 +39,7 @@ describe('/perf', () => {
         expect(a.facts.returns[s]?.[p], `${s} ${p}`).toBeCloseTo(naiveReturn(s, from, '2026-01-21'), 12);
       }
     }
-  });
+  }, 60_000);
 
   it('marks the best return of each column, in the facts and in the table', async () => {
     const a = await answerOf(perf, `/perf ${SYMBOLS.join(' ')} asof:2026-01-21`);
