@@ -9,7 +9,7 @@ import { describePeriod, formatPeriod, periodLabel, type Period } from '../src/c
 import { relativeStrength, type RelativePerformance } from '../src/core/relative-strength.ts';
 import { lastDate, NotEnoughDataError } from '../src/core/series.ts';
 import { analyzeStreak } from '../src/core/streaks.ts';
-import type { UniverseMember } from '../src/core/universes.ts';
+import { MARKET_BENCHMARK, type UniverseMember } from '../src/core/universes.ts';
 import { defineCommand, type AskDeclaration } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
 import { codeBlock } from '../src/answer/table.ts';
@@ -68,7 +68,7 @@ export default defineCommand({
   options: {
     ...UNIVERSE_OPTIONS,
     period: opt.period({ description: 'Period to rank by (1d 1w 1m 3m 6m ytd 1y 3y 5y max, since:YYYY-MM-DD)', default: '3m' }),
-    vs: opt.symbol({ description: 'Benchmark to measure against', default: 'SPY' }),
+    vs: opt.symbol({ description: 'Benchmark to measure against', default: MARKET_BENCHMARK }),
   },
   examples: ['/leaders', '/leaders sectors 1m', '/leaders smallcap-drivers vs:IWM', '/leaders styles ytd asof:2025-12-31', '/leaders XLE XLK XLF XLV 6m'],
   async run(ctx, o): Promise<Answer<LeadersFacts>> {

@@ -10,6 +10,7 @@ import type { ChartRenderer } from './charts/renderer.ts';
 import { createLocalRenderer } from './charts/local-renderer.ts';
 import { createQuickChartRenderer } from './charts/quickchart-renderer.ts';
 import type { AnyCommand } from './command/define.ts';
+import { buildLexicon, type Lexicon } from './ask/lexicon.ts';
 import { createCommandRunner, type CommandRunner } from './command/run.ts';
 import type { Config } from './config.ts';
 import { bundledRefreshPolicy } from './data/bundled.ts';
@@ -31,7 +32,8 @@ import { createRequestLimiter, type LimitStore } from './ops/limits.ts';
 import { createMetrics, type Metrics } from './ops/metrics.ts';
 import type { DigestBackend } from './digest/backend.ts';
 import { systemClock, type Clock } from './digest/clock.ts';
-import { createDigestStore, type DigestStore, type SqliteDigestStore } from './digest/store.ts';
+import { createDigestStore, type SqliteDigestStore } from './digest/store.ts';
+import type { DigestStore } from './digest/types.ts';
 import { createWorkGate, type WorkGate } from './ops/shutdown.ts';
 
 export interface App {
@@ -45,6 +47,8 @@ export interface App {
   /** Any ticker when live: the live provider's symbol search, cached; undefined offline. */
   lookup: SymbolLookup | undefined;
   runner: CommandRunner;
+  /** The phrases questions in plain words are read with, compiled once from the runner's commands' ask declarations. */
+  lexicon: Lexicon;
   renderer: ChartRenderer;
   /** Admission for commands: closing it makes the runner refuse new work while the rest finishes (shutdown). */
   gate: WorkGate;
@@ -198,6 +202,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     answerBudgetMs: Math.round(config.ANSWER_BUDGET_S * 1000),
     ...(opts.limiter ? { limiter: opts.limiter } : {}),
   });
+  const lexicon = buildLexicon(runner.commands);
   removers.push(
     // Read at scrape time; removed before the database closes.
     ...(outbox ? [metrics.addDigestOutbox(() => outbox.pendingCounts())] : []),
@@ -220,6 +225,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     symbols,
     lookup,
     runner,
+    lexicon,
     renderer,
     gate,
     digests: digestStore,

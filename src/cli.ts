@@ -49,7 +49,7 @@ async function runOnce(text: string, opts: { out: string; json?: boolean; full?:
 async function askOnce(question: string, opts: { out: string; json?: boolean; full?: boolean }): Promise<number> {
   const app = buildApp();
   try {
-    const out = await answerQuestion(question, { runner: app.runner, symbols: app.symbols, asOf: () => app.market.latestClose(), logger: app.logger, meta: { adapter: 'cli' } });
+    const out = await answerQuestion(question, { runner: app.runner, symbols: app.symbols, lexicon: app.lexicon, asOf: () => app.market.latestClose(), closes: (s) => app.market.series(s), logger: app.logger, meta: { adapter: 'cli' } });
     if (out.kind === 'clarify') {
       if (opts.json) print(`${JSON.stringify({ ok: false, clarify: out.message }, null, 2)}\n`);
       else printError(`${out.message}\n`);
@@ -104,7 +104,7 @@ program
   .action(async (opts: { out: string }) => {
     const app = buildApp();
     try {
-      const ask = createConsoleAsk({ runner: app.runner, renderer: app.renderer, outDir: opts.out, symbols: app.symbols, asOf: () => app.market.latestClose(), logger: app.logger });
+      const ask = createConsoleAsk({ runner: app.runner, renderer: app.renderer, outDir: opts.out, symbols: app.symbols, asOf: () => app.market.latestClose(), lexicon: app.lexicon, closes: (s) => app.market.series(s), logger: app.logger });
       await runRepl({ runner: app.runner, renderer: app.renderer, outDir: opts.out, ask, banner: consoleBanner(app.market.sourceLabel) });
     } finally {
       await app.close();

@@ -10,11 +10,12 @@ import { hostname } from 'node:os';
 import { PassThrough, type Readable } from 'node:stream';
 import { backupDirOf, createApp, limitsFromConfig, type App } from './app.ts';
 import { consoleBanner, createConsoleAsk, runRepl } from './adapters/console/repl.ts';
-import { chatMode, ConfigError, loadConfig, type Config } from './config.ts';
+import { chatMode, ConfigError, loadConfig, slackOAuth, type Config } from './config.ts';
+import type { SlackInstallations } from './adapters/slack/installations.ts';
 import type { DigestPoster } from './digest/poster.ts';
 import { createDigestService, type DigestJobs, type DigestService } from './digest/service.ts';
 import { digestSettingsFromEnv, type DigestSettings } from './digest/settings.ts';
-import type { DigestStore } from './digest/store.ts';
+import type { DigestStore } from './digest/types.ts';
 import { createLogger, redactSecrets } from './log.ts';
 import { createHealthRegistry, pollComponent, startOpsServer } from './ops/health.ts';
 import { createMetrics } from './ops/metrics.ts';
@@ -165,7 +166,7 @@ async function main(): Promise<void> {
       health.setComponent('discord', false, 'connecting');
       // Chat adapters load only when configured, so the console starts without their weight.
       const { startDiscord } = await import('./adapters/discord/index.ts');
-      const discord = await startDiscord({ config, runner: app.runner, renderer: app.renderer, logger, symbols: app.symbols, asOf: () => app.market.latestClose(), lookup: app.lookup, health, metrics });
+      const discord = await startDiscord({ config, runner: app.runner, renderer: app.renderer, logger, symbols: app.symbols, asOf: () => app.market.latestClose(), lexicon: app.lexicon, closes: (s) => app.market.series(s), lookup: app.lookup, health, metrics });
       health.setComponent('discord', true);
       posters.push(discord.poster);
       shutdown.onDrain({ name: 'discord', run: (deadline) => stopDigests().then(() => discord.stop(graceMs, deadline)) });
@@ -173,7 +174,12 @@ async function main(): Promise<void> {
     if (mode.slack) {
       health.setComponent('slack', false, 'connecting');
       const { startSlack } = await import('./adapters/slack/start.ts');
-      const admins = new Set(config.SLACK_ADMIN_USERS);
+      // SLACK_CLIENT_ID…: installed in many workspaces, each one's installation kept beside the subscriptions.
+      let installations: SlackInstallations | undefined;
+      if (slackOAuth(config)) {
+        const { createSlackInstallations, pgInstallationRepo, sqliteInstallationRepo } = await import('./adapters/slack/installations.ts');
+        installations = createSlackInstallations(pool ? await pgInstallationRepo(pool) : sqliteInstallationRepo(app.db));
+      }
       const { createPgRecentKeys, createStoredRecentKeys } = await import('./store/recent-keys.ts');
       // With DATABASE_URL the event ids are shared: a retry is recognised by whichever replica it reaches.
       const seen = pool ? await createPgRecentKeys(pool, { scope: 'slack', logger }) : createStoredRecentKeys(app.db, { scope: 'slack', writes: app.store });
@@ -182,9 +188,12 @@ async function main(): Promise<void> {
         runner: app.runner,
         renderer: app.renderer,
         logger,
-        canManage: (userId) => admins.has(userId),
+        // A workspace that uninstalls the app takes what was set up there with it.
+        ...(installations ? { installations, onWorkspaceGone: async (team: string) => digestStore.dropWorkspace('slack', team) } : {}),
         symbols: app.symbols,
         asOf: () => app.market.latestClose(),
+        lexicon: app.lexicon,
+        closes: (s) => app.market.series(s),
         seen,
         health,
         metrics,
@@ -244,7 +253,7 @@ async function main(): Promise<void> {
         piped.end();
       };
     }
-    const ask = createConsoleAsk({ runner: app.runner, renderer: app.renderer, outDir: 'out', symbols: app.symbols, asOf: () => app.market.latestClose(), logger });
+    const ask = createConsoleAsk({ runner: app.runner, renderer: app.renderer, outDir: 'out', symbols: app.symbols, asOf: () => app.market.latestClose(), lexicon: app.lexicon, closes: (s) => app.market.series(s), logger });
     const repl = runRepl({ runner: app.runner, renderer: app.renderer, outDir: 'out', ask, input, banner: consoleBanner(app.market.sourceLabel) });
     // The line being answered (its charts included) finishes; lines typed after the signal are refused.
     shutdown.onDrain({

@@ -5,6 +5,7 @@
 import { formatDate, formatMonthYear, formatPercent, formatPrice, ordinal } from '../core/format.ts';
 import type { LongestSince, StreakRun, StreakSides } from '../core/streaks.ts';
 import type { UniverseMember } from '../core/universes.ts';
+import { at } from '../core/at.ts';
 
 /** A spread in percentage points: +3.1 pts. */
 export function formatPoints(x: number, digits = 1): string {
@@ -62,7 +63,7 @@ export function withName(m: UniverseMember): string {
 /** "XLE, XLU and XLV". */
 export function listing(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] as string}`;
+  return `${items.slice(0, -1).join(', ')} and ${at(items, items.length - 1)}`;
 }
 
 /** A member left out, and why ("its prices end Jul 2, 2026"). */

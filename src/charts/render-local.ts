@@ -29,6 +29,7 @@ import { DEVICE_PIXEL_RATIO, FOOTER_LINE, PAD_LEFT } from './config.ts';
 import { formatTick, logTicks } from './format.ts';
 import { toFont, toPadding } from 'chart.js/helpers';
 import { THEME } from './theme.ts';
+import { at } from '../core/at.ts';
 
 let ready = false;
 
@@ -265,8 +266,8 @@ function layoutTags(chart: Chart): Map<string, Tag[]> {
     tags.sort((p, q) => p.y - q.y);
     // Push overlapping tags down, then back up if the last one fell off the panel.
     for (let k = 1; k < tags.length; k++) {
-      const prev = tags[k - 1] as (typeof tags)[number];
-      const cur = tags[k] as (typeof tags)[number];
+      const prev = at(tags, k - 1);
+      const cur = at(tags, k);
       cur.y = Math.max(cur.y, prev.y + h + 1);
     }
     const overflow = (tags[tags.length - 1]?.y ?? 0) + h / 2 - (scale.bottom + h / 2);
@@ -282,7 +283,7 @@ function layoutTags(chart: Chart): Map<string, Tag[]> {
 function hideTicksUnderTags(chart: Chart): void {
   const byScale = layoutTags(chart);
   for (const [id, tags] of byScale) {
-    const scale = chart.scales[id] as (Scale & { _labelItems?: unknown }) | undefined;
+    const scale: (Scale & { _labelItems?: unknown }) | undefined = chart.scales[id];
     if (!scale) continue;
     const half = TAG_HEIGHT / 2 + (THEME.tickSize * 0.75) / 2 + 2;
     let hidden = false;
@@ -534,8 +535,10 @@ function prepare(config: ChartJsConfig): ChartConfiguration {
   if (legend) {
     legend.labels = {
       ...(legend.labels ?? {}),
-      filter: (item: LegendItem, data: ChartData) =>
-        !(data.datasets[item.datasetIndex ?? -1] as TapebotDataset | undefined)?.tapebotHideInLegend,
+      filter: (item: LegendItem, data: ChartData) => {
+        const dataset: TapebotDataset | undefined = data.datasets[item.datasetIndex ?? -1];
+        return !dataset?.tapebotHideInLegend;
+      },
       // Datasets are listed as the spec lists them; `order` only decides what is drawn on top.
       sort: (p: LegendItem, q: LegendItem) => (p.datasetIndex ?? 0) - (q.datasetIndex ?? 0),
     };

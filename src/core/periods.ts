@@ -23,6 +23,7 @@ import { DateTime } from 'luxon';
 import { formatDate } from './format.ts';
 import { indexOnOrBefore } from './series.ts';
 import { readTypedDate } from './typed-dates.ts';
+import { at } from './at.ts';
 
 export const NAMED_PERIODS = ['1d', '1w', '1m', '3m', '6m', 'ytd', '1y', '3y', '5y', 'max', 'wtd', 'mtd', 'qtd'] as const;
 export type NamedPeriod = (typeof NAMED_PERIODS)[number];
@@ -62,7 +63,7 @@ export function parsePeriod(text: string): Period | null {
   const alias = Object.hasOwn(ALIASES, t) ? ALIASES[t] : undefined;
   if (alias !== undefined) return { kind: 'named', name: alias };
   const since = /^since(?::\s*|\s+)(.+)$/.exec(t);
-  const rest = since ? (since[1] as string) : t;
+  const rest = since ? at(since, 1) : t;
   if (isRealDate(rest)) return { kind: 'since', date: rest };
   // Other common forms ("since:01/21/2026", "since:Jan 21 2026"); a bare one only when unambiguous (has a year).
   const date = readTypedDate(rest);

@@ -18,6 +18,7 @@
 import { alignSeries } from './align.ts';
 import { periodBaseIndex, type Period } from './periods.ts';
 import type { DailySeries } from './series.ts';
+import { at } from './at.ts';
 
 /** (1 + rA) / (1 + rB) − 1; see the header for why not rA − rB. */
 export function relativeReturn(returnA: number, returnB: number): number {
@@ -53,15 +54,15 @@ export function relativeStrength(a: DailySeries, b: DailySeries, periods: readon
   const sa = series[0];
   const sb = series[1];
   if (end < 0 || !sa || !sb) return { symbol: a.symbol, benchmark: b.symbol, end: null, periods: periods.map(() => null) };
-  const aEnd = sa.adjClose[end] as number;
-  const bEnd = sb.adjClose[end] as number;
+  const aEnd = at(sa.adjClose, end);
+  const bEnd = at(sb.adjClose, end);
   const out = periods.map((p): RelativePerformance | null => {
     // A one-day period needs a previous close; periodBaseIndex gives −1 on a one-row history.
     const base = periodBaseIndex(dates, p, end);
     if (base < 0) return null;
-    const returnA = aEnd / (sa.adjClose[base] as number) - 1;
-    const returnB = bEnd / (sb.adjClose[base] as number) - 1;
-    return { from: dates[base] as string, to: dates[end] as string, returnA, returnB, relative: relativeReturn(returnA, returnB) };
+    const returnA = aEnd / at(sa.adjClose, base) - 1;
+    const returnB = bEnd / at(sb.adjClose, base) - 1;
+    return { from: at(dates, base), to: at(dates, end), returnA, returnB, relative: relativeReturn(returnA, returnB) };
   });
-  return { symbol: a.symbol, benchmark: b.symbol, end: dates[end] as string, periods: out };
+  return { symbol: a.symbol, benchmark: b.symbol, end: at(dates, end), periods: out };
 }

@@ -18,9 +18,9 @@ import { highsAndLows, levelValues } from '../core/highs.ts';
 import { lastDate, NotEnoughDataError, truncateAsOf, type DailySeries } from '../core/series.ts';
 import { analyzeStreak } from '../core/streaks.ts';
 import { UNIVERSES, memberName } from '../core/universes.ts';
-import type { CommandRunner } from '../command/run.ts';
+import type { RunInvocation } from '../command/define.ts';
 import type { MarketData } from '../data/market-data.ts';
-import type { Preset } from './store.ts';
+import type { Preset } from './types.ts';
 
 export const INDEX_SYMBOLS = ['SPY', 'QQQ', 'IWM', 'DIA'] as const;
 export const SECTOR_SYMBOLS: readonly string[] = UNIVERSES.find((u) => u.id === 'sectors')?.members.map((m) => m.symbol) ?? [];
@@ -378,18 +378,6 @@ export async function composeCloseDigest(inp: DigestInputs, shared?: CloseFacts)
   return a;
 }
 
-/** How the service and /digest preview reach /rotation and /leaders. */
-export type RunCommand = (name: string, named: Record<string, string>) => Promise<Answer>;
-
-/** The runner as a RunCommand: a refusal or failure becomes an Error carrying its message. */
-export function runnerCommand(runner: CommandRunner): RunCommand {
-  return async (name, named) => {
-    const r = await runner.run({ name, args: { words: [], named } });
-    if (!r.ok) throw new Error(`/${name} failed: ${r.error.message}`, { cause: r.cause });
-    return r.answer;
-  };
-}
-
 /** What each preset runs besides `close`, as of the digest's day. */
 export const PRESET_COMMANDS: Readonly<Record<Exclude<Preset, 'close'>, { name: string; named: Record<string, string> }>> = {
   rotation: { name: 'rotation', named: {} },
@@ -401,13 +389,13 @@ export const PRESET_COMMANDS: Readonly<Record<Exclude<Preset, 'close'>, { name: 
  * A preset's digest for `inp.day`. The other presets reuse their command's Answer, retitled, and
  * checked to be as of the day (a command whose data ends earlier must not pass for today's).
  */
-export async function composeDigest(preset: Preset, inp: DigestInputs, run: RunCommand, shared?: CloseFacts): Promise<Answer> {
+export async function composeDigest(preset: Preset, inp: DigestInputs, run: RunInvocation, shared?: CloseFacts): Promise<Answer> {
   if (preset === 'close') return composeCloseDigest(inp, shared);
   const spy = await inp.series('SPY');
   const spyLast = spy.dates[spy.dates.length - 1] ?? '';
   if (spyLast !== inp.day) throw new DataNotReadyError(inp.day, spyLast);
   const spec = PRESET_COMMANDS[preset];
-  const answer = await run(spec.name, { ...spec.named, asof: inp.day });
+  const answer = await run({ name: spec.name, args: { words: [], named: { ...spec.named, asof: inp.day } } });
   if (answer.asOf !== inp.day) {
     answer.warnings.push(`These figures are as of the close of ${formatDate(answer.asOf ?? inp.day)}, not ${formatDate(inp.day)}.`);
   }

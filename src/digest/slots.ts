@@ -5,21 +5,22 @@
  * rows to delivery. At start-up, `recordMissed` writes down what fell due while the bot was down.
  */
 import type { Answer } from '../answer/answer.ts';
+import type { RunInvocation } from '../command/define.ts';
 import type { MarketData } from '../data/market-data.ts';
 import type { Logger } from '../log.ts';
 import type { Clock } from './clock.ts';
-import { closeFacts, composeDigest, DataNotReadyError, hasClose, marketInputs, staleNote, type RunCommand } from './compose.ts';
+import { closeFacts, composeDigest, DataNotReadyError, hasClose, marketInputs, staleNote } from './compose.ts';
 import type { Delivery } from './delivery.ts';
 import type { Platform } from './poster.ts';
 import { dueInstant, isPostingDate, localDate, nextLocalMidnight, previousPostingOccurrence, slotKey, targetDay, type MarketCalendar, type Slot } from './schedule.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { DigestSettings } from './settings.ts';
-import type { Decision, DigestStore, Subscription } from './store.ts';
+import type { Decision, DigestStore, Subscription } from './types.ts';
 
 export interface SlotRunsOptions {
   store: DigestStore;
   market: MarketData;
-  run: RunCommand;
+  run: RunInvocation;
   delivery: Delivery;
   scheduler: Scheduler;
   clock: Clock;

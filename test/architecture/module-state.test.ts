@@ -28,7 +28,6 @@ const KNOWN: Readonly<Record<string, string>> = {
   'src/data/providers/live.ts formatters': 'a memo of Intl date formatters by zone',
   'src/data/providers/http.ts transientErrors': 'debt: marks errors worth retrying (an error property would do)',
   'src/data/providers/http.ts localRefusals': 'debt: marks errors refused locally (an error property would do)',
-  'src/ask/lexicon.ts compiled': 'debt: a memo of the phrases compiled from a command list (pure, keyed by the list); belongs in createApp',
   'src/data/providers/polygon.ts timeframeRefusals': 'debt: marks Polygon timeframe refusals (an error property would do)',
 };
 const MUTABLE_CONSTRUCTORS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'Array']);

@@ -34,6 +34,8 @@ const COMMANDS = [
   '/scan streaks mag7 vs:SPY',
   '/drawdown ^GSPC',
   '/chart IWM 3m',
+  '/analogs IWM vs:SPY',
+  '/analogs KRE failed',
 ];
 /** MAGS starts Apr 2023 and ends Oct 1, 2026: answered as of its last close. */
 const CASES = [...COMMANDS.flatMap((c) => DATES.map((d) => `${c}${d}`)), '/compare MAGS SPY', '/breakout MAGS', '/perf MAGS SPY QQQ'];

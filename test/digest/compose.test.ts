@@ -1,7 +1,7 @@
 /** The close digest on real closes, checked against plain loops over the CSVs. */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Answer } from '../../src/answer/answer.ts';
-import { composeCloseDigest, composeDigest, DataNotReadyError, marketInputs, MAX_DIGEST_LINES, runnerCommand, SECTOR_SYMBOLS } from '../../src/digest/compose.ts';
+import { composeCloseDigest, composeDigest, DataNotReadyError, marketInputs, MAX_DIGEST_LINES, SECTOR_SYMBOLS } from '../../src/digest/compose.ts';
 import { createTestApp } from '../_app.ts';
 import { naiveRows, naiveStreak, type NaiveRow } from '../commands/_naive.ts';
 import { spyDates } from './_fakes.ts';
@@ -72,7 +72,7 @@ describe('the close digest', () => {
   });
 
   it('the rotation and sectors presets are the commands’ answers as of the day', async () => {
-    const run = runnerCommand(app.runner);
+    const run = app.runner.invoke;
     const rot: Answer = await composeDigest('rotation', marketInputs(app.market, '2025-06-30', []), run);
     expect(rot.command).toBe('rotation');
     expect(rot.asOf).toBe('2025-06-30');
@@ -83,7 +83,7 @@ describe('the close digest', () => {
   });
 
   it('the scan preset is /scan all stocks as of the day', async () => {
-    const a: Answer = await composeDigest('scan', marketInputs(app.market, '2025-05-12', []), runnerCommand(app.runner));
+    const a: Answer = await composeDigest('scan', marketInputs(app.market, '2025-05-12', []), app.runner.invoke);
     expect(a.command).toBe('scan');
     expect(a.asOf).toBe('2025-05-12');
     expect(a.args.preset).toBe('scan');

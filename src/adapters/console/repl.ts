@@ -6,6 +6,7 @@ import readline from 'node:readline/promises';
 import type { Readable, Writable } from 'node:stream';
 import type { ChartRenderer } from '../../charts/renderer.ts';
 import { answerQuestion, type AskDeps } from '../../ask/answer.ts';
+import { buildLexicon } from '../../ask/lexicon.ts';
 import type { CommandRunner, RunResult } from '../../command/run.ts';
 import { writeAnswerCharts } from './deliver.ts';
 import { formatAnswerText, formatErrorText } from './format.ts';
@@ -55,9 +56,11 @@ async function resultText(result: RunResult, o: Pick<ReplOptions, 'renderer' | '
  * The console's `ask`: a question in plain words, answered like the command it reads as, with the
  * "Read as:" line first so people learn the command. A question it cannot read gets a question back.
  */
-export function createConsoleAsk(o: Pick<ReplOptions, 'runner' | 'renderer' | 'outDir'> & Pick<AskDeps, 'symbols' | 'asOf' | 'logger'>): (question: string) => Promise<string> {
+export function createConsoleAsk(o: Pick<ReplOptions, 'runner' | 'renderer' | 'outDir'> & Pick<AskDeps, 'symbols' | 'asOf' | 'logger' | 'closes'> & Partial<Pick<AskDeps, 'lexicon'>>): (question: string) => Promise<string> {
+  // The app's lexicon when given; otherwise compiled here, once, from the runner's commands.
+  const lexicon = o.lexicon ?? buildLexicon(o.runner.commands);
   return async (question) => {
-    const out = await answerQuestion(question, { runner: o.runner, symbols: o.symbols, ...(o.asOf !== undefined ? { asOf: o.asOf } : {}), ...(o.logger ? { logger: o.logger } : {}), meta: { adapter: 'console' } });
+    const out = await answerQuestion(question, { runner: o.runner, symbols: o.symbols, lexicon, ...(o.asOf !== undefined ? { asOf: o.asOf } : {}), ...(o.closes ? { closes: o.closes } : {}), ...(o.logger ? { logger: o.logger } : {}), meta: { adapter: 'console' } });
     if (out.kind === 'clarify') return out.message;
     return `${out.line}\n${await resultText(out.result, o)}`;
   };

@@ -30,6 +30,8 @@ import { createDiscordPoster } from './poster.ts';
 import { createAckFirstScheduler } from '../ack-first.ts';
 import { createInFlight } from '../in-flight.ts';
 import type { SymbolLookup } from '../../data/symbol-lookup.ts';
+import type { Lexicon } from '../../ask/lexicon.ts';
+import type { DailySeries } from '../../core/series.ts';
 
 export { buildCommandPayloads, registerCommands } from './registration.ts';
 export { createDiscordRest } from './client.ts';
@@ -42,6 +44,10 @@ export interface DiscordDeps {
   symbols: SymbolDirectory;
   /** The data's latest close (`() => market.latestClose()`): what "since june" in a question counts from. */
   asOf?: () => Promise<string>;
+  /** The phrases questions are read with (the app's `lexicon`); default: compiled once, at start, from the runner's commands. */
+  lexicon?: Lexicon;
+  /** A symbol's prices, for days that prices decide ("at the 2022 low"): `(s) => market.series(s)`. Without it such questions ask for the day. */
+  closes?: (symbol: string) => Promise<DailySeries>;
   /** With a live provider: symbol search for autocomplete beyond the bundled list. */
   lookup?: SymbolLookup | undefined;
   /** Where the gateway connection's readiness goes (/healthz); default nowhere. */

@@ -366,9 +366,15 @@ describe('Slack adapter start-up, load shedding and Socket Mode', () => {
       }
       await slack.idle();
       expect(seen.map((i) => i?.channel)).toEqual([
-        { platform: 'slack', id: CHANNEL, canManage: true, userId: 'U0ADMIN001', postingProblem: expect.any(Function) },
-        { platform: 'slack', id: CHANNEL, canManage: false, userId: 'U0PERSON01', postingProblem: expect.any(Function) },
+        { platform: 'slack', id: CHANNEL, workspace: fake.teamId, canManage: expect.any(Function), userId: 'U0ADMIN001', postingProblem: expect.any(Function) },
+        { platform: 'slack', id: CHANNEL, workspace: fake.teamId, canManage: expect.any(Function), userId: 'U0PERSON01', postingProblem: expect.any(Function) },
       ]);
+      // Asked only by the commands that change something (it may cost a users.info call).
+      const may = async (i: Invocation | undefined) => {
+        const c = i?.channel?.canManage;
+        return typeof c === 'function' ? c() : c;
+      };
+      expect([await may(seen[0]), await may(seen[1])]).toEqual([true, false]);
       expect(await seen[0]?.channel?.postingProblem?.(), 'the bot is a member of this channel').toBeNull();
     } finally {
       await slack.stop();
