@@ -45,7 +45,7 @@ describe('answerQuestion with the real runner', () => {
       expect(out.result.answer, `"${q}" answers like ${out.readAs}`).toEqual(direct.answer);
       expect(out.result.answer.charts.length, 'with its chart').toBeGreaterThan(0);
     }
-  });
+  }, 60_000);
 
   it('reads "since june" against the latest close of the data, asked for once per question', async () => {
     const latest = await app.market.latestClose();
@@ -170,7 +170,7 @@ describe('vocabulary', () => {
       }),
       { numRuns: 500 },
     );
-  });
+  }, 60_000);
 });
 
 describe('the reference day given as a function (as every adapter gives it)', () => {

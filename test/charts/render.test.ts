@@ -181,7 +181,7 @@ describe('createLocalRenderer', SLOW, () => {
     clearInterval(timer);
     for (const [k, png] of pngs.entries()) await expectReadableChart(png, `worker ${SPECS[k]?.[0]}`);
     expect(ticks, 'the main thread stayed free while charts drew').toBeGreaterThan(5);
-  });
+  }, 60_000);
 
   it('renders inline with threads: 0', async () => {
     const r = make({ threads: 0 });
@@ -202,7 +202,7 @@ describe('createLocalRenderer', SLOW, () => {
     await expect(first).resolves.toBeInstanceOf(Buffer);
     await expect(second).resolves.toBeInstanceOf(Buffer);
     await expect(r.render(sectorBars()), 'room again once the queue drained').resolves.toBeInstanceOf(Buffer);
-  });
+  }, 60_000);
 
   it('fails a chart that takes too long with RenderTimeoutError', async () => {
     const r = make({ threads: 1, timeoutMs: 1 });
@@ -217,7 +217,7 @@ describe('createLocalRenderer', SLOW, () => {
     const again = r.render(sectorBars());
     expect(r.workers(), 'the next chart starts a worker').toBe(1);
     await expectReadableChart(await again, 'chart after the idle stop');
-  });
+  }, 60_000);
 
   it('after close(), rejects waiting and new charts with RendererClosedError', async () => {
     const r = make({ threads: 1 });

@@ -174,7 +174,7 @@ describe('/scan', () => {
     want.forEach((x, i) => expect(table, x.s).toMatch(new RegExp(`\\n${i + 1} +${x.s} +−${(-x.fall * 100).toFixed(1)}% `)));
     const png = renderPngSync(chartConfig(c));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
-  });
+  }, 60_000);
 
   it('today: no snapback among the stocks (TOST left out, its prices end early); a universe or a list; bad words refused', async () => {
     const a = await answer('/scan snapback stocks');

@@ -85,7 +85,7 @@ describe('/digest', () => {
     expect(a.facts.returns).toMatchObject({ SPY: expect.closeTo(ret, 12) });
     const sectors = await ok('/digest preview sectors asof:2025-06-30');
     expect(sectors.command).toBe('leaders');
-  });
+  }, 60_000);
 });
 
 describe('/digest preview and the posted digest', () => {
@@ -185,5 +185,5 @@ describe('/alert', () => {
     } finally {
       await without.close();
     }
-  });
+  }, 60_000);
 });

@@ -28,7 +28,7 @@ describe('/leaders', () => {
     expect(a.lines[0]).toMatch(new RegExp(`^\\*\\*${naive[0]?.s}\\b`));
     expect(a.lines[0]).toMatch(/(relative to|vs) SPY/);
     expect(a.lines.join('\n'), 'the leader named in full').toContain(`${naive[0]?.s} (`);
-  });
+  }, 60_000);
 
   it('also reports 1, 3 and 6 months and each member’s current streak against SPY', async () => {
     const a = await answerOf(leaders, '/leaders sectors ytd asof:2026-01-21');

@@ -39,7 +39,7 @@ describe('/perf', () => {
         expect(a.facts.returns[s]?.[p], `${s} ${p}`).toBeCloseTo(naiveReturn(s, from, '2026-01-21'), 12);
       }
     }
-  });
+  }, 60_000);
 
   it('headline: names each horizon’s leader where they differ, as naive returns over the CSVs rank them', async () => {
     // As of Thu Oct 8, 2026: base closes on or before these dates (the calendar convention).

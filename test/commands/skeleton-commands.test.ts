@@ -38,7 +38,7 @@ describe('/rotation', () => {
     expect(a.lines.length).toBeLessThanOrEqual(7);
     expect(a.charts).toHaveLength(1);
     expect(a.period).toEqual({ option: 'period', value: 'ytd' });
-  });
+  }, 60_000);
 
   it('counts the current out-performance streak the way a naive loop does', async () => {
     for (const d of ['2025-06-30', '2026-01-21', '2026-08-21', '2024-11-08']) {

@@ -26,7 +26,7 @@ describe('the close digest', () => {
     expect(a.lines[0]).toMatch(/^Stocks rose: \*\*SPY \+10\.50%\*\*/);
     expect(a.asOf).toBe('2025-04-09');
     expect(a.charts).toHaveLength(1);
-  });
+  }, 60_000);
 
   it('names the sector leader and laggard the CSV gives, and the current small-vs-large streak', async () => {
     for (const day of ['2025-03-10', '2025-07-03', '2025-11-21']) {

@@ -13,9 +13,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../fakes/discord/server.ts';
 import { startFakeSlack } from '../fakes/slack/server.ts';
+import { compiledChild } from '../_children.ts';
 import { startFakeChatServer, type FakeChatServer } from './_crash-server.ts';
 
-const CHILD = fileURLToPath(new URL('./_crash-child.ts', import.meta.url));
+/** test/digest/_crash-child.ts on the compiled build (the slow project's global setup prepares it: test/_children.ts). */
+const CHILD = compiledChild('test/digest/_crash-child.ts');
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Mirrors CHANNELS and DAYS in the child (not imported: importing it would run it). */
 const CHANNELS = 6;
@@ -42,7 +44,7 @@ interface RunResult {
 
 function runChild(env: Record<string, string>, killAfterMs?: number): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CHILD], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -70,7 +70,7 @@ describe('alerts on a live refresh', () => {
     expect(posts, 'one post for one event').toHaveLength(1);
     expect(posts[0]?.answer.asOf).toBe(day);
     expect(posts[0]?.at.getTime(), 'five seconds after the refresh, not at 16:20').toBe(ny(`${day}T16:06`).getTime() + REFRESH_ALERTS_DELAY_MS);
-  });
+  }, 60_000);
 
   it('without a refresh, the same alert waits for the daily job, and is still posted once', async () => {
     const posts = await run(false);

@@ -22,10 +22,12 @@ import { createPgDigestStore } from '../../src/digest/store-pg.ts';
 import { openPg, type PgPool } from '../../src/store/pg.ts';
 import { naiveRows } from '../commands/_naive.ts';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack/server.ts';
+import { compiledChild } from '../_children.ts';
 import { hasPg, TEST_DATABASE_URL, testSchema } from '../_services/services.ts';
 
 const up = await hasPg();
-const CHILD = fileURLToPath(new URL('./_replica-child.ts', import.meta.url));
+/** test/digest/_replica-child.ts on the compiled build (the slow project's global setup prepares it: test/_children.ts). */
+const CHILD = compiledChild('test/digest/_replica-child.ts');
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHANNELS = Number(process.env.REPLICA_TEST_CHANNELS ?? 100);
 const N_DAYS = Number(process.env.REPLICA_TEST_DAYS ?? 6);
@@ -61,7 +63,7 @@ function rng(seed: number): () => number {
 
 function replica(env: Record<string, string>): Promise<{ signal: NodeJS.Signals | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CHILD], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

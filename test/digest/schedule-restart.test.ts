@@ -58,7 +58,7 @@ describe('a restart on a Saturday', () => {
     const after = [...discord.posts, ...slack.posts].filter((p) => p.at >= restart).map((p) => `${p.channel.id} ${p.answer.asOf ?? ''} ${p.at.toISOString()}`);
     expect(after, 'Monday 07:00 London and 15:00 New York send Friday’s close').toEqual(['london 2025-06-13 2025-06-16T06:00:00.000Z', 'afternoon 2025-06-13 2025-06-16T19:00:00.000Z']);
     store.db.close();
-  });
+  }, 60_000);
 });
 
 describe('a wait for late prices', () => {

@@ -16,7 +16,6 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { commands } from '../../commands/index.ts';
 import { createDiscordRest } from '../../src/adapters/discord/client.ts';
 import { registerCommands } from '../../src/adapters/discord/registration.ts';
@@ -27,9 +26,8 @@ import { createSymbolDirectory, loadManifest } from '../../src/data/symbols.ts';
 import { FakeDiscord, type DispatchedInteraction, type RecordedRequest } from '../fakes/discord/server.ts';
 import { FORM, sendSigned, slashCommandBody } from '../fakes/slack/requests.ts';
 import { startFakeSlack, type FakeCall } from '../fakes/slack/server.ts';
+import { compiledSource } from '../_children.ts';
 import { SECRETS } from './_chat.ts';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
  * The allocator the image runs with (Dockerfile: jemalloc through LD_PRELOAD). glibc's malloc keeps
@@ -160,7 +158,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   };
   // TAPEBOT_LOAD_NODE_ARGS adds node flags to the bot, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where its time goes.
   const nodeArgs = (process.env.TAPEBOT_LOAD_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const bot = spawn(process.execPath, [...nodeArgs, '--import', import.meta.resolve('tsx'), path.join(ROOT, 'src/main.ts')], { cwd: env.DATA_DIR, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  // The compiled build, as production runs it (the slow project's global setup builds it when stale).
+  const bot = spawn(process.execPath, [...nodeArgs, compiledSource('src/main.ts')], { cwd: env.DATA_DIR, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   bot.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
   const exited = new Promise<number | null>((resolve) => bot.on('exit', (code) => resolve(code)));

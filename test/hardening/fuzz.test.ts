@@ -220,7 +220,7 @@ describe('fuzzing the parser and the runner', () => {
       }),
       { numRuns: 4_000 },
     );
-  });
+  }, 60_000);
 
   it('answers any command text through runText', async () => {
     const named = fc.tuple(fc.constantFrom('period', 'asof', 'since', 'vs', 'tail', 'level', 'style', 'universe', 'symbols', 'a', 'b', 'constructor', 'x'), anyText).map(([k, v]) => `${k}:${v}`);
@@ -273,7 +273,7 @@ describe('fuzzing the parser and the runner', () => {
       }),
       { numRuns: 800 },
     );
-  });
+  }, 60_000);
 
   it('answers valid commands with edge values that reach the real analysis', async () => {
     const period = fc.oneof(fc.constantFrom(...NAMED_PERIODS), fc.date({ min: new Date('1995-01-01'), max: new Date('2026-08-20'), noInvalidDate: true }).map((d) => `since:${d.toISOString().slice(0, 10)}`));
@@ -297,7 +297,7 @@ describe('fuzzing the parser and the runner', () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 60_000);
 
   afterAll(() => {
     // The brief asks for at least 10,000 generated inputs; most fail fast, some must compute.

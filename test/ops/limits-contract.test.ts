@@ -123,5 +123,5 @@ describe('redis limit store: Redis away', () => {
     expect(await store.take([{ key: 'u:x', rule }], 0)).toBe(0);
     expect(await store.take([{ key: 'u:x', rule }], 0)).toBe(0);
     expect(await store.take([{ key: 'u:x', rule }], 0), 'the third waits 1 s for a token, as in memory').toBe(1000);
-  });
+  }, 60_000);
 });

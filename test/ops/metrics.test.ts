@@ -89,7 +89,7 @@ describe('price cache hits and misses, through real commands', () => {
     expect(await sample(m2, 'tapebot_cache_hit_ratio', { cache: 'prices' })).toBe(1);
     expect(await sample(m2, 'tapebot_cache_lookups_total', { cache: 'render', result: 'miss' }), 'the render cache keeps its own series').toBe(0);
     await app2.close();
-  });
+  }, 60_000);
 });
 
 describe('price cache lookups, source by source', () => {
@@ -230,7 +230,7 @@ describe('digest and alert posts', () => {
     expect(outbox.filter((r) => r.status === 'failed')).toHaveLength(3);
     expect(await pending(metrics, 'discord', 'digest'), 'every row finished: the gauge reads 0, not nothing').toBe(0);
     expect(await pending(metrics, 'discord', 'alert')).toBe(0);
-  });
+  }, 60_000);
 
   it('counts skipped digests by reason, and reads pending rows at scrape time', async () => {
     const clock = createManualClock(ny('2025-06-30T20:00'));

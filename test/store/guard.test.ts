@@ -85,6 +85,7 @@ describe('openStore', () => {
 describe('StoreGuard.watch', () => {
   it('notices a deleted file on its own, without waiting for a write, and copies the data back', () => {
     vi.useFakeTimers();
+    cleanups.push(() => vi.useRealTimers());
     const log = memoryLog();
     const { db, guard, dir } = opened(undefined, log);
     const file = path.join(dir, 'tapebot.db');

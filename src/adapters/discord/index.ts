@@ -28,6 +28,7 @@ import type { DrainReport } from '../../ops/shutdown.ts';
 import { deadlineOf } from '../../ops/deadline.ts';
 import { createDiscordPoster } from './poster.ts';
 import { createAckFirstScheduler } from '../ack-first.ts';
+import { createInFlight } from '../in-flight.ts';
 import type { SymbolLookup } from '../../data/symbol-lookup.ts';
 import type { Lexicon } from '../../ask/lexicon.ts';
 import type { DailySeries } from '../../core/series.ts';
@@ -61,6 +62,10 @@ export interface DiscordAdapter {
   readonly client: Client<true>;
   /** Posts scheduled digests and alerts (hand it to the digest service). */
   readonly poster: DigestPoster;
+  /** Resolves once every interaction and message received so far has been handled to its last reply. */
+  idle(): Promise<void>;
+  /** How many interactions and messages the gateway has handed it so far (ignored ones included). */
+  readonly received: number;
   /**
    * Drains, then disconnects: interactions and questions keep being handled while the ones in flight
    * finish (up to `graceMs`, or until `deadline` aborts) — new ones hear "I’m restarting" from the
@@ -94,11 +99,13 @@ export async function startDiscord(deps: DiscordDeps): Promise<DiscordAdapter> {
   const handleMessage = createMessageHandler({ ...deps, scheduler });
   /** Work in flight → how to tell its person that tapebot is restarting, should the grace period end first. */
   const inFlight = new Map<Promise<void>, () => Promise<void>>();
+  const work = createInFlight();
   let accepting = true;
   let draining = false;
   const track = (p: Promise<void>, tell: () => Promise<void>): void => {
     const tracked = p.finally(() => inFlight.delete(tracked));
     inFlight.set(tracked, tell);
+    void work.track(tracked);
   };
 
   client.on(Events.InteractionCreate, (interaction: Interaction) => {
@@ -145,6 +152,10 @@ export async function startDiscord(deps: DiscordDeps): Promise<DiscordAdapter> {
   return {
     client: readyClient,
     poster: createDiscordPoster(readyClient.rest),
+    idle: () => work.idle(),
+    get received() {
+      return work.taken;
+    },
     stop(graceMs = STOP_GRACE_MS, deadline) {
       stopped ??= (async () => {
         draining = true;

@@ -42,6 +42,7 @@ import { createAckFirstScheduler } from '../ack-first.ts';
 import { EVENTS_PATH, slackCommandNamer } from './manifest.ts';
 import { applyServerTimeouts, createRequestGuard, DEFAULT_HTTP_TIMEOUTS, type SlackHttpTimeouts } from './http-guard.ts';
 import type { SeenKeys } from '../../store/recent-keys.ts';
+import { createInFlight } from '../in-flight.ts';
 import { NoInstallationError, oauthReceiverOptions, withBotToken, type SlackInstallations } from './installations.ts';
 import { createManagerCheck } from './managers.ts';
 import { registerUninstalls } from './uninstall.ts';
@@ -106,7 +107,7 @@ export interface SlackAdapter {
   readonly url: string | null;
   /** Posts scheduled digests and alerts (hand it to the digest service). */
   readonly poster: DigestPoster;
-  /** Resolves once no command, click or mention is still being answered. */
+  /** Resolves once every request received so far has been handled: no command, click or mention is still being answered. */
   idle(): Promise<void>;
   /**
    * Drains, then stops: requests keep being answered while work in flight finishes (up to `drainMs`,
@@ -195,7 +196,16 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
   });
 
   const queue = createWorkQueue({ concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY, maxQueued: opts.maxQueued ?? DEFAULT_MAX_QUEUED });
-  const idle = () => queue.idle();
+  // Every request Bolt dispatches (HTTP or Socket Mode) is followed from the moment it is verified, before
+  // its acknowledgement goes out, until its listeners return — their work on the queue included. An event
+  // is acknowledged before its listener even starts, so the queue alone cannot say when nothing is left.
+  const work = createInFlight();
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = (event) => work.track(processEvent(event));
+  const idle = async () => {
+    await work.idle();
+    await queue.idle();
+  };
 
   const delivery = { ...DEFAULT_DELIVERY, ...opts.delivery };
   const waiting = new Set<{ reply: (text: string) => Promise<void> }>();

@@ -36,6 +36,9 @@ const boom = defineCommand({
 });
 /** A command that answers only when the test opens its gate: shows what happens while a command works. */
 let openGate: () => void = () => undefined;
+/** Resolves when the gated command has started working (set afresh for each run). */
+let gateEntered: Promise<void> = Promise.resolve();
+let enteredGate: () => void = () => undefined;
 const gated = defineCommand({
   name: 'gated',
   description: 'Waits for the test (test only)',
@@ -45,6 +48,7 @@ const gated = defineCommand({
   async run() {
     await new Promise<void>((resolve) => {
       openGate = resolve;
+      enteredGate();
     });
     const a = emptyAnswer('gated', 'Gate opened', null, null);
     a.lines.push('Done.');
@@ -298,11 +302,12 @@ describe('the More button', () => {
 
 describe('acknowledging before working', () => {
   it('sends the defer while the command is still working, and the answer only when it is done', async () => {
+    gateEntered = new Promise((resolve) => (enteredGate = resolve));
     const d = fake.dispatchInteraction(fake.chatInput('gated'));
     const ack = await fake.waitForRequest(isCallback(d));
     expect((ack.json as { type: number }).type).toBe(CALLBACK_TYPE.DeferredChannelMessage);
     expect(fake.original(d)?.flags, 'the channel sees "thinking…"').toBe(MESSAGE_FLAGS.Loading);
-    await new Promise((r) => setTimeout(r, 50));
+    await gateEntered;
     expect(fake.requests.some(isEdit(d)), 'no answer while the command works').toBe(false);
     openGate();
     const edit = await fake.waitForRequest(isEdit(d));
@@ -320,7 +325,7 @@ describe('errors reach only the person who asked', () => {
     expect(body.data.flags, 'EPHEMERAL').toBe(MESSAGE_FLAGS.Ephemeral);
     expect(body.data.content, 'quotes the bad symbol').toContain('ZZZZQ');
     expect(fake.original(d)?.flags, 'the only message is ephemeral').toBe(MESSAGE_FLAGS.Ephemeral);
-    await new Promise((r) => setTimeout(r, 100));
+    await adapter.idle();
     expect(fake.requestsFor(d).filter((r) => r !== ack), 'no defer, edit or follow-up').toEqual([]);
   });
 

@@ -6,7 +6,7 @@
  * The limiter is the real one on a frozen clock, so nothing refills during the test: per person a
  * burst of 2, per channel 20 (both at the rates below).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { APIInteraction } from 'discord.js';
 import { commands } from '../../../commands/index.ts';
 import { startDiscord, type DiscordAdapter } from '../../../src/adapters/discord/index.ts';
@@ -33,8 +33,11 @@ function by<T extends APIInteraction>(userId: string, p: T): T {
   return { ...p, member: { ...p.member, user: { ...p.member.user, id: userId, username: `user${userId}` } } };
 }
 
-/** Lets any request the bot is still going to make for `d` arrive before asserting there is none. */
-const settle = () => new Promise((r) => setTimeout(r, 150));
+/** Waits until the bot has handled every interaction dispatched so far, so any request it was going to make for `d` has arrived. */
+async function settle(): Promise<void> {
+  await vi.waitUntil(() => adapter.received >= fake.dispatchedEvents, { timeout: 15_000, interval: 5 });
+  await adapter.idle();
+}
 
 /** Sends a command and waits for its first response. */
 async function send(p: APIInteraction): Promise<{ d: DispatchedInteraction; ack: RecordedRequest; body: Callback }> {

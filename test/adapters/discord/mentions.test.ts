@@ -4,7 +4,7 @@
  * would for the intents the client identified with, and records the thread, typing and message
  * requests the bot answers with.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startDiscord, type DiscordAdapter } from '../../../src/adapters/discord/index.ts';
 import type { App } from '../../../src/app.ts';
 import { FakeDiscord, INTENTS, pngSize, type RecordedRequest } from '../../fakes/discord/server.ts';
@@ -25,13 +25,16 @@ const postTo = (channelId: string) => (r: RecordedRequest) => r.method === 'POST
 const threadFrom = (channelId: string, messageId: string) => (r: RecordedRequest) => r.method === 'POST' && r.path === `/channels/${channelId}/messages/${messageId}/threads`;
 const mention = (text: string) => `<@${fake.botUser.id}> ${text}`;
 
-/** The bot has no "idle": wait until the fake has seen no request for a while. */
-async function settled(quietMs = 250): Promise<void> {
-  let count = -1;
-  while (count !== fake.requests.length) {
-    count = fake.requests.length;
-    await new Promise((r) => setTimeout(r, quietMs));
-  }
+/**
+ * Nothing else will happen: every event the fake has dispatched reached the bot (its `received` catches up,
+ * the bot's own echoed posts included) and the bot has handled them all (`idle()`); repeated while handling
+ * them dispatched more.
+ */
+async function settled(): Promise<void> {
+  do {
+    await vi.waitUntil(() => adapter.received >= fake.dispatchedEvents, { timeout: 15_000, interval: 5 });
+    await adapter.idle();
+  } while (adapter.received < fake.dispatchedEvents);
 }
 
 async function expectedTitle(command: string): Promise<string> {
@@ -208,7 +211,7 @@ describe('messages that are not questions for the bot', () => {
     // Symbols answered above: their prices are loaded, so an answer would start within milliseconds.
     expect(fake.dispatchMessage(fake.userMessage(mention('compare IWM and QQQ'), { author: otherBot })), 'delivered: it mentions the bot').toBe(true);
     fake.dispatchMessage(fake.userMessage('compare IWM and QQQ'));
-    await settled(750);
+    await settled();
     expect(fake.requests.slice(before), 'no thread, no reply, not even typing').toEqual([]);
   }, 30_000);
 });

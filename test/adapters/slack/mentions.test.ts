@@ -175,7 +175,6 @@ describe('Slack’s retries', () => {
     await fake.waitFor(okCall('chat.postMessage'), 15_000);
     const late = await send(body, { 'X-Slack-Retry-Num': '2', 'X-Slack-Retry-Reason': 'http_timeout' });
     expect(late.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 150));
     await slack.idle();
     expect(fake.callsTo('chat.postMessage'), 'one answer for one question').toHaveLength(1);
     expect(fake.callsTo('files.getUploadURLExternal'), 'one chart uploaded').toHaveLength(1);
@@ -187,7 +186,6 @@ describe('Slack’s retries', () => {
     await send(direct(text, { ts }));
     await send(eventCallbackBody({ type: 'app_mention', user: PERSON, text, ts, channel: DM }));
     await fake.waitFor(okCall('chat.postMessage'), 15_000);
-    await new Promise((r) => setTimeout(r, 150));
     await slack.idle();
     const posts = fake.callsTo('chat.postMessage');
     expect(posts, 'two event ids, one message: one answer').toHaveLength(1);
@@ -224,7 +222,6 @@ describe('Slack’s retries', () => {
       after = await startWith(db);
       const retry = await sendSigned(after.url ?? '', SECRET, { contentType: JSON_TYPE, body, headers: { 'X-Slack-Retry-Num': '2', 'X-Slack-Retry-Reason': 'http_timeout' } });
       expect(retry.status).toBe(200);
-      await new Promise((r) => setTimeout(r, 150));
       await after.idle();
       expect(fake.callsTo('chat.postMessage'), 'answered before the restart, not again after it').toHaveLength(1);
 
@@ -245,7 +242,6 @@ describe('messages that are not questions', () => {
     await send(mention('compare IWM and QQQ', { bot_id: 'B0OTHERBOT', user: 'U0OTHERBOT' }));
     await send(direct('rotation', { bot_id: 'B0OTHERBOT', user: 'U0OTHERBOT' }));
     await send(eventCallbackBody({ type: 'message', subtype: 'message_changed', channel_type: 'im', channel: DM, ts: nextTs() }));
-    await new Promise((r) => setTimeout(r, 150));
     await slack.idle();
     expect(fake.calls).toEqual([]);
   });

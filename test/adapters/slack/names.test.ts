@@ -121,5 +121,5 @@ describe.each([
     const res = await send('/streak', 'IWM SPY');
     await slack.idle();
     expect(fake.callsTo('chat.postMessage'), `${res.status}: nothing answered /streak`).toEqual([]);
-  });
+  }, 60_000);
 });

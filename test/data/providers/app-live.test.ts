@@ -33,9 +33,10 @@ afterEach(async () => {
   tiingoServer.setRoute(tiingoRoute);
 });
 
-function liveApp(providers: string, clock: () => Date, httpPolicy = FAST): App {
+function liveApp(providers: string, clock: () => Date, httpPolicy = FAST, answerBudgetS?: number): App {
   const config = loadConfig({
     RENDER_THREADS: '0',
+    ...(answerBudgetS === undefined ? {} : { ANSWER_BUDGET_S: String(answerBudgetS) }),
     DATA_PROVIDERS: providers,
     TIINGO_API_KEY: 'test-key-123456',
     YAHOO_BASE_URL: yahooServer.url,
@@ -50,8 +51,9 @@ const down = () => ({ status: 503, body: 'Service Unavailable' });
 describe('live data through the app', () => {
   it('100 simultaneous commands over the same 10 symbols make at most 10 upstream requests', async () => {
     // 100 charts drawn inline share this thread with the fake servers: on a loaded machine a reply can wait
-    // seconds behind them. This test counts requests, so the provider timeout is out of its way.
-    const app = liveApp('yahoo,tiingo', () => SATURDAY, { ...FAST, timeoutMs: 120_000 });
+    // seconds behind them. This test counts requests, so the provider timeout and the answer budget are out
+    // of its way.
+    const app = liveApp('yahoo,tiingo', () => SATURDAY, { ...FAST, timeoutMs: 120_000 }, 120);
     const others = ['IWM', 'QQQ', 'XLK', 'XLF', 'XLE', 'XLU', 'XLV', 'XLP', 'XLI'];
     const results = await Promise.all(Array.from({ length: 100 }, (_, i) => app.runner.runText(`/compare ${others[i % others.length] ?? 'IWM'} SPY period:1m`)));
     const failed = results.filter((r) => !r.ok);

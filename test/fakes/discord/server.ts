@@ -252,6 +252,8 @@ export class FakeDiscord {
   /** Session id → its shard, so a RESUME keeps the shard it identified with. */
   private readonly sessionShards = new Map<string, [number, number]>();
   private seq = 0;
+  /** INTERACTION_CREATE and MESSAGE_CREATE dispatches sent so far, over all sessions (a bot's `received` catches up to it). */
+  dispatchedEvents = 0;
   private readyWaiters: (() => void)[] = [];
   private requestWaiters: { match: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }[] = [];
   private port = 0;
@@ -438,7 +440,10 @@ export class FakeDiscord {
     const dispatchedAt = performance.now();
     this.interactions.set(payload.id, { payload, dispatchedAt, followUpIds: [] });
     this.byToken.set(payload.token, payload.id);
-    for (const ws of this.sessionsFor(payload.guild_id)) this.send(ws, { op: 0, s: ++this.seq, t: 'INTERACTION_CREATE', d: payload });
+    for (const ws of this.sessionsFor(payload.guild_id)) {
+      this.dispatchedEvents++;
+      this.send(ws, { op: 0, s: ++this.seq, t: 'INTERACTION_CREATE', d: payload });
+    }
     return { id: payload.id, token: payload.token, payload, dispatchedAt };
   }
 
@@ -455,7 +460,10 @@ export class FakeDiscord {
     const readable =
       (this.intents & INTENTS.MessageContent) !== 0 || message.guild_id === undefined || message.author.id === this.botUser.id || message.mentions.some((u) => u.id === this.botUser.id);
     const d = readable ? message : { ...message, content: '', embeds: [], attachments: [], components: [] };
-    for (const ws of this.sessionsFor(message.guild_id)) this.send(ws, { op: 0, s: ++this.seq, t: 'MESSAGE_CREATE', d });
+    for (const ws of this.sessionsFor(message.guild_id)) {
+      this.dispatchedEvents++;
+      this.send(ws, { op: 0, s: ++this.seq, t: 'MESSAGE_CREATE', d });
+    }
     return true;
   }
 
