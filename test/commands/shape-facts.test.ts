@@ -153,7 +153,7 @@ describe('/breakout: intraday, precision, round trip', () => {
     ]);
     const k = await answer('/breakout KRE 65 asof:2024-12-20');
     expect(k.facts.levelOutcome).toMatchObject({ date: '2024-12-16', status: 'failed', fellBack: { date: '2024-12-17', sessions: 1 } });
-    expect(k.lines.join('\n')).toContain('A failed breakout above $65: it first closed above on Dec 16, 2024 and fell back below the next session (Dec 17, 2024).');
+    expect(withDetail(k).lines.join('\n'), 'in the answer or behind More').toContain('A failed breakout above $65: it first closed above on Dec 16, 2024 and fell back below the next session (Dec 17, 2024).');
     // SPY: first close above $600 on Jun 23, 2025; no close below it in the next 10 sessions, one within 2% above it.
     const spy = naiveRows('SPY').filter((r) => r.date >= '2025-06-20' && r.date <= '2025-07-08') as { date: string; close: number }[];
     expect(spy[0]?.close).toBeLessThanOrEqual(600);
