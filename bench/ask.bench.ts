@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { planQuestion } from '../src/ask/plan.ts';
 import { createSymbolDirectory, loadManifest } from '../src/data/symbols.ts';
 import { commands } from '../commands/index.ts';
+import { buildLexicon } from '../src/ask/lexicon.ts';
 import { measure, row } from './harness.ts';
 
 export async function benchAsk(): Promise<string[]> {
@@ -16,7 +17,7 @@ export async function benchAsk(): Promise<string[]> {
     clarify: { q: string }[];
   };
   const questions = [...corpus.answer, ...corpus.clarify].map((x) => x.q);
-  const ctx = { commands, symbols: createSymbolDirectory(loadManifest()), reference: corpus.reference };
+  const ctx = { lexicon: buildLexicon(commands), symbols: createSymbolDirectory(loadManifest()), reference: corpus.reference };
   let k = 0;
   const st = await measure(() => planQuestion(questions[k++ % questions.length] as string, ctx), { iterations: questions.length * 3, warmup: questions.length });
   return [row(`read a question (${questions.length} corpus questions)`, st, '≤ 2 ms median')];

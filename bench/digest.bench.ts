@@ -18,7 +18,7 @@ import { createDigestStore } from '../src/digest/store.ts';
 import { openDatabase } from '../src/store/db.ts';
 
 const CHANNELS = 1000;
-const WATCHLISTS: string[][] = [
+export const WATCHLISTS: string[][] = [
   [],
   ['XLE'],
   ['XLK'],
@@ -38,9 +38,9 @@ const WATCHLISTS: string[][] = [
   ['KRE', 'IWM'],
   ['QQQ', 'MAGS', 'XLK'],
 ];
-const SLOT: Slot = { time: '16:30', tz: 'America/New_York' };
+export const SLOT: Slot = { time: '16:30', tz: 'America/New_York' };
 
-function instantPoster(platform: Platform): DigestPoster & { count: number } {
+export function instantPoster(platform: Platform): DigestPoster & { count: number } {
   let count = 0;
   return {
     platform,
@@ -55,14 +55,14 @@ function instantPoster(platform: Platform): DigestPoster & { count: number } {
   };
 }
 
-async function settle(busy: () => number): Promise<void> {
+export async function settle(busy: () => number): Promise<void> {
   for (let idle = 0; idle < 3; ) {
     await new Promise((r) => setImmediate(r));
     idle = busy() === 0 ? idle + 1 : 0;
   }
 }
 
-const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+export const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 
 /** 500 distinct watchlists: every pair of 18 bundled symbols (153), then triples, in a fixed order. */
 function manyWatchlists(count: number): string[][] {

@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { registerCommands } from '../src/adapters/discord/registration.ts';
 import { createDiscordRest } from '../src/adapters/discord/client.ts';
 import { startDiscord } from '../src/adapters/discord/index.ts';
-import { createApp } from '../src/app.ts';
+import { createApp, type AppOptions } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { silentLogger } from '../src/log.ts';
 import { FakeDiscord, type DispatchedInteraction, type RecordedRequest } from '../test/fakes/discord/server.ts';
@@ -36,10 +36,15 @@ const BURST_COMMANDS: [string, Record<string, string>][] = [
   ['compare', { symbols: 'XLK XLF', period: '6m' }],
 ];
 
-export async function benchDiscord(): Promise<Record<string, number>> {
+/**
+ * `stores`: the app's stores and limiter instead of the defaults (SQLite, no limiter); bench/replicas
+ * runs it on PostgreSQL and Redis. `env` adds settings (the limits' sizes).
+ */
+export async function benchDiscord(opts: { stores?: (config: ReturnType<typeof loadConfig>) => AppOptions; env?: Record<string, string> } = {}): Promise<Record<string, number>> {
   const fake = await FakeDiscord.start();
-  const env = { DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl, RENDER_CACHE_MB: '0', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'tapebot-discord-bench-')) };
-  const app = createApp(loadConfig(env), { dbFile: ':memory:' });
+  const env = { DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl, RENDER_CACHE_MB: '0', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'tapebot-discord-bench-')), ...opts.env };
+  const config = loadConfig(env);
+  const app = createApp(config, { dbFile: ':memory:', ...opts.stores?.(config) });
   await registerCommands({ rest: createDiscordRest({ token: fake.token, apiUrl: fake.apiUrl }), applicationId: fake.applicationId, guildId: fake.guildId, commands: app.runner.commands });
   const discord = await startDiscord({ config: app.config, runner: app.runner, renderer: app.renderer, logger: silentLogger, symbols: app.symbols });
 

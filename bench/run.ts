@@ -14,6 +14,7 @@ import { benchCommands } from './commands.bench.ts';
 import { benchDigest } from './digest.bench.ts';
 import { benchDiscord } from './discord.bench.ts';
 import { benchHardening } from './hardening.bench.ts';
+import { benchReplicaAcks, benchReplicaFanout } from './replicas.bench.ts';
 import { benchRotation } from './rotation.bench.ts';
 import { benchSkeleton } from './skeleton.bench.ts';
 import { benchSlack } from './slack.bench.ts';
@@ -91,6 +92,8 @@ const suites: Record<string, () => Promise<string[]>> = {
   discord: async () => lines(await benchDiscord()),
   slack: async () => lines(await benchSlack()),
   digest: benchDigest,
+  // On the PostgreSQL and Redis of TEST_DATABASE_URL / TEST_REDIS_URL (a schema and key prefix of its own).
+  replicas: async () => ['1,000 channels across two replicas on one PostgreSQL:', ...(await benchReplicaFanout()), 'Discord with PostgreSQL and Redis as the stores:', ...lines(await benchReplicaAcks()).map((l) => `  ${l}`)],
   hardening: () => benchHardening(),
   startup: benchStartup,
   ask: benchAsk,

@@ -11,7 +11,7 @@ import type { ChoiceOption, IntegerOption, SymbolOption } from '../src/command/o
 import { opt, PRICE_LEVEL_RANGE } from '../src/command/options.ts';
 import { describeAlert } from '../src/digest/alerts.ts';
 import { requireDigests, requireChannel, requireManager, requirePostable } from '../src/digest/backend.ts';
-import { ALERT_KINDS, ALERT_SCANS, MAX_ALERTS_PER_CHANNEL, type AlertKind, type AlertSpec } from '../src/digest/store.ts';
+import { ALERT_KINDS, ALERT_SCANS, MAX_ALERTS_PER_CHANNEL, type AlertKind, type AlertSpec } from '../src/digest/types.ts';
 import { UserInputError } from '../src/errors.ts';
 
 const DEFAULT_N: Readonly<Record<'streak' | 'ratio-cross', number>> = { streak: 5, 'ratio-cross': 50 };
@@ -40,7 +40,7 @@ export default defineCommand({
       for (const x of alerts) a.lines.push(`#${x.id} — ${describeAlert(x.spec)}${x.lastEvent ? ' (has fired)' : ''}`);
       return a;
     }
-    const channel = requireManager(ctx.channel, 'alerts');
+    const channel = await requireManager(ctx.channel, 'alerts');
     if (o.action === 'remove') {
       if (o.id === undefined) throw new UserInputError('Which alert? Give its number: /alert remove id:3.', 'See /alert list for the numbers.');
       const ok = await store.removeAlert(channel, o.id);

@@ -1,11 +1,11 @@
 /**
  * /analogs — what followed earlier moments like this one: every earlier streak, record after a quiet
- * year, first close above a level, or decline from a high (src/core/analogs.ts), what the symbol (or the
+ * year, first close above a level, decline from a high, or failed breakout (src/core/analogs.ts), what the symbol (or the
  * pair) did 1, 3, 6 and 12 months later, and the paths that followed, rebased to 100 on the event day.
  */
 import type { Answer } from '../src/answer/answer.ts';
 import type { LineSeriesSpec } from '../src/answer/chart-spec.ts';
-import { analogSentence, eventPlural, streakStudy } from '../src/answer/analogs.ts';
+import { analogLine, analogVerdict, eventPlural, eventShort, LINE_HORIZON, streakStudy, tooFewVerdict } from '../src/answer/analogs.ts';
 import { BASIS_TOTAL_RETURN, chartFooter, emptyAnswer } from '../src/answer/build.ts';
 import { formatPoints } from '../src/answer/phrases.ts';
 import {
@@ -28,8 +28,9 @@ import type { SymbolOption } from '../src/command/options.ts';
 import { opt } from '../src/command/options.ts';
 import { UserInputError } from '../src/errors.ts';
 import { codeBlock } from '../src/answer/table.ts';
+import { at } from '../src/core/at.ts';
 
-const EVENTS = ['streak', 'record', 'level', 'decline'] as const;
+const EVENTS = ['streak', 'record', 'level', 'decline', 'failed'] as const;
 /** Default decline when none is given: a bear-market-sized fall. */
 const DEFAULT_DECLINE_PCT = 20;
 /** Default streak length when there is no current streak to compare with. */
@@ -39,14 +40,14 @@ const TABLE_ROWS = 12;
 
 export default defineCommand({
   name: 'analogs',
-  description: 'What followed earlier streaks, records, level breaks or declines: 1-12 months later, with paths',
+  description: 'What followed earlier streaks, records, levels, declines or failed breakouts: 1-12 months later',
   options: {
     symbol: opt.requiredSymbol({ description: 'The symbol, e.g. IWM', positional: true }),
-    event: opt.choice({ description: 'streak (vs a benchmark), record, level or decline', choices: EVENTS, default: 'streak', positional: true }),
+    event: opt.choice({ description: 'streak (vs a benchmark), record, level, decline or failed (breakout)', choices: EVENTS, default: 'streak', positional: true }),
     value: opt.optionalNumber({ description: 'Streak sessions, the price level, or the decline in % (default: today’s)', positional: true, min: 0.01, max: 9_999_999.99 }),
     vs: { kind: 'symbol', description: 'Benchmark: for streaks (default SPY), or to add relative returns', positional: false, required: false } as SymbolOption,
   },
-  examples: ['/analogs IWM vs:SPY event:streak', '/analogs IWM streak 8 vs:SPY asof:2026-01-21', '/analogs SPY event:record', '/analogs QQQ decline 20', '/analogs SPY level 600'],
+  examples: ['/analogs IWM vs:SPY event:streak', '/analogs IWM streak 8 vs:SPY asof:2026-01-21', '/analogs SPY event:record', '/analogs QQQ decline 20', '/analogs SPY level 600', '/analogs KRE event:failed'],
   async run(ctx, o): Promise<Answer> {
     const vs = o.vs ?? (o.event === 'streak' ? 'SPY' : undefined);
     if (vs === o.symbol) throw new UserInputError(`Compare ${o.symbol} with another symbol: against itself nothing ever differs.`, 'For example: vs:SPY.');
@@ -54,20 +55,22 @@ export default defineCommand({
     const input = analogInput(sa, sb);
     const end = input.dates.length - 1;
     if (end < HORIZONS[0].sessions) throw new NotEnoughDataError(`${o.symbol} has too little history${vs ? ` in common with ${vs}` : ''} to look back on`, o.symbol);
-    const asOf = input.dates[end] as string;
+    const asOf = at(input.dates, end);
 
     const { event, study, note } = chooseEvent(o.event, o.value, input, sa.symbol, sb?.symbol);
     const names = sb ? { a: sa.symbol, b: sb.symbol } : { a: sa.symbol };
     const title = `${sa.symbol}${sb ? ` vs ${sb.symbol}` : ''} · what followed ${eventPlural(event)}`;
     const a = emptyAnswer('analogs', title, asOf, ctx.sourceLabel);
     a.args = { symbol: sa.symbol, event: o.event, ...(o.value !== undefined ? { value: String(o.value) } : {}), ...(vs ? { vs } : {}) };
-    a.basis = `${BASIS_TOTAL_RETURN} Records, levels and declines use split-adjusted closes. Months are 21 trading sessions; an episode counts only once its whole window has closed.`;
-    if (note) a.lines.push(note);
+    a.basis = `${BASIS_TOTAL_RETURN} Records, levels, declines and failed breakouts use split-adjusted closes. Months are 21 trading sessions; an episode counts only once its whole window has closed.`;
 
+    // The verdict first (under 120 characters), then today's streak, the extremes, today's episode.
     const earlierEpisodes = study.episodes.filter((e) => e !== study.latest);
-    const sentence = analogSentence(study, names);
-    if (sentence) a.lines.push(sentence);
-    else a.lines.push(`${tooFew(earlierEpisodes.length, eventPlural(event))} before ${formatDate(asOf)} in data from ${study.firstDate.slice(0, 4)} — too few to say anything.`);
+    const line = analogLine(study, names);
+    a.lines.push(line ? analogVerdict(line, eventShort(event)) : tooFewVerdict(earlierEpisodes.length, eventPlural(event), eventShort(event), study.firstDate.slice(0, 4)));
+    if (note) a.lines.push(note);
+    const extremes = extremesLine(study, sb !== undefined);
+    if (extremes) a.lines.push(extremes);
     if (study.latest) a.lines.push(latestLine(study.latest, input, end, sb !== undefined));
 
     if (study.summaries.some((h) => (sb ? h.rel : h.ret) !== null)) a.lines.push(summaryTable(study, sb !== undefined));
@@ -95,9 +98,12 @@ export default defineCommand({
   },
 });
 
-/** "No earlier declines of 30% …", "Only 2 earlier cases (declines of 30% …)". */
-function tooFew(n: number, what: string): string {
-  return n === 0 ? `No earlier ${what}` : `Only ${n} earlier case${n === 1 ? '' : 's'} (${what})`;
+/** "Over the next 3 months the best case was +8.1 pts (after Mar 5, 2024), the worst −10.4 pts (after Feb 9, 2021)." */
+function extremesLine(study: AnalogStudy, pair: boolean): string | null {
+  const h = study.summaries[LINE_HORIZON];
+  const s = h && (pair ? h.rel : h.ret);
+  if (!h || !s) return null;
+  return `Over the next ${h.horizon.label} the best case was ${fmt(s.best.value, pair)} (after ${formatDate(s.best.date)}), the worst ${fmt(s.worst.value, pair)} (after ${formatDate(s.worst.date)}).`;
 }
 
 /** The event asked for; with no value, the one that fits today (the current streak, today's decline). */
@@ -131,6 +137,8 @@ function chooseEvent(kind: (typeof EVENTS)[number], value: number | undefined, i
       const ev: AnalogEvent = { kind: 'decline', depth: pct / 100 };
       return { event: ev, study: analogStudy(ev, input) };
     }
+    case 'failed':
+      return { event: { kind: 'failed' }, study: analogStudy({ kind: 'failed' }, input) };
   }
 }
 
@@ -139,7 +147,7 @@ function currentStreak(input: AnalogInput): number {
   if (!b) return 0;
   let n = 0;
   for (let i = input.dates.length - 1; i >= 1; i--) {
-    if ((input.adj[i] as number) / (input.adj[i - 1] as number) > (b[i] as number) / (b[i - 1] as number)) n++;
+    if (at(input.adj, i) / at(input.adj, i - 1) > at(b, i) / at(b, i - 1)) n++;
     else break;
   }
   return n;
@@ -152,7 +160,7 @@ function fmt(v: number, pair: boolean): string {
 function latestLine(e: Episode, input: AnalogInput, end: number, pair: boolean): string {
   const sessions = end - e.index;
   const path = forwardPath(input.adj, e.index, sessions, end, input.benchAdj);
-  const soFar = ((path[path.length - 1] as number) / 100 - 1) ;
+  const soFar = (at(path, path.length - 1) / 100 - 1) ;
   const what = pair ? `the ratio has moved ${formatPercent(soFar)}` : `it has returned ${formatPercent(soFar)}`;
   return `The latest episode began ${formatDate(e.date)}, ${sessions} session${sessions === 1 ? '' : 's'} ago; since then ${what}.`;
 }

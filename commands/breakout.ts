@@ -5,7 +5,7 @@
  * compute → typed facts → present: `computeBreakout` works the facts out of the series (what `--json`
  * prints), `presentBreakout` turns them into words and the chart.
  */
-import { analogLineText, eventTodayLine, type AnalogLine } from '../src/answer/analogs.ts';
+import { analogLineText, eventTodayLine, failedBreakoutAnalogLine, type AnalogLine } from '../src/answer/analogs.ts';
 import { analogInput } from '../src/core/analogs.ts';
 import type { Answer } from '../src/answer/answer.ts';
 import type { LevelSpec, MarkerSpec, TimeSeriesSpec } from '../src/answer/chart-spec.ts';
@@ -13,7 +13,7 @@ import { answerWith, chartFooter, pick, thinIndices } from '../src/answer/build.
 import { fmtLevel, pctAbs } from '../src/answer/phrases.ts';
 import { hasOhlc, levelBasisNote, missingCloses, type CloseGap } from '../src/core/basis.ts';
 import { at } from '../src/core/at.ts';
-import { breakoutOutcome, lookbackHigh, recent52wBreakout, recordCloses } from '../src/core/breakouts.ts';
+import { breakoutOutcome, FAIL_WITHIN_SESSIONS, lookbackHigh, MIN_SESSIONS_SINCE_PRIOR_HIGH, recent52wBreakout, recordCloses } from '../src/core/breakouts.ts';
 import { levelCrossing, retest } from '../src/core/crossings.ts';
 import { formatDate, formatMonthYear, ordinal } from '../src/core/format.ts';
 import { firstReached, highsAndLows, levelValues } from '../src/core/highs.ts';
@@ -44,10 +44,6 @@ const CHART_SESSIONS = 126;
 const CANDLE_SESSIONS = 130;
 /** A 52-week-high breakout this many sessions old or newer is followed up: did it hold or fail? */
 const FOLLOW_UP_SESSIONS = 20;
-/** A breakout fails when a close falls back below the level it cleared within this many sessions (two weeks). */
-const FAIL_WITHIN_SESSIONS = 10;
-/** The prior high a breakout clears must be at least a week old: a high one day after another is a trend, not a breakout. */
-const MIN_SESSIONS_SINCE_PRIOR_HIGH = 5;
 /** Round trip: back within ±1% of a swing point (5% reversals) at least a year (252 sessions) old. */
 const ROUND_TRIP_BAND = 0.01;
 const ROUND_TRIP_MIN_SESSIONS = 252;
@@ -113,6 +109,8 @@ export type BreakoutFacts = {
    * asked about after a year without one: what followed the earlier such days (null otherwise).
    */
   whatFollowed: AnalogLine | null;
+  /** When the follow-up is a failed breakout still below its level: what followed the earlier failed breakouts (null otherwise, or too few). */
+  failedFollowed: AnalogLine | null;
   /**
    * The latest 52-week-high close of the last FOLLOW_UP_SESSIONS (before the end day), the prior high it
    * cleared, and whether it held or failed (breakoutOutcome in src/core/breakouts.ts).
@@ -203,6 +201,7 @@ export function computeBreakout(s: DailySeries, level: number | undefined, reque
 
   // A recent 52-week-high close (before today): did it hold or fail?
   let followUp: BreakoutFacts['followUp'] = null;
+  let failedFollowed: AnalogLine | null = null;
   const b = end >= 1 ? recent52wBreakout(values, s.dates, FOLLOW_UP_SESSIONS - 1, end - 1, MIN_SESSIONS_SINCE_PRIOR_HIGH) : null;
   if (b) {
     const o = breakoutOutcome(values, s.dates, b.index, b.level, { failWithin: FAIL_WITHIN_SESSIONS, band: RETEST_BAND }, end);
@@ -220,6 +219,7 @@ export function computeBreakout(s: DailySeries, level: number | undefined, reque
       retest: o.retest ? { date: o.retest.date, value: o.retest.value } : null,
       decline: { depth: d.depth, troughDate: d.trough.date, regained: d.recovery !== null },
     };
+    if (isStillFailed(followUp, h.last)) failedFollowed = failedBreakoutAnalogLine(analogInput(s), sym, b.index);
   }
   // The day's range against the asked level, or else the record close: what the close did not reach.
   let intraday: BreakoutFacts['intraday'] = null;
@@ -268,6 +268,7 @@ export function computeBreakout(s: DailySeries, level: number | undefined, reque
     levelLookbackFrom: lv?.facts.from ?? null,
     levelDetail: lv?.facts ?? null,
     whatFollowed: whatFollowedToday(s, sym, level, onClose, h.isNewAllTimeHigh),
+    failedFollowed,
     followUp,
     intraday,
     roundTrip: rt ? { kind: rt.point.kind, date: rt.point.date, value: rt.point.value, distance: rt.distance } : null,
@@ -284,6 +285,11 @@ function whatFollowedToday(s: DailySeries, sym: string, level: number | undefine
   if (!onClose || (level === undefined && !isRecord)) return null;
   const input = analogInput(s);
   return (level !== undefined ? eventTodayLine(input, { kind: 'level', level }, sym) : null) ?? (isRecord ? eventTodayLine(input, { kind: 'record' }, sym) : null);
+}
+
+/** A breakout that fell back but is above the level again is no longer a failure worth a sentence. */
+function isStillFailed(u: BreakoutFacts['followUp'], close: number): u is NonNullable<BreakoutFacts['followUp']> & { fellBack: { date: string; sessions: number } } {
+  return u !== null && u.status === 'failed' && u.fellBack !== null && close < u.level;
 }
 
 /** A day as a verdict says it: "Jul 1" this year, "Mar 2022" before. */
@@ -612,13 +618,13 @@ function followUpWords(f: BreakoutFacts): string[] {
   const px = (v: number) => (onClose ? ` (${fmtLevel(sym, v)})` : '');
   const out: string[] = [];
   const u = f.followUp;
-  // A breakout that fell back but is above the level again is no longer a failure worth a sentence.
-  if (u && u.status === 'failed' && u.fellBack && f.close < u.level) {
+  if (isStillFailed(u, f.close)) {
     const what = u.fromRecord >= 0 ? 'a record' : 'a 52-week high';
     const shy = u.fromRecord < 0 && u.fromRecord > -0.01 ? `, ${pctAbs(u.fromRecord, 2)} short of its record` : '';
     const within = u.fellBack.sessions === 1 ? 'the next session' : `within ${u.fellBack.sessions} sessions`;
     const after = u.decline.depth < -0.0005 ? `; it has since lost as much as ${pctAbs(u.decline.depth)} (low on ${formatDate(u.decline.troughDate)})` : '';
     out.push(`A failed breakout: ${sym} closed at ${what} on ${formatDate(u.date)}${px(u.close)}${shy}, then fell back below the prior high of ${formatDate(u.levelDate)}${px(u.level)} ${within}${after}.`);
+    if (f.failedFollowed) out.push(analogLineText(f.failedFollowed));
   } else if (u && u.status === 'held' && u.retest) {
     out.push(`Its ${formatDate(u.date)} breakout above the prior high${px(u.level)} held: it pulled back to within ${pctAbs(RETEST_BAND, 0)} of that level on ${formatDate(u.retest.date)} without closing below it.`);
   }

@@ -16,6 +16,7 @@ import { NotEnoughDataError } from '../src/core/series.ts';
 import { defineCommand, type AskDeclaration } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
 import { chartName } from '../src/answer/names.ts';
+import { at } from '../src/core/at.ts';
 
 const FAST = 50;
 const SLOW = 200;
@@ -77,16 +78,16 @@ export default defineCommand({
     const sym = s.symbol;
     const end = s.dates.length - 1;
     if (end < 1) throw new NotEnoughDataError(`${sym} has a single close on or before ${formatDate(ctx.asOf)}: nothing to chart`, sym);
-    const asOf = s.dates[end] as string;
+    const asOf = at(s.dates, end);
     const a = emptyAnswer('chart', `${sym} · ${periodLabel(o.period)}`, asOf, ctx.sourceLabel);
     a.period = { option: 'period', value: formatPeriod(o.period) };
 
     let base = periodBaseIndex(s.dates, o.period, end);
     let when = describePeriod(o.period);
     if (base < 0) {
-      a.warnings.push(`${sym}'s history starts ${formatDate(s.dates[0] as string)}, so the chart starts there.`);
+      a.warnings.push(`${sym}'s history starts ${formatDate(at(s.dates, 0))}, so the chart starts there.`);
       base = 0;
-      when = `since ${formatDate(s.dates[0] as string)}`;
+      when = `since ${formatDate(at(s.dates, 0))}`;
     }
     const from = Math.max(0, Math.min(base, end - MIN_SESSIONS + 1));
     // Moving averages are computed over the full history, so the chart's first day already has them;
@@ -98,13 +99,13 @@ export default defineCommand({
     a.basis = `${levelBasisNote(sym, basis, gaps, allMissing)} Returns “with dividends” use total return.`;
     const fast = movingAverage(values, FAST);
     const slow = movingAverage(values, SLOW);
-    const last = values[end] as number;
+    const last = at(values, end);
     const isDay = o.period.kind === 'named' && o.period.name === '1d';
 
     // 1. Price and change.
-    const dayMove = last / (values[end - 1] as number) - 1;
-    const change = last / (values[base] as number) - 1;
-    const total = (s.adjClose[end] as number) / (s.adjClose[base] as number) - 1;
+    const dayMove = last / at(values, end - 1) - 1;
+    const change = last / at(values, base) - 1;
+    const total = at(s.adjClose, end) / at(s.adjClose, base) - 1;
     const head = onClose ? `**${sym} ${fmtLevel(sym, last)}**` : `**${sym}**`;
     if (isDay) {
       a.lines.push(`${head} on ${formatDate(asOf)}: ${formatPercent(dayMove, 2)} on the day.`);
@@ -129,7 +130,7 @@ export default defineCommand({
       const cross = lastCross(fast, slow, end);
       if (cross && cross.index > base) {
         a.lines.push(
-          `The ${FAST}-day crossed ${cross.side} the ${SLOW}-day on ${formatDate(s.dates[cross.index] as string)} (a ${cross.side === 'above' ? 'golden' : 'death'} cross).`,
+          `The ${FAST}-day crossed ${cross.side} the ${SLOW}-day on ${formatDate(at(s.dates, cross.index))} (a ${cross.side === 'above' ? 'golden' : 'death'} cross).`,
         );
       }
     } else if (f != null) {
@@ -142,14 +143,14 @@ export default defineCommand({
       let hi = base;
       let lo = base;
       for (let i = base; i <= end; i++) {
-        if ((values[i] as number) > (values[hi] as number)) hi = i;
-        if ((values[i] as number) < (values[lo] as number)) lo = i;
+        if (at(values, i) > at(values, hi)) hi = i;
+        if (at(values, i) < at(values, lo)) lo = i;
       }
-      const hv = values[hi] as number;
-      const lv = values[lo] as number;
+      const hv = at(values, hi);
+      const lv = at(values, lo);
       const where = hi === end ? 'closing at the top of that range' : `closing ${pctAbs(last / hv - 1)} below the top`;
-      const low = `${onClose ? `${fmtLevel(sym, lv)} ` : 'a low '}(${formatDate(s.dates[lo] as string)})`;
-      const high = `${onClose ? `${fmtLevel(sym, hv)} ` : `a high ${pctAbs(hv / lv - 1)} above it `}(${formatDate(s.dates[hi] as string)})`;
+      const low = `${onClose ? `${fmtLevel(sym, lv)} ` : 'a low '}(${formatDate(at(s.dates, lo))})`;
+      const high = `${onClose ? `${fmtLevel(sym, hv)} ` : `a high ${pctAbs(hv / lv - 1)} above it `}(${formatDate(at(s.dates, hi))})`;
       const lead = when === 'year to date' ? 'This year' : `${when.charAt(0).toUpperCase()}${when.slice(1)}`;
       a.lines.push(`${lead} it traded between ${low} and ${high}, ${where}.`);
     }
@@ -178,7 +179,7 @@ export default defineCommand({
       symbol: sym,
       basis,
       period: formatPeriod(o.period),
-      from: s.dates[base] as string,
+      from: at(s.dates, base),
       close: last,
       change,
       totalReturn: total,
@@ -200,7 +201,7 @@ export default defineCommand({
     const interval: BarInterval | null = style === 'candles' && sessions > CANDLE_SESSIONS ? (sessions / 5 <= MAX_CANDLES ? 'week' : 'month') : null;
 
     // Total return has no meaningful dollar level: draw it rebased to 100 on the chart's first day.
-    const k = onClose ? 1 : 100 / (values[from] as number);
+    const k = onClose ? 1 : 100 / at(values, from);
     const scaled = (xs: readonly (number | null)[]) => (k === 1 ? [...xs] : xs.map((x) => (x === null ? null : x * k)));
     let dates: string[];
     let priceSeries: TimeSeriesSpec;
@@ -215,7 +216,7 @@ export default defineCommand({
       fastShown = scaled(pick(fast, bars.lastIndex));
       slowShown = scaled(pick(slow, bars.lastIndex));
       volShown = bars.volume;
-      moveShown = bars.lastIndex.map((li, k) => (values[li] as number) - (values[(bars.firstIndex[k] as number) - 1] ?? (bars.open[k] as number)));
+      moveShown = bars.lastIndex.map((li, k) => at(values, li) - (values[at(bars.firstIndex, k) - 1] ?? at(bars.open, k) ?? at(values, li)));
     } else {
       const idx = style === 'candles' ? thinIndices(from, end, CANDLE_SESSIONS) : thinIndices(from, end, CHART_POINTS);
       dates = pick(s.dates, idx);
@@ -229,7 +230,7 @@ export default defineCommand({
       volShown = [];
       moveShown = [];
       idx.forEach((i, k) => {
-        const prev = k === 0 ? i - 1 : (idx[k - 1] as number);
+        const prev = k === 0 ? i - 1 : at(idx, k - 1);
         let sum = 0;
         let complete = true;
         for (let j = prev + 1; j <= i; j++) {
@@ -238,13 +239,13 @@ export default defineCommand({
           else sum += v;
         }
         volShown.push(complete && i > prev ? sum / (i - prev) : null);
-        moveShown.push(prev >= 0 ? (values[i] as number) - (values[prev] as number) : null);
+        moveShown.push(prev >= 0 ? at(values, i) - at(values, prev) : null);
       });
     }
     const hasVolume = volShown.some((v) => v !== null && v > 0);
     const shownValues = values.slice(from, end + 1);
     const logScale = Math.max(...shownValues) / Math.min(...shownValues) > LOG_SCALE_RATIO;
-    const candleWord = interval ? `${interval === 'week' ? 'Weekly' : 'Monthly'} candles` : style === 'candles' ? 'Daily candles' : onClose ? 'Daily closes' : `Total return (dividends reinvested), 100 = ${formatDate(s.dates[from] as string)},`;
+    const candleWord = interval ? `${interval === 'week' ? 'Weekly' : 'Monthly'} candles` : style === 'candles' ? 'Daily candles' : onClose ? 'Daily closes' : `Total return (dividends reinvested), 100 = ${formatDate(at(s.dates, from))},`;
     a.charts.push({
       kind: 'time',
       id: 'chart',
@@ -270,7 +271,7 @@ export default defineCommand({
           : []),
       ],
       // A period shorter than the chart's month of context (1d, 1w) is highlighted in it.
-      ...(from < base ? { shade: [{ from: s.dates[base + 1] as string, to: asOf, label: periodLabel(o.period), color: 'blue' as const }] } : {}),
+      ...(from < base ? { shade: [{ from: at(s.dates, base + 1), to: asOf, label: periodLabel(o.period), color: 'blue' as const }] } : {}),
     });
     return a;
   },

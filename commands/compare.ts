@@ -8,6 +8,7 @@ import { describePeriod, formatPeriod, periodBaseIndex, periodLabel } from '../s
 import { rebase } from '../src/core/returns.ts';
 import { NotEnoughDataError } from '../src/core/series.ts';
 import { defineCommand, type AskDeclaration } from '../src/command/define.ts';
+import { MARKET_BENCHMARK } from '../src/core/universes.ts';
 import { opt } from '../src/command/options.ts';
 import { chartName } from '../src/answer/names.ts';
 
@@ -35,7 +36,7 @@ export const ask = {
   outranks: ['perf', 'rotation'],
   withGroup: 'leaders',
   answersPair: true,
-  benchmark: 'SPY',
+  benchmark: MARKET_BENCHMARK,
 } as const satisfies AskDeclaration;
 
 export default defineCommand({

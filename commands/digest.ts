@@ -4,16 +4,14 @@
  */
 import type { Answer } from '../src/answer/answer.ts';
 import { emptyAnswer } from '../src/answer/build.ts';
-import { bindOptions } from '../src/command/bind.ts';
-import { defineCommand, type CommandContext } from '../src/command/define.ts';
+import { defineCommand } from '../src/command/define.ts';
 import type { ChoiceOption, TextOption } from '../src/command/options.ts';
 import { opt } from '../src/command/options.ts';
 import { requireDigests, requireChannel, requireManager, requirePostable } from '../src/digest/backend.ts';
-import { composeDigest, type RunCommand } from '../src/digest/compose.ts';
+import { composeDigest } from '../src/digest/compose.ts';
 import { describeNext } from '../src/digest/describe.ts';
 import { DEFAULT_SLOT, parseSlotTime, parseZone } from '../src/digest/schedule.ts';
-import { PRESETS, type Preset } from '../src/digest/store.ts';
-import { UserInputError } from '../src/errors.ts';
+import { PRESETS, type Preset } from '../src/digest/types.ts';
 
 const PRESET_WORDS: Readonly<Record<Preset, string>> = {
   close: 'the close (indexes, small vs large, sectors, your watchlist)',
@@ -21,17 +19,6 @@ const PRESET_WORDS: Readonly<Record<Preset, string>> = {
   sectors: 'sector leaders (/leaders sectors 1d)',
   scan: 'the scans over the bundled stocks (/scan all stocks)',
 };
-
-/** /rotation and /leaders run inside this command's context, so a preview uses the same "as of". */
-export function contextCommand(ctx: CommandContext): RunCommand {
-  return async (name, named) => {
-    const cmd = ctx.commands.find((c) => c.name === name);
-    if (!cmd) throw new UserInputError(`This bot has no /${name} command, which that digest needs.`);
-    const { asof: _asof, ...rest } = named;
-    const bound = bindOptions(cmd, { words: [], named: rest }, ctx.symbols);
-    return cmd.run(ctx, bound.options);
-  };
-}
 
 export default defineCommand({
   name: 'digest',
@@ -48,11 +35,11 @@ export default defineCommand({
       case 'preview': {
         // Without a store (digests not enabled), the preview has no watchlist.
         const watchlist = ctx.channel && ctx.digests ? await ctx.digests.store.watchlist({ platform: ctx.channel.platform, id: ctx.channel.id }) : [];
-        const a = await composeDigest(o.preset ?? 'close', { day: ctx.asOf, series: (s) => ctx.series(s), sourceLabel: ctx.sourceLabel, watchlist }, contextCommand(ctx));
+        const a = await composeDigest(o.preset ?? 'close', { day: ctx.asOf, series: (s) => ctx.series(s), sourceLabel: ctx.sourceLabel, watchlist }, ctx.run);
         return { ...a, title: `Preview · ${a.title}` };
       }
       case 'subscribe': {
-        const channel = requireManager(ctx.channel, 'digests');
+        const channel = await requireManager(ctx.channel, 'digests');
         await requirePostable(ctx.channel);
         const { store, clock } = requireDigests(ctx);
         const slot = { time: o.time !== undefined ? parseSlotTime(o.time) : DEFAULT_SLOT.time, tz: o.tz !== undefined ? parseZone(o.tz) : DEFAULT_SLOT.tz };
@@ -65,7 +52,7 @@ export default defineCommand({
         return a;
       }
       case 'unsubscribe': {
-        const channel = requireManager(ctx.channel, 'digests');
+        const channel = await requireManager(ctx.channel, 'digests');
         const n = await requireDigests(ctx).store.unsubscribe(channel, o.preset);
         const a = emptyAnswer('digest', 'Digest unsubscribed', null, null);
         a.lines.push(n === 0 ? `This channel had no ${o.preset ? `${o.preset} ` : ''}digest.` : `Done: ${n === 1 ? 'one digest' : `${n} digests`} removed from this channel.`);

@@ -6,7 +6,7 @@ import type { Answer } from '../src/answer/answer.ts';
 import type { DateRangeSpec, MarkerSpec } from '../src/answer/chart-spec.ts';
 import { chartFooter, emptyAnswer, pick, thinIndices } from '../src/answer/build.ts';
 import { fmtLevel, pctAbs } from '../src/answer/phrases.ts';
-import { analogLineText, declineAnalogLine } from '../src/answer/analogs.ts';
+import { analogLineText, declineAnalogLine, failedBreakoutAnalogLine } from '../src/answer/analogs.ts';
 import { analogInput } from '../src/core/analogs.ts';
 import { levelBasisNote, missingCloses } from '../src/core/basis.ts';
 import { currentDrawdown, drawdownCurve, drawdownEpisodes, drawdownRank, largestDrawdowns, type DrawdownEpisode } from '../src/core/drawdowns.ts';
@@ -14,11 +14,12 @@ import { formatDate, formatMonthYear, formatPercent, ordinal } from '../src/core
 import { levelValues } from '../src/core/highs.ts';
 import { formatSpan, withArticle } from '../src/core/ranges.ts';
 import { NotEnoughDataError } from '../src/core/series.ts';
-import { breakoutOutcome, recent52wBreakout } from '../src/core/breakouts.ts';
+import { breakoutOutcome, FAIL_WITHIN_SESSIONS, MIN_SESSIONS_SINCE_PRIOR_HIGH, recent52wBreakout } from '../src/core/breakouts.ts';
 import { BEAR_MARKET, bearMarkets, CORRECTION, currentDecline } from '../src/core/swings.ts';
 import { defineCommand, type AskDeclaration } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
 import { chartName } from '../src/answer/names.ts';
+import { at } from '../src/core/at.ts';
 
 /** How many of the deepest drawdowns the answer lists. */
 const TOP = 5;
@@ -72,14 +73,14 @@ export default defineCommand({
     const sym = s.symbol;
     const end = s.dates.length - 1;
     if (end < 1) throw new NotEnoughDataError(`${sym} has a single close on or before ${formatDate(ctx.asOf)}: no drawdown to measure`, sym);
-    const asOf = s.dates[end] as string;
+    const asOf = at(s.dates, end);
     const { values, basis } = levelValues(s);
     const onClose = basis === 'close';
     const gaps = onClose ? [] : missingCloses(s, 0, end);
     const allMissing = gaps.length === 1 && gaps[0]?.fromIndex === 0 && gaps[0].toIndex === end;
     const of = (v: number) => (onClose ? ` of ${fmtLevel(sym, v)}` : '');
-    const at = (v: number) => (onClose ? ` at ${fmtLevel(sym, v)}` : '');
-    const since = formatMonthYear(s.dates[0] as string);
+    const atLevel = (v: number) => (onClose ? ` at ${fmtLevel(sym, v)}` : '');
+    const since = formatMonthYear(at(s.dates, 0));
 
     const cur = currentDrawdown(values, s.dates, end);
     const episodes = drawdownEpisodes(values, s.dates, end);
@@ -94,7 +95,7 @@ export default defineCommand({
     // Rally: off the current drawdown's low, or, at a peak, off the last correction's low.
     let rally: { from: DrawdownEpisode['trough']; gain: number; episode: DrawdownEpisode | null } | null = null;
     if (cur.depth === 0) {
-      a.lines.push(`**${sym} closed at a record**${at(cur.last)} on ${day}: no drawdown.`);
+      a.lines.push(`**${sym} closed at a record**${atLevel(cur.last)} on ${day}: no drawdown.`);
       const last = [...episodes].reverse().find((e) => e.depth <= CORRECTION_DEPTH);
       if (last) {
         const rank = drawdownRank(episodes, last.depth);
@@ -104,9 +105,9 @@ export default defineCommand({
         );
       }
     } else {
-      a.lines.push(
-        `**${sym} is ${pctAbs(cur.depth)} below its peak**${of(cur.peak.value)} (${formatDate(cur.peak.date)}), ${cur.sessionsSincePeak} session${cur.sessionsSincePeak === 1 ? '' : 's'} on; it needs a ${pctAbs(cur.neededToRegain)} gain to get back there.`,
-      );
+      // The verdict alone on line 1, short enough for an "As of Oct 1, the last close I have for MAGS:" lead.
+      a.lines.push(`**${sym} is ${pctAbs(cur.depth)} below its peak**${of(cur.peak.value)} (${formatDate(cur.peak.date)}).`);
+      a.lines.push(`That was ${cur.sessionsSincePeak} session${cur.sessionsSincePeak === 1 ? '' : 's'} ago; it needs a ${pctAbs(cur.neededToRegain)} gain to get back there.`);
       if (open && open.depth <= NOTABLE_DEPTH) {
         const rankPart = openRank !== null && openRank <= MAX_RANK_SAID ? `, ${rankWords(openRank)} (data from ${since})` : '';
         if (cur.trough.index === end) {
@@ -125,12 +126,16 @@ export default defineCommand({
 
     // What followed earlier declines as deep as this episode's (10% or more; the threshold is chosen so
     // the sample says something), leaving this episode itself out.
-    const followed = open && open.depth <= -0.1 ? declineAnalogLine(analogInput(s), sym, -open.depth, cur.peak.index) : null;
+    const input = analogInput(s);
+    const followed = open && open.depth <= -0.1 ? declineAnalogLine(input, sym, -open.depth, cur.peak.index) : null;
     if (followed) a.lines.push(analogLineText(followed));
     // The decline from the latest swing high, when that is not the record (see computeSwingFacts).
     const sw = computeSwingFacts(values, s.dates, end, cur.peak.index);
     const swingLines = presentSwingFacts(sym, sw, asOf, onClose);
     a.lines.push(...swingLines.current);
+    // When that high was a failed breakout: what followed the earlier failed breakouts (it comes after the sentence naming this one).
+    const failedFollowed = sw.failedBreakout ? failedBreakoutAnalogLine(input, sym, s.dates.indexOf(sw.failedBreakout.date)) : null;
+    if (failedFollowed) a.lines.push(analogLineText(failedFollowed));
 
     // The deepest drawdowns on record, as a short table.
     if (top.length > 0) {
@@ -157,6 +162,8 @@ export default defineCommand({
       rally: rally?.gain ?? null,
       followedN: followed?.n ?? null,
       followedMedian: followed?.median ?? null,
+      failedFollowedN: failedFollowed?.n ?? null,
+      failedFollowedMedian: failedFollowed?.median ?? null,
       ...Object.fromEntries(
         top.flatMap((e, k) => [
           [`dd${k + 1}Depth`, e.depth],
@@ -181,11 +188,11 @@ export default defineCommand({
     keep.add(cur.peak.index);
     keep.add(cur.trough.index);
     const idx = [...keep].sort((x, y) => x - y);
-    const shown = idx.map((i) => values[i] as number);
+    const shown = idx.map((i) => at(values, i));
     const logScale = Math.max(...shown) / Math.min(...shown) > LOG_SCALE_RATIO;
     const shade: DateRangeSpec[] = top.map((e) => ({ from: e.peak.date, to: e.recovery?.date ?? asOf, label: `${top.length} deepest drawdowns`, color: 'gray' }));
     // Total return has no meaningful dollar level: draw it rebased to 100 on the first day.
-    const k = onClose ? 1 : 100 / (values[0] as number);
+    const k = onClose ? 1 : 100 / at(values, 0);
     const markers: MarkerSpec[] = [];
     if (cur.depth < 0) {
       markers.push({ date: cur.peak.date, value: cur.peak.value * k, label: `Peak ${formatDate(cur.peak.date)}`, color: 'green' });
@@ -230,10 +237,6 @@ function episodeLine(e: DrawdownEpisode, asOf: string): string {
   return `**${formatPercent(e.depth)}** ${down}; ${back}`;
 }
 
-/** A breakout fails when a close falls back below the prior high it cleared within this many sessions (as in /breakout). */
-const FAIL_WITHIN_SESSIONS = 10;
-/** The prior high a breakout clears must be at least a week old (as in /breakout). */
-const MIN_SESSIONS_SINCE_PRIOR_HIGH = 5;
 /** How many bear markets inside longer drawdowns the answer lists. */
 const TOP_BEARS = 3;
 
@@ -268,9 +271,9 @@ export function computeSwingFacts(values: readonly number[], dates: readonly str
   const d = currentDecline(values, dates, CORRECTION, end);
   let decline: SwingFacts['decline'] = null;
   let failedBreakout: SwingFacts['failedBreakout'] = null;
-  if (d && d.high.index !== recordIndex && (values[d.high.index] as number) < (values[recordIndex] as number)) {
-    const last = values[end] as number;
-    const record = values[recordIndex] as number;
+  if (d && d.high.index !== recordIndex && at(values, d.high.index) < at(values, recordIndex)) {
+    const last = at(values, end);
+    const record = at(values, recordIndex);
     decline = {
       highDate: d.high.date,
       high: d.high.value,
@@ -278,14 +281,14 @@ export function computeSwingFacts(values: readonly number[], dates: readonly str
       trough: d.trough.value,
       depth: d.depth,
       fromHigh: last / d.high.value - 1,
-      recordDate: dates[recordIndex] as string,
+      recordDate: at(dates, recordIndex),
       record,
       highFromRecord: d.high.value / record - 1,
     };
     const b = recent52wBreakout(values, dates, 0, d.high.index, MIN_SESSIONS_SINCE_PRIOR_HIGH);
     if (b) {
       const o = breakoutOutcome(values, dates, b.index, b.level, { failWithin: FAIL_WITHIN_SESSIONS, band: 0.02 }, end);
-      if (o.status === 'failed' && o.fellBack) failedBreakout = { date: o.breakout.date, priorHighDate: dates[b.levelIndex] as string, priorHigh: b.level, sessions: o.fellBack.sessions };
+      if (o.status === 'failed' && o.fellBack) failedBreakout = { date: o.breakout.date, priorHighDate: at(dates, b.levelIndex), priorHigh: b.level, sessions: o.fellBack.sessions };
     }
   }
   // Running record before each bear market's high: "inside" means that high was below it.
@@ -294,7 +297,7 @@ export function computeSwingFacts(values: readonly number[], dates: readonly str
   let k = 0;
   let best = -Infinity;
   for (const bm of bears) {
-    for (; k < bm.high.index; k++) best = Math.max(best, values[k] as number);
+    for (; k < bm.high.index; k++) best = Math.max(best, at(values, k));
     if (bm.high.value < best) inside.push({ highDate: bm.high.date, troughDate: bm.trough.date, depth: bm.depth, recovery: bm.recovery?.date ?? null });
   }
   inside.sort((x, y) => x.depth - y.depth);

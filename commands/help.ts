@@ -31,7 +31,7 @@ export default defineCommand({
     const name = o.command?.replace(/^\//, '').toLowerCase();
     if (!name) {
       const a = emptyAnswer('help', 'tapebot commands', null, null);
-      for (const c of ctx.commands) a.lines.push(`**/${c.name}** — ${c.description}`);
+      for (const c of ctx.catalogue) a.lines.push(`**/${c.name}** — ${c.description}`);
       a.lines.push(`Every market command takes asof:YYYY-MM-DD to answer as of a past close. Periods: ${NAMED_PERIODS.join(' ')} or since:YYYY-MM-DD. Symbols: ${ctx.symbols
         .list()
         .map((i) => i.symbol)
@@ -40,8 +40,8 @@ export default defineCommand({
       a.lines.push('Type /help COMMAND for its options and examples.');
       return a;
     }
-    const cmd = ctx.commands.find((c) => c.name === name);
-    if (!cmd) throw new UserInputError(`There is no ${echo(`/${name}`)} command.`, `Commands: ${ctx.commands.map((c) => `/${c.name}`).join(', ')}.`);
+    const cmd = ctx.catalogue.find((c) => c.name === name);
+    if (!cmd) throw new UserInputError(`There is no ${echo(`/${name}`)} command.`, `Commands: ${ctx.catalogue.map((c) => `/${c.name}`).join(', ')}.`);
     const a = emptyAnswer('help', `/${cmd.name}`, null, null);
     a.lines.push(cmd.description);
     a.lines.push(`Usage: \`${usage(cmd)}\``);

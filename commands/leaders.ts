@@ -2,18 +2,18 @@
  * /leaders — a universe (the sectors, the small-cap drivers, the size and style groups, or a list of
  * symbols) ranked by relative strength against a benchmark, with each member's current streak.
  */
-import type { Answer } from '../src/answer/answer.ts';
+import { plainText, type Answer } from '../src/answer/answer.ts';
 import { BASIS_TOTAL_RETURN, chartFooter, emptyAnswer } from '../src/answer/build.ts';
 import { formatDate, formatPercent } from '../src/core/format.ts';
-import { describePeriod, formatPeriod, periodLabel, type Period } from '../src/core/periods.ts';
-import { relativeStrength, type RelativePerformance } from '../src/core/relative-strength.ts';
+import { describePeriod, describePriorPeriod, formatPeriod, periodLabel, type Period } from '../src/core/periods.ts';
+import { relativeRotation, relativeStrength, type RelativePerformance, type RelativeRotation } from '../src/core/relative-strength.ts';
 import { lastDate, NotEnoughDataError } from '../src/core/series.ts';
 import { analyzeStreak } from '../src/core/streaks.ts';
-import type { UniverseMember } from '../src/core/universes.ts';
+import { MARKET_BENCHMARK, type UniverseMember } from '../src/core/universes.ts';
 import { defineCommand, type AskDeclaration } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
 import { codeBlock } from '../src/answer/table.ts';
-import { leftOutSentence, listing, withName } from '../src/answer/phrases.ts';
+import { leftOutSentence, withName } from '../src/answer/phrases.ts';
 import { loadUniverse, UNIVERSE_OPTIONS } from '../src/command/universe.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -31,14 +31,17 @@ export type LeadersFacts = {
   beating: number;
   ranked: number;
   /** Each member, best first: its return relative to the benchmark over the period (null: history too short), over 1m/3m/6m, and its streak (sessions beating it > 0, trailing it < 0). */
-  members: Record<string, { relative: number | null; months: Record<string, number | null>; streak: number }>;
+  members: Record<string, { relative: number | null; before: number | null; months: Record<string, number | null>; streak: number }>;
+  /** Members ahead of the benchmark over the period after trailing it over the window of the same length before (`before`), best first; rotating out, the reverse, worst first. */
+  rotatingIn: string[];
+  rotatingOut: string[];
 };
 
 const MONTHS: readonly Period[] = (['1m', '3m', '6m'] as const).map((name) => ({ kind: 'named', name }));
+/** Characters for the first line: under 120 with room for the 46 of "As of Sep 15, the last close I have for TOST: ". */
+const VERDICT_BUDGET = 73;
 /** Streaks shorter than this are not worth a clause in the headline. */
 const NOTABLE_RUN = 2;
-/** Names per "Rotating in/out" sentence. */
-const MAX_NAMED = 3;
 
 interface Ranked {
   member: UniverseMember;
@@ -47,6 +50,8 @@ interface Ranked {
   months: (RelativePerformance | null)[];
   /** Sessions in a row beating the benchmark (> 0) or trailing it (< 0), ending on the last common date. */
   streak: number;
+  /** Over the period and the window of the same length before it; null when history is too short. */
+  rotation: RelativeRotation | null;
 }
 
 /** How /leaders is asked in plain words: read by the question reader (src/ask). */
@@ -68,7 +73,7 @@ export default defineCommand({
   options: {
     ...UNIVERSE_OPTIONS,
     period: opt.period({ description: 'Period to rank by (1d 1w 1m 3m 6m ytd 1y 3y 5y max, since:YYYY-MM-DD)', default: '3m' }),
-    vs: opt.symbol({ description: 'Benchmark to measure against', default: 'SPY' }),
+    vs: opt.symbol({ description: 'Benchmark to measure against', default: MARKET_BENCHMARK }),
   },
   examples: ['/leaders', '/leaders sectors 1m', '/leaders smallcap-drivers vs:IWM', '/leaders styles ytd asof:2025-12-31', '/leaders XLE XLK XLF XLV 6m'],
   async run(ctx, o): Promise<Answer<LeadersFacts>> {
@@ -81,7 +86,13 @@ export default defineCommand({
     const ranked: Ranked[] = u.members.map(({ member, series }) => {
       const rs = relativeStrength(series, bench, [o.period, ...MONTHS]);
       const st = analyzeStreak(series, bench);
-      return { member, main: rs.periods[0] ?? null, months: rs.periods.slice(1), streak: st.current ? st.current.length : -(st.opposite?.length ?? 0) };
+      return {
+        member,
+        main: rs.periods[0] ?? null,
+        months: rs.periods.slice(1),
+        streak: st.current ? st.current.length : -(st.opposite?.length ?? 0),
+        rotation: relativeRotation(series, bench, o.period),
+      };
     });
     ranked.sort((x, y) => (y.main?.relative ?? -Infinity) - (x.main?.relative ?? -Infinity));
     const measured = ranked.filter((r): r is Ranked & { main: RelativePerformance } => r.main !== null);
@@ -96,14 +107,19 @@ export default defineCommand({
     a.basis = `${BASIS_TOTAL_RETURN} Relative return = (1 + return) ÷ (1 + ${vs}'s return) − 1, the change of the ratio to ${vs}. Streak: sessions in a row beating (+) or trailing (−) ${vs}.`;
     a.period = { option: 'period', value: formatPeriod(o.period) };
 
-    // 1. The leader, with its streak when it has one.
-    const verb = best.main.relative >= 0 ? 'leads' : 'holds up best among';
-    // Leader and laggard in one line (issue 12); their returns and runs on the next.
-    const lagging = measured.length >= 2 ? `; ${worst.member.symbol} ${worst.main.relative < 0 ? 'trails' : 'is last, though still ahead'} at ${formatPercent(worst.main.relative)}` : '';
-    a.lines.push(`**${withName(best.member)} ${verb} ${u.label}** ${when}, ${formatPercent(best.main.relative)} relative to ${vs}${lagging}.`);
+    // 1. Leader and laggard in one line (issue 12), short enough for an "As of …, the last close I have
+    //    for MAGS:" lead (run.ts) to fit under 120 characters; their returns and runs on the next.
+    const ahead = best.main.relative >= 0;
+    const lagging = measured.length >= 2 ? `; ${worst.member.symbol} ${worst.main.relative < 0 ? 'trails' : 'is last'} at ${formatPercent(worst.main.relative)}` : '';
+    const forms = [
+      `**${withName(best.member)} ${ahead ? 'leads' : 'holds up best among'} ${u.label}** ${when}, ${formatPercent(best.main.relative)} relative to ${vs}${lagging}.`,
+      `**${withName(best.member)} ${ahead ? 'leads' : 'holds up best'}** ${when}, ${formatPercent(best.main.relative)} vs ${vs}${lagging}.`,
+      `**${best.member.symbol} ${ahead ? 'leads' : 'holds up best'}** ${when}, ${formatPercent(best.main.relative)} vs ${vs}${lagging}.`,
+    ];
+    a.lines.push(forms.find((f) => plainText(f).length <= VERDICT_BUDGET) ?? (forms[forms.length - 1] as string));
     // 2. The returns behind it, and runs.
     const runs = [
-      `${best.member.symbol} ${formatPercent(best.main.returnA)} against ${vs} ${formatPercent(best.main.returnB)}`,
+      `${withName(best.member)} ${formatPercent(best.main.returnA)} against ${vs} ${formatPercent(best.main.returnB)}`,
       ...(best.streak >= NOTABLE_RUN ? [`${best.member.symbol} has beaten ${vs} ${best.streak} sessions running`] : []),
       ...(measured.length >= 2 && worst.streak <= -NOTABLE_RUN ? [`${worst.member.symbol} has trailed it ${-worst.streak} sessions running`] : []),
     ];
@@ -115,22 +131,14 @@ export default defineCommand({
       a.lines.push(`${count} ${u.plural} beat ${vs} ${when}.`);
     }
 
-    // 4. Rotation: consistent winners and losers over 1, 3 and 6 months, and those turning.
-    const all3 = ranked.filter((r) => r.months.every((m) => m !== null));
-    const six = (r: Ranked) => (r.months[2] as RelativePerformance).relative;
-    const inn = all3.filter((r) => r.months.every((m) => (m as RelativePerformance).relative > 0)).sort((x, y) => six(y) - six(x));
-    const out = all3.filter((r) => r.months.every((m) => (m as RelativePerformance).relative < 0)).sort((x, y) => six(x) - six(y));
-    if (inn.length > 0 && inn.length < measured.length) a.lines.push(rotationSentence('Rotating in', inn, vs, 'beat'));
-    if (out.length > 0 && out.length < measured.length) a.lines.push(rotationSentence('Rotating out', out, vs, 'trail'));
-    const one = (r: Ranked) => (r.months[0] as RelativePerformance).relative;
-    const turningUp = all3.filter((r) => one(r) > 0 && six(r) < 0).sort((x, y) => one(y) - one(x))[0];
-    if (turningUp) {
-      a.lines.push(`**Turning up:** ${withName(turningUp.member)} beat ${vs} by ${pctAbs(one(turningUp))} over the past month after trailing it by ${pctAbs(six(turningUp))} over 6 months.`);
-    }
-    const turningDown = all3.filter((r) => one(r) < 0 && six(r) > 0).sort((x, y) => one(x) - one(y))[0];
-    if (turningDown) {
-      a.lines.push(`**Turning down:** ${withName(turningDown.member)} trailed ${vs} by ${pctAbs(one(turningDown))} over the past month after leading it by ${pctAbs(six(turningDown))} over 6 months.`);
-    }
+    // 4. Rotation over the period asked: which members changed side of the benchmark against the window
+    //    of the same length before it (src/core/relative-strength.ts, relativeRotation).
+    const turned = ranked.flatMap((r) => (r.rotation?.turn ? [{ r, rot: r.rotation }] : []));
+    const inn = turned.filter((t) => t.rot.turn === 'in').sort((x, y) => y.rot.now.relative - x.rot.now.relative);
+    const out = turned.filter((t) => t.rot.turn === 'out').sort((x, y) => x.rot.now.relative - y.rot.now.relative);
+    const prior = (t: { rot: RelativeRotation }) => describePriorPeriod(o.period, t.rot.sessionsBefore);
+    if (inn[0]) a.lines.push(rotationSentence('Rotating in', `ahead of ${vs} ${when}, behind it over ${prior(inn[0])}`, inn));
+    if (out[0]) a.lines.push(rotationSentence('Rotating out', `behind ${vs} ${when}, ahead of it over ${prior(out[0])}`, out));
 
     a.lines.push(table(ranked, o.period, vs));
     const unranked = ranked.filter((r) => r.main === null).map((r) => ({ symbol: r.member.symbol, reason: `its history with ${vs} is too short for ${formatPeriod(o.period)}` }));
@@ -146,10 +154,12 @@ export default defineCommand({
       laggard: worst.member.symbol,
       beating,
       ranked: measured.length,
+      rotatingIn: inn.map((t) => t.r.member.symbol),
+      rotatingOut: out.map((t) => t.r.member.symbol),
       members: Object.fromEntries(
         ranked.map((r) => [
           r.member.symbol,
-          { relative: r.main?.relative ?? null, months: Object.fromEntries(MONTHS.map((p, k) => [formatPeriod(p), r.months[k]?.relative ?? null])), streak: r.streak },
+          { relative: r.main?.relative ?? null, before: r.rotation?.before.relative ?? null, months: Object.fromEntries(MONTHS.map((p, k) => [formatPeriod(p), r.months[k]?.relative ?? null])), streak: r.streak },
         ]),
       ),
     };
@@ -173,20 +183,10 @@ export default defineCommand({
   },
 });
 
-/** Unsigned percent for "by 8.7%" after a verb that already says the direction (no "trailing by −8.7%"). */
-function pctAbs(x: number): string {
-  return formatPercent(Math.abs(x)).replace(/^[+−]/, '');
-}
-
-/** "**Rotating in:** XLE (Energy) and XLU (Utilities) beat SPY over each of the past 1, 3 and 6 months, by +10.3% and +4.1% over 6 months." */
-function rotationSentence(head: string, rows: readonly Ranked[], vs: string, verb: 'beat' | 'trail'): string {
-  const shown = rows.slice(0, MAX_NAMED);
-  // Every name in full (issue 12: "and 1 more" hid one); the figures for the first few.
-  const names = rows.map((r) => (shown.includes(r) ? withName(r.member) : r.member.symbol));
-  const sixMonths = listing(shown.map((r) => formatPercent((r.months[2] as RelativePerformance).relative)));
-  const which = rows.length > shown.length ? `, the first ${shown.length} by` : ', by';
-  const verbForm = rows.length === 1 ? `${verb}s` : verb;
-  return `**${head}:** ${listing(names)} ${verbForm} ${vs} over each of the past 1, 3 and 6 months${which} ${sixMonths} over 6 months.`;
+/** "**Rotating in** (ahead of SPY over the past month, behind it over the month before): XLE (Energy) +3.1% after −2.0%, …" — every name in full. */
+function rotationSentence(head: string, why: string, rows: readonly { r: Ranked; rot: RelativeRotation }[]): string {
+  const named = rows.map(({ r, rot }) => `${withName(r.member)} ${formatPercent(rot.now.relative)} after ${formatPercent(rot.before.relative)}`);
+  return `**${head}** (${why}): ${named.join(', ')}.`;
 }
 
 function table(ranked: readonly Ranked[], period: Period, vs: string): string {

@@ -78,7 +78,7 @@ export default defineCommand({
     const verdict = ranked.length > 1 ? horizonLeaders(leaders) : null;
     // At a glance: who leads each horizon, the YTD spread, and a table narrow enough for a phone.
     a.lines.push(...(verdict ? [verdict] : []), ...said.slice(0, 1));
-    a.lines.push(table(rows, leaders, PHONE_COLUMNS));
+    a.lines.push(phoneTable(rows, leaders));
     a.detail = [...said.slice(1), table(rows, leaders)];
     const missing = rows.filter((r) => r.returns.some((x) => x === null));
     const notes = [
@@ -214,6 +214,25 @@ export function horizonLeaders(leaders: readonly ({ symbol: string; value: numbe
   if (rest.length === 0) return `**${first} leads every period** shown, ${shown === PERF_PERIODS.length ? '1D to 1Y' : cols.join(', ')}.`;
   const list = (xs: readonly string[]) => (xs.length === 1 ? (xs[0] as string) : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1] as string}`);
   return `**${first} leads ${list(cols)}**; ${rest.map(([sym, c]) => `${sym} ${list(c)}`).join('; ')}.`;
+}
+
+/** Characters a phone shows on one line of a code block. */
+const PHONE_WIDTH = 40;
+
+/**
+ * The glance table: 1D 1M YTD 1Y, leaving out the shortest horizons first while a row would pass
+ * PHONE_WIDTH (a long symbol such as BTC-USD with returns in the hundreds of percent). YTD and 1Y always
+ * stay; no figure is rounded differently, and the full table is in the detail.
+ */
+function phoneTable(rows: readonly PerfRow[], leaders: readonly ({ symbol: string; value: number } | null)[]): string {
+  let columns: readonly number[] = PHONE_COLUMNS;
+  let t = table(rows, leaders, columns);
+  const width = (text: string) => Math.max(...text.split('\n').map((l) => l.length));
+  while (columns.length > 2 && width(t) > PHONE_WIDTH) {
+    columns = columns.slice(1);
+    t = table(rows, leaders, columns);
+  }
+  return t;
 }
 
 function table(rows: readonly PerfRow[], leaders: readonly ({ symbol: string; value: number } | null)[], columns: readonly number[] = PERF_PERIODS.map((_, c) => c)): string {

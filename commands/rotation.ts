@@ -9,7 +9,7 @@ import type { DateRangeSpec } from '../src/answer/chart-spec.ts';
 import { answerWith, BASIS_LEVELS, BASIS_TOTAL_RETURN, chartFooter, pick, thinIndices } from '../src/answer/build.ts';
 import { alignSeries } from '../src/core/align.ts';
 import { at } from '../src/core/at.ts';
-import { formatDate, formatMonthYear, formatPercent, formatPrice } from '../src/core/format.ts';
+import { formatDate, formatMonthYear, formatPercent } from '../src/core/format.ts';
 import { highsAndLows, levelValues } from '../src/core/highs.ts';
 import { describePeriod, formatPeriod, periodBaseIndex, type Period, periodLabel } from '../src/core/periods.ts';
 import { movingAverage, ratioLine } from '../src/core/ratio.ts';
@@ -19,7 +19,7 @@ import { analyzeStreak, type StreakSides } from '../src/core/streaks.ts';
 import { defineCommand, type CommandContext, type AskDeclaration } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
 import { leavesOutStale, staleReason } from '../src/command/universe.ts';
-import { formatPoints, streakSentence } from '../src/answer/phrases.ts';
+import { fmtLevel, formatPoints, noPriceNote, streakSentence } from '../src/answer/phrases.ts';
 
 const MA_WINDOW = 50;
 /** Charts show at least this many sessions so a 1-day or 1-week question still has context. */
@@ -191,8 +191,10 @@ export function presentRotation(f: RotationFacts, plot: RotationPlot, period: Pe
   }
 
   // 5. New highs, only when there is one.
-  const highs = f.highs.map((h) => `${h.symbol} closed at ${h.kind === 'all-time' ? 'an all-time' : 'a 52-week'} high${h.close !== null ? ` at ${formatPrice(h.close)}` : ''}`);
+  const highs = f.highs.map((h) => `${h.symbol} closed at ${h.kind === 'all-time' ? 'an all-time' : 'a 52-week'} high${h.close !== null ? ` at ${fmtLevel(h.symbol, h.close)}` : ''}`);
   if (highs.length > 0) a.lines.push(`${highs.join('; ')}.`);
+  const noPrice = f.highs.filter((h) => h.close === null).map((h) => h.symbol);
+  if (noPrice.length > 0) a.basis = `${a.basis} ${noPriceNote(noPrice)}`;
 
   // Chart: rebased performance on top, the ratio and its average below. Rebased at the period's
   // start, so the lines end where the text's returns do; a short period shows earlier sessions

@@ -19,12 +19,13 @@ import {
   type RotationPoint,
 } from '../src/core/rotation-map.ts';
 import { lastDate, NotEnoughDataError } from '../src/core/series.ts';
-import type { UniverseMember } from '../src/core/universes.ts';
+import { MARKET_BENCHMARK, type UniverseMember } from '../src/core/universes.ts';
 import { defineCommand, type AskDeclaration } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
 import { leftOutSentence, listing, type LeftOut } from '../src/answer/phrases.ts';
 import { loadUniverse, UNIVERSE_OPTIONS } from '../src/command/universe.ts';
 import { codeBlock } from '../src/answer/table.ts';
+import { at } from '../src/core/at.ts';
 
 /** Clockwise, the order members travel: how the table groups them. */
 const CLOCKWISE: readonly Quadrant[] = ['leading', 'weakening', 'lagging', 'improving'];
@@ -73,7 +74,7 @@ export default defineCommand({
   description: 'Relative rotation map: weekly RS-Ratio and RS-Momentum vs a benchmark, with tails',
   options: {
     ...UNIVERSE_OPTIONS,
-    vs: opt.symbol({ description: 'Benchmark to measure against', default: 'SPY' }),
+    vs: opt.symbol({ description: 'Benchmark to measure against', default: MARKET_BENCHMARK }),
     tail: opt.integer({ description: 'Weeks of path drawn behind each member (2–26)', min: 2, max: 26, default: 8 }),
   },
   examples: ['/rotationmap', '/rotationmap smallcap-drivers', '/rotationmap styles tail:12', '/rotationmap sectors asof:2025-12-31', '/rotationmap XLE XLK XLF vs:QQQ'],
@@ -131,8 +132,8 @@ export default defineCommand({
 
     // 3. The strongest and weakest relative trends.
     const byRatio = [...placed].sort((x, y) => y.head.ratio - x.head.ratio);
-    const top = byRatio[0] as Placed;
-    const bottom = byRatio[byRatio.length - 1] as Placed;
+    const top = at(byRatio, 0);
+    const bottom = at(byRatio, byRatio.length - 1);
     if (placed.length >= 2) {
       a.lines.push(
         `${top.member.symbol} has the strongest relative trend, RS-Ratio ${index(top.head.ratio)}: over the past ${RS_RATIO_SHORT_WEEKS} weeks its ratio to ${vs} averaged ${pctOff(top.head.ratio)} its ${RS_RATIO_LONG_WEEKS}-week average; ${bottom.member.symbol} has the weakest, ${index(bottom.head.ratio)}.`,

@@ -10,7 +10,7 @@ import { formatDate, formatPercent } from '../src/core/format.ts';
 import { levelValues } from '../src/core/highs.ts';
 import { runScan, SCAN_KINDS, type ScanHit, type ScanInput, type ScanKind } from '../src/core/scans.ts';
 import { indexOnOrBefore, lastDate, NotEnoughDataError, type DailySeries } from '../src/core/series.ts';
-import { memberName, type UniverseMember } from '../src/core/universes.ts';
+import { MARKET_BENCHMARK, memberName, type UniverseMember } from '../src/core/universes.ts';
 import { defineCommand, type CommandContext } from '../src/command/define.ts';
 import type { SymbolOption } from '../src/command/options.ts';
 import { opt } from '../src/command/options.ts';
@@ -131,11 +131,11 @@ export default defineCommand({
     kind: opt.choice({ description: 'snapback, breakouts, streaks, unwind, or all four', choices: [...SCAN_KINDS, 'all'] as const, default: 'snapback', positional: true }),
     ...UNIVERSE_OPTIONS,
     universe: opt.text({ description: 'watch (the channel’s list, default), stocks, mag7, sectors, smallcap-drivers, or symbols', maxLength: 100, positional: true }),
-    vs: { kind: 'symbol', description: 'Benchmark for streaks (default SPY)', positional: false, required: false } as SymbolOption,
+    vs: { kind: 'symbol', description: `Benchmark for streaks (default ${MARKET_BENCHMARK})`, positional: false, required: false } as SymbolOption,
   },
   examples: ['/scan snapback stocks', '/scan breakouts sectors', '/scan streaks mag7 vs:SPY', '/scan unwind stocks asof:2025-04-08', '/scan snapback watch', '/scan all stocks'],
   async run(ctx, o): Promise<Answer> {
-    const vs = o.vs ?? 'SPY';
+    const vs = o.vs ?? MARKET_BENCHMARK;
     const list = await loadScanList(ctx, o.universe, o.symbols);
     const needsBench = o.kind === 'streaks' || o.kind === 'all';
     const benchmark = needsBench ? await ctx.series(vs) : undefined;

@@ -16,6 +16,7 @@ import { analyzeStreak, beatFlags, streakRuns, type StreakRun, type StreakSides 
 import { alignSeries } from '../src/core/align.ts';
 import { at } from '../src/core/at.ts';
 import { defineCommand, type AskDeclaration } from '../src/command/define.ts';
+import { MARKET_BENCHMARK } from '../src/core/universes.ts';
 import { opt } from '../src/command/options.ts';
 
 /** Sessions of history the chart shows before the current streak. */
@@ -191,7 +192,7 @@ export const ask = {
   noPeriod: 'it counts the current streak',
   outranks: ['compare', 'rotation', 'perf', 'leaders'],
   weakAnswersTwo: true,
-  benchmark: 'SPY',
+  benchmark: MARKET_BENCHMARK,
   lagging: true,
 } as const satisfies AskDeclaration;
 

@@ -5,7 +5,7 @@ import { defineCommand } from '../src/command/define.ts';
 import type { SymbolsOption } from '../src/command/options.ts';
 import { opt } from '../src/command/options.ts';
 import { requireDigests, requireChannel, requireManager } from '../src/digest/backend.ts';
-import { MAX_WATCHLIST } from '../src/digest/store.ts';
+import { MAX_WATCHLIST } from '../src/digest/types.ts';
 import { UserInputError } from '../src/errors.ts';
 
 export default defineCommand({
@@ -26,7 +26,7 @@ export default defineCommand({
       a.lines.push(list.length === 0 ? 'This channel watches nothing yet. `/watch add XLE KRE` adds symbols to the daily digest.' : `This channel watches ${list.join(', ')}.`);
       return a;
     }
-    const channel = requireManager(ctx.channel, 'watchlist');
+    const channel = await requireManager(ctx.channel, 'watchlist');
     const symbols = o.symbols ?? [];
     if (symbols.length === 0) throw new UserInputError(`/watch ${o.action} needs at least one symbol.`, `For example: /watch ${o.action} XLE`);
     if (o.action === 'add') {

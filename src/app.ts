@@ -10,8 +10,9 @@ import type { ChartRenderer } from './charts/renderer.ts';
 import { createLocalRenderer } from './charts/local-renderer.ts';
 import { createQuickChartRenderer } from './charts/quickchart-renderer.ts';
 import type { AnyCommand } from './command/define.ts';
+import { buildLexicon, type Lexicon } from './ask/lexicon.ts';
 import { createCommandRunner, type CommandRunner } from './command/run.ts';
-import type { Config } from './config.ts';
+import { configSecrets, type Config } from './config.ts';
 import { bundledRefreshPolicy } from './data/bundled.ts';
 import { createCachedMarketData } from './data/cache.ts';
 import type { PriceProvider } from './data/provider.ts';
@@ -23,7 +24,7 @@ import type { MarketData } from './data/market-data.ts';
 import { createSymbolDirectory, loadManifest, type SymbolDirectory } from './data/symbols.ts';
 import type { Database } from './store/db.ts';
 import { openStore, type StoreGuard } from './store/guard.ts';
-import { silentLogger, type Logger } from './log.ts';
+import { createSecretRegistry, silentLogger, type Logger, type SecretRegistry } from './log.ts';
 import { createRenderCache } from './charts/render-cache.ts';
 import type { CommandLimiter } from './command/run.ts';
 import { createHealthRegistry, type HealthRegistry } from './ops/health.ts';
@@ -31,12 +32,15 @@ import { createRequestLimiter, type LimitStore } from './ops/limits.ts';
 import { createMetrics, type Metrics } from './ops/metrics.ts';
 import type { DigestBackend } from './digest/backend.ts';
 import { systemClock, type Clock } from './digest/clock.ts';
-import { createDigestStore, type DigestStore, type SqliteDigestStore } from './digest/store.ts';
+import { createDigestStore, type SqliteDigestStore } from './digest/store.ts';
+import type { DigestStore } from './digest/types.ts';
 import { createWorkGate, type WorkGate } from './ops/shutdown.ts';
 
 export interface App {
   config: Config;
   logger: Logger;
+  /** The configuration's secrets (and any the composer added): what logs, chat bodies and printed answers mask. */
+  secrets: SecretRegistry;
   db: Database;
   /** Watches the database file: settings are written through it (see src/store/guard.ts). */
   store: StoreGuard;
@@ -45,6 +49,8 @@ export interface App {
   /** Any ticker when live: the live provider's symbol search, cached; undefined offline. */
   lookup: SymbolLookup | undefined;
   runner: CommandRunner;
+  /** The phrases questions in plain words are read with, compiled once from the runner's commands' ask declarations. */
+  lexicon: Lexicon;
   renderer: ChartRenderer;
   /** Admission for commands: closing it makes the runner refuse new work while the rest finishes (shutdown). */
   gate: WorkGate;
@@ -59,6 +65,11 @@ export interface App {
 
 export interface AppOptions {
   logger?: Logger;
+  /**
+   * The registry `logger` masks with: createApp adds the configuration's secrets to it. Default: a
+   * new registry (a logger made without it masks only the fields named token, signingSecret, authorization).
+   */
+  secrets?: SecretRegistry;
   /** ':memory:' for tests; default `${DATA_DIR}/tapebot.db`. */
   dbFile?: string;
   /** How often the store checks that its file is still the one open (ms). Default 30 s. */
@@ -120,6 +131,7 @@ export function bundledSourceLabel(manifest: readonly { last: string }[]): strin
 
 export function createApp(config: Config, opts: AppOptions = {}): App {
   const logger = opts.logger ?? silentLogger;
+  const secrets = configSecrets(config, opts.secrets ?? createSecretRegistry());
   // Throws a StoreOpenError (one line naming DATA_DIR or the file) when the store cannot be used.
   const dbFile = opts.dbFile ?? path.join(config.DATA_DIR, 'tapebot.db');
   const { db, guard: store } = openStore({ file: dbFile, backupDir: backupDirOf(config), logger });
@@ -198,6 +210,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     answerBudgetMs: Math.round(config.ANSWER_BUDGET_S * 1000),
     ...(opts.limiter ? { limiter: opts.limiter } : {}),
   });
+  const lexicon = buildLexicon(runner.commands);
   removers.push(
     // Read at scrape time; removed before the database closes.
     ...(outbox ? [metrics.addDigestOutbox(() => outbox.pendingCounts())] : []),
@@ -214,12 +227,14 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   return {
     config,
     logger,
+    secrets,
     db,
     store,
     market,
     symbols,
     lookup,
     runner,
+    lexicon,
     renderer,
     gate,
     digests: digestStore,

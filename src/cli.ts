@@ -14,18 +14,21 @@ import { writeAnswerCharts } from './adapters/console/deliver.ts';
 import { formatAnswerText, formatErrorText } from './adapters/console/format.ts';
 import { consoleBanner, createConsoleAsk, runRepl } from './adapters/console/repl.ts';
 import { answerQuestion } from './ask/answer.ts';
-import { ConfigError, loadConfig } from './config.ts';
-import { createLogger, redactSecrets } from './log.ts';
+import { ConfigError, configSecrets, loadConfig } from './config.ts';
+import { createLogger, createSecretRegistry, type SecretRegistry } from './log.ts';
 import { StoreOpenError } from './store/guard.ts';
 
-/** Everything the CLI prints passes through the log's secret masking, as every chat reply does. */
-const print = (text: string) => process.stdout.write(redactSecrets(text));
-const printError = (text: string) => process.stderr.write(redactSecrets(text));
+/** The run's secrets: filled when the configuration is read; everything printed and logged is masked with them. */
+const secrets: SecretRegistry = createSecretRegistry();
+/** Everything the CLI prints passes through the secret masking, as every chat reply does. */
+const print = (text: string) => process.stdout.write(secrets.redact(text));
+const printError = (text: string) => process.stderr.write(secrets.redact(text));
 
 function buildApp(): App {
   const config = loadConfig();
+  configSecrets(config, secrets);
   // One-shot runs draw on the main thread: starting workers costs more than one chart.
-  return createApp({ ...config, RENDER_THREADS: config.RENDER_THREADS ?? 0 }, { logger: createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL }) });
+  return createApp({ ...config, RENDER_THREADS: config.RENDER_THREADS ?? 0 }, { secrets, logger: createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, secrets }) });
 }
 
 async function runOnce(text: string, opts: { out: string; json?: boolean; full?: boolean }): Promise<number> {
@@ -49,7 +52,7 @@ async function runOnce(text: string, opts: { out: string; json?: boolean; full?:
 async function askOnce(question: string, opts: { out: string; json?: boolean; full?: boolean }): Promise<number> {
   const app = buildApp();
   try {
-    const out = await answerQuestion(question, { runner: app.runner, symbols: app.symbols, asOf: () => app.market.latestClose(), logger: app.logger, meta: { adapter: 'cli' } });
+    const out = await answerQuestion(question, { runner: app.runner, symbols: app.symbols, lexicon: app.lexicon, asOf: () => app.market.latestClose(), closes: (s) => app.market.series(s), logger: app.logger, meta: { adapter: 'cli' } });
     if (out.kind === 'clarify') {
       if (opts.json) print(`${JSON.stringify({ ok: false, clarify: out.message }, null, 2)}\n`);
       else printError(`${out.message}\n`);
@@ -104,8 +107,8 @@ program
   .action(async (opts: { out: string }) => {
     const app = buildApp();
     try {
-      const ask = createConsoleAsk({ runner: app.runner, renderer: app.renderer, outDir: opts.out, symbols: app.symbols, asOf: () => app.market.latestClose(), logger: app.logger });
-      await runRepl({ runner: app.runner, renderer: app.renderer, outDir: opts.out, ask, banner: consoleBanner(app.market.sourceLabel) });
+      const ask = createConsoleAsk({ runner: app.runner, renderer: app.renderer, outDir: opts.out, symbols: app.symbols, asOf: () => app.market.latestClose(), lexicon: app.lexicon, closes: (s) => app.market.series(s), logger: app.logger });
+      await runRepl({ runner: app.runner, renderer: app.renderer, outDir: opts.out, ask, secrets, banner: consoleBanner(app.market.sourceLabel) });
     } finally {
       await app.close();
     }

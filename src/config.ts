@@ -5,7 +5,7 @@
  */
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { registerSecret } from './log.ts';
+import { createSecretRegistry, type SecretRegistry } from './log.ts';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional());
@@ -59,6 +59,14 @@ const schema = z
     SLACK_API_URL: optionalUrl,
     /** Registers every Slack command with this prefix ("tb-" → /tb-chart, /tb-help), in the manifest and the handlers alike. */
     SLACK_COMMAND_PREFIX: z.preprocess(emptyToUndefined, z.string().regex(/^[a-z0-9][a-z0-9_-]{0,15}$/, 'must be lower-case letters, digits, - or _ (at most 16), e.g. tb-').optional()),
+    /**
+     * OAuth, for installing the app in many workspaces (HTTP mode): the app's Client ID and Client
+     * Secret (Basic Information → App Credentials) and a secret of our own that signs the `state`
+     * of each install. All three, or none. Secrets: the client secret and the state secret.
+     */
+    SLACK_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().trim().regex(/^\d+\.\d+$/, 'must be the app’s Client ID, digits.digits (Basic Information → App Credentials)').optional()),
+    SLACK_CLIENT_SECRET: optionalString,
+    SLACK_STATE_SECRET: z.preprocess(emptyToUndefined, z.string().trim().min(16, 'must be at least 16 characters (any random string; e.g. openssl rand -hex 24)').optional()),
     SLACK_ADMIN_USERS: z.preprocess(
       emptyToUndefined,
       z
@@ -135,8 +143,16 @@ const schema = z
     if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is required when SLACK_BOT_TOKEN is set' });
     }
-    if (c.SLACK_SIGNING_SECRET && !c.SLACK_BOT_TOKEN) {
-      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is required when SLACK_SIGNING_SECRET is set' });
+    const oauthSet = (['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const).filter((k) => c[k] !== undefined);
+    if (oauthSet.length > 0) {
+      for (const k of ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const) {
+        if (c[k] === undefined) ctx.addIssue({ code: 'custom', path: [k], message: `is required when ${oauthSet.join(' and ')} ${oauthSet.length > 1 ? 'are' : 'is'} set (installing in many workspaces needs all three)` });
+      }
+      if (!c.SLACK_SIGNING_SECRET) ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is required when SLACK_CLIENT_ID is set' });
+      if (c.SLACK_APP_TOKEN) ctx.addIssue({ code: 'custom', path: ['SLACK_APP_TOKEN'], message: 'must be empty when SLACK_CLIENT_ID is set: installing in many workspaces runs in HTTP mode (Slack sends requests to /slack/events, people install at /slack/install)' });
+    }
+    if (c.SLACK_SIGNING_SECRET && !c.SLACK_BOT_TOKEN && oauthSet.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is required when SLACK_SIGNING_SECRET is set (or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET, to install in many workspaces)' });
     }
     if (c.SLACK_APP_TOKEN && !c.SLACK_BOT_TOKEN) {
       ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is required when SLACK_APP_TOKEN is set' });
@@ -165,19 +181,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'} ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee .env.example for every setting.`);
   }
-  const c = parsed.data;
-  for (const s of [c.DATABASE_URL, c.REDIS_URL, c.DISCORD_TOKEN, c.SLACK_BOT_TOKEN, c.SLACK_SIGNING_SECRET, c.SLACK_APP_TOKEN, c.TIINGO_API_KEY, c.POLYGON_API_KEY, c.ALPHAVANTAGE_API_KEY, c.QUICKCHART_API_KEY]) {
-    registerSecret(s);
+  return parsed.data;
+}
+
+/** Every secret a configuration holds, added to `into` (a new registry by default): what logs and replies mask. */
+export function configSecrets(c: Config, into: SecretRegistry = createSecretRegistry()): SecretRegistry {
+  for (const s of [c.DATABASE_URL, c.REDIS_URL, c.DISCORD_TOKEN, c.SLACK_BOT_TOKEN, c.SLACK_SIGNING_SECRET, c.SLACK_APP_TOKEN, c.SLACK_CLIENT_SECRET, c.SLACK_STATE_SECRET, c.TIINGO_API_KEY, c.POLYGON_API_KEY, c.ALPHAVANTAGE_API_KEY, c.QUICKCHART_API_KEY]) {
+    into.add(s);
   }
   // A database or Redis password can appear in an error on its own, without the rest of its URL.
   for (const u of [c.DATABASE_URL, c.REDIS_URL]) {
-    if (u) registerSecret(decodeURIComponent(new URL(u).password));
+    if (u) into.add(decodeURIComponent(new URL(u).password));
   }
-  return c;
+  return into;
+}
+
+/** Whether the Slack app installs in many workspaces through OAuth (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET). */
+export function slackOAuth(c: Pick<Config, 'SLACK_CLIENT_ID' | 'SLACK_CLIENT_SECRET' | 'SLACK_STATE_SECRET'>): { clientId: string; clientSecret: string; stateSecret: string } | null {
+  return c.SLACK_CLIENT_ID && c.SLACK_CLIENT_SECRET && c.SLACK_STATE_SECRET ? { clientId: c.SLACK_CLIENT_ID, clientSecret: c.SLACK_CLIENT_SECRET, stateSecret: c.SLACK_STATE_SECRET } : null;
 }
 
 export function chatMode(c: Config): { discord: boolean; slack: boolean; console: boolean } {
   const discord = Boolean(c.DISCORD_TOKEN && c.DISCORD_APPLICATION_ID);
-  const slack = Boolean(c.SLACK_BOT_TOKEN && c.SLACK_SIGNING_SECRET);
+  const slack = Boolean((c.SLACK_BOT_TOKEN || slackOAuth(c)) && c.SLACK_SIGNING_SECRET);
   return { discord, slack, console: !discord && !slack };
 }

@@ -10,12 +10,13 @@ import { hostname } from 'node:os';
 import { PassThrough, type Readable } from 'node:stream';
 import { backupDirOf, createApp, limitsFromConfig, type App } from './app.ts';
 import { consoleBanner, createConsoleAsk, runRepl } from './adapters/console/repl.ts';
-import { chatMode, ConfigError, loadConfig, type Config } from './config.ts';
+import { chatMode, ConfigError, configSecrets, loadConfig, slackOAuth, type Config } from './config.ts';
+import type { SlackInstallations } from './adapters/slack/installations.ts';
 import type { DigestPoster } from './digest/poster.ts';
 import { createDigestService, type DigestJobs, type DigestService } from './digest/service.ts';
 import { digestSettingsFromEnv, type DigestSettings } from './digest/settings.ts';
-import type { DigestStore } from './digest/store.ts';
-import { createLogger, redactSecrets } from './log.ts';
+import type { DigestStore } from './digest/types.ts';
+import { createLogger, createSecretRegistry, type SecretRegistry } from './log.ts';
 import { createHealthRegistry, pollComponent, startOpsServer } from './ops/health.ts';
 import { createMetrics } from './ops/metrics.ts';
 import { systemClock } from './digest/clock.ts';
@@ -37,7 +38,7 @@ function loadDigestSettings(): DigestSettings {
   }
 }
 
-async function main(): Promise<void> {
+async function main(secrets: SecretRegistry): Promise<void> {
   let config: Config;
   let digestSettings: DigestSettings;
   try {
@@ -45,14 +46,17 @@ async function main(): Promise<void> {
     digestSettings = loadDigestSettings();
   } catch (e) {
     if (e instanceof ConfigError) {
-      process.stderr.write(`${redactSecrets(e.message)}\n`);
+      // Nothing is registered yet: a configuration error names variables, never their values.
+      process.stderr.write(`${e.message}\n`);
       process.exit(2);
     }
     throw e;
   }
   const mode = chatMode(config);
   // In the console the prompt owns the terminal: only warnings and errors are logged there.
-  const logger = createLogger({ level: mode.console && config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
+  // One registry of the secrets for the whole process: the logs, the chat clients and the console mask with it.
+  configSecrets(config, secrets);
+  const logger = createLogger({ level: mode.console && config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, secrets });
   // REDIS_URL: the limits' buckets are shared by every replica (src/ops/limits-redis.ts).
   let limitStore: LimitStore | undefined;
   let redis: Redis | undefined;
@@ -85,6 +89,7 @@ async function main(): Promise<void> {
   try {
     app = createApp(config, {
       logger,
+      secrets,
       limiter: limitsFromConfig(config, limitStore),
       metrics,
       health,
@@ -165,7 +170,7 @@ async function main(): Promise<void> {
       health.setComponent('discord', false, 'connecting');
       // Chat adapters load only when configured, so the console starts without their weight.
       const { startDiscord } = await import('./adapters/discord/index.ts');
-      const discord = await startDiscord({ config, runner: app.runner, renderer: app.renderer, logger, symbols: app.symbols, asOf: () => app.market.latestClose(), lookup: app.lookup, health, metrics });
+      const discord = await startDiscord({ config, secrets, runner: app.runner, renderer: app.renderer, logger, symbols: app.symbols, asOf: () => app.market.latestClose(), lexicon: app.lexicon, closes: (s) => app.market.series(s), lookup: app.lookup, health, metrics });
       health.setComponent('discord', true);
       posters.push(discord.poster);
       shutdown.onDrain({ name: 'discord', run: (deadline) => stopDigests().then(() => discord.stop(graceMs, deadline)) });
@@ -173,18 +178,27 @@ async function main(): Promise<void> {
     if (mode.slack) {
       health.setComponent('slack', false, 'connecting');
       const { startSlack } = await import('./adapters/slack/start.ts');
-      const admins = new Set(config.SLACK_ADMIN_USERS);
+      // SLACK_CLIENT_ID…: installed in many workspaces, each one's installation kept beside the subscriptions.
+      let installations: SlackInstallations | undefined;
+      if (slackOAuth(config)) {
+        const { createSlackInstallations, pgInstallationRepo, sqliteInstallationRepo } = await import('./adapters/slack/installations.ts');
+        installations = createSlackInstallations(pool ? await pgInstallationRepo(pool) : sqliteInstallationRepo(app.db), undefined, secrets);
+      }
       const { createPgRecentKeys, createStoredRecentKeys } = await import('./store/recent-keys.ts');
       // With DATABASE_URL the event ids are shared: a retry is recognised by whichever replica it reaches.
       const seen = pool ? await createPgRecentKeys(pool, { scope: 'slack', logger }) : createStoredRecentKeys(app.db, { scope: 'slack', writes: app.store });
       const slack = await startSlack({
         config,
+        secrets,
         runner: app.runner,
         renderer: app.renderer,
         logger,
-        canManage: (userId) => admins.has(userId),
+        // A workspace that uninstalls the app takes what was set up there with it.
+        ...(installations ? { installations, onWorkspaceGone: async (team: string) => digestStore.dropWorkspace('slack', team) } : {}),
         symbols: app.symbols,
         asOf: () => app.market.latestClose(),
+        lexicon: app.lexicon,
+        closes: (s) => app.market.series(s),
         seen,
         health,
         metrics,
@@ -196,7 +210,7 @@ async function main(): Promise<void> {
   } catch (err) {
     logger.fatal({ err }, 'a chat adapter could not start');
     // One clear line for whoever started it (a rejected token, an unreachable API, a port in use).
-    process.stderr.write(startupLine('tapebot could not start', err));
+    process.stderr.write(startupLine(secrets, 'tapebot could not start', err));
     await shutdown.run('start-up failed', 1);
     return;
   }
@@ -219,7 +233,7 @@ async function main(): Promise<void> {
       await digests.start();
     } catch (err) {
       logger.fatal({ err }, 'the digest service could not start');
-      process.stderr.write(startupLine('tapebot could not start digests', err));
+      process.stderr.write(startupLine(secrets, 'tapebot could not start digests', err));
       await shutdown.run('start-up failed', 1);
       return;
     }
@@ -244,8 +258,8 @@ async function main(): Promise<void> {
         piped.end();
       };
     }
-    const ask = createConsoleAsk({ runner: app.runner, renderer: app.renderer, outDir: 'out', symbols: app.symbols, asOf: () => app.market.latestClose(), logger });
-    const repl = runRepl({ runner: app.runner, renderer: app.renderer, outDir: 'out', ask, input, banner: consoleBanner(app.market.sourceLabel) });
+    const ask = createConsoleAsk({ runner: app.runner, renderer: app.renderer, outDir: 'out', symbols: app.symbols, asOf: () => app.market.latestClose(), lexicon: app.lexicon, closes: (s) => app.market.series(s), logger });
+    const repl = runRepl({ runner: app.runner, renderer: app.renderer, outDir: 'out', ask, input, secrets, banner: consoleBanner(app.market.sourceLabel) });
     // The line being answered (its charts included) finishes; lines typed after the signal are refused.
     shutdown.onDrain({
       name: 'console',
@@ -265,15 +279,17 @@ async function main(): Promise<void> {
  * One masked line for whoever started tapebot: never a stack (a provider's error can quote an API
  * key, and a stack carries the message), never more than a line.
  */
-function startupLine(what: string, err: unknown): string {
+function startupLine(secrets: SecretRegistry, what: string, err: unknown): string {
   const detail = err instanceof Error ? err.message : String(err);
-  return `${redactSecrets(`${what}: ${detail}`).replace(/\s*\n\s*/g, ' ').slice(0, 500)}\n`;
+  return `${secrets.redact(`${what}: ${detail}`).replace(/\s*\n\s*/g, ' ').slice(0, 500)}\n`;
 }
 
+/** The process's secrets: filled as soon as the configuration is read, masked in every line tapebot writes. */
+const secrets = createSecretRegistry();
 try {
-  await main();
+  await main(secrets);
 } catch (err) {
-  process.stderr.write(startupLine('tapebot could not start', err));
+  process.stderr.write(startupLine(secrets, 'tapebot could not start', err));
   // Exit now: what had started (the storage check, the backup schedule) would keep the process alive.
   process.exit(1);
 }

@@ -15,7 +15,9 @@ import {
   type AnalogStudy,
   type Summary,
 } from '../core/analogs.ts';
+import { at } from '../core/at.ts';
 import { formatDate, formatPercent } from '../core/format.ts';
+import { plainText } from './answer.ts';
 import { formatPoints } from './phrases.ts';
 
 /** The horizon the one-line summaries quote: 3 months. */
@@ -32,7 +34,51 @@ export function eventPlural(event: AnalogEvent): string {
       return `first closes above ${event.level} after a year without one`;
     case 'decline':
       return `declines of ${Math.round(event.depth * 100)}% or more from a record close`;
+    case 'failed':
+      return 'failed breakouts';
   }
+}
+
+/** The same events in fewer words, for a first line that must stay short: "8+ session streaks", "20%+ declines". */
+export function eventShort(event: AnalogEvent): string {
+  switch (event.kind) {
+    case 'streak':
+      return `${event.sessions}+ session streaks`;
+    case 'record':
+      return 'first records in a year';
+    case 'level':
+      return `first closes above ${event.level} in a year`;
+    case 'decline':
+      return `${Math.round(event.depth * 100)}%+ declines from a record`;
+    case 'failed':
+      return 'failed breakouts';
+  }
+}
+
+/** A first line is a verdict under this many characters (issue 12), bold marks not counted. */
+export const VERDICT_MAX = 119;
+
+/** The first wording that fits in VERDICT_MAX characters, else the last (the shortest). */
+function firstThatFits(options: readonly string[]): string {
+  return options.find((o) => plainText(o).length <= VERDICT_MAX) ?? at(options, options.length - 1);
+}
+
+/**
+ * The line as a verdict, first: "**IWM beat SPY over the next 3 months after 4 of the 10** earlier
+ * streaks of 8+ sessions (median −1.4 pts)." `short` names the events when the long name does not fit.
+ */
+export function analogVerdict(l: AnalogLine, short: string): string {
+  const did = l.b !== null ? `${l.a} beat ${l.b} over the next ${l.horizon}` : `${l.a} was higher ${l.horizon} later`;
+  const of = `${l.positives === 0 ? 'none' : l.positives} of ${l.n < SMALL_SAMPLE ? 'only ' : 'the '}${l.n}`;
+  const med = ` (median ${l.b !== null ? formatPoints(l.median) : formatPercent(l.median)})`;
+  const head = `**${did} after ${of}** earlier`;
+  return firstThatFits([`${head} ${l.what}${med}.`, `${head} ${short}${med}.`, `${head} ${short}.`]);
+}
+
+/** The first line when too few earlier cases (fewer than MIN_CASES) leave nothing to say. */
+export function tooFewVerdict(n: number, what: string, short: string, since: string): string {
+  const cases = `${n === 0 ? 'no' : `only ${n}`} earlier case${n === 1 ? '' : 's'}`;
+  return firstThatFits([`Too few to say anything: ${cases} (${what}) since ${since}.`, `Too few to say anything: ${cases} (${short}) since ${since}.`, `Too few to say anything: ${cases}.`]);
 }
 
 /** "the 10 earlier streaks…" or "only 4 earlier streaks…". */
@@ -167,5 +213,15 @@ export function declineAnalogLine(input: AnalogInput, symbol: string, depth: num
 export function eventTodayLine(input: AnalogInput, event: AnalogEvent, symbol: string): AnalogLine | null {
   const st = analogStudy(event, input);
   if (st.latest?.index !== st.endIndex) return null;
+  return analogLine(st, { a: symbol });
+}
+
+/**
+ * The one line for /breakout and /drawdown when today's situation is a failed breakout (failedBreakouts in
+ * src/core/breakouts.ts) whose breakout close was on day `breakoutIndex`: what followed the earlier ones
+ * (episodes that fell back before that day). Null with too few earlier cases.
+ */
+export function failedBreakoutAnalogLine(input: AnalogInput, symbol: string, breakoutIndex: number): AnalogLine | null {
+  const st = analogStudy({ kind: 'failed' }, input, input.dates.length - 1, { before: breakoutIndex });
   return analogLine(st, { a: symbol });
 }

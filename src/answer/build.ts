@@ -1,6 +1,7 @@
 /** Small pieces every command uses to assemble an Answer, so wording of footers and bases stays in one place. */
 import { formatDate } from '../core/format.ts';
 import type { Answer, Facts } from './answer.ts';
+import { at } from '../core/at.ts';
 
 export const BASIS_TOTAL_RETURN = 'Returns, ratios and streaks use total return (dividends reinvested).';
 export const BASIS_LEVELS = 'Price levels use split-adjusted closes.';
@@ -34,5 +35,5 @@ export function thinIndices(from: number, to: number, max = 750): number[] {
 }
 
 export function pick<T>(values: readonly T[], indices: readonly number[]): T[] {
-  return indices.map((i) => values[i] as T);
+  return indices.map((i) => at(values, i));
 }

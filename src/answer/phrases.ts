@@ -5,6 +5,7 @@
 import { formatDate, formatMonthYear, formatPercent, formatPrice, ordinal } from '../core/format.ts';
 import type { LongestSince, StreakRun, StreakSides } from '../core/streaks.ts';
 import type { UniverseMember } from '../core/universes.ts';
+import { at } from '../core/at.ts';
 
 /** A spread in percentage points: +3.1 pts. */
 export function formatPoints(x: number, digits = 1): string {
@@ -62,7 +63,7 @@ export function withName(m: UniverseMember): string {
 /** "XLE, XLU and XLV". */
 export function listing(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] as string}`;
+  return `${items.slice(0, -1).join(', ')} and ${at(items, items.length - 1)}`;
 }
 
 /** A member left out, and why ("its data ends Jul 2, 2026"). */
@@ -85,4 +86,10 @@ export function fmtLevel(symbol: string, v: number): string {
 /** Unsigned percent: "3.2%". */
 export function pctAbs(x: number, digits = 1): string {
   return formatPercent(Math.abs(x), digits).replace(/^[+−]/, '');
+}
+
+/** Said once per answer for symbols whose levels fall back to total return: "No price is available for DIA (…)". */
+export function noPriceNote(symbols: readonly string[]): string {
+  const them = symbols.length === 1 ? 'its' : 'their';
+  return `No price is available for ${listing(symbols)} (the data lacks ${them} split-adjusted closes), so ${them} levels are on total return.`;
 }

@@ -6,20 +6,32 @@
 import { bindOptions } from '../command/bind.ts';
 import type { CommandRunner, RunResult } from '../command/run.ts';
 import type { SymbolDirectory } from '../data/symbols.ts';
+import type { DailySeries } from '../core/series.ts';
+import type { Lexicon } from './lexicon.ts';
 import { describeError, newErrorRef, UserInputError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import { planQuestion, shownCommand, shownCommandText, MAX_CLARIFY_CHARS, type AskPlan, type PlanContext } from './plan.ts';
+import { planQuestion, settleDate, shownCommand, shownCommandText, MAX_CLARIFY_CHARS, type AskPlan, type PlanContext } from './plan.ts';
+import type { ExtremeDate } from './read.ts';
+import { yearExtreme, type Extreme } from '../core/highs.ts';
+import { formatDate } from '../core/format.ts';
 import { echo, neutralise } from '../echo.ts';
 
 export interface AskDeps {
   runner: CommandRunner;
   symbols: SymbolDirectory;
+  /** The phrases questions are read with, built once from the runner's commands at composition (createApp's `lexicon`). */
+  lexicon: Lexicon;
   /**
    * The day relative dates are read against ("since june", "last year" → calendar 2025): the data's
    * latest close, or a function giving it (e.g. `() => market.latestClose()`), called once per question.
    * Without it, questions with a relative date are asked for an exact one. Never the wall clock.
    */
   asOf?: string | (() => Promise<string>);
+  /**
+   * A symbol's prices, for days that prices decide ("at the 2022 low", "at its 2021 peak"): usually
+   * `(s) => market.series(s)`. Without it, such questions are asked for the day itself.
+   */
+  closes?: (symbol: string) => Promise<DailySeries>;
   /**
    * A command's name as people type it on this platform, used for every command named to people (the
    * Read-as line, notes, questions back): on Slack `slackCommandName`, which gives "/tapebot-help" for
@@ -67,15 +79,17 @@ export async function answerQuestion(text: string, deps: AskDeps): Promise<AskOu
     // The reference day first: questions back name it too ("calendar 2025"), not only dates.
     const reference = await referenceDay(deps.asOf, logger, deps.meta);
     const ctx: PlanContext = {
-      commands: deps.runner.commands,
+      lexicon: deps.lexicon,
       symbols: deps.symbols,
       ...(reference !== undefined ? { reference } : {}),
       ...(commandName ? { commandName } : {}),
     };
-    const plan: AskPlan = planQuestion(text, ctx);
-    if (plan.kind === 'needs-reference') {
+    const planned: AskPlan = planQuestion(text, ctx);
+    if (planned.kind === 'needs-reference') {
       return { kind: 'clarify', message: 'I need an exact date for that: write it with a year, e.g. "since june 1 2026" or since:2026-06-01.' };
     }
+    if (planned.kind === 'clarify') return planned;
+    const plan = planned.extreme ? await settleExtreme(planned, planned.extreme, deps) : planned;
     if (plan.kind === 'clarify') return plan;
 
     // Bind first: a reading the command refuses is a question back to the person, not an error reply.
@@ -99,6 +113,24 @@ export async function answerQuestion(text: string, deps: AskDeps): Promise<AskOu
       message: `Something went wrong reading that question — reference ${ref}. Try a command such as ${shownCommand('rotation', deps.commandName)}, or ${shownCommand('help', deps.commandName)}.`,
     };
   }
+}
+
+/**
+ * "at the 2022 low": the day of that close, looked up in the symbol's prices here, beside the runner
+ * (the reader that planned it has no prices), and added to the plan as `asof:` with a note saying how.
+ */
+async function settleExtreme(plan: Extract<AskPlan, { kind: 'run' }>, e: ExtremeDate, deps: AskDeps): Promise<Extract<AskPlan, { kind: 'run' | 'clarify' }>> {
+  const lowest = e.which === 'low' ? 'lowest' : 'highest';
+  if (!deps.closes) return { kind: 'clarify', message: `I can't look up "${e.said}" here; write the day instead, e.g. "on oct 12 ${e.year}".` };
+  let found: Extreme | null = null;
+  try {
+    found = yearExtreme(await deps.closes(e.of), e.year, e.which);
+  } catch (err) {
+    (deps.logger ?? silentLogger).warn({ ...deps.meta, err, symbol: e.of }, 'no prices to settle a date');
+  }
+  if (!found) return { kind: 'clarify', message: `I have no ${e.of} closes in ${e.year}, so I can't find "${e.said}"; write the day instead, e.g. "on oct 12 ${e.year}".` };
+  const note = `"${e.said}" is ${e.of}'s ${lowest} close of ${e.year}, on ${formatDate(found.date)}`;
+  return settleDate(plan, found.date, note);
 }
 
 /** The reference day, or none when it cannot be had: relative dates are then asked for exactly, other questions still answered. */

@@ -1,7 +1,8 @@
 /**
  * The phrases a question is read with, compiled from the vocabulary (names, periods, groups) and the
- * registered commands' ask declarations (intent words). The same command list always compiles to the
- * same lexicon, so it is compiled once per list and remembered (a memo of a pure function, not state).
+ * registered commands' ask declarations (intent words). Compiling takes tens of milliseconds, so the
+ * composition root builds it once from the command list (createApp's `lexicon`) and hands it to
+ * whoever reads questions; nothing here remembers one.
  */
 import { distance } from 'fastest-levenshtein';
 import type { AnyCommand } from '../command/define.ts';
@@ -14,6 +15,7 @@ import {
   INDEX_WORDS,
   intentsOf,
   LOSING_WORDS,
+  MARKET_PHRASES,
   MOVING_AVERAGE_WORDS,
   NUMBER_WORDS,
   PERIOD_NAMES,
@@ -27,6 +29,7 @@ import {
   type IntentWords,
   type SymbolName,
 } from './vocabulary.ts';
+import { at } from '../core/at.ts';
 
 export type Payload =
   | { kind: 'strong' | 'weak' | 'vague'; intent: IntentId }
@@ -42,6 +45,14 @@ export type Payload =
   | { kind: 'advice' };
 
 export interface Lexicon {
+  /** The commands it was compiled from: the ones a question can become. */
+  readonly commands: readonly AnyCommand[];
+  /**
+   * The market as a whole ("the market", "stocks", "how did the market do"): the benchmark the
+   * declarations measure a lone symbol against (`benchmark`, from src/core/universes.ts). None when no
+   * registered command declares one: then "the market" names nothing.
+   */
+  readonly market?: string;
   readonly intents: readonly IntentWords[];
   /** Phrase → what it means, indexed by its first word, longest phrases first. */
   readonly phrases: ReadonlyMap<string, readonly { words: string[]; payloads: Payload[] }[]>;
@@ -57,18 +68,10 @@ const DATE_WORDS: readonly string[] = (
   'yesterday today tomorrow tonight last next since ago start end beginning close open week month quarter year'
 ).split(' ');
 
-const compiled = new WeakMap<readonly AnyCommand[], Lexicon>();
-
-export function lexiconOf(commands: readonly AnyCommand[]): Lexicon {
-  let lex = compiled.get(commands);
-  if (!lex) {
-    lex = compile(intentsOf(commands));
-    compiled.set(commands, lex);
-  }
-  return lex;
-}
-
-function compile(intents: readonly IntentWords[]): Lexicon {
+/** The lexicon of a command list. Build it once (at composition) and pass it on: it is not cheap. */
+export function buildLexicon(commands: readonly AnyCommand[]): Lexicon {
+  const intents = intentsOf(commands);
+  const market = intents.find((i) => i.benchmark !== undefined)?.benchmark;
   const byKey = new Map<string, Payload[]>();
   const add = (phrase: string, p: Payload) => {
     const key = tokenize(phrase)
@@ -85,6 +88,10 @@ function compile(intents: readonly IntentWords[]): Lexicon {
   for (const u of UNSUPPORTED) for (const p of u.phrases) add(p, { kind: 'unsupported', reply: u.reply });
   for (const p of MOVING_AVERAGE_WORDS) add(p, { kind: 'average' });
   for (const name of SYMBOL_NAMES) for (const p of name.phrases) add(p, { kind: 'symbol', name });
+  if (market !== undefined) {
+    const name: SymbolName = { symbol: market, label: 'the market', phrases: MARKET_PHRASES };
+    for (const p of MARKET_PHRASES) add(p, { kind: 'symbol', name });
+  }
   for (const [id, phrases] of Object.entries(UNIVERSE_NAMES)) for (const p of phrases) add(p, { kind: 'universe', id });
   for (const [p, period] of Object.entries(PERIOD_NAMES)) add(p, { kind: 'period', period });
   for (const [p, what] of Object.entries(AMBIGUOUS_PERIODS)) add(p, { kind: 'ambiguous', what });
@@ -98,7 +105,7 @@ function compile(intents: readonly IntentWords[]): Lexicon {
   for (const [key, payloads] of byKey) {
     const words = key.split(' ');
     for (const w of words) known.add(w);
-    const first = words[0] as string;
+    const first = at(words, 0);
     phrases.set(first, [...(phrases.get(first) ?? []), { words, payloads }]);
   }
   for (const list of phrases.values()) list.sort((a, b) => b.words.length - a.words.length);
@@ -107,7 +114,7 @@ function compile(intents: readonly IntentWords[]): Lexicon {
     if (!/^[a-z]{3,}$/.test(w)) continue;
     wordsByLength.set(w.length, [...(wordsByLength.get(w.length) ?? []), w]);
   }
-  return { intents, phrases, wordsByLength, known };
+  return { commands, ...(market !== undefined ? { market } : {}), intents, phrases, wordsByLength, known };
 }
 
 /**

@@ -11,14 +11,15 @@ import { UNIVERSES } from '../core/universes.ts';
 import type { SymbolDirectory } from '../data/symbols.ts';
 import { anyTickerHint } from '../errors.ts';
 import { cleanQuestion, MAX_QUESTION_CHARS, tokenize } from './normalize.ts';
-import { readQuestion, type Reading, type SymbolMention } from './read.ts';
+import { readQuestion, type ExtremeDate, type Reading, type SymbolMention } from './read.ts';
 import { CHOICE_SYNONYMS, own, SIZE_GROUP_SYMBOLS, type IntentId, type IntentWords, type SizeGroup } from './vocabulary.ts';
-import { lexiconOf, type Lexicon } from './lexicon.ts';
+import type { Lexicon } from './lexicon.ts';
 import { echo } from '../echo.ts';
+import { at } from '../core/at.ts';
 
 export interface PlanContext {
-  /** The registered commands: an intent whose command is not among them is not offered. */
-  commands: readonly AnyCommand[];
+  /** The registered commands' phrases (and the commands), built once at composition: an intent whose command is not among them is not offered. */
+  lexicon: Lexicon;
   symbols: SymbolDirectory;
   /** ISO day relative dates are read against (the latest close). */
   reference?: string;
@@ -39,12 +40,20 @@ export function shownCommand(name: string, commandName?: (name: string) => strin
 /** A command text ("/help compare") with its name as the platform spells it ("/tapebot-help compare"). */
 export function shownCommandText(text: string, commandName?: (name: string) => string): string {
   const m = /^\/(\S+)/.exec(text);
-  return m ? `${shownCommand(m[1] as string, commandName)}${text.slice(m[0].length)}` : text;
+  return m ? `${shownCommand(at(m, 1), commandName)}${text.slice(m[0].length)}` : text;
 }
 
 export type AskPlan =
   /** `text` is the command as typed ("/compare IWM QQQ since:2026-06-01"); `args` is that text split. */
-  | { kind: 'run'; name: string; args: RawArgs; text: string; notes: string[] }
+  | {
+      kind: 'run';
+      name: string;
+      args: RawArgs;
+      text: string;
+      notes: string[];
+      /** A day prices decide ("at the 2022 low"): to look up and add as `asof:` before it runs (settleDate). */
+      extreme?: ExtremeDate;
+    }
   | { kind: 'clarify'; message: string }
   /** The question has a relative date ("since june") and no reference day was given: call again with one. */
   | { kind: 'needs-reference' };
@@ -94,7 +103,7 @@ function plan(text: string, ctx: PlanContext, withExamples: boolean): AskPlan {
     return say(r, `I don't have prices for ${r.unknownTickers.join(', ')}. ${how} Symbols I know: ${known}.`);
   }
   if (r.problems.length > 0) return say(r, `I couldn't tell: ${r.problems.slice(0, 2).join('; ')}.`);
-  const lex = lexiconOf(ctx.commands);
+  const lex = ctx.lexicon;
   const intentWords = (id: IntentId): IntentWords | undefined => lex.intents.find((i) => i.id === id);
   // "is SPY overbought?", "why did KRE drop": one honest line, and the closest thing tapebot can do. (A help question may name anything.)
   const aboutTapebot = r.strong.some((i) => intentWords(i)?.aboutTapebot);
@@ -127,14 +136,14 @@ function withHelp(line: string, ctx: PlanContext): string {
 
 /** The command a reading amounts to, or why it amounts to none. */
 function runPlan(r: Reading, lex: Lexicon, clean: string, ctx: PlanContext): Extract<AskPlan, { kind: 'run' }> | { kind: 'none'; why: string; prefer: IntentId[] } {
-  const decided = decideIntent(r, lex, ctx.commands, new Set(tokenize(clean).map((t) => t.word)));
+  const decided = decideIntent(r, lex, new Set(tokenize(clean).map((t) => t.word)));
   if (decided.kind === 'unclear') return { kind: 'none', why: decided.why, prefer: decided.prefer };
   const intent = lex.intents.find((i) => i.id === decided.intent);
-  const cmd = intent && ctx.commands.find((c) => c.name === intent.command);
+  const cmd = intent && lex.commands.find((c) => c.name === intent.command);
   if (!intent || !cmd) return { kind: 'none', why: "I can't answer that question here yet.", prefer: [] };
   // "is KRE lagging?": against the market.
   if (decided.against !== undefined) {
-    const only = r.symbols[0] as SymbolMention;
+    const only = at(r.symbols, 0);
     const market: SymbolMention = { symbol: decided.against.symbol, said: decided.against.symbol.toLowerCase(), at: -1, afterVs: true };
     r = { ...r, symbols: decided.against.ahead ? [market, only] : [only, market], losingAt: -1 };
   }
@@ -142,13 +151,25 @@ function runPlan(r: Reading, lex: Lexicon, clean: string, ctx: PlanContext): Ext
   if ('problem' in filled) return { kind: 'none', why: filled.problem, prefer: [intent.id] };
   const rest = filled.parts.join(' ');
   const notes = [...r.corrections.map((c) => `read "${c.from}" as "${c.to}"`), ...filled.notes];
-  return { kind: 'run', name: cmd.name, args: parseArgsText(rest), text: `/${cmd.name}${rest ? ` ${rest}` : ''}`, notes };
+  const extreme = r.extreme && cmd.usesMarketData !== false ? { extreme: r.extreme } : {};
+  return { kind: 'run', name: cmd.name, args: parseArgsText(rest), text: `/${cmd.name}${rest ? ` ${rest}` : ''}`, notes, ...extreme };
+}
+
+type RunPlan = Extract<AskPlan, { kind: 'run' }>;
+
+/**
+ * The plan with the day its extreme was found to be ("at the 2022 low" → 2022-10-12): `asof:` added to
+ * what runs and to the Read-as text, so the line people see shows the day, with `note` saying how.
+ */
+export function settleDate(p: RunPlan, date: string, note: string): RunPlan {
+  const text = `${p.text} asof:${date}`;
+  return { kind: 'run', name: p.name, args: parseArgsText(text.replace(/^\S+\s*/, '')), text, notes: [...p.notes, note] };
 }
 
 function typedCommand(clean: string, ctx: PlanContext): AskPlan | undefined {
   try {
     const parsed = parseCommandText(clean);
-    const cmd = ctx.commands.find((c) => c.name === parsed.name || shownCommand(c.name, ctx.commandName) === `/${parsed.name}`);
+    const cmd = ctx.lexicon.commands.find((c) => c.name === parsed.name || shownCommand(c.name, ctx.commandName) === `/${parsed.name}`);
     if (!cmd) return undefined;
     const rest = clean.replace(/^\S+\s*/, '');
     return { kind: 'run', name: cmd.name, args: parsed.args, text: `/${cmd.name}${rest ? ` ${rest}` : ''}`, notes: [] };
@@ -179,7 +200,7 @@ function symbolCapacity(cmd: AnyCommand | undefined): number {
  * (with each declaration's `outranks` and `yields`), then the shapes commands claim (`answersPair`,
  * `answersLevel` …) when only weak words or none were said.
  */
-function decideIntent(r: Reading, lex: Lexicon, commands: readonly AnyCommand[], words: ReadonlySet<string>): Decision {
+function decideIntent(r: Reading, lex: Lexicon, words: ReadonlySet<string>): Decision {
   const intents = lex.intents;
   const decl = (id: IntentId | undefined): IntentWords | undefined => (id === undefined ? undefined : intents.find((i) => i.id === id));
   const claiming = (flag: keyof AskDeclaration): IntentWords | undefined => intents.find((i) => i[flag] !== undefined && i[flag] !== false);
@@ -203,7 +224,7 @@ function decideIntent(r: Reading, lex: Lexicon, commands: readonly AnyCommand[],
   const strongDecl = decl(intent);
   if (strongDecl?.withGroup !== undefined && r.universe && (subjects === 0 || strongDecl.sizeSlots)) intent = strongDecl.withGroup;
   else if (strongDecl?.withSeveral !== undefined && subjects >= 2) {
-    const fits = strongDecl.sizeSlots ? r.symbols.every((x) => sizeGroupOf(x.symbol) !== undefined) : subjects <= symbolCapacity(commands.find((c) => c.name === strongDecl.command));
+    const fits = strongDecl.sizeSlots ? r.symbols.every((x) => sizeGroupOf(x.symbol) !== undefined) : subjects <= symbolCapacity(lex.commands.find((c) => c.name === strongDecl.command));
     if (!fits) intent = strongDecl.withSeveral;
   }
 
@@ -212,7 +233,7 @@ function decideIntent(r: Reading, lex: Lexicon, commands: readonly AnyCommand[],
   if (r.movingAverage && averages) {
     if (subjects === 1 && (intent === undefined || decl(intent)?.yields || decl(intent)?.answersOne)) intent = averages.id;
     else if (intent !== averages.id) {
-      const one = subjects === 1 ? `, e.g. "chart ${(r.symbols[0] as SymbolMention).symbol}"` : '';
+      const one = subjects === 1 ? `, e.g. "chart ${at(r.symbols, 0).symbol}"` : '';
       return { kind: 'unclear', why: `I answer moving-average questions with a chart of one symbol${one}: it shows the 50- and 200-day averages.`, prefer: [averages.id] };
     }
   }
@@ -232,7 +253,7 @@ function decideIntent(r: Reading, lex: Lexicon, commands: readonly AnyCommand[],
     else if (subjects === 2 && weakSaid('weakAnswersTwo')) intent = weakSaid('weakAnswersTwo')?.id;
     else if (subjects >= 2) intent = sizeOnly && hasSmall && sizes ? sizes.id : pair?.id;
     else if (subjects === 1) {
-      const only = r.symbols[0] as SymbolMention;
+      const only = at(r.symbols, 0);
       const lag = LAG_WORDS.some((w) => words.has(w));
       const lead = LEAD_WORDS.some((w) => words.has(w));
       const outperform = OUTPERFORM_WORDS.some((w) => words.has(w));
@@ -301,8 +322,8 @@ function fillOptions(intent: IntentWords, cmd: AnyCommand, r: Reading, clean: st
   let subjects = [...r.symbols];
 
   // "how long has the S&P been lagging the Russell": the Russell is the one ahead.
-  if (intent.lagging && subjects.length === 2 && r.losingAt > (subjects[0] as SymbolMention).at && r.losingAt < (subjects[1] as SymbolMention).at) {
-    subjects = [subjects[1] as SymbolMention, subjects[0] as SymbolMention];
+  if (intent.lagging && subjects.length === 2 && r.losingAt > at(subjects, 0).at && r.losingAt < at(subjects, 1).at) {
+    subjects = [at(subjects, 1), at(subjects, 0)];
   }
 
   const universeDecl = decls.find(([name, d]) => name === 'universe' || (d.kind === 'choice' && r.universe !== undefined && d.choices.includes(r.universe.id)));
@@ -327,7 +348,7 @@ function fillOptions(intent: IntentWords, cmd: AnyCommand, r: Reading, clean: st
       vsOnes.push(...members);
       members = [];
     } else if (members.length === 1) {
-      const one = members[0] as SymbolMention;
+      const one = at(members, 0);
       const home = UNIVERSES.find((u) => u.members.some((x) => x.symbol === one.symbol));
       if (home) given.set(uName, home.id);
       else vsOnes.push(one);
@@ -391,7 +412,7 @@ function fillOptions(intent: IntentWords, cmd: AnyCommand, r: Reading, clean: st
     // /help COMMAND: a command's name said in a help question.
     if (d.kind === 'text' && intent.aboutTapebot && !given.has(name)) {
       const about = r.strong.filter((i) => i !== intent.id);
-      const named = [...about, ...words].find((w) => w !== intent.id && ctx.commands.some((c) => c.name === w));
+      const named = [...about, ...words].find((w) => w !== intent.id && ctx.lexicon.commands.some((c) => c.name === w));
       if (named) given.set(name, named);
     }
   }
@@ -399,6 +420,7 @@ function fillOptions(intent: IntentWords, cmd: AnyCommand, r: Reading, clean: st
     if (cmd.usesMarketData !== false) given.set('asof', r.asof.date);
     else notes.push(`${slash} does not use prices, so "${r.asof.said}" was left out`);
   }
+  if (r.extreme && cmd.usesMarketData === false) notes.push(`${slash} does not use prices, so "${r.extreme.said}" was left out`);
   return { parts: renderParts(decls, given), notes };
 }
 
@@ -424,7 +446,7 @@ function renderParts(decls: readonly [string, OptionDecl][], given: ReadonlyMap<
 /** "I read … / I couldn't … / Questions that work: …", always well under the chat limits. */
 function clarification(r: Reading | undefined, problem: string, shown: readonly string[], ctx: PlanContext): string {
   const lines: string[] = [];
-  const understood = r ? understoodParts(r, lexiconOf(ctx.commands)) : [];
+  const understood = r ? understoodParts(r, ctx.lexicon) : [];
   if (understood.length > 0) lines.push(`I read: ${understood.join(', ')}.`);
   // The words nothing matched ("semis"), unless the problem already quotes them.
   const unread = (r?.unread ?? []).filter((w) => !problem.toLowerCase().includes(w)).slice(0, 3);
@@ -450,15 +472,18 @@ function understoodParts(r: Reading, lex: Lexicon): string[] {
   if (r.universe) parts.push(`"${r.universe.said}" (${r.universe.id})`);
   if (r.period) parts.push(`"${r.period.said}" (${r.period.token})`);
   if (r.asof) parts.push(`"${r.asof.said}" (asof:${r.asof.date})`);
+  if (r.extreme) parts.push(`"${r.extreme.said}" (the ${r.extreme.which === 'low' ? 'lowest' : 'highest'} close of ${r.extreme.year}, ${r.extreme.of})`);
   if (r.level) parts.push(`the level ${r.level.value}`);
   return parts;
 }
 
 /** Example questions that work, tailored to the symbol the question named when there is one. */
 function examples(ctx: PlanContext, r: Reading | undefined, prefer: readonly IntentId[]): string[] {
-  const intents = lexiconOf(ctx.commands).intents;
+  const intents = ctx.lexicon.intents;
   const s = r?.symbols[0]?.symbol;
-  const other = s === 'SPY' ? 'QQQ' : 'SPY';
+  // The market for {other}, or for a question about the market itself, another fund the directory has.
+  const market = ctx.lexicon.market;
+  const other = market !== undefined && s !== market ? market : (ctx.symbols.list().find((x) => x.kind === 'etf' && x.symbol !== s)?.symbol ?? '');
   const order: IntentWords[] = [...prefer.flatMap((id) => intents.filter((i) => i.id === id)), ...intents];
   const candidates: string[] = [];
   for (const i of order) {

@@ -64,7 +64,6 @@ export const SYMBOL_NAMES: readonly SymbolName[] = [
   { symbol: 'SPY', index: '^GSPC', label: 'large caps', size: 'large', phrases: ['large caps', 'large cap', 'largecaps', 'largecap', 'big caps', 'big cap'] },
   { symbol: 'SPY', index: '^GSPC', label: 'the S&P 500', phrases: ['s&p', 's&p 500', 's&p500', 'sp500', 'sp 500', 'snp', 'snp 500', 'spooz', 'spoos'] },
   { symbol: '^GSPC', label: 'the S&P 500 index', phrases: ['spx', 'gspc', 'the spx'] },
-  { symbol: 'SPY', label: 'the market', phrases: ['the market', 'the broad market', 'broad market', 'the broader market', 'broader market', 'the stock market', 'the overall market', 'overall market', 'the tape'] },
   { symbol: 'QQQ', index: '^IXIC', label: 'the Nasdaq', phrases: ['nasdaq', 'the nasdaq', 'naz', 'nazdaq', 'tech heavy', 'tech heavy nasdaq', 'the qs', 'qqqs'] },
   { symbol: 'QQQ', label: 'the Nasdaq-100', phrases: ['nasdaq 100', 'nasdaq100', 'ndx'] },
   { symbol: '^IXIC', label: 'the Nasdaq Composite', phrases: ['nasdaq composite', 'the composite', 'ixic'] },
@@ -198,6 +197,12 @@ export const TO_DATE_PERIODS: Readonly<Record<string, NamedPeriod>> = {
   qtd: 'qtd',
 };
 
+/**
+ * Names of the market as a whole. Which symbol they stand for is not said here: it is the benchmark
+ * the command declarations measure against (lexicon.ts, `market`).
+ */
+export const MARKET_PHRASES: readonly string[] = ['the market', 'the broad market', 'broad market', 'the broader market', 'broader market', 'the stock market', 'the overall market', 'overall market', 'the tape'];
+
 /** Words that mean the market as a whole when no symbol is named ("how did stocks do today"). */
 export const MARKET_WORDS: readonly string[] = ['market', 'markets', 'stocks', 'equities', 'happened', 'happen', 'everything'];
 
@@ -288,12 +293,6 @@ export const LEVEL_WORDS: readonly string[] = [
   'above', 'over', 'through', 'past', 'below', 'under', 'at', 'reclaim', 'reclaiming', 'reclaimed', 'retest', 'retesting', 'clear', 'clearing', 'cleared', 'hold', 'holding',
   'level', 'near', 'from', 'toward', 'towards', 'hit', 'hits', 'hitting', 'reach', 'reached', 'reaching', 'touch', 'touched',
 ];
-
-/**
- * The benchmark a lone "leading" or "lagging" is measured against ("how long has XLE been leading?"):
- * the market, as /leaders measures it by default.
- */
-export const MARKET_BENCHMARK = 'SPY';
 
 /**
  * Moving averages. /chart draws the 50- and 200-day ones and says where the price stands against them,

@@ -9,6 +9,7 @@
  * signature, IHDR, IDAT, IEND — nothing else (PNG spec, ISO/IEC 15948 §5, §11.2).
  */
 import zlib from 'node:zlib';
+import { at } from '../core/at.ts';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -45,9 +46,9 @@ function rgbRows(rgba: Uint8Array, width: number, height: number): Buffer {
     let o = y * stride + 1; // byte 0 of each row: filter type 0 (None)
     let i = y * width * 4;
     for (let x = 0; x < width; x++, i += 4) {
-      raw[o++] = rgba[i] as number;
-      raw[o++] = rgba[i + 1] as number;
-      raw[o++] = rgba[i + 2] as number;
+      raw[o++] = at(rgba, i);
+      raw[o++] = at(rgba, i + 1);
+      raw[o++] = at(rgba, i + 2);
     }
   }
   return raw;

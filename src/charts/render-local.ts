@@ -29,6 +29,7 @@ import { CELL_LABEL_GAP, DEVICE_PIXEL_RATIO, FOOTER_LINE, PAD_LEFT } from './con
 import { formatTick, logTicks } from './format.ts';
 import { toFont, toPadding } from 'chart.js/helpers';
 import { THEME } from './theme.ts';
+import { at } from '../core/at.ts';
 
 let ready = false;
 
@@ -109,7 +110,8 @@ function trackClip(ctx: SKRSContext2D): () => Box | undefined {
   // The rectangles of the path being built; null once it has anything else in it.
   let rects: Box[] | null = [];
   const wrap = <K extends keyof SKRSContext2D>(name: K, before: (...args: never[]) => void): void => {
-    const original = (ctx[name] as (...args: unknown[]) => unknown).bind(ctx);
+    const method: unknown = ctx[name];
+    const original = (method as (...args: unknown[]) => unknown).bind(ctx);
     (ctx as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
       (before as (...a: unknown[]) => void)(...args);
       return original(...args);
@@ -384,8 +386,8 @@ function layoutTags(chart: Chart): Map<string, Tag[]> {
     tags.sort((p, q) => p.y - q.y);
     // Push overlapping tags down, then back up if the last one fell off the panel.
     for (let k = 1; k < tags.length; k++) {
-      const prev = tags[k - 1] as (typeof tags)[number];
-      const cur = tags[k] as (typeof tags)[number];
+      const prev = at(tags, k - 1);
+      const cur = at(tags, k);
       cur.y = Math.max(cur.y, prev.y + h + 1);
     }
     const overflow = (tags[tags.length - 1]?.y ?? 0) + h / 2 - (scale.bottom + h / 2);
@@ -401,7 +403,7 @@ function layoutTags(chart: Chart): Map<string, Tag[]> {
 function hideTicksUnderTags(chart: Chart): void {
   const byScale = layoutTags(chart);
   for (const [id, tags] of byScale) {
-    const scale = chart.scales[id] as (Scale & { _labelItems?: unknown }) | undefined;
+    const scale: (Scale & { _labelItems?: unknown }) | undefined = chart.scales[id];
     if (!scale) continue;
     const half = TAG_HEIGHT / 2 + (THEME.tickSize * 0.75) / 2 + 2;
     let hidden = false;
@@ -653,8 +655,10 @@ function prepare(config: ChartJsConfig): ChartConfiguration {
   if (legend) {
     legend.labels = {
       ...(legend.labels ?? {}),
-      filter: (item: LegendItem, data: ChartData) =>
-        !(data.datasets[item.datasetIndex ?? -1] as TapebotDataset | undefined)?.tapebotHideInLegend,
+      filter: (item: LegendItem, data: ChartData) => {
+        const dataset: TapebotDataset | undefined = data.datasets[item.datasetIndex ?? -1];
+        return !dataset?.tapebotHideInLegend;
+      },
       // Datasets are listed as the spec lists them; `order` only decides what is drawn on top.
       sort: (p: LegendItem, q: LegendItem) => (p.datasetIndex ?? 0) - (q.datasetIndex ?? 0),
     };

@@ -13,6 +13,7 @@ import type { IntegerOption, NumberOption, OptionDecl } from './options.ts';
 import type { RawArgs } from './parse.ts';
 import { usage } from './usage.ts';
 import { echo } from '../echo.ts';
+import { at } from '../core/at.ts';
 
 export interface BoundInvocation {
   options: Record<string, unknown>;
@@ -54,7 +55,7 @@ export function bindOptions(cmd: AnyCommand, raw: RawArgs, symbols: SymbolDirect
       continue;
     }
     // Skip slots already filled by name.
-    while (slot < positional.length && given[(positional[slot] as [string, OptionDecl])[0]] !== undefined && (positional[slot] as [string, OptionDecl])[1].kind !== 'symbols') slot++;
+    while (slot < positional.length && given[at(positional, slot)[0]] !== undefined && at(positional, slot)[1].kind !== 'symbols') slot++;
     const entry = positional[slot];
     if (!entry) {
       throw new UserInputError(`I don't know what to do with ${echo(word)} in /${cmd.name}.`, `Usage: ${usage(cmd)}`);
@@ -86,7 +87,7 @@ export function bindOptions(cmd: AnyCommand, raw: RawArgs, symbols: SymbolDirect
     canonical[name] = canonicalText(decl, value);
   }
   sameSymbolTwice(cmd, options);
-  const asof = options['asof'] as string | undefined;
+  const asof = typeof options['asof'] === 'string' ? options['asof'] : undefined;
   delete options['asof'];
   return { options, asof, canonical };
 }
@@ -171,7 +172,7 @@ function convert(cmd: AnyCommand, name: string, decl: OptionDecl, text: string, 
     case 'symbol': {
       const words = text.split(/[\s,]+/).filter(Boolean);
       if (words.length !== 1) throw new UserInputError(`${name} takes one symbol, not ${echo(text)}.`, `Usage: ${usage(cmd)}`);
-      return symbols.resolve(words[0] as string);
+      return symbols.resolve(at(words, 0));
     }
     case 'symbols': {
       const words = text.split(/[\s,]+/).filter(Boolean);

@@ -8,6 +8,24 @@ import type { StatusReport } from '../data/providers/status.ts';
 import type { DigestBackend } from '../digest/backend.ts';
 import type { SymbolDirectory } from '../data/symbols.ts';
 import type { BoundOptions, OptionDecl } from './options.ts';
+import type { RawArgs } from './parse.ts';
+
+/** One command to run: its name and raw arguments, as an adapter, the digest service or another command gives them. */
+export interface Invocation {
+  name: string;
+  args: RawArgs;
+  /** The chat channel it was typed in (adapters set it; the console and CLI leave it out). */
+  channel?: ChannelContext;
+}
+
+/**
+ * Runs a command through the runner (src/command/run.ts) and returns its Answer, or throws the error
+ * that refused or failed it: the same binding, "as of" handling and glance as a command typed in chat.
+ */
+export type RunInvocation = (invocation: Invocation) => Promise<Answer>;
+
+/** What /help reads of a command: its declaration, without the means to run it. */
+export type CommandSummary = Omit<AnyCommand, 'run'>;
 
 /**
  * The chat channel a command was typed in, as the adapter knows it. Absent in the console and the
@@ -18,10 +36,19 @@ export interface ChannelContext {
   /** The platform's channel id (Discord channel snowflake, Slack channel id). */
   readonly id: string;
   /**
-   * Whether the person who typed the command may manage this channel: on Discord the Manage Channels
-   * permission or a configured role, on Slack a configured admin list (see docs/digests.md).
+   * Slack: the workspace (team id) the channel belongs to, recorded with what is set up there so that
+   * its posts go out with that workspace's token and an uninstall removes them.
    */
-  readonly canManage: boolean;
+  readonly workspace?: string;
+  /**
+   * Whether the person who typed the command may manage this channel: on Discord the Manage Channels
+   * permission or a configured role; on Slack the workspace's admins and owners and whoever installed
+   * the app there, or a configured admin list (see docs/digests.md). A function when the answer needs
+   * asking the platform: only commands that change something call it.
+   */
+  readonly canManage: boolean | (() => Promise<boolean>);
+  /** Who may manage the channel, in words, when the platform's rule is not the default one ("Ask …"). */
+  readonly managers?: string;
   /** The person's platform user id, for the record (who subscribed). */
   readonly userId?: string;
   /**
@@ -42,8 +69,14 @@ export interface CommandContext {
   readonly symbols: SymbolDirectory;
   /** Where the prices come from, for the Answer's `source`. */
   readonly sourceLabel: string;
-  /** The registry of all commands (for /help). */
-  readonly commands: readonly AnyCommand[];
+  /** Every registered command's declaration (for /help); none of them can be run from here. */
+  readonly catalogue: readonly CommandSummary[];
+  /**
+   * The one way a command uses another (/digest preview runs /rotation): through the runner, as of
+   * this answer's close unless the invocation names its own `asof`, in this command's channel. No
+   * rate limit is taken again (this command's run was admitted). A refusal or failure throws.
+   */
+  run: RunInvocation;
   /**
    * The command leaves this symbol out of its answer and says so (a universe member whose prices stop
    * weeks early). Otherwise any symbol whose data ends before the close puts the whole answer as of

@@ -6,6 +6,7 @@
  */
 import { UserInputError } from '../errors.ts';
 import { echo } from '../echo.ts';
+import { at } from '../core/at.ts';
 
 /** What a person typed, split but not yet interpreted. Discord options arrive as `named` only. */
 export interface RawArgs {
@@ -50,8 +51,8 @@ export function parseArgsText(text: string): RawArgs {
   for (const token of text.match(TOKEN) ?? []) {
     const m = NAMED.exec(token);
     if (m) {
-      const key = (m[1] as string).toLowerCase();
-      const value = m[2] as string;
+      const key = at(m, 1).toLowerCase();
+      const value = at(m, 2);
       if (key in named) named[key] = `${named[key]} ${value}`;
       else named[key] = value;
       continue;

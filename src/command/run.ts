@@ -20,8 +20,9 @@ import type { SymbolLookup } from '../data/symbol-lookup.ts';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
 import { bindOptions } from './bind.ts';
-import type { AnyCommand, ChannelContext, CommandContext } from './define.ts';
-import { parseCommandText, type RawArgs } from './parse.ts';
+import type { AnyCommand, ChannelContext, CommandContext, CommandSummary, Invocation, RunInvocation } from './define.ts';
+import { parseCommandText } from './parse.ts';
+import { at } from '../core/at.ts';
 
 /**
  * Who asked, and where — what every adapter passes with a command. The ids key the rate limits
@@ -72,12 +73,7 @@ export interface CommandGate {
 /** How a command ended, for metrics: `ok`, an error's audience, or refused before running. */
 export type RunOutcome = 'ok' | 'user' | 'retry' | 'internal' | 'limited' | 'restarting';
 
-export interface Invocation {
-  name: string;
-  args: RawArgs;
-  /** The chat channel it was typed in (adapters set it; the console and CLI leave it out). */
-  channel?: ChannelContext;
-}
+export type { Invocation } from './define.ts';
 
 export type RunResult =
   | { ok: true; answer: Answer; ms: number; requestId?: string }
@@ -119,6 +115,12 @@ export interface CommandRunner {
   /** Runs an already-split invocation (Discord options, period buttons). Never throws. */
   run(invocation: Invocation, meta?: RunMeta): Promise<RunResult>;
   /**
+   * Runs a command for another part of tapebot (the digest service; a command's `ctx.run` goes
+   * through it too): the same binding, "as of" handling and glance as `run`, without a rate limit,
+   * gate, log line or metric of its own (its caller has those). A refusal or failure throws its error.
+   */
+  invoke: RunInvocation;
+  /**
    * Takes this person's and channel's rate-limit tokens now, before an adapter shows anything, so a
    * refusal can be its first and only reply (Discord: an ephemeral reply instead of a public
    * "thinking…"). Also refuses while shutting down. Admitted: pass the returned `meta` to `run`,
@@ -149,6 +151,8 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
   const byName = new Map(deps.commands.map((c) => [c.name, c]));
   /** Tickets `admit` handed out and `run` has not used yet: each lets exactly one run skip the limiter. */
   const unused = new WeakSet<AdmissionTicket>();
+  /** What /help reads: the declarations, not the commands' `run`. */
+  const catalogue: readonly CommandSummary[] = deps.commands.map(({ run: _run, ...declared }) => declared);
 
   function unknownCommand(name: string): UserInputError {
     const near = deps.commands
@@ -190,6 +194,19 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     }
   }
 
+  /**
+   * `ctx.run` of command `caller`, answering as of `asOf`, in `channel`: the invocation's own `asof`
+   * and channel win. A command that runs itself would never end, so that is refused.
+   */
+  function nested(caller: AnyCommand, asOf: string, channel: ChannelContext | undefined, inv: Invocation): Promise<Answer> {
+    if (inv.name === caller.name) return Promise.reject(new Error(`/${caller.name} tried to run itself`));
+    const target = byName.get(inv.name);
+    const dated = asOf !== '' && target?.usesMarketData !== false && inv.args.named.asof === undefined;
+    const args = dated ? { ...inv.args, named: { ...inv.args.named, asof: asOf } } : inv.args;
+    const where = inv.channel ?? channel;
+    return execute({ name: inv.name, args, ...(where ? { channel: where } : {}) });
+  }
+
   async function answer(cmd: AnyCommand, bound: ReturnType<typeof bindOptions>, inv: Invocation, budget: AbortSignal | undefined): Promise<Answer> {
     const load = { ...(budget ? { budget } : {}) };
     const warnings: string[] = [];
@@ -208,7 +225,7 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     const everyDayOnly = subjects.length > 0 && subjects.every((s) => calendarFor(s, deps.symbols.info(s)?.kind).id === 'every-day');
     // NYSE stays the reference calendar; an answer about crypto alone (BTC-USD) is as of its own days, weekends included.
     const cal = everyDayOnly ? EVERY_DAY_CALENDAR : NYSE_CALENDAR;
-    const refSymbol = everyDayOnly ? (subjects[0] as string) : reference;
+    const refSymbol = everyDayOnly ? at(subjects, 0) : reference;
     if (cmd.usesMarketData !== false) {
       const ref = await deps.market.series(refSymbol, load);
       noteFor(refSymbol);
@@ -222,7 +239,7 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
           throw new UserInputError(`${formatDate(bound.asof)} is after the latest close I have (${formatDate(latest)}).`, 'Leave out asof for the latest close.');
         } else {
           const i = indexOnOrBefore(ref.dates, bound.asof);
-          if (i >= 0) asOf = ref.dates[i] as string;
+          if (i >= 0) asOf = at(ref.dates, i);
           else {
             // Before the reference's first day (SPY: Jan 29, 1993): the asked symbols' own calendars decide,
             // so ^GSPC answers as of 1987. The latest of their closes on or before the date.
@@ -231,7 +248,7 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
             let first = ref.dates[0] ?? latest;
             for (const ds of own) {
               const k = indexOnOrBefore(ds, bound.asof);
-              if (k >= 0 && (ds[k] as string) > best) best = ds[k] as string;
+              if (k >= 0 && at(ds, k) > best) best = at(ds, k);
               if (ds[0] !== undefined && ds[0] < first) first = ds[0];
             }
             if (best === '') throw new UserInputError(`${formatDate(bound.asof)} is before the start of the data (${formatDate(first)}).`);
@@ -245,7 +262,8 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
       // A period that starts on or after the answer's own close measures nothing: refuse it rather
       // than report a 0.0% change.
       for (const [name, decl] of Object.entries(cmd.options)) {
-        const p = bound.options[name] as Period | undefined;
+        const value = bound.options[name];
+        const p = decl.kind === 'period' ? (value as Period | undefined) : undefined;
         if (decl.kind === 'period' && p?.kind === 'since' && p.date >= asOf) {
           throw new UserInputError(`since:${p.date} is not before the close this answer is as of (${formatDate(asOf)}).`, 'Pick a start date before it, or a period such as 1m or ytd.');
         }
@@ -261,7 +279,8 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
       asOf,
       symbols: deps.symbols,
       sourceLabel: deps.market.sourceLabel,
-      commands: deps.commands,
+      catalogue,
+      run: (other) => nested(cmd, asOf, inv.channel, other),
       ...(inv.channel ? { channel: inv.channel } : {}),
       ...(deps.status ? { status: deps.status } : {}),
       ...(deps.digests ? { digests: deps.digests } : {}),
@@ -321,7 +340,7 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
    * first line says so: "As of Jul 2, the last close I have for KRE: …".
    */
   async function asOfCommonClose(cmd: AnyCommand, bound: ReturnType<typeof bindOptions>, inv: Invocation, budget: AbortSignal | undefined, endsEarly: ReadonlyMap<string, string>, latestYear: string): Promise<Answer> {
-    const common = [...endsEarly.values()].sort()[0] as string;
+    const common = at([...endsEarly.values()].sort(), 0);
     const which = [...endsEarly].filter(([, d]) => d === common).map(([s]) => chartName(s));
     const again = await answer(cmd, { ...bound, asof: common }, inv, budget);
     // "Jul 2" within the year of the latest close, "Jul 2, 2025" before it.
@@ -423,6 +442,7 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     commands: deps.commands,
     find: (name) => byName.get(name),
     run,
+    invoke: execute,
     admit,
     async runText(text, meta, channel) {
       try {

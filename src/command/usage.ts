@@ -1,5 +1,5 @@
 /** Human-readable usage derived from a command's declaration: `/compare SYMBOLS... [period:ytd] [asof:YYYY-MM-DD]`. */
-import type { AnyCommand } from './define.ts';
+import type { CommandSummary } from './define.ts';
 import { GLOBAL_OPTIONS } from './define.ts';
 import type { OptionDecl } from './options.ts';
 
@@ -23,7 +23,7 @@ export function placeholder(name: string, o: OptionDecl): string {
   }
 }
 
-export function usage(cmd: AnyCommand): string {
+export function usage(cmd: CommandSummary): string {
   const parts = [`/${cmd.name}`];
   for (const [name, o] of Object.entries(cmd.options)) {
     const shown = o.positional ? placeholder(name, o) : `${name}:${'default' in o && o.default !== undefined ? String(o.default) : placeholder(name, o)}`;

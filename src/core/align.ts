@@ -4,6 +4,7 @@
  * from all of them. The intersection is found with one k-way merge over the sorted date arrays.
  */
 import type { DailySeries } from './series.ts';
+import { at, atF64, atI32, atStr } from './at.ts';
 
 export interface Alignment {
   /** Dates present in every input series, ascending. */
@@ -17,18 +18,18 @@ export interface Alignment {
 /** column[rows[0..n)]: a plain slice when the kept rows are contiguous (the usual case: one history inside another). */
 /** `pick` for a Float64Array column: a subarray view when the rows are contiguous, else a compact copy. */
 function pickFloat(column: Float64Array, rows: Int32Array, n: number): Float64Array {
-  const first = n > 0 ? (rows[0] as number) : 0;
-  if (n === 0 || (rows[n - 1] as number) - first === n - 1) return column.subarray(first, first + n);
+  const first = n > 0 ? atI32(rows, 0) : 0;
+  if (n === 0 || atI32(rows, n - 1) - first === n - 1) return column.subarray(first, first + n);
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = column[rows[i] as number] as number;
+  for (let i = 0; i < n; i++) out[i] = atF64(column, atI32(rows, i));
   return out;
 }
 
 function pick<T>(column: readonly T[], rows: Int32Array, n: number): T[] {
-  const first = n > 0 ? (rows[0] as number) : 0;
-  if (n === 0 || (rows[n - 1] as number) - first === n - 1) return column.slice(first, first + n);
+  const first = n > 0 ? atI32(rows, 0) : 0;
+  if (n === 0 || atI32(rows, n - 1) - first === n - 1) return column.slice(first, first + n);
   const out = new Array<T>(n);
-  for (let i = 0; i < n; i++) out[i] = column[rows[i] as number] as T;
+  for (let i = 0; i < n; i++) out[i] = at(column, atI32(rows, i));
   return out;
 }
 
@@ -39,7 +40,7 @@ export function seekDate(dates: readonly string[], from: number, target: string)
   let lo = from;
   let hi = from;
   let step = 1;
-  while (hi < len && (dates[hi] as string) < target) {
+  while (hi < len && atStr(dates, hi) < target) {
     lo = hi + 1;
     hi += step;
     step *= 2;
@@ -47,7 +48,7 @@ export function seekDate(dates: readonly string[], from: number, target: string)
   if (hi > len) hi = len;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((dates[mid] as string) < target) lo = mid + 1;
+    if (atStr(dates, mid) < target) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -75,8 +76,8 @@ function mergeTwo(a: readonly string[], b: readonly string[]): MergeState {
   let j = 0;
   let n = 0;
   while (i < a.length && j < b.length) {
-    const x = a[i] as string;
-    const y = b[j] as string;
+    const x = atStr(a, i);
+    const y = atStr(b, j);
     if (x === y) {
       ra[n] = i++;
       rb[n] = j++;
@@ -108,8 +109,8 @@ function mergeMany(dateCols: readonly (readonly string[])[]): MergeState {
   let agree = 0;
   let j = 0;
   while (target !== undefined) {
-    const dates = dateCols[j] as readonly string[];
-    let p = pos[j] as number;
+    const dates = at(dateCols, j);
+    let p = atI32(pos, j);
     let d = dates[p];
     if (d === undefined) break;
     if (d !== target) {
@@ -128,13 +129,13 @@ function mergeMany(dateCols: readonly (readonly string[])[]): MergeState {
     j = j + 1 === k ? 0 : j + 1;
     if (++agree === k) {
       for (let c = 0; c < k; c++) {
-        const row = pos[c] as number;
-        (rows[c] as Int32Array)[n] = row;
+        const row = atI32(pos, c);
+        at(rows, c)[n] = row;
         pos[c] = row + 1;
       }
       n++;
       agree = 0;
-      target = (dateCols[j] as readonly string[])[pos[j] as number];
+      target = at(dateCols, j)[atI32(pos, j)];
     }
   }
   return { rows, n, pos, firstDropped };
@@ -145,20 +146,20 @@ export function alignSeries(series: readonly DailySeries[]): Alignment {
   if (first === undefined) return { dates: [], series: [], dropped: [] };
   const { rows, n, pos, firstDropped } =
     series.length === 2
-      ? mergeTwo(first.dates, (series[1] as DailySeries).dates)
+      ? mergeTwo(first.dates, at(series, 1).dates)
       : mergeMany(series.map((s) => s.dates));
 
   const dropped = series.map((s, c) => {
     const count = s.dates.length - n;
     // Rows left after the merge stopped are dropped too; they come after any skipped during it.
-    const firstSkipped = firstDropped[c] ?? (count > 0 ? (s.dates[pos[c] as number] ?? null) : null);
+    const firstSkipped = firstDropped[c] ?? (count > 0 ? (s.dates[at(pos, c)] ?? null) : null);
     return { symbol: s.symbol, count, firstDropped: firstSkipped };
   });
   // One shared dates array for the result and every restricted series: they hold the same dates.
-  const dates = pick(first.dates, rows[0] as Int32Array, n);
+  const dates = pick(first.dates, at(rows, 0), n);
   const aligned = series.map((s, c): DailySeries => {
     if (s.dates.length === n) return s;
-    const r = rows[c] as Int32Array;
+    const r = at(rows, c);
     return {
       symbol: s.symbol,
       dates,

@@ -11,11 +11,14 @@
  *   (the level "untouched" for a year; a level never reached before counts too).
  * - `decline`: the first close at least `depth` below the running peak (the highest close so far, as in
  *   drawdowns.ts). A new peak, or a close that ties it, re-arms the event, so each drawdown episode counts once.
- * Records, levels and declines read the price level (split-adjusted close, `levelValues`); what followed is
+ * - `failed`: a failed breakout (`failedBreakouts` in breakouts.ts: a 52-week-high close that falls back
+ *   below the prior high it cleared within two weeks). The event day is the fall-back close, the first day
+ *   the failure is known; stacked breakouts before one fall-back are one episode.
+ * Records, levels, declines and failed breakouts read the price level (split-adjusted close, `levelValues`); what followed is
  * measured in total return (adjClose), like every return in tapebot.
  *
  * **Episodes do not overlap**: an event marks the start of its own episode (a streak run, a year-long
- * quiet spell ended, a drawdown episode), and each kind's rule makes two events of one episode impossible.
+ * quiet spell ended, a drawdown episode, a failed breakout), and each kind's rule makes two events of one episode impossible.
  * Their forward windows can overlap (two declines six months apart share six months of what followed).
  *
  * **What followed** an event on day i over a horizon of h sessions: the symbol's total return from the
@@ -30,9 +33,11 @@
  * called "only N earlier cases". The numbers describe what happened; they do not predict.
  */
 import { alignSeries } from './align.ts';
+import { failedBreakouts } from './breakouts.ts';
 import { levelValues } from './highs.ts';
 import type { DailySeries } from './series.ts';
 import { beatFlags, streakRuns } from './streaks.ts';
+import { at } from './at.ts';
 
 export const HORIZONS = [
   { id: '1m', label: '1 month', sessions: 21 },
@@ -54,14 +59,15 @@ export type AnalogEvent =
   | { kind: 'streak'; sessions: number }
   | { kind: 'record' }
   | { kind: 'level'; level: number }
-  | { kind: 'decline'; depth: number };
+  | { kind: 'decline'; depth: number }
+  | { kind: 'failed' };
 
 export interface AnalogInput {
   /** Aligned trading days, ascending. */
   dates: readonly string[];
   /** The symbol's total-return series (what followed is measured on it). */
   adj: ArrayLike<number>;
-  /** The symbol's price level (split-adjusted close) for record, level and decline events. */
+  /** The symbol's price level (split-adjusted close) for record, level, decline and failed-breakout events. */
   levels: readonly number[];
   /** The benchmark's total-return series on the same dates; streak events need it. */
   benchAdj?: ArrayLike<number>;
@@ -138,7 +144,7 @@ export function eventDays(event: AnalogEvent, input: AnalogInput, end: number = 
       let max = -Infinity;
       let lastRecord = 0;
       for (let i = 0; i <= end; i++) {
-        const v = lv[i] as number;
+        const v = at(lv, i);
         if (v > max) {
           if (i > 0 && i - lastRecord >= RECORD_QUIET_SESSIONS) out.push(i);
           max = v;
@@ -151,7 +157,7 @@ export function eventDays(event: AnalogEvent, input: AnalogInput, end: number = 
       // lastAbove = the latest earlier day with a close above the level (−∞ when none).
       let lastAbove = -Infinity;
       for (let i = 0; i <= end; i++) {
-        if ((lv[i] as number) > event.level) {
+        if (at(lv, i) > event.level) {
           if (i >= RECORD_QUIET_SESSIONS && i - lastAbove > RECORD_QUIET_SESSIONS) out.push(i);
           lastAbove = i;
         }
@@ -162,7 +168,7 @@ export function eventDays(event: AnalogEvent, input: AnalogInput, end: number = 
       let peak = -Infinity;
       let armed = true;
       for (let i = 0; i <= end; i++) {
-        const v = lv[i] as number;
+        const v = at(lv, i);
         if (v >= peak) {
           peak = v;
           armed = true;
@@ -173,6 +179,8 @@ export function eventDays(event: AnalogEvent, input: AnalogInput, end: number = 
       }
       return out;
     }
+    case 'failed':
+      return failedBreakouts(lv, input.dates, end).map((f) => f.fellBack.index);
   }
 }
 
@@ -180,12 +188,12 @@ export function eventDays(event: AnalogEvent, input: AnalogInput, end: number = 
 export function median(values: readonly number[]): number {
   const s = [...values].sort((x, y) => x - y);
   const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+  return s.length % 2 === 1 ? at(s, m) : (at(s, m - 1) + at(s, m)) / 2;
 }
 
 function summarize(cases: readonly { value: number; date: string }[]): Summary | null {
   if (cases.length < MIN_CASES) return null;
-  let best = cases[0] as { value: number; date: string };
+  let best = at(cases, 0);
   let worst = best;
   let positives = 0;
   for (const c of cases) {
@@ -200,10 +208,10 @@ function summarize(cases: readonly { value: number; date: string }[]): Summary |
 export function outcomeAt(input: AnalogInput, i: number, h: number, end: number): Outcome | null {
   const j = i + h;
   if (j > end) return null;
-  const ret = (input.adj[j] as number) / (input.adj[i] as number) - 1;
+  const ret = at(input.adj, j) / at(input.adj, i) - 1;
   const b = input.benchAdj;
-  const rel = b ? ret - ((b[j] as number) / (b[i] as number) - 1) : null;
-  return { endDate: input.dates[j] as string, ret, rel };
+  const rel = b ? ret - (at(b, j) / at(b, i) - 1) : null;
+  return { endDate: at(input.dates, j), ret, rel };
 }
 
 /**
@@ -215,13 +223,16 @@ export function analogStudy(event: AnalogEvent, input: AnalogInput, end: number 
   const days = eventDays(event, input, end).filter((i) => opts.before === undefined || i < opts.before);
   const episodes: Episode[] = days.map((i) => ({
     index: i,
-    date: input.dates[i] as string,
+    date: at(input.dates, i),
     outcomes: HORIZONS.map((h) => outcomeAt(input, i, h.sessions, end)),
   }));
   const summaries: HorizonSummary[] = HORIZONS.map((horizon, k) => {
-    const done = episodes.filter((e) => e.outcomes[k] != null);
-    const ret = done.map((e) => ({ value: (e.outcomes[k] as Outcome).ret, date: e.date }));
-    const rel = input.benchAdj ? done.map((e) => ({ value: (e.outcomes[k] as Outcome).rel as number, date: e.date })) : [];
+    const done = episodes.flatMap((e) => {
+      const outcome = at(e.outcomes, k);
+      return outcome ? [{ outcome, date: e.date }] : [];
+    });
+    const ret = done.map((d) => ({ value: d.outcome.ret, date: d.date }));
+    const rel = input.benchAdj ? done.map((d) => ({ value: d.outcome.rel as number, date: d.date })) : [];
     return { horizon, n: done.length, ret: summarize(ret), rel: input.benchAdj ? summarize(rel) : null };
   });
   const last = episodes[episodes.length - 1];
@@ -236,11 +247,11 @@ export function analogStudy(event: AnalogEvent, input: AnalogInput, end: number 
 export function forwardPath(values: ArrayLike<number>, i: number, sessions: number, end: number, bench?: ArrayLike<number>): number[] {
   const last = Math.min(i + sessions, end);
   const out: number[] = [];
-  const v0 = values[i] as number;
-  const b0 = bench ? (bench[i] as number) : 1;
+  const v0 = at(values, i);
+  const b0 = bench ? at(bench, i) : 1;
   for (let j = i; j <= last; j++) {
-    const r = (values[j] as number) / v0;
-    out.push(100 * (bench ? r / ((bench[j] as number) / b0) : r));
+    const r = at(values, j) / v0;
+    out.push(100 * (bench ? r / (at(bench, j) / b0) : r));
   }
   return out;
 }
@@ -250,7 +261,7 @@ export function medianPath(paths: readonly (readonly number[])[]): number[] {
   if (paths.length === 0) return [];
   const len = Math.min(...paths.map((p) => p.length));
   const out: number[] = [];
-  for (let d = 0; d < len; d++) out.push(median(paths.map((p) => p[d] as number)));
+  for (let d = 0; d < len; d++) out.push(median(paths.map((p) => at(p, d))));
   return out;
 }
 

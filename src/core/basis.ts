@@ -8,6 +8,7 @@
  */
 import { formatDate } from './format.ts';
 import type { DailySeries, PriceBasis } from './series.ts';
+import { at } from './at.ts';
 
 /** A run of consecutive rows without `close`, both ends included. */
 export interface CloseGap {
@@ -26,11 +27,11 @@ export function missingCloses(s: DailySeries, fromIndex = 0, endIndex: number = 
     const missing = s.close[i] === null || s.close[i] === undefined;
     if (missing && open < 0) open = i;
     if (!missing && open >= 0) {
-      out.push({ from: s.dates[open] as string, to: s.dates[i - 1] as string, fromIndex: open, toIndex: i - 1 });
+      out.push({ from: at(s.dates, open), to: at(s.dates, i - 1), fromIndex: open, toIndex: i - 1 });
       open = -1;
     }
   }
-  if (open >= 0 && endIndex >= open) out.push({ from: s.dates[open] as string, to: s.dates[endIndex] as string, fromIndex: open, toIndex: endIndex });
+  if (open >= 0 && endIndex >= open) out.push({ from: at(s.dates, open), to: at(s.dates, endIndex), fromIndex: open, toIndex: endIndex });
   return out;
 }
 
@@ -50,7 +51,7 @@ export function hasOhlc(s: DailySeries, fromIndex: number, endIndex: number): bo
 export function levelValuesIn(s: DailySeries, fromIndex: number, endIndex: number): { values: number[]; basis: PriceBasis } {
   const gaps = missingCloses(s, fromIndex, endIndex);
   if (gaps.length > 0) return { values: Array.from(s.adjClose), basis: 'adjClose' };
-  return { values: s.close.map((c, i) => c ?? (s.adjClose[i] as number)), basis: 'close' };
+  return { values: s.close.map((c, i) => c ?? at(s.adjClose, i)), basis: 'close' };
 }
 
 function describeGaps(gaps: readonly { from: string; to: string }[]): string {

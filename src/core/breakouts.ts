@@ -17,6 +17,7 @@
  */
 import type { Extreme } from './highs.ts';
 import { checkedEnd, notAPrice } from './highs.ts';
+import { at } from './at.ts';
 
 export interface LookbackHigh {
   /** The most recent earlier close ≥ the end-day close; null when there is none. */
@@ -29,12 +30,12 @@ export interface LookbackHigh {
 export function lookbackHigh(values: readonly number[], dates: readonly string[], endIndex: number = values.length - 1): LookbackHigh {
   const what = 'lookbackHigh';
   const end = checkedEnd(values, dates, endIndex, what);
-  const last = values[end] as number;
+  const last = at(values, end);
   if (!(last > 0 && last < Infinity)) throw notAPrice(what, end, last);
   for (let i = end - 1; i >= 0; i--) {
-    const v = values[i] as number;
+    const v = at(values, i);
     if (!(v > 0 && v < Infinity)) throw notAPrice(what, i, v);
-    if (v >= last) return { since: { value: v, date: dates[i] as string, index: i }, sessions: end - i };
+    if (v >= last) return { since: { value: v, date: at(dates, i), index: i }, sessions: end - i };
   }
   return { since: null, sessions: end + 1 };
 }
@@ -50,11 +51,11 @@ export function recordCloses(values: readonly number[], dates: readonly string[]
   const out: Extreme[] = [];
   let best = -Infinity;
   for (let i = 0; i <= end; i++) {
-    const v = values[i] as number;
+    const v = at(values, i);
     if (!(v > 0 && v < Infinity)) throw notAPrice(what, i, v);
     if (v > best) {
       best = v;
-      if (i >= fromIndex) out.push({ value: v, date: dates[i] as string, index: i });
+      if (i >= fromIndex) out.push({ value: v, date: at(dates, i), index: i });
     }
   }
   return out;
@@ -96,20 +97,20 @@ export function breakoutOutcome(
   const what = 'breakoutOutcome';
   const end = checkedEnd(values, dates, endIndex, what);
   if (!(Number.isInteger(breakoutIndex) && breakoutIndex >= 0 && breakoutIndex <= end)) throw new RangeError(`${what}: breakout index ${breakoutIndex} outside 0..${end}`);
-  const b = values[breakoutIndex] as number;
+  const b = at(values, breakoutIndex);
   if (!(b > level)) throw new RangeError(`${what}: the close ${b} on ${dates[breakoutIndex]} is not above the level ${level}`);
   const last = Math.min(end, breakoutIndex + opts.failWithin);
   let retest: Extreme | null = null;
   for (let i = breakoutIndex + 1; i <= last; i++) {
-    const v = values[i] as number;
+    const v = at(values, i);
     if (!(v > 0 && v < Infinity)) throw notAPrice(what, i, v);
     if (v < level) {
-      return { breakout: { value: b, date: dates[breakoutIndex] as string, index: breakoutIndex }, level, status: 'failed', fellBack: { date: dates[i] as string, index: i, sessions: i - breakoutIndex }, retest };
+      return { breakout: { value: b, date: at(dates, breakoutIndex), index: breakoutIndex }, level, status: 'failed', fellBack: { date: at(dates, i), index: i, sessions: i - breakoutIndex }, retest };
     }
-    if (v <= level * (1 + opts.band) && (retest === null || v < retest.value)) retest = { value: v, date: dates[i] as string, index: i };
+    if (v <= level * (1 + opts.band) && (retest === null || v < retest.value)) retest = { value: v, date: at(dates, i), index: i };
   }
   return {
-    breakout: { value: b, date: dates[breakoutIndex] as string, index: breakoutIndex },
+    breakout: { value: b, date: at(dates, breakoutIndex), index: breakoutIndex },
     level,
     status: last - breakoutIndex >= opts.failWithin ? 'held' : 'pending',
     fellBack: null,
@@ -117,12 +118,45 @@ export function breakoutOutcome(
   };
 }
 
+/** A breakout fails when a close falls back below the level it cleared within this many sessions (two weeks). */
+export const FAIL_WITHIN_SESSIONS = 10;
+/** The prior high a breakout clears must be at least a week old: a high one day after another is a trend, not a breakout. */
+export const MIN_SESSIONS_SINCE_PRIOR_HIGH = 5;
+
+/** A 52-week-high breakout: the close on `index` above the highest close of the 52 weeks before it (`level`, set on `levelIndex`). */
+export interface Breakout52w {
+  index: number;
+  level: number;
+  levelIndex: number;
+}
+
 /**
- * The most recent close in [endIndex − lookback, endIndex] that was a 52-week-high close (strictly above
- * every close of the year before it; see highs.ts), with the level it cleared: the highest close of the
- * 52 weeks before it (latest on a tie). With `minSinceLevel` > 1 that prior high must be at least that
- * many sessions older than the breakout, so a new high one day after another is not a "breakout" above
- * it. Null when there is none, or when there was no earlier close in its window.
+ * Whether the close on day `b` is a 52-week-high breakout (strictly above every close of the year before
+ * it; see highs.ts), with the level it cleared: the highest close of the 52 weeks before it (latest on a
+ * tie), at least `minSinceLevel` sessions older than b. Null otherwise, or when there was no earlier
+ * close in its window. Stops at the first close of the year as high as b's (most days are not highs).
+ */
+function breakout52wAt(values: readonly number[], dates: readonly string[], b: number, minSinceLevel: number): Breakout52w | null {
+  const vb = at(values, b);
+  const day = at(dates, b);
+  const cutoff = String(Number(day.slice(0, 4)) - 1).padStart(4, '0') + day.slice(4);
+  let best = -1;
+  let bestV = -Infinity;
+  for (let i = b - 1; i >= 0 && at(dates, i) > cutoff; i--) {
+    const v = at(values, i);
+    if (v >= vb) return null;
+    if (best < 0 || v > bestV) {
+      best = i;
+      bestV = v;
+    }
+  }
+  return best >= 0 && b - best >= minSinceLevel ? { index: b, level: bestV, levelIndex: best } : null;
+}
+
+/**
+ * The most recent close in [endIndex − lookback, endIndex] that was a 52-week-high breakout (see
+ * breakout52wAt). With `minSinceLevel` > 1 the prior high must be at least that many sessions older than
+ * the breakout, so a new high one day after another is not a "breakout" above it. Null when there is none.
  */
 export function recent52wBreakout(
   values: readonly number[],
@@ -130,13 +164,52 @@ export function recent52wBreakout(
   lookback: number,
   endIndex: number = values.length - 1,
   minSinceLevel = 1,
-): { index: number; level: number; levelIndex: number } | null {
+): Breakout52w | null {
   const end = checkedEnd(values, dates, endIndex, 'recent52wBreakout');
   for (let b = end; b >= Math.max(1, end - lookback); b--) {
-    const cutoff = String(Number((dates[b] as string).slice(0, 4)) - 1).padStart(4, '0') + (dates[b] as string).slice(4);
-    let best = -1;
-    for (let i = b - 1; i >= 0 && (dates[i] as string) > cutoff; i--) if (best < 0 || (values[i] as number) > (values[best] as number)) best = i;
-    if (best >= 0 && (values[b] as number) > (values[best] as number) && b - best >= minSinceLevel) return { index: b, level: values[best] as number, levelIndex: best };
+    const r = breakout52wAt(values, dates, b, minSinceLevel);
+    if (r) return r;
   }
   return null;
+}
+
+/** A failed breakout: the breakout, the prior high it cleared, and the first close back below that high. */
+export interface FailedBreakout extends Breakout52w {
+  breakout: Extreme;
+  fellBack: { date: string; index: number; sessions: number };
+}
+
+/**
+ * Every **failed breakout** in [0, endIndex], oldest first: a 52-week-high breakout (breakout52wAt, the
+ * prior high at least MIN_SESSIONS_SINCE_PRIOR_HIGH sessions old) followed within FAIL_WITHIN_SESSIONS by a
+ * close below the prior high it cleared (breakoutOutcome's `failed`), as /breakout and /drawdown say it.
+ * The failure is known on the fall-back day, never earlier, and nothing after endIndex is read.
+ *
+ * Episodes do not overlap: when several breakouts precede one fall-back (new highs stacked within two
+ * weeks), the episode is the latest of them, whose higher level is lost first (a close below an earlier,
+ * lower level is below the later one too); the next episode needs a breakout after the fall-back day.
+ */
+export function failedBreakouts(values: readonly number[], dates: readonly string[], endIndex: number = values.length - 1): FailedBreakout[] {
+  const end = checkedEnd(values, dates, endIndex, 'failedBreakouts');
+  const out: FailedBreakout[] = [];
+  const failure = (bo: Breakout52w): FailedBreakout | null => {
+    const o = breakoutOutcome(values, dates, bo.index, bo.level, { failWithin: FAIL_WITHIN_SESSIONS, band: 0 }, end);
+    return o.status === 'failed' && o.fellBack ? { ...bo, breakout: o.breakout, fellBack: o.fellBack } : null;
+  };
+  for (let b = 1; b < end; b++) {
+    const bo = breakout52wAt(values, dates, b, MIN_SESSIONS_SINCE_PRIOR_HIGH);
+    if (!bo) continue;
+    let f = failure(bo);
+    if (!f) continue;
+    for (let j = f.fellBack.index - 1; j > b; j--) {
+      const later = breakout52wAt(values, dates, j, MIN_SESSIONS_SINCE_PRIOR_HIGH);
+      if (later) {
+        f = failure(later) ?? f;
+        break;
+      }
+    }
+    out.push(f);
+    b = f.fellBack.index;
+  }
+  return out;
 }

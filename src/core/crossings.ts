@@ -10,6 +10,7 @@
  */
 import type { Extreme } from './highs.ts';
 import { checkedEnd, notAPrice } from './highs.ts';
+import { at } from './at.ts';
 
 export interface LevelCrossing {
   level: number;
@@ -54,7 +55,7 @@ export function levelCrossing(
   checkFinite(level, 'level', what);
   // sign·(v − level) > 0 is "on the side", for either direction.
   const sign = direction === 'above' ? 1 : -1;
-  const last = values[end] as number;
+  const last = at(values, end);
   if (!(last > 0 && last < Infinity)) throw notAPrice(what, end, last);
   const isOnSide = sign * (last - level) > 0;
 
@@ -62,7 +63,7 @@ export function levelCrossing(
   let i = end;
   if (isOnSide) {
     for (; i > 0; i--) {
-      const v = values[i - 1] as number;
+      const v = at(values, i - 1);
       if (!(v > 0 && v < Infinity)) throw notAPrice(what, i - 1, v);
       if (!(sign * (v - level) > 0)) break;
     }
@@ -71,7 +72,7 @@ export function levelCrossing(
   }
   // Then back to the previous close on the side, if any.
   for (; i >= 0; i--) {
-    const v = values[i] as number;
+    const v = at(values, i);
     if (!(v > 0 && v < Infinity)) throw notAPrice(what, i, v);
     if (sign * (v - level) > 0) break;
   }
@@ -81,11 +82,11 @@ export function levelCrossing(
     direction,
     isAbove: last > level,
     isOnSide,
-    runStart: runStart < 0 ? null : { date: dates[runStart] as string, index: runStart },
+    runStart: runStart < 0 ? null : { date: at(dates, runStart), index: runStart },
     runLength: runStart < 0 ? 0 : end - runStart + 1,
-    previousRunEnd: i < 0 ? null : { date: dates[i] as string, index: i },
+    previousRunEnd: i < 0 ? null : { date: at(dates, i), index: i },
     firstEver: isOnSide && i < 0,
-    firstDate: dates[0] as string,
+    firstDate: at(dates, 0),
   };
 }
 
@@ -131,33 +132,33 @@ export function retest(
   if (!(tolerance >= 0 && tolerance < 1)) throw new RangeError(`${what}: tolerance must be in [0, 1), got ${tolerance}`);
   const floor = level * (1 - tolerance);
   const ceiling = level * (1 + tolerance);
-  const last = values[end] as number;
+  const last = at(values, end);
   if (!(last > 0 && last < Infinity)) throw notAPrice(what, end, last);
 
   // The stretch of closes at or above the floor that ends the day before the end day starts at `s`.
   let s = end - 1;
   for (; s >= 0; s--) {
-    const v = values[s] as number;
+    const v = at(values, s);
     if (!(v > 0 && v < Infinity)) throw notAPrice(what, s, v);
     if (v < floor) break;
   }
   s++;
   let b = s;
-  while (b < end && !((values[b] as number) > level)) b++;
+  while (b < end && !(at(values, b) > level)) b++;
   const hasBreakout = b < end && b > 0;
 
   let peak = b;
-  if (hasBreakout) for (let i = b + 1; i < end; i++) if ((values[i] as number) > (values[peak] as number)) peak = i;
+  if (hasBreakout) for (let i = b + 1; i < end; i++) if (at(values, i) > at(values, peak)) peak = i;
 
   let a = end;
-  while (a >= 0 && !((values[a] as number) > level)) a--;
+  while (a >= 0 && !(at(values, a) > level)) a--;
 
   return {
     level,
-    isRetest: hasBreakout && b >= end - lookback && (values[peak] as number) > ceiling && last >= floor && last <= ceiling,
-    breakout: hasBreakout ? { date: dates[b] as string, index: b } : null,
+    isRetest: hasBreakout && b >= end - lookback && at(values, peak) > ceiling && last >= floor && last <= ceiling,
+    breakout: hasBreakout ? { date: at(dates, b), index: b } : null,
     sessionsSinceBreakout: hasBreakout ? end - b : null,
-    peakSinceBreakout: hasBreakout ? { value: values[peak] as number, date: dates[peak] as string, index: peak } : null,
+    peakSinceBreakout: hasBreakout ? { value: at(values, peak), date: at(dates, peak), index: peak } : null,
     lastAboveIndex: a < 0 ? null : a,
     withinPct: last / level - 1,
   };

@@ -17,6 +17,7 @@
  */
 import type { Extreme } from './highs.ts';
 import { checkedEnd, notAPrice } from './highs.ts';
+import { at } from './at.ts';
 
 export interface CurrentDrawdown {
   /** The latest close at the running high of [0, end]. */
@@ -52,7 +53,7 @@ export function drawdownCurve(values: readonly number[]): number[] {
   const out = new Array<number>(values.length);
   let peak = 0;
   for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number;
+    const v = at(values, i);
     if (!(v > 0 && v < Infinity)) throw notAPrice('drawdownCurve', i, v);
     if (v >= peak) {
       peak = v;
@@ -71,11 +72,11 @@ export function currentDrawdown(
   const end = checkedEnd(values, dates, endIndex, 'currentDrawdown');
   let peak = 0;
   let trough = 0;
-  let peakValue = values[0] as number;
+  let peakValue = at(values, 0);
   if (!(peakValue > 0 && peakValue < Infinity)) throw notAPrice('currentDrawdown', 0, peakValue);
   let troughValue = peakValue;
   for (let i = 1; i <= end; i++) {
-    const v = values[i] as number;
+    const v = at(values, i);
     if (!(v > 0 && v < Infinity)) throw notAPrice('currentDrawdown', i, v);
     if (v >= peakValue) {
       peak = trough = i;
@@ -85,14 +86,14 @@ export function currentDrawdown(
       troughValue = v;
     }
   }
-  const last = values[end] as number;
+  const last = at(values, end);
   return {
-    peak: { value: peakValue, date: dates[peak] as string, index: peak },
+    peak: { value: peakValue, date: at(dates, peak), index: peak },
     last,
-    lastDate: dates[end] as string,
+    lastDate: at(dates, end),
     depth: last / peakValue - 1,
     neededToRegain: peakValue / last - 1,
-    trough: { value: troughValue, date: dates[trough] as string, index: trough },
+    trough: { value: troughValue, date: at(dates, trough), index: trough },
     rallyFromTrough: last / troughValue - 1,
     sessionsSincePeak: end - peak,
   };
@@ -109,12 +110,12 @@ function scanEpisodes(
   visit: (peak: number, trough: number, recovery: number) => void,
 ): void {
   let peak = 0;
-  let peakValue = values[0] as number;
+  let peakValue = at(values, 0);
   if (!(peakValue > 0 && peakValue < Infinity)) throw notAPrice(what, 0, peakValue);
   let trough = -1; // −1: not in a drawdown
   let troughValue = 0;
   for (let i = 1; i <= end; i++) {
-    const v = values[i] as number;
+    const v = at(values, i);
     if (!(v > 0 && v < Infinity)) throw notAPrice(what, i, v);
     if (v >= peakValue) {
       if (trough >= 0) {
@@ -134,13 +135,13 @@ function scanEpisodes(
 const DAY_MS = 86_400_000;
 
 function episode(values: readonly number[], dates: readonly string[], p: number, t: number, r: number): DrawdownEpisode {
-  const peakValue = values[p] as number;
-  const troughValue = values[t] as number;
-  const peakDate = dates[p] as string;
-  const recoveryDate = r >= 0 ? (dates[r] as string) : null;
+  const peakValue = at(values, p);
+  const troughValue = at(values, t);
+  const peakDate = at(dates, p);
+  const recoveryDate = r >= 0 ? at(dates, r) : null;
   return {
     peak: { value: peakValue, date: peakDate, index: p },
-    trough: { value: troughValue, date: dates[t] as string, index: t },
+    trough: { value: troughValue, date: at(dates, t), index: t },
     recovery: recoveryDate === null ? null : { date: recoveryDate, index: r },
     depth: troughValue / peakValue - 1,
     sessionsPeakToTrough: t - p,
@@ -181,10 +182,10 @@ export function largestDrawdowns(
   const depths: number[] = [];
   const idx: number[] = [];
   scanEpisodes(values, end, 'largestDrawdowns', (p, t, r) => {
-    const depth = (values[t] as number) / (values[p] as number) - 1;
-    if (depths.length >= n && depth >= (depths[depths.length - 1] as number)) return;
+    const depth = at(values, t) / at(values, p) - 1;
+    if (depths.length >= n && depth >= at(depths, depths.length - 1)) return;
     let k = depths.length;
-    while (k > 0 && depth < (depths[k - 1] as number)) k--;
+    while (k > 0 && depth < at(depths, k - 1)) k--;
     depths.splice(k, 0, depth);
     idx.splice(3 * k, 0, p, t, r);
     if (depths.length > n) {
@@ -194,7 +195,7 @@ export function largestDrawdowns(
   });
   const out: DrawdownEpisode[] = [];
   for (let k = 0; k < depths.length; k++) {
-    out.push(episode(values, dates, idx[3 * k] as number, idx[3 * k + 1] as number, idx[3 * k + 2] as number));
+    out.push(episode(values, dates, at(idx, 3 * k), at(idx, 3 * k + 1), at(idx, 3 * k + 2)));
   }
   return out;
 }

@@ -1,4 +1,5 @@
-/**
+
+import { at } from './at.ts';/**
  * People-style formatting for everything a chat reader sees: dates as "Jan 21, 2026", changes as
  * "+12.3%" / "−4.5%" (a real minus sign, U+2212), prices as "$1,234.56".
  *
@@ -14,7 +15,7 @@ function isoParts(iso: string): { year: string; month: string; day: number } {
   const m = ISO_DATE.exec(iso);
   const month = m ? MONTHS[Number(m[2]) - 1] : undefined;
   if (!m || month === undefined) throw new RangeError(`not an ISO date (YYYY-MM-DD): "${iso}"`);
-  return { year: m[1] as string, month, day: Number(m[3]) };
+  return { year: at(m, 1), month, day: Number(m[3]) };
 }
 
 /** '2026-01-21' → 'Jan 21, 2026'. */

@@ -17,6 +17,7 @@
  */
 import type { DailySeries, PriceBasis } from './series.ts';
 import { NotEnoughDataError } from './series.ts';
+import { at, atStr } from './at.ts';
 
 /** One extreme close: its value and where it happened. */
 export interface Extreme {
@@ -106,14 +107,14 @@ function firstIndexAfter(dates: readonly string[], cutoff: string, end: number):
   let hi = end;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if ((dates[mid] as string) > cutoff) hi = mid;
+    if (at(dates, mid) > cutoff) hi = mid;
     else lo = mid + 1;
   }
   return lo;
 }
 
 function extreme(values: readonly number[], dates: readonly string[], index: number): Extreme {
-  return { value: values[index] as number, date: dates[index] as string, index };
+  return { value: at(values, index), date: at(dates, index), index };
 }
 
 /**
@@ -126,7 +127,7 @@ export function highsAndLows(
   endIndex: number = values.length - 1,
 ): HighsLows {
   const end = checkedEnd(values, dates, endIndex, 'highsAndLows');
-  const start52 = firstIndexAfter(dates, oneYearBefore(dates[end] as string), end);
+  const start52 = firstIndexAfter(dates, oneYearBefore(at(dates, end)), end);
 
   // Indices of the extremes. "prior" ones cover [.., end − 1]; strict comparisons keep the first date of a tie.
   let hi = 0;
@@ -137,28 +138,28 @@ export function highsAndLows(
   let priorHi52 = -1;
   let priorLo52 = -1;
   for (let i = 0; i <= end; i++) {
-    const v = values[i] as number;
+    const v = at(values, i);
     if (!(v > 0 && v < Infinity)) throw notAPrice('highsAndLows', i, v);
     if (i === end) {
       priorHi = end > 0 ? hi : -1;
       priorHi52 = end > start52 ? hi52 : -1;
       priorLo52 = end > start52 ? lo52 : -1;
     }
-    if (v > (values[hi] as number)) hi = i;
-    if (v < (values[lo] as number)) lo = i;
+    if (v > at(values, hi)) hi = i;
+    if (v < at(values, lo)) lo = i;
     if (i > start52) {
-      if (v > (values[hi52] as number)) hi52 = i;
-      if (v < (values[lo52] as number)) lo52 = i;
+      if (v > at(values, hi52)) hi52 = i;
+      if (v < at(values, lo52)) lo52 = i;
     }
   }
 
-  const last = values[end] as number;
+  const last = at(values, end);
   const allTimeHigh = extreme(values, dates, hi);
   const high52w = extreme(values, dates, hi52);
   const low52w = extreme(values, dates, lo52);
   return {
     last,
-    lastDate: dates[end] as string,
+    lastDate: at(dates, end),
     allTimeHigh,
     allTimeLow: extreme(values, dates, lo),
     high52w,
@@ -166,9 +167,9 @@ export function highsAndLows(
     fromAllTimeHigh: last / allTimeHigh.value - 1,
     from52wHigh: last / high52w.value - 1,
     from52wLow: last / low52w.value - 1,
-    isNewAllTimeHigh: priorHi < 0 || last > (values[priorHi] as number),
-    isNew52wHigh: priorHi52 < 0 || last > (values[priorHi52] as number),
-    isNew52wLow: priorLo52 < 0 || last < (values[priorLo52] as number),
+    isNewAllTimeHigh: priorHi < 0 || last > at(values, priorHi),
+    isNew52wHigh: priorHi52 < 0 || last > at(values, priorHi52),
+    isNew52wLow: priorLo52 < 0 || last < at(values, priorLo52),
     priorAllTimeHigh: priorHi < 0 ? null : extreme(values, dates, priorHi),
   };
 }
@@ -183,9 +184,9 @@ export function sessionsSinceHigh(values: readonly number[], endIndex: number = 
   }
   let hi = 0;
   for (let i = 0; i <= endIndex; i++) {
-    const v = values[i] as number;
+    const v = at(values, i);
     if (!(v > 0 && v < Infinity)) throw notAPrice('sessionsSinceHigh', i, v);
-    if (v >= (values[hi] as number)) hi = i;
+    if (v >= at(values, hi)) hi = i;
   }
   return endIndex - hi;
 }
@@ -197,11 +198,29 @@ export function sessionsSinceHigh(values: readonly number[], endIndex: number = 
  */
 export function firstReached(values: readonly number[], dates: readonly string[], endIndex: number = values.length - 1): Extreme | null {
   const end = checkedEnd(values, dates, endIndex, 'firstReached');
-  const v = values[end] as number;
+  const v = at(values, end);
   for (let i = 0; i < end; i++) {
-    const x = values[i] as number;
+    const x = at(values, i);
     if (!(x > 0 && x < Infinity)) throw notAPrice('firstReached', i, x);
-    if (x >= v) return { index: i, date: dates[i] as string, value: x };
+    if (x >= v) return { index: i, date: at(dates, i), value: x };
   }
   return null;
+}
+
+/**
+ * The lowest or highest close of a calendar year ("the 2022 low"), on the level basis (`levelValues`:
+ * the split-adjusted close people saw); the first of equal closes. Null when the series has no close
+ * in that year.
+ */
+export function yearExtreme(s: DailySeries, year: number, which: 'low' | 'high'): Extreme | null {
+  const { values } = levelValues(s);
+  const prefix = String(year);
+  let best: Extreme | null = null;
+  for (let i = 0; i < s.dates.length; i++) {
+    const date = atStr(s.dates, i);
+    if (!date.startsWith(prefix)) continue;
+    const v = at(values, i);
+    if (best === null || (which === 'low' ? v < best.value : v > best.value)) best = { value: v, date, index: i };
+  }
+  return best;
 }

@@ -12,6 +12,7 @@
  * High, low and close must be on the same basis (the bundled data: split-adjusted only, see data/README.md).
  */
 import { NotEnoughDataError } from './series.ts';
+import { at } from './at.ts';
 
 export interface IntradayCross {
   /** The session whose range crossed the level while its close did not. */
@@ -50,9 +51,9 @@ export function intradayCross(
   for (let i = end - 1; i >= 0; i--) {
     const v = close[i];
     if (v !== null && v !== undefined && sign * (v - level) > 0) {
-      lastCloseBeyond = { date: dates[i] as string, index: i, value: v };
+      lastCloseBeyond = { date: at(dates, i), index: i, value: v };
       break;
     }
   }
-  return { date: dates[end] as string, index: end, extreme: x, close: c, lastCloseBeyond };
+  return { date: at(dates, end), index: end, extreme: x, close: c, lastCloseBeyond };
 }

@@ -23,6 +23,7 @@ import { DateTime } from 'luxon';
 import { formatDate } from './format.ts';
 import { indexOnOrBefore } from './series.ts';
 import { readTypedDate } from './typed-dates.ts';
+import { at } from './at.ts';
 
 export const NAMED_PERIODS = ['1d', '1w', '1m', '3m', '6m', 'ytd', '1y', '3y', '5y', 'max', 'wtd', 'mtd', 'qtd'] as const;
 export type NamedPeriod = (typeof NAMED_PERIODS)[number];
@@ -62,7 +63,7 @@ export function parsePeriod(text: string): Period | null {
   const alias = Object.hasOwn(ALIASES, t) ? ALIASES[t] : undefined;
   if (alias !== undefined) return { kind: 'named', name: alias };
   const since = /^since(?::\s*|\s+)(.+)$/.exec(t);
-  const rest = since ? (since[1] as string) : t;
+  const rest = since ? at(since, 1) : t;
   if (isRealDate(rest)) return { kind: 'since', date: rest };
   // Other common forms ("since:01/21/2026", "since:Jan 21 2026"); a bare one only when unambiguous (has a year).
   const date = readTypedDate(rest);
@@ -150,4 +151,33 @@ export function periodBaseIndex(dates: readonly string[], p: Period, endIndex: n
   const target = targetDate(endDate, p);
   if (target >= endDate) return endIndex;
   return indexOnOrBefore(dates, target);
+}
+
+/**
+ * The window before a period, for "rotating in / out" (/leaders): the stretch of the same length that ends
+ * at the period's base close. Same length means the same calendar span for 1w … 5y (3m ending Jan 21 →
+ * the 3 months before its Oct 21 base), and the same number of sessions for 1d, wtd/mtd/qtd/ytd and
+ * since:, whose calendar length depends on the day asked. Why: a member rotates in when it leads over the
+ * period asked after trailing over the like stretch before, so the answer changes with the period (a fixed
+ * 1/3/6-month ladder said the same thing whatever was asked). Returns the prior window's base index, or −1
+ * for 'max' (nothing comes before it) and for history too short to reach back.
+ */
+export function priorPeriodBaseIndex(dates: readonly string[], p: Period, endIndex: number): number {
+  if (p.kind === 'named' && p.name === 'max') return -1;
+  const base = periodBaseIndex(dates, p, endIndex);
+  if (base <= 0 || base >= endIndex) return -1;
+  if (p.kind === 'named' && SPANS[p.name]) return periodBaseIndex(dates, p, base);
+  const prior = base - (endIndex - base);
+  return prior >= 0 ? prior : -1;
+}
+
+/** The window before a period in words, matching priorPeriodBaseIndex: "the 3 months before", "the 12 sessions before". */
+export function describePriorPeriod(p: Period, sessions: number): string {
+  if (p.kind === 'named') {
+    const span = SPANS[p.name];
+    if (span?.days === 7) return 'the week before';
+    if (span?.months) return span.months === 1 ? 'the month before' : `the ${span.months} months before`;
+    if (span?.years) return span.years === 1 ? 'the year before' : `the ${span.years} years before`;
+  }
+  return sessions === 1 ? 'the session before' : `the ${sessions} sessions before`;
 }

@@ -20,6 +20,7 @@
 import { DateTime } from 'luxon';
 import type { Extreme } from './highs.ts';
 import { checkedEnd, notAPrice } from './highs.ts';
+import { at } from './at.ts';
 
 export const DEFAULT_RANGE_THRESHOLD = 0.15;
 /** About two months of sessions: anything shorter is a pause, not a range. */
@@ -74,7 +75,7 @@ export function sidewaysRange(
   const what = 'sidewaysRange';
   const end = checkedEnd(values, dates, endIndex, what);
   checkThreshold(threshold, what);
-  const last = values[end] as number;
+  const last = at(values, end);
   if (!(last > 0 && last < Infinity)) throw notAPrice(what, end, last);
 
   // The band: walk back while max / min − 1 stays within the threshold.
@@ -82,7 +83,7 @@ export function sidewaysRange(
   let hi = last;
   let lo = last;
   while (s > 0) {
-    const v = values[s - 1] as number;
+    const v = at(values, s - 1);
     if (!(v > 0 && v < Infinity)) throw notAPrice(what, s - 1, v);
     const h = v > hi ? v : hi;
     const l = v < lo ? v : lo;
@@ -94,22 +95,22 @@ export function sidewaysRange(
   // Cut the lead-in: start at the first close in the top quarter of the band.
   const floor = hi - (hi - lo) * TOP_ZONE;
   let start = s;
-  while ((values[start] as number) < floor) start++;
+  while (at(values, start) < floor) start++;
   let hiAt = start;
   let loAt = start;
   for (let i = start + 1; i <= end; i++) {
-    const v = values[i] as number;
-    if (v > (values[hiAt] as number)) hiAt = i;
-    if (v < (values[loAt] as number)) loAt = i;
+    const v = at(values, i);
+    if (v > at(values, hiAt)) hiAt = i;
+    if (v < at(values, loAt)) loAt = i;
   }
-  const high = values[hiAt] as number;
-  const low = values[loAt] as number;
+  const high = at(values, hiAt);
+  const low = at(values, loAt);
   return {
-    start: { date: dates[start] as string, index: start },
-    end: { date: dates[end] as string, index: end },
+    start: { date: at(dates, start), index: start },
+    end: { date: at(dates, end), index: end },
     sessions: end - start + 1,
-    high: { value: high, date: dates[hiAt] as string, index: hiAt },
-    low: { value: low, date: dates[loAt] as string, index: loAt },
+    high: { value: high, date: at(dates, hiAt), index: hiAt },
+    low: { value: low, date: at(dates, loAt), index: loAt },
     amplitude: high / low - 1,
   };
 }
@@ -127,12 +128,12 @@ export function rangeBreakout(
   const minSinceHigh = opts.minSinceHigh ?? DEFAULT_MIN_SESSIONS_SINCE_RANGE_HIGH;
   if (!Number.isInteger(minSessions) || minSessions < 1) throw new RangeError(`${what}: minSessions must be a whole number ≥ 1, got ${minSessions}`);
   if (!Number.isInteger(minSinceHigh) || minSinceHigh < 1) throw new RangeError(`${what}: minSinceHigh must be a whole number ≥ 1, got ${minSinceHigh}`);
-  const close = values[b] as number;
+  const close = at(values, b);
   if (!(close > 0 && close < Infinity)) throw notAPrice(what, b, close);
   if (b < minSessions) return null;
   const range = sidewaysRange(values, dates, b - 1, opts.threshold ?? DEFAULT_RANGE_THRESHOLD);
   if (range.sessions < minSessions || !(close > range.high.value) || b - range.high.index < minSinceHigh) return null;
-  return { date: dates[b] as string, index: b, close, range, aboveRange: close / range.high.value - 1 };
+  return { date: at(dates, b), index: b, close, range, aboveRange: close / range.high.value - 1 };
 }
 
 /**
@@ -150,7 +151,7 @@ export function recentRangeBreakout(
 ): RangeBreakout | null {
   const end = checkedEnd(values, dates, endIndex, 'recentRangeBreakout');
   if (!Number.isInteger(within) || within < 1) throw new RangeError(`recentRangeBreakout: within must be a whole number ≥ 1, got ${within}`);
-  const last = values[end] as number;
+  const last = at(values, end);
   for (let b = Math.max(0, end - within + 1); b <= end; b++) {
     const br = rangeBreakout(values, dates, b, opts);
     if (br && last > br.range.high.value) return br;
@@ -193,7 +194,7 @@ export function formatSpan(from: string, to: string, adjective = false): string 
 export function withArticle(phrase: string): string {
   const m = /^[+−-]?([\d,]+)/.exec(phrase);
   if (!m) return `${/^[aeiou]/i.test(phrase) ? 'an' : 'a'} ${phrase}`;
-  const digits = (m[1] as string).replace(/,/g, '');
+  const digits = at(m, 1).replace(/,/g, '');
   const an = digits.startsWith('8') || (digits.length % 3 === 2 && /^1[18]/.test(digits));
   return `${an ? 'an' : 'a'} ${phrase}`;
 }

@@ -1,4 +1,5 @@
-/**
+
+import { at } from './at.ts';/**
  * Relative-strength lines. The ratio line A/B rises while A out-performs B; on total-return prices
  * (adjClose) its slope is the return gap between them. Its moving average smooths the day-to-day noise.
  */
@@ -8,7 +9,7 @@ export function ratioLine(a: ArrayLike<number>, b: ArrayLike<number>): number[] 
   const n = a.length;
   if (b.length !== n) throw new RangeError(`ratioLine: arrays not aligned (${n} vs ${b.length} values)`);
   const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) out[i] = (a[i] as number) / (b[i] as number);
+  for (let i = 0; i < n; i++) out[i] = at(a, i) / at(b, i);
   return out;
 }
 
@@ -29,8 +30,8 @@ export function movingAverage(values: ArrayLike<number>, window: number): (numbe
     sum = t;
   };
   for (let i = 0; i < n; i++) {
-    add(values[i] as number);
-    if (i >= window) add(-(values[i - window] as number));
+    add(at(values, i));
+    if (i >= window) add(-at(values, i - window));
     out[i] = i >= window - 1 ? (sum + comp) / window : null;
   }
   return out;

@@ -16,7 +16,8 @@
  * with the period's base close chosen by periodBaseIndex (see periods.ts).
  */
 import { alignSeries } from './align.ts';
-import { periodBaseIndex, type Period } from './periods.ts';
+import { at } from './at.ts';
+import { periodBaseIndex, priorPeriodBaseIndex, type Period } from './periods.ts';
 import type { DailySeries } from './series.ts';
 
 /** (1 + rA) / (1 + rB) − 1; see the header for why not rA − rB. */
@@ -53,15 +54,52 @@ export function relativeStrength(a: DailySeries, b: DailySeries, periods: readon
   const sa = series[0];
   const sb = series[1];
   if (end < 0 || !sa || !sb) return { symbol: a.symbol, benchmark: b.symbol, end: null, periods: periods.map(() => null) };
-  const aEnd = sa.adjClose[end] as number;
-  const bEnd = sb.adjClose[end] as number;
-  const out = periods.map((p): RelativePerformance | null => {
-    // A one-day period needs a previous close; periodBaseIndex gives −1 on a one-row history.
-    const base = periodBaseIndex(dates, p, end);
-    if (base < 0) return null;
-    const returnA = aEnd / (sa.adjClose[base] as number) - 1;
-    const returnB = bEnd / (sb.adjClose[base] as number) - 1;
-    return { from: dates[base] as string, to: dates[end] as string, returnA, returnB, relative: relativeReturn(returnA, returnB) };
-  });
-  return { symbol: a.symbol, benchmark: b.symbol, end: dates[end] as string, periods: out };
+  // A one-day period needs a previous close; periodBaseIndex gives −1 on a one-row history.
+  const out = periods.map((p) => measure(dates, sa.adjClose, sb.adjClose, periodBaseIndex(dates, p, end), end));
+  return { symbol: a.symbol, benchmark: b.symbol, end: at(dates, end), periods: out };
+}
+
+function measure(dates: readonly string[], a: ArrayLike<number>, b: ArrayLike<number>, base: number, end: number): RelativePerformance | null {
+  if (base < 0 || end < base) return null;
+  const returnA = at(a, end) / at(a, base) - 1;
+  const returnB = at(b, end) / at(b, base) - 1;
+  return { from: at(dates, base), to: at(dates, end), returnA, returnB, relative: relativeReturn(returnA, returnB) };
+}
+
+/** A against its benchmark over a period and over the window of the same length before it (periods.ts, priorPeriodBaseIndex). */
+export interface RelativeRotation {
+  now: RelativePerformance;
+  before: RelativePerformance;
+  /** Sessions in the window before: "the 12 sessions before" for periods without a calendar span. */
+  sessionsBefore: number;
+  /** 'in': ahead of the benchmark over the period after trailing it before; 'out': the reverse; null: no change of side. */
+  turn: 'in' | 'out' | null;
+}
+
+/** A relative return within ±0.05% rounds to 0.0%: level with the benchmark, on neither side of it. */
+export const ROTATION_SIDE = 0.0005;
+
+/**
+ * Rotation against a benchmark, tied to the period asked. A member rotates IN when its relative return is
+ * above 0 over the period and below 0 over the window before it, and OUT the other way round. The side
+ * of the benchmark, not a rank among peers, is the test: it holds for a list of two as for eleven sectors,
+ * it is what the ratio chart and the rotation map show (ratio rising vs falling), and a rank can move
+ * while nothing changed against the market. A side needs a relative return beyond ±ROTATION_SIDE: one
+ * that rounds to 0.0% is level with the benchmark, on neither side. Null when the history does not reach
+ * the window before.
+ */
+export function relativeRotation(a: DailySeries, b: DailySeries, p: Period): RelativeRotation | null {
+  const { dates, series } = alignSeries([a, b]);
+  const end = dates.length - 1;
+  const sa = series[0];
+  const sb = series[1];
+  if (end < 1 || !sa || !sb) return null;
+  const base = periodBaseIndex(dates, p, end);
+  const prior = priorPeriodBaseIndex(dates, p, end);
+  const now = measure(dates, sa.adjClose, sb.adjClose, base, end);
+  const before = measure(dates, sa.adjClose, sb.adjClose, prior, base);
+  if (!now || !before || prior < 0) return null;
+  const side = (x: number) => (x > ROTATION_SIDE ? 1 : x < -ROTATION_SIDE ? -1 : 0);
+  const turn = side(now.relative) > 0 && side(before.relative) < 0 ? 'in' : side(now.relative) < 0 && side(before.relative) > 0 ? 'out' : null;
+  return { now, before, sessionsBefore: base - prior, turn };
 }

@@ -7,6 +7,7 @@
  * dated by its last session, so it sits on the same trading-day axis as daily values sampled there.
  */
 import type { DailySeries } from './series.ts';
+import { at } from './at.ts';
 
 export type BarInterval = 'week' | 'month';
 
@@ -46,13 +47,13 @@ export function resampleBars(s: DailySeries, interval: BarInterval, fromIndex = 
   const out: ResampledBars = { interval, dates: [], firstIndex: [], lastIndex: [], open: [], high: [], low: [], close: [], volume: [] };
   let i = fromIndex;
   while (i <= endIndex) {
-    const key = bucketKey(s.dates[i] as string, interval);
+    const key = bucketKey(at(s.dates, i), interval);
     const first = i;
     let complete = true;
     let hi = -Infinity;
     let lo = Infinity;
     let vol: number | null = 0;
-    while (i <= endIndex && bucketKey(s.dates[i] as string, interval) === key) {
+    while (i <= endIndex && bucketKey(at(s.dates, i), interval) === key) {
       const h = s.high[i];
       const l = s.low[i];
       if (h == null || l == null || s.open[i] == null || s.close[i] == null) complete = false;
@@ -65,13 +66,13 @@ export function resampleBars(s: DailySeries, interval: BarInterval, fromIndex = 
       i++;
     }
     const last = i - 1;
-    out.dates.push(s.dates[last] as string);
+    out.dates.push(at(s.dates, last));
     out.firstIndex.push(first);
     out.lastIndex.push(last);
-    out.open.push(complete ? (s.open[first] as number) : null);
+    out.open.push(complete ? at(s.open, first) : null);
     out.high.push(complete ? hi : null);
     out.low.push(complete ? lo : null);
-    out.close.push(complete ? (s.close[last] as number) : null);
+    out.close.push(complete ? at(s.close, last) : null);
     out.volume.push(vol);
   }
   return out;

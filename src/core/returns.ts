@@ -7,6 +7,7 @@ import type { Period } from './periods.ts';
 import { formatDate } from './format.ts';
 import { NotEnoughDataError } from './series.ts';
 import type { DailySeries } from './series.ts';
+import { at } from './at.ts';
 
 /** r[i] = values[i] / values[i−1] − 1 as a fraction; r[0] = null (no previous close). */
 export function dailyReturns(values: readonly number[]): (number | null)[] {
@@ -14,9 +15,9 @@ export function dailyReturns(values: readonly number[]): (number | null)[] {
   const out = new Array<number | null>(n);
   if (n === 0) return out;
   out[0] = null;
-  let prev = values[0] as number;
+  let prev = at(values, 0);
   for (let i = 1; i < n; i++) {
-    const v = values[i] as number;
+    const v = at(values, i);
     out[i] = v / prev - 1;
     prev = v;
   }
@@ -48,12 +49,12 @@ export function periodReturn(s: DailySeries, p: Period, endIndex: number = s.dat
       s.symbol,
     );
   }
-  const fromValue = s.adjClose[from] as number;
-  const toValue = s.adjClose[endIndex] as number;
+  const fromValue = at(s.adjClose, from);
+  const toValue = at(s.adjClose, endIndex);
   return {
     symbol: s.symbol,
-    from: s.dates[from] as string,
-    to: s.dates[endIndex] as string,
+    from: at(s.dates, from),
+    to: at(s.dates, endIndex),
     fromValue,
     toValue,
     change: toValue / fromValue - 1,
@@ -75,6 +76,6 @@ export function rebase(values: ArrayLike<number>, fromIndex: number, base = 100,
   const out = new Array<number | null>(n);
   for (let i = 0; i < showFrom; i++) out[i] = null;
   const scale = base / start;
-  for (let i = showFrom; i < n; i++) out[i] = i === fromIndex ? base : (values[i] as number) * scale;
+  for (let i = showFrom; i < n; i++) out[i] = i === fromIndex ? base : at(values, i) * scale;
   return out;
 }

@@ -35,6 +35,7 @@
 import { seekDate } from './align.ts';
 import { movingAverage } from './ratio.ts';
 import type { DailySeries } from './series.ts';
+import { at, atF64, atI32, atStr } from './at.ts';
 
 /** s in RS-Ratio: weeks of relative strength averaged for "now" (about a month). */
 export const RS_RATIO_SHORT_WEEKS = 4;
@@ -83,9 +84,9 @@ export function weeklyCloseIndices(dates: readonly string[]): number[] {
   const out: number[] = [];
   const n = dates.length;
   if (n === 0) return out;
-  let week = weekNumber(dates[0] as string);
+  let week = weekNumber(at(dates, 0));
   for (let i = 1; i < n; i++) {
-    const w = weekNumber(dates[i] as string);
+    const w = weekNumber(at(dates, i));
     if (w !== week) {
       out.push(i - 1);
       week = w;
@@ -104,24 +105,30 @@ export function weeklyCloseIndices(dates: readonly string[]): number[] {
 export function weekNumbers(dates: readonly string[]): Int32Array {
   const n = dates.length;
   const out = new Int32Array(n);
-  let monthKey = -1;
-  let monthDay = 0;
-  let monthDn = 0;
-  for (let i = 0; i < n; i++) {
-    const x = dates[i] as string;
+  const days = new AscendingDayNumbers();
+  for (let i = 0; i < n; i++) out[i] = Math.floor((days.of(atStr(dates, i)) + 3) / 7);
+  return out;
+}
+
+/**
+ * dayNumber of ascending ISO dates, read digit by digit with full calendar arithmetic only when the
+ * month changes (within a month the day number follows from the day of the month). The one place
+ * that decoding lives: weekNumbers and rotationPath both read dates through it.
+ */
+class AscendingDayNumbers {
+  private monthKey = -1; // year · 12 + month of the previous date
+  private monthDay = 0; // its day of the month
+  private monthDn = 0; // and its day number
+
+  of(x: string): number {
     const key = (x.charCodeAt(0) * 1000 + x.charCodeAt(1) * 100 + x.charCodeAt(2) * 10 + x.charCodeAt(3) - 53328) * 12 + x.charCodeAt(5) * 10 + x.charCodeAt(6) - 528;
     const dd = x.charCodeAt(8) * 10 + x.charCodeAt(9) - 528;
-    let dn: number;
-    if (key === monthKey) dn = monthDn + (dd - monthDay);
-    else {
-      dn = dayNumber(x);
-      monthKey = key;
-    }
-    monthDay = dd;
-    monthDn = dn;
-    out[i] = Math.floor((dn + 3) / 7);
+    const dn = key === this.monthKey ? this.monthDn + (dd - this.monthDay) : dayNumber(x);
+    this.monthKey = key;
+    this.monthDay = dd;
+    this.monthDn = dn;
+    return dn;
   }
-  return out;
 }
 
 /**
@@ -171,9 +178,9 @@ export interface RotationPath {
 export function pointAt(path: RotationPath, i: number): RotationPoint | undefined {
   const k = i < 0 ? path.length + i : i;
   if (k < 0 || k >= path.length) return undefined;
-  const ratio = path.ratio[k] as number;
-  const momentum = path.momentum[k] as number;
-  return { date: path.dates[k] as string, ratio, momentum, quadrant: quadrantOf(ratio, momentum) };
+  const ratio = at(path.ratio, k);
+  const momentum = at(path.momentum, k);
+  return { date: at(path.dates, k), ratio, momentum, quadrant: quadrantOf(ratio, momentum) };
 }
 
 /**
@@ -196,8 +203,8 @@ export function rotationPath(a: DailySeries, b: DailySeries, benchmarkWeeks?: In
   const na = ad.length;
   const nb = bd.length;
   // Room for every week the common span can touch (never more than the common days).
-  const from = na > 0 && nb > 0 ? Math.max(dayNumber(ad[0] as string), dayNumber(bd[0] as string)) : 0;
-  const to = na > 0 && nb > 0 ? Math.min(dayNumber(ad[na - 1] as string), dayNumber(bd[nb - 1] as string)) : -1;
+  const from = na > 0 && nb > 0 ? Math.max(dayNumber(atStr(ad, 0)), dayNumber(atStr(bd, 0))) : 0;
+  const to = na > 0 && nb > 0 ? Math.min(dayNumber(atStr(ad, na - 1)), dayNumber(atStr(bd, nb - 1))) : -1;
   const cap = to < from ? 0 : Math.min(na, nb, Math.floor((to - from) / 7) + 2);
   const rs = new Float64Array(cap); // relative strength at each week's close
   const closeRow = new Int32Array(cap); // the row of `a` holding that close
@@ -205,52 +212,30 @@ export function rotationPath(a: DailySeries, b: DailySeries, benchmarkWeeks?: In
   let openA = -1; // the week in progress: its latest common day, as rows of a and b, and its week number
   let openB = -1;
   let openWeek = 0;
-  // The month of the previous common day (year · 12 + month), and one of its days with its day number.
-  let monthKey = -1;
-  let monthDay = 0;
-  let monthDn = 0;
+  const days = new AscendingDayNumbers(); // the common days' day numbers (when no benchmarkWeeks)
   let i = 0;
   let j = 0;
   while (i < na && j < nb) {
-    const x = ad[i] as string;
-    const y = bd[j] as string;
-    if (x === y && benchmarkWeeks) {
-      const week = benchmarkWeeks[j] as number;
-      if (week !== openWeek && openA >= 0) {
-        rs[weeks] = 100 * ((ac[openA] as number) / (bc[openB] as number));
-        closeRow[weeks++] = openA;
-      }
-      openA = i++;
-      openB = j++;
-      openWeek = week;
-    } else if (x === y) {
-      // Within a month the day number follows from the day of the month; calendar arithmetic once a month.
-      const yy = x.charCodeAt(0) * 1000 + x.charCodeAt(1) * 100 + x.charCodeAt(2) * 10 + x.charCodeAt(3) - 53328;
-      const mm = x.charCodeAt(5) * 10 + x.charCodeAt(6) - 528;
-      const dd = x.charCodeAt(8) * 10 + x.charCodeAt(9) - 528;
-      const key = yy * 12 + mm;
-      let dn: number;
-      if (key === monthKey) dn = monthDn + (dd - monthDay);
-      else {
-        dn = dayNumber(x);
-        monthKey = key;
-      }
-      monthDay = dd;
-      monthDn = dn;
-      const week = Math.floor((dn + 3) / 7);
-      if (week !== openWeek && openA >= 0) {
-        // 100 · (A / B), not 100 · A / B: a symbol against itself then gives exactly 100, not 100 ± 1 ulp.
-        rs[weeks] = 100 * ((ac[openA] as number) / (bc[openB] as number));
-        closeRow[weeks++] = openA;
-      }
-      openA = i++;
-      openB = j++;
-      openWeek = week;
-    } else if (x < y) i = seekDate(ad, i + 1, y);
-    else j = seekDate(bd, j + 1, x);
+    const x = atStr(ad, i);
+    const y = atStr(bd, j);
+    if (x !== y) {
+      if (x < y) i = seekDate(ad, i + 1, y);
+      else j = seekDate(bd, j + 1, x);
+      continue;
+    }
+    // A common day: its week from the benchmark's when given, else from the date itself.
+    const week = benchmarkWeeks ? atI32(benchmarkWeeks, j) : Math.floor((days.of(x) + 3) / 7);
+    if (week !== openWeek && openA >= 0) {
+      // 100 · (A / B), not 100 · A / B: a symbol against itself then gives exactly 100, not 100 ± 1 ulp.
+      rs[weeks] = 100 * (atF64(ac, openA) / atF64(bc, openB));
+      closeRow[weeks++] = openA;
+    }
+    openA = i++;
+    openB = j++;
+    openWeek = week;
   }
   if (openA >= 0) {
-    rs[weeks] = 100 * ((ac[openA] as number) / (bc[openB] as number));
+    rs[weeks] = 100 * (atF64(ac, openA) / atF64(bc, openB));
     closeRow[weeks++] = openA;
   }
 
@@ -264,7 +249,7 @@ export function rotationPath(a: DailySeries, b: DailySeries, benchmarkWeeks?: In
     let sumShort = 0;
     let sumLong = 0;
     for (let q = w - long + 1; q <= w; q++) {
-      const v = rs[q] as number;
+      const v = atF64(rs, q);
       sumLong += v;
       if (q > w - short) sumShort += v;
     }
@@ -274,8 +259,8 @@ export function rotationPath(a: DailySeries, b: DailySeries, benchmarkWeeks?: In
   const momentum = new Float64Array(length);
   const dates = new Array<string>(length);
   for (let p = 0; p < length; p++) {
-    momentum[p] = (100 * (ratio[p] as number)) / (ratioAll[p] as number);
-    dates[p] = ad[closeRow[first + p] as number] as string;
+    momentum[p] = (100 * atF64(ratio, p)) / atF64(ratioAll, p);
+    dates[p] = atStr(ad, atI32(closeRow, first + p));
   }
   let points: RotationPoint[] | undefined;
   const path: RotationPath = {
@@ -306,6 +291,6 @@ export function quadrantStay(points: readonly RotationPoint[]): QuadrantStay | n
   const last = points[points.length - 1];
   if (!last) return null;
   let k = points.length - 1;
-  while (k > 0 && (points[k - 1] as RotationPoint).quadrant === last.quadrant) k--;
-  return { quadrant: last.quadrant, weeks: points.length - k, previous: k > 0 ? (points[k - 1] as RotationPoint).quadrant : null };
+  while (k > 0 && at(points, k - 1).quadrant === last.quadrant) k--;
+  return { quadrant: last.quadrant, weeks: points.length - k, previous: k > 0 ? at(points, k - 1).quadrant : null };
 }

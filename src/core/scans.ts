@@ -27,6 +27,7 @@ import { median } from './analogs.ts';
 import { levelValues } from './highs.ts';
 import type { DailySeries } from './series.ts';
 import { analyzeStreak } from './streaks.ts';
+import { at } from './at.ts';
 
 export const SCAN_KINDS = ['snapback', 'breakouts', 'streaks', 'unwind'] as const;
 export type ScanKind = (typeof SCAN_KINDS)[number];
@@ -53,16 +54,16 @@ export function snapbackAt(values: readonly number[], end: number = values.lengt
   const from = end - SNAPBACK.lookback + 1;
   if (from < 0 || end < SNAPBACK.average - 1) return null;
   let hi = from;
-  for (let i = from; i <= end; i++) if ((values[i] as number) > (values[hi] as number)) hi = i;
+  for (let i = from; i <= end; i++) if (at(values, i) > at(values, hi)) hi = i;
   let lo = hi;
-  for (let i = hi; i <= end; i++) if ((values[i] as number) < (values[lo] as number)) lo = i;
-  const high = values[hi] as number;
-  const low = values[lo] as number;
-  const last = values[end] as number;
+  for (let i = hi; i <= end; i++) if (at(values, i) < at(values, lo)) lo = i;
+  const high = at(values, hi);
+  const low = at(values, lo);
+  const last = at(values, end);
   const fall = low / high - 1;
   const rally = last / low - 1;
   let sum = 0;
-  for (let i = end - SNAPBACK.average + 1; i <= end; i++) sum += values[i] as number;
+  for (let i = end - SNAPBACK.average + 1; i <= end; i++) sum += at(values, i);
   const avg = sum / SNAPBACK.average;
   if (!(fall <= -SNAPBACK.minFall && rally >= SNAPBACK.minRally && last > avg)) return null;
   return { symbol: '', value: fall, label: `${Math.round(-fall * 100)}% off its high, +${Math.round(rally * 100)}% off the low`, level: high, extra: { fall, rally, fromHigh: last / high - 1, sessionsSinceLow: end - lo } };
@@ -74,7 +75,7 @@ export function roundStep(price: number): number {
 }
 
 /** Records first; a round level crossed says more than the 52-week high it also is. */
-const KIND_ORDER: Record<string, number> = { record: 0, level: 1, high52: 2 };
+const KIND_ORDER: Readonly<Record<BreakoutKind, number>> = { record: 0, level: 1, high52: 2 };
 type BreakoutKind = 'record' | 'level' | 'high52';
 
 /**
@@ -82,14 +83,14 @@ type BreakoutKind = 'record' | 'level' | 'high52';
  * close above a round level untouched for a year is always a 52-week high too; it is named by its level.
  */
 export function breakoutAt(values: readonly number[], end: number = values.length - 1): ScanHit | null {
-  const last = values[end] as number;
+  const last = at(values, end);
   let best: { kind: BreakoutKind; level: number; day: number } | null = null;
   for (let d = Math.max(1, end - BREAKOUT.window + 1); d <= end; d++) {
-    const v = values[d] as number;
+    const v = at(values, d);
     let allMax = -Infinity;
     let yearMax = -Infinity;
     for (let i = 0; i < d; i++) {
-      const x = values[i] as number;
+      const x = at(values, i);
       if (x > allMax) allMax = x;
       if (i >= d - BREAKOUT.year && x > yearMax) yearMax = x;
     }
@@ -102,11 +103,11 @@ export function breakoutAt(values: readonly number[], end: number = values.lengt
       if (r > 0 && r < v && yearMax <= r && last > r) found = { kind: 'level', level: r };
       else if (last > yearMax) found = { kind: 'high52', level: yearMax };
     }
-    if (found && (best === null || (KIND_ORDER[found.kind] as number) <= (KIND_ORDER[best.kind] as number))) best = { ...found, day: d };
+    if (found && (best === null || KIND_ORDER[found.kind] <= KIND_ORDER[best.kind])) best = { ...found, day: d };
   }
   if (!best) return null;
   const label = best.kind === 'record' ? 'record close' : best.kind === 'high52' ? '52-week high' : `first close above ${best.level} in a year`;
-  return { symbol: '', value: last / best.level - 1, label, level: best.level, extra: { kindOrder: KIND_ORDER[best.kind] as number, sessionsAgo: end - best.day } };
+  return { symbol: '', value: last / best.level - 1, label, level: best.level, extra: { kindOrder: KIND_ORDER[best.kind], sessionsAgo: end - best.day } };
 }
 
 export interface ScanInput {
@@ -147,7 +148,7 @@ export function runScan(kind: ScanKind, items: readonly ScanInput[], benchmark?:
         .map((it) => {
           const v = it.series.adjClose;
           const e = v.length - 1;
-          return { symbol: it.symbol, r6: (v[e - R] as number) / (v[e - R - L] as number) - 1, r1: (v[e] as number) / (v[e - R] as number) - 1 };
+          return { symbol: it.symbol, r6: at(v, e - R) / at(v, e - R - L) - 1, r1: at(v, e) / at(v, e - R) - 1 };
         });
       if (measured.length === 0) return [];
       const mid = median(measured.map((m) => m.r6));

@@ -1,4 +1,5 @@
-/**
+
+import { at } from './at.ts';/**
  * The daily price series every analysis works on.
  *
  * Columns, not rows: analyses walk one column at a time over tens of thousands of days, and
@@ -90,7 +91,7 @@ export function compactColumn(values: ArrayLike<number | null>): (number | null)
 // that site last needed, and one null column would make every later column from it boxed.
 function unboxed(values: ArrayLike<number>): number[] {
   const out = new Array<number>(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = values[i] as number;
+  for (let i = 0; i < values.length; i++) out[i] = at(values, i);
   return out;
 }
 
@@ -103,7 +104,7 @@ function boxed(values: ArrayLike<number | null>): (number | null)[] {
 /** `intern`: how each date is kept (default: as its own flat string; the price cache passes its interner). */
 export function seriesFromBars(symbol: string, bars: readonly DailyBar[], intern: (date: string) => string = ownDate): DailySeries {
   const adjClose = new Float64Array(bars.length);
-  for (let i = 0; i < bars.length; i++) adjClose[i] = (bars[i] as DailyBar).adjClose;
+  for (let i = 0; i < bars.length; i++) adjClose[i] = at(bars, i).adjClose;
   return {
     symbol,
     dates: bars.map((b) => intern(b.date)),
@@ -122,7 +123,7 @@ export function seriesFromCloses(symbol: string, dates: readonly string[], close
   return seriesFromBars(
     symbol,
     dates.map((date, i) => {
-      const c = closes[i] as number;
+      const c = at(closes, i);
       return { date, open: c, high: c, low: c, close: c, adjClose: c, volume: null };
     }),
   );
@@ -150,7 +151,7 @@ export function indexOnOrBefore(dates: readonly string[], date: string): number 
   let found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if ((dates[mid] as string) <= date) {
+    if (at(dates, mid) <= date) {
       found = mid;
       lo = mid + 1;
     } else hi = mid - 1;

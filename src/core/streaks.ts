@@ -10,6 +10,7 @@
 import { alignSeries } from './align.ts';
 import { NotEnoughDataError } from './series.ts';
 import type { DailySeries } from './series.ts';
+import { at } from './at.ts';
 
 /** One streak; indices are into the aligned dates and inclusive at both ends. */
 export type StreakRun = {
@@ -59,11 +60,11 @@ export function beatFlags(a: ArrayLike<number>, b: ArrayLike<number>): boolean[]
   const flags = new Array<boolean>(n);
   if (n === 0) return flags;
   flags[0] = false;
-  let pa = a[0] as number;
-  let pb = b[0] as number;
+  let pa = at(a, 0);
+  let pb = at(b, 0);
   for (let i = 1; i < n; i++) {
-    const ca = a[i] as number;
-    const cb = b[i] as number;
+    const ca = at(a, i);
+    const cb = at(b, i);
     flags[i] = ca / pa > cb / pb;
     pa = ca;
     pb = cb;
@@ -81,7 +82,7 @@ export function streakRuns(flags: readonly boolean[], dates: readonly string[]):
     if (i < n && flags[i]) {
       if (start < 0) start = i;
     } else if (start >= 0) {
-      runs.push({ length: i - start, startIndex: start, endIndex: i - 1, startDate: dates[start] as string, endDate: dates[i - 1] as string });
+      runs.push({ length: i - start, startIndex: start, endIndex: i - 1, startDate: at(dates, start), endDate: at(dates, i - 1) });
       start = -1;
     }
   }
@@ -97,7 +98,7 @@ function runEndingAt(runs: readonly StreakRun[], endIndex: number): StreakRun | 
 function longestSince(runs: readonly StreakRun[], current: StreakRun | null, firstDate: string): LongestSince | null {
   if (!current) return null;
   for (let i = runs.length - 2; i >= 0; i--) {
-    const run = runs[i] as StreakRun;
+    const run = at(runs, i);
     if (run.length >= current.length) return { kind: 'run', run };
   }
   return { kind: 'none', since: firstDate };
@@ -110,12 +111,12 @@ function topRuns(runs: readonly StreakRun[]): StreakRun[] {
   const top: StreakRun[] = [];
   // Newest to oldest: a strictly longer run goes ahead; an equal one goes behind the newer ones already in.
   for (let i = runs.length - 1; i >= 0; i--) {
-    const run = runs[i] as StreakRun;
+    const run = at(runs, i);
     const worst = top[top.length - 1];
     if (top.length === TOP_N && worst !== undefined && run.length <= worst.length) continue;
-    let at = top.length;
-    while (at > 0 && (top[at - 1] as StreakRun).length < run.length) at--;
-    top.splice(at, 0, run);
+    let slot = top.length;
+    while (slot > 0 && at(top, slot - 1).length < run.length) slot--;
+    top.splice(slot, 0, run);
     if (top.length > TOP_N) top.pop();
   }
   return top;

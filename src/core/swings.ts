@@ -27,6 +27,7 @@
  */
 import type { Extreme } from './highs.ts';
 import { checkedEnd, notAPrice } from './highs.ts';
+import { at } from './at.ts';
 
 /** A fall of this size from a high is a pullback (the smallest swing the commands name). */
 export const PULLBACK = 0.05;
@@ -59,8 +60,8 @@ export function swingPoints(values: readonly number[], dates: readonly string[],
   const end = checkedEnd(values, dates, endIndex, what);
   checkThreshold(threshold, what);
   const points: SwingPoint[] = [];
-  const point = (kind: 'high' | 'low', i: number): SwingPoint => ({ kind, value: values[i] as number, date: dates[i] as string, index: i });
-  const v0 = values[0] as number;
+  const point = (kind: 'high' | 'low', i: number): SwingPoint => ({ kind, value: at(values, i), date: at(dates, i), index: i });
+  const v0 = at(values, 0);
   if (!(v0 > 0 && v0 < Infinity)) throw notAPrice(what, 0, v0);
   // trend 0: undecided (track both extremes); 1: rising leg (track its high); −1: falling leg (track its low).
   let trend = 0;
@@ -71,7 +72,7 @@ export function swingPoints(values: readonly number[], dates: readonly string[],
   const down = 1 - threshold;
   const up = 1 + threshold;
   for (let i = 1; i <= end; i++) {
-    const v = values[i] as number;
+    const v = at(values, i);
     if (!(v > 0 && v < Infinity)) throw notAPrice(what, i, v);
     if (trend >= 0 && v >= hiV) {
       hi = i;
@@ -89,7 +90,7 @@ export function swingPoints(values: readonly number[], dates: readonly string[],
       lo = i;
       loV = v;
       for (let j = hi + 1; j < i; j++) {
-        const x = values[j] as number;
+        const x = at(values, j);
         if (x <= loV) {
           lo = j;
           loV = x;
@@ -101,7 +102,7 @@ export function swingPoints(values: readonly number[], dates: readonly string[],
       hi = i;
       hiV = v;
       for (let j = lo + 1; j < i; j++) {
-        const x = values[j] as number;
+        const x = at(values, j);
         if (x >= hiV) {
           hi = j;
           hiV = x;
@@ -128,13 +129,13 @@ export function declineFrom(values: readonly number[], dates: readonly string[],
   const what = 'declineFrom';
   const end = checkedEnd(values, dates, endIndex, what);
   if (!(Number.isInteger(highIndex) && highIndex >= 0 && highIndex <= end)) throw new RangeError(`${what}: high index ${highIndex} outside 0..${end}`);
-  const h = values[highIndex] as number;
+  const h = at(values, highIndex);
   if (!(h > 0 && h < Infinity)) throw notAPrice(what, highIndex, h);
   let t = highIndex;
   let tV = h;
   let r = -1;
   for (let i = highIndex + 1; i <= end; i++) {
-    const v = values[i] as number;
+    const v = at(values, i);
     if (!(v > 0 && v < Infinity)) throw notAPrice(what, i, v);
     if (v >= h) {
       r = i;
@@ -146,9 +147,9 @@ export function declineFrom(values: readonly number[], dates: readonly string[],
     }
   }
   return {
-    high: { value: h, date: dates[highIndex] as string, index: highIndex },
-    trough: { value: tV, date: dates[t] as string, index: t },
-    recovery: r < 0 ? null : { date: dates[r] as string, index: r },
+    high: { value: h, date: at(dates, highIndex), index: highIndex },
+    trough: { value: tV, date: at(dates, t), index: t },
+    recovery: r < 0 ? null : { date: at(dates, r), index: r },
     depth: tV / h - 1,
   };
 }
@@ -209,7 +210,7 @@ export function roundTrip(
 ): RoundTrip | null {
   const end = checkedEnd(values, dates, endIndex, 'roundTrip');
   const { points } = swingPoints(values, dates, opts.threshold, end);
-  const last = values[end] as number;
+  const last = at(values, end);
   for (const p of points) {
     if (end - p.index < opts.minSessions) break;
     const distance = last / p.value - 1;

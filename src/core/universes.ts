@@ -21,6 +21,25 @@ export interface Universe {
   readonly members: readonly UniverseMember[];
 }
 
+/**
+ * The market as a whole: the benchmark a universe is ranked, mapped and scanned against unless told
+ * otherwise (/leaders, /rotationmap, /scan `vs:`), the one a lone symbol is measured against when a
+ * question asks "is IWM outperforming?" (the commands' ask declarations), and so what "the market"
+ * and "how did stocks do" mean in a question.
+ */
+export const MARKET_BENCHMARK = 'SPY';
+
+/** The seven stocks themselves (the `mag7` universe, and the first of the bundled `stocks`). */
+const MAGNIFICENT_SEVEN: readonly UniverseMember[] = [
+  { symbol: 'AAPL', name: 'Apple' },
+  { symbol: 'MSFT', name: 'Microsoft' },
+  { symbol: 'GOOGL', name: 'Alphabet' },
+  { symbol: 'AMZN', name: 'Amazon' },
+  { symbol: 'META', name: 'Meta' },
+  { symbol: 'NVDA', name: 'Nvidia' },
+  { symbol: 'TSLA', name: 'Tesla' },
+];
+
 export const UNIVERSES: readonly Universe[] = [
   {
     id: 'sectors',
@@ -70,15 +89,7 @@ export const UNIVERSES: readonly Universe[] = [
     label: 'the Magnificent Seven',
     plural: 'Magnificent Seven stocks',
     // The seven stocks themselves; MAGS (in `styles`) is the fund that holds them in equal weight.
-    members: [
-      { symbol: 'AAPL', name: 'Apple' },
-      { symbol: 'MSFT', name: 'Microsoft' },
-      { symbol: 'GOOGL', name: 'Alphabet' },
-      { symbol: 'AMZN', name: 'Amazon' },
-      { symbol: 'META', name: 'Meta' },
-      { symbol: 'NVDA', name: 'Nvidia' },
-      { symbol: 'TSLA', name: 'Tesla' },
-    ],
+    members: MAGNIFICENT_SEVEN,
   },
   {
     id: 'stocks',
@@ -87,13 +98,7 @@ export const UNIVERSES: readonly Universe[] = [
     // Every single stock in the bundled data (data/README.md): the Magnificent Seven and three names
     // strategists' watchlists carry (the "snapback" letters' HOOD, SHOP, TOST).
     members: [
-      { symbol: 'AAPL', name: 'Apple' },
-      { symbol: 'MSFT', name: 'Microsoft' },
-      { symbol: 'GOOGL', name: 'Alphabet' },
-      { symbol: 'AMZN', name: 'Amazon' },
-      { symbol: 'META', name: 'Meta' },
-      { symbol: 'NVDA', name: 'Nvidia' },
-      { symbol: 'TSLA', name: 'Tesla' },
+      ...MAGNIFICENT_SEVEN,
       { symbol: 'HOOD', name: 'Robinhood' },
       { symbol: 'SHOP', name: 'Shopify' },
       { symbol: 'TOST', name: 'Toast' },
@@ -102,7 +107,7 @@ export const UNIVERSES: readonly Universe[] = [
 ];
 
 /** Other words people use for the same universes. */
-const ALIASES: Readonly<Record<string, string>> = {
+const ALIASES: Readonly<Partial<Record<string, string>>> = {
   sector: 'sectors',
   spdrs: 'sectors',
   smallcaps: 'smallcap-drivers',
@@ -123,7 +128,7 @@ export const UNIVERSE_NAMES: readonly string[] = UNIVERSES.map((u) => u.id);
 /** The universe a word names (case-insensitive, aliases included), or undefined when it names none. */
 export function findUniverse(word: string): Universe | undefined {
   const w = word.trim().toLowerCase();
-  const id = Object.hasOwn(ALIASES, w) ? (ALIASES[w] as string) : w;
+  const id = (Object.hasOwn(ALIASES, w) ? ALIASES[w] : undefined) ?? w;
   return UNIVERSES.find((u) => u.id === id);
 }
 

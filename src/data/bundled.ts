@@ -14,6 +14,7 @@ import { ProviderError } from '../errors.ts';
 import { validateBars, type PriceProvider } from './provider.ts';
 import type { RefreshPolicy } from './cache.ts';
 import { PROJECT_ROOT } from '../root.ts';
+import { at } from '../core/at.ts';
 
 const NAME = 'bundled';
 const HEADER = ['date', 'open', 'high', 'low', 'close', 'adj_close', 'volume'];
@@ -74,7 +75,7 @@ function firstOnOrAfter(bars: readonly DailyBar[], from: string): number {
   let hi = bars.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if ((bars[mid] as DailyBar).date < from) lo = mid + 1;
+    if (at(bars, mid).date < from) lo = mid + 1;
     else hi = mid;
   }
   return lo;

@@ -17,72 +17,30 @@
  * every dividend or split after the anchor scales all earlier days alike. Events are kept in `events`.
  * When upstream fails (or only the offline fallback answered), the cached series is served and
  * `notes(symbol)` carries "Data as of …, live data unavailable." for the answer.
+ *
+ * This file is the orchestration (the memo, one load per symbol at a time, the back-off after a failed
+ * top-up, what to fetch when); the SQL is the bar repository's (bar-repository.ts) and the re-basing
+ * arithmetic a pure function's (split-adjust.ts).
  */
+import { at } from '../core/at.ts';
 import { formatDate } from '../core/format.ts';
-import { barAt, compactColumn, createDateInterner, indexOnOrBefore, lastDate, seriesFromBars, type DailyBar, type DailySeries } from '../core/series.ts';
+import { createDateInterner, lastDate, seriesFromBars, type DailySeries } from '../core/series.ts';
 import { ProviderError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { runMigrations, type Database } from '../store/db.ts';
+import type { Database } from '../store/db.ts';
 import { isStorageFailure, unguarded, type StoreWrites } from '../store/guard.ts';
 import { isTradingDay, marketCloseInstant, previousTradingDay, tradingDaysBetween } from './calendar.ts';
 import { STALE_AFTER_SESSIONS, type MarketData } from './market-data.ts';
 import { newYorkDate } from './providers/live.ts';
 import { validateBars, type PriceProvider } from './provider.ts';
-import { isHistoryProvider, type HistoryProvider, type PriceHistory } from './providers/actions.ts';
+import { createBarRepository, type SeriesMeta } from './bar-repository.ts';
+import { isHistoryProvider, type HistoryProvider } from './providers/actions.ts';
 import { checkAgainstCache } from './providers/sanity.ts';
 import { createSeriesMemo } from './series-memo.ts';
+import { rebaseFor, spliceTopUp } from './split-adjust.ts';
 import type { SymbolDirectory } from './symbols.ts';
 
-/** Schema of the price cache, migration set `'bars'`. Append only. */
-export const BARS_MIGRATIONS: readonly string[] = [
-  `CREATE TABLE bars (
-     symbol TEXT NOT NULL,
-     date TEXT NOT NULL,
-     open REAL,
-     high REAL,
-     low REAL,
-     close REAL,
-     adj_close REAL NOT NULL,
-     volume REAL,
-     provider TEXT NOT NULL,
-     PRIMARY KEY (symbol, date)
-   ) WITHOUT ROWID;
-   CREATE TABLE series_meta (
-     symbol TEXT PRIMARY KEY,
-     provider TEXT NOT NULL,
-     fetched_at TEXT NOT NULL,
-     first_date TEXT NOT NULL,
-     last_date TEXT NOT NULL
-   ) WITHOUT ROWID;`,
-  // Corporate actions seen by a HistoryProvider: value is the dividend per share (on the bars'
-  // split-adjusted basis) or the split ratio (new shares per old).
-  `CREATE TABLE events (
-     symbol TEXT NOT NULL,
-     date TEXT NOT NULL,
-     kind TEXT NOT NULL CHECK (kind IN ('dividend', 'split')),
-     value REAL NOT NULL,
-     provider TEXT NOT NULL,
-     PRIMARY KEY (symbol, date, kind)
-   ) WITHOUT ROWID;`,
-  // Warnings about a stored series that every answer using it must carry (a suspect move no second
-  // source could confirm, providers/plausibility.ts); replaced with the series on a full download.
-  `CREATE TABLE doubts (
-     symbol TEXT NOT NULL,
-     note TEXT NOT NULL,
-     PRIMARY KEY (symbol, note)
-   ) WITHOUT ROWID;`,
-];
-
-/** What the cache knows about one symbol's stored series. */
-export interface SeriesMeta {
-  readonly symbol: string;
-  /** `name` of the provider the bars came from. */
-  readonly provider: string;
-  /** When upstream was last asked for this symbol (ISO instant), whether or not it had new bars. */
-  readonly fetchedAt: string;
-  readonly firstDate: string;
-  readonly lastDate: string;
-}
+export type { SeriesMeta } from './bar-repository.ts';
 
 /**
  * Decides, on every `series()` call, whether a cached series must be topped up first. Called on
@@ -182,109 +140,6 @@ export interface CachedMarketDataOptions {
  */
 export type SeriesSource = 'memory' | 'database' | 'upstream';
 
-interface MetaRow {
-  symbol: string;
-  provider: string;
-  fetched_at: string;
-  first_date: string;
-  last_date: string;
-}
-
-type BarRow = [string, number | null, number | null, number | null, number | null, number, number | null];
-
-/** How stored prices change when a top-up re-bases them (topUpHistory): applied to rows before `before`, in the database's order. */
-interface Rebase {
-  before: string;
-  /** Split ratios, each applied in turn: prices divided by it, volume multiplied. */
-  splits: readonly number[];
-  /** Factor on adjClose, or null when it is left alone. */
-  adjFactor: number | null;
-}
-
-/**
- * The in-memory series after a top-up, built the way the database was just changed instead of read
- * back from it: stored rows before the first fetched bar are kept (copied, or re-based like the
- * stored ones when `rebase` says so), stored rows after `dropAfter` are dropped, and the fetched bars
- * replace or join the rest by date. Costs a copy of the columns, not a SQLite read of every row.
- */
-export function spliceTopUp(s: DailySeries, bars: readonly DailyBar[], opts: { dropAfter?: string; rebase?: Rebase; intern?: (date: string) => string } = {}): DailySeries {
-  const first = bars[0];
-  if (!first && !opts.dropAfter && !opts.rebase) return s;
-  const n = s.dates.length;
-  // Stored rows [0, k) come before every fetched bar; only [k, n) can meet them.
-  let k = n;
-  if (first) {
-    const at = indexOnOrBefore(s.dates, first.date);
-    k = s.dates[at] === first.date ? at : at + 1;
-  }
-  const prefix = (col: ArrayLike<number | null>, f: (x: number) => number): (number | null)[] => {
-    // A plain array whatever the column's storage (adjClose is a Float64Array): it grows below.
-    const out = Array.prototype.slice.call(col, 0, k) as (number | null)[];
-    if (!opts.rebase) return out;
-    for (let i = 0; i < k && (s.dates[i] as string) < opts.rebase.before; i++) {
-      const x = out[i];
-      if (x !== null && x !== undefined) out[i] = f(x);
-    }
-    return out;
-  };
-  const splits = opts.rebase?.splits ?? [];
-  const price = (x: number) => splits.reduce((v, r) => v / r, x);
-  const adj = opts.rebase?.adjFactor;
-  const out = {
-    dates: s.dates.slice(0, k),
-    open: prefix(s.open, price),
-    high: prefix(s.high, price),
-    low: prefix(s.low, price),
-    close: prefix(s.close, price),
-    adjClose: prefix(s.adjClose, (x) => (adj === null || adj === undefined ? x : x * adj)) as number[],
-    volume: prefix(s.volume, (x) => splits.reduce((v, r) => v * r, x)),
-  };
-  const push = (b: DailyBar): void => {
-    out.dates.push(b.date);
-    out.open.push(b.open);
-    out.high.push(b.high);
-    out.low.push(b.low);
-    out.close.push(b.close);
-    out.adjClose.push(b.adjClose);
-    out.volume.push(b.volume);
-  };
-  // The stored tail (re-based like the database rows it mirrors) and the fetched bars, merged by date; fetched wins.
-  let j = 0;
-  for (let i = k; i < n; i++) {
-    const date = s.dates[i] as string;
-    if (opts.dropAfter !== undefined && date > opts.dropAfter) break;
-    while (j < bars.length && (bars[j] as DailyBar).date < date) push(bars[j++] as DailyBar);
-    if (j < bars.length && (bars[j] as DailyBar).date === date) {
-      push(bars[j++] as DailyBar);
-      continue;
-    }
-    const row = barAt(s, i);
-    const before = opts.rebase !== undefined && date < opts.rebase.before;
-    const p = (x: number | null) => (x === null || !before ? x : price(x));
-    push({
-      date,
-      open: p(row.open),
-      high: p(row.high),
-      low: p(row.low),
-      close: p(row.close),
-      adjClose: before && adj !== null && adj !== undefined ? row.adjClose * adj : row.adjClose,
-      volume: row.volume === null || !before ? row.volume : splits.reduce((v, r) => v * r, row.volume),
-    });
-  }
-  while (j < bars.length) push(bars[j++] as DailyBar);
-  // Stored as a fresh read is (series.ts): adjClose typed, the other columns compact.
-  return {
-    symbol: s.symbol,
-    dates: out.dates.map(opts.intern ?? ((d) => d)),
-    open: compactColumn(out.open),
-    high: compactColumn(out.high),
-    low: compactColumn(out.low),
-    close: compactColumn(out.close),
-    adjClose: Float64Array.from(out.adjClose),
-    volume: compactColumn(out.volume),
-  };
-}
-
 /** Relative difference above which an overlapping bar's adjClose means upstream re-based its history. */
 const REBASE_TOLERANCE = 1e-6;
 
@@ -307,114 +162,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
   };
   const clock = opts.clock ?? (() => new Date());
   const policy = opts.refreshPolicy ?? NEVER_REFRESH;
-  runMigrations(db, 'bars', BARS_MIGRATIONS);
-
-  const selectMeta = db.prepare('SELECT symbol, provider, fetched_at, first_date, last_date FROM series_meta WHERE symbol = ?');
-  const selectBars = db
-    .prepare('SELECT date, open, high, low, close, adj_close, volume FROM bars WHERE symbol = ? ORDER BY date')
-    .raw(true);
-  const countBars = db.prepare('SELECT count(*) FROM bars WHERE symbol = ?').pluck(true);
-  const deleteBars = db.prepare('DELETE FROM bars WHERE symbol = ?');
-  const upsertBar = db.prepare(
-    `INSERT INTO bars (symbol, date, open, high, low, close, adj_close, volume, provider)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT(symbol, date) DO UPDATE SET open = excluded.open, high = excluded.high, low = excluded.low,
-       close = excluded.close, adj_close = excluded.adj_close, volume = excluded.volume, provider = excluded.provider`,
-  );
-  const upsertMeta = db.prepare(
-    `INSERT INTO series_meta (symbol, provider, fetched_at, first_date, last_date) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT(symbol) DO UPDATE SET provider = excluded.provider, fetched_at = excluded.fetched_at,
-       first_date = excluded.first_date, last_date = excluded.last_date`,
-  );
-
-  const deleteEvents = db.prepare('DELETE FROM events WHERE symbol = ?');
-  const upsertEvent = db.prepare(
-    `INSERT INTO events (symbol, date, kind, value, provider) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT(symbol, date, kind) DO UPDATE SET value = excluded.value, provider = excluded.provider`,
-  );
-  const splitStored = db.prepare(
-    `UPDATE bars SET open = open / @r, high = high / @r, low = low / @r, close = close / @r, volume = volume * @r
-     WHERE symbol = @symbol AND date < @before`,
-  );
-  const rescaleAdj = db.prepare('UPDATE bars SET adj_close = adj_close * ? WHERE symbol = ? AND date < ?');
-  const deleteAfter = db.prepare('DELETE FROM bars WHERE symbol = ? AND date > ?');
-  const selectDoubts = db.prepare('SELECT note FROM doubts WHERE symbol = ? ORDER BY note').pluck();
-  const deleteDoubts = db.prepare('DELETE FROM doubts WHERE symbol = ?');
-  const insertDoubt = db.prepare('INSERT OR IGNORE INTO doubts (symbol, note) VALUES (?, ?)');
-  const selectBarProvider = db.prepare('SELECT provider FROM bars WHERE symbol = ? AND date = ?');
-  const selectSplit = db.prepare("SELECT 1 FROM events WHERE symbol = ? AND date = ? AND kind = 'split'");
-  const selectSplits = db.prepare("SELECT date, value FROM events WHERE symbol = ? AND kind = 'split' ORDER BY date");
-  const selectStatus = db
-    .prepare(
-      `SELECT m.symbol, m.last_date, m.fetched_at, coalesce(b.provider, m.provider) AS source
-       FROM series_meta m LEFT JOIN bars b ON b.symbol = m.symbol AND b.date = m.last_date ORDER BY m.symbol`,
-    )
-    .raw(true);
-
-  const writeBars = (symbol: string, bars: readonly DailyBar[], provider: string = upstream.name): void => {
-    for (const b of bars) {
-      upsertBar.run(symbol, b.date, b.open, b.high, b.low, b.close, b.adjClose, b.volume, provider);
-    }
-  };
-  const writeEvents = (symbol: string, h: PriceHistory, provider: string): void => {
-    for (const d of h.dividends) upsertEvent.run(symbol, d.date, 'dividend', d.amount, provider);
-    for (const x of h.splits) upsertEvent.run(symbol, x.date, 'split', x.ratio, provider);
-  };
-  const writeMeta = (m: SeriesMeta): void => {
-    upsertMeta.run(m.symbol, m.provider, m.fetchedAt, m.firstDate, m.lastDate);
-  };
-  /** Replaces everything stored for a symbol, atomically. */
-  const replaceAll = db.transaction((symbol: string, bars: readonly DailyBar[], meta: SeriesMeta, history?: PriceHistory) => {
-    deleteBars.run(symbol);
-    deleteEvents.run(symbol);
-    deleteDoubts.run(symbol);
-    for (const note of history?.doubts ?? []) insertDoubt.run(symbol, note);
-    const provider = history?.provider ?? upstream.name;
-    writeBars(symbol, bars, provider);
-    if (history) writeEvents(symbol, history, provider);
-    writeMeta(meta);
-  });
-  /** Adds or overwrites the given bars and updates the meta, atomically. */
-  const merge = db.transaction((symbol: string, bars: readonly DailyBar[], meta: SeriesMeta) => {
-    writeBars(symbol, bars);
-    writeMeta(meta);
-  });
-
-  const readMeta = (symbol: string): SeriesMeta | undefined => {
-    const r = selectMeta.get(symbol) as MetaRow | undefined;
-    return r && { symbol: r.symbol, provider: r.provider, fetchedAt: r.fetched_at, firstDate: r.first_date, lastDate: r.last_date };
-  };
-
-  /**
-   * Columns straight from SQLite rows, one row at a time (no array of every row, no DailyBar per
-   * row): adjClose into a Float64Array of the exact length, dates interned (series.ts).
-   */
-  const readSeries = (symbol: string): DailySeries => readSeriesTx(symbol);
-  // One read transaction: the count and the rows come from the same snapshot.
-  const readSeriesTx = db.transaction((symbol: string): DailySeries => {
-    const n = (countBars.get(symbol) as number | undefined) ?? 0;
-    opts.onBarsRead?.(symbol, n);
-    const dates = new Array<string>(n);
-    const open: (number | null)[] = [];
-    const high: (number | null)[] = [];
-    const low: (number | null)[] = [];
-    const close: (number | null)[] = [];
-    const adjClose = new Float64Array(n);
-    const volume: (number | null)[] = [];
-    let i = 0;
-    for (const row of selectBars.iterate(symbol)) {
-      const r = row as BarRow;
-      dates[i] = internDate(r[0]);
-      open.push(r[1]);
-      high.push(r[2]);
-      low.push(r[3]);
-      close.push(r[4]);
-      adjClose[i] = r[5];
-      volume.push(r[6]);
-      i++;
-    }
-    return { symbol, dates, open: compactColumn(open), high: compactColumn(high), low: compactColumn(low), close: compactColumn(close), adjClose, volume: compactColumn(volume) };
-  });
+  const repo = createBarRepository(db, { defaultProvider: upstream.name, intern: internDate, ...(opts.onBarsRead ? { onBarsRead: opts.onBarsRead } : {}) });
 
   const memo = createSeriesMemo<{ meta: SeriesMeta; series: DailySeries }>({
     maxBytes: opts.maxMemoryBytes ?? Infinity,
@@ -485,7 +233,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
       firstDate: first.date,
       lastDate: last.date,
     };
-    const saved = persist(symbol, () => replaceAll(symbol, bars, meta, history));
+    const saved = persist(symbol, () => repo.replaceAll(symbol, bars, meta, history));
     if (history?.doubts && history.doubts.length > 0) doubts.set(symbol, [...history.doubts]);
     else doubts.delete(symbol);
     if (history?.fallback) offline.add(symbol);
@@ -512,7 +260,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
     let k = 0;
     for (const b of bars) {
       if (b.date > cached.meta.lastDate) break;
-      while (k < dates.length && (dates[k] as string) < b.date) k++;
+      while (k < dates.length && at(dates, k) < b.date) k++;
       const stored = dates[k] === b.date ? adjClose[k] : undefined;
       if (stored !== undefined && Math.abs(b.adjClose - stored) > REBASE_TOLERANCE * stored) return fetchAll(symbol, budget);
     }
@@ -524,7 +272,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
       lastDate: newest && newest.date > cached.meta.lastDate ? newest.date : cached.meta.lastDate,
     };
     // Not saved: the cached series is served as it was, and the next lookup tries again.
-    if (!persist(symbol, () => merge(symbol, bars, meta))) return cached.series;
+    if (!persist(symbol, () => repo.merge(symbol, bars, meta))) return cached.series;
     // The new bars join the series in memory: the history already there is not read again.
     const series = bars.length > 0 ? spliceTopUp(cached.series, bars, { intern: internDate }) : cached.series;
     rememberFetched(symbol, { meta, series });
@@ -559,42 +307,27 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
     // Nothing to tie the new bars to (the provider lacks the anchor day): start over.
     if (!anchor || anchorDate === undefined) return fetchAll(symbol, budget);
     // Splits after the anchor that the stored bars have not been put through yet.
-    const newSplits = history.splits.filter((x) => x.date > anchorDate && selectSplit.get(symbol, x.date) === undefined);
+    const newSplits = history.splits.filter((x) => x.date > anchorDate && !repo.hasSplit(symbol, x.date));
     const splitFactor = newSplits.reduce((f, x) => f * x.ratio, 1);
     const finalStored: { date: string; close: number | null }[] = [];
-    for (let i = anchorIndex; i >= 0 && (dates[i] as string) >= fetchFrom; i--) {
-      finalStored.push({ date: dates[i] as string, close: close[i] ?? null });
+    for (let i = anchorIndex; i >= 0 && at(dates, i) >= fetchFrom; i--) {
+      finalStored.push({ date: at(dates, i), close: close[i] ?? null });
     }
     checkAgainstCache(provider, symbol, finalStored, bars, splitFactor);
-    const storedAnchorAdj = adjClose[anchorIndex] as number;
-    const k = anchor.adjClose / storedAnchorAdj;
-    const newest = bars[bars.length - 1] as DailyBar;
-    const meta: SeriesMeta = {
-      ...cached.meta,
-      fetchedAt: clock().toISOString(),
-      lastDate: newest.date > anchorDate ? newest.date : anchorDate,
-    };
-    db.transaction(() => {
-      for (const x of newSplits) splitStored.run({ r: x.ratio, symbol, before: anchorDate });
-      if (Math.abs(k - 1) > 1e-12) rescaleAdj.run(k, symbol, anchorDate);
-      // A provisional bar after the anchor that the provider no longer has is dropped, not kept stale.
-      deleteAfter.run(symbol, newest.date > anchorDate ? newest.date : anchorDate);
-      writeBars(symbol, bars, provider);
-      writeEvents(symbol, history, provider);
-      for (const note of history.doubts ?? []) insertDoubt.run(symbol, note);
-      writeMeta(meta);
-    })();
-    if (history.doubts && history.doubts.length > 0) doubts.set(symbol, selectDoubts.all(symbol) as string[]);
+    const storedAdj = at(adjClose, anchorIndex);
+    const rebase = rebaseFor(newSplits, { date: anchorDate, storedAdj, fetchedAdj: anchor.adjClose });
+    const newest = at(bars, bars.length - 1);
+    const dropAfter = newest.date > anchorDate ? newest.date : anchorDate;
+    const meta: SeriesMeta = { ...cached.meta, fetchedAt: clock().toISOString(), lastDate: dropAfter };
+    repo.applyHistoryTopUp(symbol, { meta, bars, history, provider, rebase, dropAfter });
+    if (history.doubts && history.doubts.length > 0) doubts.set(symbol, repo.doubts(symbol));
+    const k = anchor.adjClose / storedAdj;
     if (newSplits.length > 0 || Math.abs(k - 1) > 1e-9) {
       logger?.info({ symbol, provider, splits: newSplits, factor: k }, 'cached history re-based on new corporate actions');
     }
     stale.delete(symbol);
     // The database's changes, made to the series in memory too: no re-read of the whole history.
-    const series = spliceTopUp(cached.series, bars, {
-      intern: internDate,
-      dropAfter: newest.date > anchorDate ? newest.date : anchorDate,
-      ...(newSplits.length > 0 || Math.abs(k - 1) > 1e-12 ? { rebase: { before: anchorDate, splits: newSplits.map((x) => x.ratio), adjFactor: Math.abs(k - 1) > 1e-12 ? k : null } } : {}),
-    });
+    const series = spliceTopUp(cached.series, bars, { intern: internDate, dropAfter, ...(rebase ? { rebase } : {}) });
     rememberFetched(symbol, { meta, series });
     return series;
   };
@@ -624,16 +357,15 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
 
   /** First use of a symbol in this process: SQLite if it has it (from the same provider), else upstream. */
   const loadCold = async (symbol: string, budget?: AbortSignal): Promise<DailySeries> => {
-    const meta = readMeta(symbol);
+    const meta = repo.meta(symbol);
     // Bars from another provider (the configuration changed) are not mixed in: start over.
     if (!meta || meta.provider !== upstream.name) return fetchAll(symbol, budget);
-    const cached = { meta, series: readSeries(symbol) };
+    const cached = { meta, series: repo.read(symbol) };
     memo.set(symbol, cached);
     // The newest stored bar came from the offline fallback in an earlier run: it is not live data.
-    const stored = selectDoubts.all(symbol) as string[];
+    const stored = repo.doubts(symbol);
     if (stored.length > 0) doubts.set(symbol, stored);
-    const newest = selectBarProvider.get(symbol, meta.lastDate) as { provider: string } | undefined;
-    if (newest?.provider === 'bundled') offline.add(symbol);
+    if (repo.barProvider(symbol, meta.lastDate) === 'bundled') offline.add(symbol);
     const from = policy.refreshFrom(meta, clock());
     return from === null ? cached.series : topUpOrServeCached(symbol, cached, from, budget);
   };
@@ -687,10 +419,7 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
       return () => void refreshListeners.delete(listener);
     },
     series,
-    splits(input) {
-      const rows = selectSplits.all(symbols.resolve(input)) as { date: string; value: number }[];
-      return rows.map((r) => ({ date: r.date, ratio: r.value }));
-    },
+    splits: (input) => repo.splits(symbols.resolve(input)),
     async latestClose() {
       return lastDate(await series(symbols.reference));
     },
@@ -718,9 +447,9 @@ export function createCachedMarketData(opts: CachedMarketDataOptions): CachedMar
     doubts: (input) => doubts.get(symbols.resolve(input)) ?? [],
     memoryStats: () => memo.stats(),
     cacheStatus() {
-      return (selectStatus.all() as [string, string, string, string][]).map(([symbol, last, fetchedAt, source]) => {
-        const note = stale.get(symbol);
-        return { symbol, lastDate: last, fetchedAt, source, ...(note !== undefined ? { note } : {}) };
+      return repo.status().map((row) => {
+        const note = stale.get(row.symbol);
+        return { ...row, ...(note !== undefined ? { note } : {}) };
       });
     },
   };

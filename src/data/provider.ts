@@ -5,6 +5,7 @@
  */
 import type { DailyBar } from '../core/series.ts';
 import { ProviderError } from '../errors.ts';
+import { at } from '../core/at.ts';
 
 /**
  * Contract, checked for every provider by one shared test suite:
@@ -43,7 +44,7 @@ function isPositiveOrNull(x: number | null): boolean {
 export function validateBars(provider: string, symbol: string, bars: readonly DailyBar[]): readonly DailyBar[] {
   let previous = '';
   for (let i = 0; i < bars.length; i++) {
-    const b = bars[i] as DailyBar;
+    const b = at(bars, i);
     const fail = (why: string): never => {
       throw new ProviderError(provider, 'invalid-data', `${provider}: ${symbol} bar ${i} (${b.date}): ${why}`);
     };

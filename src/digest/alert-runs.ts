@@ -15,7 +15,7 @@ import type { Platform } from './poster.ts';
 import { newYorkDate, type MarketCalendar } from './schedule.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { DigestSettings } from './settings.ts';
-import type { Alert, DigestStore } from './store.ts';
+import type { Alert, DigestStore } from './types.ts';
 
 export interface AlertRunsOptions {
   store: DigestStore;

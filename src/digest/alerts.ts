@@ -35,7 +35,8 @@ import { QUADRANT_NAMES, rotationPath } from '../core/rotation-map.ts';
 import type { DailySeries } from '../core/series.ts';
 import { breakoutAt, snapbackAt } from '../core/scans.ts';
 import { analyzeStreak } from '../core/streaks.ts';
-import type { Alert, AlertSpec } from './store.ts';
+import type { Alert, AlertSpec } from './types.ts';
+import { at } from '../core/at.ts';
 
 export interface AlertEvent {
   key: string;
@@ -106,11 +107,11 @@ function lineChart(id: string, title: string, altText: string, dates: readonly s
 function newHighRunStart(values: readonly number[], dates: readonly string[], window52: boolean): number | null {
   const end = values.length - 1;
   const isNew = (i: number): boolean => {
-    const v = values[i] as number;
-    const cutoff = `${String(Number((dates[i] as string).slice(0, 4)) - 1).padStart(4, '0')}${(dates[i] as string).slice(4)}`;
+    const v = at(values, i);
+    const cutoff = `${String(Number(at(dates, i).slice(0, 4)) - 1).padStart(4, '0')}${at(dates, i).slice(4)}`;
     for (let j = i - 1; j >= 0; j--) {
-      if (window52 && (dates[j] as string) <= cutoff) break;
-      if ((values[j] as number) >= v) return false;
+      if (window52 && at(dates, j) <= cutoff) break;
+      if (at(values, j) >= v) return false;
     }
     return i > 0;
   };
@@ -136,7 +137,7 @@ export function alertEvent(spec: AlertSpec, a: DailySeries, b: DailySeries | nul
       if (!c.isOnSide || !c.runStart) return null;
       const since = c.previousRunEnd ? `the first close ${spec.kind} ${formatPrice(spec.level)} since ${formatDate(c.previousRunEnd.date)}` : `the first close ${spec.kind} ${formatPrice(spec.level)} in the data`;
       const runNote = c.runLength > 1 ? ` It has closed ${spec.kind} it for ${c.runLength} sessions, since ${formatDate(c.runStart.date)}.` : '';
-      const last = lv.values[n - 1] as number;
+      const last = at(lv.values, n - 1);
       return {
         key: `${spec.kind}:${spec.level}:${c.runStart.date}`,
         date: c.runStart.date,
@@ -154,10 +155,10 @@ export function alertEvent(spec: AlertSpec, a: DailySeries, b: DailySeries | nul
       const start = newHighRunStart(lv.values, a.dates, spec.kind === 'high52');
       if (start === null) return null;
       const what = spec.kind === 'ath' ? 'an all-time high' : 'a 52-week high';
-      const last = lv.values[n - 1] as number;
+      const last = at(lv.values, n - 1);
       const run = n - start;
       return {
-        key: `${spec.kind}:${a.dates[start] as string}`,
+        key: `${spec.kind}:${at(a.dates, start)}`,
         date: day,
         headline: `${spec.symbol} closed at ${what}`,
         details: [`**${spec.symbol} closed at ${what}** of ${lv.basis === 'close' ? formatPrice(last) : 'its total-return level'} on ${formatDate(day)}${run > 1 ? `, the ${ordinal(run)} session in a row` : ''}.`],
@@ -171,7 +172,7 @@ export function alertEvent(spec: AlertSpec, a: DailySeries, b: DailySeries | nul
       const st = analyzeStreak(a, b);
       const cur = st.current;
       if (!cur || cur.endDate !== day || cur.length < spec.n) return null;
-      const reached = st.dates[cur.startIndex + spec.n - 1] as string;
+      const reached = at(st.dates, cur.startIndex + spec.n - 1);
       const al = alignSeries([a, b]);
       const [sa, sb] = al.series as [DailySeries, DailySeries];
       const from = Math.max(0, al.dates.length - 63);
@@ -200,15 +201,17 @@ export function alertEvent(spec: AlertSpec, a: DailySeries, b: DailySeries | nul
       for (let i = 0; i < m; i++) {
         const avg = ma[i];
         if (avg === null || avg === undefined) continue;
-        const r = ratio[i] as number;
+        const r = at(ratio, i);
         const s = r > avg ? 1 : r < avg ? -1 : side;
         if (side !== 0 && s !== side) crossAt = i;
         side = s;
       }
       if (crossAt < 0) return null;
       const dir = side > 0 ? 'above' : 'below';
-      const date = al.dates[crossAt] as string;
-      const gap = (ratio[m - 1] as number) / (ma[m - 1] as number) - 1;
+      const date = at(al.dates, crossAt);
+      const lastAvg = at(ma, m - 1); // not null: a cross was found, so the average exists from its window on
+      if (lastAvg === null) return null;
+      const gap = at(ratio, m - 1) / lastAvg - 1;
       return {
         key: `${dir}:${date}`,
         date,
@@ -217,7 +220,7 @@ export function alertEvent(spec: AlertSpec, a: DailySeries, b: DailySeries | nul
         chart: lineChart(`alert-${spec.symbol}-${spec.other}-ratio`, `${spec.symbol}/${spec.other} ratio and its ${spec.n}-day average`, `The ${spec.symbol}/${spec.other} ratio crossed ${dir} its ${spec.n}-day average on ${formatDate(date)}.`, al.dates, [
           { label: `${spec.symbol}/${spec.other}`, values: ratio },
           { label: `${spec.n}-day average`, values: ma },
-        ], footer, { format: 'ratio', marker: { date, value: ratio[crossAt] as number, label: 'Cross' } }),
+        ], footer, { format: 'ratio', marker: { date, value: at(ratio, crossAt), label: 'Cross' } }),
       };
     }
     case 'quadrant': {
@@ -260,7 +263,7 @@ function scanEvent(spec: Extract<AlertSpec, { kind: 'scan' }>, a: DailySeries, d
   if (!hit) return null;
   let start = end;
   while (start > 0 && end - start < SCAN_RUN_LIMIT && rule(lv, start - 1) !== null) start--;
-  const entered = a.dates[start] as string;
+  const entered = at(a.dates, start);
   const number = `${(hit.value * 100).toFixed(1)}%`;
   return {
     key: `scan:${spec.scan}:${entered}`,

@@ -7,7 +7,7 @@ import { UserInputError } from '../errors.ts';
 import type { ChannelContext } from '../command/define.ts';
 import type { Clock } from './clock.ts';
 import type { ChannelRef } from './poster.ts';
-import type { DigestStore } from './store.ts';
+import type { DigestStore } from './types.ts';
 
 /** The digest store and the clock subscriptions are dated by. */
 export interface DigestBackend {
@@ -26,14 +26,15 @@ export function requireChannel(channel: ChannelContext | undefined): ChannelRef 
   if (!channel) {
     throw new UserInputError('Digests, watchlists and alerts belong to a chat channel, and this is not one.', 'Run the command in the Discord or Slack channel that should receive them; `/digest preview` works anywhere.');
   }
-  return { platform: channel.platform, id: channel.id };
+  return { platform: channel.platform, id: channel.id, ...(channel.workspace !== undefined ? { workspace: channel.workspace } : {}) };
 }
 
 /** Like requireChannel, and the person must be allowed to manage the channel (`what`: "digests", "watchlist", "alerts"). */
-export function requireManager(channel: ChannelContext | undefined, what: string): ChannelRef {
+export async function requireManager(channel: ChannelContext | undefined, what: string): Promise<ChannelRef> {
   const ref = requireChannel(channel);
-  if (!channel?.canManage) {
-    const who = channel?.platform === 'slack' ? 'someone on the bot’s Slack admin list (SLACK_ADMIN_USERS)' : 'someone with the Manage Channels permission or the digest role';
+  const may = typeof channel?.canManage === 'function' ? await channel.canManage() : channel?.canManage === true;
+  if (!may) {
+    const who = channel?.managers ?? (channel?.platform === 'slack' ? 'someone on the bot’s Slack admin list (SLACK_ADMIN_USERS)' : 'someone with the Manage Channels permission or the digest role');
     throw new UserInputError(`Only people who manage this channel can change its ${what}.`, `Ask ${who}.`);
   }
   return ref;

@@ -3,6 +3,7 @@
  * system clock; tests and the benchmark use `createManualClock`, which only moves when told to, so a
  * whole year of closes runs in seconds with no real waiting.
  */
+import { at } from '../core/at.ts';
 
 export interface TimerHandle {
   cancel(): void;
@@ -71,13 +72,13 @@ export function createManualClock(start: Date): ManualClock {
   };
   return {
     now: () => new Date(now),
-    set(at) {
-      now = at.getTime();
+    set(when) {
+      now = when.getTime();
     },
-    setTimer(at, fn) {
-      const t: ManualTimer = { at: Math.max(at.getTime(), now), seq: seq++, fn, cancelled: false };
+    setTimer(when, fn) {
+      const t: ManualTimer = { at: Math.max(when.getTime(), now), seq: seq++, fn, cancelled: false };
       let i = timers.length;
-      while (i > 0 && ((timers[i - 1] as ManualTimer).at > t.at || ((timers[i - 1] as ManualTimer).at === t.at && (timers[i - 1] as ManualTimer).seq > t.seq))) i--;
+      while (i > 0 && (at(timers, i - 1).at > t.at || (at(timers, i - 1).at === t.at && at(timers, i - 1).seq > t.seq))) i--;
       timers.splice(i, 0, t);
       return {
         cancel() {

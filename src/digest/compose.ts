@@ -8,9 +8,10 @@
  * out-performance streak milestones, drawdowns crossing 10/20/30%) for the four indexes and the
  * channel's watchlist. A quiet day gets a two-line digest.
  */
-import type { Answer, FactValue } from '../answer/answer.ts';
+import { at } from '../core/at.ts';
+import type { Answer } from '../answer/answer.ts';
 import { chartFooter, emptyAnswer } from '../answer/build.ts';
-import { formatPoints, streakSentence } from '../answer/phrases.ts';
+import { formatPoints, noPriceNote, streakSentence } from '../answer/phrases.ts';
 import { lookbackHigh } from '../core/breakouts.ts';
 import { currentDrawdown } from '../core/drawdowns.ts';
 import { formatDate, formatPercent, formatPrice } from '../core/format.ts';
@@ -18,9 +19,9 @@ import { highsAndLows, levelValues } from '../core/highs.ts';
 import { lastDate, NotEnoughDataError, truncateAsOf, type DailySeries } from '../core/series.ts';
 import { analyzeStreak } from '../core/streaks.ts';
 import { UNIVERSES, memberName } from '../core/universes.ts';
-import type { CommandRunner } from '../command/run.ts';
+import type { RunInvocation } from '../command/define.ts';
 import type { MarketData } from '../data/market-data.ts';
-import type { Preset } from './store.ts';
+import type { Preset } from './types.ts';
 
 export const INDEX_SYMBOLS = ['SPY', 'QQQ', 'IWM', 'DIA'] as const;
 export const SECTOR_SYMBOLS: readonly string[] = UNIVERSES.find((u) => u.id === 'sectors')?.members.map((m) => m.symbol) ?? [];
@@ -88,7 +89,7 @@ interface DayMove {
 function dayReturn(s: DailySeries, day: string): number | null {
   const n = s.dates.length;
   if (n < 2 || s.dates[n - 1] !== day) return null;
-  return (s.adjClose[n - 1] as number) / (s.adjClose[n - 2] as number) - 1;
+  return at(s.adjClose, n - 1) / at(s.adjClose, n - 2) - 1;
 }
 
 async function tryMove(inp: DigestInputs, symbol: string): Promise<{ series: DailySeries; ret: number } | null> {
@@ -109,6 +110,8 @@ interface DigestEvent {
   weight: number;
   /** Events that say the same of several symbols share one line: "closed at a 52-week low" with its price. */
   same?: { what: string; at: string };
+  /** A level event without a price to quote (no split-adjusted closes): the digest says so once, not per line. */
+  noPrice?: boolean;
 }
 
 /**
@@ -134,7 +137,7 @@ export function groupEvents(events: readonly DigestEvent[]): DigestEvent[] {
   return out.map((e) => {
     if (!e.same) return e;
     const list = byWhat.get(e.same.what) ?? [];
-    if (list.length === 1) return list[0] as DigestEvent;
+    if (list.length === 1) return at(list, 0);
     const names = list.map((x) => `**${x.symbol}**${x.same?.at ? ` (${x.same.at})` : ''}`);
     const text = `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''} closed at a ${e.same.what}`;
     return { symbol: list.map((x) => x.symbol).join(' '), text, weight: Math.max(...list.map((x) => x.weight)) };
@@ -162,24 +165,26 @@ export function symbolEvents(s: DailySeries, day: string, benchmark: DailySeries
   const n = s.dates.length;
   if (n < 2 || s.dates[n - 1] !== day) return out;
   const lv = levelValues(s);
-  // Without split-adjusted closes the levels are total-return ones, which have no price to quote.
-  const at = lv.basis === 'close' ? ` at ${formatPrice(lv.values[n - 1] as number)}` : ' (total-return basis)';
+  // Without split-adjusted closes the levels are total-return ones, which have no price to quote:
+  // the digest says so once (noPriceNote), not on each line.
+  const noPrice = lv.basis !== 'close';
+  const atPrice = noPrice ? '' : ` at ${formatPrice(at(lv.values, n - 1))}`;
   const hl = highsAndLows(lv.values, s.dates);
   if (hl.isNewAllTimeHigh && hl.priorAllTimeHigh) {
-    out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a record${at}`, weight: 5, same: { what: 'record', at: at.replace(/^ at /, '').trim() } });
+    out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a record${atPrice}`, weight: 5, same: { what: 'record', at: atPrice.replace(/^ at /, '').trim() }, noPrice });
   } else if (hl.isNew52wHigh && n > 252) {
-    out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a 52-week high${at}`, weight: 4, same: { what: '52-week high', at: at.replace(/^ at /, '').trim() } });
+    out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a 52-week high${atPrice}`, weight: 4, same: { what: '52-week high', at: atPrice.replace(/^ at /, '').trim() }, noPrice });
   } else {
     const lb = lookbackHigh(lv.values, s.dates);
-    if (lb.since && lb.sessions >= BREAKOUT_SESSIONS && lv.values[n - 1] !== undefined && (lv.values[n - 1] as number) > (lv.values[n - 2] as number)) {
+    if (lb.since && lb.sessions >= BREAKOUT_SESSIONS && at(lv.values, n - 1) > at(lv.values, n - 2)) {
       // Only the day it breaks out: yesterday was not already this high.
       const yb = lookbackHigh(lv.values, s.dates, n - 2);
       if (yb.sessions < BREAKOUT_SESSIONS || (yb.since && yb.since.index !== lb.since.index)) {
-        out.push({ symbol: s.symbol, text: `**${s.symbol}** broke out to its highest close since ${formatDate(lb.since.date)}${at}`, weight: 3 });
+        out.push({ symbol: s.symbol, text: `**${s.symbol}** broke out to its highest close since ${formatDate(lb.since.date)}${atPrice}`, weight: 3, noPrice });
       }
     }
   }
-  if (hl.isNew52wLow && n > 252) out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a 52-week low${at}`, weight: 4, same: { what: '52-week low', at: at.replace(/^ at /, '').trim() } });
+  if (hl.isNew52wLow && n > 252) out.push({ symbol: s.symbol, text: `**${s.symbol}** closed at a 52-week low${atPrice}`, weight: 4, same: { what: '52-week low', at: atPrice.replace(/^ at /, '').trim() }, noPrice });
 
   const dd = currentDrawdown(lv.values, s.dates);
   const ddPrev = currentDrawdown(lv.values, s.dates, n - 2);
@@ -224,9 +229,29 @@ export interface CloseFacts {
   market(): Promise<MarketLines>;
 }
 
+/** What a close digest is built from (what `--json` prints). Absent parts are null: too little data. */
+export type CloseDigestFacts = {
+  preset: 'close';
+  day: string;
+  /** Each index's total return on the day, by symbol (SPY, QQQ, IWM, DIA). */
+  returns: { [symbol: string]: number };
+  /** IWM's return minus SPY's on the day. */
+  smallMinusLarge: number | null;
+  /** Who leads the current small-vs-large run of out-performance, and for how many sessions. */
+  streakLeader: 'IWM' | 'SPY' | null;
+  streakLength: number | null;
+  sectorLeader: string | null;
+  sectorLaggard: string | null;
+  /** Events of the day found among the indexes and the watchlist, before grouping. */
+  events: number;
+};
+
+/** The facts of the market sections, shared by every channel's digest of the day (the events are each channel's). */
+type MarketFacts = Omit<CloseDigestFacts, 'events'>;
+
 interface MarketLines {
   lines: string[];
-  facts: Record<string, FactValue>;
+  facts: MarketFacts;
   moves: DayMove[];
   sectors: DayMove[];
 }
@@ -265,14 +290,14 @@ export function closeFacts(inp: DigestInputs): CloseFacts {
 
 async function composeMarketLines(day: string, move: CloseFacts['move']): Promise<MarketLines> {
   const lines: string[] = [];
-  const facts: Record<string, FactValue> = { preset: 'close', day };
+  const facts: MarketFacts = { preset: 'close', day, returns: {}, smallMinusLarge: null, streakLeader: null, streakLength: null, sectorLeader: null, sectorLaggard: null };
 
   // 1. The indexes.
   const idx = (await Promise.all(INDEX_SYMBOLS.map(async (sym) => ({ sym, m: await move(sym) })))).filter(
     (x): x is { sym: (typeof INDEX_SYMBOLS)[number]; m: { series: DailySeries; ret: number } } => x.m !== null,
   );
   const moves: DayMove[] = idx.map((x) => ({ symbol: x.sym, ret: x.m.ret }));
-  for (const m of moves) facts[`return_${m.symbol}`] = m.ret;
+  for (const m of moves) facts.returns[m.symbol] = m.ret;
   const ups = moves.filter((m) => m.ret > 0).length;
   const sectors = (await Promise.all(SECTOR_SYMBOLS.map(async (sym) => ({ sym, m: await move(sym) })))).flatMap((x) => (x.m ? [{ symbol: x.sym, ret: x.m.ret }] : []));
   const lead = dayTone(moves.find((m) => m.symbol === 'SPY')?.ret, ups, moves.length, sectors.filter((m) => m.ret > 0).length, sectors.length);
@@ -317,18 +342,22 @@ async function composeMarketLines(day: string, move: CloseFacts['move']): Promis
  * The `close` digest (see the header). Throws DataNotReadyError when `inp.day` has no SPY close.
  * `shared`: facts of the same close already worked out for other digests (see CloseFacts).
  */
-export async function composeCloseDigest(inp: DigestInputs, shared?: CloseFacts): Promise<Answer> {
+export async function composeCloseDigest(inp: DigestInputs, shared?: CloseFacts): Promise<Answer<CloseDigestFacts>> {
   const { day } = inp;
   const f = shared ?? closeFacts(inp);
   const spyAll = await f.inputs.series('SPY');
   const spyLast = spyAll.dates[spyAll.dates.length - 1] ?? '';
   if (spyLast !== day) throw new DataNotReadyError(day, spyLast);
 
-  const a = emptyAnswer('digest', `Market close · ${formatDate(day)}`, day, inp.sourceLabel);
-  a.args = { preset: 'close' };
-  a.basis = 'Daily moves and streaks use total return; levels and highs use split-adjusted closes.';
+  const base = emptyAnswer('digest', `Market close · ${formatDate(day)}`, day, inp.sourceLabel);
   const m = await f.market();
-  const facts: Record<string, FactValue> = { ...m.facts };
+  const a: Answer<CloseDigestFacts> = {
+    ...base,
+    args: { preset: 'close' },
+    basis: 'Daily moves and streaks use total return; levels and highs use split-adjusted closes.',
+    // A copy: the market facts are shared by every channel's digest of the day.
+    facts: { ...m.facts, returns: { ...m.facts.returns }, events: 0 },
+  };
   a.lines.push(...m.lines);
   const { moves, sectors } = m;
   const top = sectors[0];
@@ -339,8 +368,10 @@ export async function composeCloseDigest(inp: DigestInputs, shared?: CloseFacts)
   const events: DigestEvent[] = [];
   const each: DigestEvent[] = [];
   for (const sym of symbols) each.push(...(await f.events(sym)));
-  facts.events = each.length;
+  a.facts.events = each.length;
   events.push(...groupEvents(each));
+  const noPrice = [...new Set(each.filter((e) => e.noPrice).map((e) => e.symbol))];
+  if (noPrice.length > 0) a.basis = `${a.basis} ${noPriceNote(noPrice)}`;
   const room = MAX_DIGEST_LINES - a.lines.length;
   if (events.length <= room) {
     for (const e of events) a.lines.push(`${e.text}.`);
@@ -374,20 +405,7 @@ export async function composeCloseDigest(inp: DigestInputs, shared?: CloseFacts)
     colorBySign: true,
     signLegend: { positive: 'Up', negative: 'Down' },
   });
-  a.facts = facts;
   return a;
-}
-
-/** How the service and /digest preview reach /rotation and /leaders. */
-export type RunCommand = (name: string, named: Record<string, string>) => Promise<Answer>;
-
-/** The runner as a RunCommand: a refusal or failure becomes an Error carrying its message. */
-export function runnerCommand(runner: CommandRunner): RunCommand {
-  return async (name, named) => {
-    const r = await runner.run({ name, args: { words: [], named } });
-    if (!r.ok) throw new Error(`/${name} failed: ${r.error.message}`, { cause: r.cause });
-    return r.answer;
-  };
 }
 
 /** What each preset runs besides `close`, as of the digest's day. */
@@ -401,13 +419,13 @@ export const PRESET_COMMANDS: Readonly<Record<Exclude<Preset, 'close'>, { name: 
  * A preset's digest for `inp.day`. The other presets reuse their command's Answer, retitled, and
  * checked to be as of the day (a command whose data ends earlier must not pass for today's).
  */
-export async function composeDigest(preset: Preset, inp: DigestInputs, run: RunCommand, shared?: CloseFacts): Promise<Answer> {
+export async function composeDigest(preset: Preset, inp: DigestInputs, run: RunInvocation, shared?: CloseFacts): Promise<Answer> {
   if (preset === 'close') return composeCloseDigest(inp, shared);
   const spy = await inp.series('SPY');
   const spyLast = spy.dates[spy.dates.length - 1] ?? '';
   if (spyLast !== inp.day) throw new DataNotReadyError(inp.day, spyLast);
   const spec = PRESET_COMMANDS[preset];
-  const answer = await run(spec.name, { ...spec.named, asof: inp.day });
+  const answer = await run({ name: spec.name, args: { words: [], named: { ...spec.named, asof: inp.day } } });
   if (answer.asOf !== inp.day) {
     answer.warnings.push(`These figures are as of the close of ${formatDate(answer.asOf ?? inp.day)}, not ${formatDate(inp.day)}.`);
   }

@@ -18,7 +18,7 @@ import type { Clock } from './clock.ts';
 import { asPostError, type ChannelRef, type DigestPoster, type Platform } from './poster.ts';
 import { createPostQueue, PLATFORM_LIMITS, type PostQueue, type RateLimits } from './queue.ts';
 import type { DigestSettings } from './settings.ts';
-import type { Decision, DigestStore, OutboxKind, OutboxRow } from './store.ts';
+import type { Decision, DigestStore, OutboxKind, OutboxRow } from './types.ts';
 
 /**
  * How one outbox row ended (for metrics). `reason` says why a row failed or was skipped:

@@ -18,6 +18,11 @@ export interface ChannelRef {
   readonly platform: Platform;
   /** The platform's channel id. */
   readonly id: string;
+  /**
+   * Slack: the workspace (team id) the channel is in, when known: its posts go out with that
+   * workspace's token, and uninstalling the app there removes them.
+   */
+  readonly workspace?: string;
 }
 
 export interface PostOptions {

@@ -12,6 +12,7 @@ import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import type { Platform } from './poster.ts';
+import { at } from '../core/at.ts';
 
 export interface Window {
   count: number;
@@ -56,9 +57,9 @@ class SlidingWindow {
   constructor(private readonly w: Window) {}
   /** The earliest instant ≥ now at which one more start fits. */
   freeAt(now: number): number {
-    while (this.starts.length > 0 && (this.starts[0] as number) <= now - this.w.ms) this.starts.shift();
+    while (this.starts.length > 0 && at(this.starts, 0) <= now - this.w.ms) this.starts.shift();
     if (this.starts.length < this.w.count) return now;
-    return (this.starts[this.starts.length - this.w.count] as number) + this.w.ms;
+    return at(this.starts, this.starts.length - this.w.count) + this.w.ms;
   }
   record(now: number): void {
     this.starts.push(now);
@@ -94,7 +95,7 @@ export function createPostQueue(opts: { platform: Platform; clock: Clock; limits
     const now = clock.now().getTime();
     let wakeAt = Infinity;
     for (let i = 0; i < queue.length && inflight.size < limits.concurrency; ) {
-      const task = queue[i] as PostTask;
+      const task = at(queue, i);
       const g = global.freeAt(now);
       if (g > now) {
         wakeAt = Math.min(wakeAt, g);

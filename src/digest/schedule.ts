@@ -26,6 +26,7 @@ import { DateTime, IANAZone } from 'luxon';
 import { isTradingDay, marketCloseInstant, NYSE_ZONE, previousTradingDay } from '../data/calendar.ts';
 import { UserInputError } from '../errors.ts';
 import { echo } from '../echo.ts';
+import { at } from '../core/at.ts';
 
 /** The trading calendar the digests follow; injectable so tests can hide a closure from it. */
 export interface MarketCalendar {
@@ -60,7 +61,7 @@ const TIME = /^([01]?\d|2[0-3]):([0-5]\d)$/;
 export function parseSlotTime(text: string): string {
   const m = TIME.exec(text.trim());
   if (!m) throw new UserInputError(`${echo(text)} is not a time I can read.`, 'Write it as HH:MM on a 24-hour clock, e.g. time:16:30.');
-  return `${(m[1] as string).padStart(2, '0')}:${m[2] as string}`;
+  return `${at(m, 1).padStart(2, '0')}:${at(m, 2)}`;
 }
 
 /** A valid IANA zone in its canonical spelling ("america/new_york" → "America/New_York"); throws UserInputError otherwise. */

@@ -33,13 +33,13 @@
  * sends what is then the target.
  */
 import type { ChartRenderer } from '../charts/renderer.ts';
+import type { RunInvocation } from '../command/define.ts';
 import type { CommandRunner } from '../command/run.ts';
 import type { MarketData } from '../data/market-data.ts';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
 import { createAlertRuns } from './alert-runs.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { runnerCommand, type RunCommand } from './compose.ts';
 import { createDelivery, type DigestPostEvent } from './delivery.ts';
 import type { DigestPoster, Platform } from './poster.ts';
 import type { RateLimits } from './queue.ts';
@@ -47,7 +47,7 @@ import { latestClosedDay, nextPostingOccurrence, nyseCalendar, previousPostingOc
 import { createScheduler, type Scheduler } from './scheduler.ts';
 import { DEFAULT_DIGEST_SETTINGS, type DigestSettings } from './settings.ts';
 import { createSlotRuns } from './slots.ts';
-import type { DigestStore } from './store.ts';
+import type { DigestStore } from './types.ts';
 
 export type { DigestFailReason, DigestPostEvent, DigestSkipReason } from './delivery.ts';
 export { REFRESH_ALERTS_DELAY_MS } from './alert-runs.ts';
@@ -55,8 +55,11 @@ export { REFRESH_ALERTS_DELAY_MS } from './alert-runs.ts';
 export interface DigestServiceOptions {
   store: DigestStore;
   market: MarketData;
-  /** Runs /rotation and /leaders for the `rotation` and `sectors` presets. */
-  runner: CommandRunner | RunCommand;
+  /**
+   * Runs /rotation, /leaders and /scan for the other presets: the runner's `invoke`, the path a
+   * command's `ctx.run` takes too (/digest preview), so a preview and the posted digest are the same.
+   */
+  runner: Pick<CommandRunner, 'invoke'> | RunInvocation;
   renderer: ChartRenderer;
   /** One per platform that can receive posts; rows for a platform without a poster stay pending. */
   posters: readonly DigestPoster[];
@@ -126,7 +129,7 @@ export function createDigestService(opts: DigestServiceOptions): DigestService {
   const calendar = opts.calendar ?? nyseCalendar;
   const logger = opts.logger ?? silentLogger;
   const settings: DigestSettings = { ...DEFAULT_DIGEST_SETTINGS, ...opts.settings };
-  const run: RunCommand = typeof opts.runner === 'function' ? opts.runner : runnerCommand(opts.runner);
+  const run: RunInvocation = typeof opts.runner === 'function' ? opts.runner : opts.runner.invoke;
   const scheduler = createScheduler({ clock, logger });
   const posters = new Map(opts.posters.map((p) => [p.platform, p]));
   // Only channels on a platform this process can post to are decided: a Slack subscription on a

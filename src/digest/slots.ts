@@ -5,21 +5,23 @@
  * rows to delivery. At start-up, `recordMissed` writes down what fell due while the bot was down.
  */
 import type { Answer } from '../answer/answer.ts';
+import type { RunInvocation } from '../command/define.ts';
+import { StorageError } from '../errors.ts';
 import type { MarketData } from '../data/market-data.ts';
 import type { Logger } from '../log.ts';
 import type { Clock } from './clock.ts';
-import { closeFacts, composeDigest, DataNotReadyError, hasClose, marketInputs, staleNote, type RunCommand } from './compose.ts';
+import { closeFacts, composeDigest, DataNotReadyError, hasClose, marketInputs, staleNote } from './compose.ts';
 import type { Delivery } from './delivery.ts';
 import type { Platform } from './poster.ts';
 import { dueInstant, isPostingDate, localDate, nextLocalMidnight, previousPostingOccurrence, slotKey, targetDay, type MarketCalendar, type Slot } from './schedule.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { DigestSettings } from './settings.ts';
-import type { Decision, DigestStore, Subscription } from './store.ts';
+import type { Decision, DigestStore, Subscription } from './types.ts';
 
 export interface SlotRunsOptions {
   store: DigestStore;
   market: MarketData;
-  run: RunCommand;
+  run: RunInvocation;
   delivery: Delivery;
   scheduler: Scheduler;
   clock: Clock;
@@ -70,7 +72,32 @@ export function createSlotRuns(opts: SlotRunsOptions): SlotRuns {
     for (const s of subs) await delivery.skip(decision(s), reason, note, now);
   }
 
+  /**
+   * A slot run whose store failed (a database restart: StorageError) is run again every
+   * DIGEST_DATA_RETRY_MIN until the data-wait deadline, as for missing data, so an outage at the
+   * moment a digest is due delays it instead of losing it; the outbox keeps the re-run from deciding
+   * anything twice.
+   */
   async function processSlot(r: SlotRun): Promise<void> {
+    try {
+      await processSlotOnce(r);
+    } catch (err) {
+      if (!(err instanceof StorageError)) throw err;
+      const key = slotKey(r.slot);
+      const day = targetDay(r.at, calendar);
+      const deadline = waitDeadline(r.slot, dueInstant(r.slot, day, calendar));
+      const now = clock.now().getTime();
+      if (now >= deadline) {
+        logger.error({ slot: key, day, err: err.message }, 'digest: the store kept failing until the deadline; that slot’s digests are not sent');
+        return;
+      }
+      const next = new Date(Math.min(deadline, now + settings.dataRetryMin * MIN));
+      logger.warn({ slot: key, day, err: err.message, retryAt: next.toISOString() }, 'digest: the store is unavailable; the slot runs again');
+      scheduler.once(`store ${key} ${day}`, next, () => track(() => processSlot(r)));
+    }
+  }
+
+  async function processSlotOnce(r: SlotRun): Promise<void> {
     const { slot } = r;
     const key = slotKey(slot);
     // The timers fire only at posting occurrences; fireSlot may be handed any instant.

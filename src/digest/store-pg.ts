@@ -12,28 +12,16 @@
  *   never waits on a row another is posting, and a row whose poster died (SIGKILL mid-post) becomes
  *   claimable again when its lease ends; the platform look-up for the earlier attempt then decides.
  *
+ * - While the server is unreachable (a restart), every method fails with a StorageError
+ *   (src/store/pg.ts withPgOutages); the pool reconnects by itself once it is back.
+ *
  * Times are ISO-8601 text, as in SQLite, so both engines order and compare them alike.
  */
 import type { Answer } from '../answer/answer.ts';
-import { inTransaction, runPgMigrations, type PgClient, type PgPool } from '../store/pg.ts';
+import { inTransaction, runPgMigrations, withPgOutages, type PgClient, type PgPool } from '../store/pg.ts';
 import type { ChannelRef, Platform } from './poster.ts';
-import {
-  AlertSpecSchema,
-  idempotencyKey,
-  MAX_WATCHLIST,
-  toAlert,
-  toOutbox,
-  toSubscription,
-  type AlertRow,
-  type Decision,
-  type DigestStoreOf,
-  type OutboxDbRow,
-  type OutboxKind,
-  type OutboxRow,
-  type OutboxStatus,
-  type StoreChange,
-  type SubRow,
-} from './store.ts';
+import { idempotencyKey, toAlert, toOutbox, toSubscription, type AlertRow, type OutboxDbRow, type SubRow } from './rows.ts';
+import { AlertSpecSchema, MAX_WATCHLIST, type Decision, type DigestStoreOf, type OutboxKind, type OutboxRow, type OutboxStatus, type StoreChange } from './types.ts';
 
 export const DIGEST_PG_MIGRATIONS: readonly string[] = [
   `CREATE TABLE digest_subscriptions (
@@ -105,6 +93,15 @@ export const DIGEST_PG_MIGRATIONS: readonly string[] = [
      last_error TEXT,
      PRIMARY KEY (platform, channel)
    );`,
+  // 2: the workspace (Slack team) of each row, as in the SQLite store's migration 2.
+  `ALTER TABLE digest_subscriptions ADD COLUMN workspace TEXT;
+   ALTER TABLE digest_watchlist ADD COLUMN workspace TEXT;
+   ALTER TABLE digest_alerts ADD COLUMN workspace TEXT;
+   ALTER TABLE digest_outbox ADD COLUMN workspace TEXT;
+   CREATE INDEX digest_subscriptions_workspace ON digest_subscriptions (platform, workspace);
+   CREATE INDEX digest_watchlist_workspace ON digest_watchlist (platform, workspace);
+   CREATE INDEX digest_alerts_workspace ON digest_alerts (platform, workspace);
+   CREATE INDEX digest_outbox_workspace ON digest_outbox (platform, workspace) WHERE status = 'pending';`,
 ];
 
 export interface PgDigestStore extends DigestStoreOf<false> {
@@ -129,9 +126,9 @@ export async function createPgDigestStore(pool: PgPool): Promise<PgDigestStore> 
     const out: OutboxRow[] = [];
     for (const d of decisions) {
       const r = await one<OutboxDbRow>(
-        `INSERT INTO digest_outbox (kind, ref_id, event, platform, channel, payload_id, idem_key, status, decided_at, due_at, note)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING RETURNING *`,
-        [d.kind, d.refId, d.event, d.channel.platform, d.channel.id, payloadId, idempotencyKey(d.kind, d.refId, d.event, d.channel), status, at.toISOString(), d.dueAt?.toISOString() ?? null, note],
+        `INSERT INTO digest_outbox (kind, ref_id, event, platform, channel, payload_id, idem_key, status, decided_at, due_at, note, workspace)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING RETURNING *`,
+        [d.kind, d.refId, d.event, d.channel.platform, d.channel.id, payloadId, idempotencyKey(d.kind, d.refId, d.event, d.channel), status, at.toISOString(), d.dueAt?.toISOString() ?? null, note, d.channel.workspace ?? null],
         c,
       );
       if (!r) continue;
@@ -153,10 +150,10 @@ export async function createPgDigestStore(pool: PgPool): Promise<PgDigestStore> 
 
     async subscribe(channel, preset, slot, by, at) {
       const r = await one<SubRow & { replaced: boolean }>(
-        `INSERT INTO digest_subscriptions (platform, channel, preset, time, tz, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (platform, channel, preset) DO UPDATE SET time = excluded.time, tz = excluded.tz
+        `INSERT INTO digest_subscriptions (platform, channel, preset, time, tz, created_at, created_by, workspace) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (platform, channel, preset) DO UPDATE SET time = excluded.time, tz = excluded.tz, workspace = COALESCE(excluded.workspace, digest_subscriptions.workspace)
          RETURNING *, (xmax <> 0) AS replaced`,
-        [channel.platform, channel.id, preset, slot.time, slot.tz, at.toISOString(), by],
+        [channel.platform, channel.id, preset, slot.time, slot.tz, at.toISOString(), by, channel.workspace ?? null],
       );
       if (!r) throw new Error('subscribe: no row returned');
       emit('subscriptions');
@@ -209,7 +206,7 @@ export async function createPgDigestStore(pool: PgPool): Promise<PgDigestStore> 
       if (added.length > 0) {
         await inTransaction(pool, async (c) => {
           for (const s of added) {
-            await c.query('INSERT INTO digest_watchlist (platform, channel, symbol, added_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [channel.platform, channel.id, s, at.toISOString()]);
+            await c.query('INSERT INTO digest_watchlist (platform, channel, symbol, added_at, workspace) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [channel.platform, channel.id, s, at.toISOString(), channel.workspace ?? null]);
           }
         });
         emit('watchlist');
@@ -232,9 +229,9 @@ export async function createPgDigestStore(pool: PgPool): Promise<PgDigestStore> 
     async addAlert(channel, spec, createdAsOf, by, at) {
       const s = AlertSpecSchema.parse(spec);
       const r = await one<AlertRow>(
-        `INSERT INTO digest_alerts (platform, channel, kind, symbol, other, level, n, created_at, created_asof, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
-        [channel.platform, channel.id, s.kind, s.symbol, 'other' in s ? s.other : null, 'level' in s ? s.level : null, 'n' in s ? s.n : null, at.toISOString(), createdAsOf, by],
+        `INSERT INTO digest_alerts (platform, channel, kind, symbol, other, level, n, created_at, created_asof, created_by, workspace)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
+        [channel.platform, channel.id, s.kind, s.symbol, 'other' in s ? s.other : null, 'level' in s ? s.level : null, 'n' in s ? s.n : null, at.toISOString(), createdAsOf, by, channel.workspace ?? null],
       );
       if (!r) throw new Error('addAlert: no row returned');
       emit('alerts');
@@ -351,6 +348,23 @@ export async function createPgDigestStore(pool: PgPool): Promise<PgDigestStore> 
       if (r.alerts > 0) emit('alerts');
       return r;
     },
+    async dropWorkspace(platform, workspace) {
+      const r = await inTransaction(pool, async (c) => ({
+        subscriptions: await changes('DELETE FROM digest_subscriptions WHERE platform = $1 AND workspace = $2', [platform, workspace], c),
+        watchlist: await changes('DELETE FROM digest_watchlist WHERE platform = $1 AND workspace = $2', [platform, workspace], c),
+        alerts: await changes('DELETE FROM digest_alerts WHERE platform = $1 AND workspace = $2', [platform, workspace], c),
+        cancelled: await changes(
+          "UPDATE digest_outbox SET status = 'cancelled', note = 'workspace uninstalled', claimed_by = NULL, claimed_until = NULL WHERE status = 'pending' AND platform = $1 AND workspace = $2",
+          [platform, workspace],
+          c,
+        ),
+      }));
+      if (r.subscriptions > 0) emit('subscriptions');
+      if (r.watchlist > 0) emit('watchlist');
+      if (r.alerts > 0) emit('alerts');
+      return r;
+    },
   };
-  return store;
+  // A restart of the server reaches callers as a StorageError (retried, or "try again" in chat).
+  return withPgOutages(store);
 }

@@ -18,13 +18,22 @@
  * through `writes` (the store guard, src/store/guard.ts): a write that cannot be saved throws a
  * StorageError, and one that changes several rows is one transaction, so it is saved whole or not at all.
  */
-import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import type { Answer } from '../answer/answer.ts';
 import { runMigrations, type Database } from '../store/db.ts';
 import { unguarded, type StoreWrites } from '../store/guard.ts';
 import type { ChannelRef, Platform } from './poster.ts';
-import type { Slot } from './schedule.ts';
+import { idempotencyKey, toAlert, toOutbox, toSubscription, type AlertRow, type OutboxDbRow, type SubRow } from './rows.ts';
+import {
+  AlertSpecSchema,
+  MAX_WATCHLIST,
+  type Decision,
+  type DigestStoreOf,
+  type OutboxKind,
+  type OutboxRow,
+  type OutboxStatus,
+  type StoreChange,
+  type WorkspaceDrop,
+} from './types.ts';
 
 export const DIGEST_MIGRATIONS: readonly string[] = [
   `CREATE TABLE digest_subscriptions (
@@ -93,271 +102,17 @@ export const DIGEST_MIGRATIONS: readonly string[] = [
      last_error TEXT,
      PRIMARY KEY (platform, channel)
    ) WITHOUT ROWID;`,
+  // 2: the workspace (Slack team) a channel's subscriptions, watchlist, alerts and posts belong to:
+  // posted with that workspace's token, removed when the app is uninstalled there. NULL: not recorded.
+  `ALTER TABLE digest_subscriptions ADD COLUMN workspace TEXT;
+   ALTER TABLE digest_watchlist ADD COLUMN workspace TEXT;
+   ALTER TABLE digest_alerts ADD COLUMN workspace TEXT;
+   ALTER TABLE digest_outbox ADD COLUMN workspace TEXT;
+   CREATE INDEX digest_subscriptions_workspace ON digest_subscriptions (platform, workspace);
+   CREATE INDEX digest_watchlist_workspace ON digest_watchlist (platform, workspace);
+   CREATE INDEX digest_alerts_workspace ON digest_alerts (platform, workspace);`,
 ];
 
-export const PRESETS = ['close', 'rotation', 'sectors', 'scan'] as const;
-export type Preset = (typeof PRESETS)[number];
-
-export interface Subscription {
-  id: number;
-  channel: ChannelRef;
-  preset: Preset;
-  slot: Slot;
-  createdAt: string;
-  createdBy: string | null;
-}
-
-export const ALERT_KINDS = ['above', 'below', 'ath', 'high52', 'streak', 'ratio-cross', 'quadrant', 'scan'] as const;
-/** The scans a `scan` alert can watch: the per-name rules (unwind ranks a whole list, streak has its own alert). */
-export const ALERT_SCANS = ['snapback', 'breakouts'] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
-
-/** What an alert watches for; see alerts.ts for each kind's event. */
-export const AlertSpecSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.enum(['above', 'below']), symbol: z.string().min(1), level: z.number().positive().finite() }),
-  z.object({ kind: z.enum(['ath', 'high52']), symbol: z.string().min(1) }),
-  z.object({ kind: z.literal('streak'), symbol: z.string().min(1), other: z.string().min(1), n: z.number().int().min(2).max(60) }),
-  z.object({ kind: z.literal('ratio-cross'), symbol: z.string().min(1), other: z.string().min(1), n: z.number().int().min(5).max(250) }),
-  z.object({ kind: z.literal('quadrant'), symbol: z.string().min(1), other: z.string().min(1) }),
-  z.object({ kind: z.literal('scan'), symbol: z.string().min(1), scan: z.enum(ALERT_SCANS) }),
-]);
-export type AlertSpec = z.infer<typeof AlertSpecSchema>;
-
-export interface Alert {
-  id: number;
-  channel: ChannelRef;
-  spec: AlertSpec;
-  createdAt: string;
-  /** The latest close known when the alert was made: only events after it fire. */
-  createdAsOf: string;
-  createdBy: string | null;
-  lastEvent: string | null;
-}
-
-export type OutboxKind = 'digest' | 'alert';
-export type OutboxStatus = 'pending' | 'sent' | 'skipped' | 'failed' | 'cancelled';
-
-export interface OutboxRow {
-  id: number;
-  kind: OutboxKind;
-  refId: number;
-  event: string;
-  channel: ChannelRef;
-  payloadId: number | null;
-  idemKey: string;
-  status: OutboxStatus;
-  attempts: number;
-  decidedAt: string;
-  dueAt: string | null;
-  lastAttemptAt: string | null;
-  sentAt: string | null;
-  messageId: string | null;
-  note: string | null;
-}
-
-/** Limits that keep one channel from filling the database or the digest. */
-export const MAX_WATCHLIST = 20;
-export const MAX_ALERTS_PER_CHANNEL = 25;
-
-/**
- * The idempotency key of one outbox message: 25 hex digits of a hash of what identifies it, so it
- * fits Discord's 25-character nonce and never repeats across channels, subscriptions or days.
- */
-export function idempotencyKey(kind: OutboxKind, refId: number, event: string, channel: ChannelRef): string {
-  return createHash('sha256').update(`${kind}\u0000${refId}\u0000${event}\u0000${channel.platform}\u0000${channel.id}`).digest('hex').slice(0, 25);
-}
-
-export type StoreChange = 'subscriptions' | 'alerts' | 'watchlist';
-
-/** One message to decide: which outbox row, for which channel. */
-export interface Decision {
-  kind: OutboxKind;
-  refId: number;
-  event: string;
-  channel: ChannelRef;
-  dueAt?: Date;
-}
-
-export interface SubRow {
-  id: number;
-  platform: string;
-  channel: string;
-  preset: string;
-  time: string;
-  tz: string;
-  created_at: string;
-  created_by: string | null;
-}
-export interface AlertRow {
-  id: number;
-  platform: string;
-  channel: string;
-  kind: string;
-  symbol: string;
-  other: string | null;
-  level: number | null;
-  n: number | null;
-  created_at: string;
-  created_asof: string;
-  created_by: string | null;
-  last_event: string | null;
-}
-export interface OutboxDbRow {
-  id: number;
-  kind: string;
-  ref_id: number;
-  event: string;
-  platform: string;
-  channel: string;
-  payload_id: number | null;
-  idem_key: string;
-  status: string;
-  attempts: number;
-  decided_at: string;
-  due_at: string | null;
-  last_attempt_at: string | null;
-  sent_at: string | null;
-  message_id: string | null;
-  note: string | null;
-}
-
-export function toSubscription(r: SubRow): Subscription {
-  return {
-    id: r.id,
-    channel: { platform: r.platform as Platform, id: r.channel },
-    preset: r.preset as Preset,
-    slot: { time: r.time, tz: r.tz },
-    createdAt: r.created_at,
-    createdBy: r.created_by,
-  };
-}
-
-export function toAlert(r: AlertRow): Alert {
-  const spec = AlertSpecSchema.parse({
-    kind: r.kind,
-    symbol: r.symbol,
-    ...(r.other !== null ? { other: r.other } : {}),
-    ...(r.level !== null ? { level: r.level } : {}),
-    ...(r.n !== null ? { n: r.n } : {}),
-  });
-  return {
-    id: r.id,
-    channel: { platform: r.platform as Platform, id: r.channel },
-    spec,
-    createdAt: r.created_at,
-    createdAsOf: r.created_asof,
-    createdBy: r.created_by,
-    lastEvent: r.last_event,
-  };
-}
-
-export function toOutbox(r: OutboxDbRow): OutboxRow {
-  return {
-    id: r.id,
-    kind: r.kind as OutboxKind,
-    refId: r.ref_id,
-    event: r.event,
-    channel: { platform: r.platform as Platform, id: r.channel },
-    payloadId: r.payload_id,
-    idemKey: r.idem_key,
-    status: r.status as OutboxStatus,
-    attempts: r.attempts,
-    decidedAt: r.decided_at,
-    dueAt: r.due_at,
-    lastAttemptAt: r.last_attempt_at,
-    sentAt: r.sent_at,
-    messageId: r.message_id,
-    note: r.note,
-  };
-}
-
-/** A subscription as a slot occurrence looks at it (`slotSubscriptions`). */
-export interface SlotSubscription {
-  subscription: Subscription;
-  watchlist: string[];
-  /** Whether an outbox row for this subscription and the event exists, whatever its status. */
-  decided: boolean;
-}
-
-/** A value, or a promise of one: the SQLite store answers at once, the PostgreSQL one later. */
-export type Awaitable<T> = T | Promise<T>;
-type R<T, S extends boolean> = S extends true ? T : Awaitable<T>;
-
-/**
- * What the digest service and the commands need from a store, whichever engine keeps it. `S` says
- * whether the answers are immediate: the SQLite store (`createDigestStore`) is synchronous, the
- * PostgreSQL one (src/digest/store-pg.ts) is not, so code written against `DigestStore` awaits
- * every call, and tests on SQLite may read results directly.
- */
-export interface DigestStoreOf<S extends boolean> {
-  onChange(listener: (what: StoreChange) => void): () => void;
-
-  /** Adds or updates (same channel and preset) a subscription. */
-  subscribe(channel: ChannelRef, preset: Preset, slot: Slot, by: string | null, at: Date): R<{ subscription: Subscription; replaced: boolean }, S>;
-  /** Removes the channel's subscription to `preset`, or all of its subscriptions; returns how many. */
-  unsubscribe(channel: ChannelRef, preset?: Preset): R<number, S>;
-  subscriptions(channel?: ChannelRef): R<Subscription[], S>;
-  subscription(id: number): R<Subscription | undefined, S>;
-  /**
-   * A slot's subscriptions, each with its channel's watchlist (in `watchlist`'s order) and whether a
-   * digest for `event` is already decided: one query for the whole slot, however many channels.
-   */
-  slotSubscriptions(slot: Slot, event: string): R<SlotSubscription[], S>;
-
-  watchlist(channel: ChannelRef): R<string[], S>;
-  /** Adds symbols (up to MAX_WATCHLIST in all); returns those added and those already there. */
-  watch(channel: ChannelRef, symbols: readonly string[], at: Date): R<{ added: string[]; already: string[]; overLimit: string[] }, S>;
-  unwatch(channel: ChannelRef, symbols: readonly string[]): R<{ removed: string[]; absent: string[] }, S>;
-
-  addAlert(channel: ChannelRef, spec: AlertSpec, createdAsOf: string, by: string | null, at: Date): R<Alert, S>;
-  alerts(channel?: ChannelRef): R<Alert[], S>;
-  alert(id: number): R<Alert | undefined, S>;
-  removeAlert(channel: ChannelRef, id: number): R<boolean, S>;
-
-  /** Stores a computed Answer; its id goes on the outbox rows that send it. */
-  savePayload(configKey: string, answer: Answer, at: Date): R<number, S>;
-  payload(id: number): R<Answer | undefined, S>;
-
-  /** The latest event (trading day, for digests) with an outbox row for this subscription or alert, or null. */
-  lastDecided(kind: OutboxKind, refId: number): R<string | null, S>;
-  /** Whether an outbox row exists for (kind, ref, event), whatever its status. */
-  decided(kind: OutboxKind, refId: number, event: string): R<boolean, S>;
-  /**
-   * In one transaction: stores the payload (when given) and inserts a 'pending' row per decision that
-   * has none yet; for alerts, also records the event as the alert's last. Returns the rows inserted.
-   */
-  decide(decisions: readonly Decision[], payload: { configKey: string; answer: Answer } | null, at: Date): R<OutboxRow[], S>;
-  /** Records a decision not to send (no data, missed during downtime) so it is not reconsidered. */
-  skip(decision: Decision, note: string, at: Date): R<void, S>;
-  /**
-   * Only where several replicas share the store (PostgreSQL): takes pending row `id` for `owner`'s
-   * attempt until `at + leaseMs`, or null when it is finished or another owner holds it (locked right
-   * now, or a lease not over yet). A row whose owner died is taken again once the lease ends.
-   */
-  claim?(id: number, owner: string, at: Date, leaseMs: number): Promise<OutboxRow | null>;
-  /** Written (and committed) just before each call to the poster. */
-  markAttempt(id: number, at: Date): R<void, S>;
-  markSent(id: number, messageId: string, at: Date): R<void, S>;
-  markFinal(id: number, status: 'failed' | 'skipped' | 'cancelled', note: string): R<void, S>;
-  pending(): R<OutboxRow[], S>;
-  /** How many rows are pending, by platform and kind (only the non-zero ones): the metrics' gauge. */
-  pendingCounts(): R<{ platform: Platform; kind: OutboxKind; count: number }[], S>;
-  outboxRow(id: number): R<OutboxRow | undefined, S>;
-  outbox(filter?: { kind?: OutboxKind; status?: OutboxStatus }): R<OutboxRow[], S>;
-
-  /**
-   * Deletes finished outbox rows decided before `before`, and the payloads no row refers to any more.
-   * Old rows are never looked at again: nothing is sent later than the late window.
-   */
-  prune(before: Date): R<{ outbox: number; payloads: number }, S>;
-  /** Counts a permanent failure; returns the channel's consecutive count. */
-  recordPermanentFailure(channel: ChannelRef, error: string): R<number, S>;
-  recordSuccess(channel: ChannelRef): R<void, S>;
-  /** Removes every subscription and alert of a channel (after repeated permanent failures). */
-  dropChannel(channel: ChannelRef): R<{ subscriptions: number; alerts: number }, S>;
-}
-
-export type DigestStore = DigestStoreOf<false>;
 export interface SqliteDigestStore extends DigestStoreOf<true> {
   readonly db: Database;
 }
@@ -372,8 +127,8 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
 
   const q = {
     subUpsert: db.prepare(
-      `INSERT INTO digest_subscriptions (platform, channel, preset, time, tz, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (platform, channel, preset) DO UPDATE SET time = excluded.time, tz = excluded.tz`,
+      `INSERT INTO digest_subscriptions (platform, channel, preset, time, tz, created_at, created_by, workspace) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (platform, channel, preset) DO UPDATE SET time = excluded.time, tz = excluded.tz, workspace = COALESCE(excluded.workspace, workspace)`,
     ),
     subByKey: db.prepare('SELECT * FROM digest_subscriptions WHERE platform = ? AND channel = ? AND preset = ?'),
     subById: db.prepare('SELECT * FROM digest_subscriptions WHERE id = ?'),
@@ -390,11 +145,11 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
     unsubOne: db.prepare('DELETE FROM digest_subscriptions WHERE platform = ? AND channel = ? AND preset = ?'),
     unsubAll: db.prepare('DELETE FROM digest_subscriptions WHERE platform = ? AND channel = ?'),
     watchOf: db.prepare('SELECT symbol FROM digest_watchlist WHERE platform = ? AND channel = ? ORDER BY added_at, symbol'),
-    watchAdd: db.prepare('INSERT OR IGNORE INTO digest_watchlist (platform, channel, symbol, added_at) VALUES (?, ?, ?, ?)'),
+    watchAdd: db.prepare('INSERT OR IGNORE INTO digest_watchlist (platform, channel, symbol, added_at, workspace) VALUES (?, ?, ?, ?, ?)'),
     watchDel: db.prepare('DELETE FROM digest_watchlist WHERE platform = ? AND channel = ? AND symbol = ?'),
     alertAdd: db.prepare(
-      `INSERT INTO digest_alerts (platform, channel, kind, symbol, other, level, n, created_at, created_asof, created_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO digest_alerts (platform, channel, kind, symbol, other, level, n, created_at, created_asof, created_by, workspace)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     alertById: db.prepare('SELECT * FROM digest_alerts WHERE id = ?'),
     alertsAll: db.prepare('SELECT * FROM digest_alerts ORDER BY id'),
@@ -407,8 +162,8 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
     outboxLast: db.prepare('SELECT MAX(event) AS event FROM digest_outbox WHERE kind = ? AND ref_id = ?'),
     outboxHas: db.prepare('SELECT 1 FROM digest_outbox WHERE kind = ? AND ref_id = ? AND event = ?'),
     outboxAdd: db.prepare(
-      `INSERT OR IGNORE INTO digest_outbox (kind, ref_id, event, platform, channel, payload_id, idem_key, status, decided_at, due_at, note)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO digest_outbox (kind, ref_id, event, platform, channel, payload_id, idem_key, status, decided_at, due_at, note, workspace)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     outboxGet: db.prepare('SELECT * FROM digest_outbox WHERE id = ?'),
     outboxPending: db.prepare("SELECT * FROM digest_outbox WHERE status = 'pending' ORDER BY id"),
@@ -425,6 +180,10 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
     pruneOutbox: db.prepare("DELETE FROM digest_outbox WHERE status != 'pending' AND decided_at < ?"),
     prunePayloads: db.prepare('DELETE FROM digest_payloads WHERE id NOT IN (SELECT payload_id FROM digest_outbox WHERE payload_id IS NOT NULL)'),
     healthOk: db.prepare('DELETE FROM digest_channel_health WHERE platform = ? AND channel = ?'),
+    wsSubs: db.prepare('DELETE FROM digest_subscriptions WHERE platform = ? AND workspace = ?'),
+    wsWatch: db.prepare('DELETE FROM digest_watchlist WHERE platform = ? AND workspace = ?'),
+    wsAlerts: db.prepare('DELETE FROM digest_alerts WHERE platform = ? AND workspace = ?'),
+    wsCancel: db.prepare("UPDATE digest_outbox SET status = 'cancelled', note = 'workspace uninstalled' WHERE status = 'pending' AND platform = ? AND workspace = ?"),
   };
 
   const insertRows = (decisions: readonly Decision[], payloadId: number | null, status: OutboxStatus, at: Date, note: string | null): OutboxRow[] => {
@@ -442,6 +201,7 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
         at.toISOString(),
         d.dueAt?.toISOString() ?? null,
         note,
+        d.channel.workspace ?? null,
       );
       if (info.changes === 0) continue;
       if (d.kind === 'alert') q.alertLast.run(d.event, d.refId);
@@ -464,12 +224,19 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
   }));
 
   const watchTx = db.transaction((channel: ChannelRef, symbols: readonly string[], at: Date) => {
-    for (const s of symbols) q.watchAdd.run(channel.platform, channel.id, s, at.toISOString());
+    for (const s of symbols) q.watchAdd.run(channel.platform, channel.id, s, at.toISOString(), channel.workspace ?? null);
   });
 
   const dropTx = db.transaction((channel: ChannelRef) => ({
     subscriptions: q.unsubAll.run(channel.platform, channel.id).changes,
     alerts: q.alertsDelChannel.run(channel.platform, channel.id).changes,
+  }));
+
+  const dropWorkspaceTx = db.transaction((platform: Platform, workspace: string): WorkspaceDrop => ({
+    subscriptions: q.wsSubs.run(platform, workspace).changes,
+    watchlist: q.wsWatch.run(platform, workspace).changes,
+    alerts: q.wsAlerts.run(platform, workspace).changes,
+    cancelled: q.wsCancel.run(platform, workspace).changes,
   }));
 
   return {
@@ -481,7 +248,7 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
 
     subscribe(channel, preset, slot, by, at) {
       const before = q.subByKey.get(channel.platform, channel.id, preset) as SubRow | undefined;
-      w(() => q.subUpsert.run(channel.platform, channel.id, preset, slot.time, slot.tz, at.toISOString(), by));
+      w(() => q.subUpsert.run(channel.platform, channel.id, preset, slot.time, slot.tz, at.toISOString(), by, channel.workspace ?? null));
       const row = q.subByKey.get(channel.platform, channel.id, preset) as SubRow;
       emit('subscriptions');
       return { subscription: toSubscription(row), replaced: before !== undefined };
@@ -549,6 +316,7 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
         at.toISOString(),
         createdAsOf,
         by,
+        channel.workspace ?? null,
       ));
       emit('alerts');
       return toAlert(q.alertById.get(info.lastInsertRowid) as AlertRow);
@@ -625,6 +393,13 @@ export function createDigestStore(db: Database, writes: StoreWrites = unguarded)
     dropChannel(channel) {
       const r = w(() => dropTx(channel));
       if (r.subscriptions > 0) emit('subscriptions');
+      if (r.alerts > 0) emit('alerts');
+      return r;
+    },
+    dropWorkspace(platform, workspace) {
+      const r = w(() => dropWorkspaceTx.immediate(platform, workspace));
+      if (r.subscriptions > 0) emit('subscriptions');
+      if (r.watchlist > 0) emit('watchlist');
       if (r.alerts > 0) emit('alerts');
       return r;
     },

@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { at } from '../core/at.ts';
 
 export type Database = BetterSqlite3.Database;
 
@@ -58,7 +59,7 @@ export function runMigrations(db: Database, name: string, migrations: readonly s
       );
     }
     for (let version = current + 1; version <= migrations.length; version++) {
-      db.exec(migrations[version - 1] as string);
+      db.exec(at(migrations, version - 1));
     }
     if (current < migrations.length) write.run(name, migrations.length);
   });

@@ -7,6 +7,7 @@
  * the connection's `search_path`; tests use a schema per file so parallel files never meet.
  */
 import pg from 'pg';
+import { StorageError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
 
@@ -37,6 +38,10 @@ export async function openPg(opts: PgOptions): Promise<PgPool> {
   });
   // An idle connection that the server closes (a restart) errors on the pool: the next query opens a new one.
   pool.on('error', (err) => logger.warn({ err: err.message }, 'postgres: an idle connection failed; it will be replaced'));
+  // A connection checked out (a transaction, a lock held across an upstream fetch) whose server goes
+  // away between two queries emits 'error' on its client, not the pool: unheard, that would end the
+  // process. Its caller's next query fails instead, and the pool drops the broken client on release.
+  pool.on('connect', (client) => client.on('error', (err) => logger.warn({ err: err.message }, 'postgres: a connection in use failed')));
   if (opts.schema !== undefined) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`);
   return pool;
 }
@@ -79,4 +84,46 @@ export async function runPgMigrations(pool: PgPool, name: string, migrations: re
     }
   });
   return migrations.length;
+}
+
+/**
+ * SQLSTATE classes and codes that mean "the server is not there right now" rather than "this query is
+ * wrong": connection exceptions (08), the server shutting down or starting (57P01-57P03), and the
+ * transaction rolled back because its connection went (40001 is not one: a serialisation failure is a query's).
+ */
+const UNAVAILABLE_CODES = /^(08...|57P0[123])$/;
+const UNAVAILABLE_NODE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const UNAVAILABLE_TEXT = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)/i;
+
+/** Whether `err` says PostgreSQL cannot be reached (restarted, stopped, unreachable), not that a query failed. */
+export function isPgUnavailable(err: unknown): boolean {
+  if (err instanceof AggregateError && err.errors.some(isPgUnavailable)) return true;
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && (UNAVAILABLE_CODES.test(code) || UNAVAILABLE_NODE.has(code))) return true;
+  return UNAVAILABLE_TEXT.test(err.message);
+}
+
+/**
+ * Wraps every promise-returning method of a store built on PostgreSQL so that "the database is not
+ * there" reaches callers as a StorageError: people hear that their change was not saved and to try
+ * again (src/errors.ts) instead of an internal error, and the digest service retries its slot run
+ * (src/digest/slots.ts). Any other error passes through unchanged. The pool reconnects by itself:
+ * the next call after the server is back just works.
+ */
+export function withPgOutages<T extends object>(store: T): T {
+  const translate = (err: unknown): never => {
+    if (isPgUnavailable(err)) throw new StorageError(`PostgreSQL is unreachable: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw err;
+  };
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      const v: unknown = Reflect.get(target, prop, receiver);
+      if (typeof v !== 'function') return v;
+      return function (this: unknown, ...args: unknown[]) {
+        const out: unknown = (v as (...a: unknown[]) => unknown).apply(target, args);
+        return out instanceof Promise ? out.catch(translate) : out;
+      };
+    },
+  });
 }

@@ -18,7 +18,6 @@ const ROOTS_ALLOWED = new Set(['src/main.ts', 'src/app.ts']);
  * Lazy loads and memos of pure functions hold nothing two apps could disagree about; the rest is debt.
  */
 const KNOWN: Readonly<Record<string, string>> = {
-  'src/log.ts secrets': 'debt: the secret registry loadConfig fills and every logger and masking fetch reads',
   'src/ask/dates.ts chronoLib': 'a lazy load of chrono-node (same module for everyone)',
   'src/charts/quickchart-renderer.ts libs': 'a lazy load of quickchart-js and axios',
   'src/charts/render-local.ts ready': 'Chart.js and the font registered once per thread (a per-thread fact, not app state)',
@@ -28,7 +27,6 @@ const KNOWN: Readonly<Record<string, string>> = {
   'src/data/providers/live.ts formatters': 'a memo of Intl date formatters by zone',
   'src/data/providers/http.ts transientErrors': 'debt: marks errors worth retrying (an error property would do)',
   'src/data/providers/http.ts localRefusals': 'debt: marks errors refused locally (an error property would do)',
-  'src/ask/lexicon.ts compiled': 'debt: a memo of the phrases compiled from a command list (pure, keyed by the list); belongs in createApp',
   'src/data/providers/polygon.ts timeframeRefusals': 'debt: marks Polygon timeframe refusals (an error property would do)',
 };
 const MUTABLE_CONSTRUCTORS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'Array']);

@@ -9,6 +9,9 @@ import { parseCommandText } from '../../src/command/parse.ts';
 import type { CommandRunner, Invocation, RunResult } from '../../src/command/run.ts';
 import { createSymbolDirectory, loadManifest } from '../../src/data/symbols.ts';
 import { allCommands } from './_commands.ts';
+import { buildLexicon } from '../../src/ask/lexicon.ts';
+import { createBundledProvider } from '../../src/data/bundled.ts';
+import { seriesFromBars, type DailySeries } from '../../src/core/series.ts';
 
 export const symbols = createSymbolDirectory(loadManifest());
 
@@ -19,11 +22,8 @@ export interface RecordingRunner extends CommandRunner {
 export function recordingRunner(commands: readonly AnyCommand[] = allCommands): RecordingRunner {
   const calls: Invocation[] = [];
   const byName = new Map(commands.map((c) => [c.name, c]));
-  const ok = (name: string): RunResult => ({
-    ok: true,
-    ms: 0,
-    answer: { command: name, args: {}, title: name, lines: [], facts: {}, charts: [], asOf: null, source: null, warnings: [] } satisfies Answer,
-  });
+  const answerOf = (name: string): Answer => ({ command: name, args: {}, title: name, lines: [], facts: {}, charts: [], asOf: null, source: null, warnings: [] });
+  const ok = (name: string): RunResult => ({ ok: true, ms: 0, answer: answerOf(name) });
   return {
     calls,
     commands,
@@ -31,6 +31,10 @@ export function recordingRunner(commands: readonly AnyCommand[] = allCommands): 
     async run(inv) {
       calls.push(inv);
       return ok(inv.name);
+    },
+    async invoke(inv) {
+      calls.push(inv);
+      return answerOf(inv.name);
     },
     async admit(meta) {
       return { ok: true, meta };
@@ -55,3 +59,10 @@ export function boundText(text: string, commands: readonly AnyCommand[] = allCom
   const p = parseCommandText(text);
   return bound(p.name, p.args, commands);
 }
+
+/** The registered commands' lexicon, built once as createApp builds it. */
+export const lexicon = buildLexicon(allCommands);
+
+const bundled = createBundledProvider();
+/** A symbol's bundled prices, as `market.series` gives them: where "at the 2022 low" is looked up. */
+export const closes = async (symbol: string): Promise<DailySeries> => seriesFromBars(symbol, await bundled.fetchDaily(symbol));

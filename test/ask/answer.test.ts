@@ -15,8 +15,7 @@ const INTENTS = intentsOf(registered);
 import { PERF_PERIODS } from '../../commands/perf.ts';
 import { formatPeriod } from '../../src/core/periods.ts';
 import { createTestApp } from '../_app.ts';
-import { allCommands } from './_commands.ts';
-import { bound, boundText, recordingRunner, symbols } from './_stub.ts';
+import { bound, boundText, recordingRunner, closes, lexicon, symbols } from './_stub.ts';
 
 const app = createTestApp();
 afterAll(() => app.close());
@@ -35,9 +34,10 @@ describe('answerQuestion with the real runner', () => {
       'compare IWM and QQQ since June',
       'which sectors are leading this month?',
       'how long has the Russell been beating the S&P?',
+      'how did XLK do at the 2022 low',
     ];
     for (const q of questions) {
-      const out = await answerQuestion(q, { runner: app.runner, symbols: app.symbols, asOf: () => app.market.latestClose() });
+      const out = await answerQuestion(q, { runner: app.runner, symbols: app.symbols, lexicon: app.lexicon, closes: (s) => app.market.series(s), asOf: () => app.market.latestClose() });
       if (out.kind !== 'answer') throw new Error(`"${q}": ${out.message}`);
       if (!out.result.ok) throw new Error(`"${q}" → ${out.readAs}: ${out.result.error.message}`);
       const direct = await app.runner.runText(out.readAs);
@@ -54,11 +54,11 @@ describe('answerQuestion with the real runner', () => {
       asked++;
       return latest;
     };
-    const plain = await answerQuestion('is KRE breaking out?', { runner: app.runner, symbols: app.symbols, asOf });
+    const plain = await answerQuestion('is KRE breaking out?', { runner: app.runner, symbols: app.symbols, lexicon: app.lexicon, asOf });
     expect(plain.kind).toBe('answer');
     // Resolved up front (it is one cached lookup): questions back name the reference year too ("calendar 2025").
     expect(asked, 'asked once for the first question').toBe(1);
-    const since = await answerQuestion('compare IWM and QQQ since June', { runner: app.runner, symbols: app.symbols, asOf });
+    const since = await answerQuestion('compare IWM and QQQ since June', { runner: app.runner, symbols: app.symbols, lexicon: app.lexicon, asOf });
     expect(asked, 'and once for the second').toBe(2);
     // June 1 of the latest close's year (the bundled data ends Aug 21, 2026: June is earlier that year).
     expect(since.kind === 'answer' && since.readAs).toBe(`/compare IWM QQQ since:${latest.slice(0, 4)}-06-01`);
@@ -67,16 +67,16 @@ describe('answerQuestion with the real runner', () => {
   });
 
   it('without a reference day, answers absolute dates and asks for an exact date instead of guessing a relative one', async () => {
-    const absolute = await answerQuestion('compare iwm and spy since 6/30/25', { runner: recordingRunner(), symbols });
+    const absolute = await answerQuestion('compare iwm and spy since 6/30/25', { runner: recordingRunner(), symbols, lexicon });
     expect(absolute.kind === 'answer' && absolute.readAs).toBe('/compare IWM SPY since:2025-06-30');
-    const relative = await answerQuestion('compare iwm and spy since june', { runner: recordingRunner(), symbols });
+    const relative = await answerQuestion('compare iwm and spy since june', { runner: recordingRunner(), symbols, lexicon });
     expect(relative.kind).toBe('clarify');
     if (relative.kind === 'clarify') expect(relative.message).toMatch(/exact date/);
   });
 
   it('passes a refusal from the command through, with the Read-as line (not a question back)', async () => {
     // MAGS started trading in April 2023: a 5-year comparison cannot be measured.
-    const out = await answerQuestion('compare mag 7 and spy over 5 years', { runner: app.runner, symbols: app.symbols, asOf: '2026-08-21' });
+    const out = await answerQuestion('compare mag 7 and spy over 5 years', { runner: app.runner, symbols: app.symbols, lexicon: app.lexicon, asOf: '2026-08-21' });
     expect(out.kind).toBe('answer');
     if (out.kind === 'answer') {
       expect(out.readAs).toBe('/compare MAGS SPY 5y');
@@ -86,7 +86,7 @@ describe('answerQuestion with the real runner', () => {
   });
 
   it('turns a typed command that does not bind into a question back, quoting why', async () => {
-    const out = await answerQuestion('/compare IWM SPY; rm -rf', { runner: app.runner, symbols: app.symbols, asOf: '2026-08-21' });
+    const out = await answerQuestion('/compare IWM SPY; rm -rf', { runner: app.runner, symbols: app.symbols, lexicon: app.lexicon, asOf: '2026-08-21' });
     expect(out.kind).toBe('clarify');
     if (out.kind === 'clarify') expect(out.message).toMatch(/I don't know the symbol `SPY;`/);
   });
@@ -100,13 +100,13 @@ describe('Read-as line', () => {
   });
 
   it('says when a period was left out', async () => {
-    const out = await answerQuestion('biotech drawdown this year', { runner: recordingRunner(), symbols, asOf: corpus.reference });
+    const out = await answerQuestion('biotech drawdown this year', { runner: recordingRunner(), symbols, lexicon, asOf: corpus.reference });
     expect(out.kind === 'answer' && out.line).toMatch(/^Read as: \/drawdown XBI — \/drawdown takes no period .*"this year" was left out\.$/);
   });
 });
 
 describe('questions back', () => {
-  const ctx = { commands: allCommands, symbols, reference: corpus.reference };
+  const ctx = { lexicon, symbols, reference: corpus.reference };
 
   it('offer two or three example questions (or one honest line and the closest command), each of which really reads as a command', () => {
     for (const { q } of corpus.clarify) {
@@ -142,7 +142,7 @@ describe('questions back', () => {
 
 describe('vocabulary', () => {
   it("each intent's example questions read as that intent's command", () => {
-    const ctx = { commands: allCommands, symbols, reference: corpus.reference };
+    const ctx = { lexicon, symbols, reference: corpus.reference };
     for (const intent of INTENTS) {
       for (const q of intent.examples) {
         const p = planQuestion(q, ctx);
@@ -163,7 +163,7 @@ describe('vocabulary', () => {
         }
         const noisy = `${before} ${q} ${after}`;
         const runner = recordingRunner();
-        const out = await answerQuestion(noisy, { runner, symbols, asOf: corpus.reference });
+        const out = await answerQuestion(noisy, { runner, symbols, lexicon, closes, asOf: corpus.reference });
         if (out.kind !== 'answer') throw new Error(`${JSON.stringify(noisy)} was not answered: ${out.message}`);
         const call = runner.calls[0];
         if (call) expect(bound(call.name, call.args), JSON.stringify(noisy)).toEqual(boundText(entry.expect));
@@ -177,7 +177,7 @@ describe('the reference day given as a function (as every adapter gives it)', ()
   const asOf = async () => corpus.reference;
 
   it('names the calendar year in the "last year" question back', async () => {
-    const out = await answerQuestion('how did the Nasdaq do last year', { runner: recordingRunner(), symbols, asOf });
+    const out = await answerQuestion('how did the Nasdaq do last year', { runner: recordingRunner(), symbols, lexicon, asOf });
     expect(out.kind).toBe('clarify');
     // The reference day is Aug 21, 2026: calendar "last year" is 2025.
     if (out.kind === 'clarify') {
@@ -190,15 +190,15 @@ describe('the reference day given as a function (as every adapter gives it)', ()
     const failing = async (): Promise<string> => {
       throw new Error('provider down');
     };
-    const plain = await answerQuestion('is KRE breaking out?', { runner: recordingRunner(), symbols, asOf: failing });
+    const plain = await answerQuestion('is KRE breaking out?', { runner: recordingRunner(), symbols, lexicon, asOf: failing });
     expect(plain.kind === 'answer' && plain.readAs).toBe('/breakout KRE');
-    const relative = await answerQuestion('compare iwm and spy since june', { runner: recordingRunner(), symbols, asOf: failing });
+    const relative = await answerQuestion('compare iwm and spy since june', { runner: recordingRunner(), symbols, lexicon, asOf: failing });
     expect(relative.kind === 'clarify' && relative.message).toMatch(/exact date/);
   });
 });
 
 describe('questions tapebot cannot answer', () => {
-  const ask = (q: string) => answerQuestion(q, { runner: recordingRunner(), symbols, asOf: corpus.reference });
+  const ask = (q: string) => answerQuestion(q, { runner: recordingRunner(), symbols, lexicon, closes, asOf: corpus.reference });
 
   it.each([
     ['is SPY overbought?', /can't answer "overbought" questions/],
@@ -231,7 +231,7 @@ describe('questions tapebot cannot answer', () => {
 
 describe('notes on the Read-as line', () => {
   it('a period that is one of /perf\'s columns is named as that column, not "left out"', async () => {
-    const out = await answerQuestion('how did SPY do in 2024', { runner: recordingRunner(), symbols, asOf: corpus.reference });
+    const out = await answerQuestion('how did SPY do in 2024', { runner: recordingRunner(), symbols, lexicon, asOf: corpus.reference });
     expect(out.kind === 'answer' && out.line).toBe('Read as: /perf SPY asof:2024-12-31 — "2024" is the YTD column.');
   });
 
@@ -245,7 +245,7 @@ describe('commandName: the platform spelling of command names', () => {
   // As Slack registers them: /help is built in, so tapebot's is /tapebot-help (src/adapters/slack/manifest.ts).
   const slackLike = (name: string) => (['help', 'drawdown', 'compare'].includes(name) ? `/tapebot-${name}` : `/${name}`);
   const ask = (q: string, commandName?: (name: string) => string) =>
-    answerQuestion(q, { runner: recordingRunner(), symbols, asOf: corpus.reference, ...(commandName ? { commandName } : {}) });
+    answerQuestion(q, { runner: recordingRunner(), symbols, lexicon, closes, asOf: corpus.reference, ...(commandName ? { commandName } : {}) });
 
   it('spells the Read-as line and notes the platform way, and keeps readAs runnable', async () => {
     const help = await ask('help', slackLike);

@@ -34,7 +34,7 @@ describe('console questions', () => {
     const output = new PassThrough();
     let seen = '';
     output.on('data', (d: Buffer) => (seen += d.toString()));
-    const done = runRepl({ runner: app.runner, renderer: app.renderer, outDir, input, output, ask });
+    const done = runRepl({ runner: app.runner, renderer: app.renderer, outDir, secrets: app.secrets, input, output, ask });
     input.write('biotech drawdown\n');
     input.write('exit\n');
     await done;

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { answerQuestion } from '../../src/ask/answer.ts';
-import { bound, boundText, recordingRunner, symbols } from './_stub.ts';
+import { bound, boundText, closes, recordingRunner, lexicon, symbols } from './_stub.ts';
 
 interface Corpus {
   reference: string;
@@ -23,7 +23,7 @@ describe('question corpus', () => {
 
   it.each(corpus.answer)('"$q" reads as $expect', async ({ q, expect: want }) => {
     const runner = recordingRunner();
-    const out = await answerQuestion(q, { runner, symbols, asOf: corpus.reference });
+    const out = await answerQuestion(q, { runner, symbols, lexicon, closes, asOf: corpus.reference });
     if (out.kind !== 'answer') throw new Error(`"${q}" was not answered: ${out.message}`);
     const call = runner.calls[0];
     expect(call, 'the runner ran the command it read').toBeDefined();
@@ -36,7 +36,7 @@ describe('question corpus', () => {
 
   it.each(corpus.clarify)('"$q" is answered with a question ($why)', async ({ q }) => {
     const runner = recordingRunner();
-    const out = await answerQuestion(q, { runner, symbols, asOf: corpus.reference });
+    const out = await answerQuestion(q, { runner, symbols, lexicon, closes, asOf: corpus.reference });
     expect(out.kind, `"${q}" must not run a command${out.kind === 'answer' ? ` (read as ${out.readAs})` : ''}`).toBe('clarify');
     expect(runner.calls, 'nothing ran').toHaveLength(0);
     if (out.kind === 'clarify') {

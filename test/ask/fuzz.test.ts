@@ -10,7 +10,7 @@ import { intentsOf, SYMBOL_NAMES } from '../../src/ask/vocabulary.ts';
 import { allCommands as registered } from './_commands.ts';
 
 const INTENTS = intentsOf(registered);
-import { bound, recordingRunner, symbols } from './_stub.ts';
+import { bound, recordingRunner, lexicon, symbols } from './_stub.ts';
 
 const DISCORD_LIMIT = 2000;
 /** The bound each question is answered within (a hang guard, see below). */
@@ -117,7 +117,7 @@ describe('answerQuestion on random and hostile input', () => {
       fc.asyncProperty(question, fc.constantFrom('discord' as const, 'slack' as const), async (q, platform) => {
         const runner = recordingRunner();
         const started = performance.now();
-        const out = await answerQuestion(stripMentions(q, platform), { runner, symbols, asOf: '2026-08-21' });
+        const out = await answerQuestion(stripMentions(q, platform), { runner, symbols, lexicon, asOf: '2026-08-21' });
         const ms = performance.now() - started;
         expect(ms, `"${q.slice(0, 80)}" took ${ms.toFixed(0)} ms`).toBeLessThan(HANG_MS);
         checkReply(out);
@@ -139,7 +139,7 @@ describe('answerQuestion on random and hostile input', () => {
   it('answers a raw message (mentions not stripped by the adapter) just as safely', async () => {
     await fc.assert(
       fc.asyncProperty(question, async (q) => {
-        const out = await answerQuestion(`<@123456789012345678> ${q} @everyone`, { runner: recordingRunner(), symbols, asOf: '2026-08-21' });
+        const out = await answerQuestion(`<@123456789012345678> ${q} @everyone`, { runner: recordingRunner(), symbols, lexicon, asOf: '2026-08-21' });
         checkReply(out);
       }),
       { numRuns: 1000 },
@@ -149,11 +149,11 @@ describe('answerQuestion on random and hostile input', () => {
   it('survives a runner that throws and a reference day that cannot be read', async () => {
     const runner = recordingRunner();
     const broken = { ...runner, run: async () => Promise.reject(new Error('boom at src/x.ts:1')) };
-    const out = await answerQuestion('is KRE breaking out?', { runner: broken, symbols, asOf: '2026-08-21' });
+    const out = await answerQuestion('is KRE breaking out?', { runner: broken, symbols, lexicon, asOf: '2026-08-21' });
     expect(out.kind).toBe('clarify');
     checkReply(out);
     if (out.kind === 'clarify') expect(out.message, 'says where to look, not what broke').toMatch(/reference [0-9a-f]{6}/);
-    const noDay = await answerQuestion('compare IWM and QQQ since june', { runner, symbols, asOf: () => Promise.reject(new Error('db down')) });
+    const noDay = await answerQuestion('compare IWM and QQQ since june', { runner, symbols, lexicon, asOf: () => Promise.reject(new Error('db down')) });
     expect(noDay.kind).toBe('clarify');
     checkReply(noDay);
   });

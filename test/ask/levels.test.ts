@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { answerQuestion } from '../../src/ask/answer.ts';
-import { recordingRunner, symbols } from './_stub.ts';
+import { recordingRunner, lexicon, symbols } from './_stub.ts';
 
 const ask = async (q: string) => {
   const runner = recordingRunner();
-  const out = await answerQuestion(q, { runner, symbols, asOf: async () => '2026-08-21' });
+  const out = await answerQuestion(q, { runner, symbols, lexicon, asOf: async () => '2026-08-21' });
   return { out, calls: runner.calls };
 };
 

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { readQuestion } from '../../src/ask/read.ts';
 import { createSymbolDirectory, loadManifest } from '../../src/data/symbols.ts';
-import { symbols } from './_stub.ts';
-import { allCommands } from './_commands.ts';
+import { lexicon, symbols } from './_stub.ts';
 
 const REF = '2026-08-21';
-const read = (q: string, dir = symbols) => readQuestion(q, { symbols: dir, commands: allCommands, reference: REF });
+const read = (q: string, dir = symbols) => readQuestion(q, { symbols: dir, lexicon, reference: REF });
 const tickers = (q: string, dir = symbols) => read(q, dir).symbols.map((s) => s.symbol);
 
 /** A directory that also knows tickers spelled like English words. */
@@ -107,8 +106,8 @@ describe('readQuestion: periods and dates', () => {
   });
 
   it('asks for the reference day only when a date depends on it', () => {
-    expect(readQuestion('iwm vs spy since june', { symbols, commands: allCommands }).needsReference).toBe(true);
-    expect(readQuestion('iwm vs spy past month since 6/1/26', { symbols, commands: allCommands }).needsReference).toBe(false);
+    expect(readQuestion('iwm vs spy since june', { symbols, lexicon }).needsReference).toBe(true);
+    expect(readQuestion('iwm vs spy past month since 6/1/26', { symbols, lexicon }).needsReference).toBe(false);
   });
 });
 
@@ -148,7 +147,7 @@ describe('readQuestion: possessives, months, "from", price levels', () => {
     expect(august.asof, 'no asof after the latest close').toBeUndefined();
     expect(read('spy in 2024').period?.token, '"in 2025" is still year to date').toBe('ytd');
     expect(read('kre beat xlf in a row').period?.token, '"in a row" is no month').toBeUndefined();
-    expect(readQuestion('qqq in july', { symbols, commands: allCommands }).needsReference, 'which July depends on the day').toBe(true);
+    expect(readQuestion('qqq in july', { symbols, lexicon }).needsReference, 'which July depends on the day').toBe(true);
   });
 
   it('says when "from" is followed by something that is not a date, but not by a price, a name or a date', () => {
@@ -161,7 +160,7 @@ describe('readQuestion: possessives, months, "from", price levels', () => {
   });
 
   it('sets "last year" aside for the reference day when there is none, instead of naming no year', () => {
-    const r = readQuestion('how did the nasdaq do last year', { symbols, commands: allCommands });
+    const r = readQuestion('how did the nasdaq do last year', { symbols, lexicon });
     expect(r.needsReference).toBe(true);
     expect(r.problems.join(' '), 'never "calendar last year"').not.toMatch(/calendar last year/);
   });

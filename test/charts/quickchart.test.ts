@@ -11,7 +11,7 @@ import { chartConfig } from '../../src/charts/config.ts';
 import { createQuickChartRenderer } from '../../src/charts/quickchart-renderer.ts';
 import type { ChartRenderer } from '../../src/charts/renderer.ts';
 import { THEME } from '../../src/charts/theme.ts';
-import { loadConfig } from '../../src/config.ts';
+import { configSecrets, loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { createTestApp } from '../_app.ts';
 import { startFakeServer, type FakeServer } from '../data/providers/_server.ts';
@@ -158,6 +158,7 @@ describe('QuickChart renderer', () => {
 
     const lines: string[] = [];
     const logger = createLogger({
+      secrets: configSecrets(config),
       destination: new Writable({
         write(chunk: Buffer, _enc, cb) {
           lines.push(chunk.toString());
@@ -173,7 +174,7 @@ describe('QuickChart renderer', () => {
     expect(server.requests.some((q) => q.url.includes(apiKey)), 'not in the URL').toBe(false);
     expect(lines.join(''), 'the failure was logged').toMatch(/QuickChart failed/);
     logger.warn({ echoed: `key=${apiKey}` }, 'a careless line');
-    expect(lines.join(''), 'loadConfig registered the key as a secret: masked even where code slips').not.toContain(apiKey);
+    expect(lines.join(''), 'the configuration’s secrets include the key: masked even where code slips').not.toContain(apiKey);
   });
 
   it('keeps a path prefix of QUICKCHART_URL and closes the local renderer with it', async () => {

@@ -59,3 +59,43 @@ export function naiveStreak(a: string, b: string, asOf: string): number {
   }
   return n;
 }
+
+/**
+ * Failed breakouts up to `asOf`, found day by day (the reverse of how src/core/breakouts.ts walks): day i
+ * is an event when, for some 52-week-high close b in the ten sessions before it and after the previous
+ * event (a close strictly above every close dated within a year before it, whose highest such close is at
+ * least 5 sessions older than b, the latest on a tie), the close on i is the first one below that high.
+ * Returns the rows and the event days' indices.
+ */
+export function naiveFailedBreakouts(symbol: string, asOf: string): { rows: NaiveRow[]; events: number[]; breakouts: number[] } {
+  const rows = naiveRows(symbol).filter((r) => r.date <= asOf);
+  const c = rows.map((r) => r.close as number);
+  const level: (number | null)[] = rows.map((r, b) => {
+    const cutoff = String(Number(r.date.slice(0, 4)) - 1).padStart(4, '0') + r.date.slice(4);
+    let max = -Infinity;
+    let at = -1;
+    for (let i = 0; i < b; i++) {
+      if ((rows[i] as NaiveRow).date > cutoff && (c[i] as number) >= max) {
+        max = c[i] as number;
+        at = i;
+      }
+    }
+    return at >= 0 && (c[b] as number) > max && b - at >= 5 ? max : null;
+  });
+  const events: number[] = [];
+  const breakouts: number[] = [];
+  let last = -1;
+  for (let i = 1; i < rows.length; i++) {
+    for (let b = i - 1; b >= Math.max(last + 1, i - 10); b--) {
+      const L = level[b];
+      if (L === null || L === undefined || (c[i] as number) >= L) continue;
+      if (c.slice(b + 1, i).every((v) => v >= L)) {
+        events.push(i);
+        breakouts.push(b);
+        last = i;
+        break;
+      }
+    }
+  }
+  return { rows, events, breakouts };
+}

@@ -10,7 +10,9 @@ import type { MultiplesChartSpec, TimeChartSpec } from '../../src/answer/chart-s
 import { chartConfig } from '../../src/charts/config.ts';
 import { renderPngSync } from '../../src/charts/render-local.ts';
 import { commandDriver, createTestApp } from '../_app.ts';
-import { naiveRows, type NaiveRow } from './_naive.ts';
+import { naiveFailedBreakouts, naiveRows, naiveStreak, type NaiveRow } from './_naive.ts';
+import { withDetail } from '../../src/answer/answer.ts';
+import { formatDate } from '../../src/core/format.ts';
 
 const app = createTestApp({ commands: [analogs, composition, scan] });
 afterAll(() => app.close());
@@ -46,16 +48,18 @@ describe('/analogs', () => {
     const done = eight.filter((e) => e.rel3 !== null).map((e) => ({ date: e.date, rel3: e.rel3 as number }));
     expect(done).toHaveLength(10);
     const a = await answer('/analogs IWM vs:SPY event:streak asof:2026-01-21');
-    expect(a.lines[0]).toContain('IWM has beaten SPY for **13 straight sessions**');
+    expect(a.lines[1]).toContain('IWM has beaten SPY for **13 straight sessions**');
     expect(a.facts.threshold).toBe(8);
     expect(a.facts.n3m).toBe(10);
     expect(a.facts.median3m as number).toBeCloseTo(naiveMedian(done.map((d) => d.rel3)), 12);
     const beat = done.filter((d) => d.rel3 > 0).length;
     expect(a.facts.positive3m).toBe(beat);
     const worst = done.reduce((w, d) => (d.rel3 < w.rel3 ? d : w));
-    expect(a.lines[1]).toBe(
-      `After the 10 earlier streaks of 8+ sessions since 2000, IWM beat SPY over the next 3 months ${beat} times (median ${fmtPts(naiveMedian(done.map((d) => d.rel3)))}; worst ${fmtPts(worst.rel3)}, after Feb 9, 2021).`,
-    );
+    // The verdict first, under 120 characters (issue 12); the extremes with their dates after today's streak.
+    expect(a.lines[0]).toBe(`**IWM beat SPY over the next 3 months after ${beat} of the 10** earlier streaks of 8+ sessions (median ${fmtPts(naiveMedian(done.map((d) => d.rel3)))}).`);
+    expect(a.lines[0]?.length).toBeLessThan(120);
+    const best = done.reduce((w, d) => (d.rel3 > w.rel3 ? d : w));
+    expect(a.lines[2]).toBe(`Over the next 3 months the best case was ${fmtPts(best.rel3)} (after ${formatDate(best.date)}), the worst ${fmtPts(worst.rel3)} (after Feb 9, 2021).`);
     expect(worst.date).toBe('2021-02-09');
     expect(a.facts.latest, 'the current streak reached 8 sessions on Jan 13, 2026').toBe(eight[eight.length - 1]?.date);
     const c = a.charts[0] as TimeChartSpec;
@@ -82,7 +86,8 @@ describe('/analogs', () => {
 
   it('declines: says small samples are small; a level needs a value; refusals are friendly', async () => {
     const a = await answer('/analogs SPY decline 20 asof:2026-10-08');
-    expect(a.lines[0]).toMatch(/^After only \d earlier declines of 20% or more from a record close since 1993, SPY was higher 3 months later/);
+    expect(a.lines[0]).toMatch(/^\*\*SPY was higher 3 months later after \d of only \d\*\* earlier declines of 20% or more from a record close \(median [+−][\d.]+%\)\.$/);
+    expect((await answer('/analogs SPY level 600')).lines[0]).toBe('Too few to say anything: only 1 earlier case (first closes above 600 after a year without one) since 1993.');
     expect(await refusal('/analogs SPY level')).toMatch(/Which level/);
     expect(await refusal('/analogs IWM streak 1 vs:SPY')).toMatch(/2 to 60/);
     expect(await refusal('/analogs SPY vs:SPY')).toMatch(/twice|another symbol/);
@@ -101,12 +106,22 @@ describe('/composition', () => {
     const rank = sectors.findIndex((f) => f[0] === 'Financials') + 1;
     const weight = Number(csv.find((f) => f[0] === 'Financials')?.[2]);
     expect(rank).toBe(3);
-    expect(a.lines[0]).toBe(`**Financials are ${weight.toFixed(1)}% of IWM, its 3rd-largest sector** (holdings as of May 5, 2026).`);
+    // The snapshot's date, from the fund list (data/holdings/funds.json), in words by hand.
+    const fund = (JSON.parse(readFileSync(new URL('../../data/holdings/funds.json', import.meta.url), 'utf8')) as { fund: string; asOf: string }[]).find((f) => f.fund === 'IWM');
+    const [y, m, d] = (fund?.asOf ?? '').split('-').map(Number) as [number, number, number];
+    const when = `${['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][m - 1]} ${d}, ${y}`;
+    expect(a.lines[0]).toBe(`**Financials are ${weight.toFixed(1)}% of IWM, its 3rd-largest sector** (holdings as of ${when}).`);
     expect(a.facts.sectorWeight).toBe(weight);
     const sum = csv.reduce((s, f) => s + Number(f[2]), 0);
     expect(sum).toBeCloseTo(100, 0);
     expect(a.facts.totalWeight as number).toBeCloseTo(sum, 9);
     expect(a.lines.join('\n')).toContain('BE    BLOOM ENERGY CLASS A CORP');
+    // The ten largest holdings in the file's order, and their total weight.
+    const top = readFileSync(new URL('../../data/holdings/IWM-top10.csv', import.meta.url), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const text = withDetail(a).lines.join('\n');
+    const at = top.map((f) => text.indexOf(`\n${f[0]} `));
+    expect(at.every((p) => p > 0) && at.every((p, i) => i === 0 || p > (at[i - 1] as number)), 'every top holding, in order').toBe(true);
+    expect(text).toContain(`The 10 largest holdings are ${top.reduce((t, f) => t + Number(f[3]), 0).toFixed(1)}% of the fund`);
     const chart = a.charts[0];
     expect(chart?.kind === 'bars' && chart.categories).toEqual(sectors.map((f) => f[0]));
     expect(await answer('/composition IWM tech').then((x) => x.lines[0])).toMatch(/^\*\*Information Technology are 16\.9% of IWM, its 2nd-largest sector/);
@@ -136,7 +151,10 @@ function naiveSnapback(symbol: string, asOf: string): number | null {
 
 describe('/scan', () => {
   it('snapback over the bundled stocks on May 12, 2025: the naive rule’s names, deepest fall first, with six minis', async () => {
-    const stocks = ['AAPL', 'MSFT', 'GOOGL', 'AMZN', 'META', 'NVDA', 'TSLA', 'HOOD', 'SHOP', 'TOST'];
+    // The bundled stocks: every `stock` in data/manifest.json.
+    const manifest = JSON.parse(readFileSync(new URL('../../data/manifest.json', import.meta.url), 'utf8')) as { symbol: string; kind: string }[];
+    const stocks = manifest.filter((x) => x.kind === 'stock').map((x) => x.symbol);
+    expect(stocks).toHaveLength(10);
     const want = stocks
       .map((s) => ({ s, fall: naiveSnapback(s, '2025-05-12') }))
       .filter((x): x is { s: string; fall: number } => x.fall !== null)
@@ -151,6 +169,9 @@ describe('/scan', () => {
     expect(c.cells).toHaveLength(Math.min(6, want.length));
     expect(c.cells[0]?.title, 'the mini is titled with the ticker').toBe(want[0]?.s);
     expect(c.cells[0]?.note).toMatch(/^−\d+\.\d%$/);
+    // Ranked: the table lists the names deepest fall first, numbered, each with the naive fall from its high.
+    const table = a.lines.find((l) => l.startsWith('```')) ?? '';
+    want.forEach((x, i) => expect(table, x.s).toMatch(new RegExp(`\\n${i + 1} +${x.s} +−${(-x.fall * 100).toFixed(1)}% `)));
     const png = renderPngSync(chartConfig(c));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
   });
@@ -172,9 +193,21 @@ describe('the "what followed" line in /streak, /drawdown and /breakout', () => {
   const drive = commandDriver(app2);
 
   it('/streak IWM SPY on Jan 21, 2026 says what followed the earlier streaks', async () => {
+    // Naive: the current streak's length, then the longest K ≤ it with at least 10 earlier runs of K+ whose
+    // 3-month window has closed (K counted down from 13 until one has 10), and what followed those.
+    const current = naiveStreak('IWM', 'SPY', '2026-01-21');
+    expect(current).toBe(13);
+    let k = current;
+    while (naiveStreakAnalogs(k, '2026-01-21').filter((e) => e.rel3 !== null).length < 10) k--;
+    expect(k).toBe(8);
+    const done = naiveStreakAnalogs(k, '2026-01-21').filter((e) => e.rel3 !== null).map((e) => ({ date: e.date, rel3: e.rel3 as number }));
+    const worst = done.reduce((w, d) => (d.rel3 < w.rel3 ? d : w));
+    const beat = done.filter((d) => d.rel3 > 0).length;
     const a = await drive.answer('/streak IWM SPY asof:2026-01-21');
-    const line = a.lines.find((l) => l.startsWith('After '));
-    expect(line).toMatch(/^After the 10 earlier streaks of 8\+ sessions since 2000, IWM beat SPY over the next 3 months \d+ times \(median [+−][\d.]+ pts; worst −10\.4 pts, after Feb 9, 2021\)\.$/);
+    const line = withDetail(a).lines.find((l) => l.startsWith('After '));
+    expect(line).toBe(
+      `After the ${done.length} earlier streaks of ${k}+ sessions since 2000, IWM beat SPY over the next 3 months ${beat} times (median ${fmtPts(naiveMedian(done.map((d) => d.rel3)))}; worst ${fmtPts(worst.rel3)}, after ${formatDate(worst.date)}).`,
+    );
     const b = await drive.answer('/streak IWM SPY asof:2026-01-02');
     expect(b.lines.some((l) => l.startsWith('After ')), 'a 1-session streak says nothing of what followed').toBe(false);
   });
@@ -246,3 +279,66 @@ describe('/scan over a channel’s watchlist', () => {
     }
   });
 });
+
+describe('failed breakouts, against a naive day-by-day loop over the CSVs', () => {
+  const app3 = createTestApp({ commands: [analogs, breakout, drawdown] });
+  afterAll(() => app3.close());
+  const drive = commandDriver(app3);
+
+  /** The 3-month (63-session) total returns after the events whose window has closed by the last row, and the event-day dates. */
+  function naiveOutcomes(symbol: string, asOf: string, before = Infinity): { date: string; ret: number }[] {
+    const { rows, events } = naiveFailedBreakouts(symbol, asOf);
+    return events.filter((i) => i < before && i + 63 < rows.length).map((i) => ({ date: (rows[i] as NaiveRow).date, ret: (rows[i + 63] as NaiveRow).adj / (rows[i] as NaiveRow).adj - 1 }));
+  }
+
+  it('/analogs KRE event:failed: the same episodes and 3-month statistics', async () => {
+    const asOf = '2026-10-08';
+    const { rows, events } = naiveFailedBreakouts('KRE', asOf);
+    expect(rows.every((r) => r.close !== null), 'KRE has every split-adjusted close').toBe(true);
+    const done = naiveOutcomes('KRE', asOf);
+    const a = await answer(`/analogs KRE event:failed asof:${asOf}`);
+    expect(a.facts.episodes).toBe(events.length);
+    expect(a.facts.n3m).toBe(done.length);
+    expect(a.facts.median3m as number).toBeCloseTo(naiveMedian(done.map((d) => d.ret)), 12);
+    expect(a.facts.positive3m).toBe(done.filter((d) => d.ret > 0).length);
+    // The table's 12 most recent event days.
+    const table = withDetail(a).lines.find((l) => l.includes('event day')) ?? '';
+    const listed = [...table.matchAll(/^([A-Z][a-z]{2} \d{1,2}, \d{4})/gm)].map((m) => m[1]);
+    expect(listed).toEqual(events.slice(-12).map((i) => formatDate((rows[i] as NaiveRow).date)));
+  });
+
+  it('/breakout KRE on Aug 20, 2026 (the Aug 14 high lost the next session): what followed the earlier failed breakouts', async () => {
+    const { rows, events, breakouts } = naiveFailedBreakouts('KRE', '2026-08-20');
+    expect((rows[breakouts[breakouts.length - 1] as number] as NaiveRow).date, 'the naive loop finds the same episode').toBe('2026-08-14');
+    expect((rows[events[events.length - 1] as number] as NaiveRow).date).toBe('2026-08-17');
+    const done = naiveOutcomes('KRE', '2026-08-20', breakouts[breakouts.length - 1]);
+    const worst = done.reduce((w, d) => (d.ret < w.ret ? d : w));
+    const up = done.filter((d) => d.ret > 0).length;
+    const a = await drive.answer('/breakout KRE asof:2026-08-20');
+    const lines = withDetail(a).lines;
+    const i = lines.findIndex((l) => l.startsWith('A failed breakout: KRE closed at a 52-week high on Aug 14, 2026'));
+    expect(i).toBeGreaterThan(0);
+    expect(lines[i + 1]).toBe(
+      `After the ${done.length} earlier failed breakouts since 2006, KRE was higher 3 months later ${up} times (median ${fmtPct(naiveMedian(done.map((d) => d.ret)))}; worst ${fmtPct(worst.ret)}, after ${formatDate(worst.date)}).`,
+    );
+  });
+
+  it('/drawdown IWM on Jan 14, 2025 (its Nov 25, 2024 high was a failed breakout): the same line, from the naive loop', async () => {
+    const { breakouts } = naiveFailedBreakouts('IWM', '2025-01-14');
+    const cur = breakouts[breakouts.length - 1] as number;
+    expect(naiveRows('IWM')[cur]?.date).toBe('2024-11-25');
+    const done = naiveOutcomes('IWM', '2025-01-14', cur);
+    const a = await drive.answer('/drawdown IWM asof:2025-01-14');
+    expect(a.facts.failedFollowedN).toBe(done.length);
+    expect(a.facts.failedFollowedMedian as number).toBeCloseTo(naiveMedian(done.map((d) => d.ret)), 12);
+    const lines = withDetail(a).lines;
+    const i = lines.findIndex((l) => l.startsWith('A failed breakout: IWM'));
+    expect(lines[i + 1]).toMatch(new RegExp(`^After the ${done.length} earlier failed breakouts since 2000, IWM was higher 3 months later ${done.filter((d) => d.ret > 0).length} times`));
+    const none = await drive.answer('/drawdown IWM asof:2024-12-31');
+    expect(withDetail(none).lines.some((l) => l.includes('earlier failed breakouts')), 'no failed-breakout line without the failed breakout').toBe(false);
+  });
+});
+
+function fmtPct(x: number): string {
+  return `${x < 0 ? '−' : '+'}${Math.abs(x * 100).toFixed(1)}%`;
+}

@@ -9,7 +9,9 @@ import type { RunResult } from '../../src/command/run.ts';
 import { createManualClock } from '../../src/digest/clock.ts';
 import { createDigestStore, type SqliteDigestStore } from '../../src/digest/store.ts';
 import { openDatabase } from '../../src/store/db.ts';
-import { ny } from '../digest/_fakes.ts';
+import { createDigestService } from '../../src/digest/service.ts';
+import type { Preset } from '../../src/digest/types.ts';
+import { fakeRenderer, ny, recordingPoster, settle } from '../digest/_fakes.ts';
 import { createTestApp } from '../_app.ts';
 import { naiveRows } from './_naive.ts';
 
@@ -80,10 +82,42 @@ describe('/digest', () => {
     const spy = naiveRows('SPY');
     const i = spy.findIndex((r) => r.date === '2025-04-09');
     const ret = (spy[i]?.adj as number) / (spy[i - 1]?.adj as number) - 1;
-    expect(a.facts.return_SPY).toBeCloseTo(ret, 12);
+    expect(a.facts.returns).toMatchObject({ SPY: expect.closeTo(ret, 12) });
     const sectors = await ok('/digest preview sectors asof:2025-06-30');
     expect(sectors.command).toBe('leaders');
   });
+});
+
+describe('/digest preview and the posted digest', () => {
+  // Both run the presets' commands through the runner (ctx.run, runner.invoke): same "as of", same glance.
+  it.each<Preset>(['close', 'rotation', 'sectors'])('say the same for the same day and channel: %s', async (preset) => {
+    // After the sector funds' Dec 2025 splits: a preview of an earlier day shows prices as traded then
+    // (the runner undoes later splits), which a digest replayed today for that day does not.
+    const day = '2026-06-30';
+    const channel = { platform: ADMIN.platform as 'discord', id: ADMIN.id };
+    const slot = { time: '16:30', tz: 'America/New_York' };
+    store.subscribe(channel, preset, slot, null, ny('2026-06-01T09:00'));
+    store.watch(channel, ['XLE', 'KRE'], ny('2026-06-01T09:00'));
+    const postClock = createManualClock(ny(`${day}T16:30`));
+    const poster = recordingPoster('discord', postClock);
+    const service = createDigestService({ store, market: app.market, runner: app.runner, renderer: fakeRenderer(), posters: [poster], clock: postClock });
+    try {
+      await service.fireSlot(slot, ny(`${day}T16:30`));
+      await settle(() => service.busy());
+      while (service.queued() > 0 && postClock.fireNext()) await settle(() => service.busy());
+    } finally {
+      await service.stop();
+    }
+    expect(poster.posts).toHaveLength(1);
+    const posted = poster.posts[0]?.answer;
+    const preview = await ok(`/digest preview ${preset} asof:${day}`, ADMIN);
+    expect(preview.title).toBe(`Preview · ${posted?.title}`);
+    expect(preview.asOf).toBe(day);
+    const text = (a: typeof preview | undefined) => [...(a?.lines ?? []), ...(a?.detail ?? [])];
+    expect(text(preview), 'the same words, at a glance and behind More').toEqual(text(posted));
+    expect(preview.warnings).toEqual(posted?.warnings);
+    expect(preview.facts).toEqual(posted?.facts);
+  }, 60_000);
 });
 
 describe('/watch', () => {

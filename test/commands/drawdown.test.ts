@@ -64,8 +64,9 @@ describe('/drawdown', () => {
     expect(a.facts.neededToRegain as number).toBeCloseTo(338.34 / 222.95 - 1, 12);
     expect(a.facts.peakDate).toBe('2020-02-19');
     expect(a.facts.rank).toBe(rank);
-    expect(a.lines[0]).toBe('**SPY is 34.1% below its peak** of $338.34 (Feb 19, 2020), 23 sessions on; it needs a 51.8% gain to get back there.');
-    expect(a.lines[1]).toContain('the 3rd-deepest drawdown in its history');
+    expect(a.lines[0]).toBe('**SPY is 34.1% below its peak** of $338.34 (Feb 19, 2020).');
+    expect(a.lines[1]).toBe('That was 23 sessions ago; it needs a 51.8% gain to get back there.');
+    expect(a.lines[2]).toContain('the 3rd-deepest drawdown in its history');
   });
 
   it('lists the five deepest drawdowns as a naive scan of the CSV finds them', async () => {
@@ -94,7 +95,7 @@ describe('/drawdown', () => {
     const a = await answer('/drawdown KRE asof:2023-05-04');
     expect(a.facts.depth as number).toBeCloseTo(last / peak - 1, 12);
     expect(a.facts.troughDate).toBe('2023-05-04');
-    expect(a.lines[1]).toMatch(/^This close is the low of the decline so far, the 3rd-deepest drawdown in its history/);
+    expect(a.lines[2]).toMatch(/^This close is the low of the decline so far, the 3rd-deepest drawdown in its history/);
   });
 
   it('the rally off the low: SPY on Jun 8, 2020', async () => {
@@ -102,7 +103,7 @@ describe('/drawdown', () => {
     const a = await answer('/drawdown SPY asof:2020-06-08');
     expect(a.facts.rallyFrom).toBe('2020-03-23');
     expect(a.facts.rally as number).toBeCloseTo(last / 222.95 - 1, 12);
-    expect(a.lines[1]).toContain(`it has rallied ${((last / 222.95 - 1) * 100).toFixed(1)}% from that low of $222.95`);
+    expect(a.lines[2]).toContain(`it has rallied ${((last / 222.95 - 1) * 100).toFixed(1)}% from that low of $222.95`);
   });
 
   it('at a record: no drawdown, and the rally off the last correction', async () => {

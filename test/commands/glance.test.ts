@@ -34,9 +34,31 @@ const COMMANDS = [
   '/scan streaks mag7 vs:SPY',
   '/drawdown ^GSPC',
   '/chart IWM 3m',
+  '/analogs IWM vs:SPY',
+  '/analogs KRE failed',
 ];
 /** MAGS starts Apr 2023 and ends Oct 1, 2026: answered as of its last close. */
-const CASES = [...COMMANDS.flatMap((c) => DATES.map((d) => `${c}${d}`)), '/compare MAGS SPY', '/breakout MAGS', '/perf MAGS SPY QQQ'];
+const CASES = [
+  ...COMMANDS.flatMap((c) => DATES.map((d) => `${c}${d}`)),
+  '/compare MAGS SPY',
+  '/breakout MAGS',
+  '/perf MAGS SPY QQQ',
+  // The commands not above, once each (no asof: /composition and /status take none).
+  '/composition IWM',
+  '/composition IWM Technology',
+  '/status',
+  '/help perf',
+  '/perf SPY asof:2022-10-12',
+  '/leaders styles ytd',
+  '/leaders XLE MAGS',
+  '/leaders XLE XLK 6m vs:QQQ',
+  '/rotationmap smallcap-drivers asof:2025-04-09',
+  '/streak MAGS SPY',
+  '/drawdown MAGS',
+  '/drawdown BTC-USD',
+  '/digest preview preset:sectors',
+  '/digest preview preset:rotation',
+];
 
 describe('answers at a glance', () => {
   it('covers at least 50 real answers', () => {

@@ -3,9 +3,10 @@ import leaders from '../../commands/leaders.ts';
 import perf from '../../commands/perf.ts';
 import rotationmap from '../../commands/rotationmap.ts';
 import type { BarChartSpec } from '../../src/answer/chart-spec.ts';
+import { plainText } from '../../src/answer/answer.ts';
 import { commandDriver, createTestApp } from '../_app.ts';
 import { naiveStreak } from './_naive.ts';
-import { naiveRelative } from './_naive-relative.ts';
+import { commonRows, naiveRelative } from './_naive-relative.ts';
 
 const app = createTestApp({ commands: [perf, leaders, rotationmap] });
 afterAll(() => app.close());
@@ -24,8 +25,9 @@ describe('/leaders', () => {
     expect(a.facts.laggard).toBe(naive[naive.length - 1]?.s);
     expect(a.facts.beating, 'sectors ahead of SPY').toBe(naive.filter((x) => x.rel > 0).length);
     expect(a.facts.ranked).toBe(11);
-    expect(a.lines[0]).toContain(`**${naive[0]?.s} (`);
-    expect(a.lines[0]).toContain('relative to SPY');
+    expect(a.lines[0]).toMatch(new RegExp(`^\\*\\*${naive[0]?.s}\\b`));
+    expect(a.lines[0]).toMatch(/(relative to|vs) SPY/);
+    expect(a.lines.join('\n'), 'the leader named in full').toContain(`${naive[0]?.s} (`);
   });
 
   it('also reports 1, 3 and 6 months and each member’s current streak against SPY', async () => {
@@ -41,19 +43,69 @@ describe('/leaders', () => {
     expect(table.split('\n')[1], 'the ranking period gets its own column before 1M 3M 6M').toMatch(/vs SPY\s+YTD\s+1M\s+3M\s+6M\s+Streak/);
   });
 
-  it('names steady winners and losers over 1, 3 and 6 months only when they are', async () => {
-    const a = await answerOf(leaders, '/leaders sectors asof:2026-01-21');
-    const rel = (s: string, from: string) => naiveRelative(s, 'SPY', from, '2026-01-21') as number;
-    const steadyIn = SECTORS.filter((s) => ['2025-12-21', '2025-10-21', '2025-07-21'].every((d) => rel(s, d) > 0));
-    const text = [...a.lines, ...(a.detail ?? [])].join('\n');
-    if (steadyIn.length > 0) {
-      expect(text).toMatch(/\*\*Rotating in:\*\*/);
-      // The strongest over 6 months is named first.
-      const first = [...steadyIn].sort((x, y) => rel(y, '2025-07-21') - rel(x, '2025-07-21'))[0] as string;
-      expect(text).toMatch(new RegExp(`Rotating in:\\*\\* ${first} `));
-    } else {
-      expect(text).not.toMatch(/Rotating in/);
+  /** Same calendar date `months` earlier, the day clamped to the month's last (Mar 31 − 1m → Feb 28). */
+  const monthsBefore = (iso: string, months: number): string => {
+    const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+    const total = y * 12 + (m - 1) - months;
+    const ty = Math.floor(total / 12);
+    const tm = total % 12;
+    const last = new Date(Date.UTC(ty, tm + 1, 0)).getUTCDate();
+    return `${ty}-${String(tm + 1).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+  };
+  /**
+   * Naive rotation over the CSVs: relative return over the period (base = last common close on or before
+   * end − N months) and over the N months before it (from the last common close on or before base − N
+   * months, to the base); in = above +0.05% now and below −0.05% before, out = the reverse.
+   */
+  const naiveTurns = (months: number, asOf: string) => {
+    const rows = SECTORS.map((s) => {
+      const common = commonRows(s, 'SPY', asOf);
+      const end = common[common.length - 1] as { date: string; a: number; b: number };
+      const base = common.filter((r) => r.date <= monthsBefore(end.date, months)).pop() as { date: string; a: number; b: number };
+      const prior = common.filter((r) => r.date <= monthsBefore(base.date, months)).pop() as { date: string; a: number; b: number };
+      const now = end.a / end.b / (base.a / base.b) - 1;
+      const before = base.a / base.b / (prior.a / prior.b) - 1;
+      return { s, now, before };
+    });
+    return {
+      in: rows.filter((r) => r.now > 0.0005 && r.before < -0.0005).sort((x, y) => y.now - x.now).map((r) => r.s),
+      out: rows.filter((r) => r.now < -0.0005 && r.before > 0.0005).sort((x, y) => x.now - y.now).map((r) => r.s),
+      before: Object.fromEntries(rows.map((r) => [r.s, r.before])),
+    };
+  };
+
+  it.each(['', ' asof:2026-01-21'])('rotation in and out is tied to the period asked: 1m and 6m differ%s', async (asof) => {
+    const asOf = asof ? '2026-01-21' : '2026-10-08';
+    const seen: Record<string, { in: string[]; out: string[] }> = {};
+    for (const [period, months] of [['1m', 1], ['6m', 6]] as const) {
+      const a = await answerOf(leaders, `/leaders sectors ${period}${asof}`);
+      expect(a.asOf).toBe(asOf);
+      const naive = naiveTurns(months, asOf);
+      expect(a.facts.rotatingIn, `${period} in`).toEqual(naive.in);
+      expect(a.facts.rotatingOut, `${period} out`).toEqual(naive.out);
+      for (const s of SECTORS) expect(a.facts.members[s]?.before, `${s} ${period} before`).toBeCloseTo(naive.before[s] as number, 12);
+      seen[period] = { in: a.facts.rotatingIn, out: a.facts.rotatingOut };
+      const text = [...a.lines, ...(a.detail ?? [])].join('\n');
+      const span = months === 1 ? 'the month before' : 'the 6 months before';
+      // Every name in full, and no "by −8.7%" after a verb that already says the direction.
+      for (const s of naive.in) expect(text).toMatch(new RegExp(`\\*\\*Rotating in\\*\\* \\(ahead of SPY [^)]*${span}\\):.*\\b${s} \\(`));
+      for (const s of naive.out) expect(text).toMatch(new RegExp(`\\*\\*Rotating out\\*\\* \\(behind SPY [^)]*${span}\\):.*\\b${s} \\(`));
+      if (naive.in.length === 0) expect(text).not.toMatch(/Rotating in/);
+      if (naive.out.length === 0) expect(text).not.toMatch(/Rotating out/);
+      expect(text).not.toMatch(/\d more\b/);
+      expect(text).not.toMatch(/(trailing|trailed|behind|leading|led|ahead)( it)? by [−-]/);
     }
+    expect(seen['1m'], 'the 1-month and 6-month rotation are not the same lines').not.toEqual(seen['6m']);
+  });
+
+  it('puts leader and laggard in the first line', async () => {
+    const a = await answerOf(leaders, '/leaders sectors 6m asof:2026-01-21');
+    expect(a.lines[0]).toMatch(new RegExp(`^\\*\\*${a.facts.leader}\\b`));
+    expect(a.lines[0]).toMatch(new RegExp(`; ${a.facts.laggard} (trails|is last)`));
+    // Room for an "As of Oct 1, the last close I have for MAGS: " lead within 120 characters.
+    const stale = await answerOf(leaders, '/leaders XLE MAGS');
+    expect(stale.lines[0]).toMatch(/^As of Oct 1, the last close I have for MAGS: /);
+    expect(plainText(stale.lines[0] ?? '').length).toBeLessThan(120);
   });
 
   it('leaves the benchmark out of its own ranking', async () => {

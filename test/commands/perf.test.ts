@@ -41,6 +41,45 @@ describe('/perf', () => {
     }
   });
 
+  it('headline: names each horizon’s leader where they differ, as naive returns over the CSVs rank them', async () => {
+    // As of Thu Oct 8, 2026: base closes on or before these dates (the calendar convention).
+    const from: Record<string, string> = { '1D': '2026-10-07', '1W': '2026-10-01', '1M': '2026-09-08', '3M': '2026-07-08', '6M': '2026-04-08', YTD: '2025-12-31', '1Y': '2025-10-08' };
+    const syms = ['SPY', 'QQQ', 'IWM', 'XLE'];
+    const a = await answerOf(perf, `/perf ${syms.join(' ')}`);
+    expect(a.asOf).toBe('2026-10-08');
+    const said = new Map<string, string>();
+    for (const part of a.lines[0]?.replace(/\*\*/g, '').replace(/\.$/, '').split('; ') ?? []) {
+      const [sym, ...rest] = part.replace(' leads ', ' ').split(' ');
+      for (const label of rest.join(' ').split(/, | and /)) said.set(label, sym as string);
+    }
+    const leaders = new Set<string>();
+    for (const [label, date] of Object.entries(from)) {
+      const best = syms.map((s) => ({ s, r: naiveReturn(s, date, '2026-10-08') })).sort((x, y) => y.r - x.r)[0]?.s as string;
+      leaders.add(best);
+      expect(said.get(label), `${label} leader`).toBe(best);
+    }
+    expect(leaders.size, 'the horizons have different leaders here').toBeGreaterThan(1);
+  });
+
+  it.each([
+    ['BTC-USD NVDA HOOD', ''],
+    ['BTC-USD SPY', ' asof:2017-12-29'],
+    ['BTC-USD NVDA TSLA', ' asof:2020-12-31'],
+    ['NVDA AAPL MSFT GOOGL AMZN META TSLA HOOD SHOP BTC-USD', ' asof:2024-06-20'],
+  ])('the glance table of /perf %s%s fits a phone (40 characters), keeping YTD and 1Y', async (list, asof) => {
+    const a = await answerOf(perf, `/perf ${list}${asof}`);
+    const short = a.lines.find((l) => l.startsWith('```')) as string;
+    for (const row of short.split('\n')) expect(row.length, `fits a phone: ${row}`).toBeLessThanOrEqual(40);
+    const header = short.split('\n')[1]?.trim().split(/\s+/) ?? [];
+    expect(header.slice(-2)).toEqual(['YTD', '1Y']);
+    expect(['1D 1M YTD 1Y', '1M YTD 1Y', 'YTD 1Y']).toContain(header.join(' '));
+    // The same figures as the full table: no rounding to make it fit. BTC-USD's YTD from the CSV:
+    const end = asof ? asof.slice(6) : '2026-10-08';
+    const ytd = naiveReturn('BTC-USD', `${Number(end.slice(0, 4)) - 1}-12-31`, end) * 100;
+    const cell = `${ytd >= 0 ? '+' : '−'}${Math.abs(ytd).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })}%`;
+    expect(short.split('\n').find((l) => l.startsWith('BTC-USD'))).toContain(cell);
+  });
+
   it('marks the best return of each column, in the facts and in the table', async () => {
     const a = await answerOf(perf, `/perf ${SYMBOLS.join(' ')} asof:2026-01-21`);
     // Issue 12: the full 7-column table is in the detail (More); the glance has a phone-width one.

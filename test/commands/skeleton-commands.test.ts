@@ -5,7 +5,8 @@ import type { LineSeriesSpec, TimeChartSpec } from '../../src/answer/chart-spec.
 import rotation from '../../commands/rotation.ts';
 import streak from '../../commands/streak.ts';
 import { commandDriver, createTestApp } from '../_app.ts';
-import { naiveReturn, naiveStreak } from './_naive.ts';
+import { naiveReturn, naiveRows, naiveStreak } from './_naive.ts';
+import { withDetail } from '../../src/answer/answer.ts';
 
 const app = createTestApp();
 afterAll(() => app.close());
@@ -13,6 +14,18 @@ const { answer, answerOf, refusal } = commandDriver(app);
 
 
 describe('/rotation', () => {
+  it('quotes new highs in dollars, index levels in points, and says once when a symbol has no price (Jul 16, 2024)', async () => {
+    // SPY's and ^GSPC's closes that day, read from data/prices; DIA has no close Apr 12, 2024 – Mar 19, 2026 (data/README.md).
+    const close = (s: string) => (naiveRows(s).find((r) => r.date === '2024-07-16')?.close as number).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    const dia = await answerOf(rotation, '/rotation small:DIA asof:2024-07-16');
+    const text = withDetail(dia).lines.join('\n');
+    expect(text).toContain(`DIA closed at an all-time high; SPY closed at an all-time high at $${close('SPY')}.`);
+    expect(dia.basis?.match(/No price is available for DIA/g)).toHaveLength(1);
+    const idx = await answerOf(rotation, '/rotation small:^RUT large:^GSPC asof:2024-07-16');
+    expect(withDetail(idx).lines.join('\n'), 'an index level is not dollars').toContain(`^GSPC closed at an all-time high at ${close('^GSPC')}.`);
+    expect(idx.basis).not.toMatch(/No price/);
+  });
+
   it('reports year-to-date total returns as of a past close, matching a naive calculation over the CSVs', async () => {
     const a = await answerOf(rotation, '/rotation asof:2025-06-30');
     expect(a.asOf).toBe('2025-06-30');

@@ -11,6 +11,7 @@ import {
   RECORD_QUIET_SESSIONS,
   type AnalogInput,
 } from '../../src/core/analogs.ts';
+import { failedBreakouts } from '../../src/core/breakouts.ts';
 import { csvRows } from './_realdata.ts';
 
 /** Consecutive fake ISO dates (only order matters to the analysis). */
@@ -201,5 +202,103 @@ describe('real data: IWM over SPY streaks, against a naive loop over the CSVs', 
       if (ref === null || ref === undefined) expect(e.outcomes[1]).toBeNull();
       else expect(e.outcomes[1]?.rel).toBeCloseTo(ref, 12);
     });
+  });
+});
+
+describe('failed breakouts (event `failed`): a hand-built series', () => {
+  /** Weekdays from Jan 1, 2001: the 52-week window of a breakout reads real calendar dates. */
+  function isoWeekdays(n: number): string[] {
+    const out: string[] = [];
+    for (let t = Date.UTC(2001, 0, 1); out.length < n; t += 86_400_000) {
+      const d = new Date(t);
+      if (d.getUTCDay() !== 0 && d.getUTCDay() !== 6) out.push(d.toISOString().slice(0, 10));
+    }
+    return out;
+  }
+  // A flat 100 with hand-placed closes (about 261 weekdays make 52 weeks). Every forward value stays below the
+  // latest breakout, so none of them is a 52-week high and the only episodes are the ones built in.
+  const n = 1150;
+  const lv = Array.from({ length: n }, () => 100);
+  const set = (from: number, to: number, v: number): void => {
+    for (let i = from; i <= to; i++) lv[i] = v;
+  };
+  lv[200] = 110; // the prior high
+  lv[300] = 111; // breakout over 110 (100 sessions old) …
+  set(301, 302, 110.5);
+  lv[303] = 105; // … lost 3 sessions later: event 1 on day 303
+  lv[303 + 21] = 84; // 1 month: −20%
+  lv[303 + 63] = 94.5; // 3 months: −10%
+  lv[555] = 110.25; // below the 111 of day 300 (within 52 weeks): not a high
+  lv[600] = 115; // breakout over 110.25 (day 555) that holds: 113 for the next 15 sessions
+  set(601, 615, 113);
+  lv[700] = 120; // breakout over 115 (level 115) …
+  set(701, 705, 119);
+  lv[706] = 122; // … and a second one over 120 (6 sessions old), stacked
+  lv[707] = 121;
+  lv[708] = 118; // below 120 (not yet below 115): the 706 breakout fails first: event 2 on day 708, one episode
+  lv[708 + 21] = 106.2; // −10%
+  lv[708 + 63] = 118; // 0
+  lv[960] = 118; // a tie with day 771: the later one is the level (latest on a tie)
+  lv[1000] = 125; // breakout over 118 (day 960)
+  set(1001, 1009, 119);
+  lv[1010] = 117; // below 118 exactly 10 sessions later: still inside the window: event 3 on day 1010
+  lv[1010 + 21] = 111.15; // −5%
+  lv[1010 + 63] = 122.85; // +5%
+  lv[1100] = 130; // breakout over 125 that falls back only after 10 sessions: not failed
+  set(1101, 1110, 126);
+  const d = isoWeekdays(n);
+  const inp: AnalogInput = { dates: d, adj: Float64Array.from(lv), levels: lv };
+
+  it('failedBreakouts: the three episodes, the stacked pair as one (the latest breakout, lost first)', () => {
+    const f = failedBreakouts(lv, d);
+    expect(f.map((x) => [x.index, x.level, x.fellBack.index, x.fellBack.sessions])).toEqual([
+      [300, 110, 303, 3],
+      [706, 120, 708, 2],
+      [1000, 118, 1010, 10],
+    ]);
+    expect(f[2]?.levelIndex, 'a tie: the later close is the level').toBe(960);
+    expect(eventDays({ kind: 'failed' }, inp)).toEqual([303, 708, 1010]);
+    expect(eventDays({ kind: 'failed' }, inp, 1009), 'day 1010 is not known on day 1009').toEqual([303, 708]);
+  });
+
+  it('what followed, known by construction; look-ahead holds', () => {
+    const st = analogStudy({ kind: 'failed' }, inp);
+    expect(st.episodes.map((e) => e.outcomes[1]?.ret)).toEqual([94.5 / 105 - 1, 0, 122.85 / 117 - 1]);
+    const three = st.summaries[1];
+    // −10%, 0, +5%: median 0, one positive, best +5% after day 1010, worst −10% after day 303.
+    expect(three?.ret).toEqual({ n: 3, median: 0, positives: 1, best: { value: expect.closeTo(0.05, 12) as number, date: d[1010] }, worst: { value: expect.closeTo(-0.1, 12) as number, date: d[303] } });
+    expect(st.episodes[0]?.outcomes[0]?.ret).toBeCloseTo(-0.2, 12);
+    expect(st.latest?.index, 'the 12-month window of day 1010 runs past the data').toBe(1010);
+    // As of day 1072 the day-1010 window (ends 1073) is open: two cases, nothing said.
+    const early = analogStudy({ kind: 'failed' }, inp, 1072);
+    expect(early.summaries[1]?.n).toBe(2);
+    expect(early.summaries[1]?.ret).toBeNull();
+    // Leaving out today's episode (before its breakout day) as /breakout and /drawdown do.
+    expect(analogStudy({ kind: 'failed' }, inp, n - 1, { before: 1000 }).episodes.map((e) => e.index)).toEqual([303, 708]);
+  });
+
+  it('property: on a random walk, every episode is a 52-week high lost within 10 sessions, in order, and none reads past the end', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -0.04, max: 0.04, noNaN: true }), { minLength: 300, maxLength: 700 }), fc.nat(), (steps, cut) => {
+        const v: number[] = [];
+        let x = 100;
+        for (const s of steps) v.push((x *= 1 + s));
+        const ds = isoWeekdays(v.length);
+        const e = 1 + (cut % (v.length - 1));
+        const all = failedBreakouts(v, ds, e);
+        expect(all).toEqual(failedBreakouts(v.slice(0, e + 1), ds.slice(0, e + 1)));
+        let prev = -1;
+        for (const f of all) {
+          expect(f.index).toBeGreaterThan(prev);
+          expect(v[f.index]).toBeGreaterThan(f.level);
+          expect(v[f.fellBack.index]).toBeLessThan(f.level);
+          expect(f.fellBack.sessions).toBeLessThanOrEqual(10);
+          expect(f.fellBack.index).toBeLessThanOrEqual(e);
+          for (let i = f.index + 1; i < f.fellBack.index; i++) expect(v[i]).toBeGreaterThanOrEqual(f.level);
+          prev = f.fellBack.index;
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 });

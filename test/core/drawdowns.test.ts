@@ -5,16 +5,7 @@ import type { DrawdownEpisode } from '../../src/core/drawdowns.ts';
 import { levelValues } from '../../src/core/highs.ts';
 import { NotEnoughDataError } from '../../src/core/series.ts';
 import { loadSeries, rawRows } from './_realdata-b.ts';
-
-/** Weekdays from Mon 2024-01-01: index 5 is Mon 2024-01-08. */
-function weekdays(n: number): string[] {
-  const out: string[] = [];
-  for (let t = Date.UTC(2024, 0, 1); out.length < n; t += 86_400_000) {
-    const d = new Date(t);
-    if (d.getUTCDay() !== 0 && d.getUTCDay() !== 6) out.push(d.toISOString().slice(0, 10));
-  }
-  return out;
-}
+import { weekdays } from './_weekdays.ts';
 
 // Hand example: peak 110 (i1) → trough 88 (i3) → recovered by the tie at i5; new peak 120 (i6) → 108 (i7) → 114.
 const V = [100, 110, 99, 88, 105, 110, 120, 108, 114];

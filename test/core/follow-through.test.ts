@@ -6,15 +6,7 @@ import { measuredMoveTarget } from '../../src/core/ranges.ts';
 import { redoSplits, splitFactorAfter, undoSplits } from '../../src/core/splits.ts';
 import { seriesFromBars, truncateAsOf } from '../../src/core/series.ts';
 import { loadSeries, rawRows } from './_realdata-b.ts';
-
-function weekdays(n: number): string[] {
-  const out: string[] = [];
-  for (let t = Date.UTC(2024, 0, 1); out.length < n; t += 86_400_000) {
-    const d = new Date(t);
-    if (d.getUTCDay() !== 0 && d.getUTCDay() !== 6) out.push(d.toISOString().slice(0, 10));
-  }
-  return out;
-}
+import { weekdays } from './_weekdays.ts';
 
 describe('breakoutOutcome (hand-computed)', () => {
   const opts = { failWithin: 3, band: 0.02 };

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { firstReached, highsAndLows, levelValues, sessionsSinceHigh } from '../../src/core/highs.ts';
+import { firstReached, highsAndLows, levelValues, sessionsSinceHigh, yearExtreme } from '../../src/core/highs.ts';
 import { NotEnoughDataError, seriesFromBars, seriesFromCloses } from '../../src/core/series.ts';
 import { loadSeries, rawRows } from './_realdata-b.ts';
 
@@ -245,5 +245,17 @@ describe('highsAndLows: properties', () => {
         }
       }),
     );
+  });
+});
+
+describe('yearExtreme', () => {
+  // Hand-made closes over a year boundary: the 2022 low is 90 (Jun 1), the high 120 (Dec 30); 2021 and 2023 are ignored.
+  const s = seriesFromCloses('X', ['2021-12-30', '2022-01-03', '2022-06-01', '2022-06-02', '2022-12-30', '2023-01-03'], [50, 100, 90, 90, 120, 200]);
+  it('finds the lowest and the highest close of the year, the first of equal ones', () => {
+    expect(yearExtreme(s, 2022, 'low')).toEqual({ value: 90, date: '2022-06-01', index: 2 });
+    expect(yearExtreme(s, 2022, 'high')).toEqual({ value: 120, date: '2022-12-30', index: 4 });
+  });
+  it('is null for a year with no closes', () => {
+    expect(yearExtreme(s, 2019, 'low')).toBeNull();
   });
 });

@@ -8,6 +8,8 @@ import {
   periodBaseIndex,
   periodLabel,
   periodToDateBase,
+  priorPeriodBaseIndex,
+  describePriorPeriod,
 } from '../../src/core/periods.ts';
 import type { NamedPeriod, Period } from '../../src/core/periods.ts';
 import { realSeries } from './_realdata.ts';
@@ -265,5 +267,28 @@ describe('periodBaseIndex on real SPY dates', () => {
 describe('parsePeriod and object built-ins', () => {
   it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('%s is not a period', (word) => {
     expect(parsePeriod(word), 'alias lookup must not fall through to Object.prototype').toBeNull();
+  });
+});
+
+describe('priorPeriodBaseIndex: the window of the same length before a period', () => {
+  const dates = ['2025-06-30', '2025-07-21', '2025-08-29', '2025-10-20', '2025-10-21', '2025-12-31', '2026-01-02', '2026-01-05', '2026-01-21'];
+  it('a calendar span repeats the span back from the base close', () => {
+    // 3m from Jan 21, 2026: base Oct 21, 2025 (index 4); the 3 months before: on or before Jul 21 (index 1).
+    expect(priorPeriodBaseIndex(dates, named('3m'), 8)).toBe(1);
+    expect(describePriorPeriod(named('3m'), 3)).toBe('the 3 months before');
+    expect(describePriorPeriod(named('1m'), 20)).toBe('the month before');
+    expect(describePriorPeriod(named('1w'), 5)).toBe('the week before');
+  });
+  it('a to-date or since period repeats its number of sessions', () => {
+    // ytd from Jan 21: base Dec 31 (index 5), 3 sessions; the 3 sessions before: index 2.
+    expect(priorPeriodBaseIndex(dates, named('ytd'), 8)).toBe(2);
+    expect(priorPeriodBaseIndex(dates, named('1d'), 8), 'the session before the previous close').toBe(6);
+    expect(describePriorPeriod(named('ytd'), 3)).toBe('the 3 sessions before');
+    expect(describePriorPeriod(named('1d'), 1)).toBe('the session before');
+  });
+  it('has nothing before max, nor before a base at the first close', () => {
+    expect(priorPeriodBaseIndex(dates, named('max'), 8)).toBe(-1);
+    expect(priorPeriodBaseIndex(dates, named('6m'), 8), 'base Jul 21; nothing on or before Jan 21, 2025').toBe(-1);
+    expect(priorPeriodBaseIndex(dates, since('2025-06-30'), 8), 'base is index 0').toBe(-1);
   });
 });

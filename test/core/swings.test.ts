@@ -3,16 +3,7 @@ import fc from 'fast-check';
 import { drawdownCurve } from '../../src/core/drawdowns.ts';
 import { bearMarkets, BEAR_MARKET, CORRECTION, currentDecline, declineFrom, PULLBACK, roundTrip, swingPoints } from '../../src/core/swings.ts';
 import { loadSeries, rawRows } from './_realdata-b.ts';
-
-/** Weekdays from Mon 2024-01-01. */
-function weekdays(n: number): string[] {
-  const out: string[] = [];
-  for (let t = Date.UTC(2024, 0, 1); out.length < n; t += 86_400_000) {
-    const d = new Date(t);
-    if (d.getUTCDay() !== 0 && d.getUTCDay() !== 6) out.push(d.toISOString().slice(0, 10));
-  }
-  return out;
-}
+import { weekdays } from './_weekdays.ts';
 
 // Hand example (10% rule; no close sits exactly on a threshold, where floating point would decide): low 100
 // (i0, confirmed by 111 ≥ 110) → high 111 (i1, confirmed by 99 ≤ 99.9 at i3) → low 99 (i3, confirmed by 112 ≥

@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createManualClock } from '../../src/digest/clock.ts';
 import { createDigestService } from '../../src/digest/service.ts';
-import { createDigestStore, type AlertSpec } from '../../src/digest/store.ts';
+import { createDigestStore } from '../../src/digest/store.ts';
+import type { AlertSpec } from '../../src/digest/types.ts';
 import { openDatabase } from '../../src/store/db.ts';
 import { createTestApp } from '../_app.ts';
 import { naiveRows, naiveStreak, type NaiveRow } from '../commands/_naive.ts';

@@ -1,7 +1,7 @@
 /** The close digest on real closes, checked against plain loops over the CSVs. */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Answer } from '../../src/answer/answer.ts';
-import { composeCloseDigest, composeDigest, DataNotReadyError, marketInputs, MAX_DIGEST_LINES, runnerCommand, SECTOR_SYMBOLS } from '../../src/digest/compose.ts';
+import { composeCloseDigest, composeDigest, DataNotReadyError, marketInputs, MAX_DIGEST_LINES, SECTOR_SYMBOLS } from '../../src/digest/compose.ts';
 import { createTestApp } from '../_app.ts';
 import { naiveRows, naiveStreak, type NaiveRow } from '../commands/_naive.ts';
 import { spyDates } from './_fakes.ts';
@@ -21,7 +21,7 @@ function dayRet(symbol: string, day: string): number {
 describe('the close digest', () => {
   it('reports the four index moves of the day as the CSV has them', async () => {
     const a = await digest('2025-04-09');
-    for (const s of ['SPY', 'QQQ', 'IWM', 'DIA']) expect(a.facts[`return_${s}`], s).toBeCloseTo(dayRet(s, '2025-04-09'), 12);
+    for (const s of ['SPY', 'QQQ', 'IWM', 'DIA']) expect(a.facts.returns[s], s).toBeCloseTo(dayRet(s, '2025-04-09'), 12);
     // Apr 9, 2025: the tariff-pause rally, SPY's best day since 2008 (+10.5%).
     expect(a.lines[0]).toMatch(/^Stocks rose: \*\*SPY \+10\.50%\*\*/);
     expect(a.asOf).toBe('2025-04-09');
@@ -67,12 +67,29 @@ describe('the close digest', () => {
     expect(a.lines.join('\n'), `XLU on ${day}`).toMatch(/\*\*XLU\*\* closed at (a 52-week high|a record)/);
   });
 
+  it('quotes a price where the CSV has a close, and says once that DIA, XBI and IBB have none (Jul 16, 2024)', async () => {
+    // DIA's close is empty Apr 12, 2024 – Mar 19, 2026, XBI's Dec 14, 2020 – Mar 19, 2026, IBB's Apr 5, 2021 – Mar 30, 2026
+    // (data/README.md); on Jul 16, 2024 SPY and DIA closed at a record, IWM and IBB at a 52-week high, XBI broke out.
+    const a = await digest('2024-07-16', ['XBI', 'IBB']);
+    const spy = naiveRows('SPY').find((r) => r.date === '2024-07-16') as NaiveRow;
+    const text = a.lines.join('\n');
+    expect(text).toContain(`**SPY** ($${(spy.close as number).toFixed(2)}) and **DIA** closed at a record`);
+    expect(text, 'no per-line basis note').not.toMatch(/total-return basis/);
+    for (const s of ['DIA', 'XBI', 'IBB']) expect(text).toContain(`**${s}**`);
+    expect(a.basis?.match(/No price is available/g), 'said once').toHaveLength(1);
+    expect(a.basis).toContain('No price is available for DIA, XBI and IBB');
+    // Oct 6, 2026: SPY and QQQ closed at a record (their peaks in /drawdown); every close exists by then.
+    const plain = await digest('2026-10-06');
+    expect(plain.lines.join('\n')).toMatch(/\*\*SPY\*\* \(\$[\d,]+\.\d\d\)/);
+    expect(plain.basis, 'every close there: nothing to say').not.toMatch(/No price/);
+  });
+
   it('refuses a day without a close rather than reporting an older one', async () => {
     await expect(digest('2025-01-09'), 'the Carter closure has no close').rejects.toBeInstanceOf(DataNotReadyError);
   });
 
   it('the rotation and sectors presets are the commands’ answers as of the day', async () => {
-    const run = runnerCommand(app.runner);
+    const run = app.runner.invoke;
     const rot: Answer = await composeDigest('rotation', marketInputs(app.market, '2025-06-30', []), run);
     expect(rot.command).toBe('rotation');
     expect(rot.asOf).toBe('2025-06-30');
@@ -83,7 +100,7 @@ describe('the close digest', () => {
   });
 
   it('the scan preset is /scan all stocks as of the day', async () => {
-    const a: Answer = await composeDigest('scan', marketInputs(app.market, '2025-05-12', []), runnerCommand(app.runner));
+    const a: Answer = await composeDigest('scan', marketInputs(app.market, '2025-05-12', []), app.runner.invoke);
     expect(a.command).toBe('scan');
     expect(a.asOf).toBe('2025-05-12');
     expect(a.args.preset).toBe('scan');

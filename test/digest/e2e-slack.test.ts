@@ -51,8 +51,7 @@ beforeAll(async () => {
   // The digest store in its own database, handed to the app as main.ts hands it one.
   store = createDigestStore(openDatabase(':memory:'));
   app = createTestApp({ digests: { store, clock } }, { SLACK_BOT_TOKEN: fake.token, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, SLACK_ADMIN_USERS: `${ADMIN},U0OTHER002` });
-  // As main.ts wires it: the admin list from the configuration.
-  const admins = new Set(app.config.SLACK_ADMIN_USERS);
+  // As main.ts wires it: the configuration's admin list (SLACK_ADMIN_USERS) decides who may manage.
   slack = await startSlack({
     config: app.config,
     runner: app.runner,
@@ -60,7 +59,6 @@ beforeAll(async () => {
     logger: silentLogger,
     listen: { port: 0, host: '127.0.0.1' },
     retryConfig: { retries: 0 },
-    canManage: (userId) => admins.has(userId),
   });
   service = createDigestService({ store, market: app.market, runner: app.runner, renderer: app.renderer, posters: [slack.poster], clock });
   await service.start();
@@ -102,7 +100,7 @@ describe('who may subscribe a Slack channel', () => {
     const url = await command('subscribe time:16:30', ADMIN);
     expect(fake.responsesTo(url), 'nothing private on success').toEqual([]);
     expect(String(posts()[0]?.params.text)).toMatch(/Digest subscribed/);
-    expect(store.subscriptions().map((s) => [s.channel, s.preset, s.slot, s.createdBy])).toEqual([[{ platform: 'slack', id: CHANNEL }, 'close', SLOT, ADMIN]]);
+    expect(store.subscriptions().map((s) => [s.channel, s.preset, s.slot, s.createdBy]), 'with the workspace it was set up in').toEqual([[{ platform: 'slack', id: CHANNEL, workspace: fake.teamId }, 'close', SLOT, ADMIN]]);
   });
 });
 

@@ -10,7 +10,8 @@
  * window.
  *
  * Scale: the issue asks for 1,000 channels over 20 days; on this shared 2-core machine that is many
- * minutes, so the default is 100 × 6 (REPLICA_TEST_CHANNELS, REPLICA_TEST_DAYS raise it).
+ * minutes, so the default is 100 × 6 (REPLICA_TEST_CHANNELS, REPLICA_TEST_DAYS raise it;
+ * REPLICA_TEST_TIMEOUT_MIN, default 15, bounds the run). Each day's line goes to stderr as it ends.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,7 @@ const CHILD = fileURLToPath(new URL('./_replica-child.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHANNELS = Number(process.env.REPLICA_TEST_CHANNELS ?? 100);
 const N_DAYS = Number(process.env.REPLICA_TEST_DAYS ?? 6);
+const TIMEOUT_MS = Number(process.env.REPLICA_TEST_TIMEOUT_MIN ?? 15) * 60_000;
 const SLOT = { time: '16:30', tz: 'America/New_York' };
 const DAYS = naiveRows('SPY')
   .map((r) => r.date)
@@ -86,6 +88,7 @@ describe.skipIf(!up)('two replicas, one killed every day', () => {
     const base = { DATABASE_URL: TEST_DATABASE_URL, SCHEMA: schema, API: slack.apiUrl, TOKEN: slack.token, LAST_DAY: LAST };
     const log: string[] = [];
     let kills = 0;
+    const started = Date.now();
     for (const day of DAYS) {
       const due = dueInstant(SLOT, day);
       const at = (min: number) => new Date(due.getTime() + min * 60_000).toISOString();
@@ -102,7 +105,9 @@ describe.skipIf(!up)('two replicas, one killed every day', () => {
       expect(again.out, `${day}: the restarted replica finishes`).toMatch(/^DONE/);
       const rows = (await store.outbox({ kind: 'digest' })).filter((r) => r.event === day);
       const sent = rows.filter((r) => r.status === 'sent');
-      log.push(`${day}: ${sent.length}/${CHANNELS} sent; replica ${victim} ${killed ? `killed at checkpoint ${crashAt}` : 'not killed'}, then ${other}, then ${victim} again`);
+      const late = Math.max(...sent.map((r) => Date.parse(r.sentAt ?? '') - due.getTime())) / 60_000;
+      log.push(`${day}: ${sent.length}/${CHANNELS} sent, the last ${late.toFixed(1)} min after due; replica ${victim} ${killed ? `killed at checkpoint ${crashAt}` : 'not killed'}, then ${other}, then ${victim} again`);
+      process.stderr.write(`replicas: ${log[log.length - 1]} (${Math.round((Date.now() - started) / 1000)} s so far)\n`);
       expect(sent.length, `${day}: every channel's digest sent`).toBe(CHANNELS);
       for (const r of sent) {
         expect(Date.parse(r.sentAt ?? '') - due.getTime(), `${day}: ${r.channel.id} within the late window`).toBeLessThanOrEqual(DEFAULT_DIGEST_SETTINGS.lateWindowMin * 60_000);
@@ -118,5 +123,5 @@ describe.skipIf(!up)('two replicas, one killed every day', () => {
     const doubled = [...perChannelDay].filter(([, n]) => n !== 1);
     expect(doubled, 'no (channel, day) twice').toEqual([]);
     expect(kills, 'a replica really died every day').toBe(N_DAYS);
-  }, 900_000);
+  }, TIMEOUT_MS);
 });

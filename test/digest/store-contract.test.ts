@@ -5,7 +5,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Answer } from '../../src/answer/answer.ts';
 import { createPgDigestStore, type PgDigestStore } from '../../src/digest/store-pg.ts';
-import { createDigestStore, type Decision, type DigestStore } from '../../src/digest/store.ts';
+import { createDigestStore } from '../../src/digest/store.ts';
+import type { Decision, DigestStore } from '../../src/digest/types.ts';
 import { openDatabase } from '../../src/store/db.ts';
 import { openPg, type PgPool } from '../../src/store/pg.ts';
 import { hasPg, TEST_DATABASE_URL, testSchema } from '../_services/services.ts';
@@ -148,6 +149,51 @@ for (const engine of engines) {
       expect(await s.recordPermanentFailure(A, 'missing access'), 'a success resets the count').toBe(1);
       expect(await s.dropChannel(A)).toEqual({ subscriptions: 2, alerts: 1 });
       expect((await s.subscriptions()).map((x) => x.channel)).toEqual([B]);
+    });
+
+    it('records each row’s Slack workspace, and removes one workspace whole, leaving the others', async () => {
+      const s = await engine.make();
+      const X = { platform: 'slack', id: 'C0ALPHA001', workspace: 'T0ALPHA' } as const;
+      const X2 = { platform: 'slack', id: 'C0ALPHA002', workspace: 'T0ALPHA' } as const;
+      const Y = { platform: 'slack', id: 'C0BETA0001', workspace: 'T0BETA' } as const;
+      const changes: string[] = [];
+      const subX = (await s.subscribe(X, 'close', SLOT, 'U1', T0)).subscription;
+      await s.subscribe(X2, 'rotation', SLOT, 'U1', T0);
+      const subY = (await s.subscribe(Y, 'close', SLOT, 'U2', T0)).subscription;
+      await s.subscribe(B, 'close', SLOT, null, T0);
+      expect(subX.channel, 'the workspace comes back with the channel').toEqual(X);
+      expect((await s.subscription(subY.id))?.channel).toEqual(Y);
+      expect((await s.subscriptions(B))[0]?.channel, 'no workspace recorded: none shown').toEqual(B);
+      // A re-subscription without a workspace keeps the one recorded.
+      expect((await s.subscribe({ platform: 'slack', id: X.id }, 'close', SLOT, 'U1', T0)).subscription.channel).toEqual(X);
+      await s.watch(X, ['KRE', 'XLF'], T0);
+      await s.watch(Y, ['IWM'], T0);
+      const alertX = await s.addAlert(X, { kind: 'ath', symbol: 'QQQ' }, '2026-02-27', 'U1', T0);
+      const alertY = await s.addAlert(Y, { kind: 'ath', symbol: 'SPY' }, '2026-02-27', 'U2', T0);
+      expect(alertX.channel).toEqual(X);
+      // Decided posts carry the workspace, so the poster can pick its token.
+      const rows = await s.decide(
+        [
+          { kind: 'digest', refId: subX.id, event: '2026-03-02', channel: subX.channel },
+          { kind: 'digest', refId: subY.id, event: '2026-03-02', channel: subY.channel },
+          { kind: 'alert', refId: alertX.id, event: 'ath:2026-03-02', channel: alertX.channel },
+        ],
+        { configKey: 'k', answer: answer('t') },
+        T0,
+      );
+      expect(Object.fromEntries(rows.map((r) => [`${r.kind}:${r.refId}`, r.channel]))).toEqual({ [`digest:${subX.id}`]: X, [`digest:${subY.id}`]: Y, [`alert:${alertX.id}`]: X });
+      expect((await s.outboxRow(rows.find((r) => r.refId === subX.id && r.kind === 'digest')?.id ?? 0))?.channel).toEqual(X);
+      s.onChange((w) => changes.push(w));
+
+      expect(await s.dropWorkspace('slack', 'T0ALPHA')).toEqual({ subscriptions: 2, watchlist: 2, alerts: 1, cancelled: 2 });
+      expect(changes.sort()).toEqual(['alerts', 'subscriptions', 'watchlist']);
+      expect((await s.subscriptions()).map((x) => x.channel)).toEqual([Y, B]);
+      expect(await s.watchlist(X)).toEqual([]);
+      expect(await s.watchlist(Y)).toEqual(['IWM']);
+      expect((await s.alerts()).map((a) => a.id)).toEqual([alertY.id]);
+      expect((await s.outbox()).map((r) => `${r.kind} ${r.channel.id} ${r.status}`).sort()).toEqual([`alert ${X.id} cancelled`, `digest ${X.id} cancelled`, `digest ${Y.id} pending`]);
+      expect(await s.dropWorkspace('slack', 'T0ALPHA'), 'twice: nothing more').toEqual({ subscriptions: 0, watchlist: 0, alerts: 0, cancelled: 0 });
+      expect(await s.dropWorkspace('discord', 'T0BETA'), 'another platform’s workspace of the same id').toEqual({ subscriptions: 0, watchlist: 0, alerts: 0, cancelled: 0 });
     });
   });
 }

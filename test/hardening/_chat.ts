@@ -18,7 +18,7 @@ import type { AnyCommand } from '../../src/command/define.ts';
 import { parseCommandText, type RawArgs } from '../../src/command/parse.ts';
 import type { CommandLimiter } from '../../src/command/run.ts';
 import { loadConfig } from '../../src/config.ts';
-import { silentLogger, type Logger } from '../../src/log.ts';
+import { silentLogger, type Logger, type SecretRegistry } from '../../src/log.ts';
 import { FakeDiscord, type DispatchedInteraction, type RecordedRequest } from '../fakes/discord/server.ts';
 import { FORM, sendSigned, slashCommandBody, type SlackResponse } from '../fakes/slack/requests.ts';
 import { startFakeSlack, type FakeCall, type FakeSlack } from '../fakes/slack/server.ts';
@@ -51,6 +51,8 @@ export interface ChatRig {
 
 export interface ChatRigOptions {
   logger?: Logger;
+  /** The registry `logger` masks with (memoryLog's): the app adds the configuration's secrets to it. */
+  secrets?: SecretRegistry;
   commands?: readonly AnyCommand[];
   /** Chart threads; default one per core, as in production. */
   renderThreads?: number;
@@ -76,10 +78,10 @@ export async function startChatRig(o: ChatRigOptions = {}): Promise<ChatRig> {
     ...(o.renderThreads !== undefined ? { RENDER_THREADS: String(o.renderThreads) } : {}),
     ...o.env,
   });
-  const app = createApp(config, { dbFile: ':memory:', logger, ...(o.commands ? { commands: o.commands } : {}), ...(o.limiter ? { limiter: o.limiter } : {}), ...(o.data ? { data: o.data } : {}) });
-  await registerCommands({ rest: createDiscordRest({ token: SECRETS.discordToken, apiUrl: fakeDiscord.apiUrl }), applicationId: fakeDiscord.applicationId, guildId: fakeDiscord.guildId, commands: app.runner.commands });
-  const discord = await startDiscord({ config, runner: app.runner, renderer: app.renderer, logger, symbols: app.symbols, health: app.health, metrics: app.metrics });
-  const slack = await startSlack({ config, runner: app.runner, renderer: app.renderer, logger, listen: { port: 0, host: '127.0.0.1' }, retryConfig: { retries: 0 }, health: app.health, metrics: app.metrics });
+  const app = createApp(config, { dbFile: ':memory:', logger, ...(o.secrets ? { secrets: o.secrets } : {}), ...(o.commands ? { commands: o.commands } : {}), ...(o.limiter ? { limiter: o.limiter } : {}), ...(o.data ? { data: o.data } : {}) });
+  await registerCommands({ rest: createDiscordRest({ token: SECRETS.discordToken, apiUrl: fakeDiscord.apiUrl, secrets: app.secrets }), applicationId: fakeDiscord.applicationId, guildId: fakeDiscord.guildId, commands: app.runner.commands });
+  const discord = await startDiscord({ config, secrets: app.secrets, runner: app.runner, renderer: app.renderer, logger, symbols: app.symbols, health: app.health, metrics: app.metrics });
+  const slack = await startSlack({ config, secrets: app.secrets, runner: app.runner, renderer: app.renderer, logger, listen: { port: 0, host: '127.0.0.1' }, retryConfig: { retries: 0 }, health: app.health, metrics: app.metrics });
   const slackUrl = slack.url ?? '';
 
   const appId = fakeDiscord.applicationId;

@@ -25,7 +25,7 @@ const newDiscordUser = () => String(ids++);
 
 beforeAll(async () => {
   // Three questions at once per person, then one a minute: the 4th in a burst is refused.
-  rig = await startChatRig({ logger: log.logger, renderThreads: 1, limiter: createRequestLimiter({ userPerMinute: 1, userBurst: 3, channelPerMinute: 0 }) });
+  rig = await startChatRig({ logger: log.logger, secrets: log.secrets, renderThreads: 1, limiter: createRequestLimiter({ userPerMinute: 1, userBurst: 3, channelPerMinute: 0 }) });
 }, 60_000);
 afterAll(() => rig?.close());
 

@@ -72,6 +72,7 @@ beforeAll(async () => {
   );
   rig = await startChatRig({
     logger: log.logger,
+    secrets: log.secrets,
     commands: [...commands, leaky],
     renderThreads: 1,
     env: {
@@ -155,7 +156,7 @@ describe('provider keys never reach a chat', () => {
     output.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
     const outDir = mkdtempSync(path.join(tmpdir(), 'tapebot-keys-'));
     const ask = createConsoleAsk({ runner: rig.app.runner, renderer: rig.app.renderer, outDir, symbols: rig.app.symbols, logger: log.logger });
-    const repl = runRepl({ runner: rig.app.runner, renderer: rig.app.renderer, outDir, ask, input, output });
+    const repl = runRepl({ runner: rig.app.runner, renderer: rig.app.renderer, outDir, ask, input, output, secrets: rig.app.secrets });
     input.end(['/compare ZZZZ SPY', '/status', 'how is zzzz doing', 'exit'].join('\n') + '\n');
     await repl;
     const all = chunks.join('');

@@ -26,7 +26,7 @@ const log = memoryLog('debug');
 let rig: ChatRig;
 
 beforeAll(async () => {
-  rig = await startChatRig({ logger: log.logger, commands: [...commands, boom], renderThreads: 1 });
+  rig = await startChatRig({ logger: log.logger, secrets: log.secrets, commands: [...commands, boom], renderThreads: 1 });
 }, 60_000);
 afterAll(() => rig?.close());
 

@@ -49,7 +49,7 @@ interface Wired {
 
 async function wired(graceMs: number): Promise<Wired> {
   const log = memoryLog('info');
-  const r = await startChatRig({ logger: log.logger, renderThreads: 1, commands: [...allCommands, stall] });
+  const r = await startChatRig({ logger: log.logger, secrets: log.secrets, renderThreads: 1, commands: [...allCommands, stall] });
   rig = r;
   let code: number | undefined;
   const shutdown = createShutdown({ gate: r.app.gate, logger: log.logger, graceMs, exit: (c) => (code = c) });

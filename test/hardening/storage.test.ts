@@ -14,7 +14,7 @@ import { createApp, type App } from '../../src/app.ts';
 import type { ChannelContext } from '../../src/command/define.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createManualClock } from '../../src/digest/clock.ts';
-import type { DigestStore } from '../../src/digest/store.ts';
+import type { DigestStore } from '../../src/digest/types.ts';
 import { createHealthRegistry, startOpsServer, type OpsServer } from '../../src/ops/health.ts';
 import { createBackups } from '../../src/store/backup.ts';
 import { StoreOpenError } from '../../src/store/guard.ts';

@@ -1,15 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { maskingFetch, registerSecret } from '../../src/log.ts';
+import { configSecrets, loadConfig } from '../../src/config.ts';
+import { createSecretRegistry, maskingFetch } from '../../src/log.ts';
 import { memoryLog } from './_memory-log.ts';
 
 describe('secret masking in logs', () => {
   it('masks a registered secret wherever it appears in a line', () => {
     const token = 'MTIz.fake-discord-token.XyZ_987';
     const awkward = 'p@ss "word"/with?odd&chars';
-    registerSecret(token);
-    registerSecret(awkward);
-    const log = memoryLog();
+    const log = memoryLog('debug', createSecretRegistry([token, awkward]));
     const err = new Error(`401 from https://discord.example/api?token=${token}`);
     log.logger.info({ headers: { Authorization: `Bot ${token}` }, nested: { deeper: [token] } }, `login with ${token}`);
     log.logger.error({ err, url: `https://api.example/q?key=${encodeURIComponent(awkward)}`, raw: awkward }, 'request failed');
@@ -25,6 +23,13 @@ describe('secret masking in logs', () => {
     expect((second?.err as { stack: string }).stack, 'masked inside the error stack too').toMatch(/^Error: 401 from https:\/\/discord\.example\/api\?token=\[redacted\]/);
   });
 
+  it('holds only what it was given: another registry’s secrets are not masked here', () => {
+    const log = memoryLog('debug', createSecretRegistry(['registry-one-secret-value']));
+    log.logger.info({ a: 'registry-one-secret-value', b: 'registry-two-secret-value' }, 'two apps');
+    expect(log.raw.join('')).toContain('registry-two-secret-value');
+    expect(log.raw.join('')).not.toContain('registry-one-secret-value');
+  });
+
   it('registers every secret setting at start-up', () => {
     const env = {
       SLACK_BOT_TOKEN: 'xoxb-1111-2222-fakefakefake',
@@ -37,8 +42,7 @@ describe('secret masking in logs', () => {
       POLYGON_API_KEY: 'polygon-key-123456',
       ALPHAVANTAGE_API_KEY: 'alpha-key-123456',
     };
-    loadConfig(env);
-    const log = memoryLog();
+    const log = memoryLog('debug', configSecrets(loadConfig(env)));
     log.logger.warn({ env }, 'dumping the environment by mistake');
     const line = log.raw.join('');
     for (const [name, value] of Object.entries(env)) {
@@ -51,7 +55,7 @@ describe('secret masking in logs', () => {
 
 describe('maskingFetch: the second wall on what leaves for a chat platform', () => {
   const key = 'provider-key-for-egress-42';
-  registerSecret(key);
+  const secrets = createSecretRegistry([key]);
   async function sent(body: RequestInit['body']): Promise<{ body: string; auth: string | null }> {
     let seen: { body: string; auth: string | null } = { body: '', auth: null };
     const inner = (async (_u: unknown, init?: RequestInit) => {
@@ -60,7 +64,7 @@ describe('maskingFetch: the second wall on what leaves for a chat platform', () 
       seen = { body: text, auth: new Headers(init?.headers).get('authorization') };
       return new Response('{}');
     }) as typeof fetch;
-    await maskingFetch(inner)('http://chat.example/api', { method: 'POST', headers: { authorization: `Bearer ${key}` }, ...(body !== undefined ? { body } : {}) });
+    await maskingFetch(secrets, inner)('http://chat.example/api', { method: 'POST', headers: { authorization: `Bearer ${key}` }, ...(body !== undefined ? { body } : {}) });
     return seen;
   }
 

@@ -6,10 +6,11 @@ import readline from 'node:readline/promises';
 import type { Readable, Writable } from 'node:stream';
 import type { ChartRenderer } from '../../charts/renderer.ts';
 import { answerQuestion, type AskDeps } from '../../ask/answer.ts';
+import { buildLexicon } from '../../ask/lexicon.ts';
 import type { CommandRunner, RunResult } from '../../command/run.ts';
 import { writeAnswerCharts } from './deliver.ts';
 import { formatAnswerText, formatErrorText } from './format.ts';
-import { redactSecrets } from '../../log.ts';
+import type { SecretRegistry } from '../../log.ts';
 
 /** The console's first line: names where prices come from, and for bundled data how far they reach. */
 export function consoleBanner(sourceLabel: string): string {
@@ -25,6 +26,8 @@ export interface ReplOptions {
   /** Answers a line that is not a slash command (a question in plain words), when mentions are wired. */
   ask?: (question: string) => Promise<string>;
   banner?: string;
+  /** What every reply is masked with: the logs' registry. */
+  secrets: SecretRegistry;
 }
 
 /** Handles one line; returns the text to print. Never throws. */
@@ -55,9 +58,11 @@ async function resultText(result: RunResult, o: Pick<ReplOptions, 'renderer' | '
  * The console's `ask`: a question in plain words, answered like the command it reads as, with the
  * "Read as:" line first so people learn the command. A question it cannot read gets a question back.
  */
-export function createConsoleAsk(o: Pick<ReplOptions, 'runner' | 'renderer' | 'outDir'> & Pick<AskDeps, 'symbols' | 'asOf' | 'logger'>): (question: string) => Promise<string> {
+export function createConsoleAsk(o: Pick<ReplOptions, 'runner' | 'renderer' | 'outDir'> & Pick<AskDeps, 'symbols' | 'asOf' | 'logger' | 'closes'> & Partial<Pick<AskDeps, 'lexicon'>>): (question: string) => Promise<string> {
+  // The app's lexicon when given; otherwise compiled here, once, from the runner's commands.
+  const lexicon = o.lexicon ?? buildLexicon(o.runner.commands);
   return async (question) => {
-    const out = await answerQuestion(question, { runner: o.runner, symbols: o.symbols, ...(o.asOf !== undefined ? { asOf: o.asOf } : {}), ...(o.logger ? { logger: o.logger } : {}), meta: { adapter: 'console' } });
+    const out = await answerQuestion(question, { runner: o.runner, symbols: o.symbols, lexicon, ...(o.asOf !== undefined ? { asOf: o.asOf } : {}), ...(o.closes ? { closes: o.closes } : {}), ...(o.logger ? { logger: o.logger } : {}), meta: { adapter: 'console' } });
     if (out.kind === 'clarify') return out.message;
     return `${out.line}\n${await resultText(out.result, o)}`;
   };
@@ -74,7 +79,7 @@ export async function runRepl(o: ReplOptions): Promise<void> {
     if (t === 'exit' || t === 'quit' || t === '/exit' || t === '/quit') break;
     const reply = await handleConsoleLine(t, o);
     // The same masking as the logs, as a second wall (errors.ts keeps provider text out of replies).
-    if (reply) output.write(`${redactSecrets(reply)}\n\n`);
+    if (reply) output.write(`${o.secrets.redact(reply)}\n\n`);
     rl.prompt();
   }
   rl.close();

@@ -18,7 +18,7 @@ import type { CommandRunner } from '../../command/run.ts';
 import type { Config } from '../../config.ts';
 import type { DigestPoster } from '../../digest/poster.ts';
 import type { SymbolDirectory } from '../../data/symbols.ts';
-import type { Logger } from '../../log.ts';
+import { createSecretRegistry, type Logger, type SecretRegistry } from '../../log.ts';
 import { NO_HEALTH, type ComponentReporter } from '../../ops/health.ts';
 import type { LatencyObserver } from '../../ops/metrics.ts';
 import { createDiscordClient } from './client.ts';
@@ -29,6 +29,8 @@ import { deadlineOf } from '../../ops/deadline.ts';
 import { createDiscordPoster } from './poster.ts';
 import { createAckFirstScheduler } from '../ack-first.ts';
 import type { SymbolLookup } from '../../data/symbol-lookup.ts';
+import type { Lexicon } from '../../ask/lexicon.ts';
+import type { DailySeries } from '../../core/series.ts';
 
 export { buildCommandPayloads, registerCommands } from './registration.ts';
 export { createDiscordRest } from './client.ts';
@@ -41,12 +43,18 @@ export interface DiscordDeps {
   symbols: SymbolDirectory;
   /** The data's latest close (`() => market.latestClose()`): what "since june" in a question counts from. */
   asOf?: () => Promise<string>;
+  /** The phrases questions are read with (the app's `lexicon`); default: compiled once, at start, from the runner's commands. */
+  lexicon?: Lexicon;
+  /** A symbol's prices, for days that prices decide ("at the 2022 low"): `(s) => market.series(s)`. Without it such questions ask for the day. */
+  closes?: (symbol: string) => Promise<DailySeries>;
   /** With a live provider: symbol search for autocomplete beyond the bundled list. */
   lookup?: SymbolLookup | undefined;
   /** Where the gateway connection's readiness goes (/healthz); default nowhere. */
   health?: ComponentReporter;
   /** Where ack and reply latencies go (/metrics); default nowhere. */
   metrics?: LatencyObserver;
+  /** What every body sent to Discord is masked with (main.ts passes the logs' registry); default: the bot token. */
+  secrets?: SecretRegistry;
 }
 
 export interface DiscordAdapter {
@@ -79,7 +87,7 @@ export async function startDiscord(deps: DiscordDeps): Promise<DiscordAdapter> {
   const token = config.DISCORD_TOKEN;
   if (!token) throw new Error('startDiscord: DISCORD_TOKEN is not set');
 
-  const client = createDiscordClient({ apiUrl: config.DISCORD_API_URL, ...(config.SHARD_COUNT !== undefined ? { shardCount: config.SHARD_COUNT } : {}), ...(config.SHARD_IDS ? { shards: config.SHARD_IDS } : {}) });
+  const client = createDiscordClient({ apiUrl: config.DISCORD_API_URL, secrets: deps.secrets ?? createSecretRegistry([token]), ...(config.SHARD_COUNT !== undefined ? { shardCount: config.SHARD_COUNT } : {}), ...(config.SHARD_IDS ? { shards: config.SHARD_IDS } : {}) });
   // One scheduler for both: a question's work waits while slash commands are being acknowledged.
   const scheduler = createAckFirstScheduler();
   const handle = createInteractionHandler({ ...deps, scheduler, digestRoleId: config.DISCORD_DIGEST_ROLE_ID });

@@ -21,6 +21,8 @@ import { ChannelType, RESTJSONErrorCodes, type Message } from 'discord.js';
 import type { Answer } from '../../answer/answer.ts';
 import { answerQuestion } from '../../ask/answer.ts';
 import { stripMentions } from '../../ask/normalize.ts';
+import { buildLexicon, type Lexicon } from '../../ask/lexicon.ts';
+import type { DailySeries } from '../../core/series.ts';
 import { renderAnswerCharts, type ChartRenderer, type RenderedChart } from '../../charts/renderer.ts';
 import type { CommandRunner } from '../../command/run.ts';
 import type { SymbolDirectory } from '../../data/symbols.ts';
@@ -36,6 +38,10 @@ export interface MentionDeps {
   logger: Logger;
   /** The data's latest close, for relative dates ("since june"); without it such questions ask for a date. */
   asOf?: () => Promise<string>;
+  /** The phrases questions are read with (the app's `lexicon`); default: compiled once, at start, from the runner's commands. */
+  lexicon?: Lexicon;
+  /** A symbol's prices, for days that prices decide ("at the 2022 low"): `(s) => market.series(s)`. Without it such questions ask for the day. */
+  closes?: (symbol: string) => Promise<DailySeries>;
   /** Shared with the interaction handler, so a question's work waits while slash commands are acknowledged. */
   scheduler?: Pick<AckFirstScheduler, 'turn'>;
 }
@@ -71,6 +77,7 @@ export function threadName(question: string, readAs: string): string {
 /** Handles one message. Never throws; resolves once the reply is sent (or the message was not a question). */
 export function createMessageHandler(deps: MentionDeps): (message: Message) => Promise<void> {
   const { logger } = deps;
+  const lexicon = deps.lexicon ?? buildLexicon(deps.runner.commands);
   const turn = () => deps.scheduler?.turn() ?? Promise.resolve();
 
   async function draw(answer: Answer, meta: Record<string, unknown>): Promise<{ charts: RenderedChart[]; failed: boolean }> {
@@ -129,7 +136,9 @@ export function createMessageHandler(deps: MentionDeps): (message: Message) => P
     const out = await answerQuestion(question, {
       runner: deps.runner,
       symbols: deps.symbols,
+      lexicon,
       ...(deps.asOf ? { asOf: deps.asOf } : {}),
+      ...(deps.closes ? { closes: deps.closes } : {}),
       logger,
       meta,
     });

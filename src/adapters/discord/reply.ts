@@ -15,6 +15,7 @@ import type { Answer } from '../../answer/answer.ts';
 import type { RenderedChart } from '../../charts/renderer.ts';
 import { formatDate } from '../../core/format.ts';
 import { encodeMore, periodButtons } from '../rerun.ts';
+import { at } from '../../core/at.ts';
 
 /** Discord's embed and message limits (message-resource docs). */
 export const EMBED_LIMITS = {
@@ -100,7 +101,7 @@ export interface AnswerReplyOptions {
 export function answerReply(answer: Answer, charts: readonly RenderedChart[], opts: AnswerReplyOptions = {}): DiscordReply {
   const shown = charts.slice(0, Math.min(EMBED_LIMITS.embeds, EMBED_LIMITS.attachments));
   const names = uniqueNames(shown);
-  const files = shown.map((c, k) => new AttachmentBuilder(c.png, { name: names[k] as string, description: fit(c.altText, EMBED_LIMITS.attachmentDescription) }));
+  const files = shown.map((c, k) => new AttachmentBuilder(c.png, { name: at(names, k), description: fit(c.altText, EMBED_LIMITS.attachmentDescription) }));
 
   const notes = [...answer.warnings, ...(opts.chartFailed ? [CHART_FAILED_NOTE] : [])];
   const main: APIEmbed = { color: EMBED_COLOR, title: fit(answer.title, EMBED_LIMITS.title) };

@@ -15,6 +15,7 @@ import { renderAnswerCharts, type ChartRenderer, type RenderedChart } from '../.
 import { BusyError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { withoutImages, type SlackImage, type SlackMessage } from './blocks.ts';
+import { at } from '../../core/at.ts';
 
 type WebClient = webApi.WebClient;
 
@@ -94,7 +95,7 @@ export async function uploadCharts(client: WebClient, answer: Answer, rendered: 
   if (ids.length !== rendered.length || !ids.every((id): id is string => typeof id === 'string')) {
     throw new Error(`files.uploadV2 returned ${ids.length} file id(s) for ${rendered.length} chart(s)`);
   }
-  return rendered.map((c, i) => ({ fileId: ids[i] as string, altText: c.altText, title: titles.get(c.id) ?? c.fileName }));
+  return rendered.map((c, i) => ({ fileId: at(ids, i), altText: c.altText, title: titles.get(c.id) ?? c.fileName }));
 }
 
 /**

@@ -38,8 +38,13 @@ export interface SlackHandlerDeps {
    * charts are drawn) one command per event-loop turn, never while an ack is on its way (ack-first.ts).
    */
   scheduler: AckFirstScheduler;
-  /** Whether this person may change what the channel receives (digests, watchlists, alerts). */
-  canManage(userId: string, channelId: string): boolean;
+  /**
+   * Whether this person may change what the channel receives (digests, watchlists, alerts); asked
+   * only by the commands that change it. `client` carries the workspace's token (managers.ts).
+   */
+  canManage(userId: string, channelId: string, where: { workspace: string | undefined; client: WebClient | undefined }): boolean | Promise<boolean>;
+  /** Who may, in words, for the refusal; default the commands' own words. */
+  managers?: string;
   /** The private reply of every request still being answered: at shutdown, who to tell "restarting" (start.ts). */
   waiting?: Set<{ reply: (text: string) => Promise<void> }>;
   /** Where ack and reply latencies go (/metrics). */
@@ -69,8 +74,15 @@ const NOT_A_MEMBER = { reason: 'I’m not in this channel, so I couldn’t post 
  * only where the bot was invited. A private channel it was never invited to is invisible to it
  * (channel_not_found). When Slack cannot say (a missing scope, an outage), nothing is refused.
  */
-export function channelContext(deps: SlackHandlerDeps, channelId: string, userId: string, client?: App['client']): ChannelContext {
-  const base = { platform: 'slack' as const, id: channelId, canManage: deps.canManage(userId, channelId), userId };
+export function channelContext(deps: SlackHandlerDeps, channelId: string, userId: string, client?: App['client'], workspace?: string): ChannelContext {
+  const base = {
+    platform: 'slack' as const,
+    id: channelId,
+    ...(workspace !== undefined ? { workspace } : {}),
+    canManage: async () => deps.canManage(userId, channelId, { workspace, client }),
+    ...(deps.managers !== undefined ? { managers: deps.managers } : {}),
+    userId,
+  };
   if (!client || channelId.startsWith('D')) return base;
   return {
     ...base,
@@ -175,7 +187,7 @@ export function registerCommands(app: App, deps: SlackHandlerDeps): void {
       const reply = privateResponder(respond, deps, meta);
       await afterAck(deps, reply, async () => {
         const args = parseArgsText(unescapeSlackText(command.text ?? ''));
-        const result = await deps.runner.run({ name: cmd.name, args, channel: channelContext(deps, command.channel_id, command.user_id, client) }, meta);
+        const result = await deps.runner.run({ name: cmd.name, args, channel: channelContext(deps, command.channel_id, command.user_id, client, context.teamId ?? command.team_id) }, meta);
         if (!result.ok) return reply(failureText(result));
         try {
           await postAnswer(client, deps, { channel: command.channel_id }, result.answer);
@@ -192,7 +204,7 @@ export function registerCommands(app: App, deps: SlackHandlerDeps): void {
 }
 
 export function registerPeriodButtons(app: App, deps: SlackHandlerDeps): void {
-  app.action({ type: 'block_actions', action_id: RERUN_ACTION }, async ({ ack, body, action, client, respond }) => {
+  app.action({ type: 'block_actions', action_id: RERUN_ACTION }, async ({ ack, body, action, client, respond, context }) => {
     const received = performance.now();
     await deps.scheduler.acknowledge(() => ack());
     deps.metrics.observeAck('slack', performance.now() - received);
@@ -205,7 +217,7 @@ export function registerPeriodButtons(app: App, deps: SlackHandlerDeps): void {
       const invocation: ButtonRun | null = action.type === 'button' && typeof action.value === 'string' ? decodeRerun(action.value) : null;
       if (!invocation) return reply(errorText('That button is out of date. Run the command again.'));
       if (!channel || !ts) return reply(errorText('I could not find the message to update. Run the command again.'));
-      const result = await deps.runner.run({ ...invocation, channel: channelContext(deps, channel, body.user.id, client) }, meta);
+      const result = await deps.runner.run({ ...invocation, channel: channelContext(deps, channel, body.user.id, client, context.teamId ?? body.team?.id) }, meta);
       if (!result.ok) return reply(failureText(result));
       // A More click shows the same answer with its detail (Answer.detail), in place of the short one.
       const answer = forSlack(invocation.full ? withDetail(result.answer) : result.answer, slackWords(deps));

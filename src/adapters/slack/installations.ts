@@ -9,7 +9,8 @@
  * installed it, and when. Tokens read back are registered with the log's masking.
  */
 import type { HTTPReceiverOptions, Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
-import { registerSecret } from '../../log.ts';
+import type { SecretRegistry } from '../../log.ts';
+import { BOT_SCOPES, INSTALL_PATH, OAUTH_REDIRECT_PATH } from './manifest.ts';
 import { runMigrations, type Database } from '../../store/db.ts';
 import { runPgMigrations, type PgPool } from '../../store/pg.ts';
 
@@ -112,6 +113,11 @@ function keyOf(q: { isEnterpriseInstall?: boolean; enterpriseId?: string | undef
   throw new Error('a Slack installation names neither a workspace nor an organisation');
 }
 
+/** Thrown by `fetchInstallation` when the workspace (or organisation) has no installation: never installed, or uninstalled. */
+export class NoInstallationError extends Error {
+  override readonly name = 'NoInstallationError';
+}
+
 export interface SlackInstallations extends InstallationStore {
   /** Who installed the app in a workspace (a digest manager there by default), or null. */
   installerOf(teamId: string): Promise<string | null>;
@@ -120,11 +126,12 @@ export interface SlackInstallations extends InstallationStore {
   teams(): Promise<string[]>;
 }
 
-export function createSlackInstallations(repo: InstallationRepo, now: () => Date = () => new Date()): SlackInstallations {
+/** `secrets`: the logs' registry, told each workspace's bot token as it is stored or read. */
+export function createSlackInstallations(repo: InstallationRepo, now: () => Date = () => new Date(), secrets?: SecretRegistry): SlackInstallations {
   return {
     async storeInstallation(installation) {
       const key = keyOf({ isEnterpriseInstall: installation.isEnterpriseInstall ?? false, enterpriseId: installation.enterprise?.id, teamId: installation.team?.id });
-      registerSecret(installation.bot?.token);
+      secrets?.add(installation.bot?.token);
       await repo.put({
         key,
         teamId: installation.team?.id ?? null,
@@ -136,8 +143,8 @@ export function createSlackInstallations(repo: InstallationRepo, now: () => Date
     },
     async fetchInstallation(query: InstallationQuery<boolean>) {
       const r = await repo.get(keyOf(query));
-      if (!r) throw new Error(`no installation for ${query.isEnterpriseInstall ? `organisation ${query.enterpriseId}` : `workspace ${query.teamId}`}`);
-      registerSecret(r.installation.bot?.token);
+      if (!r) throw new NoInstallationError(`no installation for ${query.isEnterpriseInstall ? `organisation ${query.enterpriseId}` : `workspace ${query.teamId}`}`);
+      secrets?.add(r.installation.bot?.token);
       return r.installation;
     },
     async deleteInstallation(query: InstallationQuery<boolean>) {
@@ -153,8 +160,34 @@ export function createSlackInstallations(repo: InstallationRepo, now: () => Date
   };
 }
 
-/** The bot scopes tapebot asks a workspace for (the manifest's, scripts/manifest.ts). */
-export const SLACK_BOT_SCOPES = ['commands', 'chat:write', 'app_mentions:read', 'files:write', 'channels:history', 'groups:history', 'im:history', 'users:read'];
+/**
+ * The installations with one more workspace answered from a bot token of the configuration
+ * (SLACK_BOT_TOKEN beside OAuth): a workspace served before the app could be installed elsewhere
+ * keeps working without an install. An installation stored for that workspace comes first.
+ */
+export function withBotToken(store: SlackInstallations, bot: { teamId: string; token: string; botId: string | undefined; botUserId: string | undefined }): SlackInstallations {
+  const configured = { team: { id: bot.teamId }, enterprise: undefined, user: { id: '', token: undefined, scopes: undefined }, bot: { id: bot.botId ?? '', userId: bot.botUserId ?? '', token: bot.token, scopes: [...SLACK_BOT_SCOPES] }, isEnterpriseInstall: false, authVersion: 'v2' } as Installation;
+  // Once that workspace uninstalls (its token dies with the install), the configured token is not used again in this run.
+  let uninstalled = false;
+  return {
+    ...store,
+    async fetchInstallation(query, logger) {
+      try {
+        return await store.fetchInstallation(query, logger);
+      } catch (err) {
+        if (err instanceof NoInstallationError && !uninstalled && !query.isEnterpriseInstall && query.teamId === bot.teamId) return configured;
+        throw err;
+      }
+    },
+    async remove(teamId) {
+      if (teamId === bot.teamId) uninstalled = true;
+      return store.remove(teamId);
+    },
+  };
+}
+
+/** The bot scopes tapebot asks a workspace for: the manifest's (manifest.ts). */
+export const SLACK_BOT_SCOPES: readonly string[] = BOT_SCOPES;
 
 /**
  * Bolt's HTTP receiver options for installing in many workspaces: `/slack/install` redirects to
@@ -176,13 +209,14 @@ export function oauthReceiverOptions(o: {
     clientId: o.clientId,
     clientSecret: o.clientSecret,
     stateSecret: o.stateSecret,
-    scopes: SLACK_BOT_SCOPES,
+    scopes: [...SLACK_BOT_SCOPES],
     installationStore: o.installations,
     installerOptions: {
-      installPath: '/slack/install',
-      redirectUriPath: '/slack/oauth_redirect',
+      installPath: INSTALL_PATH,
+      redirectUriPath: OAUTH_REDIRECT_PATH,
       directInstall: true,
       stateVerification: true,
+      // Not maskingFetch: oauth.v2.access must carry the client secret, which the log's masking would redact.
       ...(o.apiUrl ? { clientOptions: { slackApiUrl: o.apiUrl } } : {}),
       ...(o.authorizationUrl ? { authorizationUrl: o.authorizationUrl } : {}),
     },

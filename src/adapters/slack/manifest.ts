@@ -16,6 +16,9 @@
  *   channels:read, groups:read, mpim:read
  *                     conversations.info before a digest or alert is set up in a channel: is the bot a
  *                     member, so that its scheduled posts can arrive? (handlers.ts, channelContext)
+ *   users:read        users.info: is the person a workspace admin or owner, who may manage digests there (managers.ts)
+ * Events besides the questions: app_uninstalled and tokens_revoked (no scope), which remove a
+ * workspace's installation and everything set up there.
  * Not requested: chat:write.public (the bot posts only where it was invited, and says how to invite it
  * otherwise), files:read (uploads are used by id), message.channels events.
  */
@@ -26,10 +29,14 @@ import { usage } from '../../command/usage.ts';
 /** Bolt's default request path in HTTP mode: commands, events and interactivity all arrive here. */
 export const EVENTS_PATH = '/slack/events';
 
+/** Where people start installing the app in their workspace, and where Slack sends them back (HTTP mode with OAuth). */
+export const INSTALL_PATH = '/slack/install';
+export const OAUTH_REDIRECT_PATH = '/slack/oauth_redirect';
+
 export type SlackManifest = webApi.AppsManifestCreateArguments['manifest'];
 
-export const BOT_SCOPES = ['commands', 'chat:write', 'files:write', 'app_mentions:read', 'im:history', 'channels:history', 'groups:history', 'channels:read', 'groups:read', 'mpim:read'] as const;
-export const BOT_EVENTS = ['app_mention', 'message.im'] as const;
+export const BOT_SCOPES = ['commands', 'chat:write', 'files:write', 'app_mentions:read', 'im:history', 'channels:history', 'groups:history', 'channels:read', 'groups:read', 'mpim:read', 'users:read'] as const;
+export const BOT_EVENTS = ['app_mention', 'message.im', 'app_uninstalled', 'tokens_revoked'] as const;
 
 export type ManifestMode = { kind: 'socket' } | { kind: 'http'; url: string };
 
@@ -128,7 +135,8 @@ export function buildManifest(commands: readonly AnyCommand[], opts: ManifestOpt
       bot_user: { display_name: name.toLowerCase().replace(/[^a-z0-9._-]/g, '-'), always_online: true },
       slash_commands: slashCommands,
     },
-    oauth_config: { scopes: { bot: [...BOT_SCOPES] } },
+    // HTTP mode can be installed in many workspaces (SLACK_CLIENT_ID…): Slack sends installers back here.
+    oauth_config: { ...(url ? { redirect_urls: [new URL(OAUTH_REDIRECT_PATH, url).toString()] } : {}), scopes: { bot: [...BOT_SCOPES] } },
     settings: {
       event_subscriptions: { ...(url ? { request_url: url } : {}), bot_events: [...BOT_EVENTS] },
       interactivity: { is_enabled: true, ...(url ? { request_url: url } : {}) },

@@ -23,6 +23,8 @@
 import type { App } from '@slack/bolt';
 import { answerQuestion } from '../../ask/answer.ts';
 import { stripMentions } from '../../ask/normalize.ts';
+import { buildLexicon, type Lexicon } from '../../ask/lexicon.ts';
+import type { DailySeries } from '../../core/series.ts';
 import type { CommandRunner } from '../../command/run.ts';
 import type { SymbolDirectory } from '../../data/symbols.ts';
 import { afterAck, channelContext, failureText, postAnswer, reportFailure, slackWords, type SlackHandlerDeps } from './handlers.ts';
@@ -36,11 +38,17 @@ export interface SlackQuestionDeps extends SlackHandlerDeps {
   symbols: SymbolDirectory;
   /** The data's latest close (`() => market.latestClose()`): what "since june" counts from. */
   asOf?: () => Promise<string>;
+  /** The phrases questions are read with (the app's `lexicon`); default: compiled once, at start, from the runner's commands. */
+  lexicon?: Lexicon;
+  /** A symbol's prices, for days that prices decide ("at the 2022 low"): `(s) => market.series(s)`. Without it such questions ask for the day. */
+  closes?: (symbol: string) => Promise<DailySeries>;
   /** Events and messages already taken (default: a fresh in-memory `createRecentKeys()`). */
   seen?: SeenKeys;
 }
 
 interface Question {
+  /** The workspace (team id) it was asked in. */
+  workspace: string | undefined;
   text: string;
   channel: string;
   user: string;
@@ -59,6 +67,7 @@ function inChannel(runner: CommandRunner, channel: ReturnType<typeof channelCont
 
 export function registerQuestions(app: App, deps: SlackQuestionDeps): void {
   const seen = deps.seen ?? createRecentKeys();
+  const lexicon = deps.lexicon ?? buildLexicon(deps.runner.commands);
 
   /** False (and logged) when this event or this message was already taken: a retry, or a second event for one message. */
   async function firstTime(q: Question): Promise<boolean> {
@@ -71,7 +80,7 @@ export function registerQuestions(app: App, deps: SlackQuestionDeps): void {
 
   async function answer(client: App['client'], q: Question): Promise<void> {
     const received = performance.now();
-    const meta = { adapter: 'slack', platform: 'slack', kind: q.direct ? 'dm' : 'mention', channel: q.channel, channelId: q.channel, user: q.user, userId: q.user, eventId: q.eventId };
+    const meta = { adapter: 'slack', platform: 'slack', kind: q.direct ? 'dm' : 'mention', team: q.workspace, channel: q.channel, channelId: q.channel, user: q.user, userId: q.user, eventId: q.eventId };
     const inThread = q.threadTs !== undefined ? { thread_ts: q.threadTs } : {};
     const words = slackWords(deps);
     const replyPrivately = async (raw: string) => {
@@ -91,9 +100,11 @@ export function registerQuestions(app: App, deps: SlackQuestionDeps): void {
         const admission = await deps.runner.admit(meta, 'question');
         if (!admission.ok) return replyPrivately(errorText(admission.error.message));
         const out = await answerQuestion(stripMentions(q.text, 'slack'), {
-          runner: inChannel(deps.runner, channelContext(deps, q.channel, q.user, client)),
+          runner: inChannel(deps.runner, channelContext(deps, q.channel, q.user, client, q.workspace)),
           symbols: deps.symbols,
+          lexicon,
           ...(deps.asOf ? { asOf: deps.asOf } : {}),
+          ...(deps.closes ? { closes: deps.closes } : {}),
           logger: deps.logger,
           meta: admission.meta,
           // "Read as: /tapebot-help": commands shown as they are registered in Slack.
@@ -120,14 +131,14 @@ export function registerQuestions(app: App, deps: SlackQuestionDeps): void {
     if (!event.user || event.bot_id !== undefined || event.subtype !== undefined) return;
     // A mention inside a DM (channel ids `D…`) is still a DM: private already, answered in place.
     const direct = event.channel.startsWith('D');
-    const q: Question = { text: event.text, channel: event.channel, user: event.user, ts: event.ts, threadTs: event.thread_ts, direct, eventId: body.event_id, retryNum: context.retryNum };
+    const q: Question = { workspace: context.teamId, text: event.text, channel: event.channel, user: event.user, ts: event.ts, threadTs: event.thread_ts, direct, eventId: body.event_id, retryNum: context.retryNum };
     if (await firstTime(q)) await answer(client, q);
   });
 
   app.message(async ({ message, body, context, client }) => {
     // Only plain messages people write to the bot directly; edits, joins and other bots are ignored.
     if (message.channel_type !== 'im' || message.subtype !== undefined || message.bot_id || !message.user) return;
-    const q: Question = { text: message.text ?? '', channel: message.channel, user: message.user, ts: message.ts, threadTs: message.thread_ts, direct: true, eventId: body.event_id, retryNum: context.retryNum };
+    const q: Question = { workspace: context.teamId, text: message.text ?? '', channel: message.channel, user: message.user, ts: message.ts, threadTs: message.thread_ts, direct: true, eventId: body.event_id, retryNum: context.retryNum };
     if (await firstTime(q)) await answer(client, q);
   });
 }

@@ -69,7 +69,12 @@ export interface SlackPosterOptions {
   maxHistoryPages?: number;
 }
 
-export function createSlackPoster(client: WebClient, opts: SlackPosterOptions): DigestPoster {
+/**
+ * `client`: the Web API client to post with, or, for an app installed in many workspaces, how to get
+ * the one of a channel's workspace (its installation's token; a PostError when there is none).
+ */
+export function createSlackPoster(client: WebClient | ((channel: ChannelRef) => Promise<WebClient>), opts: SlackPosterOptions): DigestPoster {
+  const clientOf = typeof client === 'function' ? client : async () => client;
   const delivery = opts.delivery ?? DEFAULT_DELIVERY;
   const maxPages = opts.maxHistoryPages ?? 5;
   return {
@@ -77,6 +82,7 @@ export function createSlackPoster(client: WebClient, opts: SlackPosterOptions): 
     dedupWindowMs: 0,
 
     async post(channel: ChannelRef, answer: Answer, charts: readonly RenderedChart[], { idempotencyKey }: PostOptions) {
+      const client = await clientOf(channel);
       let images: SlackImage[] = [];
       let note: string | undefined;
       try {
@@ -111,6 +117,7 @@ export function createSlackPoster(client: WebClient, opts: SlackPosterOptions): 
     },
 
     async findPosted(channel: ChannelRef, idempotencyKey: string, since: Date) {
+      const client = await clientOf(channel);
       let cursor: string | undefined;
       for (let page = 0; page < maxPages; page++) {
         let res: webApi.ConversationsHistoryResponse;

@@ -6,16 +6,25 @@
  *   interactivity at `/slack/events`, verifying every request's signature and refusing requests
  *   stamped more than 5 minutes from the local clock, either way, and replays of one signed request
  *   (http-guard.ts) before anything runs; idle and unfinished requests are closed after seconds.
+ * - Installed in many workspaces (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET; HTTP
+ *   mode): people install at `/slack/install`, Slack sends them back to `/slack/oauth_redirect`, and
+ *   each workspace's installation (its bot token) is kept in the installation store (installations.ts).
+ *   Every command, mention and button is answered with its workspace's token (Bolt's `authorize`
+ *   reads the store), and every digest and alert is posted with the token of the workspace it was set
+ *   up in. A SLACK_BOT_TOKEN beside them keeps its own workspace working without an install.
+ *   Without them, SLACK_BOT_TOKEN serves its one workspace, as it always has.
  * - SLACK_API_URL points the Web API client elsewhere (GovSlack's https://slack-gov.com/api/, or a
  *   local fake in tests). Socket Mode opens its connection with its own client, so it gets the URL too.
  */
-import { App, HTTPReceiver, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, webApi } from '@slack/bolt';
 import type { AddressInfo } from 'node:net';
 import type { ChartRenderer } from '../../charts/renderer.ts';
 import type { CommandRunner } from '../../command/run.ts';
-import { ConfigError, type Config } from '../../config.ts';
-import type { DigestPoster } from '../../digest/poster.ts';
-import { maskingFetch, type Logger } from '../../log.ts';
+import { ConfigError, slackOAuth, type Config } from '../../config.ts';
+import { PostError, type ChannelRef, type DigestPoster } from '../../digest/poster.ts';
+import { createSecretRegistry, maskingFetch, type Logger, type SecretRegistry } from '../../log.ts';
+import type { Lexicon } from '../../ask/lexicon.ts';
+import type { DailySeries } from '../../core/series.ts';
 import { describeError, ShuttingDownError } from '../../errors.ts';
 import type { DrainReport } from '../../ops/shutdown.ts';
 import { deadlineOf } from '../../ops/deadline.ts';
@@ -24,7 +33,7 @@ import { NO_HEALTH, type ComponentReporter } from '../../ops/health.ts';
 import { NO_LATENCY, type LatencyObserver } from '../../ops/metrics.ts';
 import { DEFAULT_DELIVERY, type DeliveryOptions } from './deliver.ts';
 import { createSymbolDirectory, loadManifest, type SymbolDirectory } from '../../data/symbols.ts';
-import { registerCommands, registerPeriodButtons } from './handlers.ts';
+import { registerCommands, registerPeriodButtons, type SlackHandlerDeps } from './handlers.ts';
 import { registerQuestions } from './mentions.ts';
 import { boltLogger } from './logger.ts';
 import { createSlackPoster } from './poster.ts';
@@ -33,8 +42,12 @@ import { createAckFirstScheduler } from '../ack-first.ts';
 import { EVENTS_PATH, slackCommandNamer } from './manifest.ts';
 import { applyServerTimeouts, createRequestGuard, DEFAULT_HTTP_TIMEOUTS, type SlackHttpTimeouts } from './http-guard.ts';
 import type { SeenKeys } from '../../store/recent-keys.ts';
+import { NoInstallationError, oauthReceiverOptions, withBotToken, type SlackInstallations } from './installations.ts';
+import { createManagerCheck } from './managers.ts';
+import { registerUninstalls } from './uninstall.ts';
 
-export type SlackConfig = Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL' | 'PORT'> & Partial<Pick<Config, 'SLACK_COMMAND_PREFIX'>>;
+export type SlackConfig = Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL' | 'PORT'> &
+  Partial<Pick<Config, 'SLACK_COMMAND_PREFIX' | 'SLACK_ADMIN_USERS' | 'SLACK_CLIENT_ID' | 'SLACK_CLIENT_SECRET' | 'SLACK_STATE_SECRET'>>;
 
 export interface StartSlackOptions {
   config: SlackConfig;
@@ -48,10 +61,21 @@ export interface StartSlackOptions {
   /** Web API retry policy for network errors, 5xx and 429 (default: 2 retries within a few seconds). */
   retryConfig?: webApi.RetryOptions;
   /**
-   * Who may change what a channel receives (digests, watchlists, alerts); default nobody. main.ts
-   * passes the configured admin list.
+   * Who may change what a channel receives (digests, watchlists, alerts). Default (managers.ts): the
+   * people on SLACK_ADMIN_USERS when it is set; otherwise, per workspace, whoever installed the app
+   * there and the workspace's admins and owners.
    */
-  canManage?: (userId: string, channelId: string) => boolean;
+  canManage?: SlackHandlerDeps['canManage'];
+  /** Where workspaces' installations are kept: required with SLACK_CLIENT_ID (main.ts passes one on the app's store). */
+  installations?: SlackInstallations;
+  /**
+   * With OAuth: removes what was set up in a workspace that uninstalled the app or revoked its bot
+   * token (main.ts: its subscriptions, watchlists, alerts and unsent posts). Its installation is
+   * removed in any case.
+   */
+  onWorkspaceGone?: (workspace: string) => Promise<unknown>;
+  /** Slack's consent page for installs (default Slack's own; tests: the fake's). */
+  authorizationUrl?: string;
   /** Commands, clicks and mentions answered at once (default 8); more wait, up to `maxQueued` (default 500). */
   concurrency?: number;
   maxQueued?: number;
@@ -59,6 +83,10 @@ export interface StartSlackOptions {
   symbols?: SymbolDirectory;
   /** The data's latest close (`() => market.latestClose()`): what "since june" in a question counts from. */
   asOf?: () => Promise<string>;
+  /** The phrases questions are read with (the app's `lexicon`); default: compiled once, at start, from the runner's commands. */
+  lexicon?: Lexicon;
+  /** A symbol's prices, for days that prices decide ("at the 2022 low"): `(s) => market.series(s)`. Without it such questions ask for the day. */
+  closes?: (symbol: string) => Promise<DailySeries>;
   /** Events already answered; main.ts passes one kept in the database, so retries are recognised across a restart. */
   seen?: SeenKeys;
   /** HTTP mode: when idle and unfinished connections are closed (default DEFAULT_HTTP_TIMEOUTS; tests shorten them). */
@@ -67,6 +95,8 @@ export interface StartSlackOptions {
   health?: ComponentReporter;
   /** Where ack and reply latencies go (/metrics); default nowhere. */
   metrics?: LatencyObserver;
+  /** What every body sent to Slack is masked with (main.ts passes the logs' registry); default: the configured Slack secrets. */
+  secrets?: SecretRegistry;
 }
 
 export interface SlackAdapter {
@@ -107,30 +137,60 @@ const RESTARTING_TEXT = describeError(new ShuttingDownError(), '').message;
 /** Time given to telling them. */
 const TELL_MS = 2_000;
 
+/** Who a bot token belongs to (auth.test), or a start-up error that says the token was refused. */
+async function authTest(client: webApi.WebClient): Promise<{ teamId: string | undefined; userId: string | undefined; botId: string | undefined }> {
+  try {
+    const r = await client.auth.test();
+    return { teamId: r.team_id, userId: r.user_id, botId: r.bot_id };
+  } catch (err) {
+    throw new Error(`Slack rejected the bot token or could not be reached (auth.test): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+}
+
 export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter> {
   const { config, logger } = opts;
   const health = opts.health ?? NO_HEALTH;
   const token = config.SLACK_BOT_TOKEN;
   const signingSecret = config.SLACK_SIGNING_SECRET;
-  if (!token) throw new ConfigError('SLACK_BOT_TOKEN is required to start the Slack app.');
+  const oauth = slackOAuth(config);
+  if (!token && !oauth) throw new ConfigError('SLACK_BOT_TOKEN (or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET) is required to start the Slack app.');
   const socketMode = Boolean(config.SLACK_APP_TOKEN);
   if (!socketMode && !signingSecret) throw new ConfigError('SLACK_SIGNING_SECRET is required to start the Slack app in HTTP mode.');
+  if (oauth && socketMode) throw new ConfigError('SLACK_APP_TOKEN must be empty when SLACK_CLIENT_ID is set: installing in many workspaces runs in HTTP mode.');
+  if (oauth && !opts.installations) throw new Error('startSlack: installing in many workspaces needs an installation store (opts.installations).');
 
   const apiUrl = config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {};
+  const secrets = opts.secrets ?? createSecretRegistry([token, signingSecret, config.SLACK_APP_TOKEN, config.SLACK_CLIENT_SECRET, config.SLACK_STATE_SECRET]);
+  // maskingFetch: every body sent to Slack (Web API calls and response_url posts alike, since Bolt's
+  // respond() uses the same fetch) passes through the log's secret masking.
+  const clientOptions: webApi.WebClientOptions = { ...apiUrl, retryConfig: opts.retryConfig ?? DEFAULT_RETRY, timeout: REQUEST_TIMEOUT_MS, fetch: maskingFetch(secrets, fetch) };
 
-  const receiver = socketMode ? undefined : new HTTPReceiver({ signingSecret: signingSecret ?? '', logger: boltLogger(logger), endpoints: [EVENTS_PATH] });
+  // With OAuth, a SLACK_BOT_TOKEN still answers its own workspace, as if installed there.
+  let installations = opts.installations;
+  if (oauth && installations && token) {
+    const who = await authTest(new webApi.WebClient(token, { ...clientOptions, logger: boltLogger(logger) }));
+    if (who.teamId) installations = withBotToken(installations, { teamId: who.teamId, token, botId: who.botId, botUserId: who.userId });
+  }
+
+  const receiver = socketMode
+    ? undefined
+    : new HTTPReceiver({
+        signingSecret: signingSecret ?? '',
+        logger: boltLogger(logger),
+        endpoints: [EVENTS_PATH],
+        ...(oauth && installations ? oauthReceiverOptions({ ...oauth, installations, apiUrl: config.SLACK_API_URL, ...(opts.authorizationUrl ? { authorizationUrl: opts.authorizationUrl } : {}) }) : {}),
+      });
   if (receiver) receiver.requestListener = createRequestGuard({ logger }).wrap(receiver.requestListener);
   const app = new App({
-    token,
+    // With OAuth there is no app-wide token: Bolt's authorize reads each workspace's from the store.
+    ...(oauth ? {} : { token }),
     logger: boltLogger(logger),
-    // maskingFetch: every body sent to Slack (Web API calls and response_url posts alike, since Bolt's
-    // respond() uses the same fetch) passes through the log's secret masking.
-    clientOptions: { ...apiUrl, retryConfig: opts.retryConfig ?? DEFAULT_RETRY, timeout: REQUEST_TIMEOUT_MS, fetch: maskingFetch(fetch) },
+    clientOptions,
     // Call auth.test in init() below, so a bad token or URL stops start-up with a clear error.
     deferInitialization: true,
     ...(socketMode
       ? // Socket Mode's own client (apps.connections.open) keeps its reconnect retries; it only needs the URL.
-        { socketMode: true, appToken: config.SLACK_APP_TOKEN, installerOptions: { clientOptions: { ...apiUrl, fetch: maskingFetch(fetch) } } }
+        { socketMode: true, appToken: config.SLACK_APP_TOKEN, installerOptions: { clientOptions: { ...apiUrl, fetch: maskingFetch(secrets, fetch) } } }
       : { receiver }),
   });
 
@@ -139,10 +199,26 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
 
   const delivery = { ...DEFAULT_DELIVERY, ...opts.delivery };
   const waiting = new Set<{ reply: (text: string) => Promise<void> }>();
-  const deps = { runner: opts.runner, renderer: opts.renderer, logger, delivery, queue, scheduler: createAckFirstScheduler(), canManage: opts.canManage ?? (() => false), waiting, metrics: opts.metrics ?? NO_LATENCY, commandName: slackCommandNamer(config.SLACK_COMMAND_PREFIX) };
+  const store = installations;
+  const commandName = slackCommandNamer(config.SLACK_COMMAND_PREFIX);
+  const managers = createManagerCheck({ override: config.SLACK_ADMIN_USERS ?? [], ...(store ? { installerOf: (team: string) => store.installerOf(team) } : {}), logger });
+  const deps: SlackHandlerDeps = {
+    runner: opts.runner,
+    renderer: opts.renderer,
+    logger,
+    delivery,
+    queue,
+    scheduler: createAckFirstScheduler(),
+    canManage: opts.canManage ?? ((user, _channel, where) => managers({ user, ...where })),
+    ...(opts.canManage ? {} : { managers: managers.who }),
+    waiting,
+    metrics: opts.metrics ?? NO_LATENCY,
+    commandName,
+  };
   registerCommands(app, deps);
   registerPeriodButtons(app, deps);
-  registerQuestions(app, { ...deps, symbols: opts.symbols ?? createSymbolDirectory(loadManifest()), ...(opts.asOf ? { asOf: opts.asOf } : {}), ...(opts.seen ? { seen: opts.seen } : {}) });
+  registerQuestions(app, { ...deps, symbols: opts.symbols ?? createSymbolDirectory(loadManifest()), ...(opts.asOf ? { asOf: opts.asOf } : {}), ...(opts.lexicon ? { lexicon: opts.lexicon } : {}), ...(opts.closes ? { closes: opts.closes } : {}), ...(opts.seen ? { seen: opts.seen } : {}) });
+  if (oauth && store) registerUninstalls(app, { installations: store, ...(opts.onWorkspaceGone ? { onWorkspaceGone: opts.onWorkspaceGone } : {}), logger });
   app.error(async (error) => {
     logger.error({ err: error, code: error.code }, 'unhandled error in a Slack listener');
   });
@@ -152,6 +228,34 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
   } catch (err) {
     throw new Error(`Slack rejected the bot token or could not be reached (auth.test): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
+
+  /**
+   * The Web API client of a workspace's token, for scheduled posts: with one SLACK_BOT_TOKEN, the
+   * app's; with OAuth, the workspace's installation (a channel set up before workspaces were
+   * recorded uses SLACK_BOT_TOKEN when there is one).
+   */
+  const clients = new Map<string, { token: string; client: webApi.WebClient }>();
+  const clientOf = async (channel: ChannelRef): Promise<webApi.WebClient> => {
+    if (!oauth || !store) return app.client;
+    let botToken: string | undefined;
+    if (channel.workspace !== undefined) {
+      try {
+        botToken = (await store.fetchInstallation({ teamId: channel.workspace, enterpriseId: undefined, isEnterpriseInstall: false })).bot?.token;
+      } catch (err) {
+        // Not installed there (any more): no retry can help. The store itself failing is transient.
+        if (err instanceof NoInstallationError) throw new PostError('permanent', `tapebot is not installed in Slack workspace ${channel.workspace}`, undefined, { cause: err });
+        throw new PostError('transient', `could not read the installation of Slack workspace ${channel.workspace}`, undefined, { cause: err });
+      }
+    } else botToken = token;
+    if (!botToken) throw new PostError('permanent', `no Slack workspace recorded for channel ${channel.id}, and no SLACK_BOT_TOKEN to post with`);
+    // One client per workspace, replaced when a reinstall brings a new token.
+    const key = channel.workspace ?? '';
+    const kept = clients.get(key);
+    if (kept?.token === botToken) return kept.client;
+    const client = new webApi.WebClient(botToken, { ...clientOptions, logger: boltLogger(logger) });
+    clients.set(key, { token: botToken, client });
+    return client;
+  };
 
   let url: string | null = null;
   if (socketMode) {
@@ -172,14 +276,14 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackAdapter>
     url = `http://${host}:${address.port}${EVENTS_PATH}`;
   }
   health.setComponent('slack', true);
-  logger.info({ mode: socketMode ? 'socket' : 'http', url, commands: opts.runner.commands.map((c) => deps.commandName(c.name)), apiUrl: config.SLACK_API_URL ?? 'default' }, 'slack app started');
+  logger.info({ mode: socketMode ? 'socket' : 'http', url, commands: opts.runner.commands.map((c) => commandName(c.name)), apiUrl: config.SLACK_API_URL ?? 'default' }, 'slack app started');
 
   let stopping: Promise<DrainReport> | null = null;
   return {
     app,
     mode: socketMode ? 'socket' : 'http',
     url,
-    poster: createSlackPoster(app.client, { logger, delivery }),
+    poster: createSlackPoster(clientOf, { logger, delivery }),
     idle,
     stop(drainMs = 10_000, deadline) {
       stopping ??= (async () => {

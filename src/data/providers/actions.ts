@@ -18,6 +18,7 @@
  */
 import type { DailyBar } from '../../core/series.ts';
 import type { PriceProvider } from '../provider.ts';
+import { at } from '../../core/at.ts';
 
 /** A cash distribution per share, on the same split-adjusted basis as the bars' closes. */
 export interface Dividend {
@@ -100,18 +101,18 @@ export function deriveAdjClose(bars: readonly RawBar[], dividends: readonly Divi
   const byIndex = new Map<number, number>();
   let k = 0;
   for (const d of [...dividends].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))) {
-    while (k < n && (bars[k] as RawBar).date < d.date) k++;
+    while (k < n && at(bars, k).date < d.date) k++;
     if (k >= n) break;
     byIndex.set(k, (byIndex.get(k) ?? 0) + d.amount);
   }
   let factor = 1;
   for (let i = n - 1; i >= 0; i--) {
-    const b = bars[i] as RawBar;
+    const b = at(bars, i);
     const close = b.close as number;
     out[i] = { date: b.date, open: b.open, high: b.high, low: b.low, close, adjClose: close * factor, volume: b.volume };
     const amount = byIndex.get(i);
     if (amount !== undefined && i > 0) {
-      const previousClose = (bars[i - 1] as RawBar).close as number;
+      const previousClose = at(bars, i - 1).close as number;
       factor *= 1 - amount / previousClose;
     }
   }

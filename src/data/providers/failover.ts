@@ -28,6 +28,7 @@ import type { PriceProvider } from '../provider.ts';
 import { isHistoryProvider, type HistoryFetchOptions, type HistoryProvider, type PriceHistory } from './actions.ts';
 import type { LiveProvider } from './live.ts';
 import { continuityBreaks, judgeMove, moveFloorFor, suspectMoves, type SuspectMove } from './plausibility.ts';
+import { at } from '../../core/at.ts';
 
 export function isLiveProvider(p: PriceProvider): p is LiveProvider {
   return (p as Partial<LiveProvider>).live === true;
@@ -91,11 +92,11 @@ export function createFailoverProvider(providers: readonly PriceProvider[], opts
     const refuse = (m: SuspectMove, why: string): never => {
       throw new ImplausibleDataError(p.name, symbol, m.date, Math.expm1(m.logMove), `${p.name}: ${describe(m)}; ${why}.`);
     };
-    if (suspects.length > MAX_SUSPECTS) refuse(suspects[0] as SuspectMove, `${suspects.length} such moves: not checked one by one`);
+    if (suspects.length > MAX_SUSPECTS) refuse(at(suspects, 0), `${suspects.length} such moves: not checked one by one`);
     const others = [...providers.filter((q) => q !== p), ...(reference && !providers.includes(reference) ? [reference] : [])].filter(
       (q) => !q.knows || q.knows(symbol),
     );
-    const from = suspects.reduce((d, m) => (m.prevDate < d ? m.prevDate : d), (suspects[0] as SuspectMove).prevDate);
+    const from = suspects.reduce((d, m) => (m.prevDate < d ? m.prevDate : d), at(suspects, 0).prevDate);
     const verdicts = suspects.map(() => 'unknown' as 'confirmed' | 'contradicted' | 'unknown');
     const heard: string[] = [];
     for (const q of others) {
@@ -136,7 +137,7 @@ export function createFailoverProvider(providers: readonly PriceProvider[], opts
     let trusted: readonly DailyBar[] | undefined;
     if (reference && reference !== p && (!reference.knows || reference.knows(symbol)) && history.bars.length > 0) {
       try {
-        trusted = (await historyOf(reference, symbol, { from: (history.bars[0] as DailyBar).date })).bars;
+        trusted = (await historyOf(reference, symbol, { from: at(history.bars, 0).date })).bars;
       } catch {
         trusted = undefined; // the reference lacks the symbol: nothing to compare with
       }
@@ -155,7 +156,7 @@ export function createFailoverProvider(providers: readonly PriceProvider[], opts
     }
     const suspects = suspectMoves(history.bars, moveFloorFor(opts.kindOf?.(symbol), trusted));
     if (suspects.length === 0) return [];
-    const recentFrom = (history.bars[Math.max(0, history.bars.length - RECENT_BARS)] as DailyBar).date;
+    const recentFrom = at(history.bars, Math.max(0, history.bars.length - RECENT_BARS)).date;
     return crossCheck(p, symbol, suspects, recentFrom, signal);
   };
 

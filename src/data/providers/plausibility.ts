@@ -32,6 +32,7 @@
  * can confirm, is refused (ImplausibleDataError) and the next provider is asked instead.
  */
 import type { DailyBar } from '../../core/series.ts';
+import { at } from '../../core/at.ts';
 
 /** Robust deviations beyond which a move is far outside the series' own distribution. */
 export const MOVE_Z = 12;
@@ -60,7 +61,7 @@ const BROAD_KINDS = new Set(['index', 'etf']);
 export function moveFloorFor(kind: string | undefined, record: readonly Pick<DailyBar, 'adjClose'>[] = []): number {
   let largest = 0;
   for (let i = 1; i < record.length; i++) {
-    const m = Math.abs(Math.log((record[i] as DailyBar).adjClose / (record[i - 1] as DailyBar).adjClose));
+    const m = Math.abs(Math.log(at(record, i).adjClose / at(record, i - 1).adjClose));
     if (m > largest && Number.isFinite(m)) largest = m;
   }
   const base = kind !== undefined && BROAD_KINDS.has(kind) ? MOVE_FLOOR : SINGLE_NAME_FLOOR;
@@ -98,7 +99,7 @@ function median(xs: number[]): number {
   if (xs.length === 0) return NaN;
   xs.sort((a, b) => a - b);
   const mid = xs.length >> 1;
-  return xs.length % 2 === 1 ? (xs[mid] as number) : ((xs[mid - 1] as number) + (xs[mid] as number)) / 2;
+  return xs.length % 2 === 1 ? at(xs, mid) : (at(xs, mid - 1) + at(xs, mid)) / 2;
 }
 
 /** 1.4826 × MAD of the values: the standard deviation, for normal data, without the outliers' pull. */
@@ -119,16 +120,16 @@ export function moveThreshold(logReturns: readonly number[], floor = MOVE_FLOOR)
 export function suspectMoves(bars: readonly Pick<DailyBar, 'date' | 'adjClose'>[], floor = MOVE_FLOOR): SuspectMove[] {
   const moves: number[] = [];
   for (let i = 1; i < bars.length; i++) {
-    moves.push(Math.log((bars[i] as DailyBar).adjClose / (bars[i - 1] as DailyBar).adjClose));
+    moves.push(Math.log(at(bars, i).adjClose / at(bars, i - 1).adjClose));
   }
   const threshold = moveThreshold(moves, floor);
   const out: SuspectMove[] = [];
   for (let i = 0; i < moves.length; i++) {
-    const m = moves[i] as number;
+    const m = at(moves, i);
     // NaN (a zero or missing value upstream) is suspect too: never let it pass as "not far".
     if (!(Math.abs(m) < threshold)) {
-      const a = bars[i] as DailyBar;
-      const b = bars[i + 1] as DailyBar;
+      const a = at(bars, i);
+      const b = at(bars, i + 1);
       out.push({ date: b.date, prevDate: a.date, from: a.adjClose, to: b.adjClose, logMove: m });
     }
   }

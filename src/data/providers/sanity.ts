@@ -22,6 +22,7 @@ import type { DailyBar } from '../../core/series.ts';
 import { ProviderError } from '../../errors.ts';
 import { calendarFor, EVERY_DAY_CALENDAR } from '../calendar.ts';
 import { applySplits, type Dividend, type RawBar, type Split } from './actions.ts';
+import { at } from '../../core/at.ts';
 
 export interface RawHistory {
   bars: RawBar[];
@@ -76,7 +77,7 @@ export function checkHistory(provider: string, symbol: string, raw: RawHistory, 
   const splits = raw.splits.filter((s) => s.ratio !== 1);
 
   let bars = raw.bars;
-  if (bars.some((b, i) => i > 0 && b.date < (bars[i - 1] as RawBar).date)) {
+  if (bars.some((b, i) => i > 0 && b.date < at(bars, i - 1).date)) {
     bars = [...bars].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
     repairs.push('sorted the rows by date');
   }
@@ -109,16 +110,16 @@ export function checkHistory(provider: string, symbol: string, raw: RawHistory, 
   }
 
   for (let i = 1; i < kept.length; i++) {
-    const a = (kept[i - 1] as RawBar).date;
-    const b = (kept[i] as RawBar).date;
+    const a = at(kept, i - 1).date;
+    const b = at(kept, i).date;
     const expected = nextTradingDay(a);
     if (expected !== b) refuse(`no bar for ${formatDate(expected)} (a trading day between ${formatDate(a)} and ${formatDate(b)})`);
   }
 
   let out = kept;
   for (let i = 1; i < out.length; i++) {
-    const prev = out[i - 1] as RawBar;
-    const cur = out[i] as RawBar;
+    const prev = at(out, i - 1);
+    const cur = at(out, i);
     const q = (cur.close as number) / (prev.close as number);
     const sized = splitSizedRatio(q);
     if (sized === undefined) continue;

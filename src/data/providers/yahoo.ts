@@ -35,6 +35,7 @@ import { NYSE_ZONE } from '../calendar.ts';
 import type { Dividend, RawBar, Split } from './actions.ts';
 import { providerHttpFor, httpFailure, parseJson, transient, type HttpResponse, type ProviderOverrides } from './http.ts';
 import { createLiveProvider, dateInZone, type LiveProvider } from './live.ts';
+import { at } from '../../core/at.ts';
 
 export const YAHOO_BASE_URL = 'https://query2.finance.yahoo.com';
 export const YAHOO_USER_AGENT =
@@ -112,7 +113,7 @@ function toRaw(result: ChartResult, symbol: string): { bars: RawBar[]; dividends
     volume: volume[i] ?? null,
   }));
   const n = bars.length;
-  if (n >= 2 && bars[n - 1]?.date === bars[n - 2]?.date) bars = [...bars.slice(0, n - 2), bars[n - 1] as RawBar];
+  if (n >= 2 && bars[n - 1]?.date === bars[n - 2]?.date) bars = [...bars.slice(0, n - 2), at(bars, n - 1)];
   const dividends = Object.values(result.events?.dividends ?? {}).map((d) => ({ date: dateOf(d.date), amount: d.amount }));
   const splits = Object.values(result.events?.splits ?? {}).map((s) => ({ date: dateOf(s.date), ratio: s.numerator / s.denominator }));
   // Crypto trades every day, weekends included (chart-BTC-USD-2020-01-01-to-2020-01-03.json).

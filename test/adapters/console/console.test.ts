@@ -35,7 +35,7 @@ describe('console adapter', () => {
     const output = new PassThrough();
     let seen = '';
     output.on('data', (d: Buffer) => (seen += d.toString()));
-    const done = runRepl({ runner: app.runner, renderer: app.renderer, outDir, input, output });
+    const done = runRepl({ runner: app.runner, renderer: app.renderer, outDir, secrets: app.secrets, input, output });
     input.write('/help\n');
     input.write('exit\n');
     await done;

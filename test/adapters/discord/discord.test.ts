@@ -252,6 +252,50 @@ describe('a slash command', () => {
   });
 });
 
+describe('the More button', () => {
+  let d: DispatchedInteraction;
+  let click: DispatchedInteraction;
+  let clickEdit: RecordedRequest;
+  let more: Button | undefined;
+
+  beforeAll(async () => {
+    // /drawdown lists five deepest drawdowns: more than six lines, so the rest waits behind More.
+    d = fake.dispatchInteraction(fake.chatInput('drawdown', { symbol: 'QQQ', asof: '2025-06-30' }));
+    await fake.waitForRequest(isEdit(d), 20_000);
+    const msg = fake.original(d);
+    more = ((msg?.components?.[0] as { components: Button[] } | undefined)?.components ?? []).find((b) => b.label === 'More');
+    click = fake.dispatchInteraction(fake.buttonClick(msg?.id ?? '', more?.custom_id ?? ''));
+    clickEdit = await fake.waitForRequest(isEdit(click), 20_000);
+  }, 30_000);
+
+  it('is offered under an answer with detail, carrying the full run', () => {
+    expect(more, 'a More button').toBeDefined();
+    expect(decodeRerun(more?.custom_id ?? '')?.full).toBe(true);
+  });
+
+  it('is acknowledged with a deferred update (callback type 6), before the edit', () => {
+    const ack = fake.requests.find(isCallback(click));
+    expect((ack?.json as { type: number }).type, 'DEFERRED_UPDATE_MESSAGE').toBe(6);
+    expect(ack?.status).toBe(204);
+    expect(ack?.at ?? Infinity).toBeLessThan(clickEdit.at);
+    expect(fake.requests.some(isFollowUp(click)), 'no new message').toBe(false);
+  });
+
+  it('edits the original reply in place (PATCH …/messages/@original) with the detail lines', async () => {
+    const expected = await app.runner.run({ name: 'drawdown', args: { words: ['QQQ'], named: { asof: '2025-06-30' } } });
+    if (!expected.ok) throw new Error(expected.error.message);
+    const detail = expected.answer.detail ?? [];
+    expect(detail.length, '/drawdown QQQ has detail').toBeGreaterThan(0);
+    expect(clickEdit.path).toBe(`/webhooks/${fake.applicationId}/${click.token}/messages/@original`);
+    const description = (clickEdit.json as MessageBody).embeds?.[0]?.description ?? '';
+    expect(description).toBe([...expected.answer.lines, ...detail].join('\n'));
+    expect(fake.original(click)?.id, 'the same message').toBe(fake.original(d)?.id);
+    expect(fake.original(d)?.embeds[0]?.description, 'the message everyone sees now has the detail').toContain(detail[detail.length - 1] ?? '');
+    const after = (clickEdit.json as MessageBody).components?.[0]?.components ?? [];
+    expect(after.find((b) => b.label === 'More'), 'nothing more to show').toBeUndefined();
+  });
+});
+
 describe('acknowledging before working', () => {
   it('sends the defer while the command is still working, and the answer only when it is done', async () => {
     const d = fake.dispatchInteraction(fake.chatInput('gated'));

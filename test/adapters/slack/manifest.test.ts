@@ -30,11 +30,11 @@ describe('Slack app manifest', () => {
     if (compare) expect(usageHint(compare)).toBe('SYMBOLS... [period:ytd] [asof:YYYY-MM-DD]');
   });
 
-  it('requests only the scopes the adapter uses, and the two events it handles', () => {
+  it('requests only the scopes the adapter uses, and the events it handles', () => {
     expect(socket.oauth_config?.scopes?.bot).toEqual([...BOT_SCOPES]);
-    expect([...BOT_SCOPES].sort()).toEqual(['app_mentions:read', 'channels:history', 'channels:read', 'chat:write', 'commands', 'files:write', 'groups:history', 'groups:read', 'im:history', 'mpim:read']);
+    expect([...BOT_SCOPES].sort()).toEqual(['app_mentions:read', 'channels:history', 'channels:read', 'chat:write', 'commands', 'files:write', 'groups:history', 'groups:read', 'im:history', 'mpim:read', 'users:read']);
     expect(socket.settings?.event_subscriptions?.bot_events).toEqual([...BOT_EVENTS]);
-    expect([...BOT_EVENTS], 'no message.channels: channel messages are never pushed to us').toEqual(['app_mention', 'message.im']);
+    expect([...BOT_EVENTS], 'no message.channels: channel messages are never pushed to us').toEqual(['app_mention', 'message.im', 'app_uninstalled', 'tokens_revoked']);
     expect(socket.oauth_config?.scopes?.bot, 'posts only where invited').not.toContain('chat:write.public');
   });
 
@@ -47,6 +47,8 @@ describe('Slack app manifest', () => {
     expect(http.settings?.socket_mode_enabled).toBe(false);
     expect(http.settings?.event_subscriptions?.request_url).toBe(url);
     expect(http.settings?.interactivity).toEqual({ is_enabled: true, request_url: url });
+    expect(http.oauth_config?.redirect_urls, 'where Slack sends people back after installing (OAuth)').toEqual(['https://bot.example.com/slack/oauth_redirect']);
+    expect(socket.oauth_config?.redirect_urls).toBeUndefined();
     expect(slash(http).every((c) => c.url === url), 'every command posts to Bolt’s one endpoint').toBe(true);
   });
 

@@ -218,6 +218,42 @@ describe('Slack adapter, HTTP mode, against a local Slack', () => {
     expect(fake.responsesTo(responseUrl), 'nothing private on success').toEqual([]);
   });
 
+  it('More (tapebot_more) updates the same message (chat.update, same ts) with the detail lines', async () => {
+    await command('/drawdown', 'QQQ asof:2025-06-30');
+    const post = await fake.waitFor(okCall('chat.postMessage'), 10_000);
+    await slack.idle();
+    const ts = as<{ ts: string }>(post.result).ts;
+    const actions = as<{ block_id: string; elements: { text: { text: string }; action_id: string; value: string }[] }>(as<Block[]>(post.params.blocks).find((b) => b.type === 'actions'));
+    const more = actions.elements.find((e) => e.action_id === 'tapebot_more');
+    expect(more?.text.text).toBe('More');
+    if (!more) return;
+    const expected = await expectedAnswer(app, '/drawdown QQQ asof:2025-06-30');
+    const detail = expected.detail ?? [];
+    expect(detail.length, 'five deepest drawdowns do not all fit at a glance').toBeGreaterThan(0);
+    // Bold is **…** in the Answer and *…* in Slack mrkdwn: compare without either.
+    const plain = (l: string) => l.replace(/\*/g, '');
+    const lastDetail = plain(detail[detail.length - 1] ?? '');
+    expect(plain(JSON.stringify(post.params.blocks)), 'the short answer leaves the detail out').not.toContain(lastDetail);
+
+    const responseUrl = fake.responseUrl();
+    const res = await sendSigned(url, SECRET, {
+      contentType: FORM,
+      body: blockActionsBody({ channel: CHANNEL, messageTs: ts, blocks: as<unknown[]>(post.params.blocks), actionId: more.action_id, blockId: actions.block_id, value: more.value, label: 'More', responseUrl }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.ms).toBeLessThan(ACK_DEADLINE_MS);
+    const update = await fake.waitFor(okCall('chat.update'), 10_000);
+    await slack.idle();
+    expect(update.params).toMatchObject({ channel: CHANNEL, ts });
+    const text = plain(JSON.stringify(update.params.blocks));
+    for (const l of detail) expect(text, 'every detail line').toContain(plain(l));
+    const buttons = as<{ elements: { action_id: string }[] } | undefined>(as<Block[]>(update.params.blocks).find((b) => b.type === 'actions'))?.elements ?? [];
+    expect(buttons.some((e) => e.action_id === 'tapebot_more'), 'nothing more to show').toBe(false);
+    expect(fake.messages.find((m) => m.ts === ts)?.history.length, 'the same message, updated once').toBe(1);
+    expect(fake.callsTo('chat.postMessage'), 'no new message').toHaveLength(1);
+    expect(fake.responsesTo(responseUrl), 'nothing private on success').toEqual([]);
+  });
+
   it('answers a stale or foreign button privately', async () => {
     const responseUrl = fake.responseUrl();
     await sendSigned(url, SECRET, {
@@ -367,9 +403,15 @@ describe('Slack adapter start-up, load shedding and Socket Mode', () => {
       }
       await slack.idle();
       expect(seen.map((i) => i?.channel)).toEqual([
-        { platform: 'slack', id: CHANNEL, canManage: true, userId: 'U0ADMIN001', postingProblem: expect.any(Function) },
-        { platform: 'slack', id: CHANNEL, canManage: false, userId: 'U0PERSON01', postingProblem: expect.any(Function) },
+        { platform: 'slack', id: CHANNEL, workspace: fake.teamId, canManage: expect.any(Function), userId: 'U0ADMIN001', postingProblem: expect.any(Function) },
+        { platform: 'slack', id: CHANNEL, workspace: fake.teamId, canManage: expect.any(Function), userId: 'U0PERSON01', postingProblem: expect.any(Function) },
       ]);
+      // Asked only by the commands that change something (it may cost a users.info call).
+      const may = async (i: Invocation | undefined) => {
+        const c = i?.channel?.canManage;
+        return typeof c === 'function' ? c() : c;
+      };
+      expect([await may(seen[0]), await may(seen[1])]).toEqual([true, false]);
       expect(await seen[0]?.channel?.postingProblem?.(), 'the bot is a member of this channel').toBeNull();
     } finally {
       await slack.stop();

@@ -169,6 +169,11 @@ export interface FakeDiscordOptions {
   guildId?: string;
   /** The shard count GET /gateway/bot recommends (default 1). */
   recommendedShards?: number;
+  /**
+   * A second server, with one text channel (`secondChannelId`), for tests that need servers on
+   * different shards; its commands must be registered globally. Default: none.
+   */
+  secondGuildId?: string;
 }
 
 /**
@@ -207,6 +212,9 @@ export class FakeDiscord {
   readonly applicationId = snowflake();
   readonly guildId: string;
   readonly channelId = snowflake();
+  /** The second server (FakeDiscordOptions.secondGuildId) and its one text channel. */
+  readonly secondGuildId: string | undefined;
+  readonly secondChannelId = snowflake();
   readonly dmChannelId = snowflake();
   /** A server text channel where @everyone may not create public threads (the bot must reply instead). */
   readonly noThreadsChannelId = snowflake();
@@ -254,6 +262,7 @@ export class FakeDiscord {
 
   private constructor(opts: FakeDiscordOptions) {
     this.guildId = opts.guildId ?? snowflake();
+    this.secondGuildId = opts.secondGuildId;
     this.recommendedShards = opts.recommendedShards ?? 1;
     this.token = opts.token ?? `${Buffer.from(this.applicationId).toString('base64url')}.fake.${randomBytes(20).toString('base64url')}`;
     this.heartbeatIntervalMs = opts.heartbeatIntervalMs ?? 41250;
@@ -377,13 +386,13 @@ export class FakeDiscord {
           return;
         }
         const [shardId, shardCount] = shard as [number, number];
-        const ours = shardOf(this.guildId, shardCount) === shardId;
+        const ours = [this.guildId, ...(this.secondGuildId !== undefined ? [this.secondGuildId] : [])].filter((g) => shardOf(g, shardCount) === shardId);
         this.shards.set(ws, [shardId, shardCount]);
         const ready: GatewayReadyDispatchData = {
           v: 10,
           user: this.botUser,
           // As Discord does: the shard's guilds unavailable in READY, then one GUILD_CREATE each.
-          guilds: ours ? [{ id: this.guildId, unavailable: true }] : [],
+          guilds: ours.map((id) => ({ id, unavailable: true })),
           session_id: randomBytes(16).toString('hex'),
           resume_gateway_url: this.gatewayUrl,
           shard: [shardId, shardCount],
@@ -392,7 +401,7 @@ export class FakeDiscord {
         this.intents = d.intents;
         this.sessionShards.set(ready.session_id, [shardId, shardCount]);
         this.send(ws, { op: 0, s: ++this.seq, t: 'READY', d: ready });
-        if (ours) this.send(ws, { op: 0, s: ++this.seq, t: 'GUILD_CREATE', d: this.guildCreate() });
+        for (const g of ours) this.send(ws, { op: 0, s: ++this.seq, t: 'GUILD_CREATE', d: this.guildCreate(g) });
         this.identified.add(ws);
         for (const w of this.readyWaiters.splice(0)) w();
         return;
@@ -487,8 +496,21 @@ export class FakeDiscord {
     return { roles: [], premium_since: null, pending: false, nick: null, mute: false, joined_at: '2024-03-13T19:19:14.040000+00:00', deaf: false, flags: 0 as GuildMemberFlags, avatar: null, communication_disabled_until: null };
   }
 
-  /** The one test server, as GUILD_CREATE sends it after READY. */
-  private guildCreate(): GatewayGuildCreateDispatchData {
+  /** The server a channel belongs to. */
+  private guildOfChannel(channelId: string): string {
+    return channelId === this.secondChannelId && this.secondGuildId !== undefined ? this.secondGuildId : this.guildId;
+  }
+
+  /** A test server, as GUILD_CREATE sends it after READY: the main one, or the second with its one channel. */
+  private guildCreate(id: string): GatewayGuildCreateDispatchData {
+    const main = this.mainGuildCreate();
+    if (id === this.guildId) return main;
+    const [everyone] = main.roles;
+    const channel: APITextChannel = { ...(this.textChannels[0] as APITextChannel), id: this.secondChannelId, guild_id: id, name: 'second-markets' };
+    return { ...main, id, name: 'tapebot second server', roles: everyone ? [{ ...everyone, id }] : [], channels: [channel] };
+  }
+
+  private mainGuildCreate(): GatewayGuildCreateDispatchData {
     return {
       id: this.guildId,
       name: 'tapebot test server',
@@ -550,7 +572,7 @@ export class FakeDiscord {
     throw new Error(`fake discord: /${name} is not registered (register the commands first)`);
   }
 
-  private where(dm: boolean, member: InteractionMember = {}): InteractionContext {
+  private where(dm: boolean, member: InteractionMember = {}, second = false): InteractionContext {
     const common = { application_id: this.applicationId, version: 1 as const, locale: Locale.EnglishUS, entitlements: [], attachment_size_limit: 10 * 1024 * 1024 };
     if (dm) {
       return {
@@ -564,16 +586,19 @@ export class FakeDiscord {
         user: this.person,
       };
     }
+    if (second && this.secondGuildId === undefined) throw new Error('fake discord: no second server (FakeDiscordOptions.secondGuildId)');
+    const guildId = second ? (this.secondGuildId as string) : this.guildId;
+    const channelId = second ? this.secondChannelId : this.channelId;
     return {
       ...common,
       app_permissions: (member.appPermissions ?? 2248473465835073n).toString(),
-      authorizing_integration_owners: { '0': this.guildId },
+      authorizing_integration_owners: { '0': guildId },
       context: InteractionContextType.Guild,
-      guild: { id: this.guildId, locale: Locale.EnglishUS, features: [] },
-      guild_id: this.guildId,
+      guild: { id: guildId, locale: Locale.EnglishUS, features: [] },
+      guild_id: guildId,
       guild_locale: Locale.EnglishUS,
-      channel: { id: this.channelId, type: ChannelType.GuildText, guild_id: this.guildId, name: 'markets', position: 0, nsfw: false, parent_id: null, rate_limit_per_user: 0, topic: null, last_message_id: null },
-      channel_id: this.channelId,
+      channel: { id: channelId, type: ChannelType.GuildText, guild_id: guildId, name: second ? 'second-markets' : 'markets', position: 0, nsfw: false, parent_id: null, rate_limit_per_user: 0, topic: null, last_message_id: null },
+      channel_id: channelId,
       member: {
         user: this.person,
         roles: member.roles ?? [],
@@ -626,11 +651,11 @@ export class FakeDiscord {
    * A slash-command interaction (type 2) for a registered command, in the server channel or a DM.
    * `member`: the sender's roles and channel permissions in the server (default @everyone's).
    */
-  chatInput(name: string, values: Record<string, string | number> = {}, o: { dm?: boolean; member?: InteractionMember } = {}): APIChatInputApplicationCommandInteraction {
+  chatInput(name: string, values: Record<string, string | number> = {}, o: { dm?: boolean; member?: InteractionMember; secondGuild?: boolean } = {}): APIChatInputApplicationCommandInteraction {
     const cmd = this.registeredCommand(name);
     const guildScoped = this.registered.get(this.guildId)?.some((c) => c.name === name) ?? false;
     return {
-      ...this.where(o.dm ?? false, o.member),
+      ...this.where(o.dm ?? false, o.member, o.secondGuild ?? false),
       id: snowflake(),
       token: this.token64(),
       type: InteractionType.ApplicationCommand,
@@ -969,7 +994,7 @@ export class FakeDiscord {
   private channelKind(id: string): 'text' | 'thread' | 'dm' {
     if (id === this.dmChannelId) return 'dm';
     if (this.threads.has(id)) return 'thread';
-    if (this.textChannels.some((c) => c.id === id)) return 'text';
+    if (this.textChannels.some((c) => c.id === id) || (id === this.secondChannelId && this.secondGuildId !== undefined)) return 'text';
     throw new HttpError(404, { message: 'Unknown Channel', code: 10003 });
   }
 
@@ -1010,14 +1035,14 @@ export class FakeDiscord {
       channel_id: channelId,
       ...this.botMessageBody(data, attachments),
       flags: 0 as MessageFlags,
-      ...(referenced ? { message_reference: { type: 0, message_id: referenced.id, channel_id: channelId, ...(kind === 'dm' ? {} : { guild_id: this.guildId }) }, referenced_message: referenced } : {}),
+      ...(referenced ? { message_reference: { type: 0, message_id: referenced.id, channel_id: channelId, ...(kind === 'dm' ? {} : { guild_id: this.guildOfChannel(channelId) }) }, referenced_message: referenced } : {}),
       ...(nonce !== undefined ? { nonce: nonce as string | number } : {}),
     } as APIMessage;
     this.messages.set(msg.id, msg);
     if (nonce !== undefined) this.nonces.set(String(nonce), { id: msg.id, at: Date.now() });
     // Discord echoes every message to the gateway, the bot's own included: a bot must ignore itself.
     const { referenced_message: _omit, ...echo } = msg;
-    this.dispatchMessage({ ...echo, channel_type: kind === 'dm' ? ChannelType.DM : kind === 'thread' ? ChannelType.PublicThread : ChannelType.GuildText, ...(kind === 'dm' ? {} : { guild_id: this.guildId, member: this.memberOf(this.botUser) }) } as GatewayMessageCreateDispatchData);
+    this.dispatchMessage({ ...echo, channel_type: kind === 'dm' ? ChannelType.DM : kind === 'thread' ? ChannelType.PublicThread : ChannelType.GuildText, ...(kind === 'dm' ? {} : { guild_id: this.guildOfChannel(channelId), member: this.memberOf(this.botUser) }) } as GatewayMessageCreateDispatchData);
     return msg;
   }
 

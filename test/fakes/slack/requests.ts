@@ -87,18 +87,21 @@ export interface ButtonClick {
   label: string;
   responseUrl: string;
   user?: string;
+  /** The workspace clicked in (default the fake's own). */
+  team?: string;
 }
 
 /** The form body of a `block_actions` payload for a button click. */
 export function blockActionsBody(c: ButtonClick): string {
+  const team = c.team ?? 'T0FAKE0001';
   const payload = {
     type: 'block_actions',
-    user: { id: c.user ?? 'U0PERSON01', username: 'pat', name: 'pat', team_id: 'T0FAKE0001' },
+    user: { id: c.user ?? 'U0PERSON01', username: 'pat', name: 'pat', team_id: team },
     api_app_id: 'A0FAKEAPP1',
     token: 'verification-token-unused',
     container: { type: 'message', message_ts: c.messageTs, channel_id: c.channel, is_ephemeral: false },
     trigger_id: `${Date.now()}.1234.abcdef`,
-    team: { id: 'T0FAKE0001', domain: 'tapebot-fake' },
+    team: { id: team, domain: 'tapebot-fake' },
     enterprise: null,
     is_enterprise_install: false,
     channel: { id: c.channel, name: 'markets' },
@@ -119,17 +122,17 @@ export function blockActionsBody(c: ButtonClick): string {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
-/** The JSON body of an Events API callback. */
-export function eventCallbackBody(event: Record<string, unknown>): string {
+/** The JSON body of an Events API callback, from workspace `team` (default the fake's own). */
+export function eventCallbackBody(event: Record<string, unknown>, team = 'T0FAKE0001'): string {
   return JSON.stringify({
     token: 'verification-token-unused',
-    team_id: 'T0FAKE0001',
+    team_id: team,
     api_app_id: 'A0FAKEAPP1',
     event: { event_ts: `${Date.now() / 1000}`, ...event },
     type: 'event_callback',
     event_id: `Ev${Date.now()}${Math.floor(Math.random() * 1e6)}`,
     event_time: Math.floor(Date.now() / 1000),
-    authorizations: [{ enterprise_id: null, team_id: 'T0FAKE0001', user_id: 'U0FAKEBOT1', is_bot: true, is_enterprise_install: false }],
+    authorizations: [{ enterprise_id: null, team_id: team, user_id: 'U0FAKEBOT1', is_bot: true, is_enterprise_install: false }],
     is_ext_shared_channel: false,
   });
 }

@@ -111,6 +111,8 @@ export interface FakeSlack {
   grantCode(workspace: FakeWorkspace): string;
   /** Makes a workspace's bot token stop working (an uninstall or a revocation). */
   revoke(teamId: string): void;
+  /** What users.info says of a person (`is_admin`, `is_owner`); everyone else is a plain member. */
+  setUserRole(userId: string, role: 'owner' | 'admin' | 'member'): void;
   /** Calls of one method, in order. */
   callsTo(method: string): FakeCall[];
   /** A fresh response_url for a command or button. */
@@ -160,6 +162,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const uploadKeys = new Map<string, string>();
   const messages: FakeMessage[] = [];
   const channels = new Map<string, ChannelState>();
+  const roles = new Map<string, 'owner' | 'admin' | 'member'>();
   const failures = new Map<string, { error: string; extra: Record<string, unknown> }[]>();
   const events = new EventEmitter();
   events.setMaxListeners(0);
@@ -361,6 +364,12 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         if (params.text === undefined && params.blocks === undefined) return fail('no_text');
         return { ok: true, message_ts: newTs() };
       }
+      case 'users.info': {
+        if (typeof params.user !== 'string' || !/^[UW][A-Z0-9]{2,}$/.test(params.user)) return fail('user_not_found');
+        const role = roles.get(params.user) ?? 'member';
+        // An owner is an admin too, as Slack reports them.
+        return { ok: true, user: { id: params.user, team_id: team, name: params.user.toLowerCase(), deleted: false, is_bot: false, is_admin: role !== 'member', is_owner: role === 'owner', is_primary_owner: false } };
+      }
       case 'conversations.info': {
         // A private channel the bot was never invited to is invisible to it: channel_not_found.
         const state = channels.get(String(params.channel)) ?? 'member';
@@ -558,6 +567,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     responseUrl: () => `${baseUrl}/response/${next()}`,
     responsesTo: (url) => calls.filter((c) => c.method === 'response_url' && `${baseUrl}${c.path}` === url),
     setChannel: (channel, state) => void channels.set(channel, state),
+    setUserRole: (user, role) => void roles.set(user, role),
     setFileReadyDelay: (ms) => {
       readyDelay = ms;
     },
