@@ -1,7 +1,7 @@
 /** /compare — returns side by side over a period, the leader, the spread, and a rebased chart. */
 import type { Answer } from '../src/answer/answer.ts';
 import { BASIS_TOTAL_RETURN, chartFooter, emptyAnswer, pick, thinIndices } from '../src/answer/build.ts';
-import { formatPoints } from '../src/answer/phrases.ts';
+import { formatPoints, listing } from '../src/answer/phrases.ts';
 import { alignSeries } from '../src/core/align.ts';
 import { formatDate, formatPercent } from '../src/core/format.ts';
 import { describePeriod, formatPeriod, periodBaseIndex, periodLabel } from '../src/core/periods.ts';
@@ -65,18 +65,20 @@ export default defineCommand({
     const worst = rows[rows.length - 1];
     if (!best || !worst) throw new NotEnoughDataError('nothing to compare');
 
-    const a = emptyAnswer('compare', `${o.symbols.join(' vs ')} · ${periodLabel(o.period)}`, asOf, ctx.sourceLabel);
-    a.basis = BASIS_TOTAL_RETURN;
+    const a = emptyAnswer('compare', `${o.symbols.map(chartName).join(' vs ')} · ${periodLabel(o.period)}`, asOf, ctx.sourceLabel);
+    const basis = compareBasis(al.series.map((s) => s.symbol), (sym) => ctx.symbols.info(sym));
+    a.basis = basis.note;
     a.period = { option: 'period', value: formatPeriod(o.period) };
     const spread = best.change - worst.change;
+    const nm = (r: { symbol: string }) => chartName(r.symbol);
     a.lines.push(
       Math.abs(spread) < 0.0005
-        ? `${rows.map((r) => r.symbol).join(', ')} are level ${when} at ${formatPercent(best.change)}.`
-        : `**${best.symbol} leads** ${when} at ${formatPercent(best.change)}; ${worst.symbol} trails at ${formatPercent(worst.change)} (${formatPoints(spread).replace(/^\+/, '')} apart).`,
+        ? `${rows.map(nm).join(', ')} are level ${when} at ${formatPercent(best.change)} ${basis.short === '' ? '' : ` (${basis.short})`}.`
+        : `**${nm(best)} leads** ${when} at ${formatPercent(best.change)}; ${nm(worst)} trails at ${formatPercent(worst.change)} (${formatPoints(spread).replace(/^\+/, '')} apart${basis.short === '' ? '' : `, ${basis.short}`}).`,
     );
-    if (rows.length > 2) a.lines.push(rows.map((r, k) => `${k + 1}. ${r.symbol} ${formatPercent(r.change)}`).join(' · '));
+    if (rows.length > 2) a.lines.push(rows.map((r, k) => `${k + 1}. ${nm(r)} ${formatPercent(r.change)}`).join(' · '));
     if (!(o.period.kind === 'named' && o.period.name === '1d')) {
-      a.lines.push(`On ${formatDate(asOf)}: ${rows.map((r) => `${r.symbol} ${formatPercent(r.day, 2)}`).join(', ')}.`);
+      a.lines.push(`On ${formatDate(asOf)}: ${rows.map((r) => `${nm(r)} ${formatPercent(r.day, 2)}`).join(', ')}.`);
     }
     for (const d of al.dropped) {
       if (d.count > 0 && d.firstDropped && d.firstDropped >= (al.dates[base] as string)) {
@@ -101,8 +103,8 @@ export default defineCommand({
       kind: 'time',
       id: 'compare',
       title: `${names.join(' vs ')}, ${when}`,
-      subtitle: `Total return rebased to 100 on ${formatDate(al.dates[base] as string)}`,
-      altText: `Line chart of ${rows.length} symbols ${when}: ${rows.map((r) => `${r.symbol} ${formatPercent(r.change)}`).join(', ')}.`,
+      subtitle: `${basis.subtitle} rebased to 100 on ${formatDate(al.dates[base] as string)}`,
+      altText: `Line chart of ${rows.length} symbols ${when}: ${rows.map((r) => `${nm(r)} ${formatPercent(r.change)}`).join(', ')}.`,
       footer: chartFooter(ctx.sourceLabel, asOf),
       dates: pick(al.dates, idx),
       panels: [
@@ -118,3 +120,20 @@ export default defineCommand({
     return { ...a, facts };
   },
 });
+
+/**
+ * The one basis a comparison is on, said the same way in its first line (unless it is plain total return),
+ * its chart's subtitle and its basis note: index levels (SPX) and series without dividends are price returns, funds total returns;
+ * a mix says which is which, once.
+ */
+export function compareBasis(symbols: readonly string[], info: (sym: string) => { kind?: string; adjusted?: boolean } | undefined): { short: string; subtitle: string; note: string } {
+  const priceOnly = (sym: string) => sym.startsWith('^') || info(sym)?.kind === 'index' || info(sym)?.adjusted === false;
+  const prices = symbols.filter(priceOnly).map(chartName);
+  const totals = symbols.filter((s) => !priceOnly(s)).map(chartName);
+  if (prices.length === 0) return { short: '', subtitle: 'Total return', note: BASIS_TOTAL_RETURN };
+  if (totals.length === 0) {
+    return { short: 'price return', subtitle: 'Price return', note: `Returns are price returns: ${listing(prices)} ${prices.length === 1 ? 'has' : 'have'} no dividends in ${prices.length === 1 ? 'its' : 'their'} data.` };
+  }
+  const mixed = `price return for ${listing(prices)}, total return for ${listing(totals)}`;
+  return { short: `${listing(prices)} without dividends`, subtitle: `${mixed[0]?.toUpperCase() ?? ''}${mixed.slice(1)};`, note: `Returns: ${mixed} (dividends reinvested); part of the gap between them is dividends.` };
+}

@@ -5,6 +5,7 @@
  */
 import { distance } from 'fastest-levenshtein';
 import type { Answer } from '../answer/answer.ts';
+import { chartName } from '../answer/names.ts';
 import { formatDate } from '../core/format.ts';
 import type { Period } from '../core/periods.ts';
 import { indexOnOrBefore, lastDate, NotEnoughDataError, truncateAsOf, type DailySeries } from '../core/series.ts';
@@ -340,7 +341,7 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
    */
   async function asOfCommonClose(cmd: AnyCommand, bound: ReturnType<typeof bindOptions>, inv: Invocation, budget: AbortSignal | undefined, endsEarly: ReadonlyMap<string, string>, latestYear: string): Promise<Answer> {
     const common = at([...endsEarly.values()].sort(), 0);
-    const which = [...endsEarly].filter(([, d]) => d === common).map(([s]) => s);
+    const which = [...endsEarly].filter(([, d]) => d === common).map(([s]) => chartName(s));
     const again = await answer(cmd, { ...bound, asof: common }, inv, budget);
     // "Jul 2" within the year of the latest close, "Jul 2, 2025" before it.
     const day = common.slice(0, 4) === latestYear ? formatDate(common).replace(/, \d{4}$/, '') : formatDate(common);
@@ -502,7 +503,8 @@ function requestIdOf(v: unknown): string | undefined {
  * the gap is dividends. Says both, rather than let "total return" stand for an index.
  */
 export function indexBasisNote(basis: string | undefined, symbols: readonly string[], directory: SymbolDirectory): { basis?: string; mixed?: string } {
-  if (!basis || !/total return/i.test(basis)) return {};
+  // A basis that already names price returns (a /compare of indexes and funds) has said it, once.
+  if (!basis || !/total return/i.test(basis) || /price return/i.test(basis)) return {};
   const isIndex = (sym: string) => directory.info(sym)?.kind === 'index' || sym.startsWith('^');
   // A bundled series the manifest marks `adjusted: false` has no dividends in it: price return only.
   const isPriceOnly = (sym: string) => !isIndex(sym) && directory.info(sym)?.adjusted === false;

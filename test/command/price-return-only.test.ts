@@ -35,14 +35,15 @@ describe('price return only', () => {
     const perf = await answer('/perf GLD asof:2026-09-30');
     expect(perf.basis).toContain('GLD: price return only');
     const cmp = await answer('/compare GLD SPY period:1y asof:2026-09-30');
-    expect(cmp.basis).toContain('GLD: price return only');
-    expect(cmp.warnings).toContain('GLD is price return only and SPY total return: part of the gap between them is dividends.');
+    // /compare says its basis once, naming which is which (issue 12).
+    expect(cmp.basis).toBe('Returns: price return for GLD, total return for SPY (dividends reinvested); part of the gap between them is dividends.');
+    expect(cmp.warnings.join(' ')).not.toMatch(/price return/);
   });
 
   it('says nothing of the kind for adjusted symbols', async () => {
     const answer = setup([]);
     const cmp = await answer('/compare GLD SPY period:1y asof:2026-09-30');
-    expect(cmp.basis ?? '').not.toMatch(/price return only/);
+    expect(cmp.basis ?? '').not.toMatch(/price return/);
     expect(cmp.warnings.join(' ')).not.toMatch(/price return only/);
   });
 });

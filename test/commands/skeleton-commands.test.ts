@@ -114,13 +114,18 @@ describe('/compare', () => {
   it('says an index’s return is a price return, and that dividends are part of its gap to a fund', async () => {
     // data/README.md: index files carry adj_close = close (no dividends).
     const a = await answerOf(compare, '/compare SPX SPY period:5y asof:2026-08-21');
-    expect(a.basis).toContain('^GSPC is an index level, with no dividends: its returns are price returns.');
-    expect(a.warnings).toContain('^GSPC is a price index and SPY total return: part of the gap between them is dividends.');
+    // One basis, said once: in the basis note, the first line and the chart's subtitle alike (issue 12).
+    expect(a.basis).toBe('Returns: price return for SPX, total return for SPY (dividends reinvested); part of the gap between them is dividends.');
+    expect(a.lines[0]).toMatch(/\(.* apart, SPX without dividends\)\.$/);
+    expect(a.charts[0]?.subtitle).toMatch(/^Price return for SPX, total return for SPY; rebased to 100 on /);
+    expect(a.warnings.join(' '), 'not said twice').not.toContain('dividends');
     const funds = await answerOf(compare, '/compare IWM SPY period:5y asof:2026-08-21');
     expect(funds.basis, 'funds alone: total return, no note').not.toContain('index');
     expect(funds.warnings.join(' ')).not.toContain('price index');
     const both = await answerOf(compare, '/compare SPX RUT period:1y asof:2026-08-21');
-    expect(both.basis).toContain('^GSPC, ^RUT are index levels');
+    expect(both.basis).toBe('Returns are price returns: SPX and RUT have no dividends in their data.');
+    expect(both.lines[0]).toMatch(/, price return\)\.$/);
+    expect(both.charts[0]?.subtitle).toMatch(/^Price return rebased to 100 on /);
     expect(both.warnings.join(' '), 'two indexes compare like with like').not.toContain('dividends');
   });
 
