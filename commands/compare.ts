@@ -11,6 +11,7 @@ import { defineCommand, type AskDeclaration } from '../src/command/define.ts';
 import { MARKET_BENCHMARK } from '../src/core/universes.ts';
 import { opt } from '../src/command/options.ts';
 import { chartName } from '../src/answer/names.ts';
+import { at } from '../src/core/at.ts';
 
 /** Sessions of context a short period is drawn over (about a month). */
 const CONTEXT_SESSIONS = 21;
@@ -56,10 +57,10 @@ export default defineCommand({
     if (end < 1 || base < 0) {
       throw new NotEnoughDataError(`${o.symbols.join(', ')} trade together only from ${formatDate(al.dates[0] ?? ctx.asOf)}, not far enough back for ${formatPeriod(o.period)}`);
     }
-    const asOf = al.dates[end] as string;
+    const asOf = at(al.dates, end);
     const when = describePeriod(o.period);
     const rows = al.series
-      .map((s) => ({ symbol: s.symbol, change: (s.adjClose[end] as number) / (s.adjClose[base] as number) - 1, day: (s.adjClose[end] as number) / (s.adjClose[end - 1] as number) - 1 }))
+      .map((s) => ({ symbol: s.symbol, change: at(s.adjClose, end) / at(s.adjClose, base) - 1, day: at(s.adjClose, end) / at(s.adjClose, end - 1) - 1 }))
       .sort((x, y) => y.change - x.change);
     const best = rows[0];
     const worst = rows[rows.length - 1];
@@ -81,13 +82,13 @@ export default defineCommand({
       a.lines.push(`On ${formatDate(asOf)}: ${rows.map((r) => `${nm(r)} ${formatPercent(r.day, 2)}`).join(', ')}.`);
     }
     for (const d of al.dropped) {
-      if (d.count > 0 && d.firstDropped && d.firstDropped >= (al.dates[base] as string)) {
+      if (d.count > 0 && d.firstDropped && d.firstDropped >= at(al.dates, base)) {
         a.warnings.push(`${d.symbol} has ${d.count} day(s) the others lack (first ${formatDate(d.firstDropped)}); compared on common trading days only.`);
       }
     }
     const facts: CompareFacts = {
       period: formatPeriod(o.period),
-      from: al.dates[base] as string,
+      from: at(al.dates, base),
       leader: best.symbol,
       laggard: worst.symbol,
       spread,
@@ -103,7 +104,7 @@ export default defineCommand({
       kind: 'time',
       id: 'compare',
       title: `${names.join(' vs ')}, ${when}`,
-      subtitle: `${basis.subtitle} rebased to 100 on ${formatDate(al.dates[base] as string)}`,
+      subtitle: `${basis.subtitle} rebased to 100 on ${formatDate(at(al.dates, base))}`,
       altText: `Line chart of ${rows.length} symbols ${when}: ${rows.map((r) => `${nm(r)} ${formatPercent(r.change)}`).join(', ')}.`,
       footer: chartFooter(ctx.sourceLabel, asOf),
       dates: pick(al.dates, idx),
@@ -115,7 +116,7 @@ export default defineCommand({
           levels: [{ value: 100, label: 'Start', color: 'gray' }],
         },
       ],
-      ...(from < base ? { shade: [{ from: al.dates[base + 1] as string, to: asOf, label: periodLabel(o.period), color: 'blue' as const }] } : {}),
+      ...(from < base ? { shade: [{ from: at(al.dates, base + 1), to: asOf, label: periodLabel(o.period), color: 'blue' as const }] } : {}),
     });
     return { ...a, facts };
   },

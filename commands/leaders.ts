@@ -15,6 +15,7 @@ import { opt } from '../src/command/options.ts';
 import { codeBlock } from '../src/answer/table.ts';
 import { leftOutSentence, withName } from '../src/answer/phrases.ts';
 import { loadUniverse, UNIVERSE_OPTIONS } from '../src/command/universe.ts';
+import { at } from '../src/core/at.ts';
 
 // ---------------------------------------------------------------------------------------------
 // /leaders
@@ -116,7 +117,7 @@ export default defineCommand({
       `**${withName(best.member)} ${ahead ? 'leads' : 'holds up best'}** ${when}, ${formatPercent(best.main.relative)} vs ${vs}${lagging}.`,
       `**${best.member.symbol} ${ahead ? 'leads' : 'holds up best'}** ${when}, ${formatPercent(best.main.relative)} vs ${vs}${lagging}.`,
     ];
-    a.lines.push(forms.find((f) => plainText(f).length <= VERDICT_BUDGET) ?? (forms[forms.length - 1] as string));
+    a.lines.push(forms.find((f) => plainText(f).length <= VERDICT_BUDGET) ?? at(forms, forms.length - 1));
     // 2. The returns behind it, and runs.
     const runs = [
       `${withName(best.member)} ${formatPercent(best.main.returnA)} against ${vs} ${formatPercent(best.main.returnB)}`,

@@ -9,6 +9,7 @@ import { defineCommand, type AskDeclaration } from '../src/command/define.ts';
 import { opt } from '../src/command/options.ts';
 import { codeBlock } from '../src/answer/table.ts';
 import { chartName } from '../src/answer/names.ts';
+import { at } from '../src/core/at.ts';
 
 /** What /perf found; `--json` prints it. Returns are fractions (0.012 = 1.2 %). */
 export type PerfFacts = {
@@ -120,12 +121,12 @@ function perfRow(s: DailySeries): PerfRow {
   const end = s.dates.length - 1;
   return {
     symbol: s.symbol,
-    first: s.dates[0] as string,
-    last: s.dates[end] as string,
+    first: at(s.dates, 0),
+    last: at(s.dates, end),
     // Each symbol on its own trading days: one symbol's holiday must not shift another's base close.
     returns: PERF_PERIODS.map((p) => {
       const base = periodBaseIndex(s.dates, p, end);
-      return base < 0 ? null : (s.adjClose[end] as number) / (s.adjClose[base] as number) - 1;
+      return base < 0 ? null : at(s.adjClose, end) / at(s.adjClose, base) - 1;
     }),
   };
 }
@@ -159,7 +160,7 @@ function commentary(rows: readonly PerfRow[], leaders: readonly ({ symbol: strin
     const said = [COL.ytd, COL.year, COL.day]
       .map((c) => {
         const v = only.returns[c];
-        return v === null || v === undefined ? null : `${formatPercent(v)} ${describePeriod(PERF_PERIODS[c] as Period)}`;
+        return v === null || v === undefined ? null : `${formatPercent(v)} ${describePeriod(at(PERF_PERIODS, c))}`;
       })
       .filter((x): x is string => x !== null);
     if (said.length > 0) lines.push(`**${only.symbol}** returned ${said.join(', ')} (to the close of ${formatDate(only.last)}).`);
@@ -171,7 +172,7 @@ function commentary(rows: readonly PerfRow[], leaders: readonly ({ symbol: strin
   if (headline !== undefined) {
     const lead = leaders[headline];
     const lag = columnLaggard(rows, headline);
-    const when = describePeriod(PERF_PERIODS[headline] as Period);
+    const when = describePeriod(at(PERF_PERIODS, headline));
     if (lead && lag) {
       const spread = lead.value - lag.value;
       lines.push(
@@ -206,13 +207,13 @@ function commentary(rows: readonly PerfRow[], leaders: readonly ({ symbol: strin
 export function horizonLeaders(leaders: readonly ({ symbol: string; value: number } | null)[]): string | null {
   const groups = new Map<string, string[]>();
   leaders.forEach((l, c) => {
-    if (l) groups.set(l.symbol, [...(groups.get(l.symbol) ?? []), periodLabel(PERF_PERIODS[c] as Period)]);
+    if (l) groups.set(l.symbol, [...(groups.get(l.symbol) ?? []), periodLabel(at(PERF_PERIODS, c))]);
   });
   if (groups.size === 0) return null;
   const shown = leaders.filter((l) => l !== null).length;
   const [[first, cols] = ['', []], ...rest] = [...groups.entries()].sort((x, y) => y[1].length - x[1].length);
   if (rest.length === 0) return `**${first} leads every period** shown, ${shown === PERF_PERIODS.length ? '1D to 1Y' : cols.join(', ')}.`;
-  const list = (xs: readonly string[]) => (xs.length === 1 ? (xs[0] as string) : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1] as string}`);
+  const list = (xs: readonly string[]) => (xs.length === 1 ? at(xs, 0) : `${xs.slice(0, -1).join(', ')} and ${at(xs, xs.length - 1)}`);
   return `**${first} leads ${list(cols)}**; ${rest.map(([sym, c]) => `${sym} ${list(c)}`).join('; ')}.`;
 }
 
@@ -242,7 +243,7 @@ function table(rows: readonly PerfRow[], leaders: readonly ({ symbol: string; va
     if (v === null || v === undefined) return '— ';
     return `${formatPercent(v)}${leaders[c]?.symbol === r.symbol ? LEADER_MARK : ' '}`;
   };
-  const header = ['', ...columns.map((c) => `${periodLabel(PERF_PERIODS[c] as Period)} `)];
+  const header = ['', ...columns.map((c) => `${periodLabel(at(PERF_PERIODS, c))} `)];
   return codeBlock(
     header,
     rows.map((r) => [r.symbol, ...columns.map((c) => cell(r, c))]),

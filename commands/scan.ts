@@ -19,6 +19,7 @@ import { listing } from '../src/answer/phrases.ts';
 import { leavesOutStale, staleReason, UNIVERSE_OPTIONS, universeMembers } from '../src/command/universe.ts';
 import { codeBlock } from '../src/answer/table.ts';
 import { chartName } from '../src/answer/names.ts';
+import { at } from '../src/core/at.ts';
 
 /** What each scan looks for, in one line for the answer (the rules and their reasons: src/core/scans.ts). */
 export const SCAN_RULES: Readonly<Record<ScanKind, string>> = {
@@ -190,26 +191,26 @@ export function minisChart(r: ScanResult, source: string, vs: string): Multiples
   const dates = longest.dates.slice(-MINI_SESSIONS);
   const b = r.kind === 'streaks' ? r.benchmark : undefined;
   const ratio = b !== undefined;
-  const bench = b ? new Map(b.dates.map((d, i) => [d, b.adjClose[i] as number])) : null;
+  const bench = b ? new Map(b.dates.map((d, i) => [d, at(b.adjClose, i)])) : null;
   const cells = hits.map((h) => {
     const s = bySymbol.get(h.symbol) as DailySeries;
     const lv = r.kind === 'unwind' || ratio ? Array.from(s.adjClose) : levelValues(s).values;
-    const at = new Map(s.dates.map((d, i) => [d, lv[i] as number]));
-    const first = dates.map((d) => at.get(d)).find((v) => v !== undefined) ?? 1;
+    const byDate = new Map(s.dates.map((d, i) => [d, at(lv, i)]));
+    const first = dates.map((d) => byDate.get(d)).find((v) => v !== undefined) ?? 1;
     let values: (number | null)[];
     if (bench) {
-      const b0 = dates.map((d) => (at.has(d) ? bench.get(d) : undefined)).find((v) => v !== undefined) ?? 1;
+      const b0 = dates.map((d) => (byDate.has(d) ? bench.get(d) : undefined)).find((v) => v !== undefined) ?? 1;
       values = dates.map((d) => {
-        const v = at.get(d);
+        const v = byDate.get(d);
         const b = bench.get(d);
         return v === undefined || b === undefined ? null : (100 * (v / first)) / (b / b0);
       });
     } else if (r.kind === 'unwind') {
       values = dates.map((d) => {
-        const v = at.get(d);
+        const v = byDate.get(d);
         return v === undefined ? null : (100 * v) / first;
       });
-    } else values = dates.map((d) => at.get(d) ?? null);
+    } else values = dates.map((d) => byDate.get(d) ?? null);
     return {
       title: chartName(h.symbol),
       note: numberOf(r.kind, h),

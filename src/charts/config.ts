@@ -26,6 +26,7 @@ import type {
 import { compactValue, dateAxisLabels, formatValue, sessionAxisLabels, intlTickFormat, niceRange, niceRangeWithZero, niceSymmetricRange } from './format.ts';
 import { formatPercent } from '../core/format.ts';
 import { colorOf, PALETTE, QUADRANTS, symbolColors, THEME, TRANSPARENT, withAlpha } from './theme.ts';
+import { at } from '../core/at.ts';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -325,7 +326,7 @@ function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
   // Lines that plot a symbol take the symbol's colour, distinct within the chart.
   const symbolLines = spec.panels.flatMap((p) => p.series.filter((s): s is LineSeriesSpec => s.type === 'line' && s.symbol !== undefined && s.color === undefined));
   const bySymbol = new Map<LineSeriesSpec, string>();
-  symbolColors(symbolLines.map((s) => s.symbol ?? '')).forEach((c, k) => bySymbol.set(symbolLines[k] as LineSeriesSpec, c));
+  symbolColors(symbolLines.map((s) => s.symbol ?? '')).forEach((c, k) => bySymbol.set(at(symbolLines, k), c));
 
   spec.panels.forEach((panel, p) => {
     const axis = `y${p}`;
@@ -388,7 +389,7 @@ function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
           }
         }
         let lastClose: number | null = null;
-        for (let i = n - 1; i >= 0 && lastClose === null; i--) if (body[i]) lastClose = (body[i] as [number, number])[1];
+        for (let i = n - 1; i >= 0 && lastClose === null; i--) lastClose = body[i]?.[1] ?? null;
         // A candle is two floating bars in the same slot: a thin [low, high] wick behind an [open, close] body.
         datasets.push({
           type: 'bar',
