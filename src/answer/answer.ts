@@ -19,6 +19,9 @@ export type Facts = { [key: string]: Fact };
  * `lines` use one piece of markup only: `**bold**`. Adapters translate it (Slack `*bold*`,
  * the console strips or styles it).
  */
+/** A first line is shorter than this many characters: the verdict read at a glance in a chat column. */
+export const FIRST_LINE_MAX = 120;
+
 export interface Answer<F extends Facts = Facts> {
   /** The command that produced it, and the options to run it again (period buttons re-run with another period). */
   command: string;

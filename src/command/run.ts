@@ -4,7 +4,7 @@
  * "as of" handling, warnings and error wording are the same everywhere.
  */
 import { distance } from 'fastest-levenshtein';
-import type { Answer } from '../answer/answer.ts';
+import { FIRST_LINE_MAX, plainText, type Answer } from '../answer/answer.ts';
 import { chartName } from '../answer/names.ts';
 import { formatDate } from '../core/format.ts';
 import type { Period } from '../core/periods.ts';
@@ -345,11 +345,15 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     const again = await answer(cmd, { ...bound, asof: common }, inv, budget);
     // "Jul 2" within the year of the latest close, "Jul 2, 2025" before it.
     const day = common.slice(0, 4) === latestYear ? formatDate(common).replace(/, \d{4}$/, '') : formatDate(common);
-    const say = `As of ${day}, the last close I have for ${which.join(' and ')}:`;
+    const names = which.join(' and ');
+    const say = `As of ${day}, the last close I have for ${names}:`;
     const [first, ...rest] = again.lines;
     // The day is said once, up front: "… made the cut on Oct 1, 2026." loses its " on Oct 1, 2026".
     const once = first?.replace(` on ${formatDate(common)}`, '');
-    return { ...again, lines: once === undefined ? [say] : [`${say} ${once}`, ...rest] };
+    if (once === undefined) return { ...again, lines: [say] };
+    // The first line stays under FIRST_LINE_MAX: a long verdict gets the shorter lead.
+    const lead = plainText(`${say} ${once}`).length < FIRST_LINE_MAX ? say : `As of ${day} (last close for ${names}):`;
+    return { ...again, lines: [`${lead} ${once}`, ...rest] };
   }
 
   /** The meta's ids, falling back to the older field names (adapter/user/channel) and the invocation's channel. */

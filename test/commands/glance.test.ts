@@ -43,6 +43,9 @@ const CASES = [
   '/compare MAGS SPY',
   '/breakout MAGS',
   '/perf MAGS SPY QQQ',
+  // Long verdicts behind a stale lead: the shorter lead keeps them under 120.
+  '/chart MAGS',
+  '/compare MAGS QQQ period:1y',
   // The commands not above, once each (no asof: /composition and /status take none).
   '/composition IWM',
   '/composition IWM Technology',
