@@ -33,7 +33,9 @@ export default defineConfig({
       // the TypeScript transform are loaded once per worker instead of once per file (half the wall time).
       // Safe because nothing outside src/main.ts and src/app.ts holds module state (test/architecture) and
       // no test mocks modules or edits process.env; a test that fakes timers restores them itself.
-      { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: SLOW, isolate: false, testTimeout: 30_000, hookTimeout: 60_000 } },
+      // maxWorkers: 2: vitest's default is one worker fewer than the cores, which on this 2-core machine is one;
+      // the fast files are CPU-bound and independent, so two workers halve the wall time (105 s → 64 s here).
+      { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: SLOW, isolate: false, maxWorkers: 2, testTimeout: 30_000, hookTimeout: 60_000 } },
       // globalSetup: the children the slow trials start run the compiled build (test/_children.ts).
       { extends: true, test: { name: 'slow', include: SLOW, globalSetup: ['test/_children.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },
     ],
