@@ -37,7 +37,7 @@ export default defineConfig({
       // the fast files are CPU-bound and independent, so two workers halve the wall time (105 s → 64 s here).
       { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: SLOW, isolate: false, maxWorkers: 2, testTimeout: 30_000, hookTimeout: 60_000 } },
       // globalSetup: the children the slow trials start run the compiled build (test/_children.ts).
-      { extends: true, test: { name: 'slow', include: SLOW, globalSetup: ['test/_children.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },
+      { extends: true, test: { name: 'slow', include: SLOW, globalSetup: ['test/_children.ts'], maxWorkers: 2, testTimeout: 120_000, hookTimeout: 120_000 } },
     ],
   },
 });
