@@ -61,11 +61,13 @@ export interface ChatRigOptions {
   env?: Record<string, string>;
   /** The app's data options (a clock, a fast HTTP policy for stand-ins). */
   data?: AppOptions['data'];
+  /** How long the fake Discord lets an interaction wait for its acknowledgement (default Discord's 3 s). */
+  discordAckDeadlineMs?: number;
 }
 
 export async function startChatRig(o: ChatRigOptions = {}): Promise<ChatRig> {
   const logger = o.logger ?? silentLogger;
-  const fakeDiscord = await FakeDiscord.start({ token: SECRETS.discordToken });
+  const fakeDiscord = await FakeDiscord.start({ token: SECRETS.discordToken, ...(o.discordAckDeadlineMs !== undefined ? { ackDeadlineMs: o.discordAckDeadlineMs } : {}) });
   const fakeSlack = await startFakeSlack({ token: SECRETS.slackBotToken });
   const config = loadConfig({
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'tapebot-chat-rig-')),
