@@ -46,6 +46,8 @@ const SLOW = [
 
 export default defineConfig({
   test: {
+    // One sequencer for the run (vitest reads the root's only).
+    sequence: { sequencer: SoakFirst },
     projects: [
       // isolate: false: the fast files share one module graph per worker, so commands, the bundled CSVs and
       // the TypeScript transform are loaded once per worker instead of once per file (half the wall time).
@@ -60,7 +62,7 @@ export default defineConfig({
       // 698 s on a machine loaded to 7-10 by other work, against ~714 s with one worker on an idle one.
       {
         extends: true,
-        test: { name: 'slow', include: SLOW, exclude: SOLO, globalSetup: ['test/_children.ts'], maxWorkers: 2, sequence: { groupOrder: 1, sequencer: SoakFirst }, testTimeout: 120_000, hookTimeout: 120_000 },
+        test: { name: 'slow', include: SLOW, exclude: SOLO, globalSetup: ['test/_children.ts'], maxWorkers: 2, sequence: { groupOrder: 1 }, testTimeout: 120_000, hookTimeout: 120_000 },
       },
       { extends: true, test: { name: 'slow-solo', include: SOLO, globalSetup: ['test/_children.ts'], maxWorkers: 1, sequence: { groupOrder: 2 }, testTimeout: 120_000, hookTimeout: 120_000 } },
     ],
