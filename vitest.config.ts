@@ -35,9 +35,10 @@ export default defineConfig({
       // no test mocks modules or edits process.env; a test that fakes timers restores them itself.
       // maxWorkers: 2: vitest's default is one worker fewer than the cores, which on this 2-core machine is one;
       // the fast files are CPU-bound and independent, so two workers halve the wall time (105 s → 64 s here).
-      { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: SLOW, isolate: false, maxWorkers: 2, testTimeout: 30_000, hookTimeout: 60_000 } },
+      // Projects with different worker counts run one after the other (sequence.groupOrder): fast, then slow.
+      { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: SLOW, isolate: false, maxWorkers: 2, sequence: { groupOrder: 0 }, testTimeout: 30_000, hookTimeout: 60_000 } },
       // globalSetup: the children the slow trials start run the compiled build (test/_children.ts).
-      { extends: true, test: { name: 'slow', include: SLOW, globalSetup: ['test/_children.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },
+      { extends: true, test: { name: 'slow', include: SLOW, sequence: { groupOrder: 1 }, globalSetup: ['test/_children.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },
     ],
   },
 });
