@@ -31,14 +31,17 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends dumb-init libjemalloc2 \
  && ln -s "$(ls /usr/lib/*-linux-gnu/libjemalloc.so.2 | head -n 1)" /usr/local/lib/libjemalloc.so.2 \
  && rm -rf /var/lib/apt/lists/*
-# MALLOC_CONF (jemalloc): freed pages go back to the system after 1 s instead of 10 s, from a
-# background thread, and two arenas. Drawing a chart frees ~25 MB of pixel buffers at once; with
-# jemalloc's defaults they stayed resident. Measured on the console with every bundled symbol loaded
-# and every command answered once (npm run bench -- startup, loaded machine): ~260-300 MB → ~245 MB.
+# MALLOC_CONF (jemalloc): freed pages go back to the system after 1 s from a background thread
+# (jemalloc's default keeps them 10 s: drawing a chart frees ~25 MB of pixel buffers at once), one
+# arena, and no per-thread caches. With two arenas and thread caches, the RSS figure below swung
+# between 245 and 293 MB from run to run on the same workload (what each thread's cache held when it
+# was read); with these it was 229-241 MB, at the same CPU time (a /rotation benchmark run: 20.2 s
+# vs 21.0 s user+sys). Returning pages at once (dirty_decay_ms:0) cost 30% more CPU, mostly madvise.
 # The other MALLOC_* settings apply only if jemalloc is missing (glibc's malloc is then in use).
 # glibc malloc: two arenas instead of 8 per core, and large blocks returned to the system instead of
-# kept in the heap. Measured on the console with every bundled symbol loaded and every command
-# answered once: RSS ~350 MB with glibc's defaults, ~250 MB with these (docs/build-and-memory.md).
+# kept in the heap (docs/build-and-memory.md).
+# Measured (npm run bench -- startup): the console with every bundled symbol loaded and every command
+# answered once, on Node 24 with these settings.
 # NODE_COMPILE_CACHE (Node ≥ 22): V8's compiled code is kept on disk, so starts after the first skip
 # compiling (one-shot /rotation on Node 24: ~0.63 s without, ~0.54 s with, hyperfine means).
 ENV NODE_ENV=production \
@@ -46,7 +49,7 @@ ENV NODE_ENV=production \
     DATA_DIR=/var/lib/tapebot \
     HEALTH_PORT=8080 \
     LD_PRELOAD=/usr/local/lib/libjemalloc.so.2 \
-    MALLOC_CONF=background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0,narenas:2 \
+    MALLOC_CONF=background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0,narenas:1,tcache:false \
     MALLOC_ARENA_MAX=2 \
     MALLOC_MMAP_THRESHOLD_=131072 \
     MALLOC_TRIM_THRESHOLD_=131072
@@ -68,4 +71,8 @@ EXPOSE 8080 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "const h=process.env.HEALTH_HOST;const host=!h||h==='0.0.0.0'?'127.0.0.1':h==='::'?'[::1]':h.includes(':')?'['+h+']':h;fetch('http://'+host+':'+process.env.HEALTH_PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["/usr/bin/dumb-init", "--"]
-CMD ["node", "dist/src/main.js"]
+# --max-semi-space-size=4: V8's young generation on the main thread stays at 8 MB instead of growing
+# to 64 MB on Node 24 (32 MB on Node 20) after a burst of allocation (warming the price cache) and
+# staying there: ~30-40 MB less resident, with no measurable CPU cost on the digest benchmark
+# (docs/build-and-memory.md). The render threads set their own (src/charts/local-renderer.ts).
+CMD ["node", "--max-semi-space-size=4", "dist/src/main.js"]

@@ -1,8 +1,9 @@
 /**
- * Two test projects, so a change can be checked in about a minute:
+ * Test projects, so a change can be checked in about a minute:
  * - `fast` (`npm run test:fast`): everything that starts no child process and waits on no fixed wall time;
- * - `slow`: the trials — real processes killed and restarted, load and soak runs, end-to-end simulations.
- * `npm test` (the README's and CI's command) runs both. A new slow trial either joins the list below or is
+ * - `slow` and `slow-solo` (`npm run test:slow`): the trials — real processes killed and restarted, load and
+ *   soak runs, end-to-end simulations; `slow-solo` holds the ones that must have the machine to themselves.
+ * `npm test` (the README's and CI's command) runs them all. A new slow trial either joins the list below or is
  * named `*.slow.test.ts`.
  */
 import { defineConfig } from 'vitest/config';
@@ -55,9 +56,9 @@ export default defineConfig({
       // no test mocks modules or edits process.env; a test that fakes timers restores them itself.
       // maxWorkers: 2: vitest's default is one worker fewer than the cores, which on this 2-core machine is one;
       // the fast files are CPU-bound and independent, so two workers halve the wall time (105 s → 64 s here).
-      { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: SLOW, isolate: false, maxWorkers: 2, testTimeout: 30_000, hookTimeout: 60_000 } },
+      // Projects with different worker counts run one after the other (sequence.groupOrder): fast, slow, slow-solo.
+      { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: SLOW, isolate: false, maxWorkers: 2, sequence: { groupOrder: 0 }, testTimeout: 30_000, hookTimeout: 60_000 } },
       // globalSetup: the children the slow trials start run the compiled build (test/_children.ts).
-      // groupOrder: fast, then slow, then slow-solo, each group finishing before the next starts.
       // maxWorkers: 2: the trials mostly wait (children, fixed-rate runs, restarts), so two share the machine:
       // 698 s on a machine loaded to 7-10 by other work, against ~714 s with one worker on an idle one.
       {

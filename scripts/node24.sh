@@ -2,6 +2,7 @@
 # Runs the fast tests (or any vitest arguments given) on Node 24 LTS, beside the project's own Node:
 #   scripts/node24.sh                      = vitest run --project fast, on Node 24
 #   scripts/node24.sh test/core            = vitest run test/core, on Node 24
+#   scripts/node24.sh --setup              = only install or refresh it (prints Node 24's path)
 # `npm test` ends with it (SKIP_NODE24=1 leaves it out; on Node 24 itself there is nothing to add).
 #
 # Everything lives in .cache/node24, a place of its own; the project's node_modules is not touched and
@@ -59,6 +60,8 @@ find "$APP" -mindepth 1 -maxdepth 1 ! -name node_modules ! -name .installed ! -n
 (cd "$ROOT" && tar -cf - --exclude=./node_modules --exclude=./.cache --exclude=./.git --exclude=./dist \
   --exclude=./var --exclude=./out --exclude=./coverage .) | tar -C "$APP" -xf -
 
+# --setup: only install or refresh Node 24 and the copy (the memory benchmark runs the build there).
+if [ "${1:-}" = --setup ]; then echo "$NODE"; exit 0; fi
 if [ "$#" -eq 0 ]; then
   # The fast project when vitest.config.ts defines one; else the whole suite.
   if grep -qs "'fast'" "$APP/vitest.config.ts"; then set -- --project fast; fi

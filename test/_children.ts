@@ -1,11 +1,11 @@
 /**
  * The slow project's global setup, and where its child processes start from. The trials that start
- * real processes (the crash and replica children, the bot under load) run the compiled build in dist/,
- * as production does, instead of paying ~2 s of tsx loading per child: `scripts/build.mjs --if-stale`
- * compiles src/ and commands/ once when they changed, and the children's own test scaffolding
- * (test/digest/_crash-child.ts, _replica-child.ts and the helpers they import) is bundled by esbuild
- * into .cache/test-children/ with every import of src/ or commands/ pointing at its compiled file in
- * dist/ — the same code the fast tests run through tsx. `import.meta.url` keeps each helper's own
+ * real processes (src/main.ts and src/cli.ts, the crash, replica and shard children, the bot under
+ * load) run the compiled build in dist/, as production does, instead of paying ~2 s of tsx loading per
+ * child: `scripts/build.mjs --if-stale` compiles src/ and commands/ once when they changed, and the
+ * children that are not in src/ (the test scaffolding in CHILDREN, the helpers they import, and
+ * scripts/manifest.ts) are bundled by esbuild into .cache/test-children/ with every import of src/ or
+ * commands/ pointing at its compiled file in dist/ — the same code the fast tests run through tsx. `import.meta.url` keeps each helper's own
  * source location, so paths it derives from it (the bundled CSVs) are unchanged.
  */
 import { spawnSync } from 'node:child_process';
@@ -15,9 +15,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const OUT = path.join(ROOT, '.cache', 'test-children');
-const CHILDREN = ['test/digest/_crash-child.ts', 'test/digest/_replica-child.ts'];
+const CHILDREN = ['test/digest/_crash-child.ts', 'test/digest/_replica-child.ts', 'test/adapters/discord/_shard-digest-child.ts', 'scripts/manifest.ts'];
 
-/** The bundled child for a test file under test/ (e.g. 'test/digest/_crash-child.ts'). */
+/** The bundled child for a file in CHILDREN (e.g. 'test/digest/_crash-child.ts'). */
 export function compiledChild(testFile: string): string {
   return path.join(OUT, testFile.replace(/\.ts$/, '.mjs'));
 }

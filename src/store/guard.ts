@@ -120,7 +120,17 @@ export function checkDataDir(dir: string): void {
   }
 }
 
-/** `PRAGMA quick_check` on a file opened read-only: 'ok', or what is wrong with it. */
+/**
+ * SQLite's answers that mean the file itself is damaged or is not a database. Any other failure to
+ * check it (the SQLite library cannot load, the file cannot be opened or is locked, permissions) says
+ * nothing about the file: treating it as damage would put an older backup in place of a good database.
+ */
+const DAMAGE = /^SQLITE_(CORRUPT|NOTADB)/;
+
+/**
+ * `PRAGMA quick_check` on a file opened read-only: 'ok', or what is wrong with it. Throws a
+ * StoreOpenError when the file could not be checked at all, for a reason that is not its content.
+ */
 export function checkFile(file: string): string {
   let db: Database | undefined;
   try {
@@ -129,11 +139,15 @@ export function checkFile(file: string): string {
     const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
     return problems.length === 0 ? 'ok' : problems.slice(0, 3).join('; ');
   } catch (err) {
-    return reason(err);
+    const code = (err as { code?: unknown } | null)?.code;
+    if (typeof code === 'string' && DAMAGE.test(code)) return reason(err);
+    throw new StoreOpenError(`The database ${file} could not be checked (${firstLine(reason(err))}); it was left as it is.`);
   } finally {
     db?.close();
   }
 }
+
+const firstLine = (text: string): string => text.split('\n')[0] ?? text;
 
 const sizeOf = (file: string): number | undefined => statSync(file, { throwIfNoEntry: false })?.size;
 

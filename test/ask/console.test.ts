@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createConsoleAsk, handleConsoleLine, runRepl } from '../../src/adapters/console/repl.ts';
 import { createTestApp } from '../_app.ts';
+import { compiledSource } from '../_children.ts';
 
 const app = createTestApp();
 afterAll(() => app.close());
@@ -45,7 +46,8 @@ describe('console questions', () => {
 
 describe('CLI ask', () => {
   const run = promisify(execFile);
-  const cli = (args: string[]) => run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: path.resolve(import.meta.dirname, '../..'), env: { ...process.env, DATA_DIR: outDir } });
+  // The compiled CLI, as `npm run tapebot` runs it (the slow project's global setup builds it when stale).
+  const cli = (args: string[]) => run(process.execPath, [compiledSource('src/cli.ts'), ...args], { cwd: path.resolve(import.meta.dirname, '../..'), env: { ...process.env, DATA_DIR: outDir } });
 
   it('prints the reading and the Answer as JSON, and writes the chart', async () => {
     const { stdout } = await cli(['ask', '@tapebot compare IWM and QQQ since June', '--json', '--out', outDir]);
@@ -55,7 +57,7 @@ describe('CLI ask', () => {
   }, 60_000);
 
   it('the console banner says how far the offline data reaches', async () => {
-    const child = execFile(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'repl', '--out', outDir], { cwd: path.resolve(import.meta.dirname, '../..'), env: { ...process.env, DATA_DIR: outDir } });
+    const child = execFile(process.execPath, [compiledSource('src/cli.ts'), 'repl', '--out', outDir], { cwd: path.resolve(import.meta.dirname, '../..'), env: { ...process.env, DATA_DIR: outDir } });
     let out = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     child.stdin?.end('exit\n');

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -13,6 +12,7 @@ import {
   previousTradingDay,
   tradingDaysBetween,
 } from '../../src/data/calendar.ts';
+import { compiledSource } from '../_children.ts';
 
 /** Dates of a bundled price file, read with a plain split. */
 function fileDates(symbol: string): string[] {
@@ -208,11 +208,12 @@ describe('close times', () => {
 describe('time-zone independence', () => {
   it('gives the same trading days whatever the process time zone', () => {
     // nyse-holidays builds dates in local time; run the calendar in zones far east and west of UTC.
-    const module = fileURLToPath(new URL('../../src/data/calendar.ts', import.meta.url));
+    // The compiled module (the slow project's global setup builds it when stale): plain node, no TypeScript loader.
+    const module = compiledSource('src/data/calendar.ts');
     const code = `const c = await import(${JSON.stringify(module)}); console.log(c.tradingDaysBetween('1928-01-01', '2035-12-31').join(','));`;
     const here = tradingDaysBetween('1928-01-01', '2035-12-31').join(',');
     for (const tz of ['Pacific/Kiritimati', 'Pacific/Pago_Pago', 'America/Sao_Paulo']) {
-      const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
         env: { ...process.env, TZ: tz },
         encoding: 'utf8',
       });

@@ -7,13 +7,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { compiledSource } from '../_children.ts';
 import { freePort } from './_load.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSX = import.meta.resolve('tsx');
 
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -30,7 +28,7 @@ describe('graceful shutdown of a real process', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tapebot-shutdown-'));
     const port = await freePort();
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: path.join(dir, 'var'), HEALTH_PORT: String(port), HEALTH_HOST: '127.0.0.1', LOG_LEVEL: 'debug', RENDER_THREADS: '1' };
-    const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'src/main.ts')], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [compiledSource('src/main.ts')], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -6,12 +6,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type FakeServer } from '../data/providers/_server.ts';
+import { compiledSource } from '../_children.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSX = import.meta.resolve('tsx');
 const KEY = 'tiingo-SECRET-KEY-7c1e5a';
 
 let tiingo: FakeServer;
@@ -27,7 +25,7 @@ afterAll(async () => {
 
 function runMain(env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tapebot-startup-'));
-  const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'src/main.ts')], {
+  const child = spawn(process.execPath, [compiledSource('src/main.ts')], {
     cwd: dir,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: path.join(dir, 'var'), RENDER_THREADS: '0', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -7,11 +7,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { compiledSource } from '../_children.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSX = import.meta.resolve('tsx');
 
 const cleanups: (() => void)[] = [];
 afterAll(() => {
@@ -41,7 +39,7 @@ if (RO === undefined) console.warn('!!! storage-process.test.ts: cannot mount a 
 async function start(dataDir: string): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const cwd = tempDir();
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, LOG_LEVEL: 'info' };
-  const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'src/main.ts')], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [compiledSource('src/main.ts')], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -158,6 +158,34 @@ describe('a truncated database at start-up', () => {
     expect((await again.store.subscriptions(CHANNEL)).map((s) => s.preset)).toEqual(['close']);
   }, 60_000);
 
+  it('that cannot even be opened for the check (not damage: here a directory at its path) is left alone, not replaced by a backup', async () => {
+    const root = tempDir();
+    const dir = path.join(root, 'var');
+    const backupDir = path.join(root, 'backups');
+    const bot = await startBot(dir, { BACKUP_DIR: backupDir });
+    await run(bot, '/digest subscribe close');
+    createBackups({ db: bot.app.db, dir: backupDir, keep: 3 }).run();
+    await bot.stop();
+    // SQLite cannot open a directory (SQLITE_CANTOPEN): the same path a failed library load or a
+    // permission error takes, none of which says anything about the file's content.
+    renameSync(bot.dbFile, `${bot.dbFile}.real`);
+    mkdirSync(bot.dbFile);
+    let thrown: unknown;
+    try {
+      await startBot(dir, { BACKUP_DIR: backupDir });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(StoreOpenError);
+    const message = (thrown as Error).message;
+    expect(message).toContain(bot.dbFile);
+    expect(message).toMatch(/could not be checked/);
+    expect(message).not.toMatch(/damaged/);
+    expect(message.includes('\n'), 'one line').toBe(false);
+    expect(statSync(bot.dbFile).isDirectory(), 'left where it was').toBe(true);
+    expect(readdirSync(dir).filter((n) => n.startsWith('tapebot.db.before-restore-')), 'no backup put in its place').toEqual([]);
+  }, 60_000);
+
   it('with no backup, stops start-up with one line naming the file', async () => {
     const dir = path.join(tempDir(), 'var');
     const bot = await startBot(dir);

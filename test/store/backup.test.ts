@@ -3,17 +3,15 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createDigestStore } from '../../src/digest/store.ts';
 import { createBackups, restoreBackup, scheduleBackups, type Schedule } from '../../src/store/backup.ts';
 import { openDatabase, type Database } from '../../src/store/db.ts';
+import { compiledSource } from '../_children.ts';
 import { memoryLog } from '../ops/_memory-log.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSX = import.meta.resolve('tsx');
 const CHANNEL = { platform: 'slack', id: 'C1' } as const;
 const SLOT = { time: '16:30', tz: 'America/New_York' };
 
@@ -133,7 +131,7 @@ describe('restore', () => {
     expect(restored.watchlist(CHANNEL)).toEqual(['KRE', 'XLE']);
   });
 
-  it('`npm run restore` puts the newest good backup in place of DATA_DIR/tapebot.db', async () => {
+  it('the restore entry (`node dist/src/restore.js`; `npm run restore` runs the same from source) puts the newest good backup in place of DATA_DIR/tapebot.db', async () => {
     const dir = tempDir();
     const dataDir = path.join(dir, 'var');
     const backupDir = path.join(dir, 'bk');
@@ -144,7 +142,7 @@ describe('restore', () => {
     // A damaged newer file is passed over for the newest good one.
     writeFileSync(path.join(backupDir, 'tapebot-20261204T090000Z.db'), 'not a database');
 
-    const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'scripts/restore.ts')], {
+    const child = spawn(process.execPath, [compiledSource('src/restore.ts')], {
       cwd: dir,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, BACKUP_DIR: backupDir },
       stdio: ['ignore', 'pipe', 'pipe'],

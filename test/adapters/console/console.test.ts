@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { handleConsoleLine, runRepl } from '../../../src/adapters/console/repl.ts';
 import { createTestApp } from '../../_app.ts';
+import { compiledSource } from '../../_children.ts';
 
 const app = createTestApp();
 afterAll(() => app.close());
@@ -46,7 +47,8 @@ describe('console adapter', () => {
 
 describe('CLI', () => {
   const run = promisify(execFile);
-  const cli = (args: string[]) => run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: path.resolve(import.meta.dirname, '../../..'), env: { ...process.env, DATA_DIR: outDir } });
+  // The compiled CLI, as `npm run tapebot` runs it (the slow project's global setup builds it when stale).
+  const cli = (args: string[]) => run(process.execPath, [compiledSource('src/cli.ts'), ...args], { cwd: path.resolve(import.meta.dirname, '../../..'), env: { ...process.env, DATA_DIR: outDir } });
 
   it('prints the Answer as JSON and writes its PNG', async () => {
     const { stdout } = await cli(['run', '/rotation asof:2025-06-30', '--json', '--out', outDir]);

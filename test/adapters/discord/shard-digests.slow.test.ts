@@ -1,6 +1,6 @@
 /**
- * Both Discord shards post digests: two tapebot processes (test/adapters/discord/_shard-digest-child.ts:
- * the real app, Discord adapter and digest service), SHARD_COUNT=2 with SHARD_IDS 0 and 1, against the
+ * Both Discord shards post digests: two tapebot processes (test/adapters/discord/_shard-digest-child.ts
+ * on the compiled build: the real app, Discord adapter and digest service), SHARD_COUNT=2 with SHARD_IDS 0 and 1, against the
  * fake gateway, sharing one PostgreSQL digest store. The fake has a server on each shard; a person with
  * Manage Channels subscribes a channel in each, and each command is delivered to, and answered by,
  * the process running that server's shard. Then both processes reach the digest's due time together:
@@ -16,11 +16,12 @@ import { createPgDigestStore } from '../../../src/digest/store-pg.ts';
 import { openPg, type PgPool } from '../../../src/store/pg.ts';
 import { EVERYONE_PERMISSIONS, FakeDiscord, MANAGE_CHANNELS, shardOf } from '../../fakes/discord/server.ts';
 import { hasPg, TEST_DATABASE_URL, testSchema } from '../../_services/services.ts';
+import { compiledChild } from '../../_children.ts';
 
 const up = await hasPg();
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const CHILD = fileURLToPath(new URL('./_shard-digest-child.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
+/** The slow project's global setup bundles it against dist/ (test/_children.ts). */
+const CHILD = compiledChild('test/adapters/discord/_shard-digest-child.ts');
 const DAY = '2025-04-08';
 const SLOT = { time: '16:30', tz: 'America/New_York' };
 
@@ -77,7 +78,7 @@ describe.skipIf(!up)('Discord shards in two processes post digests', () => {
         // Half an hour before the digest is due: subscriptions made now receive it.
         NOW: new Date(due.getTime() - 30 * 60_000).toISOString(),
       };
-      const child = spawn(process.execPath, ['--import', TSX, CHILD], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [CHILD], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
       child.stdout?.on('data', (d: Buffer) => (out[shard] += d.toString()));
       child.stderr?.on('data', (d: Buffer) => (errs[shard] += d.toString()));
       children.push(child);

@@ -8,14 +8,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { commands } from '../../../commands/index.ts';
 import { createDiscordRest, registerCommands } from '../../../src/adapters/discord/index.ts';
 import { FakeDiscord, shardOf } from '../../fakes/discord/server.ts';
+import { compiledSource } from '../../_children.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const TSX = import.meta.resolve('tsx');
 const children: ChildProcess[] = [];
 let fake: FakeDiscord | undefined;
 afterAll(async () => {
@@ -55,7 +53,7 @@ describe('Discord shards in two processes', () => {
         RENDER_THREADS: '1',
         BACKUP_KEEP: '0',
       };
-      const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'src/main.ts')], { cwd: env.DATA_DIR, env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [compiledSource('src/main.ts')], { cwd: env.DATA_DIR, env, stdio: ['ignore', 'ignore', 'pipe'] });
       child.stderr?.on('data', (d: Buffer) => (errs[shard] += d.toString()));
       children.push(child);
     }

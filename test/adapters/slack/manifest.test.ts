@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { commands } from '../../../commands/index.ts';
 import { BOT_EVENTS, BOT_SCOPES, buildManifest, requestUrl, slackCommandName, usageHint } from '../../../src/adapters/slack/manifest.ts';
 import { usage } from '../../../src/command/usage.ts';
+import { compiledChild } from '../../_children.ts';
 
 type SlashCommand = { command: string; description: string; usage_hint?: string; url?: string; should_escape?: boolean };
 
@@ -70,9 +71,11 @@ describe('Slack app manifest', () => {
 
   it('is printed by `npm run manifest` (scripts/manifest.ts) as JSON', async () => {
     const run = promisify(execFile);
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/manifest.ts', '--http', 'https://bot.example.com'], { cwd: process.cwd() });
+    // scripts/manifest.ts bundled against dist/ by the slow project's global setup (test/_children.ts): no tsx to load.
+    const manifest = compiledChild('scripts/manifest.ts');
+    const { stdout } = await run(process.execPath, [manifest, '--http', 'https://bot.example.com'], { cwd: process.cwd() });
     expect(JSON.parse(stdout)).toEqual(http);
-    await expect(run(process.execPath, ['--import', 'tsx', 'scripts/manifest.ts', '--http', 'http://insecure.example']), 'non-https refused with exit code 1').rejects.toMatchObject({ code: 1 });
+    await expect(run(process.execPath, [manifest, '--http', 'http://insecure.example']), 'non-https refused with exit code 1').rejects.toMatchObject({ code: 1 });
   }, 20_000);
 });
 

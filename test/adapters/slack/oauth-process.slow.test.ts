@@ -9,16 +9,14 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { until } from '../../hardening/_chat.ts';
 import { freePort } from '../../hardening/_load.ts';
 import { eventCallbackBody, FORM, JSON_TYPE, sendSigned, slashCommandBody } from '../../fakes/slack/requests.ts';
 import { startFakeSlack, type FakeWorkspace } from '../../fakes/slack/server.ts';
+import { compiledSource } from '../../_children.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const TSX = import.meta.resolve('tsx');
 const SECRET = 'signing-secret-oauth-process';
 const WS: FakeWorkspace = { teamId: 'T0GAMMA001', teamName: 'Gamma Partners', botToken: 'xoxb-gamma-0000000003', installerUserId: 'U0GAMMA001' };
 const CHANNEL = 'C0GAMMA001';
@@ -42,7 +40,7 @@ describe('npm start with the Slack OAuth settings', () => {
       SLACK_CLIENT_SECRET: fake.clientSecret,
       SLACK_STATE_SECRET: 'state-secret-oauth-process-0123',
     };
-    const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'src/main.ts')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [compiledSource('src/main.ts')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const base = `http://127.0.0.1:${port}`;
