@@ -59,8 +59,9 @@ export default defineConfig({
       // Projects with different worker counts run one after the other (sequence.groupOrder): fast, slow, slow-solo.
       { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: SLOW, isolate: false, maxWorkers: 2, sequence: { groupOrder: 0 }, testTimeout: 30_000, hookTimeout: 60_000 } },
       // globalSetup: the children the slow trials start run the compiled build (test/_children.ts).
-      // maxWorkers: 2: the trials mostly wait (children, fixed-rate runs, restarts), so two share the machine:
-      // 698 s on a machine loaded to 7-10 by other work, against ~714 s with one worker on an idle one.
+      // maxWorkers: 2: the trials mostly wait (children, fixed-rate runs, restarts), so two share the machine
+      // (the soak first, everything else beside it): with two `yes` loops keeping both cores busy, 529 s for
+      // slow + slow-solo against 838 s with one worker (~714 s with one worker on an idle machine).
       {
         extends: true,
         test: { name: 'slow', include: SLOW, exclude: SOLO, globalSetup: ['test/_children.ts'], maxWorkers: 2, sequence: { groupOrder: 1 }, testTimeout: 120_000, hookTimeout: 120_000 },
