@@ -13,6 +13,9 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { loadManifest } from '../src/data/symbols.ts';
 import { row, stats } from './harness.ts';
+import { imageMallocEnv, imageNodeFlags } from './image.ts';
+
+export { imageMallocEnv, imageNodeFlags };
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** How a process is started: node's arguments, and (default: this Node, the repository) which node and where. */
@@ -25,14 +28,6 @@ interface Variant {
 }
 export const BUILD: Variant = { name: 'build', cli: ['dist/src/cli.js'], main: ['dist/src/main.js'] };
 const TSX: Variant = { name: 'tsx', cli: ['--import', 'tsx', 'src/cli.ts'], main: ['--import', 'tsx', 'src/main.ts'] };
-
-/** The node options the image starts the bot with: its exec-form CMD, less `node` and the script. */
-export function imageNodeFlags(): string[] {
-  const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
-  const cmd: unknown = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]');
-  if (!Array.isArray(cmd)) return [];
-  return cmd.filter((a): a is string => typeof a === 'string' && a.startsWith('--'));
-}
 
 /** The build as the image runs it, on this machine's Node. */
 export const IMAGE: Variant = { name: 'image', cli: ['dist/src/cli.js'], main: [...imageNodeFlags(), 'dist/src/main.js'] };
@@ -130,17 +125,6 @@ function threads(pid: number): number {
   return m ? Number(m[1]) : NaN;
 }
 
-/**
- * The allocator settings the image sets (ENV MALLOC_* and the jemalloc LD_PRELOAD in the Dockerfile's
- * runtime stage); jemalloc from this machine's own copy where it has one (Debian's libjemalloc2).
- */
-export function imageMallocEnv(): Record<string, string> {
-  const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
-  const env: Record<string, string> = Object.fromEntries([...dockerfile.matchAll(/\b(MALLOC_[A-Z_]+)=(\S+)/g)].map((m) => [m[1] as string, m[2] as string]));
-  const jemalloc = ['/usr/lib/x86_64-linux-gnu/libjemalloc.so.2', '/usr/lib/aarch64-linux-gnu/libjemalloc.so.2'].find((p) => existsSync(p));
-  if (/LD_PRELOAD=\S*jemalloc/.test(dockerfile) && jemalloc) env.LD_PRELOAD = jemalloc;
-  return env;
-}
 
 /** The first example of every command that only reads, and a chart of every bundled symbol. */
 export function everyCommandOnce(symbols: readonly string[]): string[] {

@@ -27,6 +27,7 @@ import { FakeDiscord, type DispatchedInteraction, type RecordedRequest } from '.
 import { FORM, sendSigned, slashCommandBody } from '../fakes/slack/requests.ts';
 import { startFakeSlack, type FakeCall } from '../fakes/slack/server.ts';
 import { compiledSource } from '../_children.ts';
+import { imageMallocEnv, imageNodeFlags } from '../../bench/image.ts';
 import { SECRETS } from './_chat.ts';
 
 /**
@@ -153,13 +154,15 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     HEALTH_PORT: String(healthPort),
     HEALTH_HOST: '127.0.0.1',
     ...(o.renderThreads !== undefined ? { RENDER_THREADS: String(o.renderThreads) } : {}),
-    ...(JEMALLOC ? { LD_PRELOAD: JEMALLOC } : {}),
+    // The allocator and its settings as the image has them (jemalloc where this machine has it).
+    ...imageMallocEnv(),
     ...o.env,
   };
   // TAPEBOT_LOAD_NODE_ARGS adds node flags to the bot, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where its time goes.
   const nodeArgs = (process.env.TAPEBOT_LOAD_NODE_ARGS ?? '').split(' ').filter(Boolean);
   // The compiled build, as production runs it (the slow project's global setup builds it when stale).
-  const bot = spawn(process.execPath, [...nodeArgs, compiledSource('src/main.ts')], { cwd: env.DATA_DIR, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  // With the node options of the image's CMD, as the image starts it.
+  const bot = spawn(process.execPath, [...imageNodeFlags(), ...nodeArgs, compiledSource('src/main.ts')], { cwd: env.DATA_DIR, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   bot.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
   const exited = new Promise<number | null>((resolve) => bot.on('exit', (code) => resolve(code)));
