@@ -35,8 +35,9 @@ RUN apt-get update \
 # (jemalloc's default keeps them 10 s: drawing a chart frees ~25 MB of pixel buffers at once), one
 # arena, and no per-thread caches. With two arenas and thread caches, the RSS figure below swung
 # between 245 and 293 MB from run to run on the same workload (what each thread's cache held when it
-# was read); with these it was 229-241 MB, at the same CPU time (a /rotation benchmark run: 20.2 s
-# vs 21.0 s user+sys). Returning pages at once (dirty_decay_ms:0) cost 30% more CPU, mostly madvise.
+# was read); with these it was 229-241 MB on a loaded machine and 247-263 MB on an idle one, at the
+# same CPU time (a /rotation benchmark run: 20.2 s vs 21.0 s user+sys). Returning pages at once
+# (dirty_decay_ms:0) cost 30% more CPU, mostly madvise.
 # The other MALLOC_* settings apply only if jemalloc is missing (glibc's malloc is then in use).
 # glibc malloc: two arenas instead of 8 per core, and large blocks returned to the system instead of
 # kept in the heap (docs/build-and-memory.md).
