@@ -9,6 +9,9 @@ import { at } from '../core/at.ts';
 
 export type Database = BetterSqlite3.Database;
 
+/** SQLite's page cache per connection, in KiB (SQLite's default; better-sqlite3's is 16,000). */
+export const PAGE_CACHE_KIB = 2000;
+
 /**
  * Opens (creating if needed) the database at `file`, or a private in-memory one for `':memory:'`.
  *
@@ -24,9 +27,6 @@ export type Database = BetterSqlite3.Database;
  * /proc/self/smaps). A re-read comes from the operating system's file cache instead. An in-memory
  * database is its page cache, so it keeps the default.
  */
-/** SQLite's page cache per connection, in KiB (SQLite's default; better-sqlite3's is 16,000). */
-export const PAGE_CACHE_KIB = 2000;
-
 export function openDatabase(file: string | ':memory:'): Database {
   if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
   const db = new BetterSqlite3(file);

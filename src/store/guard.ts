@@ -51,18 +51,24 @@ export interface StoreGuard extends StoreWrites {
   watch(intervalMs: number): () => void;
 }
 
+/** An error's `code` (Node's `E…`, SQLite's `SQLITE_…`), when it has one. */
+function codeOf(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 /** SQLite result codes that mean the storage, not the statement, failed. */
 const STORAGE_CODES = /^SQLITE_(FULL|IOERR|READONLY|CORRUPT|NOTADB|CANTOPEN|PERM|BUSY|LOCKED)/;
 
 export function isStorageFailure(err: unknown): boolean {
   if (err instanceof StorageError) return true;
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (STORAGE_CODES.test(code) || ['ENOSPC', 'EROFS', 'EACCES', 'EPERM', 'EIO', 'ENOENT', 'ENOTDIR'].includes(code));
+  const code = codeOf(err);
+  return code !== undefined && (STORAGE_CODES.test(code) || ['ENOSPC', 'EROFS', 'EACCES', 'EPERM', 'EIO', 'ENOENT', 'ENOTDIR'].includes(code));
 }
 
 /** Why a write probe failed, in a few words. */
 function reason(err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code;
+  const code = codeOf(err);
   switch (code) {
     case 'ENOSPC':
     case 'SQLITE_FULL':
@@ -76,7 +82,7 @@ function reason(err: unknown): string {
     case 'ENOTDIR':
       return 'a part of the path is a file, not a directory';
     default:
-      return `${typeof code === 'string' ? `${code}: ` : ''}${err instanceof Error ? err.message : String(err)}`;
+      return `${code !== undefined ? `${code}: ` : ''}${err instanceof Error ? err.message : String(err)}`;
   }
 }
 
@@ -139,8 +145,8 @@ export function checkFile(file: string): string {
     const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
     return problems.length === 0 ? 'ok' : problems.slice(0, 3).join('; ');
   } catch (err) {
-    const code = (err as { code?: unknown } | null)?.code;
-    if (typeof code === 'string' && DAMAGE.test(code)) return reason(err);
+    const code = codeOf(err);
+    if (code !== undefined && DAMAGE.test(code)) return reason(err);
     throw new StoreOpenError(`The database ${file} could not be checked (${firstLine(reason(err))}); it was left as it is.`);
   } finally {
     db?.close();

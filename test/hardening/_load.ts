@@ -12,7 +12,7 @@
  * The bot being its own process keeps the fakes' work (and the PNGs they keep) out of its figures.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -37,8 +37,7 @@ import { SECRETS } from './_chat.ts';
  * jemalloc gives it back (572 → 635 MiB, level). Debian's libjemalloc2 is on this kind of machine
  * (Redis depends on it); where it is not, the bot runs on glibc's and `allocatorMissing` says so.
  */
-export const JEMALLOC = ['/usr/lib/x86_64-linux-gnu/libjemalloc.so.2', '/usr/lib/aarch64-linux-gnu/libjemalloc.so.2'].find((p) => existsSync(p));
-export const allocatorMissing = JEMALLOC === undefined;
+export const allocatorMissing = imageMallocEnv().LD_PRELOAD === undefined;
 
 export interface LoadOptions {
   total: number;

@@ -125,16 +125,21 @@ describe('the database file deleted while tapebot runs', () => {
   }, 60_000);
 });
 
+/** A bot that saved `lines`, a backup of what it saved, and the bot stopped: the start of each restore case. */
+async function savedAndBackedUp(lines: readonly string[]): Promise<{ dir: string; backupDir: string; bot: Awaited<ReturnType<typeof startBot>> }> {
+  const root = tempDir();
+  const dir = path.join(root, 'var');
+  const backupDir = path.join(root, 'backups');
+  const bot = await startBot(dir, { BACKUP_DIR: backupDir });
+  for (const line of lines) await run(bot, line);
+  createBackups({ db: bot.app.db, dir: backupDir, keep: 3 }).run();
+  await bot.stop();
+  return { dir, backupDir, bot };
+}
+
 describe('a truncated database at start-up', () => {
   it('is restored from the newest good backup, the damaged file kept aside, not opened as an empty store', async () => {
-    const root = tempDir();
-    const dir = path.join(root, 'var');
-    const backupDir = path.join(root, 'backups');
-    const bot = await startBot(dir, { BACKUP_DIR: backupDir });
-    await run(bot, '/digest subscribe close');
-    await run(bot, '/watch add XLE');
-    createBackups({ db: bot.app.db, dir: backupDir, keep: 3 }).run();
-    await bot.stop();
+    const { dir, backupDir, bot } = await savedAndBackedUp(['/digest subscribe close', '/watch add XLE']);
     // Cut the file to its first page: the schema survives, the tables' pages do not.
     truncateSync(bot.dbFile, 4096);
 
@@ -146,26 +151,14 @@ describe('a truncated database at start-up', () => {
   }, 60_000);
 
   it('cut to nothing, with a backup, is restored too', async () => {
-    const root = tempDir();
-    const dir = path.join(root, 'var');
-    const backupDir = path.join(root, 'backups');
-    const bot = await startBot(dir, { BACKUP_DIR: backupDir });
-    await run(bot, '/digest subscribe close');
-    createBackups({ db: bot.app.db, dir: backupDir, keep: 3 }).run();
-    await bot.stop();
+    const { dir, backupDir, bot } = await savedAndBackedUp(['/digest subscribe close']);
     truncateSync(bot.dbFile, 0);
     const again = await startBot(dir, { BACKUP_DIR: backupDir });
     expect((await again.store.subscriptions(CHANNEL)).map((s) => s.preset)).toEqual(['close']);
   }, 60_000);
 
   it('that cannot even be opened for the check (not damage: here a directory at its path) is left alone, not replaced by a backup', async () => {
-    const root = tempDir();
-    const dir = path.join(root, 'var');
-    const backupDir = path.join(root, 'backups');
-    const bot = await startBot(dir, { BACKUP_DIR: backupDir });
-    await run(bot, '/digest subscribe close');
-    createBackups({ db: bot.app.db, dir: backupDir, keep: 3 }).run();
-    await bot.stop();
+    const { dir, backupDir, bot } = await savedAndBackedUp(['/digest subscribe close']);
     // SQLite cannot open a directory (SQLITE_CANTOPEN): the same path a failed library load or a
     // permission error takes, none of which says anything about the file's content.
     renameSync(bot.dbFile, `${bot.dbFile}.real`);
