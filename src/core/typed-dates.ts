@@ -3,7 +3,8 @@
  * (US month first, as US markets write it), `1/21/26`, `Jan 21 2026`, `Jan 21, 2026`, `January 21 2026`,
  * `21 Jan 2026`. Exact forms only (no "last friday": questions in words go through src/ask/dates.ts),
  * so an option never reads something the person did not mean. Null when the text is none of these or
- * not a real calendar day.
+ * not a real calendar day. Any four-digit year reads: a date before the data (1890) is for the
+ * command to call out of range, which tells the person where the data starts; "unreadable" would not.
  */
 import { DateTime } from 'luxon';
 
@@ -15,7 +16,7 @@ export function readTypedDate(text: string): string | null {
   if (!/^[\w ,/-]{6,20}$/.test(t)) return null;
   for (const f of FORMATS) {
     const dt = DateTime.fromFormat(t, f, { zone: 'utc', locale: 'en-US' });
-    if (dt.isValid && dt.year >= 1900 && dt.year <= 2200) return dt.toISODate();
+    if (dt.isValid && dt.year >= 1000 && dt.year <= 2200) return dt.toISODate();
   }
   return null;
 }

@@ -177,6 +177,8 @@ describe('bad input gets a clear, friendly refusal', () => {
     ['/rotation asof:2027-01-04', /after the latest close I have \(Oct 8, 2026\)/],
     ['/compare IWM SPY asof:1995-01-03', /IWM has no data on or before/],
     ['/compare IWM SPY asof:1990-01-02', /before the start of the data \(Jan 29, 1993\)/],
+    // A real date long before any data is out of range, not unreadable (it read "not a date I can read").
+    ['/breakout SPY asof:1890-01-02', /^Jan 2, 1890 is before the start of the data \(Jan 29, 1993\)/],
     ['/compare IWM SPY period:5y asof:2002-01-02', /not far enough back/],
     ['/streak IWM IWM', /different/],
     ['/compare IWM SPY period:9999-12-31', /since:9999-12-31 is not before the close this answer is as of \(Oct 8, 2026\)/],
