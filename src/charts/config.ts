@@ -251,13 +251,35 @@ function lineDataset(label: string, data: JsonValue[], axis: string, color: stri
 /** A faint line keeps one point in this many (and its last): its shape without a PNG-bloating jitter. */
 const FAINT_EVERY = 4;
 
-/** Every `k`-th value and the last one; the rest become gaps (drawn over with `spanGaps`). */
-function sparse(values: (number | null)[], k: number): (number | null)[] {
+/**
+ * Every `k`-th value and the last one, as `{ x: index, y }` points: only the points drawn. Faint
+ * lines of one colour and width are drawn as one dataset (`FaintGroup`), so each is a run of such
+ * points, set apart from the next by a gap (`y: null`).
+ */
+function sparsePoints(values: readonly (number | null)[], k: number): JsonObject[] {
   let last = -1;
   values.forEach((v, i) => {
-    if (v !== null) last = i;
+    if (isNum(v)) last = i;
   });
-  return values.map((v, i) => (i % k === 0 || i === last ? v : null));
+  const out: JsonObject[] = [];
+  values.forEach((v, i) => {
+    if (isNum(v) && (i % k === 0 || i === last)) out.push({ x: i, y: v });
+  });
+  return out;
+}
+
+/**
+ * Faint lines (the earlier episodes of /analogs: up to ~430 paths of 253 sessions) go into one line
+ * dataset per panel, colour and width, each path a run of points after a gap (`y: null`). Chart.js
+ * keeps, for every dataset, its controller, element and resolved options, and for every entry an
+ * element and a parsed copy, gaps included: as one dataset each, 428 paths needed 32-48 MB of the
+ * render thread's heap, and the heap limit in local-renderer.ts could not go below that. As one
+ * dataset of only the kept points, already in the form Chart.js uses inside (`parsing: false`), the
+ * same chart needs a fraction of it. Each path is still its own run of line between its points.
+ */
+interface FaintGroup {
+  data: JsonObject[];
+  dataset: JsonObject;
 }
 
 /** '#6e7781', 0.3 → the opaque colour 30% of the way from white to it. */
@@ -333,6 +355,7 @@ function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
     formats[axis] = panel.format;
     let barSlot = 0;
     let panelHasBars = false;
+    const faint = new Map<string, FaintGroup>();
     // Latest-value tags on the axis help only while there are few enough lines to tell apart.
     const tagLines = panel.series.filter((s) => s.type !== 'bar').length + (panel.levels?.length ?? 0) <= 4;
     for (const s of panel.series) {
@@ -341,15 +364,30 @@ function timeConfig(spec: TimeChartSpec, size: Size): ChartJsConfig {
         // Faint lines are a pale opaque tint, thin and behind the rest: a hundred see-through lines
         // crossing make a PNG of countless blended colours (700 KB), and hide the lines that matter.
         const c = s.faint ? tint(solid, 0.3) : solid;
+        if (s.faint) {
+          const width = Math.min(0.75, s.width ?? 0.75);
+          const key = `${c}\u0000${width}`;
+          let group = faint.get(key);
+          if (!group) {
+            const data: JsonObject[] = [];
+            group = { data, dataset: lineDataset(s.label, data, axis, c, { parsing: false, borderWidth: width, order: 4, tapebotHideInLegend: true }) };
+            faint.set(key, group);
+            datasets.push(group.dataset);
+          }
+          if (group.data.length > 0) group.data.push({ x: 0, y: null });
+          group.data.push(...sparsePoints(s.values, FAINT_EVERY));
+          // One legend entry for the group, if any of its lines asks for one.
+          if (s.legend !== false) delete group.dataset.tapebotHideInLegend;
+          continue;
+        }
         const last = lastValue(s.values);
         datasets.push(
-          lineDataset(s.label, s.faint ? sparse(finite(s.values), FAINT_EVERY) : finite(s.values), axis, c, {
-            ...(s.faint ? { spanGaps: true } : {}),
-            borderWidth: s.faint ? Math.min(0.75, s.width ?? 0.75) : (s.width ?? 2),
+          lineDataset(s.label, finite(s.values), axis, c, {
+            borderWidth: s.width ?? 2,
             borderDash: s.dashed ? [6, 4] : [],
             fill: s.fillToZero ? 'origin' : false,
             backgroundColor: s.fillToZero ? withAlpha(solid, 0.16) : c,
-            order: s.faint ? 4 : 1,
+            order: 1,
             ...(tagLines && last !== null ? { tapebotValueTag: formatValue(last, panel.format) } : {}),
             ...(s.legend === false ? { tapebotHideInLegend: true } : {}),
           }),

@@ -4,7 +4,7 @@
  * charts draw. `threads: 0` draws inline on the calling thread instead (the CLI, tests).
  *
  * Workers start on first use and are unref'd while idle, so an idle pool never keeps the process
- * alive; one idle for `idleMs` is stopped (a worker with Chart.js and a canvas holds ~40-80 MB) and
+ * alive; one idle for `idleMs` is stopped (a worker with Chart.js and a canvas holds ~30-40 MB) and
  * started again by the next chart (~150 ms). A worker that crashes or hangs fails only its own chart
  * and is replaced on demand.
  */
@@ -120,12 +120,28 @@ interface Slot {
 }
 
 /**
- * A small young generation for the workers: drawing a chart makes much short-lived garbage, and V8's
- * default lets the nursery grow to tens of MB per thread. Measured (console, every bundled symbol
- * charted): the worker's resident cost ~70 MB with the default, ~40 MB with 4 MB; warm /rotation
- * render times the same within noise (~85-95 ms medians both ways).
+ * The render thread's heap. A small young generation: drawing a chart makes much short-lived
+ * garbage, and V8's default lets the nursery grow to tens of MB per thread (measured: the worker's
+ * resident cost ~70 MB with the default, ~40 MB with 4 MB; render times the same within noise).
+ *
+ * And a limit on the old generation. V8 lets a heap grow between full collections by a factor it
+ * scales with the heap's limit, so a thread with the process's default limit (GBs) kept 40-54 MB of
+ * heap, two thirds of it garbage, for a live set of ~10 MB. Measured, the console on Node 24 with
+ * 36 symbols and every command once (median of 8 runs): no limit 253 MB RSS, 48 MB 231 MB, 32 MB
+ * 224 MB. What a chart needs: the chart corpus and the largest charts the commands can ask for
+ * (/analogs XLU vs:SPX event:streak, 425 earlier episodes; /compare of six symbols over all their
+ * history) all draw with a 20 MB limit and not all with 16. 48 MB leaves more than twice that.
+ * A chart that still reaches it fails alone (RenderMemoryError); the next chart starts a new thread.
  */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4 };
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 48 };
+
+/** Thrown for a chart whose drawing reached the render thread's heap limit; the thread is replaced. */
+export class RenderMemoryError extends Error {
+  override readonly name = 'RenderMemoryError';
+  constructor(cause: unknown) {
+    super(`chart needed more than the render thread's ${WORKER_LIMITS.maxOldGenerationSizeMb} MB heap`, { cause });
+  }
+}
 
 /**
  * How a worker is started. From the build (dist/) the worker is plain JavaScript beside this module.
@@ -262,8 +278,10 @@ class WorkerPool implements LocalRenderer {
 
   private onDeath(slot: Slot, err: Error): void {
     if (!this.remove(slot)) return;
-    const bootFailure = !slot.proven;
-    this.fail(slot, err);
+    // Out of heap is the chart's doing, not the thread's: it fails alone even on a fresh thread.
+    const outOfMemory = (err as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+    const bootFailure = !slot.proven && !outOfMemory;
+    this.fail(slot, outOfMemory ? new RenderMemoryError(err) : err);
     // A worker that cannot even start would fail every chart the same way: fail fast instead of respawning in a loop.
     if (bootFailure) for (const job of this.queue.splice(0)) job.reject(err);
     this.pump();

@@ -82,12 +82,18 @@ function firstOnOrAfter(bars: readonly DailyBar[], from: string): number {
 }
 
 /**
- * Serves `<dir>/<SYMBOL>.csv` (index files are `^GSPC.csv` etc.). Each file is read and validated
- * on first request for it, then kept in memory; concurrent first requests share one parse.
+ * Serves `<dir>/<SYMBOL>.csv` (index files are `^GSPC.csv` etc.). Each request reads and validates
+ * the file; concurrent requests for one symbol share one parse.
+ *
+ * Nothing is kept once answered. The price cache (cache.ts) stores what it fetches, in SQLite and as
+ * compact columns in memory, and asks again only for a top-up or a plausibility check (a few a day
+ * per symbol). A kept copy of every parsed file was a second, four times larger, copy of the same
+ * prices: a first run over an empty database ended at ~340 MB against ~245 MB with this change
+ * (the console, 36 symbols and every command once, Node 24; docs/build-and-memory.md).
  */
 export function createBundledProvider(dir: string | URL = BUNDLED_PRICES_DIR): PriceProvider {
   const root = typeof dir === 'string' ? dir : fileURLToPath(dir);
-  const parsed = new Map<string, Promise<DailyBar[]>>();
+  const inFlight = new Map<string, Promise<DailyBar[]>>();
   let available: Set<string> | undefined;
 
   const knows = (symbol: string): boolean => {
@@ -100,13 +106,14 @@ export function createBundledProvider(dir: string | URL = BUNDLED_PRICES_DIR): P
   };
 
   const load = (symbol: string): Promise<DailyBar[]> => {
-    let p = parsed.get(symbol);
+    let p = inFlight.get(symbol);
     if (!p) {
       const file = join(root, `${symbol}.csv`);
       p = readFile(file, 'utf8').then((text) => parseCsv(symbol, file, text));
-      parsed.set(symbol, p);
-      // A failed read may be passing (e.g. too many open files): let the next request try again.
-      void p.catch(() => parsed.delete(symbol));
+      inFlight.set(symbol, p);
+      // Settled, failed or not: the next request reads the file again.
+      const settled = (): void => void inFlight.delete(symbol);
+      p.then(settled, settled);
     }
     return p;
   };

@@ -319,3 +319,57 @@ describe("kind: 'rotation'", () => {
     expect(byLabel(c, 'XLU').backgroundColor).toBe(PALETTE.teal);
   });
 });
+
+describe('faint paths (the earlier episodes of /analogs)', () => {
+  // Three 10-session paths (the second ends early, the third has a hole) and a median over them.
+  const sessions = Array.from({ length: 10 }, (_, i) => String(i));
+  const paths: (number | null)[][] = [
+    [100, 101, 102, 103, 104, 105, 106, 107, 108, 109],
+    [100, 99, 98, 97, 96, 95, null, null, null, null],
+    [100, 100.5, 101, 101.5, null, 102.5, 103, 103.5, 104, 104.5],
+  ];
+  const spec: TimeChartSpec = {
+    kind: 'time',
+    id: 'paths',
+    title: 'What followed',
+    altText: 'Earlier paths and their median',
+    footer: FOOTER,
+    dates: sessions,
+    axis: 'sessions',
+    panels: [
+      {
+        yLabel: 'Rebased',
+        format: 'index',
+        series: [
+          ...paths.map((values, i) => ({ type: 'line' as const, label: 'Earlier episodes (3)', values, color: 'gray' as const, width: 1, faint: true, ...(i > 0 ? { legend: false as const } : {}) })),
+          { type: 'line', label: 'Median', values: [100, 100, 100, 101, 102, 102.5, 104.5, 105.25, 106, 106.75], color: 'blue' },
+        ],
+      },
+    ],
+  };
+  const c = chartConfig(spec);
+
+  it('are one dataset of only the points drawn: every fourth session and each path’s last, a gap between paths', () => {
+    const faint = c.data.datasets.filter((d) => d.label === 'Earlier episodes (3)');
+    expect(faint, 'one dataset for the three paths').toHaveLength(1);
+    const ds = faint[0] as JsonObject;
+    expect(ds.parsing, 'points are given as Chart.js keeps them').toBe(false);
+    // By hand: sessions 0, 4, 8 and the last with a value; the third path has none on session 4.
+    expect(ds.data).toEqual([
+      { x: 0, y: 100 }, { x: 4, y: 104 }, { x: 8, y: 108 }, { x: 9, y: 109 },
+      { x: 0, y: null },
+      { x: 0, y: 100 }, { x: 4, y: 96 }, { x: 5, y: 95 },
+      { x: 0, y: null },
+      { x: 0, y: 100 }, { x: 8, y: 104 }, { x: 9, y: 104.5 },
+    ]);
+    expect(ds.spanGaps, 'a path does not run on into the next').toBe(false);
+    expect(ds.tapebotHideInLegend, 'the group keeps the first path’s legend entry').toBeUndefined();
+  });
+
+  it('stay behind the other lines, which keep one dataset each', () => {
+    const ds = byLabel(c, 'Earlier episodes (3)');
+    const median = byLabel(c, 'Median');
+    expect(Number(ds.order)).toBeGreaterThan(Number(median.order));
+    expect(median.data).toHaveLength(10);
+  });
+});

@@ -13,6 +13,7 @@ import { chartConfig } from '../../src/charts/config.ts';
 import {
   createLocalRenderer,
   RendererClosedError,
+  RenderMemoryError,
   RenderQueueFullError,
   RenderTimeoutError,
 } from '../../src/charts/local-renderer.ts';
@@ -208,6 +209,29 @@ describe('createLocalRenderer', SLOW, () => {
     const r = make({ threads: 1, timeoutMs: 1 });
     await expect(r.render(sectorBars())).rejects.toBeInstanceOf(RenderTimeoutError);
   });
+
+  it("fails a chart past the render thread's heap limit alone with RenderMemoryError, and draws the next", async () => {
+    // Far past any chart a command makes (the largest need under 20 MB): three lines of 600,000 sessions.
+    const n = 600_000;
+    const line = (k: number) => ({ type: 'line' as const, label: `L${k}`, values: Array.from({ length: n }, (_, i) => 100 + k + Math.sin(i / 50)) });
+    const huge: ChartSpec = {
+      kind: 'time',
+      id: 'huge',
+      title: 'Too many points',
+      altText: 'A chart too large to draw.',
+      footer: 'test',
+      dates: Array.from({ length: n }, (_, i) => String(i)),
+      axis: 'sessions',
+      panels: [{ yLabel: 'Value', format: 'index', series: [line(0), line(1), line(2)] }],
+    };
+    const r = make({ threads: 1 });
+    // The first chart of a fresh thread: out of heap is still the chart's failure, not a thread that cannot start.
+    const failing = r.render(huge);
+    const queued = r.render(sectorBars());
+    await expect(failing).rejects.toBeInstanceOf(RenderMemoryError);
+    await expectReadableChart(await queued, 'the chart queued behind it');
+    await expectReadableChart(await r.render(sectorBars()), 'the chart after it');
+  }, 120_000);
 
   it('stops a worker left idle for idleMs, and starts one again for the next chart', async () => {
     const r = make({ threads: 1, idleMs: 50 });

@@ -106,11 +106,15 @@ describe('bundled provider on the real files', () => {
     }
   }, 120_000); // 36 files, ~270k rows (data v2): generous for a busy machine
 
-  it('parses each file once and reuses it', async () => {
+  it('shares one parse between concurrent requests and keeps nothing once answered', async () => {
     const fresh = createBundledProvider();
     const [a, b] = await Promise.all([fresh.fetchDaily('IWM'), fresh.fetchDaily('IWM')]);
     expect(a[0], 'same parsed bar objects: one parse').toBe(b[0]);
     expect(a, 'each call gets its own array').not.toBe(b);
+    // The price cache keeps what it fetched; a copy kept here would be a second one.
+    const later = await fresh.fetchDaily('IWM');
+    expect(later[0], 'a later request parses the file again').not.toBe(a[0]);
+    expect(later[0], 'to the same bar').toEqual(a[0]);
   });
 
   it('knows exactly the files present', () => {
