@@ -74,6 +74,11 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
 ENTRYPOINT ["/usr/bin/dumb-init", "--"]
 # --max-semi-space-size=4: V8's young generation on the main thread stays at 8 MB instead of growing
 # to 64 MB on Node 24 (32 MB on Node 20) after a burst of allocation (warming the price cache) and
-# staying there: ~30-40 MB less resident, with no measurable CPU cost on the digest benchmark
-# (docs/build-and-memory.md). The render threads set their own (src/charts/local-renderer.ts).
-CMD ["node", "--max-semi-space-size=4", "dist/src/main.js"]
+# staying there: ~30-40 MB less resident, with no measurable CPU cost on the digest benchmark.
+# --max-old-space-size=1024: V8 lets a heap grow between full collections by a factor it scales with
+# the heap's limit; with the default limit here (~4 GB) the main thread kept the garbage of a burst
+# (the first start's 270,000 CSV rows, a round of charts) for a long while. With 1 GB, still ~20x the
+# live heap (~52 MB after a full collection): 241 -> 232 MB after every command, 261 -> 241 MB on a
+# first start over an empty database (medians of 8 and 5 starts), CPU within noise
+# (docs/build-and-memory.md). The render threads set their own limits (src/charts/local-renderer.ts).
+CMD ["node", "--max-semi-space-size=4", "--max-old-space-size=1024", "dist/src/main.js"]

@@ -91,7 +91,7 @@ describe('Dockerfile', () => {
     expect(copied.filter((c) => c.from === 'build').map((c) => c.what).sort()).toEqual(['/app/dist', '/app/node_modules']);
     expect(copied.filter((c) => !c.from).map((c) => c.what).sort(), 'from the context: data and package.json only').toEqual(['data', 'package.json']);
     const cmd = /^CMD (\[.*\])$/m.exec(runtime);
-    expect(JSON.parse(cmd?.[1] ?? '[]')).toEqual(['node', '--max-semi-space-size=4', 'dist/src/main.js']);
+    expect(JSON.parse(cmd?.[1] ?? '[]')).toEqual(['node', '--max-semi-space-size=4', '--max-old-space-size=1024', 'dist/src/main.js']);
     expect(runtime, 'no TypeScript loader at run time').not.toMatch(/tsx|--import/);
   });
 
