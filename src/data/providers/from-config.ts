@@ -60,8 +60,8 @@ export function createDataSources(config: Config, opts: DataSourcesOptions = {})
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.httpPolicy ? { policy: opts.httpPolicy } : {}),
   };
-  // One bundled provider (its parsed files are cached): the last resort when listed, and always the
-  // trusted record live data is checked against (plausibility.ts).
+  // One bundled provider: the last resort when listed, and always the trusted record live data is
+  // checked against (plausibility.ts).
   let bundledOne: PriceProvider | undefined;
   const bundled = (): PriceProvider => (bundledOne ??= createBundledProvider(opts.bundledDir));
   if (names.length === 1 && names[0] === 'bundled') {
