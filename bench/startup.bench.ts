@@ -248,7 +248,7 @@ export async function benchStartup(): Promise<string[]> {
     const perYear = (x: number) => `${(x / symbolYears).toFixed(3)} MB per symbol-year over ${symbolYears.toFixed(0)} symbol-years`;
     const imageEnv = env(dataDir, { ...imageMallocEnv(), RENDER_IDLE_S: '2' });
     const runs: { label: string; v: Variant; env: NodeJS.ProcessEnv; idle?: boolean; target?: boolean }[] = [
-      ...(node24 ? [{ label: "the image: Node 24, its node options and malloc settings", v: node24, env: imageEnv, idle: true, target: true }] : []),
+      ...(node24 ? [{ label: 'the image, Node 24, its node options and malloc settings', v: node24, env: imageEnv, idle: true, target: true }] : []),
       { label: `the image's options and malloc settings on Node ${process.versions.node}`, v: IMAGE, env: imageEnv, idle: true, target: !node24 },
       { label: 'build, no options, glibc defaults', v: BUILD, env: e },
       { label: 'tsx baseline, glibc defaults', v: TSX, env: e },
@@ -262,9 +262,10 @@ export async function benchStartup(): Promise<string[]> {
       for (let k = 0; k < starts; k++) all.push(await rssAfterEverything(run.v, run.env, lines, run.idle && k === starts - 1));
       const mid = <T>(xs: T[], key: (x: T) => number): number => xs.map(key).sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
       const after = mid(all, (r) => r.after);
-      const spread = starts > 1 ? `   median of ${starts} starts, ${mb(Math.min(...all.map((r) => r.after)))}–${mb(Math.max(...all.map((r) => r.after)))}` : '';
+      // RESULTS.md splits a line into figure and result at "median", else at the first number with a unit.
+      const figure = starts > 1 ? `median ${mb(after)} of ${starts} starts (${mb(Math.min(...all.map((r) => r.after)))}–${mb(Math.max(...all.map((r) => r.after)))})` : mb(after);
       out.push(`${`RSS at the prompt (${run.label})`.padEnd(58)} ${mb(mid(all, (r) => r.atPrompt))}`);
-      out.push(`${`RSS, ${manifest.length} symbols + every command once (${run.label})`.padEnd(58)} ${mb(after)}   ${perYear(after)}${spread}${run.target ? '   target ≤ 250 MB' : ''}`);
+      out.push(`${`RSS, ${manifest.length} symbols + every command once (${run.label})`.padEnd(58)} ${figure}   ${perYear(after)}${run.target ? '   target ≤ 250 MB' : ''}`);
       const idle = all.find((r) => r.idle !== undefined)?.idle;
       if (idle !== undefined) out.push(`${`RSS after the idle render worker stopped (${run.label})`.padEnd(58)} ${mb(idle)}`);
       if (run.target) {
