@@ -218,7 +218,7 @@ export async function benchStartup(): Promise<string[]> {
     // The image as it starts: Node 24 with the compile cache its ENV sets (NODE_COMPILE_CACHE), warmed
     // by one run first as a running container's is after its first start.
     const node24 = imageOnNode24();
-    const compileCache = mkdtempSync(path.join(tmpdir(), 'tapebot-bench-ccache-'));
+    const compileCache = path.join(dataDir, 'compile-cache');
     const imageTimed: Variant | undefined = node24 && { ...node24, name: 'image' };
     const imageEnv24 = { ...e, NODE_COMPILE_CACHE: compileCache };
     if (imageTimed) await timeRun([...imageTimed.cli, 'run', '/rotation', '--out', outDir], imageEnv24, imageTimed);
@@ -232,7 +232,6 @@ export async function benchStartup(): Promise<string[]> {
         prompt[v.name]?.push(await timeToPrompt(v, ve));
       }
     }
-    rmSync(compileCache, { recursive: true, force: true });
     out.push(row(`one-shot CLI /rotation, node dist/src/cli.js (Node ${process.versions.node})`, stats(once.build ?? []), '≤ 1000 ms'));
     if (imageTimed) out.push(row('the same as the image runs it: Node 24, its compile cache', stats(once.image ?? []), '≤ 1000 ms'));
     out.push(row('one-shot CLI /rotation, node --import tsx src/cli.ts (baseline)', stats(once.tsx ?? [])));
@@ -260,11 +259,11 @@ export async function benchStartup(): Promise<string[]> {
       const starts = run.target ? TARGET_RUNS : 1;
       const all: { atPrompt: number; after: number; idle?: number }[] = [];
       for (let k = 0; k < starts; k++) all.push(await rssAfterEverything(run.v, run.env, lines, run.idle && k === starts - 1));
-      const mid = <T>(xs: T[], key: (x: T) => number): number => xs.map(key).sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-      const after = mid(all, (r) => r.after);
+      const afterAll = stats(all.map((r) => r.after));
+      const after = afterAll.median;
       // RESULTS.md splits a line into figure and result at "median", else at the first number with a unit.
-      const figure = starts > 1 ? `median ${mb(after)} of ${starts} starts (${mb(Math.min(...all.map((r) => r.after)))}–${mb(Math.max(...all.map((r) => r.after)))})` : mb(after);
-      out.push(`${`RSS at the prompt (${run.label})`.padEnd(58)} ${mb(mid(all, (r) => r.atPrompt))}`);
+      const figure = starts > 1 ? `median ${mb(after)} of ${starts} starts (${mb(afterAll.min)}–${mb(afterAll.max)})` : mb(after);
+      out.push(`${`RSS at the prompt (${run.label})`.padEnd(58)} ${mb(stats(all.map((r) => r.atPrompt)).median)}`);
       out.push(`${`RSS, ${manifest.length} symbols + every command once (${run.label})`.padEnd(58)} ${figure}   ${perYear(after)}${run.target ? '   target ≤ 250 MB' : ''}`);
       const idle = all.find((r) => r.idle !== undefined)?.idle;
       if (idle !== undefined) out.push(`${`RSS after the idle render worker stopped (${run.label})`.padEnd(58)} ${mb(idle)}`);

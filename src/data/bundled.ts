@@ -68,7 +68,7 @@ function parseCsv(symbol: string, file: string, text: string): DailyBar[] {
   } catch (err) {
     throw new ProviderError(NAME, 'invalid-data', `${file}: not valid CSV`, undefined, { cause: err });
   }
-  if (!headerSeen) problem ??= `header is not ${HEADER.join(',')}`;
+  if (!headerSeen) problem = `header is not ${HEADER.join(',')}`;
   if (problem === undefined && bars.length === 0) problem = 'no rows';
   if (problem !== undefined) throw new ProviderError(NAME, 'invalid-data', `${file}: ${problem}`);
   validateBars(NAME, symbol, bars);
@@ -94,8 +94,8 @@ function firstOnOrAfter(bars: readonly DailyBar[], from: string): number {
  * Nothing is kept once answered. The price cache (cache.ts) stores what it fetches, in SQLite and as
  * compact columns in memory, and asks again only for a top-up or a plausibility check (a few a day
  * per symbol). A kept copy of every parsed file was a second, four times larger, copy of the same
- * prices: a first run over an empty database ended at ~340 MB against ~245 MB with this change
- * (the console, 36 symbols and every command once, Node 24; docs/build-and-memory.md).
+ * prices: with it, a first start over an empty database measured ~340 MB (the console, 36 symbols and
+ * every command once, Node 24; docs/build-and-memory.md has the figure without it).
  */
 export function createBundledProvider(dir: string | URL = BUNDLED_PRICES_DIR): PriceProvider {
   const root = typeof dir === 'string' ? dir : fileURLToPath(dir);
