@@ -159,6 +159,8 @@ function fmt(v: number, pair: boolean): string {
 
 function latestLine(e: Episode, input: AnalogInput, end: number, pair: boolean): string {
   const sessions = end - e.index;
+  // Begun on the latest close: nothing has followed it yet, and "0 sessions ago … 0.0%" says nothing.
+  if (sessions === 0) return `The latest episode began on this close, ${formatDate(e.date)}: nothing has followed it yet.`;
   const path = forwardPath(input.adj, e.index, sessions, end, input.benchAdj);
   const soFar = (at(path, path.length - 1) / 100 - 1) ;
   const what = pair ? `the ratio has moved ${formatPercent(soFar)}` : `it has returned ${formatPercent(soFar)}`;

@@ -307,6 +307,16 @@ describe('failed breakouts, against a naive day-by-day loop over the CSVs', () =
     expect(listed).toEqual(events.slice(-12).map((i) => formatDate((rows[i] as NaiveRow).date)));
   });
 
+  it('an episode that began on the as-of close is said to have just begun, not "0 sessions ago"', async () => {
+    // SPX's failed-breakout episodes: the naive loop's latest one begins on the as-of day itself.
+    const asOf = '2026-10-08';
+    const { rows, events } = naiveFailedBreakouts('^GSPC', asOf);
+    expect((rows[events[events.length - 1] as number] as NaiveRow).date, 'the naive loop: the latest episode begins on the as-of close').toBe(asOf);
+    const lines = (await answer(`/analogs SPX event:failed asof:${asOf}`)).lines;
+    expect(lines).toContain('The latest episode began on this close, Oct 8, 2026: nothing has followed it yet.');
+    expect(lines.join('\n')).not.toMatch(/0 sessions ago/);
+  });
+
   it('/breakout KRE on Aug 20, 2026 (the Aug 14 high lost the next session): what followed the earlier failed breakouts', async () => {
     const { rows, events, breakouts } = naiveFailedBreakouts('KRE', '2026-08-20');
     expect((rows[breakouts[breakouts.length - 1] as number] as NaiveRow).date, 'the naive loop finds the same episode').toBe('2026-08-14');
